@@ -1,0 +1,68 @@
+# Finds every outside library the suite builds on. Each comes from a Debian package; when one
+# is missing the error names the package to install (tools/install-deps installs them all).
+
+function(_himaya_missing what debian_package)
+  message(FATAL_ERROR
+    "himaya: ${what} was not found. Install the Debian package '${debian_package}' "
+    "(or run tools/install-deps as root).")
+endfunction()
+
+find_package(Threads REQUIRED)
+
+find_package(absl CONFIG QUIET)
+if(NOT absl_FOUND)
+  _himaya_missing("Abseil" "libabsl-dev")
+endif()
+
+find_package(Protobuf QUIET)
+if(NOT Protobuf_FOUND OR NOT Protobuf_PROTOC_EXECUTABLE)
+  _himaya_missing("Protobuf (library and protoc)" "libprotobuf-dev protobuf-compiler")
+endif()
+
+find_package(gRPC CONFIG QUIET)
+if(NOT gRPC_FOUND)
+  _himaya_missing("gRPC C++" "libgrpc++-dev")
+endif()
+find_program(HIMAYA_GRPC_CPP_PLUGIN grpc_cpp_plugin)
+if(NOT HIMAYA_GRPC_CPP_PLUGIN)
+  _himaya_missing("grpc_cpp_plugin" "protobuf-compiler-grpc")
+endif()
+
+find_package(prometheus-cpp CONFIG QUIET)
+if(NOT prometheus-cpp_FOUND)
+  _himaya_missing("prometheus-cpp" "prometheus-cpp-dev")
+endif()
+
+find_package(GTest CONFIG QUIET)
+if(NOT GTest_FOUND)
+  _himaya_missing("GoogleTest and GoogleMock" "libgtest-dev libgmock-dev")
+endif()
+
+find_package(nlohmann_json CONFIG QUIET)
+if(NOT nlohmann_json_FOUND)
+  _himaya_missing("nlohmann-json" "nlohmann-json3-dev")
+endif()
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  _himaya_missing("pkg-config" "pkgconf")
+endif()
+
+pkg_check_modules(RDKAFKA QUIET IMPORTED_TARGET rdkafka++)
+if(NOT RDKAFKA_FOUND)
+  _himaya_missing("librdkafka (C and C++ API)" "librdkafka-dev")
+endif()
+if(NOT EXISTS "${RDKAFKA_INCLUDEDIR}/librdkafka/rdkafka_mock.h")
+  _himaya_missing("librdkafka's mock cluster header rdkafka_mock.h" "librdkafka-dev")
+endif()
+pkg_check_modules(RDKAFKA_C QUIET IMPORTED_TARGET rdkafka)
+
+pkg_check_modules(SQLITE3 QUIET IMPORTED_TARGET sqlite3)
+if(NOT SQLITE3_FOUND)
+  _himaya_missing("SQLite 3" "libsqlite3-dev")
+endif()
+
+pkg_check_modules(LIBPQ QUIET IMPORTED_TARGET libpq)
+if(NOT LIBPQ_FOUND)
+  _himaya_missing("PostgreSQL client library libpq" "libpq-dev")
+endif()

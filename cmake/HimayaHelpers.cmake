@@ -1,0 +1,145 @@
+# The project's own build functions. Every target is made through one of them, so that
+# warnings, include roots and test labels are the same everywhere.
+#
+#   himaya_cc_library(NAME SRCS ... [DEPS ...])            -> target himaya_<name>, alias himaya::<name>
+#   himaya_cc_binary(NAME SRCS ... [DEPS ...] [OUTPUT n])  -> an executable
+#   himaya_service(NAME SRCS ... DEPS ...)                 -> executable himaya-<name>
+#   himaya_cc_test(NAME SRCS ... DEPS ... LABELS ...)      -> a GoogleTest binary, each test in CTest
+#   himaya_proto_library(NAME PROTOS ... [DEPS ...] [GRPC]) -> generated C++ (and gRPC) code
+#   himaya_sql_migrations(TARGET COMPONENT DIR)            -> embeds DIR/{sqlite,postgres}/*.sql
+
+set(HIMAYA_PROTO_ROOT "${PROJECT_SOURCE_DIR}/protos")
+set(HIMAYA_PROTO_OUT "${PROJECT_BINARY_DIR}/protos")
+file(MAKE_DIRECTORY "${HIMAYA_PROTO_OUT}")
+
+function(_himaya_common_options target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
+  if(HIMAYA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(himaya_cc_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_library(himaya_${name} ${ARG_SRCS})
+  add_library(himaya::${name} ALIAS himaya_${name})
+  target_include_directories(himaya_${name} PUBLIC
+    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services")
+  target_link_libraries(himaya_${name} PUBLIC ${ARG_DEPS})
+  _himaya_common_options(himaya_${name})
+endfunction()
+
+function(himaya_cc_binary name)
+  cmake_parse_arguments(ARG "" "OUTPUT" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  _himaya_common_options(${name})
+  if(ARG_OUTPUT)
+    set_target_properties(${name} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT})
+  endif()
+  # All executables side by side, so that the CLI finds the services it starts.
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bin")
+endfunction()
+
+function(himaya_service name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  himaya_cc_binary(himaya_${name}_service SRCS ${ARG_SRCS} DEPS ${ARG_DEPS} OUTPUT himaya-${name})
+endfunction()
+
+# LABELS: unit, integration or e2e. Tests find the suite's executables through HIMAYA_BIN_DIR.
+# WHOLE runs the binary as one CTest test (for suites that share an expensive fixture, such as a
+# PostgreSQL server, across their cases); otherwise each case is a CTest test of its own.
+function(himaya_cc_test name)
+  cmake_parse_arguments(ARG "WHOLE" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SRCS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock_main)
+  _himaya_common_options(${name})
+  set(env "HIMAYA_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
+  if(ARG_WHOLE)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES
+      LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${env}")
+  else()
+    gtest_discover_tests(${name}
+      DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${env}")
+  endif()
+endfunction()
+
+function(himaya_proto_library name)
+  cmake_parse_arguments(ARG "GRPC" "" "PROTOS;DEPS" ${ARGN})
+  add_library(himaya_${name} ${ARG_PROTOS})
+  add_library(himaya::${name} ALIAS himaya_${name})
+  target_include_directories(himaya_${name} PUBLIC "${HIMAYA_PROTO_OUT}")
+  target_link_libraries(himaya_${name} PUBLIC protobuf::libprotobuf ${ARG_DEPS})
+  protobuf_generate(TARGET himaya_${name} LANGUAGE cpp
+    IMPORT_DIRS "${HIMAYA_PROTO_ROOT}" PROTOC_OUT_DIR "${HIMAYA_PROTO_OUT}")
+  if(ARG_GRPC)
+    target_link_libraries(himaya_${name} PUBLIC gRPC::grpc++)
+    protobuf_generate(TARGET himaya_${name} LANGUAGE grpc
+      GENERATE_EXTENSIONS .grpc.pb.h .grpc.pb.cc
+      PLUGIN "protoc-gen-grpc=${HIMAYA_GRPC_CPP_PLUGIN}"
+      IMPORT_DIRS "${HIMAYA_PROTO_ROOT}" PROTOC_OUT_DIR "${HIMAYA_PROTO_OUT}")
+  endif()
+endfunction()
+
+# Embeds the versioned SQL migrations of one component (a service, or a shared library that
+# owns tables such as the outbox) into TARGET as the function
+#   himaya::storage::MigrationSet <COMPONENT>Migrations(himaya::storage::Dialect)
+# declared by the generated header "<component>_migrations.h". Files are named
+# NNNN_description.sql under DIR/sqlite and DIR/postgres.
+# Writes CONTENT to PATH only when it differs, so that reconfiguring does not force a rebuild.
+function(_himaya_write_if_changed path content)
+  file(WRITE "${path}.tmp" "${content}")
+  configure_file("${path}.tmp" "${path}" COPYONLY)
+endfunction()
+
+function(himaya_sql_migrations target)
+  cmake_parse_arguments(ARG "" "COMPONENT;DIR;FUNCTION" "" ${ARGN})
+  set(out_dir "${PROJECT_BINARY_DIR}/migrations/${ARG_COMPONENT}")
+  set(body "")
+  foreach(dialect sqlite postgres)
+    file(GLOB files CONFIGURE_DEPENDS "${ARG_DIR}/${dialect}/*.sql")
+    list(SORT files)
+    set(entries "")
+    foreach(f ${files})
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${f}")
+      get_filename_component(base "${f}" NAME_WE)
+      string(REGEX MATCH "^([0-9]+)_(.+)$" _ "${base}")
+      if(NOT CMAKE_MATCH_1)
+        message(FATAL_ERROR "migration ${f}: name must be NNNN_description.sql")
+      endif()
+      math(EXPR version "${CMAKE_MATCH_1}")
+      file(READ "${f}" sql)
+      string(APPEND entries "      {${version}, \"${CMAKE_MATCH_2}\", R\"himaya_sql(${sql})himaya_sql\"},\n")
+    endforeach()
+    string(APPEND body "  if (dialect == Dialect::k${dialect}) {\n    return MigrationSet{\"${ARG_COMPONENT}\", {\n${entries}    }};\n  }\n")
+  endforeach()
+  string(REPLACE "Dialect::ksqlite" "Dialect::kSqlite" body "${body}")
+  string(REPLACE "Dialect::kpostgres" "Dialect::kPostgres" body "${body}")
+  _himaya_write_if_changed("${out_dir}/${ARG_COMPONENT}_migrations.h"
+"// Generated by himaya_sql_migrations from ${ARG_DIR}; do not edit.
+#pragma once
+#include \"storage/migrations.h\"
+namespace himaya::storage {
+MigrationSet ${ARG_FUNCTION}(Dialect dialect);
+}  // namespace himaya::storage
+")
+  _himaya_write_if_changed("${out_dir}/${ARG_COMPONENT}_migrations.cc"
+"// Generated by himaya_sql_migrations from ${ARG_DIR}; do not edit.
+#include \"${ARG_COMPONENT}_migrations.h\"
+namespace himaya::storage {
+MigrationSet ${ARG_FUNCTION}(Dialect dialect) {
+${body}  return MigrationSet{\"${ARG_COMPONENT}\", {}};
+}
+}  // namespace himaya::storage
+")
+  target_sources(${target} PRIVATE "${out_dir}/${ARG_COMPONENT}_migrations.cc")
+  target_include_directories(${target} PUBLIC "${out_dir}")
+endfunction()

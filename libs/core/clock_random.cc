@@ -1,0 +1,47 @@
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/clock.h"
+#include "core/random.h"
+
+namespace himaya::core {
+
+const SystemClock& SystemClock::Get() {
+  static const SystemClock* const clock = new SystemClock();
+  return *clock;
+}
+
+uint64_t SystemRandom::Next() {
+  uint64_t value = 0;
+  auto* out = reinterpret_cast<unsigned char*>(&value);
+  size_t filled = 0;
+  while (filled < sizeof(value)) {
+    ssize_t n = getrandom(out + filled, sizeof(value) - filled, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      // Without the kernel's generator there is no safe way to go on.
+      std::perror("getrandom");
+      std::abort();
+    }
+    filled += static_cast<size_t>(n);
+  }
+  return value;
+}
+
+std::string NewUuid(RandomSource& random) {
+  uint64_t hi = random.Next();
+  uint64_t lo = random.Next();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return text;
+}
+
+}  // namespace himaya::core

@@ -1,0 +1,44 @@
+// Internal to the storage library: what each backend's connection provides, and the pool and
+// transaction runner the backends share.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace himaya::storage::internal {
+
+class Connection : public Transaction {
+ public:
+  virtual absl::Status Begin(bool write) = 0;
+  virtual absl::Status Commit() = 0;
+  virtual void Rollback() = 0;
+};
+
+// A fixed set of connections handed out one at a time.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> connections)
+      : idle_(std::move(connections)) {}
+
+  // Runs `fn` in a transaction on a pooled connection; see Database::Write for the contract.
+  absl::Status Run(bool write, const TransactionFn& fn);
+
+ private:
+  std::unique_ptr<Connection> Acquire();
+  void Release(std::unique_ptr<Connection> connection);
+
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                                     const DatabaseOptions& options);
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri,
+                                                       const DatabaseOptions& options);
+
+}  // namespace himaya::storage::internal
