@@ -1,0 +1,49 @@
+// Idempotent consumption. InboxHandler turns each Kafka message into exactly one recorded
+// outcome: applied (the event's effects and its inbox row commit together), duplicate (the
+// inbox already holds its event_id: skipped), or rejected (it can never be applied: kept in
+// dead_letters with the reason). Transient failures are retried by the consumer.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "events/envelope.h"
+#include "events/kafka.h"
+#include "metrics/metrics.h"
+#include "storage/database.h"
+
+namespace himaya::events {
+
+// A service's reaction to events: pure domain work inside the given transaction.
+class EventApplier {
+ public:
+  virtual ~EventApplier() = default;
+  // Applies `envelope` in `tx`. INVALID_ARGUMENT or FAILED_PRECONDITION: the event can never be
+  // applied (it is dead-lettered); any other error: try again later.
+  virtual absl::Status Apply(storage::Transaction& tx, const Envelope& envelope) = 0;
+};
+
+enum class Outcome { kApplied, kDuplicate, kRejected };
+
+class InboxHandler final : public MessageHandler {
+ public:
+  // `consumer` names this consumer in the inbox (one service may have several).
+  InboxHandler(storage::Database& db, std::string consumer, EventApplier& applier,
+               const core::Clock& clock, metrics::ConsumerMetrics* metrics = nullptr);
+
+  absl::Status Handle(const ConsumedMessage& message) override;
+  // As Handle, and tells which outcome was recorded.
+  absl::StatusOr<Outcome> Process(const ConsumedMessage& message);
+
+ private:
+  absl::Status RecordRejected(const ConsumedMessage& message, absl::string_view event_id,
+                              const absl::Status& reason);
+  void Count(const ConsumedMessage& message, absl::string_view outcome);
+  storage::Database& db_;
+  std::string consumer_;
+  EventApplier& applier_;
+  const core::Clock& clock_;
+  metrics::ConsumerMetrics* metrics_;
+};
+
+}  // namespace himaya::events

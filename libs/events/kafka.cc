@@ -1,0 +1,226 @@
+#include "events/kafka.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "core/log.h"
+
+namespace himaya::events {
+namespace {
+
+absl::Status SetAll(RdKafka::Conf& conf, const std::map<std::string, std::string>& properties) {
+  std::string error;
+  for (const auto& [key, value] : properties) {
+    if (conf.set(key, value, error) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("kafka: ", key, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status KafkaError(RdKafka::ErrorCode code, absl::string_view what) {
+  return absl::UnavailableError(absl::StrCat("kafka: ", what, ": ", RdKafka::err2str(code)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, std::string>> ParseKafkaProperties(absl::string_view text) {
+  std::map<std::string, std::string> properties;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    if (part.find('=') == absl::string_view::npos || absl::StripAsciiWhitespace(kv.first).empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("kafka properties: '", part, "' is not key=value"));
+    }
+    properties[std::string(absl::StripAsciiWhitespace(kv.first))] =
+        std::string(absl::StripAsciiWhitespace(kv.second));
+  }
+  return properties;
+}
+
+namespace {
+// Where the delivery report of one produced message lands.
+struct DeliverySlot {
+  absl::Status status;
+  bool done = false;
+};
+}  // namespace
+
+// Routes each delivery report to the slot the message was produced with.
+class KafkaProducer::DeliveryReport final : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& message) override {
+    auto* slot = static_cast<DeliverySlot*>(message.msg_opaque());
+    if (slot == nullptr) return;
+    slot->status = message.err() == RdKafka::ERR_NO_ERROR
+                       ? absl::OkStatus()
+                       : KafkaError(message.err(), absl::StrCat("delivery to ", message.topic_name()));
+    slot->done = true;
+  }
+};
+
+absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaOptions& options) {
+  std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
+  producer->delivery_report_ = std::make_unique<DeliveryReport>();
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string error;
+  if (absl::Status s = SetAll(*conf, {{"bootstrap.servers", options.bootstrap_servers},
+                                      {"enable.idempotence", "true"},
+                                      {"acks", "all"},
+                                      {"linger.ms", "5"},
+                                      {"message.timeout.ms", "30000"}});
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = SetAll(*conf, options.properties); !s.ok()) return s;
+  conf->set("dr_cb", producer->delivery_report_.get(), error);
+  producer->producer_.reset(RdKafka::Producer::create(conf.get(), error));
+  if (producer->producer_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka: cannot create producer: ", error));
+  }
+  return producer;
+}
+
+KafkaProducer::~KafkaProducer() {
+  if (producer_) producer_->flush(10000);
+}
+
+std::vector<absl::Status> KafkaProducer::Publish(absl::Span<const Record> records) {
+  std::vector<DeliverySlot> slots(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i];
+    while (true) {
+      RdKafka::ErrorCode err = producer_->produce(
+          r.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+          const_cast<char*>(r.value.data()), r.value.size(), r.key.data(), r.key.size(),
+          /*timestamp=*/0, /*opaque=*/&slots[i]);
+      if (err == RdKafka::ERR__QUEUE_FULL) {
+        producer_->poll(50);
+        continue;
+      }
+      if (err != RdKafka::ERR_NO_ERROR) {
+        slots[i].status = KafkaError(err, absl::StrCat("produce to ", r.topic));
+        slots[i].done = true;
+      }
+      break;
+    }
+  }
+  // Every produced message gets its report within message.timeout.ms, and the slots must
+  // outlive the reports: wait for all of them.
+  auto pending = [&] {
+    for (const DeliverySlot& slot : slots) {
+      if (!slot.done) return true;
+    }
+    return false;
+  };
+  while (pending()) producer_->poll(20);
+  std::vector<absl::Status> statuses;
+  statuses.reserve(slots.size());
+  for (DeliverySlot& slot : slots) statuses.push_back(std::move(slot.status));
+  return statuses;
+}
+
+absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
+    const ConsumerOptions& options, MessageHandler* handler, metrics::ConsumerMetrics* metrics) {
+  std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer());
+  consumer->options_ = options;
+  consumer->handler_ = handler;
+  consumer->metrics_ = metrics;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  const int64_t session_ms = absl::ToInt64Milliseconds(options.session_timeout);
+  if (absl::Status s = SetAll(*conf, {{"bootstrap.servers", options.kafka.bootstrap_servers},
+                                      {"group.id", options.group_id},
+                                      {"enable.auto.commit", "true"},
+                                      {"auto.commit.interval.ms", "1000"},
+                                      // Offsets are stored by hand, after the handler commits.
+                                      {"enable.auto.offset.store", "false"},
+                                      {"auto.offset.reset", "earliest"},
+                                      {"session.timeout.ms", absl::StrCat(session_ms)},
+                                      {"heartbeat.interval.ms", absl::StrCat(session_ms / 3)}});
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = SetAll(*conf, options.kafka.properties); !s.ok()) return s;
+  std::string error;
+  consumer->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (consumer->consumer_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("kafka: cannot create consumer: ", error));
+  }
+  RdKafka::ErrorCode err = consumer->consumer_->subscribe(options.topics);
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "subscribe");
+  return consumer;
+}
+
+KafkaConsumer::~KafkaConsumer() {
+  Stop();
+  if (consumer_) consumer_->close();
+}
+
+void KafkaConsumer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void KafkaConsumer::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void KafkaConsumer::Run() {
+  absl::Time next_lag_update = absl::Now();
+  while (!stop_) {
+    if (metrics_ != nullptr && absl::Now() >= next_lag_update) {
+      UpdateLag();
+      next_lag_update = absl::Now() + absl::Seconds(2);
+    }
+    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(100));
+    if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF) continue;
+    if (msg->err() != RdKafka::ERR_NO_ERROR) {
+      log::Warn("kafka consumer error", {{"error", RdKafka::err2str(msg->err())}});
+      continue;
+    }
+    ConsumedMessage message;
+    message.topic = msg->topic_name();
+    message.partition = msg->partition();
+    message.offset = msg->offset();
+    if (msg->key() != nullptr) message.key = *msg->key();
+    message.value.assign(static_cast<const char*>(msg->payload()), msg->len());
+    absl::Duration backoff = absl::Milliseconds(100);
+    while (!stop_) {
+      absl::Status status = handler_->Handle(message);
+      if (status.ok()) {
+        std::vector<RdKafka::TopicPartition*> next = {RdKafka::TopicPartition::create(
+            message.topic, message.partition, message.offset + 1)};
+        consumer_->offsets_store(next);
+        RdKafka::TopicPartition::destroy(next);
+        break;
+      }
+      if (metrics_ != nullptr) metrics_->events.Add({{"topic", message.topic}, {"outcome", "retried"}}).Increment();
+      log::Warn("event handling failed; will retry",
+                {{"topic", message.topic}, {"partition", message.partition},
+                 {"offset", message.offset}, {"error", status}});
+      absl::SleepFor(backoff);
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+    }
+  }
+}
+
+void KafkaConsumer::UpdateLag() {
+  std::vector<RdKafka::TopicPartition*> partitions;
+  if (consumer_->assignment(partitions) != RdKafka::ERR_NO_ERROR) return;
+  consumer_->position(partitions);
+  for (RdKafka::TopicPartition* tp : partitions) {
+    int64_t low = 0, high = 0;
+    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) ==
+            RdKafka::ERR_NO_ERROR &&
+        high >= 0) {
+      int64_t position = tp->offset() >= 0 ? tp->offset() : low;
+      metrics_->lag.Add({{"topic", tp->topic()}, {"partition", absl::StrCat(tp->partition())}})
+          .Set(static_cast<double>(std::max<int64_t>(0, high - position)));
+    }
+  }
+  RdKafka::TopicPartition::destroy(partitions);
+}
+
+}  // namespace himaya::events

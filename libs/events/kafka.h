@@ -1,0 +1,111 @@
+// Kafka through librdkafka: an idempotent producer (acks=all) and a consumer group member that
+// stores an offset only after its handler has committed. The same code talks to the embedded
+// broker in tests and to any Kafka cluster in production.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "metrics/metrics.h"
+
+namespace RdKafka {
+class KafkaConsumer;
+class Producer;
+}  // namespace RdKafka
+
+namespace himaya::events {
+
+struct KafkaOptions {
+  std::string bootstrap_servers;
+  // Further librdkafka properties (security.protocol, sasl.*, ...), applied last.
+  std::map<std::string, std::string> properties;
+};
+
+// Parses "k1=v1,k2=v2" into librdkafka properties. INVALID_ARGUMENT on a part without '='.
+absl::StatusOr<std::map<std::string, std::string>> ParseKafkaProperties(absl::string_view text);
+
+struct Record {
+  std::string topic;
+  std::string key;
+  std::string value;
+};
+
+// Publishes records. The interface lets the outbox relay be tested without a broker.
+class Producer {
+ public:
+  virtual ~Producer() = default;
+  // Publishes every record and waits until the broker acknowledged each (acks=all) or its
+  // delivery failed for good. Returns one status per record, in order.
+  virtual std::vector<absl::Status> Publish(absl::Span<const Record> records) = 0;
+};
+
+class KafkaProducer final : public Producer {
+ public:
+  // INVALID_ARGUMENT when a property is rejected by librdkafka.
+  static absl::StatusOr<std::unique_ptr<KafkaProducer>> Create(const KafkaOptions& options);
+  ~KafkaProducer() override;
+  std::vector<absl::Status> Publish(absl::Span<const Record> records) override;
+
+ private:
+  KafkaProducer() = default;
+  class DeliveryReport;
+  std::unique_ptr<DeliveryReport> delivery_report_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+};
+
+struct ConsumedMessage {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+};
+
+class MessageHandler {
+ public:
+  virtual ~MessageHandler() = default;
+  // Handles one message. OK: done (the offset is stored). An error: the same message is
+  // retried after a back-off, so a handler records permanent failures itself and returns OK.
+  virtual absl::Status Handle(const ConsumedMessage& message) = 0;
+};
+
+struct ConsumerOptions {
+  KafkaOptions kafka;
+  std::string group_id;
+  std::vector<std::string> topics;
+  // How soon the group notices a member that died (a crash) and hands its partitions on.
+  absl::Duration session_timeout = absl::Seconds(6);
+};
+
+// A consumer group member running on its own thread.
+class KafkaConsumer {
+ public:
+  static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const ConsumerOptions& options,
+                                                               MessageHandler* handler,
+                                                               metrics::ConsumerMetrics* metrics);
+  // Stops and leaves the group, committing the offsets stored so far.
+  ~KafkaConsumer();
+  void Start();
+  void Stop();
+
+ private:
+  KafkaConsumer() = default;
+  void Run();
+  void UpdateLag();
+  ConsumerOptions options_;
+  MessageHandler* handler_ = nullptr;
+  metrics::ConsumerMetrics* metrics_ = nullptr;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace himaya::events

@@ -1,0 +1,139 @@
+#include "events/outbox.h"
+
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "events_migrations.h"
+
+namespace himaya::events {
+
+storage::MigrationSet EventTablesMigrations(storage::Dialect dialect) {
+  return storage::EventsMigrations(dialect);
+}
+
+absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
+                            const Envelope& envelope, const core::Clock& clock) {
+  return tx
+      .Execute("INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us) "
+               "VALUES ($1, $2, $3, $4, $5)",
+               {envelope.event_id(), topic, envelope.aggregate_id(),
+                storage::Bytes{envelope.SerializeAsString()}, absl::ToUnixMicros(clock.Now())})
+      .status();
+}
+
+OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock,
+                         RelayOptions options, metrics::OutboxMetrics* metrics)
+    : db_(db), producer_(producer), clock_(clock), options_(options), metrics_(metrics) {}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+absl::StatusOr<int> OutboxRelay::PublishBatch() {
+  std::vector<int64_t> ids;
+  std::vector<Record> records;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, topic, message_key, payload FROM outbox "
+                                         "WHERE published_at_us IS NULL ORDER BY id LIMIT $1",
+                                         {options_.batch_size}));
+    for (const storage::Row& row : rows) {
+      ids.push_back(row.Int(0));
+      records.push_back(Record{row.Text(1), row.Text(2), row.Text(3)});
+    }
+    return absl::OkStatus();
+  }));
+  if (records.empty()) return 0;
+
+  std::vector<absl::Status> results = producer_.Publish(records);
+  size_t delivered = 0;
+  while (delivered < results.size() && results[delivered].ok()) ++delivered;
+  if (delivered < results.size()) {
+    if (metrics_ != nullptr) metrics_->publish_errors.Increment(results.size() - delivered);
+    log::Warn("outbox: publication failed; will retry",
+              {{"topic", records[delivered].topic}, {"error", results[delivered]}});
+  }
+  if (delivered == 0) return results[0];
+
+  const int64_t now = absl::ToUnixMicros(clock_.Now());
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    for (size_t i = 0; i < delivered; ++i) {
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE outbox SET published_at_us = $1 WHERE id = $2", {now, ids[i]}).status());
+    }
+    return absl::OkStatus();
+  }));
+  if (metrics_ != nullptr) metrics_->published.Increment(static_cast<double>(delivered));
+  return static_cast<int>(delivered);
+}
+
+absl::StatusOr<int64_t> OutboxRelay::Depth() {
+  int64_t depth = 0;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM outbox WHERE published_at_us IS NULL"));
+    depth = rows.at(0).Int(0);
+    return absl::OkStatus();
+  }));
+  return depth;
+}
+
+void OutboxRelay::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void OutboxRelay::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void OutboxRelay::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+// Refreshes the depth and lag gauges, and deletes rows published long ago.
+void OutboxRelay::Observe() {
+  const int64_t now = absl::ToUnixMicros(clock_.Now());
+  absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM outbox WHERE published_at_us < $1",
+                               {now - absl::ToInt64Microseconds(options_.retention)})
+                        .status());
+    if (metrics_ == nullptr) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), MIN(created_at_us) FROM outbox "
+                                         "WHERE published_at_us IS NULL"));
+    metrics_->depth.Set(static_cast<double>(rows.at(0).Int(0)));
+    metrics_->relay_lag_seconds.Set(
+        rows.at(0).IsNull(1) ? 0.0 : static_cast<double>(now - rows.at(0).Int(1)) / 1e6);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) log::Warn("outbox: observation failed", {{"error", status}});
+}
+
+void OutboxRelay::Run() {
+  absl::Time next_observation = absl::InfinitePast();
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+      woken_ = false;
+    }
+    if (absl::Now() >= next_observation) {
+      Observe();
+      next_observation = absl::Now() + absl::Seconds(1);
+    }
+    absl::StatusOr<int> published = PublishBatch();
+    if (!published.ok()) {
+      log::Warn("outbox: relay pass failed", {{"error", published.status()}});
+    }
+    if (published.ok() && *published == options_.batch_size) continue;  // more may be waiting
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, absl::ToChronoNanoseconds(published.ok() ? options_.idle_interval
+                                                                 : absl::Seconds(1)),
+                 [&] { return stop_ || woken_; });
+  }
+}
+
+}  // namespace himaya::events

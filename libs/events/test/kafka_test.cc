@@ -1,0 +1,134 @@
+// The Kafka client code against the embedded broker (librdkafka's mock cluster, real protocol).
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "events/kafka.h"
+#include "events/mock_cluster.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace himaya::events {
+namespace {
+
+// Collects messages; fails the first attempt at each offset listed in `fail_once`.
+class Collector final : public MessageHandler {
+ public:
+  absl::Status Handle(const ConsumedMessage& m) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++attempts;
+    if (fail_once.erase(m.value) > 0) return absl::UnavailableError("try again");
+    by_key[m.key].push_back(m.value);
+    ++handled;
+    return absl::OkStatus();
+  }
+  int Handled() {
+    std::lock_guard<std::mutex> lock(mu);
+    return handled;
+  }
+  std::mutex mu;
+  std::set<std::string> fail_once;
+  std::map<std::string, std::vector<std::string>> by_key;
+  int handled = 0;
+  int attempts = 0;
+};
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(30)) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
+
+class KafkaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto cluster = MockCluster::Start({.brokers = 3, .topics = {kTopic}, .partitions = 4});
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = std::move(*cluster);
+    auto producer = KafkaProducer::Create({cluster_->bootstrap_servers()});
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = std::move(*producer);
+  }
+  std::unique_ptr<KafkaConsumer> NewConsumer(Collector& collector) {
+    auto consumer = KafkaConsumer::Create(
+        {.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}},
+        &collector, nullptr);
+    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    (*consumer)->Start();
+    return std::move(*consumer);
+  }
+  static constexpr const char* kTopic = "himaya.registration.amo-tns.v1";
+  std::unique_ptr<MockCluster> cluster_;
+  std::unique_ptr<KafkaProducer> producer_;
+};
+
+TEST_F(KafkaTest, EveryRecordIsAcknowledgedAndEachKeyStaysInOrder) {
+  std::vector<Record> records;
+  for (int i = 0; i < 300; ++i) {
+    records.push_back({kTopic, absl::StrCat("person-", i % 7), absl::StrCat(i)});
+  }
+  std::vector<absl::Status> results = producer_->Publish(records);
+  ASSERT_EQ(results.size(), records.size());
+  for (const auto& s : results) ASSERT_TRUE(s.ok()) << s;
+
+  Collector collector;
+  auto consumer = NewConsumer(collector);
+  ASSERT_TRUE(WaitFor([&] { return collector.Handled() == 300; })) << collector.Handled();
+  for (const auto& [key, values] : collector.by_key) {
+    for (size_t i = 1; i < values.size(); ++i) {
+      EXPECT_LT(std::stoi(values[i - 1]), std::stoi(values[i])) << key;
+    }
+  }
+}
+
+TEST_F(KafkaTest, FailedHandlingIsRetriedBeforeMovingOn) {
+  Collector collector;
+  collector.fail_once = {"1"};
+  ASSERT_TRUE(producer_->Publish({{kTopic, "k", "0"}, {kTopic, "k", "1"}, {kTopic, "k", "2"}})[2].ok());
+  auto consumer = NewConsumer(collector);
+  ASSERT_TRUE(WaitFor([&] { return collector.Handled() == 3; }));
+  std::lock_guard<std::mutex> lock(collector.mu);
+  EXPECT_THAT(collector.by_key["k"], ::testing::ElementsAre("0", "1", "2"));
+  EXPECT_EQ(collector.attempts, 4);
+}
+
+TEST_F(KafkaTest, ARestartedMemberResumesAfterTheLastHandledMessage) {
+  ASSERT_TRUE(producer_->Publish({{kTopic, "k", "a"}, {kTopic, "k", "b"}})[1].ok());
+  {
+    Collector first;
+    auto consumer = NewConsumer(first);
+    ASSERT_TRUE(WaitFor([&] { return first.Handled() == 2; }));
+    consumer.reset();  // leaves the group, committing stored offsets
+  }
+  ASSERT_TRUE(producer_->Publish({{kTopic, "k", "c"}})[0].ok());
+  Collector second;
+  auto consumer = NewConsumer(second);
+  ASSERT_TRUE(WaitFor([&] { return second.Handled() == 1; }));
+  absl::SleepFor(absl::Milliseconds(500));
+  std::lock_guard<std::mutex> lock(second.mu);
+  EXPECT_THAT(second.by_key["k"], ::testing::ElementsAre("c"));
+}
+
+TEST(KafkaProperties, ParsesPairsAndRejectsOthers) {
+  auto parsed = ParseKafkaProperties("security.protocol=SASL_SSL, sasl.mechanism = SCRAM-SHA-512");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->at("sasl.mechanism"), "SCRAM-SHA-512");
+  EXPECT_EQ(ParseKafkaProperties("novalue").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(KafkaProducerCreate, RejectsUnknownProperty) {
+  auto producer = KafkaProducer::Create({"127.0.0.1:1", {{"no.such.property", "1"}}});
+  EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(MockClusterStart, RejectsNonsense) {
+  EXPECT_FALSE(MockCluster::Start({.brokers = 0}).ok());
+}
+
+}  // namespace
+}  // namespace himaya::events

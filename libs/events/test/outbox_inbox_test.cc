@@ -1,0 +1,205 @@
+// The outbox relay and the inbox on both backends, with a producer fake standing in for Kafka
+// (Kafka itself is exercised in kafka_test and the end-to-end tests).
+#include <map>
+
+#include "core/status_macros.h"
+#include "events/inbox.h"
+#include "events/outbox.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "gtest/gtest.h"
+#include "testing/backends.h"
+#include "testing/fakes.h"
+
+namespace himaya::events {
+namespace {
+
+using google::protobuf::Timestamp;
+
+// Records what it publishes; fails every record from index `fail_from` of a call on.
+class RecordingProducer final : public Producer {
+ public:
+  std::vector<absl::Status> Publish(absl::Span<const Record> records) override {
+    std::vector<absl::Status> out;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (static_cast<int>(i) >= fail_from) {
+        out.push_back(absl::UnavailableError("broker down"));
+      } else {
+        published.push_back(records[i]);
+        out.push_back(absl::OkStatus());
+      }
+    }
+    return out;
+  }
+  int fail_from = 1 << 30;
+  std::vector<Record> published;
+};
+
+class EventTablesTest : public testing::BackendTest {
+ protected:
+  void SetUp() override {
+    db_ = OpenDatabase("events");
+    ASSERT_NE(db_, nullptr);
+    ASSERT_TRUE(storage::ApplyMigrations(
+                    *db_, {EventTablesMigrations(db_->dialect()),
+                           {"app", {{1, "notes", "CREATE TABLE notes (text TEXT NOT NULL);"}}}})
+                    .ok());
+  }
+  Envelope NewEvent(const std::string& key, int64_t seconds = 0) {
+    Timestamp payload;
+    payload.set_seconds(seconds);
+    return NewEnvelope({"test", &clock_, &random_}, payload, "amo-tns", key);
+  }
+  int64_t CountRows(const std::string& table) {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM " + table));
+                     n = rows.at(0).Int(0);
+                     return absl::OkStatus();
+                   }).ok());
+    return n;
+  }
+  std::unique_ptr<storage::Database> db_;
+  testing::FakeClock clock_;
+  testing::SeededRandom random_{7};
+};
+
+TEST_P(EventTablesTest, OutboxRowCommitsAndRollsBackWithTheStateChange) {
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) -> absl::Status {
+                   RETURN_IF_ERROR(tx.Execute("INSERT INTO notes VALUES ('kept')").status());
+                   return AppendToOutbox(tx, "t", NewEvent("k"), clock_);
+                 }).ok());
+  absl::Status failed = db_->Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO notes VALUES ('lost')").status());
+    RETURN_IF_ERROR(AppendToOutbox(tx, "t", NewEvent("k"), clock_));
+    return absl::AbortedError("crash before commit");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(CountRows("notes"), 1);
+  EXPECT_EQ(CountRows("outbox"), 1);
+}
+
+TEST_P(EventTablesTest, RelayPublishesInOrderOnceAndMarksRows) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    Envelope e = NewEvent(i % 2 ? "odd" : "even", i);
+    ids.push_back(e.event_id());
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "topic-a", e, clock_); }).ok());
+  }
+  RecordingProducer producer;
+  OutboxRelay relay(*db_, producer, clock_, {.batch_size = 3});
+  EXPECT_EQ(*relay.Depth(), 5);
+  EXPECT_EQ(*relay.PublishBatch(), 3);
+  EXPECT_EQ(*relay.PublishBatch(), 2);
+  EXPECT_EQ(*relay.PublishBatch(), 0);
+  EXPECT_EQ(*relay.Depth(), 0);
+  ASSERT_EQ(producer.published.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    auto e = ParseEnvelope(producer.published[i].value);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->event_id(), ids[i]) << "position " << i;
+    EXPECT_EQ(producer.published[i].topic, "topic-a");
+    EXPECT_EQ(producer.published[i].key, i % 2 ? "odd" : "even");
+  }
+}
+
+TEST_P(EventTablesTest, FailedPublicationIsRetriedAndNothingIsSkipped) {
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+  }
+  RecordingProducer producer;
+  producer.fail_from = 2;
+  OutboxRelay relay(*db_, producer, clock_);
+  EXPECT_EQ(*relay.PublishBatch(), 2);
+  EXPECT_EQ(*relay.Depth(), 2);
+  producer.fail_from = 0;
+  EXPECT_EQ(relay.PublishBatch().status().code(), absl::StatusCode::kUnavailable);
+  producer.fail_from = 1 << 30;
+  EXPECT_EQ(*relay.PublishBatch(), 2);
+  ASSERT_EQ(producer.published.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Unpack<Timestamp>(*ParseEnvelope(producer.published[i].value))->seconds(), i);
+  }
+}
+
+TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {
+  RecordingProducer producer;
+  OutboxRelay relay(*db_, producer, clock_, {.idle_interval = absl::Seconds(30)});
+  relay.Start();
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
+  relay.Wake();
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (*relay.Depth() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  relay.Stop();
+  EXPECT_EQ(*relay.Depth(), 0);
+}
+
+// Writes one note per event; refuses events whose payload says -1.
+class NoteApplier final : public EventApplier {
+ public:
+  absl::Status Apply(storage::Transaction& tx, const Envelope& envelope) override {
+    ++calls;
+    ASSIGN_OR_RETURN(Timestamp t, Unpack<Timestamp>(envelope));
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO notes VALUES ($1)", {envelope.event_id()}).status());
+    if (t.seconds() == -1) return absl::InvalidArgumentError("payload: -1 is not allowed");
+    if (t.seconds() == -2 && transient_failures-- > 0) return absl::UnavailableError("busy");
+    return absl::OkStatus();
+  }
+  int calls = 0;
+  int transient_failures = 0;
+};
+
+ConsumedMessage AsMessage(const Envelope& e, int64_t offset) {
+  return ConsumedMessage{"himaya.registration.amo-tns.v1", 0, offset, e.aggregate_id(),
+                         e.SerializeAsString()};
+}
+
+TEST_P(EventTablesTest, InboxAppliesEachEventOnce) {
+  NoteApplier applier;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  Envelope e = NewEvent("k");
+  EXPECT_EQ(*inbox.Process(AsMessage(e, 0)), Outcome::kApplied);
+  EXPECT_EQ(*inbox.Process(AsMessage(e, 0)), Outcome::kDuplicate);   // redelivered
+  EXPECT_EQ(*inbox.Process(AsMessage(e, 17)), Outcome::kDuplicate);  // republished
+  EXPECT_EQ(applier.calls, 1);
+  EXPECT_EQ(CountRows("notes"), 1);
+  EXPECT_EQ(CountRows("inbox"), 1);
+}
+
+TEST_P(EventTablesTest, InboxKeepsConsumersApart) {
+  NoteApplier a, b;
+  InboxHandler first(*db_, "first", a, clock_);
+  InboxHandler second(*db_, "second", b, clock_);
+  Envelope e = NewEvent("k");
+  EXPECT_EQ(*first.Process(AsMessage(e, 0)), Outcome::kApplied);
+  EXPECT_EQ(*second.Process(AsMessage(e, 0)), Outcome::kApplied);
+}
+
+TEST_P(EventTablesTest, UndecodableAndRefusedEventsAreDeadLetteredWithoutTheirEffects) {
+  NoteApplier applier;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  EXPECT_EQ(*inbox.Process({"t", 1, 5, "k", "not an envelope"}), Outcome::kRejected);
+  EXPECT_EQ(*inbox.Process(AsMessage(NewEvent("k", -1), 6)), Outcome::kRejected);
+  EXPECT_EQ(CountRows("dead_letters"), 2);
+  EXPECT_EQ(CountRows("notes"), 0) << "a refused event's partial effects are rolled back";
+  EXPECT_EQ(CountRows("inbox"), 0);
+  // The same message again leaves one dead letter, not two.
+  EXPECT_EQ(*inbox.Process({"t", 1, 5, "k", "not an envelope"}), Outcome::kRejected);
+  EXPECT_EQ(CountRows("dead_letters"), 2);
+}
+
+TEST_P(EventTablesTest, TransientFailureLeavesNoTraceAndSucceedsOnRetry) {
+  NoteApplier applier;
+  applier.transient_failures = 1;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  ConsumedMessage m = AsMessage(NewEvent("k", -2), 0);
+  EXPECT_EQ(inbox.Process(m).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CountRows("inbox"), 0);
+  EXPECT_EQ(CountRows("notes"), 0);
+  EXPECT_EQ(*inbox.Process(m), Outcome::kApplied);
+  EXPECT_EQ(CountRows("notes"), 1);
+}
+
+INSTANTIATE_BACKENDS(EventTablesTest);
+
+}  // namespace
+}  // namespace himaya::events

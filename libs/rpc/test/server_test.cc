@@ -1,0 +1,96 @@
+#include "rpc/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "rpc/client.h"
+
+namespace himaya::rpc {
+namespace {
+
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+std::string Address(const Server& server) { return absl::StrCat("127.0.0.1:", server.port()); }
+
+TEST(Server, ServesHealthAndCountsCalls) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::RpcMetrics rpc_metrics(*registry);
+  auto server = Server::Start({.service_names = {"himaya.test.v1.Thing"}, .metrics = &rpc_metrics});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_GT((*server)->port(), 0);
+  EXPECT_EQ(CheckHealth(Address(**server)).value_or(false), true);
+  EXPECT_EQ(CheckHealth(Address(**server), "himaya.test.v1.Thing").value_or(false), true);
+  EXPECT_FALSE(CheckHealth(Address(**server), "himaya.test.v1.Unknown").ok());
+
+  double served = 0;
+  for (const auto& family : registry->Collect()) {
+    if (family.name != "himaya_rpc_requests_total") continue;
+    for (const auto& metric : family.metric) served += metric.counter.value;
+  }
+  EXPECT_EQ(served, 3);
+}
+
+TEST(Server, ShutdownStopsServing) {
+  auto server = Server::Start({});
+  ASSERT_TRUE(server.ok());
+  std::string address = Address(**server);
+  (*server)->Shutdown(absl::Seconds(1));
+  EXPECT_FALSE(CheckHealth(address, "", absl::Milliseconds(500)).ok());
+}
+
+TEST(Server, BusyAddressIsUnavailable) {
+  auto first = Server::Start({});
+  ASSERT_TRUE(first.ok());
+  auto second = Server::Start({.address = Address(**first)});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// A service of our own, through Handle(): the domain's status reaches the client as is.
+class EchoHealth final : public grpc::health::v1::Health::CallbackService {
+ public:
+  explicit EchoHealth(core::ThreadPool& pool) : pool_(pool) {}
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
+                                  const HealthCheckRequest* request,
+                                  HealthCheckResponse* response) override {
+    return Handle(context, pool_, [=]() -> absl::Status {
+      if (request->service() == "bad") return absl::InvalidArgumentError("service: bad");
+      response->set_status(HealthCheckResponse::SERVING);
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  core::ThreadPool& pool_;
+};
+
+TEST(Handle, RunsOnThePoolAndMapsStatus) {
+  core::ThreadPool pool(2);
+  EchoHealth service(pool);
+  auto server = Server::Start({.services = {&service}});
+  ASSERT_TRUE(server.ok());
+  auto stub = grpc::health::v1::Health::NewStub(NewChannel(Address(**server)));
+  HealthCheckRequest request;
+  HealthCheckResponse response;
+  request.set_service("bad");
+  auto context = NewContext();
+  grpc::Status status = stub->Check(context.get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "service: bad");
+  request.set_service("good");
+  auto context2 = NewContext();
+  EXPECT_TRUE(stub->Check(context2.get(), request, &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+}
+
+TEST(Client, DeadlineIsEnforced) {
+  // Nothing listens there: the call must end by its deadline, not hang.
+  absl::Time start = absl::Now();
+  auto result = CheckHealth("127.0.0.1:1", "", absl::Milliseconds(300));
+  EXPECT_FALSE(result.ok());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+}  // namespace
+}  // namespace himaya::rpc
