@@ -1,0 +1,100 @@
+// What every service process shares: its configuration (flags and HIMAYA_* environment), its
+// database with migrations applied, metrics, the Kafka producer and outbox relay, consumers,
+// the gRPC server, and an orderly stop on SIGTERM (drain calls, stop consumers, flush the
+// outbox, close the database).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/thread_pool.h"
+#include "events/envelope.h"
+#include "events/inbox.h"
+#include "events/kafka.h"
+#include "events/outbox.h"
+#include "metrics/metrics.h"
+#include "rpc/server.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+namespace himaya::service {
+
+// Immutable once built, from flags, at start.
+struct ServiceConfig {
+  std::string name;
+  std::string grpc_address;
+  std::string metrics_address;
+  std::string database_url;
+  events::KafkaOptions kafka;
+  std::vector<std::string> programs;
+  // Where to write {"grpc": ..., "metrics": ...} once serving; empty: nowhere.
+  std::string address_file;
+  bool outbox_relay = true;
+  int handler_threads = 8;
+  int database_pool = 4;
+
+  // Reads the common flags. `name` is the service's name (registration, notification, ...).
+  // INVALID_ARGUMENT naming the flag at fault.
+  static absl::StatusOr<ServiceConfig> FromFlags(const std::string& name);
+};
+
+class ServiceRuntime {
+ public:
+  // Opens the database and applies the event tables' migrations and `migrations`, starts the
+  // metrics endpoint, connects the producer. Nothing is served yet.
+  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(
+      ServiceConfig config, std::vector<storage::MigrationSet> migrations);
+  ~ServiceRuntime();
+
+  const ServiceConfig& config() const { return config_; }
+  storage::Database& db() { return *db_; }
+  prometheus::Registry& registry() { return *registry_; }
+  core::ThreadPool& handler_pool() { return *pool_; }
+  const core::Clock& clock() { return core::SystemClock::Get(); }
+  events::EventSource event_source() { return {config_.name, &clock(), &random_}; }
+  core::RandomSource& random() { return random_; }
+  // Wake after committing events, so they are published at once.
+  events::OutboxRelay& relay() { return *relay_; }
+
+  // Consumes `topics` as group `group`, applying events through the inbox.
+  absl::Status AddConsumer(const std::string& group, std::vector<std::string> topics,
+                           events::EventApplier& applier);
+
+  // Starts the relay, the consumers and the gRPC server, then writes the address file.
+  absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);
+
+  // Blocks until SIGINT or SIGTERM, then stops in order. Returns the process's exit code.
+  int WaitForShutdown();
+
+ private:
+  explicit ServiceRuntime(ServiceConfig config) : config_(std::move(config)) {}
+  void Shutdown();
+
+  ServiceConfig config_;
+  core::SystemRandom random_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<metrics::MetricsServer> metrics_server_;
+  std::unique_ptr<metrics::RpcMetrics> rpc_metrics_;
+  std::unique_ptr<metrics::OutboxMetrics> outbox_metrics_;
+  std::unique_ptr<metrics::ConsumerMetrics> consumer_metrics_;
+  std::unique_ptr<metrics::DatabaseMetrics> db_metrics_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<core::ThreadPool> pool_;
+  std::unique_ptr<events::KafkaProducer> producer_;
+  std::unique_ptr<events::OutboxRelay> relay_;
+  std::vector<std::unique_ptr<events::InboxHandler>> inboxes_;
+  std::vector<std::unique_ptr<events::KafkaConsumer>> consumers_;
+  std::unique_ptr<rpc::Server> server_;
+};
+
+// Runs a service's main: blocks termination signals, parses flags, and on any start-up error
+// prints one line and returns 1. `setup` builds the domain and calls Serve.
+int RunService(int argc, char** argv, const std::string& name,
+               std::vector<storage::MigrationSet> (*migrations)(storage::Dialect),
+               const std::function<absl::Status(ServiceRuntime&)>& setup);
+
+}  // namespace himaya::service

@@ -1,0 +1,211 @@
+#include "registration/src/person_rules.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "core/programs.h"
+
+namespace himaya::registration {
+namespace {
+
+// Where the machine-readable part of a violation travels inside an absl::Status.
+constexpr absl::string_view kViolationPayload = "type.himaya/registration.FieldViolation";
+
+absl::Status Violation(absl::string_view field, absl::string_view reason,
+                       absl::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
+  status.SetPayload(kViolationPayload, absl::Cord(absl::StrCat(field, "\n", reason)));
+  return status;
+}
+
+FieldViolation ToViolation(const absl::Status& status) {
+  FieldViolation v;
+  auto payload = status.GetPayload(kViolationPayload);
+  std::string text = payload ? std::string(*payload) : "record\nINVALID";
+  std::pair<std::string, std::string> parts = absl::StrSplit(text, absl::MaxSplits('\n', 1));
+  v.field = parts.first;
+  v.reason = parts.second;
+  absl::string_view message = status.message();
+  absl::ConsumePrefix(&message, absl::StrCat(v.field, ": "));
+  v.message = std::string(message);
+  return v;
+}
+
+bool AllDigits(absl::string_view s) {
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return !s.empty();
+}
+
+// Counts UTF-8 code points; false when the bytes are not valid UTF-8.
+bool CountCodePoints(absl::string_view s, size_t* count) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += len;
+    ++n;
+  }
+  *count = n;
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeCin(absl::string_view cin) {
+  std::string value = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(cin));
+  if (value.empty()) return Violation("cin", "REQUIRED", "is required");
+  size_t letters = 0;
+  while (letters < value.size() && absl::ascii_isalpha(static_cast<unsigned char>(value[letters]))) {
+    ++letters;
+  }
+  absl::string_view digits = absl::string_view(value).substr(letters);
+  if (letters < 1 || letters > 2 || digits.size() < 1 || digits.size() > 6 || !AllDigits(digits)) {
+    return Violation("cin", "CIN_FORMAT", "must be 1-2 Latin letters then 1-6 digits");
+  }
+  return value;
+}
+
+absl::StatusOr<std::string> NormalizePhone(absl::string_view phone) {
+  absl::string_view p = absl::StripAsciiWhitespace(phone);
+  if (p.empty()) return std::string();
+  std::string national;  // 9 digits after the country code: 6XXXXXXXX or 7XXXXXXXX
+  if (absl::ConsumePrefix(&p, "+212") || absl::ConsumePrefix(&p, "00212")) {
+    national = std::string(p);
+  } else if (p.size() == 10 && p[0] == '0') {
+    national = std::string(p.substr(1));
+  } else {
+    return Violation("phone", "PHONE_FORMAT", "must be a Moroccan mobile number (06/07...)");
+  }
+  if (national.size() != 9 || !AllDigits(national) || (national[0] != '6' && national[0] != '7')) {
+    return Violation("phone", "PHONE_FORMAT", "must be a Moroccan mobile number (06/07...)");
+  }
+  return absl::StrCat("+212", national);
+}
+
+absl::StatusOr<std::string> NormalizeSex(absl::string_view sex) {
+  std::string value = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(sex));
+  if (value.empty()) return Violation("sex", "REQUIRED", "is required");
+  if (value != "M" && value != "F") return Violation("sex", "SEX_CODE", "must be M or F");
+  return value;
+}
+
+absl::StatusOr<std::string> NormalizeLanguage(absl::string_view language) {
+  std::string value = absl::AsciiStrToLower(absl::StripAsciiWhitespace(language));
+  if (value.empty()) return std::string("fr");
+  if (value != "fr" && value != "ar") {
+    return Violation("preferred_language", "LANGUAGE_CODE", "must be fr or ar");
+  }
+  return value;
+}
+
+absl::StatusOr<absl::CivilDay> ParseBirthDate(absl::string_view date, absl::CivilDay today) {
+  absl::string_view d = absl::StripAsciiWhitespace(date);
+  if (d.empty()) return Violation("birth_date", "REQUIRED", "is required");
+  absl::CivilDay day;
+  // ParseCivilTime normalises 2021-02-30 to March: a real date prints back identically.
+  if (d.size() != 10 || !absl::ParseCivilTime(d, &day) || absl::FormatCivilTime(day) != d) {
+    return Violation("birth_date", "DATE_FORMAT", "must be a real date written YYYY-MM-DD");
+  }
+  if (day > today) return Violation("birth_date", "DATE_IN_FUTURE", "is in the future");
+  if (day < absl::CivilDay(1900, 1, 1)) {
+    return Violation("birth_date", "DATE_TOO_OLD", "is before 1900-01-01");
+  }
+  return day;
+}
+
+absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::string_view name) {
+  std::string value(absl::StripAsciiWhitespace(name));
+  if (value.empty()) return Violation(field, "REQUIRED", "is required");
+  size_t length = 0;
+  if (!CountCodePoints(value, &length)) return Violation(field, "ENCODING", "is not valid UTF-8");
+  if (length > 100) return Violation(field, "TOO_LONG", "is longer than 100 characters");
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x80) {
+      if (!absl::ascii_isalpha(c) && c != ' ' && c != '-' && c != '\'' && c != '.') {
+        return Violation(field, "NAME_CHARACTERS",
+                         "may hold only Latin letters, spaces, hyphens, apostrophes and dots");
+      }
+    } else if (c < 0xC3 || c > 0xC9) {
+      // Latin-1 Supplement and Latin Extended-A/B letters start with 0xC3..0xC9 in UTF-8;
+      // anything else (Arabic script starts with 0xD8..0xDB) belongs in the *_ar columns.
+      return Violation(field, "NAME_SCRIPT", "must be written in Latin script");
+    } else {
+      ++i;  // the continuation byte
+    }
+  }
+  return value;
+}
+
+const std::vector<std::string>& CategoriesOf(absl::string_view program) {
+  static const auto* const categories = new std::map<std::string, std::vector<std::string>, std::less<>>{
+      {std::string(core::kProgramAmoTns),
+       {"AGRI", "CPU", "AE", "MED", "PHARM", "DENT", "PARAMED", "NOTARY", "TAXI", "ARTISAN",
+        "MERCHANT"}},
+  };
+  static const auto* const none = new std::vector<std::string>();
+  auto it = categories->find(program);
+  return it == categories->end() ? *none : it->second;
+}
+
+Validated Validate(const PersonApplication& a, absl::CivilDay today) {
+  Validated out;
+  Person& p = out.person;
+  auto take = [&](auto result, auto& into) {
+    if (result.ok()) {
+      into = *std::move(result);
+    } else {
+      out.violations.push_back(ToViolation(result.status()));
+    }
+  };
+  take(NormalizeCin(a.cin), p.cin);
+  take(NormalizeLatinName("last_name", a.last_name), p.last_name);
+  take(NormalizeLatinName("first_name", a.first_name), p.first_name);
+  absl::CivilDay birth;
+  take(ParseBirthDate(a.birth_date, today), birth);
+  p.birth_date = absl::FormatCivilTime(birth);
+  take(NormalizeSex(a.sex), p.sex);
+  take(NormalizePhone(a.phone), p.phone);
+  take(NormalizeLanguage(a.preferred_language), p.preferred_language);
+  p.city = std::string(absl::StripAsciiWhitespace(a.city));
+  p.program = std::string(absl::StripAsciiWhitespace(a.program));
+  if (!core::IsKnownProgram(p.program)) {
+    out.violations.push_back({"program", "PROGRAM_UNKNOWN", "is not a program of the fund"});
+  } else {
+    const std::vector<std::string>& allowed = CategoriesOf(p.program);
+    p.category = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(a.category));
+    if (allowed.empty() && !p.category.empty()) {
+      out.violations.push_back({"category", "CATEGORY_NOT_ALLOWED",
+                                absl::StrCat("program ", p.program, " has no categories")});
+    } else if (!allowed.empty() && p.category.empty()) {
+      out.violations.push_back({"category", "REQUIRED", "is required"});
+    } else if (!allowed.empty() &&
+               std::find(allowed.begin(), allowed.end(), p.category) == allowed.end()) {
+      out.violations.push_back({"category", "CATEGORY_UNKNOWN",
+                                absl::StrCat("must be one of ", absl::StrJoin(allowed, ", "))});
+    }
+  }
+  return out;
+}
+
+std::string DescribeViolations(const std::vector<FieldViolation>& violations) {
+  return absl::StrJoin(violations, "; ", [](std::string* out, const FieldViolation& v) {
+    absl::StrAppend(out, v.field, ": ", v.message);
+  });
+}
+
+}  // namespace himaya::registration

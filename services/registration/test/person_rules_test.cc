@@ -1,0 +1,134 @@
+#include "registration/src/person_rules.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace himaya::registration {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+const absl::CivilDay kToday(2022, 4, 1);
+
+TEST(Cin, NormalisesCaseAndSurroundingSpaces) {
+  EXPECT_EQ(*NormalizeCin("  bk123456 "), "BK123456");
+  EXPECT_EQ(*NormalizeCin("A1"), "A1");
+  EXPECT_EQ(*NormalizeCin("ZZ999999"), "ZZ999999");
+}
+
+TEST(Cin, RejectsEveryOtherShape) {
+  for (const char* bad : {"", "123456", "ABC123", "B", "BK1234567", "BK 123456", "B-K12",
+                          "BK12345X", "\xd8\xa8K1"}) {
+    absl::StatusOr<std::string> cin = NormalizeCin(bad);
+    EXPECT_EQ(cin.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(cin.status().message()), ::testing::StartsWith("cin: ")) << bad;
+  }
+}
+
+TEST(Phone, AcceptsMoroccanMobileFormatsAsE164) {
+  EXPECT_EQ(*NormalizePhone("0612345678"), "+212612345678");
+  EXPECT_EQ(*NormalizePhone("0712345678"), "+212712345678");
+  EXPECT_EQ(*NormalizePhone("+212612345678"), "+212612345678");
+  EXPECT_EQ(*NormalizePhone("00212712345678"), "+212712345678");
+  EXPECT_EQ(*NormalizePhone(" "), "");
+}
+
+TEST(Phone, RejectsLandlinesForeignAndMalformedNumbers) {
+  for (const char* bad : {"0522123456", "+33612345678", "061234567", "06123456789",
+                          "+2126123456", "06-12-34-56-78", "phone"}) {
+    EXPECT_EQ(NormalizePhone(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(BirthDate, AcceptsRealPastDates) {
+  EXPECT_EQ(*ParseBirthDate("1980-02-29", kToday), absl::CivilDay(1980, 2, 29));
+  EXPECT_EQ(*ParseBirthDate("1900-01-01", kToday), absl::CivilDay(1900, 1, 1));
+  EXPECT_EQ(*ParseBirthDate("2022-04-01", kToday), kToday);
+}
+
+TEST(BirthDate, RejectsUnrealFutureAndAncientDates) {
+  for (const char* bad : {"1981-02-29", "2021-13-01", "2021-04-31", "01/02/1980", "1980-2-3",
+                          "2022-04-02", "1899-12-31", ""}) {
+    EXPECT_EQ(ParseBirthDate(bad, kToday).status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(Names, AcceptLatinScriptWithAccentsAndPunctuation) {
+  EXPECT_EQ(*NormalizeLatinName("last_name", "  El Idrissi "), "El Idrissi");
+  EXPECT_TRUE(NormalizeLatinName("last_name", "Ben-Omar").ok());
+  EXPECT_TRUE(NormalizeLatinName("first_name", "Hélène").ok());
+  EXPECT_TRUE(NormalizeLatinName("first_name", "M'barek").ok());
+}
+
+TEST(Names, RejectArabicScriptDigitsEmptyAndOverlong) {
+  EXPECT_EQ(NormalizeLatinName("last_name", "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x84\xd9\x88\xd9\x8a")
+                .status().message(),
+            "last_name: must be written in Latin script");
+  EXPECT_FALSE(NormalizeLatinName("last_name", "Alaoui2").ok());
+  EXPECT_FALSE(NormalizeLatinName("last_name", " ").ok());
+  EXPECT_FALSE(NormalizeLatinName("last_name", std::string(101, 'a')).ok());
+  EXPECT_TRUE(NormalizeLatinName("last_name", std::string(100, 'a')).ok());
+}
+
+TEST(Codes, SexAndLanguage) {
+  EXPECT_EQ(*NormalizeSex("f"), "F");
+  EXPECT_FALSE(NormalizeSex("X").ok());
+  EXPECT_EQ(*NormalizeLanguage(""), "fr");
+  EXPECT_EQ(*NormalizeLanguage("AR"), "ar");
+  EXPECT_FALSE(NormalizeLanguage("en").ok());
+}
+
+PersonApplication Valid() {
+  return {"bk123456", "Alaoui", "Fatima", "1980-05-17", "f", "0612345678",
+          "amo-tns",  "agri",   "Settat", ""};
+}
+
+TEST(Validate, NormalisesAValidApplication) {
+  Validated v = Validate(Valid(), kToday);
+  EXPECT_THAT(v.violations, IsEmpty());
+  EXPECT_EQ(v.person.cin, "BK123456");
+  EXPECT_EQ(v.person.sex, "F");
+  EXPECT_EQ(v.person.phone, "+212612345678");
+  EXPECT_EQ(v.person.category, "AGRI");
+  EXPECT_EQ(v.person.preferred_language, "fr");
+}
+
+TEST(Validate, ReportsEveryViolationWithItsFieldAndReason) {
+  PersonApplication a = Valid();
+  a.cin = "12";
+  a.birth_date = "2030-01-01";
+  a.phone = "0522000000";
+  a.category = "PILOT";
+  Validated v = Validate(a, kToday);
+  EXPECT_THAT(v.violations,
+              UnorderedElementsAre(
+                  AllOf(Field(&FieldViolation::field, "cin"), Field(&FieldViolation::reason, "CIN_FORMAT")),
+                  AllOf(Field(&FieldViolation::field, "birth_date"),
+                        Field(&FieldViolation::reason, "DATE_IN_FUTURE")),
+                  AllOf(Field(&FieldViolation::field, "phone"), Field(&FieldViolation::reason, "PHONE_FORMAT")),
+                  AllOf(Field(&FieldViolation::field, "category"),
+                        Field(&FieldViolation::reason, "CATEGORY_UNKNOWN"))));
+  EXPECT_THAT(DescribeViolations(v.violations), ::testing::HasSubstr("cin: must be"));
+}
+
+TEST(Validate, CategoryRulesFollowTheProgram) {
+  PersonApplication a = Valid();
+  a.category = "";
+  EXPECT_THAT(Validate(a, kToday).violations,
+              ElementsAre(Field(&FieldViolation::reason, "REQUIRED")));
+  a.program = "amo-tadamon";
+  EXPECT_THAT(Validate(a, kToday).violations, IsEmpty());
+  a.category = "AGRI";
+  EXPECT_THAT(Validate(a, kToday).violations,
+              ElementsAre(Field(&FieldViolation::reason, "CATEGORY_NOT_ALLOWED")));
+  a.program = "retirement";
+  EXPECT_THAT(Validate(a, kToday).violations,
+              ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
+}
+
+}  // namespace
+}  // namespace himaya::registration
