@@ -24,7 +24,7 @@ function(himaya_cc_library name)
   add_library(himaya_${name} ${ARG_SRCS})
   add_library(himaya::${name} ALIAS himaya_${name})
   target_include_directories(himaya_${name} PUBLIC
-    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services")
+    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services" "${PROJECT_SOURCE_DIR}/tools")
   target_link_libraries(himaya_${name} PUBLIC ${ARG_DEPS})
   _himaya_common_options(himaya_${name})
 endfunction()

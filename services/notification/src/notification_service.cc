@@ -1,0 +1,60 @@
+#include "notification/src/notification_service.h"
+
+#include "core/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "notification/src/message_store.h"
+#include "rpc/server.h"
+
+namespace himaya::notification {
+namespace {
+
+v1::MessageStatus ToProto(MessageStatus s) {
+  switch (s) {
+    case MessageStatus::kPending: return v1::MESSAGE_STATUS_PENDING;
+    case MessageStatus::kSubmitted: return v1::MESSAGE_STATUS_SUBMITTED;
+    case MessageStatus::kDelivered: return v1::MESSAGE_STATUS_DELIVERED;
+    case MessageStatus::kFailed: return v1::MESSAGE_STATUS_FAILED;
+  }
+  return v1::MESSAGE_STATUS_UNSPECIFIED;
+}
+
+bool IsRegistrationNumberShape(const std::string& n) {
+  if (n.size() != 9) return false;
+  for (char c : n) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServerContext* context,
+                                                            const v1::ListMessagesRequest* request,
+                                                            v1::ListMessagesResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    if (!IsRegistrationNumberShape(request->registration_number())) {
+      return absl::InvalidArgumentError("registration_number: must be 9 digits");
+    }
+    std::vector<Message> messages;
+    RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(messages, MessageStore::ForPerson(tx, request->registration_number()));
+      return absl::OkStatus();
+    }));
+    for (const Message& m : messages) {
+      v1::Message* out = response->add_messages();
+      out->set_message_id(m.message_id);
+      out->set_registration_number(m.registration_number);
+      out->set_program(m.program);
+      out->set_channel(m.channel);
+      out->set_template_(m.template_key);
+      out->set_language(m.language);
+      out->set_status(ToProto(m.status));
+      out->set_source_event_id(m.source_event_id);
+      *out->mutable_created_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(m.created_at));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace himaya::notification

@@ -1,0 +1,45 @@
+// himaya: the command line of the suite (local stack, lookups, demo).
+#include <cstdio>
+#include <map>
+
+#include "commands.h"
+#include "core/flags.h"
+#include "core/signals.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(himaya COMMAND [flags]
+
+Local stack (data directory: --data_dir or HIMAYA_DATA_DIR, default ./var):
+  up                      start broker and services in the foreground; Ctrl-C stops them
+  status                  health of each component of the running stack
+  demo                    start a stack, register a person end to end, show what happened
+
+Talking to the running stack:
+  register --cin=... --last_name=... --first_name=... --birth_date=YYYY-MM-DD --sex=M|F
+           [--phone=...] --program=amo-tns [--category=AGRI] [--city=...] [--language=fr|ar]
+  person get NUMBER|CIN   a registered person, by registration number or CIN
+  messages NUMBER         the messages recorded for a person
+
+Run 'himaya --helpfull' for every flag.)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  himaya::core::BlockTerminationSignals();
+  std::vector<std::string> args = himaya::core::ParseFlags(argc, argv, kUsage);
+  if (args.empty()) {
+    std::fprintf(stderr, "%s\n", kUsage);
+    return 2;
+  }
+  const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
+      {"up", himaya::cli::Up},           {"status", himaya::cli::Status},
+      {"register", himaya::cli::Register}, {"person", himaya::cli::Person},
+      {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo}};
+  auto it = commands.find(args[0]);
+  if (it == commands.end()) {
+    std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);
+    return 2;
+  }
+  return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
+}

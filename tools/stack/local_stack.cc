@@ -1,0 +1,183 @@
+#include "stack/local_stack.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/json_file.h"
+#include "core/status_macros.h"
+#include "rpc/client.h"
+
+namespace himaya::stack {
+namespace {
+
+std::string RunFile(const std::string& data_dir, const std::string& component) {
+  return absl::StrCat(data_dir, "/run/", component, ".json");
+}
+
+std::string LogFile(const std::string& data_dir, const std::string& component) {
+  return absl::StrCat(data_dir, "/logs/", component, ".log");
+}
+
+}  // namespace
+
+const std::vector<std::string>& Services() {
+  static const auto* const services = new std::vector<std::string>{"registration", "notification"};
+  return *services;
+}
+
+std::string DefaultBinDir() {
+  if (const char* dir = std::getenv("HIMAYA_BIN_DIR")) return dir;
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "." : self.parent_path().string();
+}
+
+absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout,
+                       const std::string& what) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (!ready()) {
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("timed out waiting for ", what));
+    }
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::string& service) {
+  ASSIGN_OR_RETURN(auto json, core::ReadJsonFile(RunFile(data_dir, service)));
+  if (!json.contains("grpc") || !json.contains("metrics")) {
+    return absl::DataLossError(absl::StrCat(RunFile(data_dir, service), " names no address"));
+  }
+  return Endpoint{json["grpc"].get<std::string>(), json["metrics"].get<std::string>()};
+}
+
+absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(auto json, core::ReadJsonFile(RunFile(data_dir, "broker")));
+  if (!json.contains("bootstrap_servers")) {
+    return absl::DataLossError(absl::StrCat(RunFile(data_dir, "broker"), " names no servers"));
+  }
+  return json["bootstrap_servers"].get<std::string>();
+}
+
+absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions& options) {
+  std::unique_ptr<LocalStack> stack(new LocalStack(options));
+  StackOptions& o = stack->options_;
+  if (o.bin_dir.empty()) o.bin_dir = DefaultBinDir();
+  for (const char* sub : {"/run", "/logs"}) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.data_dir + sub, ec);
+    if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create ", o.data_dir, sub));
+  }
+  RETURN_IF_ERROR(stack->StartBroker());
+  for (const std::string& service : Services()) RETURN_IF_ERROR(stack->StartService(service));
+  return stack;
+}
+
+absl::Status LocalStack::StartBroker() {
+  const std::string run_file = RunFile(options_.data_dir, "broker");
+  std::filesystem::remove(run_file);
+  ASSIGN_OR_RETURN(core::Subprocess broker,
+                   core::Subprocess::Start(
+                       {.argv = {options_.bin_dir + "/himaya-broker",
+                                 absl::StrCat("--partitions=", options_.partitions),
+                                 absl::StrCat("--programs=", options_.programs),
+                                 absl::StrCat("--bootstrap_file=", run_file)},
+                        .stdout_path = LogFile(options_.data_dir, "broker"),
+                        .stderr_path = LogFile(options_.data_dir, "broker")}));
+  broker_ = std::make_unique<core::Subprocess>(std::move(broker));
+  RETURN_IF_ERROR(WaitUntil(
+      [&] { return ReadBootstrap(options_.data_dir).ok() || !broker_->Running(); },
+      absl::Seconds(30), "the broker"));
+  if (!broker_->Running()) {
+    return absl::InternalError(absl::StrCat("the broker exited at start; see ",
+                                            LogFile(options_.data_dir, "broker")));
+  }
+  ASSIGN_OR_RETURN(bootstrap_, ReadBootstrap(options_.data_dir));
+  return absl::OkStatus();
+}
+
+absl::Status LocalStack::StartService(const std::string& service,
+                                      const std::vector<std::string>* extra_flags) {
+  StopService(service, SIGTERM);
+  const std::string run_file = RunFile(options_.data_dir, service);
+  std::filesystem::remove(run_file);
+  auto db = options_.databases.find(service);
+  std::vector<std::string> argv = {
+      absl::StrCat(options_.bin_dir, "/himaya-", service),
+      absl::StrCat("--data_dir=", options_.data_dir),
+      absl::StrCat("--database=", db != options_.databases.end()
+                                      ? db->second
+                                      : absl::StrCat("sqlite:", options_.data_dir, "/", service, ".db")),
+      absl::StrCat("--kafka_bootstrap=", bootstrap_),
+      absl::StrCat("--programs=", options_.programs),
+      absl::StrCat("--address_file=", run_file)};
+  const std::vector<std::string>& extra =
+      extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const std::string log = LogFile(options_.data_dir, service);
+  ASSIGN_OR_RETURN(core::Subprocess process,
+                   core::Subprocess::Start({.argv = argv, .stdout_path = log, .stderr_path = log}));
+  auto& slot = services_[service];
+  slot = std::make_unique<core::Subprocess>(std::move(process));
+  RETURN_IF_ERROR(WaitUntil(
+      [&] {
+        if (!slot->Running()) return true;
+        auto endpoint = ReadEndpoint(options_.data_dir, service);
+        return endpoint.ok() && rpc::CheckHealth(endpoint->grpc, "").value_or(false);
+      },
+      absl::Seconds(60), absl::StrCat("the ", service, " service")));
+  if (!slot->Running()) {
+    return absl::InternalError(absl::StrCat("the ", service, " service exited at start; see ", log));
+  }
+  ASSIGN_OR_RETURN(endpoints_[service], ReadEndpoint(options_.data_dir, service));
+  return absl::OkStatus();
+}
+
+void LocalStack::StopService(const std::string& service, int signal) {
+  auto it = services_.find(service);
+  if (it == services_.end() || it->second == nullptr) return;
+  if (signal == SIGKILL) {
+    it->second->Signal(SIGKILL);
+    it->second->Wait(absl::InfiniteDuration());
+  } else {
+    it->second->Stop(absl::Seconds(20));
+  }
+  it->second.reset();
+  endpoints_.erase(service);
+}
+
+Endpoint LocalStack::endpoint(const std::string& service) const {
+  auto it = endpoints_.find(service);
+  return it == endpoints_.end() ? Endpoint{} : it->second;
+}
+
+void LocalStack::Stop() {
+  for (auto it = Services().rbegin(); it != Services().rend(); ++it) StopService(*it, SIGTERM);
+  if (broker_) {
+    broker_->Stop(absl::Seconds(10));
+    broker_.reset();
+  }
+  std::error_code ec;
+  std::filesystem::remove(RunFile(options_.data_dir, "broker"), ec);
+  for (const std::string& service : Services()) {
+    std::filesystem::remove(RunFile(options_.data_dir, service), ec);
+  }
+}
+
+std::vector<std::string> LocalStack::Exited() {
+  std::vector<std::string> exited;
+  if (broker_ && !broker_->Running()) exited.push_back("broker");
+  for (auto& [name, process] : services_) {
+    if (process && !process->Running()) exited.push_back(name);
+  }
+  return exited;
+}
+
+LocalStack::~LocalStack() { Stop(); }
+
+}  // namespace himaya::stack

@@ -1,0 +1,85 @@
+// The whole suite as local processes: the embedded broker, then each service, on free
+// loopback ports, finding each other through DATA_DIR/run/*.json. Used by `himaya up` and
+// `himaya demo`, and by the end-to-end tests, which also kill and restart services in it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/process.h"
+
+namespace himaya::stack {
+
+// The services of the suite, in start order.
+const std::vector<std::string>& Services();
+
+struct StackOptions {
+  std::string data_dir;
+  // Where himaya-broker and himaya-<service> are (default: HIMAYA_BIN_DIR, else beside the
+  // running executable).
+  std::string bin_dir;
+  // Database URL per service (default: sqlite:DATA_DIR/<service>.db).
+  std::map<std::string, std::string> databases;
+  std::string programs = "all";
+  int partitions = 8;
+  // Extra flags per service, e.g. {"registration", {"--outbox_relay=false"}}.
+  std::map<std::string, std::vector<std::string>> extra_flags;
+  // Service output goes to DATA_DIR/logs/<name>.log.
+};
+
+// What a component's run file says: where it listens.
+struct Endpoint {
+  std::string grpc;
+  std::string metrics;
+};
+
+class LocalStack {
+ public:
+  // Starts the broker and every service, and waits until each reports SERVING.
+  static absl::StatusOr<std::unique_ptr<LocalStack>> Start(const StackOptions& options);
+  // Stops services, then the broker.
+  ~LocalStack();
+
+  const std::string& bootstrap_servers() const { return bootstrap_; }
+  // The endpoint of a running service.
+  Endpoint endpoint(const std::string& service) const;
+  const std::string& data_dir() const { return options_.data_dir; }
+
+  // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
+  // options' extra flags for it when given.
+  absl::Status StartService(const std::string& service,
+                            const std::vector<std::string>* extra_flags = nullptr);
+  // Sends `signal` (SIGKILL for a crash, SIGTERM for a stop) and waits for the process to end.
+  void StopService(const std::string& service, int signal);
+  // Components that were started and have since exited on their own.
+  std::vector<std::string> Exited();
+  // Stops everything (services first). Idempotent.
+  void Stop();
+
+ private:
+  explicit LocalStack(StackOptions options) : options_(std::move(options)) {}
+  absl::Status StartBroker();
+  StackOptions options_;
+  std::string bootstrap_;
+  std::unique_ptr<core::Subprocess> broker_;
+  std::map<std::string, std::unique_ptr<core::Subprocess>> services_;
+  std::map<std::string, Endpoint> endpoints_;
+};
+
+// Reads DATA_DIR/run/<component>.json of a running stack (for the CLI).
+absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::string& service);
+// Reads the broker's bootstrap servers from DATA_DIR/run/broker.json.
+absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir);
+
+// The directory of the suite's executables (HIMAYA_BIN_DIR, else the running executable's).
+std::string DefaultBinDir();
+
+// Waits until `ready` returns true, up to `timeout`. DEADLINE_EXCEEDED naming `what`.
+absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout,
+                       const std::string& what);
+
+}  // namespace himaya::stack
