@@ -124,7 +124,7 @@ void OutboxRelay::Run() {
       Observe();
       next_observation = absl::Now() + absl::Seconds(1);
     }
-    absl::StatusOr<int> published = PublishBatch();
+    absl::StatusOr<int> published = options_.publish ? PublishBatch() : absl::StatusOr<int>(0);
     if (!published.ok()) {
       log::Warn("outbox: relay pass failed", {{"error", published.status()}});
     }

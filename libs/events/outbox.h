@@ -27,6 +27,8 @@ absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
                             const Envelope& envelope, const core::Clock& clock);
 
 struct RelayOptions {
+  // Off: the thread only keeps the depth and lag gauges current (another process publishes).
+  bool publish = true;
   int batch_size = 500;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
@@ -47,7 +49,8 @@ class OutboxRelay {
   // Rows not yet published.
   absl::StatusOr<int64_t> Depth();
 
-  // Runs PublishBatch on a background thread until Stop().
+  // Runs PublishBatch (when options.publish) and refreshes the gauges on a background thread
+  // until Stop().
   void Start();
   // Publishes promptly (call after committing a transaction that appended events).
   void Wake();

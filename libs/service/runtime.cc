@@ -96,7 +96,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
                    metrics::MetricsServer::Start(c.metrics_address, runtime->registry_));
   ASSIGN_OR_RETURN(runtime->producer_, events::KafkaProducer::Create(c.kafka));
   runtime->relay_ = std::make_unique<events::OutboxRelay>(
-      *runtime->db_, *runtime->producer_, runtime->clock(), events::RelayOptions{},
+      *runtime->db_, *runtime->producer_, runtime->clock(),
+      events::RelayOptions{.publish = c.outbox_relay},
       runtime->outbox_metrics_.get());
   runtime->pool_ = std::make_unique<core::ThreadPool>(c.handler_threads);
   log::Info("service starting", {{"database", std::string(storage::DialectName(runtime->db_->dialect()))},
@@ -120,7 +121,7 @@ absl::Status ServiceRuntime::AddConsumer(const std::string& group, std::vector<s
 
 absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services,
                                    std::vector<std::string> names) {
-  if (config_.outbox_relay) relay_->Start();
+  relay_->Start();
   for (auto& consumer : consumers_) consumer->Start();
   ASSIGN_OR_RETURN(server_, rpc::Server::Start({.address = config_.grpc_address,
                                                 .services = std::move(services),

@@ -133,6 +133,24 @@ TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {
   EXPECT_EQ(*relay.Depth(), 0);
 }
 
+TEST_P(EventTablesTest, PausedRelayPublishesNothingButKeepsTheGaugesCurrent) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::OutboxMetrics metrics(*registry);
+  RecordingProducer producer;
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
+  clock_.Advance(absl::Seconds(30));
+  OutboxRelay relay(*db_, producer, clock_, {.publish = false, .idle_interval = absl::Milliseconds(10)},
+                    &metrics);
+  relay.Start();
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (metrics.depth.Value() != 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  relay.Stop();
+  EXPECT_EQ(metrics.depth.Value(), 1);
+  EXPECT_EQ(metrics.relay_lag_seconds.Value(), 30);
+  EXPECT_TRUE(producer.published.empty());
+  EXPECT_EQ(*relay.Depth(), 1);
+}
+
 // Writes one note per event; refuses events whose payload says -1.
 class NoteApplier final : public EventApplier {
  public:

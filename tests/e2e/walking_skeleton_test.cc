@@ -1,0 +1,250 @@
+// The first flow end to end, with every component a real process: the embedded broker,
+// registration and notification, on SQLite and on a real PostgreSQL server. The event on the
+// topic is read back by an independent Kafka client (kcat). Crashes are real: kill -9.
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/process.h"
+#include "events/envelope.h"
+#include "events/kafka.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "himaya/notification/v1/notification.grpc.pb.h"
+#include "himaya/registration/v1/events.pb.h"
+#include "himaya/registration/v1/registration.grpc.pb.h"
+#include "rpc/client.h"
+#include "rpc/status.h"
+#include "stack/local_stack.h"
+#include "testing/backends.h"
+#include "testing/http.h"
+
+namespace himaya {
+namespace {
+
+namespace reg = himaya::registration::v1;
+namespace notif = himaya::notification::v1;
+constexpr char kTopic[] = "himaya.registration.amo-tns.v1";
+
+class WalkingSkeletonTest : public testing::BackendTest {
+ protected:
+  void StartStack(std::map<std::string, std::vector<std::string>> extra_flags = {}) {
+    stack::StackOptions options;
+    options.data_dir = dir_.path() + "/stack";
+    options.extra_flags = std::move(extra_flags);
+    if (GetParam() == testing::Backend::kPostgres) {
+      for (const std::string& service : stack::Services()) {
+        options.databases[service] = NewDatabaseUrl(service);
+      }
+    }
+    auto started = stack::LocalStack::Start(options);
+    ASSERT_TRUE(started.ok()) << started.status();
+    stack_ = std::move(*started);
+  }
+
+  absl::StatusOr<reg::Person> Register(const std::string& cin) {
+    reg::RegisterPersonRequest r;
+    r.set_cin(cin);
+    r.set_last_name("El Amrani");
+    r.set_first_name("Said");
+    r.set_birth_date("1979-11-02");
+    r.set_sex("M");
+    r.set_phone("0661234567");
+    r.set_program("amo-tns");
+    r.set_category("TAXI");
+    r.set_city("Casablanca");
+    auto stub = reg::RegistrationService::NewStub(rpc::NewChannel(stack_->endpoint("registration").grpc));
+    auto context = rpc::NewContext();
+    reg::RegisterPersonResponse response;
+    grpc::Status status = stub->RegisterPerson(context.get(), r, &response);
+    if (!status.ok()) return rpc::FromGrpcStatus(status);
+    return response.person();
+  }
+
+  absl::StatusOr<reg::Person> GetPerson(const std::string& number) {
+    auto stub = reg::RegistrationService::NewStub(rpc::NewChannel(stack_->endpoint("registration").grpc));
+    auto context = rpc::NewContext();
+    reg::GetPersonRequest request;
+    request.set_registration_number(number);
+    reg::Person person;
+    grpc::Status status = stub->GetPerson(context.get(), request, &person);
+    if (!status.ok()) return rpc::FromGrpcStatus(status);
+    return person;
+  }
+
+  std::vector<notif::Message> Messages(const std::string& number) {
+    auto stub = notif::NotificationService::NewStub(rpc::NewChannel(stack_->endpoint("notification").grpc));
+    auto context = rpc::NewContext();
+    notif::ListMessagesRequest request;
+    request.set_registration_number(number);
+    notif::ListMessagesResponse response;
+    grpc::Status status = stub->ListMessages(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.messages().begin(), response.messages().end()};
+  }
+
+  // Waits until the person has at least one message; returns them all.
+  std::vector<notif::Message> WaitForMessages(const std::string& number) {
+    std::vector<notif::Message> messages;
+    absl::Status waited = stack::WaitUntil(
+        [&] {
+          messages = Messages(number);
+          return !messages.empty();
+        },
+        absl::Seconds(60), "the activation message");
+    EXPECT_TRUE(waited.ok()) << waited;
+    return messages;
+  }
+
+  // Every message on `topic`, read from the beginning by kcat, an independent Kafka client.
+  std::vector<std::string> ReadTopicWithKcat(const std::string& topic) {
+    std::string out = dir_.path() + "/kcat.out";
+    std::string err = dir_.path() + "/kcat.err";
+    std::remove(out.c_str());
+    auto kcat = core::Subprocess::Start(
+        {.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(), "-t", topic, "-o",
+                  "beginning", "-e", "-q", "-f", "%S:%s"},
+         .stdout_path = out,
+         .stderr_path = err});
+    if (!kcat.ok()) {
+      ADD_FAILURE() << kcat.status() << " (install the Debian package 'kcat')";
+      return {};
+    }
+    std::optional<int> status = kcat->Wait(absl::Seconds(60));
+    EXPECT_EQ(status.value_or(-1), 0) << "kcat failed; see " << err;
+    std::ifstream in(out, std::ios::binary);
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> messages;
+    size_t pos = 0;
+    while (pos < raw.size()) {
+      size_t colon = raw.find(':', pos);
+      size_t size = 0;
+      if (colon == std::string::npos || !absl::SimpleAtoi(raw.substr(pos, colon - pos), &size)) {
+        ADD_FAILURE() << "unexpected kcat output";
+        break;
+      }
+      messages.push_back(raw.substr(colon + 1, size));
+      pos = colon + 1 + size;
+    }
+    return messages;
+  }
+
+  // The value of a counter sample on a service's /metrics, 0 when absent.
+  double Metric(const std::string& service, const std::string& sample_prefix) {
+    auto response = testing::HttpGet(stack_->endpoint(service).metrics, "/metrics");
+    if (!response.ok()) return -1;
+    std::istringstream lines(response->body);
+    double total = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(sample_prefix, 0) != 0) continue;
+      double v = 0;
+      if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
+    }
+    return total;
+  }
+
+  std::unique_ptr<stack::LocalStack> stack_;
+};
+
+TEST_P(WalkingSkeletonTest, ServicesAreHealthyAndExposePrometheusMetrics) {
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("registration").grpc,
+                             "himaya.registration.v1.RegistrationService").value_or(false), true);
+  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("notification").grpc,
+                             "himaya.notification.v1.NotificationService").value_or(false), true);
+  for (const std::string& service : stack::Services()) {
+    auto response = testing::HttpGet(stack_->endpoint(service).metrics, "/metrics");
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_THAT(response->content_type, ::testing::HasSubstr("text/plain"));
+    EXPECT_THAT(response->body, ::testing::HasSubstr("# TYPE himaya_outbox_depth gauge"));
+    EXPECT_THAT(response->body, ::testing::HasSubstr("# TYPE himaya_rpc_requests_total counter"));
+  }
+}
+
+TEST_P(WalkingSkeletonTest, RegisteredPersonGetsAMessageAndTheEventIsOnKafka) {
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  absl::StatusOr<reg::Person> person = Register("BE401234");
+  ASSERT_TRUE(person.ok()) << person.status();
+  std::vector<notif::Message> messages = WaitForMessages(person->registration_number());
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].template_(), "activation");
+  EXPECT_EQ(messages[0].status(), notif::MESSAGE_STATUS_PENDING);
+
+  std::vector<std::string> on_topic = ReadTopicWithKcat(kTopic);
+  ASSERT_EQ(on_topic.size(), 1u);
+  absl::StatusOr<events::Envelope> envelope = events::ParseEnvelope(on_topic[0]);
+  ASSERT_TRUE(envelope.ok()) << envelope.status();
+  EXPECT_EQ(envelope->event_id(), messages[0].source_event_id());
+  EXPECT_EQ(envelope->type(), "himaya.registration.v1.PersonRegistered");
+  EXPECT_EQ(envelope->program(), "amo-tns");
+  EXPECT_EQ(envelope->producer(), "registration");
+  EXPECT_EQ(envelope->aggregate_id(), person->registration_number());
+  auto event = events::Unpack<reg::PersonRegistered>(*envelope);
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(event->registration_number(), person->registration_number());
+  EXPECT_EQ(event->region(), "Casablanca-Settat");
+  EXPECT_EQ(on_topic[0].find("BE401234"), std::string::npos) << "the CIN must not travel";
+  EXPECT_EQ(on_topic[0].find("661234567"), std::string::npos) << "the phone must not travel";
+  EXPECT_EQ(Metric("registration", "himaya_outbox_published_total"), 1);
+}
+
+TEST_P(WalkingSkeletonTest, EventCommittedBeforeACrashIsPublishedAfterRestart) {
+  // The relay is paused: the registration commits, its outbox row waits unpublished.
+  StartStack({{"registration", {"--outbox_relay=false"}}});
+  ASSERT_NE(stack_, nullptr);
+  absl::StatusOr<reg::Person> person = Register("JK99887");
+  ASSERT_TRUE(person.ok()) << person.status();
+  // The gauge is refreshed every second by the relay thread, even while it does not publish.
+  EXPECT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 1; },
+                               absl::Seconds(10), "the outbox depth gauge").ok());
+  EXPECT_TRUE(ReadTopicWithKcat(kTopic).empty());
+
+  stack_->StopService("registration", SIGKILL);
+  const std::vector<std::string> relay_on;
+  ASSERT_TRUE(stack_->StartService("registration", &relay_on).ok());
+
+  EXPECT_EQ(GetPerson(person->registration_number())->cin(), "JK99887") << "the person survived";
+  std::vector<notif::Message> messages = WaitForMessages(person->registration_number());
+  EXPECT_EQ(messages.size(), 1u);
+  EXPECT_EQ(ReadTopicWithKcat(kTopic).size(), 1u);
+  EXPECT_EQ(Register("JK99887").status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_P(WalkingSkeletonTest, AnEventDeliveredTwiceYieldsOneMessageEvenAcrossACrash) {
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  absl::StatusOr<reg::Person> person = Register("QA1");
+  ASSERT_TRUE(person.ok()) << person.status();
+  ASSERT_EQ(WaitForMessages(person->registration_number()).size(), 1u);
+
+  // The same event again, twice, as a relay that crashed before marking its row would send it.
+  std::vector<std::string> on_topic = ReadTopicWithKcat(kTopic);
+  ASSERT_EQ(on_topic.size(), 1u);
+  auto producer = events::KafkaProducer::Create({stack_->bootstrap_servers()});
+  ASSERT_TRUE(producer.ok());
+  events::Record again{kTopic, person->registration_number(), on_topic[0]};
+  for (const absl::Status& s : (*producer)->Publish({again, again})) ASSERT_TRUE(s.ok()) << s;
+  const std::string duplicates = "himaya_consumer_events_total{outcome=\"duplicate\"";
+  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("notification", duplicates) == 2; },
+                               absl::Seconds(60), "both duplicates to be seen").ok());
+  EXPECT_EQ(Messages(person->registration_number()).size(), 1u);
+
+  // A notification process killed without warning may see events again; still one message.
+  stack_->StopService("notification", SIGKILL);
+  ASSERT_TRUE(stack_->StartService("notification").ok());
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(Messages(person->registration_number()).size(), 1u);
+  EXPECT_EQ(ReadTopicWithKcat(kTopic).size(), 3u);
+}
+
+INSTANTIATE_BACKENDS(WalkingSkeletonTest);
+
+}  // namespace
+}  // namespace himaya
