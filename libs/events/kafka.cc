@@ -137,6 +137,9 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
                                       // Offsets are stored by hand, after the handler commits.
                                       {"enable.auto.offset.store", "false"},
                                       {"auto.offset.reset", "earliest"},
+                                      // A fetch that finds nothing returns after this long;
+                                      // bounds event latency on brokers without long polling.
+                                      {"fetch.wait.max.ms", "100"},
                                       {"session.timeout.ms", absl::StrCat(session_ms)},
                                       {"heartbeat.interval.ms", absl::StrCat(session_ms / 3)}});
       !s.ok()) {

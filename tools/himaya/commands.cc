@@ -310,15 +310,42 @@ int Demo(const std::vector<std::string>& args) {
   std::printf("   activation message recorded %.2f s later: %s\n",
               absl::ToDoubleSeconds(absl::Now() - sent), Describe(messages[0]).c_str());
 
-  std::printf("4. Registering the same CIN again ...\n");
+  std::printf("   (the first event waits for notification's consumer group to form)\n");
+  request.set_cin("AE77001");
+  request.set_first_name("Karim");
+  request.set_last_name("Tazi");
+  request.set_sex("M");
+  request.set_category("AE");
+  request.set_preferred_language("fr");
+  std::printf("4. Registering a second person, a self-employed worker (category AE) ...\n");
+  std::fflush(stdout);
+  absl::StatusOr<reg::Person> second = RegisterVia((*s)->endpoint("registration").grpc, request);
+  if (!second.ok()) return Fail(second.status());
+  sent = absl::Now();
+  messages.clear();
+  waited = stack::WaitUntil(
+      [&] {
+        auto m = MessagesVia((*s)->endpoint("notification").grpc, second->registration_number());
+        if (m.ok()) messages = *m;
+        return !messages.empty();
+      },
+      absl::Seconds(60), "the second activation message");
+  if (!waited.ok()) return Fail(waited);
+  std::printf("   number %s; activation message recorded %.3f s later (%s)\n",
+              second->registration_number().c_str(), absl::ToDoubleSeconds(absl::Now() - sent),
+              messages[0].language().c_str());
+
+  request.set_cin("BK123456");
+  std::printf("5. Registering the first CIN again ...\n");
   absl::StatusOr<reg::Person> again = RegisterVia((*s)->endpoint("registration").grpc, request);
   std::printf("   refused as expected: %s\n",
               again.ok() ? "NOT REFUSED" : std::string(again.status().message()).c_str());
   if (again.ok()) return Fail("a second registration of the same CIN was accepted");
 
-  std::printf("5. Stopping the stack ...\n");
+  std::printf("6. Stopping the stack ...\n");
   (*s)->Stop();
-  std::printf("Done: one person registered, one event published, one message recorded.\n");
+  std::printf("Done: two persons registered, two events published, two messages recorded, "
+              "one duplicate refused.\n");
   return 0;
 }
 
