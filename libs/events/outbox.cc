@@ -2,7 +2,9 @@
 
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "absl/strings/str_cat.h"
 #include "events_migrations.h"
+#include "storage/bulk.h"
 
 namespace himaya::events {
 
@@ -18,6 +20,43 @@ absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
                {envelope.event_id(), topic, envelope.aggregate_id(),
                 storage::Bytes{envelope.SerializeAsString()}, absl::ToUnixMicros(clock.Now())})
       .status();
+}
+
+absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
+                                const core::Clock& clock) {
+  const int64_t now = absl::ToUnixMicros(clock.Now());
+  std::vector<std::vector<storage::Value>> rows;
+  rows.reserve(events.size());
+  for (const OutgoingEvent& e : events) {
+    rows.push_back({e.envelope.event_id(), e.topic, e.envelope.aggregate_id(),
+                    storage::Bytes{e.envelope.SerializeAsString()}, now});
+  }
+  return storage::InsertRows(tx, "outbox",
+                             {"event_id", "topic", "message_key", "payload", "created_at_us"}, rows)
+      .status();
+}
+
+// Marks rows published, by id (never by id range: on PostgreSQL a gap in the ids can be a
+// transaction not yet committed, whose event must still be published).
+absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, size_t count,
+                           int64_t now) {
+  constexpr size_t kIdsPerStatement = 100;
+  auto sql_for = [](size_t n) {
+    std::string sql = "UPDATE outbox SET published_at_us = $1 WHERE id IN (";
+    for (size_t i = 0; i < n; ++i) absl::StrAppend(&sql, i ? ", $" : "$", i + 2);
+    return sql + ")";
+  };
+  static const std::string full = sql_for(kIdsPerStatement);
+  const std::string one = sql_for(1);
+  size_t next = 0;
+  std::vector<storage::Value> params;
+  for (; next + kIdsPerStatement <= count; next += kIdsPerStatement) {
+    params.assign(1, storage::Value(now));
+    for (size_t i = next; i < next + kIdsPerStatement; ++i) params.emplace_back(ids[i]);
+    RETURN_IF_ERROR(tx.Execute(full, params).status());
+  }
+  for (; next < count; ++next) RETURN_IF_ERROR(tx.Execute(one, {now, ids[next]}).status());
+  return absl::OkStatus();
 }
 
 OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock,
@@ -52,13 +91,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
   if (delivered == 0) return results[0];
 
   const int64_t now = absl::ToUnixMicros(clock_.Now());
-  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    for (size_t i = 0; i < delivered; ++i) {
-      RETURN_IF_ERROR(
-          tx.Execute("UPDATE outbox SET published_at_us = $1 WHERE id = $2", {now, ids[i]}).status());
-    }
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(db_.Write(
+      [&](storage::Transaction& tx) { return MarkPublished(tx, ids, delivered, now); }));
   if (metrics_ != nullptr) metrics_->published.Increment(static_cast<double>(delivered));
   return static_cast<int>(delivered);
 }

@@ -26,10 +26,20 @@ storage::MigrationSet EventTablesMigrations(storage::Dialect dialect);
 absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
                             const Envelope& envelope, const core::Clock& clock);
 
+// An event bound for a topic.
+struct OutgoingEvent {
+  std::string topic;
+  Envelope envelope;
+};
+
+// Appends many events in the caller's transaction, many rows per statement.
+absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
+                                const core::Clock& clock);
+
 struct RelayOptions {
   // Off: the thread only keeps the depth and lag gauges current (another process publishes).
   bool publish = true;
-  int batch_size = 500;
+  int batch_size = 2000;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
   // Published rows older than this are deleted.

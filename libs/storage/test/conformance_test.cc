@@ -6,6 +6,8 @@
 #include "core/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
+#include "storage/bulk.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "testing/backends.h"
@@ -221,6 +223,24 @@ TEST_P(ConformanceTest, ReadTransactionSeesOneSnapshot) {
                  }).ok());
   EXPECT_TRUE(inserted);
   EXPECT_EQ(Count(), 2);
+}
+
+TEST_P(ConformanceTest, InsertRowsInsertsManyRowsPerStatementAndTheRemainder) {
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 257; ++i) rows.push_back({i, absl::StrCat("C", i), Value()});
+  rows.push_back({1000, "C0", "dup"});  // conflicts with row 0
+  int64_t inserted = -1;
+  ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
+                   ASSIGN_OR_RETURN(inserted, InsertRows(tx, "people", {"id", "cin", "name"}, rows,
+                                                         "ON CONFLICT DO NOTHING"));
+                   return absl::OkStatus();
+                 }).ok());
+  EXPECT_EQ(inserted, 257);
+  EXPECT_EQ(Count(), 257);
+  absl::Status wrong = db_->Write([&](Transaction& tx) {
+    return InsertRows(tx, "people", {"id", "cin"}, {{1}}).status();
+  });
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_BACKENDS(ConformanceTest);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/programs.h"
+#include "registration/src/reference_data.h"
 
 namespace himaya::registration {
 namespace {
@@ -152,14 +153,9 @@ absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::st
 }
 
 const std::vector<std::string>& CategoriesOf(absl::string_view program) {
-  static const auto* const categories = new std::map<std::string, std::vector<std::string>, std::less<>>{
-      {std::string(core::kProgramAmoTns),
-       {"AGRI", "CPU", "AE", "MED", "PHARM", "DENT", "PARAMED", "NOTARY", "TAXI", "ARTISAN",
-        "MERCHANT"}},
-  };
   static const auto* const none = new std::vector<std::string>();
-  auto it = categories->find(program);
-  return it == categories->end() ? *none : it->second;
+  const ProgramRules* rules = ReferenceData::Shipped().Program(program);
+  return rules == nullptr ? *none : rules->categories;
 }
 
 Validated Validate(const PersonApplication& a, absl::CivilDay today) {

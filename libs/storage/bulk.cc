@@ -1,0 +1,71 @@
+#include "storage/bulk.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/status_macros.h"
+
+namespace himaya::storage {
+namespace {
+
+// Rows per statement: statements of exactly this many rows are prepared once and reused; the
+// remainder goes one row at a time, so only two statements per table are ever cached.
+constexpr size_t kRowsPerStatement = 100;
+
+std::string InsertSql(absl::string_view table, const std::vector<std::string>& columns,
+                      size_t rows, absl::string_view suffix) {
+  std::string sql = absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(columns, ", "), ") VALUES ");
+  size_t parameter = 1;
+  for (size_t r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += "(";
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (c > 0) sql += ", ";
+      absl::StrAppend(&sql, "$", parameter++);
+    }
+    sql += ")";
+  }
+  if (!suffix.empty()) absl::StrAppend(&sql, " ", suffix);
+  return sql;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table,
+                                   const std::vector<std::string>& columns,
+                                   const std::vector<std::vector<Value>>& rows,
+                                   absl::string_view suffix) {
+  int64_t inserted = 0;
+  size_t next = 0;
+  std::vector<Value> params;
+  if (rows.size() >= kRowsPerStatement) {
+    const std::string sql = InsertSql(table, columns, kRowsPerStatement, suffix);
+    for (; next + kRowsPerStatement <= rows.size(); next += kRowsPerStatement) {
+      params.clear();
+      for (size_t r = next; r < next + kRowsPerStatement; ++r) {
+        if (rows[r].size() != columns.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ",
+                                                         rows[r].size(), " values for ",
+                                                         columns.size(), " columns"));
+        }
+        params.insert(params.end(), rows[r].begin(), rows[r].end());
+      }
+      ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, params));
+      inserted += n;
+    }
+  }
+  if (next < rows.size()) {
+    const std::string sql = InsertSql(table, columns, 1, suffix);
+    for (; next < rows.size(); ++next) {
+      if (rows[next].size() != columns.size()) {
+        return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ",
+                                                       rows[next].size(), " values for ",
+                                                       columns.size(), " columns"));
+      }
+      ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, rows[next]));
+      inserted += n;
+    }
+  }
+  return inserted;
+}
+
+}  // namespace himaya::storage
