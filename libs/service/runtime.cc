@@ -151,6 +151,8 @@ void ServiceRuntime::Shutdown() {
   // Stop taking work first, then finish what was taken, then publish what was committed.
   if (server_) server_->Shutdown(absl::Seconds(10));
   pool_.reset();  // runs the handlers already queued
+  for (auto it = stop_hooks_.rbegin(); it != stop_hooks_.rend(); ++it) (*it)();
+  stop_hooks_.clear();
   for (auto& consumer : consumers_) consumer->Stop();
   consumers_.clear();
   if (relay_) {

@@ -67,6 +67,10 @@ class ServiceRuntime {
   // Starts the relay, the consumers and the gRPC server, then writes the address file.
   absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);
 
+  // Runs `hook` when stopping, after calls in flight have drained and before the outbox's last
+  // publication (background workers of the domain stop there). Hooks run in reverse order.
+  void OnStop(std::function<void()> hook) { stop_hooks_.push_back(std::move(hook)); }
+
   // Blocks until SIGINT or SIGTERM, then stops in order. Returns the process's exit code.
   int WaitForShutdown();
 
@@ -89,6 +93,7 @@ class ServiceRuntime {
   std::vector<std::unique_ptr<events::InboxHandler>> inboxes_;
   std::vector<std::unique_ptr<events::KafkaConsumer>> consumers_;
   std::unique_ptr<rpc::Server> server_;
+  std::vector<std::function<void()>> stop_hooks_;
 };
 
 // Runs a service's main: blocks termination signals, parses flags, and on any start-up error

@@ -1,23 +1,87 @@
-// himaya-registration: persons and their registration numbers.
+// himaya-registration: persons, their registration numbers, liaison batches, coverage reference
+// data, the review queue and portal activation codes.
+#include <sodium.h>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "core/log.h"
+#include "registration/src/activation_codes.h"
+#include "registration/src/batch_intake.h"
+#include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
 #include "registration/src/registration_service.h"
+#include "registration/src/reviews.h"
 #include "registration_migrations.h"
 #include "service/runtime.h"
 
+ABSL_FLAG(std::string, reference_data, "",
+          "Reference data JSON (programs, liaison bodies, operators); default: the shipped one");
+ABSL_FLAG(std::string, activation_code_key, "",
+          "Hex key (32 bytes) under which activation codes are hashed; give it from a secret. "
+          "Default: a random key for this process (codes do not survive a restart)");
+ABSL_FLAG(int, batch_chunk_rows, 2000, "Rows applied per transaction");
+
+namespace {
+
+absl::StatusOr<std::string> ActivationKey() {
+  const std::string hex = absl::GetFlag(FLAGS_activation_code_key);
+  if (hex.empty()) {
+    himaya::log::Warn("no --activation_code_key: codes are hashed under a key of this process only");
+    std::string key(32, '\0');
+    randombytes_buf(key.data(), key.size());
+    return key;
+  }
+  std::string key = absl::HexStringToBytes(hex);
+  if (hex.size() != 64 || absl::BytesToHexString(key) != absl::AsciiStrToLower(hex)) {
+    return absl::InvalidArgumentError("activation_code_key: must be 64 hexadecimal digits");
+  }
+  return key;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace himaya;
+  if (sodium_init() < 0) return 1;
+  std::unique_ptr<registration::ReferenceData> reference;
+  std::unique_ptr<registration::NumberAllocator> numbers;
   std::unique_ptr<registration::Registrar> registrar;
+  std::unique_ptr<registration::BatchApplier> applier;
+  std::unique_ptr<registration::ReviewQueue> reviews;
+  std::unique_ptr<registration::ActivationCodes> codes;
   std::unique_ptr<registration::RegistrationService> grpc_service;
-  return service::RunService(
+  int code = service::RunService(
       argc, argv, "registration",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::RegistrationMigrations(d)}; },
       [&](service::ServiceRuntime& runtime) -> absl::Status {
+        absl::StatusOr<registration::ReferenceData> loaded =
+            registration::ReferenceData::Load(absl::GetFlag(FLAGS_reference_data));
+        if (!loaded.ok()) return loaded.status();
+        reference = std::make_unique<registration::ReferenceData>(*std::move(loaded));
+        absl::StatusOr<std::string> key = ActivationKey();
+        if (!key.ok()) return key.status();
+        auto wake_relay = [&runtime] { runtime.relay().Wake(); };
+        numbers = std::make_unique<registration::NumberAllocator>(runtime.db());
         registrar = std::make_unique<registration::Registrar>(
-            runtime.db(), runtime.event_source(), runtime.config().programs,
-            [&runtime] { runtime.relay().Wake(); });
-        grpc_service = std::make_unique<registration::RegistrationService>(*registrar,
-                                                                          runtime.handler_pool());
+            runtime.db(), *numbers, runtime.event_source(), runtime.config().programs, wake_relay);
+        registration::IntakeContext intake{&runtime.db(), reference.get(), runtime.config().programs,
+                                           runtime.event_source(), numbers.get(),
+                                           core::NewUuid(runtime.random())};
+        applier = std::make_unique<registration::BatchApplier>(intake, wake_relay,
+                                                               absl::GetFlag(FLAGS_batch_chunk_rows));
+        intake.on_received = [a = applier.get()] { a->Wake(); };
+        reviews = std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers,
+                                                              runtime.event_source(), wake_relay);
+        codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(),
+                                                                *reference, *key, wake_relay);
+        grpc_service = std::make_unique<registration::RegistrationService>(
+            registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get()},
+            runtime.handler_pool());
+        applier->Start();
+        runtime.OnStop([&] { applier->Stop(); });
         return runtime.Serve({grpc_service.get()},
                              {registration::v1::RegistrationService::service_full_name()});
       });
+  return code;
 }

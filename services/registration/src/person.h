@@ -37,6 +37,10 @@ struct Person {
   std::string city;
   std::string preferred_language;  // "fr" or "ar"
   absl::Time registered_at;
+  std::string last_name_ar;
+  std::string first_name_ar;
+  std::string email;
+  std::string address;
 };
 
 // One broken rule: the column (field) at fault and a reason code with a readable message.

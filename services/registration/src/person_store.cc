@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "registration/src/name_key.h"
+#include "storage/bulk.h"
 #include "registration/src/registration_number.h"
 
 namespace himaya::registration {
@@ -33,32 +35,37 @@ absl::StatusOr<std::optional<Person>> FindOne(storage::Transaction& tx, absl::st
   ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns, " FROM persons WHERE ",
                                                     column, " = $1"),
                                        {value}));
+  if (rows.empty() && column == "cin") {
+    // A CIN an agent merged into an existing person (review decision) finds that person.
+    ASSIGN_OR_RETURN(rows, tx.Query(absl::StrCat("SELECT ", kColumns, " FROM persons WHERE "
+                                                 "registration_number = (SELECT registration_number "
+                                                 "FROM cin_aliases WHERE cin = $1)"),
+                                    {value}));
+  }
   if (rows.empty()) return std::nullopt;
   return FromRow(rows.front());
 }
 
 }  // namespace
 
-absl::StatusOr<int64_t> PersonStore::NextSequence(storage::Transaction& tx) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("UPDATE sequences SET next_value = next_value + 1 "
-                                       "WHERE name = 'registration_number' "
-                                       "RETURNING next_value - 1"));
-  if (rows.empty()) return absl::InternalError("sequences: registration_number is missing");
-  int64_t value = rows.front().Int(0);
-  if (value > kLastSequence) {
-    return absl::ResourceExhaustedError("registration numbers: the sequence is exhausted");
-  }
-  return value;
+const std::vector<std::string>& PersonStore::InsertColumns() {
+  static const auto* const columns = new std::vector<std::string>{
+      "registration_number", "cin", "last_name", "first_name", "birth_date", "sex", "phone",
+      "city", "preferred_language", "program", "category", "registered_at_us", "last_name_ar",
+      "first_name_ar", "email", "address", "name_key"};
+  return *columns;
+}
+
+std::vector<storage::Value> PersonStore::InsertValues(const Person& p) {
+  auto optional = [](const std::string& v) { return v.empty() ? storage::Value() : storage::Value(v); };
+  return {p.registration_number, p.cin, p.last_name, p.first_name, p.birth_date, p.sex,
+          optional(p.phone), p.city, p.preferred_language, p.program, p.category,
+          absl::ToUnixMicros(p.registered_at), optional(p.last_name_ar), optional(p.first_name_ar),
+          optional(p.email), optional(p.address), PersonNameKey(p.last_name, p.first_name)};
 }
 
 absl::Status PersonStore::Insert(storage::Transaction& tx, const Person& p) {
-  return tx
-      .Execute(absl::StrCat("INSERT INTO persons (", kColumns,
-                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
-               {p.registration_number, p.cin, p.last_name, p.first_name, p.birth_date, p.sex,
-                p.phone.empty() ? storage::Value() : storage::Value(p.phone), p.city,
-                p.preferred_language, p.program, p.category, absl::ToUnixMicros(p.registered_at)})
-      .status();
+  return storage::InsertRows(tx, "persons", InsertColumns(), {InsertValues(p)}).status();
 }
 
 absl::StatusOr<std::optional<Person>> PersonStore::FindByNumber(storage::Transaction& tx,

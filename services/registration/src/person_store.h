@@ -2,6 +2,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "registration/src/person.h"
@@ -11,8 +13,9 @@ namespace himaya::registration {
 
 class PersonStore {
  public:
-  // Takes the next registration-number sequence value. RESOURCE_EXHAUSTED past the last.
-  static absl::StatusOr<int64_t> NextSequence(storage::Transaction& tx);
+  // The persons columns written by Insert, and one person's values for them (for bulk inserts).
+  static const std::vector<std::string>& InsertColumns();
+  static std::vector<storage::Value> InsertValues(const Person& person);
   // ALREADY_EXISTS when the CIN or the number is taken.
   static absl::Status Insert(storage::Transaction& tx, const Person& person);
   static absl::StatusOr<std::optional<Person>> FindByNumber(storage::Transaction& tx,

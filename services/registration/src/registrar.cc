@@ -17,9 +17,9 @@
 
 namespace himaya::registration {
 
-Registrar::Registrar(storage::Database& db, events::EventSource source,
+Registrar::Registrar(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
                      std::vector<std::string> programs, std::function<void()> on_commit)
-    : db_(db), source_(std::move(source)), programs_(std::move(programs)),
+    : db_(db), numbers_(numbers), source_(std::move(source)), programs_(std::move(programs)),
       on_commit_(std::move(on_commit)) {}
 
 absl::StatusOr<Person> Registrar::Register(const PersonApplication& application) {
@@ -36,13 +36,13 @@ absl::StatusOr<Person> Registrar::Register(const PersonApplication& application)
   }
   person.registered_at = now;
 
-  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+  ASSIGN_OR_RETURN(std::vector<std::string> number, numbers_.Take(1));
+  person.registration_number = number.front();
+  absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<Person> existing, PersonStore::FindByCin(tx, person.cin));
     if (existing) {
       return absl::AlreadyExistsError("cin: a person with this CIN is already registered");
     }
-    ASSIGN_OR_RETURN(int64_t sequence, PersonStore::NextSequence(tx));
-    person.registration_number = FormatRegistrationNumber(sequence);
     absl::Status inserted = PersonStore::Insert(tx, person);
     if (absl::IsAlreadyExists(inserted)) {
       // Another registration of the same CIN committed between our check and our insert.
@@ -50,26 +50,33 @@ absl::StatusOr<Person> Registrar::Register(const PersonApplication& application)
     }
     RETURN_IF_ERROR(inserted);
 
-    himaya::registration::v1::PersonRegistered event;
-    event.set_registration_number(person.registration_number);
-    event.set_program(person.program);
-    event.set_category(person.category);
-    event.set_city(person.city);
-    event.set_region(RegionOfCity(person.city));
-    event.set_preferred_language(person.preferred_language);
-    event.set_has_phone(!person.phone.empty());
-    *event.mutable_registered_at() =
-        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-    events::Envelope envelope =
-        events::NewEnvelope(source_, event, person.program, person.registration_number);
+    events::Envelope envelope = PersonRegisteredEvent(source_, person);
     return events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, person.program),
                                   envelope, *source_.clock);
-  }));
+  });
+  if (!status.ok()) {
+    numbers_.GiveBack(std::move(number));
+    return status;
+  }
   log::Info("person registered", {{"registration_number", person.registration_number},
                                   {"program", person.program},
                                   {"cin", log::Pii(person.cin)}});
   on_commit_();
   return person;
+}
+
+events::Envelope PersonRegisteredEvent(const events::EventSource& source, const Person& person) {
+  himaya::registration::v1::PersonRegistered event;
+  event.set_registration_number(person.registration_number);
+  event.set_program(person.program);
+  event.set_category(person.category);
+  event.set_city(person.city);
+  event.set_region(RegionOfCity(person.city));
+  event.set_preferred_language(person.preferred_language);
+  event.set_has_phone(!person.phone.empty());
+  *event.mutable_registered_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(person.registered_at));
+  return events::NewEnvelope(source, event, person.program, person.registration_number);
 }
 
 absl::StatusOr<Person> Registrar::GetByNumber(absl::string_view number) {

@@ -9,17 +9,23 @@
 
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
+#include "registration/src/number_allocator.h"
 #include "registration/src/person.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
 
+// The PersonRegistered event of a newly registered person: no identifying data, only what the
+// other services need to act (program, category, city and region, language, whether a phone is
+// known).
+events::Envelope PersonRegisteredEvent(const events::EventSource& source, const Person& person);
+
 class Registrar {
  public:
   // `programs`: those this process serves. `on_commit` runs after each committed registration
   // (the service wakes its outbox relay there).
-  Registrar(storage::Database& db, events::EventSource source, std::vector<std::string> programs,
-            std::function<void()> on_commit = [] {});
+  Registrar(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
+            std::vector<std::string> programs, std::function<void()> on_commit = [] {});
 
   // INVALID_ARGUMENT naming every field at fault; FAILED_PRECONDITION for a program this
   // process does not serve; ALREADY_EXISTS when the CIN is registered.
@@ -32,6 +38,7 @@ class Registrar {
 
  private:
   storage::Database& db_;
+  NumberAllocator& numbers_;
   events::EventSource source_;
   std::vector<std::string> programs_;
   std::function<void()> on_commit_;

@@ -1,6 +1,11 @@
 #include "registration/src/registration_service.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "core/status_macros.h"
+#include "registration/src/coverage_import.h"
+#include "registration/src/person_rules.h"
 #include "google/protobuf/util/time_util.h"
 #include "rpc/server.h"
 
@@ -23,7 +28,188 @@ void ToProto(const Person& p, v1::Person* out) {
       absl::ToUnixMicros(p.registered_at));
 }
 
+// A client-streaming upload (manifest, then chunks) driven by a Session type with Begin, Feed,
+// Finish, existing() and optionally Abort. Each message is handled on the pool, and the next is
+// read only once it is, so a slow database slows the sender instead of filling memory.
+template <typename Session, typename Response>
+class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
+ public:
+  using BeginFn = std::function<absl::StatusOr<std::unique_ptr<Session>>(const v1::Manifest&)>;
+  UploadReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, BeginFn begin,
+                Response* response)
+      : context_(context), pool_(pool), begin_(std::move(begin)), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    pool_.Schedule([this, ok] { Handle(ok); });
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void Handle(bool ok) {
+    if (!ok) {
+      if (session_ == nullptr) return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                                          "manifest: the upload sent nothing"));
+      if (context_->IsCancelled()) {
+        if constexpr (std::is_same_v<Session, BatchUpload>) session_->Abort();
+        return Finish(grpc::Status::CANCELLED);
+      }
+      absl::StatusOr<Response> result = session_->Finish();
+      if (result.ok()) *response_ = *result;
+      return Finish(rpc::ToGrpcStatus(result.status()));
+    }
+    if (session_ == nullptr) {
+      if (request_.part_case() != v1::UploadRequest::kManifest) {
+        return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "manifest: the first message must be the manifest"));
+      }
+      absl::StatusOr<std::unique_ptr<Session>> session = begin_(request_.manifest());
+      if (!session.ok()) return Finish(rpc::ToGrpcStatus(session.status()));
+      session_ = std::move(*session);
+      if (session_->existing()) {
+        *response_ = *session_->existing();  // received before: its first result
+        return Finish(grpc::Status::OK);
+      }
+    } else if (request_.part_case() != v1::UploadRequest::kChunk) {
+      return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "upload: a second manifest"));
+    } else if (absl::Status fed = session_->Feed(request_.chunk()); !fed.ok()) {
+      return Finish(rpc::ToGrpcStatus(fed));
+    }
+    StartRead(&request_);
+  }
+
+  grpc::CallbackServerContext* context_;
+  core::ThreadPool& pool_;
+  BeginFn begin_;
+  Response* response_;
+  v1::UploadRequest request_;
+  std::unique_ptr<Session> session_;
+};
+
+// Streams a batch's reconciliation report, a page per message, waiting for each write.
+class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
+ public:
+  ReportReactor(core::ThreadPool& pool, storage::Database& db, v1::GetBatchRequest request) {
+    pool.Schedule([this, &db, request = std::move(request)] {
+      absl::Status status = WriteBatchReport(
+          db, request.liaison_body(), request.batch_id(), [this](const std::string& page) {
+            chunk_.set_csv(page);
+            std::unique_lock<std::mutex> lock(mu_);
+            written_ = false;
+            StartWrite(&chunk_);
+            cv_.wait(lock, [&] { return written_; });
+            return write_ok_ ? absl::OkStatus() : absl::CancelledError("client went away");
+          });
+      Finish(rpc::ToGrpcStatus(status));
+    });
+  }
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    write_ok_ = ok;
+    written_ = true;
+    cv_.notify_one();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  v1::ReportChunk chunk_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool written_ = false;
+  bool write_ok_ = true;
+};
+
 }  // namespace
+
+grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::SubmitBatch(
+    grpc::CallbackServerContext* context, v1::BatchStatus* response) {
+  return new UploadReactor<BatchUpload, v1::BatchStatus>(
+      context, pool_,
+      [this](const v1::Manifest& manifest) { return BatchUpload::Begin(domain_.intake, manifest); },
+      response);
+}
+
+grpc::ServerUnaryReactor* RegistrationService::GetBatch(grpc::CallbackServerContext* context,
+                                                        const v1::GetBatchRequest* request,
+                                                        v1::BatchStatus* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, GetBatchStatus(*domain_.intake.db, request->liaison_body(), request->batch_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::ReportChunk>* RegistrationService::GetBatchReport(
+    grpc::CallbackServerContext* context, const v1::GetBatchRequest* request) {
+  return new ReportReactor(pool_, *domain_.intake.db, *request);
+}
+
+grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(
+    grpc::CallbackServerContext* context, v1::CoverageImportResult* response) {
+  return new UploadReactor<CoverageUpload, v1::CoverageImportResult>(
+      context, pool_,
+      [this](const v1::Manifest& manifest) {
+        return CoverageUpload::Begin(*domain_.intake.db, *domain_.intake.reference,
+                                     *domain_.intake.source.clock, manifest);
+      },
+      response);
+}
+
+grpc::ServerUnaryReactor* RegistrationService::ListReviews(grpc::CallbackServerContext* context,
+                                                           const v1::ListReviewsRequest* request,
+                                                           v1::ListReviewsResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto reviews, domain_.reviews->List(request->state(), request->limit()));
+    for (auto& r : reviews) *response->add_reviews() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::DecideReview(grpc::CallbackServerContext* context,
+                                                            const v1::DecideReviewRequest* request,
+                                                            v1::Review* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, domain_.reviews->Decide(request->review_id(), request->decision(),
+                                                        request->agent()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::LookupForIvr(grpc::CallbackServerContext* context,
+                                                            const v1::IvrLookupRequest* request,
+                                                            v1::IvrLookupResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string cin, NormalizeCin(request->cin()));
+    absl::StatusOr<Person> person = domain_.registrar->GetByCin(cin);
+    // One answer for "no such CIN" and "wrong birth date": the IVR must not confirm a CIN.
+    if (!person.ok() || person->birth_date != request->birth_date()) {
+      if (!person.ok() && !absl::IsNotFound(person.status())) return person.status();
+      return absl::NotFoundError("no registered person has this CIN and birth date");
+    }
+    response->set_registration_number(person->registration_number);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::IssueActivationCode(
+    grpc::CallbackServerContext* context, const v1::IssueActivationCodeRequest* request,
+    v1::IssueActivationCodeResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(IssuedCode code, domain_.codes->Issue(request->registration_number()));
+    response->set_code(code.code);
+    *response->mutable_expires_at() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(code.expires_at));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::ActivateAccount(grpc::CallbackServerContext* context,
+                                                               const v1::ActivateAccountRequest* request,
+                                                               v1::ActivateAccountResponse* response) {
+  return rpc::Handle(context, pool_, [this, request]() -> absl::Status {
+    return domain_.codes->Activate(request->registration_number(), request->code());
+  });
+}
 
 grpc::ServerUnaryReactor* RegistrationService::RegisterPerson(
     grpc::CallbackServerContext* context, const v1::RegisterPersonRequest* request,
@@ -34,7 +220,7 @@ grpc::ServerUnaryReactor* RegistrationService::RegisterPerson(
                                   request->sex(),        request->phone(),
                                   request->program(),    request->category(),
                                   request->city(),       request->preferred_language()};
-    ASSIGN_OR_RETURN(Person person, registrar_.Register(application));
+    ASSIGN_OR_RETURN(Person person, domain_.registrar->Register(application));
     ToProto(person, response->mutable_person());
     return absl::OkStatus();
   });
@@ -47,10 +233,10 @@ grpc::ServerUnaryReactor* RegistrationService::GetPerson(grpc::CallbackServerCon
     absl::StatusOr<Person> person;
     switch (request->key_case()) {
       case v1::GetPersonRequest::kRegistrationNumber:
-        person = registrar_.GetByNumber(request->registration_number());
+        person = domain_.registrar->GetByNumber(request->registration_number());
         break;
       case v1::GetPersonRequest::kCin:
-        person = registrar_.GetByCin(request->cin());
+        person = domain_.registrar->GetByCin(request->cin());
         break;
       default:
         return absl::InvalidArgumentError("key: give a registration_number or a cin");

@@ -1,16 +1,26 @@
-// The gRPC face of registration: translates messages and delegates to Registrar.
+// The gRPC face of registration: translates messages and delegates to the domain classes.
 #pragma once
 
 #include "core/thread_pool.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "registration/src/activation_codes.h"
+#include "registration/src/batch_intake.h"
 #include "registration/src/registrar.h"
+#include "registration/src/reviews.h"
 
 namespace himaya::registration {
 
+struct RegistrationDomain {
+  Registrar* registrar;
+  IntakeContext intake;
+  ReviewQueue* reviews;
+  ActivationCodes* codes;
+};
+
 class RegistrationService final : public v1::RegistrationService::CallbackService {
  public:
-  RegistrationService(Registrar& registrar, core::ThreadPool& pool)
-      : registrar_(registrar), pool_(pool) {}
+  RegistrationService(RegistrationDomain domain, core::ThreadPool& pool)
+      : domain_(std::move(domain)), pool_(pool) {}
 
   grpc::ServerUnaryReactor* RegisterPerson(grpc::CallbackServerContext* context,
                                            const v1::RegisterPersonRequest* request,
@@ -18,9 +28,33 @@ class RegistrationService final : public v1::RegistrationService::CallbackServic
   grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context,
                                       const v1::GetPersonRequest* request,
                                       v1::Person* response) override;
+  grpc::ServerReadReactor<v1::UploadRequest>* SubmitBatch(grpc::CallbackServerContext* context,
+                                                          v1::BatchStatus* response) override;
+  grpc::ServerUnaryReactor* GetBatch(grpc::CallbackServerContext* context,
+                                     const v1::GetBatchRequest* request,
+                                     v1::BatchStatus* response) override;
+  grpc::ServerWriteReactor<v1::ReportChunk>* GetBatchReport(grpc::CallbackServerContext* context,
+                                                            const v1::GetBatchRequest* request) override;
+  grpc::ServerReadReactor<v1::UploadRequest>* ImportCoverage(grpc::CallbackServerContext* context,
+                                                             v1::CoverageImportResult* response) override;
+  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* context,
+                                        const v1::ListReviewsRequest* request,
+                                        v1::ListReviewsResponse* response) override;
+  grpc::ServerUnaryReactor* DecideReview(grpc::CallbackServerContext* context,
+                                         const v1::DecideReviewRequest* request,
+                                         v1::Review* response) override;
+  grpc::ServerUnaryReactor* LookupForIvr(grpc::CallbackServerContext* context,
+                                         const v1::IvrLookupRequest* request,
+                                         v1::IvrLookupResponse* response) override;
+  grpc::ServerUnaryReactor* IssueActivationCode(grpc::CallbackServerContext* context,
+                                                const v1::IssueActivationCodeRequest* request,
+                                                v1::IssueActivationCodeResponse* response) override;
+  grpc::ServerUnaryReactor* ActivateAccount(grpc::CallbackServerContext* context,
+                                            const v1::ActivateAccountRequest* request,
+                                            v1::ActivateAccountResponse* response) override;
 
  private:
-  Registrar& registrar_;
+  RegistrationDomain domain_;
   core::ThreadPool& pool_;
 };
 

@@ -25,7 +25,8 @@ class RegistrarTest : public testing::BackendTest {
     ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
                                                 storage::RegistrationMigrations(db_->dialect())})
                     .ok());
-    registrar_ = std::make_unique<Registrar>(*db_, events::EventSource{"registration", &clock_, &random_},
+    numbers_ = std::make_unique<NumberAllocator>(*db_, 10);
+    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
                                              std::vector<std::string>{"amo-tns", "amo-tadamon"},
                                              [this] { ++commits_; });
   }
@@ -47,6 +48,7 @@ class RegistrarTest : public testing::BackendTest {
   testing::FakeClock clock_;
   testing::SeededRandom random_{3};
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<NumberAllocator> numbers_;
   std::unique_ptr<Registrar> registrar_;
   std::vector<std::string> topics_;
   int commits_ = 0;

@@ -1,0 +1,118 @@
+#include "registration/src/activation_codes.h"
+
+#include <sodium.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "events/topics.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/registration/v1/events.pb.h"
+#include "registration/src/person_store.h"
+
+namespace himaya::registration {
+namespace {
+constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford's base 32
+}
+
+ActivationCodes::ActivationCodes(storage::Database& db, events::EventSource source,
+                                 const ReferenceData& reference, std::string key,
+                                 std::function<void()> on_commit)
+    : db_(db), source_(std::move(source)), reference_(reference), key_(std::move(key)),
+      on_commit_(std::move(on_commit)) {}
+
+std::string ActivationCodes::Normalize(absl::string_view code) {
+  std::string out;
+  for (char c : code) {
+    c = absl::ascii_toupper(static_cast<unsigned char>(c));
+    if (c == '-' || c == ' ') continue;
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string ActivationCodes::Hash(const std::string& normalized) const {
+  unsigned char out[32];
+  crypto_generichash(out, sizeof(out), reinterpret_cast<const unsigned char*>(normalized.data()),
+                     normalized.size(), reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  return std::string(reinterpret_cast<char*>(out), sizeof(out));
+}
+
+absl::StatusOr<IssuedCode> ActivationCodes::Issue(const std::string& registration_number) {
+  uint64_t bits = source_.random->Next();
+  std::string code;
+  for (int i = 0; i < 8; ++i) {
+    code.push_back(kAlphabet[bits & 31]);
+    bits >>= 5;
+  }
+  const absl::Time now = source_.clock->Now();
+  IssuedCode issued{absl::StrCat(code.substr(0, 4), "-", code.substr(4)),
+                    now + absl::Hours(24) * reference_.activation_code_validity_days};
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
+    if (!person) return absl::NotFoundError("registration_number: no person has this number");
+    ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1",
+                                           {registration_number}));
+    if (!active.empty()) return absl::FailedPreconditionError("account: already activated");
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1",
+                               {registration_number}).status());
+    return tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
+                      "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
+                      {registration_number, storage::Bytes{Hash(code)}, absl::ToUnixMicros(now),
+                       absl::ToUnixMicros(issued.expires_at)})
+        .status();
+  }));
+  log::Info("activation code issued", {{"registration_number", registration_number}});
+  return issued;
+}
+
+absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code) {
+  const std::string hash = Hash(Normalize(code));
+  bool wrong = false;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    wrong = false;
+    const absl::Time now = source_.clock->Now();
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code_hash, expires_at_us, attempts, used_at_us "
+                                         "FROM activation_codes WHERE registration_number = $1",
+                                         {registration_number}));
+    if (rows.empty()) return absl::FailedPreconditionError("code: none was issued for this number");
+    if (!rows[0].IsNull(3)) return absl::FailedPreconditionError("code: already used; the account is active");
+    if (absl::ToUnixMicros(now) > rows[0].Int(1)) {
+      return absl::FailedPreconditionError("code: expired; ask for a new one");
+    }
+    if (rows[0].Int(2) >= reference_.activation_code_max_attempts) {
+      return absl::FailedPreconditionError("code: too many wrong attempts; ask for a new one");
+    }
+    const std::string stored = rows[0].Text(0);
+    if (stored.size() != hash.size() ||
+        crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
+                         reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
+      wrong = true;  // the count must commit even though the call fails
+      return tx.Execute("UPDATE activation_codes SET attempts = attempts + 1 WHERE registration_number = $1",
+                        {registration_number}).status();
+    }
+    RETURN_IF_ERROR(tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1",
+                               {registration_number, absl::ToUnixMicros(now)}).status());
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO accounts (registration_number, activated_at_us) VALUES ($1, $2)",
+                               {registration_number, absl::ToUnixMicros(now)}).status());
+    ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
+    v1::AccountActivated event;
+    event.set_registration_number(registration_number);
+    event.set_program(person ? person->program : "");
+    *event.mutable_activated_at() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    return events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, event.program()),
+                                  events::NewEnvelope(source_, event, event.program(), registration_number),
+                                  *source_.clock);
+  }));
+  if (wrong) return absl::PermissionDeniedError("code: wrong code");
+  log::Info("account activated", {{"registration_number", registration_number}});
+  on_commit_();
+  return absl::OkStatus();
+}
+
+}  // namespace himaya::registration

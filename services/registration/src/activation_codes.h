@@ -1,0 +1,48 @@
+// Activation codes for the portal: 8 characters of Crockford's base 32 (40 random bits),
+// issued when the notification service is about to send them (a new code replaces the old),
+// stored only as a keyed hash (BLAKE2b under a server key, so a stolen table cannot be guessed
+// offline), valid for a limited time and a limited number of attempts. The code appears in no
+// event, log or report: only in the answer to IssueActivationCode.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "events/envelope.h"
+#include "registration/src/reference_data.h"
+#include "storage/database.h"
+
+namespace himaya::registration {
+
+struct IssuedCode {
+  std::string code;  // "XXXX-XXXX"
+  absl::Time expires_at;
+};
+
+class ActivationCodes {
+ public:
+  // `key`: 32 bytes of server secret.
+  ActivationCodes(storage::Database& db, events::EventSource source, const ReferenceData& reference,
+                  std::string key, std::function<void()> on_commit = [] {});
+
+  // NOT_FOUND when nobody has that number; FAILED_PRECONDITION when the account is active.
+  absl::StatusOr<IssuedCode> Issue(const std::string& registration_number);
+  // Opens the account. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when no
+  // code was issued, or it expired, was used, or ran out of attempts.
+  absl::Status Activate(const std::string& registration_number, const std::string& code);
+
+  // Normalises what a person typed: upper case, no separators, O read as 0, I and L as 1.
+  static std::string Normalize(absl::string_view code);
+
+ private:
+  std::string Hash(const std::string& normalized_code) const;
+  storage::Database& db_;
+  events::EventSource source_;
+  const ReferenceData& reference_;
+  std::string key_;
+  std::function<void()> on_commit_;
+};
+
+}  // namespace himaya::registration

@@ -1,0 +1,771 @@
+#include "registration/src/batch_intake.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "events/topics.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/registration/v1/events.pb.h"
+#include "nlohmann/json.hpp"
+#include "registration/src/manifest.h"
+#include "registration/src/name_key.h"
+#include "registration/src/person_rules.h"
+#include "registration/src/person_store.h"
+#include "registration/src/registrar.h"
+#include "storage/bulk.h"
+
+namespace himaya::registration {
+namespace {
+
+constexpr size_t kStageRows = 1000;
+constexpr absl::Duration kReceiveLease = absl::Seconds(30);
+constexpr absl::Duration kApplyLease = absl::Seconds(15);
+
+constexpr char kReceiving[] = "RECEIVING";
+constexpr char kApplying[] = "APPLYING";
+constexpr char kCompleted[] = "COMPLETED";
+constexpr char kRefused[] = "REFUSED";
+
+// Staged row columns, in the order of the values BatchUpload builds and the chunk query reads.
+const std::vector<std::string>& StagedColumns() {
+  static const auto* const columns = new std::vector<std::string>{
+      "batch_key", "row_number", "record_id", "cin", "last_name", "first_name", "last_name_ar",
+      "first_name_ar", "birth_date", "sex", "phone", "email", "preferred_language", "address",
+      "city", "category", "professional_id", "household_id", "relationship", "name_key", "reasons"};
+  return *columns;
+}
+
+storage::Value Optional(const std::string& v) { return v.empty() ? storage::Value() : storage::Value(v); }
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+google::protobuf::Timestamp ToTimestamp(int64_t micros) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+v1::BatchState StateOf(const std::string& state) {
+  if (state == kReceiving) return v1::BATCH_STATE_RECEIVING;
+  if (state == kApplying) return v1::BATCH_STATE_APPLYING;
+  if (state == kCompleted) return v1::BATCH_STATE_COMPLETED;
+  if (state == kRefused) return v1::BATCH_STATE_REFUSED;
+  return v1::BATCH_STATE_UNSPECIFIED;
+}
+
+// One CSV field of a report, quoted when it must be (RFC 4180).
+std::string CsvField(absl::string_view v) {
+  if (v.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+size_t CodePoints(absl::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id) {
+  return absl::StrCat(liaison_body, "/", batch_id);
+}
+
+absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
+                                               absl::string_view batch_id) {
+  v1::BatchStatus status;
+  bool found = false;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.Query("SELECT batch_id, liaison_body, program, state, rows_received, "
+                              "rows_applied, refusal, received_at_us, completed_at_us, outcome_counts "
+                              "FROM batches WHERE batch_key = $1",
+                              {BatchKey(liaison_body, batch_id)}));
+    if (rows.empty()) return absl::OkStatus();
+    found = true;
+    const storage::Row& r = rows.front();
+    status.set_batch_id(r.Text(0));
+    status.set_liaison_body(r.Text(1));
+    status.set_program(r.Text(2));
+    status.set_state(StateOf(r.Text(3)));
+    status.set_rows_received(r.Int(4));
+    status.set_rows_applied(r.Int(5));
+    status.set_refusal(r.Text(6));
+    *status.mutable_received_at() = ToTimestamp(r.Int(7));
+    if (!r.IsNull(8)) *status.mutable_completed_at() = ToTimestamp(r.Int(8));
+    nlohmann::json counts = nlohmann::json::parse(r.Text(9), nullptr, false);
+    if (counts.is_object()) {
+      for (const auto& [outcome, n] : counts.items()) (*status.mutable_outcomes())[outcome] = n.get<int64_t>();
+    }
+    return absl::OkStatus();
+  }));
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is unknown"));
+  }
+  return status;
+}
+
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body,
+                              absl::string_view batch_id,
+                              const std::function<absl::Status(const std::string&)>& emit) {
+  ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
+  if (status.state() != v1::BATCH_STATE_COMPLETED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "batch ", liaison_body, "/", batch_id, " is ", v1::BatchState_Name(status.state()).substr(12),
+        ": its report exists once it is COMPLETED"));
+  }
+  RETURN_IF_ERROR(emit("record_id,outcome,registration_number,reasons\n"));
+  const std::string key = BatchKey(liaison_body, batch_id);
+  int64_t cursor = -1;
+  while (true) {
+    std::string page;
+    int64_t last = cursor;
+    RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto rows,
+                       tx.Query("SELECT row_number, record_id, outcome, registration_number, reasons "
+                                "FROM batch_outcomes WHERE batch_key = $1 AND row_number > $2 "
+                                "ORDER BY row_number LIMIT 5000",
+                                {key, cursor}));
+      for (const storage::Row& r : rows) {
+        last = r.Int(0);
+        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Text(2), ",", r.Text(3), ",",
+                        CsvField(r.Text(4)), "\n");
+      }
+      return absl::OkStatus();
+    }));
+    if (last == cursor) return absl::OkStatus();
+    cursor = last;
+    RETURN_IF_ERROR(emit(page));
+  }
+}
+
+// --- Receiving --------------------------------------------------------------------------------
+
+BatchUpload::BatchUpload(const IntakeContext& context, v1::Manifest manifest)
+    : context_(context),
+      manifest_(std::move(manifest)),
+      key_(BatchKey(manifest_.liaison_body(), manifest_.batch_id())),
+      csv_([this](std::vector<std::string>& fields) { return OnRecord(fields); }) {
+  crypto_hash_sha256_init(&sha_);
+  processing_date_ = absl::FormatCivilTime(
+      absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
+}
+
+absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeContext& context,
+                                                                const v1::Manifest& manifest) {
+  RETURN_IF_ERROR(CheckBatchManifest(manifest, *context.reference));
+  if (std::find(context.programs.begin(), context.programs.end(), manifest.program()) ==
+      context.programs.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("program: this registration process serves ",
+                     absl::StrJoin(context.programs, ", "), ", not ", manifest.program()));
+  }
+  std::unique_ptr<BatchUpload> upload(new BatchUpload(context, manifest));
+  const std::string& key = upload->key_;
+  const int64_t now = Micros(context.source.clock->Now());
+  bool received_before = false;
+  RETURN_IF_ERROR(context.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    received_before = false;
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT sha256, state, lease_owner, lease_until_us "
+                                         "FROM batches WHERE batch_key = $1",
+                                         {key}));
+    if (!rows.empty() && rows[0].Text(1) != kRefused) {
+      if (absl::AsciiStrToLower(rows[0].Text(0)) != absl::AsciiStrToLower(manifest.sha256())) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "batch_id: ", manifest.batch_id(), " of ", manifest.liaison_body(),
+            " was already received with other contents (sha256 differs)"));
+      }
+      if (rows[0].Text(1) != kReceiving) {
+        received_before = true;
+        return absl::OkStatus();
+      }
+      if (!rows[0].IsNull(2) && rows[0].Int(3) > now) {
+        return absl::UnavailableError(absl::StrCat("batch ", key, " is being received by another upload"));
+      }
+    }
+    // New, refused before, or an upload that died: start afresh.
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key}).status());
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_outcomes WHERE batch_key = $1", {key}).status());
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM batches WHERE batch_key = $1", {key}).status());
+    return tx
+        .Execute("INSERT INTO batches (batch_key, batch_id, liaison_body, program, record_count, "
+                 "sha256, produced_at, state, processing_date, lease_owner, lease_until_us, "
+                 "received_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 {key, manifest.batch_id(), manifest.liaison_body(), manifest.program(),
+                  manifest.record_count(), absl::AsciiStrToLower(manifest.sha256()),
+                  manifest.produced_at(), kReceiving, upload->processing_date_,
+                  context.instance_id, now + absl::ToInt64Microseconds(kReceiveLease), now})
+        .status();
+  }));
+  if (received_before) {
+    ASSIGN_OR_RETURN(upload->existing_,
+                     GetBatchStatus(*context.db, manifest.liaison_body(), manifest.batch_id()));
+    upload->done_ = true;
+  } else {
+    log::Info("batch receiving", {{"batch", key}, {"program", manifest.program()},
+                                  {"record_count", manifest.record_count()}});
+  }
+  return upload;
+}
+
+absl::Status BatchUpload::Feed(absl::string_view bytes) {
+  if (done_) return refused_.ok() ? absl::FailedPreconditionError("upload already ended") : refused_;
+  crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  absl::Status status = csv_.Feed(bytes);
+  if (!status.ok()) return Refuse(status);
+  return absl::OkStatus();
+}
+
+absl::Status BatchUpload::OnHeader(const std::vector<std::string>& fields) {
+  header_seen_ = true;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!IsValidUtf8(fields[i])) return absl::InvalidArgumentError("header: not valid UTF-8");
+    std::string name = absl::AsciiStrToLower(fields[i]);
+    if (name.empty()) continue;
+    if (!columns_.emplace(name, i).second) {
+      return absl::InvalidArgumentError(absl::StrCat("header: column ", name, " appears twice"));
+    }
+  }
+  std::vector<std::string> required = {"record_id", "cin", "last_name", "first_name", "birth_date", "sex"};
+  const ProgramRules* rules = context_.reference->Program(manifest_.program());
+  if (rules != nullptr && !rules->categories.empty()) required.push_back("category");
+  if (rules != nullptr && rules->households) {
+    required.push_back("household_id");
+    required.push_back("relationship");
+  }
+  std::vector<std::string> missing;
+  for (const std::string& column : required) {
+    if (columns_.count(column) == 0) missing.push_back(column);
+  }
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("header: missing column", missing.size() > 1 ? "s " : " ", absl::StrJoin(missing, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchUpload::OnRecord(std::vector<std::string>& fields) {
+  if (!header_seen_) return OnHeader(fields);
+  ++rows_;
+  if (rows_ > manifest_.record_count()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "record_count: the file holds more rows than the manifest's ", manifest_.record_count()));
+  }
+  for (const std::string& field : fields) {
+    if (!IsValidUtf8(field)) {
+      return absl::InvalidArgumentError(absl::StrCat("row ", rows_, ": not valid UTF-8"));
+    }
+  }
+  auto get = [&](const char* name) -> std::string {
+    auto it = columns_.find(name);
+    return it == columns_.end() || it->second >= fields.size() ? std::string() : fields[it->second];
+  };
+  const std::string relationship = absl::AsciiStrToUpper(get("relationship"));
+  const std::string household_id = get("household_id");
+  const std::string record_id = get("record_id");
+  PersonApplication application{get("cin"),   get("last_name"), get("first_name"),
+                                get("birth_date"), get("sex"),  get("phone"),
+                                manifest_.program(), get("category"), get("city"),
+                                get("preferred_language")};
+  const absl::CivilDay today = absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone());
+  Validated validated = Validate(application, today);
+  std::vector<FieldViolation>& violations = validated.violations;
+  const Person& p = validated.person;
+  if (relationship == "CHILD" && application.cin.empty()) {
+    // Children may come without a CIN.
+    violations.erase(std::remove_if(violations.begin(), violations.end(),
+                                    [](const FieldViolation& v) { return v.field == "cin"; }),
+                     violations.end());
+  }
+  if (record_id.empty()) violations.push_back({"record_id", "REQUIRED", ""});
+  const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body());
+  bool category_ok = std::none_of(violations.begin(), violations.end(),
+                                  [](const FieldViolation& v) { return v.field == "category"; });
+  if (category_ok && !p.category.empty() && body != nullptr && body->categories.count(p.category) == 0) {
+    violations.push_back({"category", "CATEGORY_NOT_ALLOWED_FOR_BODY", ""});
+  }
+  const ProgramRules* rules = context_.reference->Program(manifest_.program());
+  if (rules != nullptr && rules->households && household_id.empty()) {
+    violations.push_back({"household_id", "REQUIRED", ""});
+  }
+  if (!household_id.empty()) {
+    if (relationship.empty()) {
+      violations.push_back({"relationship", "REQUIRED", ""});
+    } else if (relationship != "HEAD" && relationship != "SPOUSE" && relationship != "CHILD") {
+      violations.push_back({"relationship", "RELATIONSHIP_CODE", ""});
+    }
+  }
+  const std::string email = get("email");
+  if (!email.empty()) {
+    size_t at = email.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
+        email.find('@', at + 1) != std::string::npos) {
+      violations.push_back({"email", "EMAIL_FORMAT", ""});
+    }
+  }
+  const std::string last_name_ar = get("last_name_ar");
+  const std::string first_name_ar = get("first_name_ar");
+  if (CodePoints(last_name_ar) > 100) violations.push_back({"last_name_ar", "TOO_LONG", ""});
+  if (CodePoints(first_name_ar) > 100) violations.push_back({"first_name_ar", "TOO_LONG", ""});
+
+  const bool cin_ok = std::none_of(violations.begin(), violations.end(),
+                                   [](const FieldViolation& v) { return v.field == "cin"; });
+  std::string reasons = absl::StrJoin(violations, ";", [](std::string* out, const FieldViolation& v) {
+    absl::StrAppend(out, v.field, ":", v.reason);
+  });
+  pending_.push_back({key_, rows_, Optional(record_id), cin_ok ? Optional(p.cin) : storage::Value(),
+                      p.last_name, p.first_name, Optional(last_name_ar), Optional(first_name_ar),
+                      p.birth_date, p.sex, Optional(p.phone), Optional(email), p.preferred_language,
+                      Optional(get("address")), Optional(p.city), Optional(p.category),
+                      Optional(get("professional_id")), Optional(household_id),
+                      household_id.empty() ? storage::Value() : Optional(relationship),
+                      PersonNameKey(p.last_name, p.first_name), Optional(reasons)});
+  if (pending_.size() >= kStageRows) return Flush();
+  return absl::OkStatus();
+}
+
+absl::Status BatchUpload::Flush() {
+  const int64_t now = Micros(context_.source.clock->Now());
+  RETURN_IF_ERROR(context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    if (!pending_.empty()) {
+      RETURN_IF_ERROR(storage::InsertRows(tx, "batch_rows", StagedColumns(), pending_).status());
+    }
+    ASSIGN_OR_RETURN(int64_t claimed,
+                     tx.Execute("UPDATE batches SET rows_received = $2, lease_until_us = $3 "
+                                "WHERE batch_key = $1 AND lease_owner = $4",
+                                {key_, rows_, now + absl::ToInt64Microseconds(kReceiveLease),
+                                 context_.instance_id}));
+    if (claimed != 1) return absl::AbortedError(absl::StrCat("batch ", key_, ": upload claim lost"));
+    return absl::OkStatus();
+  }));
+  pending_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status BatchUpload::Refuse(const absl::Status& reason) {
+  if (done_) return refused_;
+  done_ = true;
+  refused_ = reason;
+  pending_.clear();
+  log::Warn("batch refused", {{"batch", key_}, {"reason", reason}});
+  absl::Status cleaned = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key_}).status());
+    return tx
+        .Execute("UPDATE batches SET state = $2, refusal = $3, lease_owner = NULL, "
+                 "lease_until_us = NULL, rows_received = $4 WHERE batch_key = $1",
+                 {key_, kRefused, std::string(reason.message()), rows_})
+        .status();
+  });
+  if (!cleaned.ok()) log::Error("batch refusal not recorded", {{"batch", key_}, {"error", cleaned}});
+  return reason;
+}
+
+void BatchUpload::Abort() {
+  if (!done_) Refuse(absl::CancelledError("upload interrupted before the end")).IgnoreError();
+}
+
+absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
+  if (done_) {
+    if (existing_) return *existing_;
+    return refused_.ok() ? absl::FailedPreconditionError("upload already ended") : refused_;
+  }
+  if (absl::Status s = csv_.Finish(); !s.ok()) return Refuse(s);
+  if (!header_seen_) return Refuse(absl::InvalidArgumentError("header: the file is empty"));
+  if (absl::Status s = Flush(); !s.ok()) return Refuse(s);
+  if (rows_ != manifest_.record_count()) {
+    return Refuse(absl::InvalidArgumentError(absl::StrCat(
+        "record_count: the manifest says ", manifest_.record_count(), ", the file holds ", rows_,
+        " rows (truncated or altered transfer)")));
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&sha_, digest);
+  const std::string sha = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+  if (sha != absl::AsciiStrToLower(manifest_.sha256())) {
+    return Refuse(absl::InvalidArgumentError(
+        "sha256: the bytes received do not match the manifest (truncated or altered transfer)"));
+  }
+  absl::Status ready = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    // Exactly one HEAD per household; otherwise every row of the household is invalid.
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE batch_rows SET reasons = CASE WHEN reasons IS NULL "
+                   "THEN 'relationship:HOUSEHOLD_HEAD_COUNT' "
+                   "ELSE reasons || ';relationship:HOUSEHOLD_HEAD_COUNT' END "
+                   "WHERE batch_key = $1 AND household_id IN (SELECT household_id FROM batch_rows "
+                   "WHERE batch_key = $1 AND household_id IS NOT NULL GROUP BY household_id "
+                   "HAVING SUM(CASE WHEN relationship = 'HEAD' THEN 1 ELSE 0 END) <> 1)",
+                   {key_})
+            .status());
+    return tx
+        .Execute("UPDATE batches SET state = $2, lease_owner = NULL, lease_until_us = NULL "
+                 "WHERE batch_key = $1",
+                 {key_, kApplying})
+        .status();
+  });
+  if (!ready.ok()) return Refuse(ready);
+  done_ = true;
+  log::Info("batch received", {{"batch", key_}, {"rows", rows_}});
+  context_.on_received();
+  return GetBatchStatus(*context_.db, manifest_.liaison_body(), manifest_.batch_id());
+}
+
+// --- Applying ---------------------------------------------------------------------------------
+
+namespace {
+
+// The chunk query: each staged row with what decides its outcome, computed by the database.
+// $1 batch key, $2 cursor (last row applied), $3 processing date, $4 chunk size.
+std::string ChunkQuery(int phase) {
+  return absl::StrCat(
+      "SELECT r.row_number, r.record_id, r.cin, r.last_name, r.first_name, r.last_name_ar, "
+      "r.first_name_ar, r.birth_date, r.sex, r.phone, r.email, r.preferred_language, r.address, "
+      "r.city, r.category, r.professional_id, r.household_id, r.relationship, r.name_key, "
+      "r.reasons, "
+      // 20: the first earlier row with the same record_id
+      "(SELECT e.record_id FROM batch_rows e WHERE e.batch_key = r.batch_key "
+      " AND e.record_id = r.record_id AND e.row_number < r.row_number LIMIT 1), "
+      // 21: the first earlier valid row with the same CIN
+      "(SELECT e.record_id FROM batch_rows e WHERE e.batch_key = r.batch_key AND e.cin = r.cin "
+      " AND e.reasons IS NULL AND e.row_number < r.row_number ORDER BY e.row_number LIMIT 1), "
+      // 22: the person already registered with this CIN (or merged under it)
+      "COALESCE((SELECT p.registration_number FROM persons p WHERE p.cin = r.cin), "
+      " (SELECT a.registration_number FROM cin_aliases a WHERE a.cin = r.cin)), "
+      // 23: a coverage of another scheme valid on the processing date
+      "(SELECT c.scheme FROM coverages c WHERE c.cin = r.cin AND c.valid_from <= $3 "
+      " AND (c.valid_to IS NULL OR c.valid_to >= $3) ORDER BY c.scheme LIMIT 1), "
+      // 24: a look-alike: same birth date, sex and name key under another CIN
+      "(SELECT l.registration_number FROM persons l WHERE l.birth_date = r.birth_date "
+      " AND l.sex = r.sex AND l.name_key = r.name_key AND l.cin <> r.cin "
+      " ORDER BY l.registration_number LIMIT 1), "
+      // 25: the registration number of the household's head, once decided
+      "(SELECT o.registration_number FROM batch_rows h JOIN batch_outcomes o "
+      " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
+      " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
+      " AND h.relationship = 'HEAD' AND o.registration_number IS NOT NULL LIMIT 1) "
+      "FROM batch_rows r WHERE r.batch_key = $1 AND r.row_number > $2 AND ",
+      phase == 0 ? "(r.relationship IS NULL OR r.relationship NOT IN ('SPOUSE', 'CHILD'))"
+                 : "r.relationship IN ('SPOUSE', 'CHILD')",
+      " ORDER BY r.row_number LIMIT $4");
+}
+
+Person PersonFromRow(const storage::Row& r, const std::string& program, absl::Time now) {
+  Person p;
+  p.cin = r.Text(2);
+  p.last_name = r.Text(3);
+  p.first_name = r.Text(4);
+  p.last_name_ar = r.Text(5);
+  p.first_name_ar = r.Text(6);
+  p.birth_date = r.Text(7);
+  p.sex = r.Text(8);
+  p.phone = r.Text(9);
+  p.email = r.Text(10);
+  p.preferred_language = r.Text(11);
+  p.address = r.Text(12);
+  p.city = r.Text(13);
+  p.category = r.Text(14);
+  p.program = program;
+  p.registered_at = now;
+  return p;
+}
+
+nlohmann::json RowJson(const storage::Row& r) {
+  const std::vector<std::string>& columns = StagedColumns();
+  nlohmann::json json;
+  for (size_t i = 2; i < columns.size() && i - 1 < r.size(); ++i) {
+    if (!r.IsNull(i - 1)) json[columns[i]] = r.Text(i - 1);
+  }
+  return json;
+}
+
+}  // namespace
+
+BatchApplier::BatchApplier(IntakeContext context, std::function<void()> on_commit, int chunk_rows)
+    : context_(std::move(context)), on_commit_(std::move(on_commit)), chunk_rows_(chunk_rows) {}
+
+BatchApplier::~BatchApplier() { Stop(); }
+
+void BatchApplier::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void BatchApplier::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void BatchApplier::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  // Let another process (or this one, restarted) take our batches at once.
+  context_.db
+      ->Write([&](storage::Transaction& tx) {
+        return tx
+            .Execute("UPDATE batches SET lease_owner = NULL, lease_until_us = NULL "
+                     "WHERE lease_owner = $1",
+                     {context_.instance_id})
+            .status();
+      })
+      .IgnoreError();
+}
+
+absl::StatusOr<std::string> BatchApplier::Claim() {
+  const int64_t now = Micros(context_.source.clock->Now());
+  std::string claimed;
+  RETURN_IF_ERROR(context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    claimed.clear();
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT batch_key FROM batches WHERE state = $1 AND "
+                                         "(lease_owner IS NULL OR lease_owner = $2 OR lease_until_us < $3) "
+                                         "ORDER BY received_at_us LIMIT 1",
+                                         {kApplying, context_.instance_id, now}));
+    if (rows.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(int64_t n, tx.Execute("UPDATE batches SET lease_owner = $2, lease_until_us = $3 "
+                                           "WHERE batch_key = $1 AND state = $4 AND (lease_owner IS NULL "
+                                           "OR lease_owner = $2 OR lease_until_us < $5)",
+                                           {rows[0].Text(0), context_.instance_id,
+                                            now + absl::ToInt64Microseconds(kApplyLease), kApplying, now}));
+    if (n == 1) claimed = rows[0].Text(0);
+    return absl::OkStatus();
+  }));
+  return claimed;
+}
+
+absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
+  ASSIGN_OR_RETURN(std::vector<std::string> numbers, context_.numbers->Take(chunk_rows_));
+  size_t used_numbers = 0;
+  bool more = true;
+  bool completed = false;
+  int64_t applied = 0;
+  absl::Status status = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    used_numbers = 0;
+    more = true;
+    completed = false;
+    const absl::Time now = context_.source.clock->Now();
+    ASSIGN_OR_RETURN(auto meta, tx.Query("SELECT program, liaison_body, batch_id, apply_phase, "
+                                         "apply_cursor, processing_date, outcome_counts, state, "
+                                         "lease_owner, rows_applied FROM batches WHERE batch_key = $1",
+                                         {key}));
+    if (meta.empty() || meta[0].Text(7) != kApplying) {
+      more = false;
+      return absl::OkStatus();
+    }
+    if (meta[0].Text(8) != context_.instance_id) {
+      return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
+    }
+    const std::string program = meta[0].Text(0);
+    const std::string body = meta[0].Text(1);
+    const std::string batch_id = meta[0].Text(2);
+    const int phase = static_cast<int>(meta[0].Int(3));
+    const int64_t cursor = meta[0].Int(4);
+    const std::string processing_date = meta[0].Text(5);
+    nlohmann::json counts = nlohmann::json::parse(meta[0].Text(6), nullptr, false);
+    if (!counts.is_object()) counts = nlohmann::json::object();
+
+    ASSIGN_OR_RETURN(auto rows, tx.Query(ChunkQuery(phase), {key, cursor, processing_date,
+                                                             static_cast<int64_t>(chunk_rows_)}));
+    std::vector<std::vector<storage::Value>> outcomes, persons, activities, reviews, members;
+    std::vector<events::OutgoingEvent> outgoing;
+    const std::string topic = events::Topic(events::kRegistrationDomain, program);
+    // Persons registered earlier in this chunk, which the query could not yet see.
+    std::map<std::string, std::string> chunk_lookalikes;
+    for (const storage::Row& r : rows) {
+      const int64_t row_number = r.Int(0);
+      std::string outcome, number, reasons;
+      auto activity = [&](const std::string& registration_number) {
+        activities.push_back({registration_number, program, Optional(r.Text(14)), body,
+                              Optional(r.Text(15)), key, Micros(now)});
+      };
+      const std::string lookalike_key = absl::StrCat(r.Text(7), "|", r.Text(8), "|", r.Text(18));
+      if (!r.IsNull(19)) {
+        outcome = kInvalid;
+        reasons = r.Text(19);
+      } else if (!r.IsNull(20)) {
+        outcome = kInvalid;
+        reasons = absl::StrCat("record_id:DUPLICATE_RECORD_ID(", r.Text(20), ")");
+      } else if (!r.IsNull(21)) {
+        outcome = kDuplicateInBatch;
+        reasons = absl::StrCat("cin:SAME_AS(", r.Text(21), ")");
+      } else if (!r.IsNull(22)) {
+        outcome = kAlreadyRegistered;
+        number = r.Text(22);
+        activity(number);
+      } else if (!r.IsNull(23)) {
+        outcome = kAlreadyCovered;
+        reasons = absl::StrCat("coverage:", r.Text(23));
+      } else if (phase == 1) {
+        if (r.IsNull(25)) {
+          outcome = kInvalid;
+          reasons = "household_id:HEAD_NOT_REGISTERED";
+        } else {
+          outcome = kDependent;
+          number = r.Text(25);
+          const std::string member_id = core::NewUuid(*context_.source.random);
+          members.push_back({member_id, number, r.Text(17), Optional(r.Text(2)), r.Text(3),
+                             r.Text(4), r.Text(7), r.Text(8), program, key, row_number});
+          v1::HouseholdMemberDeclared event;
+          event.set_head_registration_number(number);
+          event.set_member_id(member_id);
+          event.set_relationship(r.Text(17));
+          event.set_program(program);
+          event.set_liaison_body(body);
+          event.set_batch_id(batch_id);
+          outgoing.push_back({topic, events::NewEnvelope(context_.source, event, program, number)});
+        }
+      } else if (!r.IsNull(24) || chunk_lookalikes.count(lookalike_key) > 0) {
+        outcome = kNeedsReview;
+        reasons = "name:LOOKS_LIKE_REGISTERED_PERSON";
+        const std::string candidate = !r.IsNull(24) ? r.Text(24) : chunk_lookalikes[lookalike_key];
+        reviews.push_back({core::NewUuid(*context_.source.random), key, row_number,
+                           Optional(r.Text(1)), candidate, "PENDING", RowJson(r).dump(),
+                           Micros(now)});
+      } else {
+        if (used_numbers == numbers.size()) return absl::InternalError("numbers ran out in a chunk");
+        Person person = PersonFromRow(r, program, now);
+        person.registration_number = numbers[used_numbers++];
+        number = person.registration_number;
+        outcome = kRegistered;
+        persons.push_back(PersonStore::InsertValues(person));
+        activity(number);
+        outgoing.push_back({topic, PersonRegisteredEvent(context_.source, person)});
+        chunk_lookalikes[lookalike_key] = number;
+      }
+      outcomes.push_back({key, row_number, Optional(r.Text(1)), outcome, Optional(number), Optional(reasons)});
+      counts[outcome] = counts.value(outcome, int64_t{0}) + 1;
+    }
+    RETURN_IF_ERROR(storage::InsertRows(tx, "persons", PersonStore::InsertColumns(), persons).status());
+    RETURN_IF_ERROR(storage::InsertRows(tx, "activities",
+                                        {"registration_number", "program", "category", "liaison_body",
+                                         "professional_id", "batch_key", "recorded_at_us"},
+                                        activities).status());
+    RETURN_IF_ERROR(storage::InsertRows(tx, "reviews",
+                                        {"review_id", "batch_key", "row_number", "record_id",
+                                         "candidate_registration_number", "state", "row_data",
+                                         "created_at_us"},
+                                        reviews).status());
+    RETURN_IF_ERROR(storage::InsertRows(tx, "household_members",
+                                        {"member_id", "head_registration_number", "relationship", "cin",
+                                         "last_name", "first_name", "birth_date", "sex", "program",
+                                         "batch_key", "row_number"},
+                                        members).status());
+    RETURN_IF_ERROR(storage::InsertRows(tx, "batch_outcomes",
+                                        {"batch_key", "row_number", "record_id", "outcome",
+                                         "registration_number", "reasons"},
+                                        outcomes).status());
+    applied = static_cast<int64_t>(rows.size());
+    int next_phase = phase;
+    int64_t next_cursor = rows.empty() ? cursor : rows.back().Int(0);
+    std::string state = kApplying;
+    std::optional<int64_t> completed_at;
+    if (static_cast<int>(rows.size()) < chunk_rows_) {
+      if (phase == 0) {
+        next_phase = 1;
+        next_cursor = 0;
+      } else {
+        state = kCompleted;
+        completed_at = Micros(now);
+        completed = true;
+        more = false;
+        v1::BatchCompleted done;
+        done.set_batch_id(batch_id);
+        done.set_liaison_body(body);
+        done.set_program(program);
+        int64_t total = 0;
+        for (const auto& [o, n] : counts.items()) {
+          (*done.mutable_outcomes())[o] = n.get<int64_t>();
+          total += n.get<int64_t>();
+        }
+        done.set_rows(total);
+        *done.mutable_completed_at() = ToTimestamp(Micros(now));
+        outgoing.push_back({topic, events::NewEnvelope(context_.source, done, program, key)});
+      }
+    }
+    RETURN_IF_ERROR(events::AppendManyToOutbox(tx, outgoing, *context_.source.clock));
+    ASSIGN_OR_RETURN(int64_t updated,
+                     tx.Execute("UPDATE batches SET apply_phase = $2, apply_cursor = $3, "
+                                "rows_applied = rows_applied + $4, outcome_counts = $5, state = $6, "
+                                "completed_at_us = $7, lease_until_us = $8 "
+                                "WHERE batch_key = $1 AND lease_owner = $9",
+                                {key, next_phase, next_cursor, applied, counts.dump(), state,
+                                 completed_at, Micros(now) + absl::ToInt64Microseconds(kApplyLease),
+                                 context_.instance_id}));
+    if (updated != 1) return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
+    return absl::OkStatus();
+  });
+  context_.numbers->GiveBack(std::vector<std::string>(numbers.begin() + (status.ok() ? used_numbers : 0),
+                                                      numbers.end()));
+  RETURN_IF_ERROR(status);
+  on_commit_();
+  if (completed) {
+    log::Info("batch completed", {{"batch", key}});
+    // The staged copies are no longer needed (reviews keep their own).
+    absl::Status purged = context_.db->Write([&](storage::Transaction& tx) {
+      return tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key}).status();
+    });
+    if (!purged.ok()) log::Warn("staged rows not purged", {{"batch", key}, {"error", purged}});
+  }
+  return more;
+}
+
+absl::Status BatchApplier::ApplyAllReady() {
+  while (true) {
+    ASSIGN_OR_RETURN(std::string key, Claim());
+    if (key.empty()) return absl::OkStatus();
+    while (true) {
+      absl::StatusOr<bool> more = ApplyChunk(key);
+      if (absl::IsAlreadyExists(more.status())) continue;  // raced another registration: redo
+      RETURN_IF_ERROR(more.status());
+      if (!*more) break;
+    }
+  }
+}
+
+void BatchApplier::Run() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+      woken_ = false;
+    }
+    absl::StatusOr<std::string> key = Claim();
+    if (key.ok() && !key->empty()) {
+      while (true) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          if (stop_) return;
+        }
+        absl::StatusOr<bool> more = ApplyChunk(*key);
+        if (absl::IsAlreadyExists(more.status())) continue;
+        if (!more.ok()) {
+          log::Warn("batch chunk failed; will retry", {{"batch", *key}, {"error", more.status()}});
+          absl::SleepFor(absl::Seconds(1));
+          break;
+        }
+        if (!*more) break;
+      }
+      continue;
+    }
+    if (!key.ok()) log::Warn("batch claim failed", {{"error", key.status()}});
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || woken_; });
+  }
+}
+
+}  // namespace himaya::registration

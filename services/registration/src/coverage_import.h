@@ -1,0 +1,55 @@
+// Coverage reference data: files from the operators of other schemes (CNSS, CNOPS, FAR, CMR,
+// PRIVATE) listing who they cover and when (`cin, scheme, valid_from, valid_to`). Loaded like a
+// batch: rows are staged as they stream and applied only once count and sha256 match. A newer
+// file of an operator adds and updates coverages; it never deletes any.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <sodium.h>
+
+#include "absl/status/statusor.h"
+#include "himaya/registration/v1/registration.pb.h"
+#include "registration/src/csv_stream.h"
+#include "registration/src/reference_data.h"
+#include "storage/database.h"
+#include "core/clock.h"
+
+namespace himaya::registration {
+
+class CoverageUpload {
+ public:
+  // INVALID_ARGUMENT for a bad manifest or operator; ALREADY_EXISTS for a known batch_id with
+  // other bytes. A file imported before returns its first result in `existing()`.
+  static absl::StatusOr<std::unique_ptr<CoverageUpload>> Begin(storage::Database& db,
+                                                               const ReferenceData& reference,
+                                                               const core::Clock& clock,
+                                                               const v1::Manifest& manifest);
+  const std::optional<v1::CoverageImportResult>& existing() const { return existing_; }
+  absl::Status Feed(absl::string_view bytes);
+  // Checks count and hash, then adds and updates the coverages in one transaction.
+  absl::StatusOr<v1::CoverageImportResult> Finish();
+
+ private:
+  CoverageUpload(storage::Database& db, const core::Clock& clock, v1::Manifest manifest);
+  absl::Status OnRecord(std::vector<std::string>& fields);
+  absl::Status Flush();
+  absl::Status Discard(const absl::Status& reason);
+
+  storage::Database& db_;
+  const core::Clock& clock_;
+  v1::Manifest manifest_;
+  std::optional<v1::CoverageImportResult> existing_;
+  crypto_hash_sha256_state sha_;
+  CsvStream csv_;
+  std::map<std::string, size_t> columns_;
+  bool header_seen_ = false;
+  int64_t rows_ = 0;
+  int64_t invalid_ = 0;
+  std::vector<std::string> errors_;
+  std::vector<std::vector<storage::Value>> pending_;
+  bool done_ = false;
+};
+
+}  // namespace himaya::registration

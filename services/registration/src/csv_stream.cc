@@ -1,0 +1,98 @@
+#include "registration/src/csv_stream.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace himaya::registration {
+
+bool IsValidUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c >> 5) == 0x6) {
+      len = 2;
+      min = 0x80;
+    } else if ((c >> 4) == 0xE) {
+      len = 3;
+      min = 0x800;
+    } else if ((c >> 3) == 0x1E) {
+      len = 4;
+      min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    uint32_t code = c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char n = static_cast<unsigned char>(s[i + k]);
+      if ((n & 0xC0) != 0x80) return false;
+      code = (code << 6) | (n & 0x3F);
+    }
+    // Overlong forms, surrogates and values past Unicode are not UTF-8.
+    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+CsvStream::CsvStream(RecordFn on_record) : on_record_(std::move(on_record)) {
+  csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI);
+}
+
+CsvStream::~CsvStream() { csv_free(&parser_); }
+
+void CsvStream::OnField(void* field, size_t size, void* data) {
+  auto* self = static_cast<CsvStream*>(data);
+  absl::string_view text(static_cast<const char*>(field), field == nullptr ? 0 : size);
+  self->fields_.emplace_back(absl::StripAsciiWhitespace(text));
+}
+
+void CsvStream::OnRecordEnd(int, void* data) {
+  auto* self = static_cast<CsvStream*>(data);
+  ++self->records_;
+  if (self->error_.ok()) self->error_ = self->on_record_(self->fields_);
+  self->fields_.clear();
+}
+
+absl::Status CsvStream::Feed(absl::string_view bytes) {
+  if (!error_.ok()) return error_;
+  if (!bom_checked_) {
+    // The BOM may itself arrive split across chunks.
+    bom_buffer_.append(bytes.data(), bytes.size());
+    if (bom_buffer_.size() < 3 && absl::string_view("\xEF\xBB\xBF").substr(0, bom_buffer_.size()) == bom_buffer_) {
+      return absl::OkStatus();
+    }
+    bom_checked_ = true;
+    std::string pending = std::move(bom_buffer_);
+    absl::string_view rest(pending);
+    absl::ConsumePrefix(&rest, "\xEF\xBB\xBF");
+    return Feed(rest);
+  }
+  size_t parsed = csv_parse(&parser_, bytes.data(), bytes.size(), OnField, OnRecordEnd, this);
+  if (!error_.ok()) return error_;
+  if (parsed != bytes.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("csv: malformed quoting in record ", records_ + 1,
+                                                   " (", csv_strerror(csv_error(&parser_)), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CsvStream::Finish() {
+  if (!bom_checked_) {
+    bom_checked_ = true;
+    std::string pending = std::move(bom_buffer_);
+    if (absl::Status s = Feed(pending); !s.ok()) return s;
+  }
+  if (!error_.ok()) return error_;
+  if (csv_fini(&parser_, OnField, OnRecordEnd, this) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("csv: unterminated quoted field in record ", records_ + 1));
+  }
+  return error_;
+}
+
+}  // namespace himaya::registration

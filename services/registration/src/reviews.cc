@@ -1,0 +1,138 @@
+#include "registration/src/reviews.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "events/topics.h"
+#include "nlohmann/json.hpp"
+#include "registration/src/person_store.h"
+#include "registration/src/registrar.h"
+
+namespace himaya::registration {
+namespace {
+
+constexpr char kSelect[] =
+    "SELECT v.review_id, b.liaison_body, b.batch_id, v.record_id, v.candidate_registration_number, "
+    "v.state, v.decided_by, v.registration_number, v.row_data, b.program, v.batch_key "
+    "FROM reviews v JOIN batches b ON b.batch_key = v.batch_key ";
+
+v1::Review FromRow(const storage::Row& r) {
+  v1::Review review;
+  review.set_review_id(r.Text(0));
+  review.set_liaison_body(r.Text(1));
+  review.set_batch_id(r.Text(2));
+  review.set_record_id(r.Text(3));
+  review.set_candidate_registration_number(r.Text(4));
+  review.set_state(r.Text(5));
+  review.set_decided_by(r.Text(6));
+  review.set_registration_number(r.Text(7));
+  nlohmann::json data = nlohmann::json::parse(r.Text(8), nullptr, false);
+  if (data.is_object()) {
+    review.set_cin(data.value("cin", ""));
+    review.set_last_name(data.value("last_name", ""));
+    review.set_first_name(data.value("first_name", ""));
+    review.set_birth_date(data.value("birth_date", ""));
+  }
+  return review;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Review>> ReviewQueue::List(const std::string& state, int limit) {
+  std::vector<v1::Review> out;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kSelect, "WHERE v.state = $1 "
+                                                      "ORDER BY v.created_at_us, v.review_id LIMIT $2"),
+                                         {state.empty() ? "PENDING" : state,
+                                          static_cast<int64_t>(limit > 0 ? limit : 100)}));
+    for (const auto& r : rows) out.push_back(FromRow(r));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id,
+                                               v1::DecideReviewRequest::Decision decision,
+                                               const std::string& agent) {
+  if (agent.empty()) return absl::InvalidArgumentError("agent: who decides is required");
+  if (decision != v1::DecideReviewRequest::REGISTER_AS_NEW &&
+      decision != v1::DecideReviewRequest::MERGE_WITH_EXISTING) {
+    return absl::InvalidArgumentError("decision: REGISTER_AS_NEW or MERGE_WITH_EXISTING");
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> number, numbers_.Take(1));
+  bool used_number = false;
+  v1::Review decided;
+  absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    used_number = false;
+    const absl::Time now = source_.clock->Now();
+    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kSelect, "WHERE v.review_id = $1"), {review_id}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("review ", review_id, " is unknown"));
+    v1::Review review = FromRow(rows[0]);
+    if (review.state() != "PENDING") {
+      return absl::FailedPreconditionError(absl::StrCat("review ", review_id, " was already decided (",
+                                                        review.state(), " by ", review.decided_by(), ")"));
+    }
+    const std::string program = rows[0].Text(9);
+    const std::string batch_key = rows[0].Text(10);
+    nlohmann::json data = nlohmann::json::parse(rows[0].Text(8));
+    ASSIGN_OR_RETURN(auto existing, PersonStore::FindByCin(tx, review.cin()));
+    if (existing) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cin: meanwhile registered as ", existing->registration_number, "; nothing to decide"));
+    }
+    std::string result_number;
+    if (decision == v1::DecideReviewRequest::REGISTER_AS_NEW) {
+      Person p;
+      p.registration_number = number.front();
+      p.cin = review.cin();
+      p.last_name = data.value("last_name", "");
+      p.first_name = data.value("first_name", "");
+      p.last_name_ar = data.value("last_name_ar", "");
+      p.first_name_ar = data.value("first_name_ar", "");
+      p.birth_date = data.value("birth_date", "");
+      p.sex = data.value("sex", "");
+      p.phone = data.value("phone", "");
+      p.email = data.value("email", "");
+      p.preferred_language = data.value("preferred_language", "fr");
+      p.address = data.value("address", "");
+      p.city = data.value("city", "");
+      p.category = data.value("category", "");
+      p.program = program;
+      p.registered_at = now;
+      RETURN_IF_ERROR(PersonStore::Insert(tx, p));
+      RETURN_IF_ERROR(events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, program),
+                                             PersonRegisteredEvent(source_, p), *source_.clock));
+      result_number = p.registration_number;
+      used_number = true;
+    } else {
+      result_number = review.candidate_registration_number();
+      RETURN_IF_ERROR(tx.Execute("INSERT INTO cin_aliases (cin, registration_number, reason) VALUES ($1, $2, $3)",
+                                 {review.cin(), result_number, absl::StrCat("review ", review_id, " by ", agent)})
+                          .status());
+    }
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO activities (registration_number, program, category, liaison_body, "
+                               "professional_id, batch_key, recorded_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                               {result_number, program, data.value("category", ""), review.liaison_body(),
+                                data.value("professional_id", ""), batch_key, absl::ToUnixMicros(now)})
+                        .status());
+    const std::string state = used_number ? "REGISTERED" : "MERGED";
+    RETURN_IF_ERROR(tx.Execute("UPDATE reviews SET state = $2, decided_by = $3, decided_at_us = $4, "
+                               "registration_number = $5 WHERE review_id = $1",
+                               {review_id, state, agent, absl::ToUnixMicros(now), result_number})
+                        .status());
+    review.set_state(state);
+    review.set_decided_by(agent);
+    review.set_registration_number(result_number);
+    decided = review;
+    return absl::OkStatus();
+  });
+  if (!status.ok() || !used_number) numbers_.GiveBack(std::move(number));
+  RETURN_IF_ERROR(status);
+  log::Info("review decided", {{"review_id", review_id}, {"state", decided.state()},
+                               {"registration_number", decided.registration_number()}});
+  on_commit_();
+  return decided;
+}
+
+}  // namespace himaya::registration

@@ -1,0 +1,39 @@
+// The review queue: batch rows that look like a registered person under another CIN
+// (NEEDS_REVIEW) wait for an agent, who registers them as a new person or merges them with the
+// existing one. Every decision records who made it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "events/envelope.h"
+#include "himaya/registration/v1/registration.pb.h"
+#include "registration/src/number_allocator.h"
+#include "storage/database.h"
+
+namespace himaya::registration {
+
+class ReviewQueue {
+ public:
+  ReviewQueue(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
+              std::function<void()> on_commit = [] {})
+      : db_(db), numbers_(numbers), source_(std::move(source)), on_commit_(std::move(on_commit)) {}
+
+  // Reviews in `state` (PENDING when empty), oldest first.
+  absl::StatusOr<std::vector<v1::Review>> List(const std::string& state, int limit);
+  // NOT_FOUND for an unknown review; FAILED_PRECONDITION when already decided, or when the
+  // decision is no longer possible (the CIN got registered meanwhile); INVALID_ARGUMENT without
+  // an agent or a decision.
+  absl::StatusOr<v1::Review> Decide(const std::string& review_id,
+                                    v1::DecideReviewRequest::Decision decision,
+                                    const std::string& agent);
+
+ private:
+  storage::Database& db_;
+  NumberAllocator& numbers_;
+  events::EventSource source_;
+  std::function<void()> on_commit_;
+};
+
+}  // namespace himaya::registration
