@@ -122,6 +122,33 @@ std::vector<absl::Status> KafkaProducer::Publish(absl::Span<const Record> record
   return statuses;
 }
 
+absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const std::string& topic,
+                                           absl::Duration timeout) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  if (absl::Status s = SetAll(*conf, {{"bootstrap.servers", options.bootstrap_servers}}); !s.ok()) return s;
+  if (absl::Status s = SetAll(*conf, options.properties); !s.ok()) return s;
+  std::string error;
+  std::unique_ptr<RdKafka::Producer> handle(RdKafka::Producer::create(conf.get(), error));
+  if (handle == nullptr) return absl::InvalidArgumentError(absl::StrCat("kafka: ", error));
+  const int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
+  std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(handle.get(), topic, nullptr, error));
+  RdKafka::Metadata* raw = nullptr;
+  RdKafka::ErrorCode err = handle->metadata(false, t.get(), &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "metadata");
+  int64_t total = 0;
+  for (const RdKafka::TopicMetadata* tm : *metadata->topics()) {
+    if (tm->topic() != topic) continue;
+    for (const RdKafka::PartitionMetadata* pm : *tm->partitions()) {
+      int64_t low = 0, high = 0;
+      err = handle->query_watermark_offsets(topic, pm->id(), &low, &high, timeout_ms);
+      if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "watermarks");
+      total += high;
+    }
+  }
+  return total;
+}
+
 absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
     const ConsumerOptions& options, MessageHandler* handler, metrics::ConsumerMetrics* metrics) {
   std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer());

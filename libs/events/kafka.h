@@ -32,6 +32,11 @@ struct KafkaOptions {
 // Parses "k1=v1,k2=v2" into librdkafka properties. INVALID_ARGUMENT on a part without '='.
 absl::StatusOr<std::map<std::string, std::string>> ParseKafkaProperties(absl::string_view text);
 
+// Messages ever appended to `topic` (the sum of its partitions' high watermarks), asked of the
+// cluster. UNAVAILABLE when it cannot be reached in `timeout`.
+absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const std::string& topic,
+                                           absl::Duration timeout = absl::Seconds(10));
+
 struct Record {
   std::string topic;
   std::string key;

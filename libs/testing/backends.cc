@@ -11,17 +11,24 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
-PostgresServer& SharedPostgres() {
-  // Destroyed at exit, which stops the server and removes its files.
-  static const std::unique_ptr<PostgresServer> server = [] {
-    auto started = PostgresServer::Start();
+stack::LocalPostgres& SharedPostgres() {
+  // Destroyed at exit: members go in reverse order, so the server stops before its directory
+  // is removed.
+  struct Shared {
+    TempDir dir;
+    std::unique_ptr<stack::LocalPostgres> server;
+  };
+  static Shared shared = [] {
+    Shared s;
+    auto started = stack::LocalPostgres::Start(s.dir.path());
     if (!started.ok()) {
       std::fprintf(stderr, "cannot start PostgreSQL: %s\n", started.status().ToString().c_str());
       std::abort();
     }
-    return std::move(*started);
+    s.server = std::move(*started);
+    return s;
   }();
-  return *server;
+  return *shared.server;
 }
 
 std::string BackendTest::NewDatabaseUrl(const std::string& name) {

@@ -12,7 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "storage/database.h"
-#include "testing/postgres_server.h"
+#include "stack/local_postgres.h"
 #include "testing/temp_dir.h"
 
 namespace himaya::testing {
@@ -22,7 +22,7 @@ enum class Backend { kSqlite, kPostgres };
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 
 // The PostgreSQL server shared by the tests of this binary, started on first use.
-PostgresServer& SharedPostgres();
+stack::LocalPostgres& SharedPostgres();
 
 class BackendTest : public ::testing::TestWithParam<Backend> {
  protected:

@@ -3,12 +3,15 @@
 
 #include <string>
 
+#include "core/ports.h"
+
 namespace himaya::testing {
 
 class TempDir {
  public:
   TempDir();
   ~TempDir();
+  TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
@@ -17,7 +20,6 @@ class TempDir {
   std::string path_;
 };
 
-// Returns a TCP port on 127.0.0.1 that was free a moment ago (bound, read, released).
-int FreePort();
+using core::FreePort;
 
 }  // namespace himaya::testing

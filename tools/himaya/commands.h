@@ -20,4 +20,20 @@ int Messages(const std::vector<std::string>& args);
 // Starts a stack, walks a registration through it end to end, prints what happened, stops.
 int Demo(const std::vector<std::string>& args);
 
+// batch submit FILE | batch status ID | batch report ID
+int Batch(const std::vector<std::string>& args);
+// coverage import FILE
+int Coverage(const std::vector<std::string>& args);
+// gen liaison --records N --program P ...
+int Gen(const std::vector<std::string>& args);
+// review list | review decide ID new|merge --agent=NAME
+int Review(const std::vector<std::string>& args);
+// ivr lookup CIN BIRTH_DATE
+int Ivr(const std::vector<std::string>& args);
+// account code NUMBER | account activate NUMBER CODE
+int Account(const std::vector<std::string>& args);
+
+// bench intake --records=N [--backend=sqlite|postgres]
+int Bench(const std::vector<std::string>& args);
+
 }  // namespace himaya::cli

@@ -20,6 +20,21 @@ Talking to the running stack:
            [--phone=...] --program=amo-tns [--category=AGRI] [--city=...] [--language=fr|ar]
   person get NUMBER|CIN   a registered person, by registration number or CIN
   messages NUMBER         the messages recorded for a person
+  batch submit FILE.csv   send a liaison batch (manifest: FILE.manifest.json or --manifest)
+  batch status [BODY/]ID  where a batch stands
+  batch report [BODY/]ID  its reconciliation report (CSV on standard output)
+  coverage import FILE    load another scheme's coverage reference file
+  review list             look-alikes waiting for an agent
+  review decide ID new|merge --agent=NAME
+  ivr lookup CIN DATE     the registration number, as the voice server asks it
+  account code NUMBER     issue a portal activation code
+  account activate NUMBER CODE
+
+Data:
+  gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B]
+
+Benchmarks (each starts its own stack in a temporary directory):
+  bench intake --records=N [--backend=sqlite|postgres]
 
 Run 'himaya --helpfull' for every flag.)";
 
@@ -35,7 +50,11 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
       {"up", himaya::cli::Up},           {"status", himaya::cli::Status},
       {"register", himaya::cli::Register}, {"person", himaya::cli::Person},
-      {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo}};
+      {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo},
+      {"batch", himaya::cli::Batch},     {"coverage", himaya::cli::Coverage},
+      {"gen", himaya::cli::Gen},         {"review", himaya::cli::Review},
+      {"ivr", himaya::cli::Ivr},         {"account", himaya::cli::Account},
+      {"bench", himaya::cli::Bench}};
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);

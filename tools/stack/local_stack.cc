@@ -74,7 +74,8 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
     if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create ", o.data_dir, sub));
   }
   RETURN_IF_ERROR(stack->StartBroker());
-  for (const std::string& service : Services()) RETURN_IF_ERROR(stack->StartService(service));
+  if (o.services.empty()) o.services = Services();
+  for (const std::string& service : o.services) RETURN_IF_ERROR(stack->StartService(service));
   return stack;
 }
 
@@ -149,6 +150,11 @@ void LocalStack::StopService(const std::string& service, int signal) {
   }
   it->second.reset();
   endpoints_.erase(service);
+}
+
+pid_t LocalStack::pid(const std::string& service) const {
+  auto it = services_.find(service);
+  return it == services_.end() || it->second == nullptr ? 0 : it->second->pid();
 }
 
 Endpoint LocalStack::endpoint(const std::string& service) const {

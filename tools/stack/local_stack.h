@@ -26,6 +26,8 @@ struct StackOptions {
   std::map<std::string, std::string> databases;
   std::string programs = "all";
   int partitions = 8;
+  // The services to start (default: all of Services()).
+  std::vector<std::string> services;
   // Extra flags per service, e.g. {"registration", {"--outbox_relay=false"}}.
   std::map<std::string, std::vector<std::string>> extra_flags;
   // Service output goes to DATA_DIR/logs/<name>.log.
@@ -48,6 +50,8 @@ class LocalStack {
   // The endpoint of a running service.
   Endpoint endpoint(const std::string& service) const;
   const std::string& data_dir() const { return options_.data_dir; }
+  // The process id of a running service, 0 when it is not running.
+  pid_t pid(const std::string& service) const;
 
   // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
   // options' extra flags for it when given.

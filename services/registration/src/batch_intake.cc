@@ -83,8 +83,33 @@ std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id)
   return absl::StrCat(liaison_body, "/", batch_id);
 }
 
-absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
+namespace {
+
+// The liaison body of `batch_id` when the caller gave none: NOT_FOUND when no body sent such a
+// batch, FAILED_PRECONDITION when several did.
+absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view liaison_body,
+                                        absl::string_view batch_id) {
+  if (!liaison_body.empty()) return std::string(liaison_body);
+  std::vector<std::string> bodies;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT liaison_body FROM batches WHERE batch_id = $1 LIMIT 2",
+                                         {batch_id}));
+    for (const auto& r : rows) bodies.push_back(r.Text(0));
+    return absl::OkStatus();
+  }));
+  if (bodies.empty()) return absl::NotFoundError(absl::StrCat("batch ", batch_id, " is unknown"));
+  if (bodies.size() > 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "batch ", batch_id, " was sent by several liaison bodies: name one (BODY/", batch_id, ")"));
+  }
+  return bodies.front();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view given_body,
                                                absl::string_view batch_id) {
+  ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
   v1::BatchStatus status;
   bool found = false;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
@@ -117,9 +142,10 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
   return status;
 }
 
-absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body,
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_body,
                               absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit) {
+  ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
   ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
   if (status.state() != v1::BATCH_STATE_COMPLETED) {
     return absl::FailedPreconditionError(absl::StrCat(

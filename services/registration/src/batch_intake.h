@@ -58,7 +58,8 @@ struct IntakeContext {
 // Returns "BODY/BATCH_ID", the batch's key.
 std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id);
 
-// The status of a batch. NOT_FOUND when unknown.
+// The status of a batch; an empty liaison_body finds the batch by id alone when only one body
+// sent that id. NOT_FOUND when unknown.
 absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
                                                absl::string_view batch_id);
 

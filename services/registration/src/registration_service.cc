@@ -179,14 +179,8 @@ grpc::ServerUnaryReactor* RegistrationService::LookupForIvr(grpc::CallbackServer
                                                             const v1::IvrLookupRequest* request,
                                                             v1::IvrLookupResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string cin, NormalizeCin(request->cin()));
-    absl::StatusOr<Person> person = domain_.registrar->GetByCin(cin);
-    // One answer for "no such CIN" and "wrong birth date": the IVR must not confirm a CIN.
-    if (!person.ok() || person->birth_date != request->birth_date()) {
-      if (!person.ok() && !absl::IsNotFound(person.status())) return person.status();
-      return absl::NotFoundError("no registered person has this CIN and birth date");
-    }
-    response->set_registration_number(person->registration_number);
+    ASSIGN_OR_RETURN(std::string number, domain_.registrar->LookupForIvr(request->cin(), request->birth_date()));
+    response->set_registration_number(number);
     return absl::OkStatus();
   });
 }

@@ -43,7 +43,7 @@ absl::StatusOr<std::vector<v1::Review>> ReviewQueue::List(const std::string& sta
   std::vector<v1::Review> out;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kSelect, "WHERE v.state = $1 "
-                                                      "ORDER BY v.created_at_us, v.review_id LIMIT $2"),
+                                                      "ORDER BY v.created_at_us, v.batch_key, v.row_number LIMIT $2"),
                                          {state.empty() ? "PENDING" : state,
                                           static_cast<int64_t>(limit > 0 ? limit : 100)}));
     for (const auto& r : rows) out.push_back(FromRow(r));

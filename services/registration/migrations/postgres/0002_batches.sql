@@ -30,6 +30,7 @@ CREATE TABLE batches (
   outcome_counts TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX batches_by_state ON batches (state);
+CREATE INDEX batches_by_id ON batches (batch_id);
 
 CREATE TABLE batch_rows (
   batch_key TEXT NOT NULL,

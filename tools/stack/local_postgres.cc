@@ -1,4 +1,4 @@
-#include "testing/postgres_server.h"
+#include "stack/local_postgres.h"
 
 #include <libpq-fe.h>
 #include <pwd.h>
@@ -9,8 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "core/ports.h"
 
-namespace himaya::testing {
+namespace himaya::stack {
 namespace {
 
 absl::StatusOr<std::string> PostgresBinDir() {
@@ -45,11 +46,12 @@ absl::Status RunToCompletion(const core::ProcessOptions& options, const std::str
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& dir) {
   auto bin = PostgresBinDir();
   if (!bin.ok()) return bin.status();
-  std::unique_ptr<PostgresServer> server(new PostgresServer());
-  const std::string& root = server->dir_.path();
+  std::unique_ptr<LocalPostgres> server(new LocalPostgres());
+  server->dir_ = dir;
+  const std::string& root = server->dir_;
   const std::string data = root + "/data";
   const std::string log = root + "/postgres.log";
   std::string user = ServerUser();
@@ -73,7 +75,7 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
       "initdb");
   if (!init.ok()) return init;
 
-  server->port_ = FreePort();
+  server->port_ = core::FreePort();
   auto process = core::Subprocess::Start(
       {.argv = {*bin + "/postgres", "-D", data, "-p", absl::StrCat(server->port_), "-k", root,
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
@@ -97,7 +99,7 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   return server;
 }
 
-PostgresServer::~PostgresServer() {
+LocalPostgres::~LocalPostgres() {
   // SIGINT is PostgreSQL's "fast shutdown".
   if (process_) {
     process_->Signal(SIGINT);
@@ -105,11 +107,11 @@ PostgresServer::~PostgresServer() {
   }
 }
 
-std::string PostgresServer::Uri(const std::string& name) const {
+std::string LocalPostgres::Uri(const std::string& name) const {
   return absl::StrCat("postgresql://himaya@127.0.0.1:", port_, "/", name);
 }
 
-absl::StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& name) {
+absl::StatusOr<std::string> LocalPostgres::CreateDatabase(const std::string& name) {
   PGconn* conn = PQconnectdb(Uri("postgres").c_str());
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
@@ -126,4 +128,4 @@ absl::StatusOr<std::string> PostgresServer::CreateDatabase(const std::string& na
   return Uri(name);
 }
 
-}  // namespace himaya::testing
+}  // namespace himaya::stack

@@ -1,0 +1,487 @@
+// Liaison batch intake on both backends: every rule and outcome of LIAISON-FILE.md, the
+// reconciliation report row by row, whole-batch refusals, idempotency, households, coverage
+// reference data, the review queue, the IVR lookup and activation codes.
+#include "registration/src/batch_intake.h"
+
+#include <sodium.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "himaya/registration/v1/events.pb.h"
+#include "registration/src/activation_codes.h"
+#include "registration/src/coverage_import.h"
+#include "registration/src/registrar.h"
+#include "registration/src/registration_number.h"
+#include "registration/src/reviews.h"
+#include "registration_migrations.h"
+#include "testing/backends.h"
+#include "testing/fakes.h"
+
+namespace himaya::registration {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string Sha256(absl::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
+}
+
+v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const std::string& body,
+                         const std::string& program, int64_t rows) {
+  v1::Manifest m;
+  m.set_batch_id(id);
+  m.set_liaison_body(body);
+  m.set_program(program);
+  m.set_record_count(rows);
+  m.set_sha256(Sha256(csv));
+  return m;
+}
+
+struct ReportRow {
+  std::string record_id, outcome, number, reasons;
+};
+
+class BatchIntakeTest : public testing::BackendTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sodium_init() < 0, false);
+    db_ = OpenDatabase("registration");
+    ASSERT_NE(db_, nullptr);
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
+                                                storage::RegistrationMigrations(db_->dialect())})
+                    .ok());
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 15, 9, 0, 0), absl::UTCTimeZone()));
+    numbers_ = std::make_unique<NumberAllocator>(*db_, 50);
+    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, Source(), AllPrograms());
+    applier_ = std::make_unique<BatchApplier>(Context(AllPrograms()), [] {}, 3);  // tiny chunks
+  }
+  // A fresh database and domain, dependents first (the applier releases leases when it goes).
+  void Reset() {
+    applier_.reset();
+    registrar_.reset();
+    numbers_.reset();
+    db_.reset();
+    SetUp();
+  }
+  static std::vector<std::string> AllPrograms() { return {"amo-tns", "amo-tadamon", "family-allowances"}; }
+  events::EventSource Source() { return {"registration", &clock_, &random_}; }
+  IntakeContext Context(std::vector<std::string> programs) {
+    return IntakeContext{db_.get(), &ReferenceData::Shipped(), std::move(programs), Source(),
+                         numbers_.get(), "test-instance"};
+  }
+
+  // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
+  absl::StatusOr<v1::BatchStatus> Submit(const std::string& csv, const v1::Manifest& manifest,
+                                         size_t chunk = 7, std::vector<std::string> programs = AllPrograms()) {
+    ASSIGN_OR_RETURN(auto upload, BatchUpload::Begin(Context(std::move(programs)), manifest));
+    if (upload->existing()) return *upload->existing();
+    for (size_t i = 0; i < csv.size(); i += chunk) {
+      RETURN_IF_ERROR(upload->Feed(absl::string_view(csv).substr(i, chunk)));
+    }
+    ASSIGN_OR_RETURN(v1::BatchStatus received, upload->Finish());
+    EXPECT_EQ(received.state(), v1::BATCH_STATE_APPLYING);
+    RETURN_IF_ERROR(applier_->ApplyAllReady());
+    return GetBatchStatus(*db_, manifest.liaison_body(), manifest.batch_id());
+  }
+
+  std::vector<ReportRow> Report(const std::string& body, const std::string& id) {
+    std::string text;
+    absl::Status s = WriteBatchReport(*db_, body, id, [&](const std::string& page) {
+      text += page;
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    std::vector<ReportRow> rows;
+    std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+    EXPECT_EQ(lines.at(0), "record_id,outcome,registration_number,reasons");
+    for (size_t i = 1; i < lines.size(); ++i) {
+      std::vector<std::string> f = absl::StrSplit(lines[i], absl::MaxSplits(',', 3));
+      rows.push_back({f[0], f[1], f[2], f[3]});
+    }
+    return rows;
+  }
+
+  int64_t Count(const std::string& sql) {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
+                     n = rows.at(0).Int(0);
+                     return absl::OkStatus();
+                   }).ok());
+    return n;
+  }
+
+  std::vector<events::Envelope> OutboxEvents() {
+    std::vector<events::Envelope> out;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT payload FROM outbox ORDER BY id"));
+                     for (const auto& r : rows) out.push_back(*events::ParseEnvelope(r.Text(0)));
+                     return absl::OkStatus();
+                   }).ok());
+    return out;
+  }
+
+  void LoadCoverage(const std::string& csv, const std::string& id = "CNOPS-2022-01") {
+    v1::Manifest m = ManifestFor(csv, id, "CNOPS", "", std::count(csv.begin(), csv.end(), '\n') - 1);
+    auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
+    ASSERT_TRUE(upload.ok()) << upload.status();
+    ASSERT_TRUE((*upload)->Feed(csv).ok());
+    auto result = (*upload)->Finish();
+    ASSERT_TRUE(result.ok()) << result.status();
+  }
+
+  testing::FakeClock clock_;
+  testing::SeededRandom random_{11};
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<NumberAllocator> numbers_;
+  std::unique_ptr<Registrar> registrar_;
+  std::unique_ptr<BatchApplier> applier_;
+};
+
+// A household batch of the RAMED registry holding one row of every outcome.
+constexpr char kEveryKind[] =
+    "\xEF\xBB\xBF"  // a BOM
+    "Record_ID,CIN,Last_Name,First_Name,last_name_ar,first_name_ar,Birth_Date,Sex,Phone,address,"
+    "city,household_id,relationship,unknown_column\r\n"
+    "H1-1, bk1001 ,Alaoui,Mohammed,العلوي,محمد,1970-05-01,M,0612345678,\"12, rue \"\"Atlas\"\"\nFes\",Fes,H1,head,x\r\n"
+    "H1-2,BK1002,Alaoui,Fatima,,,1975-01-02,F,,,,H1,SPOUSE,\r\n"
+    "H1-3,,Alaoui,Amine,,,2015-06-07,m,,,,H1,CHILD,\r\n"
+    "H2-1,EE2001,Tazi,Karim,,,1960-02-03,M,0712345678,,Rabat,H2,HEAD,\r\n"
+    "H2-2,,Tazi,Salma,,,2012-03-04,F,,,,H2,CHILD,\r\n"
+    "H3-1,BK1001,Alaoui,Mohamed,,,1970-05-01,M,,,,H3,HEAD,\r\n"
+    "H4-1,CD4001,Berrada,Naima,,,1980-04-05,F,,,,H4,HEAD,\r\n"
+    "H5-1,12X,Fassi,Omar,,,2030-01-01,M,0522000000,,,H5,HEAD,\r\n"
+    "H5-2,F5002,Fassi,Hafsa,,,1990-01-01,F,,,,H5,SPOUSE,\r\n"
+    "H6-1,G6001,Bennani,Youssef,,,1955-07-08,M,,,,H6,HEAD,\r\n"
+    "H7-1,JA7001,Ziani,Said,,,1950-01-01,M,,,,H7,HEAD,\r\n"
+    "H7-2,JA7002,Ziani,Aicha,,,1952-01-01,F,,,,H7,HEAD,\r\n"
+    "H1-1,X9,Doe,Jane,,,1980-01-01,F,,,,H8,HEAD,\r\n";
+
+TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
+  // Already registered: Karim Tazi. Looks like Yusuf Bennani (another CIN, same birth date).
+  ASSERT_TRUE(registrar_->Register({"EE2001", "Tazi", "Karim", "1960-02-03", "M", "", "amo-tns", "TAXI", "", ""}).ok());
+  auto lookalike = registrar_->Register({"Z123", "Benani", "Yusuf", "1955-07-08", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(lookalike.ok());
+  LoadCoverage("cin,scheme,valid_from,valid_to\nCD4001,CNOPS,2010-01-01,\n");
+  const std::string csv = kEveryKind;
+  auto status = Submit(csv, ManifestFor(csv, "RAMED-1", "RAMED", "amo-tadamon", 13));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->state(), v1::BATCH_STATE_COMPLETED);
+  EXPECT_EQ(status->rows_received(), 13);
+  EXPECT_EQ(status->rows_applied(), 13);
+
+  std::vector<ReportRow> report = Report("RAMED", "RAMED-1");
+  ASSERT_EQ(report.size(), 13u) << "every row has exactly one outcome";
+  auto row = [&](size_t i) { return absl::StrCat(report[i].record_id, " ", report[i].outcome, " ", report[i].reasons); };
+  const std::string head1 = report[0].number;
+  EXPECT_EQ(row(0), "H1-1 REGISTERED ");
+  EXPECT_TRUE(IsValidRegistrationNumber(head1));
+  EXPECT_EQ(row(1), "H1-2 DEPENDENT ");
+  EXPECT_EQ(report[1].number, head1);
+  EXPECT_EQ(row(2), "H1-3 DEPENDENT ") << "a child may come without a CIN";
+  EXPECT_EQ(report[2].number, head1);
+  EXPECT_EQ(row(3), "H2-1 ALREADY_REGISTERED ");
+  EXPECT_EQ(report[3].number, registrar_->GetByCin("EE2001")->registration_number);
+  EXPECT_EQ(row(4), "H2-2 DEPENDENT ") << "attached to the head already registered";
+  EXPECT_EQ(report[4].number, report[3].number);
+  EXPECT_EQ(row(5), "H3-1 DUPLICATE_IN_BATCH cin:SAME_AS(H1-1)");
+  EXPECT_EQ(row(6), "H4-1 ALREADY_COVERED coverage:CNOPS");
+  EXPECT_EQ(row(7), "H5-1 INVALID cin:CIN_FORMAT;birth_date:DATE_IN_FUTURE;phone:PHONE_FORMAT");
+  EXPECT_EQ(row(8), "H5-2 INVALID household_id:HEAD_NOT_REGISTERED");
+  EXPECT_EQ(row(9), "H6-1 NEEDS_REVIEW name:LOOKS_LIKE_REGISTERED_PERSON");
+  EXPECT_EQ(report[9].number, "");
+  EXPECT_EQ(row(10), "H7-1 INVALID relationship:HOUSEHOLD_HEAD_COUNT");
+  EXPECT_EQ(row(11), "H7-2 INVALID relationship:HOUSEHOLD_HEAD_COUNT");
+  EXPECT_EQ(row(12), "H1-1 INVALID record_id:DUPLICATE_RECORD_ID(H1-1)");
+
+  int64_t total = 0;
+  for (const auto& [outcome, n] : status->outcomes()) total += n;
+  EXPECT_EQ(total, status->rows_received()) << "received = sum of all outcomes";
+  EXPECT_EQ(status->outcomes().at("DEPENDENT"), 3);
+
+  // The head was stored normalised, with the quoted multi-line address.
+  Person head = *registrar_->GetByNumber(head1);
+  EXPECT_EQ(head.cin, "BK1001");
+  EXPECT_EQ(head.phone, "+212612345678");
+  EXPECT_EQ(head.program, "amo-tadamon");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM reviews WHERE state = 'PENDING'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM activities WHERE registration_number = '" + report[3].number + "'"), 1)
+      << "the new activity is recorded against the existing person";
+
+  // Events: one PersonRegistered, three HouseholdMemberDeclared, one BatchCompleted.
+  std::map<std::string, int> types;
+  for (const auto& e : OutboxEvents()) ++types[e.type()];
+  EXPECT_EQ(types["himaya.registration.v1.PersonRegistered"], 3);  // two by the registrar, one here
+  EXPECT_EQ(types["himaya.registration.v1.HouseholdMemberDeclared"], 3);
+  EXPECT_EQ(types["himaya.registration.v1.BatchCompleted"], 1);
+  auto completed = events::Unpack<v1::BatchCompleted>(OutboxEvents().back());
+  ASSERT_TRUE(completed.ok());
+  EXPECT_EQ(completed->rows(), 13);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_rows"), 0) << "staged rows are purged once complete";
+}
+
+TEST_P(BatchIntakeTest, ChunkSizeOfTheUploadDoesNotMatter) {
+  const std::string csv = kEveryKind;
+  std::vector<std::string> reports;
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{4096}}) {
+    Reset();
+    auto status = Submit(csv, ManifestFor(csv, "RAMED-C", "RAMED", "amo-tadamon", 13), chunk);
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_EQ(status->outcomes().at("REGISTERED"), 4) << chunk;
+    EXPECT_EQ(status->outcomes().at("DEPENDENT"), 3) << chunk;
+    std::string text;
+    for (const auto& r : Report("RAMED", "RAMED-C")) absl::StrAppend(&text, r.record_id, r.outcome, r.number, r.reasons, "\n");
+    reports.push_back(text);
+  }
+  EXPECT_EQ(reports[0], reports[1]);
+  EXPECT_EQ(reports[0], reports[2]);
+}
+
+constexpr char kTns[] =
+    "record_id,cin,last_name,first_name,birth_date,sex,phone,category\n"
+    "1,A100,Idrissi,Driss,1980-01-01,M,0611111111,AGRI\n"
+    "2,A101,Idrissi,Khadija,1981-01-01,F,,agri\n";
+
+TEST_P(BatchIntakeTest, SameBatchAgainReturnsTheFirstResultAndRegistersNoOneTwice) {
+  const std::string csv = kTns;
+  v1::Manifest m = ManifestFor(csv, "MAP-1", "MAPMDREF", "amo-tns", 2);
+  auto first = Submit(csv, m);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->outcomes().at("REGISTERED"), 2);
+  auto again = Submit(csv, m);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcomes().at("REGISTERED"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
+  EXPECT_EQ(Report("MAPMDREF", "MAP-1").size(), 2u);
+
+  std::string other = csv + "3,A102,Idrissi,Meriem,1990-01-01,F,,AGRI\n";
+  auto conflict = Submit(other, ManifestFor(other, "MAP-1", "MAPMDREF", "amo-tns", 3));
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
+}
+
+TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
+  const std::string csv = kTns;
+  struct Case {
+    std::string name;
+    std::string csv;
+    v1::Manifest manifest;
+    absl::StatusCode code;
+    std::string message;
+  };
+  v1::Manifest ok = ManifestFor(csv, "X", "MAPMDREF", "amo-tns", 2);
+  auto with = [&](auto change) {
+    v1::Manifest m = ok;
+    change(m);
+    return m;
+  };
+  const std::string bad_utf8 = std::string(kTns) + "3,A103,Idr\xff" "ssi,Ali,1980-01-01,M,,AGRI\n";
+  const std::string bad_quotes = std::string(kTns) + "3,A103,\"Idrissi\"x,Ali,1980-01-01,M,,AGRI\n";
+  const std::string no_sex = "record_id,cin,last_name,first_name,birth_date,category\n1,A1,A,B,1980-01-01,AGRI\n";
+  std::vector<Case> cases = {
+      {"unknown body", csv, with([](auto& m) { m.set_liaison_body("NOBODY"); }), absl::StatusCode::kInvalidArgument, "unknown liaison body"},
+      {"program the body does not serve", csv, with([](auto& m) { m.set_program("amo-tadamon"); }), absl::StatusCode::kInvalidArgument, "does not serve"},
+      {"count mismatch", csv, with([](auto& m) { m.set_record_count(3); }), absl::StatusCode::kInvalidArgument, "record_count"},
+      {"more rows than counted", csv, with([](auto& m) { m.set_record_count(1); }), absl::StatusCode::kInvalidArgument, "record_count"},
+      {"altered bytes", csv, with([](auto& m) { m.set_sha256(std::string(64, 'a')); }), absl::StatusCode::kInvalidArgument, "sha256"},
+      {"malformed sha", csv, with([](auto& m) { m.set_sha256("abc"); }), absl::StatusCode::kInvalidArgument, "manifest.sha256"},
+      {"missing column", no_sex, ManifestFor(no_sex, "X", "MAPMDREF", "amo-tns", 1), absl::StatusCode::kInvalidArgument, "missing column sex"},
+      {"not UTF-8", bad_utf8, ManifestFor(bad_utf8, "X", "MAPMDREF", "amo-tns", 3), absl::StatusCode::kInvalidArgument, "UTF-8"},
+      {"malformed quoting", bad_quotes, ManifestFor(bad_quotes, "X", "MAPMDREF", "amo-tns", 3), absl::StatusCode::kInvalidArgument, "quot"},
+      {"empty file", "", ManifestFor("", "X", "MAPMDREF", "amo-tns", 0), absl::StatusCode::kInvalidArgument, "empty"},
+  };
+  for (const Case& c : cases) {
+    auto status = Submit(c.csv, c.manifest);
+    EXPECT_EQ(status.status().code(), c.code) << c.name << ": " << status.status();
+    EXPECT_THAT(std::string(status.status().message()), HasSubstr(c.message)) << c.name;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 0) << c.name;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_rows"), 0) << c.name;
+  }
+  auto refused = GetBatchStatus(*db_, "MAPMDREF", "X");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->state(), v1::BATCH_STATE_REFUSED);
+  // A refused batch may be sent again, corrected.
+  auto fixed = Submit(csv, ok);
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->state(), v1::BATCH_STATE_COMPLETED);
+}
+
+TEST_P(BatchIntakeTest, ProcessesRefuseProgramsTheyDoNotServe) {
+  const std::string csv = kTns;
+  auto status = Submit(csv, ManifestFor(csv, "X", "MAPMDREF", "amo-tns", 2), 7, {"amo-tadamon"});
+  EXPECT_EQ(status.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.status().message()), HasSubstr("serves amo-tadamon"));
+}
+
+TEST_P(BatchIntakeTest, RowRulesEachHaveAReasonNamingTheColumn) {
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,phone,email,category,preferred_language\n"
+      "1,A1,Alaoui,Ali,1980-01-01,M,,ali@example.ma,CPU,fr\n"       // DGI may send CPU
+      "2,A2,Alaoui,Ali,1980-01-01,M,,,AGRI,fr\n"                    // but not AGRI
+      "3,A3,Alaoui,Ali,1980-01-01,M,,a@b@c,CPU,fr\n"
+      "4,A4,Alaoui,Ali,1980-02-30,M,,,CPU,fr\n"
+      "5,A5,Alaoui,Ali,1899-12-31,M,,,CPU,fr\n"
+      "6,A6,العلوي,Ali,1980-01-01,M,,,CPU,fr\n"
+      "7,A7,Alaoui,,1980-01-01,M,,,CPU,fr\n"
+      "8,A8,Alaoui,Ali,1980-01-01,X,,,CPU,fr\n"
+      "9,A9,Alaoui,Ali,1980-01-01,M,,,,fr\n"
+      "10,A10,Alaoui,Ali,1980-01-01,M,,,CPU,en\n"
+      ",A11,Alaoui,Ali,1980-01-01,M,,,CPU,fr\n"
+      "12,A 12,Alaoui,Ali,1980-01-01,M,,,CPU,fr\n"
+      "13,A13,Alaoui,Ali,1980-01-01,M,+33612345678,,CPU,fr\n";
+  auto status = Submit(csv, ManifestFor(csv, "DGI-1", "DGI", "amo-tns", 13));
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::vector<std::string> reasons;
+  for (const auto& r : Report("DGI", "DGI-1")) reasons.push_back(absl::StrCat(r.outcome, " ", r.reasons));
+  EXPECT_THAT(reasons, ElementsAre("REGISTERED ", "INVALID category:CATEGORY_NOT_ALLOWED_FOR_BODY",
+                                   "INVALID email:EMAIL_FORMAT", "INVALID birth_date:DATE_FORMAT",
+                                   "INVALID birth_date:DATE_TOO_OLD", "INVALID last_name:NAME_SCRIPT",
+                                   "INVALID first_name:REQUIRED", "INVALID sex:SEX_CODE",
+                                   "INVALID category:REQUIRED", "INVALID preferred_language:LANGUAGE_CODE",
+                                   "INVALID record_id:REQUIRED", "INVALID cin:CIN_FORMAT",
+                                   "INVALID phone:PHONE_FORMAT"));
+}
+
+TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
+  LoadCoverage("cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nA2,CNOPS,2010-01-01,2021-12-31\n"
+               "A3,CNOPS,2030-01-01,\nbad,CNOPS,2010-01-01,\n");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 3);
+  // Newer file: A1 ends, A4 is new; A2 and A3 are not mentioned and stay.
+  std::string newer = "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,2022-01-31\nA4,CNOPS,2020-01-01,\n";
+  v1::Manifest m = ManifestFor(newer, "CNOPS-2022-02", "CNOPS", "", 2);
+  auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
+  ASSERT_TRUE(upload.ok());
+  ASSERT_TRUE((*upload)->Feed(newer).ok());
+  auto result = (*upload)->Finish();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->coverages_added(), 1);
+  EXPECT_EQ(result->coverages_updated(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 4);
+
+  // On 2022-03-15 only A4 is covered: A1 ended, A2 ended, A3 starts later.
+  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+                          "1,A1,Alaoui,Ali,1980-01-01,M,AGRI\n2,A2,Alaoui,Aziz,1980-01-01,M,AGRI\n"
+                          "3,A3,Alaoui,Amal,1980-01-01,F,AGRI\n4,A4,Alaoui,Asmae,1980-01-01,F,AGRI\n";
+  auto status = Submit(csv, ManifestFor(csv, "MAP-2", "MAPMDREF", "amo-tns", 4));
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->outcomes().at("REGISTERED"), 3);
+  EXPECT_EQ(status->outcomes().at("ALREADY_COVERED"), 1);
+}
+
+TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
+  std::string csv = "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n";
+  v1::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 3);
+  auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
+  ASSERT_TRUE((*upload)->Feed(csv).ok());
+  auto result = (*upload)->Finish();
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->rows_invalid(), 2);
+  EXPECT_THAT(result->errors(), ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before")));
+  v1::Manifest wrong = ManifestFor(csv, "C2", "NOBODY", "", 3);
+  EXPECT_EQ(CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, wrong).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::Manifest short_count = ManifestFor(csv, "C3", "CNOPS", "", 2);
+  auto refused = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, short_count);
+  (*refused)->Feed(csv).IgnoreError();
+  EXPECT_FALSE((*refused)->Finish().ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 1);
+}
+
+TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
+  auto existing = registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  ASSERT_TRUE(existing.ok());
+  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+                          "1,B1,Idrissi,Muhammad,1970-01-01,M,AGRI\n2,B2,Idrissy,Mohamed,1970-01-01,M,AGRI\n";
+  auto status = Submit(csv, ManifestFor(csv, "MAP-3", "MAPMDREF", "amo-tns", 2));
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 2);
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto pending = queue.List("", 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].candidate_registration_number(), existing->registration_number);
+  EXPECT_EQ((*pending)[0].cin(), "B1");
+
+  EXPECT_EQ(queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(registered->state(), "REGISTERED");
+  EXPECT_EQ(registrar_->GetByCin("B1")->registration_number, registered->registration_number());
+  auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->registration_number(), existing->registration_number);
+  EXPECT_EQ(registrar_->GetByCin("B2")->registration_number, existing->registration_number)
+      << "the merged CIN now finds the existing person";
+  EXPECT_EQ(queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "x").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto decided = queue.List("MERGED", 10);
+  ASSERT_EQ(decided->size(), 1u);
+  EXPECT_EQ((*decided)[0].decided_by(), "agent.omar");
+
+  // A batch that repeats the merged CIN finds the person already registered.
+  const std::string again = "record_id,cin,last_name,first_name,birth_date,sex,category\n1,B2,Idrissi,Mohamed,1970-01-01,M,AGRI\n";
+  auto status2 = Submit(again, ManifestFor(again, "MAP-4", "MAPMDREF", "amo-tns", 1));
+  EXPECT_EQ(status2->outcomes().at("ALREADY_REGISTERED"), 1);
+}
+
+TEST_P(BatchIntakeTest, IvrLookupAnswersOnlyTheNumberAndOnlyOnAFullMatch) {
+  auto p = registrar_->Register({"BK55", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(*registrar_->LookupForIvr("bk55", "1990-09-09"), p->registration_number);
+  EXPECT_EQ(registrar_->LookupForIvr("BK55", "1990-09-10").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(registrar_->LookupForIvr("BK56", "1990-09-09").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(registrar_->LookupForIvr("BK55", "1990-09-10").status().message(),
+            registrar_->LookupForIvr("BK56", "1990-09-09").status().message())
+      << "the voice server must not learn whether a CIN exists";
+}
+
+TEST_P(BatchIntakeTest, ActivationCodesAreSingleUseExpiringAndLimited) {
+  auto p = registrar_->Register({"BK77", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(p.ok());
+  const std::string n = p->registration_number;
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  auto first = codes.Issue(n);
+  ASSERT_TRUE(first.ok());
+  EXPECT_THAT(first->code, ::testing::MatchesRegex("[0-9A-Z]{4}-[0-9A-Z]{4}"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM activation_codes WHERE code_hash = '" + first->code + "'"), 0)
+      << "only a hash is stored";
+  auto second = codes.Issue(n);  // replaces the first
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(codes.Activate(n, first->code).code(), absl::StatusCode::kPermissionDenied);
+  std::string typed = absl::AsciiStrToLower(second->code);
+  typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
+  EXPECT_TRUE(codes.Activate(n, typed).ok()) << "case and separators do not matter";
+  EXPECT_EQ(codes.Activate(n, second->code).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(codes.Issue(n).status().code(), absl::StatusCode::kFailedPrecondition) << "already active";
+  EXPECT_EQ(codes.Issue("100000025").status().code(), absl::StatusCode::kNotFound);
+
+  auto q = registrar_->Register({"BK78", "Tazi", "Houda", "1991-09-09", "F", "", "amo-tns", "TAXI", "", ""});
+  auto limited = codes.Issue(q->registration_number);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(codes.Activate(q->registration_number, "0000-0000").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(codes.Activate(q->registration_number, limited->code).code(), absl::StatusCode::kFailedPrecondition)
+      << "five wrong attempts spend the code";
+  auto expiring = codes.Issue(q->registration_number);
+  clock_.Advance(absl::Hours(24 * 31));
+  EXPECT_EQ(codes.Activate(q->registration_number, expiring->code).code(), absl::StatusCode::kFailedPrecondition);
+  std::map<std::string, int> types;
+  for (const auto& e : OutboxEvents()) ++types[e.type()];
+  EXPECT_EQ(types["himaya.registration.v1.AccountActivated"], 1);
+  for (const auto& e : OutboxEvents()) {
+    EXPECT_EQ(e.SerializeAsString().find(second->code.substr(0, 4)), std::string::npos) << "no code in events";
+  }
+}
+
+INSTANTIATE_BACKENDS(BatchIntakeTest);
+
+}  // namespace
+}  // namespace himaya::registration

@@ -1,0 +1,306 @@
+// himaya batch / coverage / gen / review / ivr / code / activate.
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "commands.h"
+#include "uploads.h"
+#include "core/json_file.h"
+#include "datagen/liaison_generator.h"
+#include "himaya/registration/v1/registration.grpc.pb.h"
+#include "rpc/client.h"
+#include "rpc/status.h"
+#include "stack/local_stack.h"
+
+ABSL_DECLARE_FLAG(std::string, data_dir);
+ABSL_DECLARE_FLAG(std::string, registration_address);
+ABSL_DECLARE_FLAG(std::string, program);
+ABSL_FLAG(std::string, manifest, "", "batch submit / coverage import: the manifest (default: NAME.manifest.json)");
+ABSL_FLAG(std::string, liaison_body, "", "batch status/report: the liaison body, when a batch id is ambiguous");
+ABSL_FLAG(bool, wait, true, "batch submit: wait until every row has its outcome");
+ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
+ABSL_FLAG(std::string, out, ".", "gen liaison: output directory");
+ABSL_FLAG(uint64_t, seed, 1, "gen liaison: random seed");
+ABSL_FLAG(std::string, body, "", "gen liaison: liaison body (default: the program's usual one)");
+ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an earlier person");
+ABSL_FLAG(double, invalid_rate, 0.02, "gen liaison: share of rows breaking a rule");
+ABSL_FLAG(double, lookalike_rate, 0.005, "gen liaison: share of look-alikes under another CIN");
+ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already covered elsewhere");
+ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED or MERGED");
+ABSL_FLAG(std::string, agent, "", "review decide: the agent deciding");
+
+namespace himaya::cli {
+namespace {
+
+namespace reg = himaya::registration::v1;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "himaya: %s\n", message.c_str());
+  return 1;
+}
+int Fail(const absl::Status& status) {
+  return Fail(absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message()));
+}
+
+absl::StatusOr<std::unique_ptr<reg::RegistrationService::Stub>> Registration() {
+  std::string address = absl::GetFlag(FLAGS_registration_address);
+  if (address.empty()) {
+    auto endpoint = stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), "registration");
+    if (!endpoint.ok()) {
+      return absl::UnavailableError(absl::StrCat("cannot find the registration service in ",
+                                                 absl::GetFlag(FLAGS_data_dir),
+                                                 "/run (is 'himaya up' running with the same --data_dir?)"));
+    }
+    address = endpoint->grpc;
+  }
+  return reg::RegistrationService::NewStub(rpc::NewChannel(address));
+}
+
+std::string ManifestPathFor(const std::string& file) {
+  return absl::GetFlag(FLAGS_manifest).empty() ? DefaultManifestPath(file) : absl::GetFlag(FLAGS_manifest);
+}
+
+std::string Counts(const reg::BatchStatus& s) {
+  std::vector<std::string> parts;
+  for (const char* o : {"REGISTERED", "ALREADY_REGISTERED", "DUPLICATE_IN_BATCH", "ALREADY_COVERED",
+                        "INVALID", "NEEDS_REVIEW", "DEPENDENT"}) {
+    auto it = s.outcomes().find(o);
+    if (it != s.outcomes().end() && it->second > 0) parts.push_back(absl::StrCat(o, " ", it->second));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+std::string StateName(reg::BatchState s) { return reg::BatchState_Name(s).substr(12); }
+
+absl::StatusOr<reg::BatchStatus> GetBatch(reg::RegistrationService::Stub& stub, const std::string& body,
+                                          const std::string& id) {
+  reg::GetBatchRequest request;
+  request.set_liaison_body(body);
+  request.set_batch_id(id);
+  reg::BatchStatus status;
+  auto context = rpc::NewContext();
+  grpc::Status s = stub.GetBatch(context.get(), request, &status);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  return status;
+}
+
+void PrintStatus(const reg::BatchStatus& s) {
+  std::printf("batch      %s/%s (%s)\nstate      %s%s\nrows       %lld received, %lld with their outcome\n"
+              "outcomes   %s\n",
+              s.liaison_body().c_str(), s.batch_id().c_str(), s.program().c_str(), StateName(s.state()).c_str(),
+              s.refusal().empty() ? "" : absl::StrCat(": ", s.refusal()).c_str(),
+              static_cast<long long>(s.rows_received()), static_cast<long long>(s.rows_applied()),
+              Counts(s).c_str());
+}
+
+// Splits BODY/BATCH_ID, or takes --liaison_body.
+std::pair<std::string, std::string> BatchRef(const std::string& arg) {
+  size_t slash = arg.find('/');
+  if (slash != std::string::npos) return {arg.substr(0, slash), arg.substr(slash + 1)};
+  return {absl::GetFlag(FLAGS_liaison_body), arg};
+}
+
+}  // namespace
+
+int Batch(const std::vector<std::string>& args) {
+  if (args.size() != 2 || (args[0] != "submit" && args[0] != "status" && args[0] != "report")) {
+    return Fail("usage: himaya batch submit FILE.csv | batch status [BODY/]BATCH_ID | batch report [BODY/]BATCH_ID");
+  }
+  auto stub = Registration();
+  if (!stub.ok()) return Fail(stub.status());
+  if (args[0] == "status") {
+    auto [body, id] = BatchRef(args[1]);
+    auto status = GetBatch(**stub, body, id);
+    if (!status.ok()) return Fail(status.status());
+    PrintStatus(*status);
+    return status->state() == reg::BATCH_STATE_REFUSED ? 1 : 0;
+  }
+  if (args[0] == "report") {
+    auto [body, id] = BatchRef(args[1]);
+    reg::GetBatchRequest request;
+    request.set_liaison_body(body);
+    request.set_batch_id(id);
+    grpc::ClientContext context;
+    auto reader = (*stub)->GetBatchReport(&context, request);
+    reg::ReportChunk chunk;
+    while (reader->Read(&chunk)) std::fwrite(chunk.csv().data(), 1, chunk.csv().size(), stdout);
+    grpc::Status status = reader->Finish();
+    if (!status.ok()) return Fail(rpc::FromGrpcStatus(status));
+    return 0;
+  }
+  // submit
+  const bool tty = isatty(STDERR_FILENO);
+  reg::Manifest manifest;
+  std::atomic<bool> uploading{true};
+  const absl::Time start = absl::Now();
+  std::thread progress;
+  auto show = [&](const reg::BatchStatus& s) {
+    const double seconds = std::max(0.001, absl::ToDoubleSeconds(absl::Now() - start));
+    std::fprintf(stderr, "\r\033[K%s: %lld/%lld rows read, %lld decided (%.0f rows/s)  %s",
+                 StateName(s.state()).c_str(), static_cast<long long>(s.rows_received()),
+                 static_cast<long long>(manifest.record_count()), static_cast<long long>(s.rows_applied()),
+                 s.rows_applied() > 0 ? s.rows_applied() / seconds : s.rows_received() / seconds, Counts(s).c_str());
+  };
+  if (tty) {
+    progress = std::thread([&] {
+      while (uploading) {
+        absl::SleepFor(absl::Milliseconds(500));
+        if (!uploading || manifest.batch_id().empty()) continue;
+        auto s = GetBatch(**stub, manifest.liaison_body(), manifest.batch_id());
+        if (s.ok() && uploading) show(*s);
+      }
+    });
+  }
+  absl::StatusOr<reg::BatchStatus> received =
+      Upload<reg::BatchStatus>(args[1], ManifestPathFor(args[1]), &reg::RegistrationService::Stub::SubmitBatch,
+                              **stub, &manifest);
+  uploading = false;
+  if (progress.joinable()) progress.join();
+  if (!received.ok()) {
+    if (tty) std::fprintf(stderr, "\n");
+    return Fail(absl::Status(received.status().code(),
+                             absl::StrCat("batch refused: ", received.status().message())));
+  }
+  reg::BatchStatus status = *received;
+  while (absl::GetFlag(FLAGS_wait) && status.state() == reg::BATCH_STATE_APPLYING) {
+    absl::SleepFor(absl::Milliseconds(tty ? 500 : 1000));
+    auto next = GetBatch(**stub, manifest.liaison_body(), manifest.batch_id());
+    if (!next.ok()) return Fail(next.status());
+    status = *next;
+    if (tty) show(status);
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  PrintStatus(status);
+  std::printf("elapsed    %.1f s\n", absl::ToDoubleSeconds(absl::Now() - start));
+  return status.state() == reg::BATCH_STATE_REFUSED ? 1 : 0;
+}
+
+int Coverage(const std::vector<std::string>& args) {
+  if (args.size() != 2 || args[0] != "import") return Fail("usage: himaya coverage import FILE.csv");
+  auto stub = Registration();
+  if (!stub.ok()) return Fail(stub.status());
+  reg::Manifest manifest;
+  auto result = Upload<reg::CoverageImportResult>(args[1], ManifestPathFor(args[1]),
+                                                  &reg::RegistrationService::Stub::ImportCoverage, **stub, &manifest);
+  if (!result.ok()) return Fail(result.status());
+  std::printf("coverage   %s/%s\nrows       %lld received, %lld invalid\ncoverages  %lld added, %lld updated\n",
+              result->operator_().c_str(), result->batch_id().c_str(),
+              static_cast<long long>(result->rows_received()), static_cast<long long>(result->rows_invalid()),
+              static_cast<long long>(result->coverages_added()), static_cast<long long>(result->coverages_updated()));
+  for (const std::string& e : result->errors()) std::printf("  %s\n", e.c_str());
+  return 0;
+}
+
+int Gen(const std::vector<std::string>& args) {
+  if (args.size() != 1 || args[0] != "liaison") {
+    return Fail("usage: himaya gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B] [rates]");
+  }
+  datagen::LiaisonOptions o;
+  o.records = absl::GetFlag(FLAGS_records);
+  o.program = absl::GetFlag(FLAGS_program);
+  o.liaison_body = absl::GetFlag(FLAGS_body);
+  o.out_dir = absl::GetFlag(FLAGS_out);
+  o.seed = absl::GetFlag(FLAGS_seed);
+  o.duplicate_rate = absl::GetFlag(FLAGS_duplicate_rate);
+  o.invalid_rate = absl::GetFlag(FLAGS_invalid_rate);
+  o.lookalike_rate = absl::GetFlag(FLAGS_lookalike_rate);
+  o.covered_rate = absl::GetFlag(FLAGS_covered_rate);
+  auto batch = datagen::GenerateLiaisonBatch(o);
+  if (!batch.ok()) return Fail(batch.status());
+  std::printf("%s (%lld rows)\n%s\n%s (%lld coverages)\n%s\n", batch->csv_path.c_str(),
+              static_cast<long long>(batch->rows), batch->manifest_path.c_str(),
+              batch->coverage_csv_path.c_str(), static_cast<long long>(batch->coverage_rows),
+              batch->coverage_manifest_path.c_str());
+  return 0;
+}
+
+int Review(const std::vector<std::string>& args) {
+  auto stub = Registration();
+  if (!stub.ok()) return Fail(stub.status());
+  if (args.size() == 1 && args[0] == "list") {
+    reg::ListReviewsRequest request;
+    request.set_state(absl::GetFlag(FLAGS_state));
+    reg::ListReviewsResponse response;
+    auto context = rpc::NewContext();
+    grpc::Status s = (*stub)->ListReviews(context.get(), request, &response);
+    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    for (const auto& r : response.reviews()) {
+      std::printf("%s  %s/%s row %s: %s %s, born %s, CIN %s looks like %s  [%s%s]\n", r.review_id().c_str(),
+                  r.liaison_body().c_str(), r.batch_id().c_str(), r.record_id().c_str(), r.first_name().c_str(),
+                  r.last_name().c_str(), r.birth_date().c_str(), r.cin().c_str(),
+                  r.candidate_registration_number().c_str(), r.state().c_str(),
+                  r.decided_by().empty() ? "" : absl::StrCat(" by ", r.decided_by()).c_str());
+    }
+    if (response.reviews().empty()) std::printf("no %s reviews\n", request.state().c_str());
+    return 0;
+  }
+  if (args.size() == 3 && args[0] == "decide" && (args[2] == "new" || args[2] == "merge")) {
+    reg::DecideReviewRequest request;
+    request.set_review_id(args[1]);
+    request.set_decision(args[2] == "new" ? reg::DecideReviewRequest::REGISTER_AS_NEW
+                                          : reg::DecideReviewRequest::MERGE_WITH_EXISTING);
+    request.set_agent(absl::GetFlag(FLAGS_agent));
+    reg::Review review;
+    auto context = rpc::NewContext();
+    grpc::Status s = (*stub)->DecideReview(context.get(), request, &review);
+    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    std::printf("%s: %s as %s by %s\n", review.review_id().c_str(), review.state().c_str(),
+                review.registration_number().c_str(), review.decided_by().c_str());
+    return 0;
+  }
+  return Fail("usage: himaya review list [--state=PENDING] | review decide REVIEW_ID new|merge --agent=NAME");
+}
+
+int Ivr(const std::vector<std::string>& args) {
+  if (args.size() != 3 || args[0] != "lookup") return Fail("usage: himaya ivr lookup CIN YYYY-MM-DD");
+  auto stub = Registration();
+  if (!stub.ok()) return Fail(stub.status());
+  reg::IvrLookupRequest request;
+  request.set_cin(args[1]);
+  request.set_birth_date(args[2]);
+  reg::IvrLookupResponse response;
+  auto context = rpc::NewContext();
+  grpc::Status s = (*stub)->LookupForIvr(context.get(), request, &response);
+  if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+  std::printf("%s\n", response.registration_number().c_str());
+  return 0;
+}
+
+int Account(const std::vector<std::string>& args) {
+  auto stub = Registration();
+  if (!stub.ok()) return Fail(stub.status());
+  if (args.size() == 2 && args[0] == "code") {
+    reg::IssueActivationCodeRequest request;
+    request.set_registration_number(args[1]);
+    reg::IssueActivationCodeResponse response;
+    auto context = rpc::NewContext();
+    grpc::Status s = (*stub)->IssueActivationCode(context.get(), request, &response);
+    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    std::printf("%s\n", response.code().c_str());
+    return 0;
+  }
+  if (args.size() == 3 && args[0] == "activate") {
+    reg::ActivateAccountRequest request;
+    request.set_registration_number(args[1]);
+    request.set_code(args[2]);
+    reg::ActivateAccountResponse response;
+    auto context = rpc::NewContext();
+    grpc::Status s = (*stub)->ActivateAccount(context.get(), request, &response);
+    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    std::printf("account %s activated\n", args[1].c_str());
+    return 0;
+  }
+  return Fail("usage: himaya account code NUMBER | account activate NUMBER CODE");
+}
+
+}  // namespace himaya::cli
