@@ -121,6 +121,9 @@ struct DatabaseOptions {
   // SQLite: FULL syncs the WAL at every commit (durable against power loss), NORMAL only at
   // checkpoints (durable against process crashes).
   bool sqlite_synchronous_full = true;
+  // SQLite page cache of the writer connection (readers get an eighth). SQLite's default (2 MB)
+  // is far too small for bulk work on indexes of a million rows.
+  int sqlite_cache_mb = 64;
 };
 
 // Opens (creating an SQLite file if needed) and checks the connection.

@@ -168,7 +168,7 @@ class SqliteConnection final : public Connection {
 };
 
 absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path,
-                                                   const DatabaseOptions& options) {
+                                                   const DatabaseOptions& options, int cache_mb) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -181,7 +181,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path,
   auto connection = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, 10000);
   std::string pragmas = absl::StrCat(
-      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = ",
+      "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+      "PRAGMA cache_size = -", std::max(1, cache_mb) * 1024, "; PRAGMA synchronous = ",
       options.sqlite_synchronous_full ? "FULL" : "NORMAL", ";");
   if (absl::Status s = connection->ExecuteScript(pragmas); !s.ok()) return s;
   return connection;
@@ -205,12 +206,12 @@ class SqliteDatabase final : public Database {
 absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
                                                      const DatabaseOptions& options) {
   std::vector<std::unique_ptr<Connection>> writer;
-  auto w = Connect(path, options);
+  auto w = Connect(path, options, options.sqlite_cache_mb);
   if (!w.ok()) return w.status();
   writer.push_back(std::move(*w));
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.pool_size); ++i) {
-    auto r = Connect(path, options);
+    auto r = Connect(path, options, options.sqlite_cache_mb / 8);
     if (!r.ok()) return r.status();
     readers.push_back(std::move(*r));
   }

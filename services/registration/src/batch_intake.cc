@@ -741,11 +741,22 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
   on_commit_();
   if (completed) {
     log::Info("batch completed", {{"batch", key}});
-    // The staged copies are no longer needed (reviews keep their own).
-    absl::Status purged = context_.db->Write([&](storage::Transaction& tx) {
-      return tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key}).status();
-    });
-    if (!purged.ok()) log::Warn("staged rows not purged", {{"batch", key}, {"error", purged}});
+    // The staged copies are no longer needed (reviews keep their own). In slices, so that the
+    // outbox relay is not kept waiting behind one long transaction.
+    int64_t deleted = 0;
+    do {
+      absl::Status purged = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(deleted, tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1 AND row_number IN "
+                                             "(SELECT row_number FROM batch_rows WHERE batch_key = $1 "
+                                             "ORDER BY row_number LIMIT 20000)",
+                                             {key}));
+        return absl::OkStatus();
+      });
+      if (!purged.ok()) {
+        log::Warn("staged rows not purged", {{"batch", key}, {"error", purged}});
+        break;
+      }
+    } while (deleted > 0);
   }
   return more;
 }

@@ -20,7 +20,7 @@ ABSL_FLAG(std::string, reference_data, "",
 ABSL_FLAG(std::string, activation_code_key, "",
           "Hex key (32 bytes) under which activation codes are hashed; give it from a secret. "
           "Default: a random key for this process (codes do not survive a restart)");
-ABSL_FLAG(int, batch_chunk_rows, 2000, "Rows applied per transaction");
+ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction");
 
 namespace {
 

@@ -3,7 +3,7 @@
 -- be applied, with the reason, so that every consumed event ends in a recorded outcome.
 CREATE TABLE outbox (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
   topic TEXT NOT NULL,
   message_key TEXT NOT NULL,
   payload BYTEA NOT NULL,

@@ -3,7 +3,7 @@
 -- be applied, with the reason, so that every consumed event ends in a recorded outcome.
 CREATE TABLE outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
   topic TEXT NOT NULL,
   message_key TEXT NOT NULL,
   payload BLOB NOT NULL,

@@ -59,6 +59,8 @@ CREATE TABLE batch_rows (
 CREATE INDEX batch_rows_cin ON batch_rows (batch_key, cin, row_number);
 CREATE INDEX batch_rows_record ON batch_rows (batch_key, record_id, row_number);
 CREATE INDEX batch_rows_household ON batch_rows (batch_key, household_id, relationship);
+CREATE INDEX batch_rows_members ON batch_rows (batch_key, row_number)
+  WHERE relationship IN ('SPOUSE', 'CHILD');
 
 CREATE TABLE batch_outcomes (
   batch_key TEXT NOT NULL,
