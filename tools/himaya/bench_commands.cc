@@ -111,6 +111,9 @@ int Bench(const std::vector<std::string>& args) {
   char pattern[] = "/tmp/himaya-bench-XXXXXX";
   if (mkdtemp(pattern) == nullptr) return Fail(absl::InternalError("mkdtemp"));
   const std::string dir = pattern;
+  // PostgreSQL runs as its own user when we are root: it must be able to reach its directory.
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
+                                        std::filesystem::perms::others_exec);
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
