@@ -1,0 +1,77 @@
+#include "notification/src/sms_text.h"
+
+#include <cstdint>
+#include <unordered_set>
+
+namespace himaya::notification {
+namespace {
+
+// Decodes one UTF-8 code point at `i`; returns the code point and advances `i`.
+uint32_t NextCodePoint(absl::string_view s, size_t& i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  uint32_t code = len == 1 ? c : (c & (0xFF >> (len + 1)));
+  for (size_t k = 1; k < len; ++k) code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return code;
+}
+
+// The GSM 03.38 default alphabet (one septet each).
+bool InBasicTable(uint32_t c) {
+  static const std::unordered_set<uint32_t> kOthers = {
+      0x40, 0xA3, 0x24, 0xA5, 0xE8, 0xE9, 0xF9, 0xEC, 0xF2, 0xC7, 0x0A, 0xD8, 0xF8, 0x0D, 0xC5,
+      0xE5, 0x394, 0x5F, 0x3A6, 0x393, 0x39B, 0x3A9, 0x3A0, 0x3A8, 0x3A3, 0x398, 0x39E, 0xC6,
+      0xE6, 0xDF, 0xC9, 0x20, 0x21, 0x22, 0x23, 0xA4, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B,
+      0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x3B, 0x3C, 0x3D, 0x3E, 0x3F, 0xA1, 0xC4, 0xD6, 0xD1, 0xDC,
+      0xA7, 0xBF, 0xE4, 0xF6, 0xF1, 0xFC, 0xE0};
+  if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return true;
+  return kOthers.count(c) > 0;
+}
+
+// The extension table, reached by an escape: two septets each.
+bool InExtensionTable(uint32_t c) {
+  switch (c) {
+    case 0x0C: case '^': case '{': case '}': case '\\': case '[': case '~': case ']': case '|':
+    case 0x20AC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+SmsLength MeasureSms(absl::string_view text) {
+  int septets = 0;
+  int utf16 = 0;
+  bool gsm = true;
+  for (size_t i = 0; i < text.size();) {
+    uint32_t c = NextCodePoint(text, i);
+    utf16 += c > 0xFFFF ? 2 : 1;
+    if (InBasicTable(c)) {
+      septets += 1;
+    } else if (InExtensionTable(c)) {
+      septets += 2;
+    } else {
+      gsm = false;
+    }
+  }
+  SmsLength length;
+  if (gsm) {
+    length.encoding = SmsEncoding::kGsm7;
+    length.units = septets;
+    length.parts = septets <= 160 ? 1 : (septets + 152) / 153;
+  } else {
+    length.encoding = SmsEncoding::kUcs2;
+    length.units = utf16;
+    length.parts = utf16 <= 70 ? 1 : (utf16 + 66) / 67;
+  }
+  if (length.units == 0) length.parts = 1;
+  return length;
+}
+
+}  // namespace himaya::notification
