@@ -81,3 +81,8 @@ pkg_check_modules(SODIUM QUIET IMPORTED_TARGET libsodium)
 if(NOT SODIUM_FOUND)
   _himaya_missing("libsodium" "libsodium-dev")
 endif()
+
+pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
+if(NOT HTTPLIB_FOUND)
+  _himaya_missing("cpp-httplib" "libcpp-httplib-dev")
+endif()

@@ -10,7 +10,7 @@ namespace himaya::notification {
 inline constexpr char kChannelSms[] = "sms";
 inline constexpr char kTemplateActivation[] = "activation";
 
-enum class MessageStatus { kPending, kSubmitted, kDelivered, kFailed };
+enum class MessageStatus { kPending, kSending, kSubmitted, kDelivered, kFailed };
 
 // "PENDING", "SUBMITTED", "DELIVERED", "FAILED".
 const char* StatusName(MessageStatus status);
@@ -27,6 +27,9 @@ struct Message {
   MessageStatus status = MessageStatus::kPending;
   std::string source_event_id;
   absl::Time created_at;
+  int attempts = 0;
+  int parts = 0;
+  std::string last_error;
 };
 
 }  // namespace himaya::notification

@@ -7,6 +7,7 @@ namespace himaya::notification {
 const char* StatusName(MessageStatus status) {
   switch (status) {
     case MessageStatus::kPending: return "PENDING";
+    case MessageStatus::kSending: return "SENDING";
     case MessageStatus::kSubmitted: return "SUBMITTED";
     case MessageStatus::kDelivered: return "DELIVERED";
     case MessageStatus::kFailed: return "FAILED";
@@ -15,7 +16,8 @@ const char* StatusName(MessageStatus status) {
 }
 
 MessageStatus ParseStatus(const std::string& name) {
-  for (MessageStatus s : {MessageStatus::kSubmitted, MessageStatus::kDelivered, MessageStatus::kFailed}) {
+  for (MessageStatus s : {MessageStatus::kSending, MessageStatus::kSubmitted, MessageStatus::kDelivered,
+                          MessageStatus::kFailed}) {
     if (name == StatusName(s)) return s;
   }
   return MessageStatus::kPending;
@@ -37,13 +39,14 @@ absl::StatusOr<std::vector<Message>> MessageStore::ForPerson(storage::Transactio
                                                              absl::string_view registration_number) {
   ASSIGN_OR_RETURN(auto rows,
                    tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                            "language, status, source_event_id, created_at_us FROM messages "
+                            "language, status, source_event_id, created_at_us, attempts, parts, last_error FROM messages "
                             "WHERE registration_number = $1 ORDER BY created_at_us, message_id",
                             {registration_number}));
   std::vector<Message> out;
   for (const storage::Row& r : rows) {
     out.push_back(Message{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
-                          ParseStatus(r.Text(6)), r.Text(7), absl::FromUnixMicros(r.Int(8))});
+                          ParseStatus(r.Text(6)), r.Text(7), absl::FromUnixMicros(r.Int(8)),
+                          static_cast<int>(r.Int(9)), static_cast<int>(r.Int(10)), r.Text(11)});
   }
   return out;
 }

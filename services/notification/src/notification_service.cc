@@ -11,6 +11,7 @@ namespace {
 v1::MessageStatus ToProto(MessageStatus s) {
   switch (s) {
     case MessageStatus::kPending: return v1::MESSAGE_STATUS_PENDING;
+    case MessageStatus::kSending: return v1::MESSAGE_STATUS_SENDING;
     case MessageStatus::kSubmitted: return v1::MESSAGE_STATUS_SUBMITTED;
     case MessageStatus::kDelivered: return v1::MESSAGE_STATUS_DELIVERED;
     case MessageStatus::kFailed: return v1::MESSAGE_STATUS_FAILED;
@@ -50,6 +51,9 @@ grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServer
       out->set_language(m.language);
       out->set_status(ToProto(m.status));
       out->set_source_event_id(m.source_event_id);
+      out->set_attempts(m.attempts);
+      out->set_parts(m.parts);
+      out->set_last_error(m.last_error);
       *out->mutable_created_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
           absl::ToUnixMicros(m.created_at));
     }

@@ -1,0 +1,345 @@
+#include "notification/src/dispatcher.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "events/topics.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/notification/v1/events.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+
+namespace himaya::notification {
+
+struct Dispatcher::Claimed {
+  std::string message_id, registration_number, program, channel, template_key, language;
+  int attempts;
+};
+
+struct Dispatcher::Metrics {
+  explicit Metrics(prometheus::Registry& r)
+      : messages(prometheus::BuildCounter()
+                     .Name("himaya_notification_messages_total")
+                     .Help("Messages by program, channel, template and what happened (sent, retried, "
+                           "delivered, failed)")
+                     .Register(r)),
+        parts(prometheus::BuildCounter()
+                  .Name("himaya_notification_parts_total")
+                  .Help("SMS parts handed to the provider, by program, channel and template")
+                  .Register(r)),
+        resent_after_crash(prometheus::BuildCounter()
+                               .Name("himaya_notification_resent_after_crash_total")
+                               .Help("Messages found SENDING at start and sent again (possible duplicates)")
+                               .Register(r)
+                               .Add({})) {}
+  prometheus::Family<prometheus::Counter>& messages;
+  prometheus::Family<prometheus::Counter>& parts;
+  prometheus::Counter& resent_after_crash;
+};
+
+Dispatcher::Dispatcher(storage::Database& db, SmsProvider& provider, PersonDirectory& directory,
+                       const Templates& templates, events::EventSource source, DispatchOptions options,
+                       prometheus::Registry* registry, std::function<void()> on_commit)
+    : db_(db), provider_(provider), directory_(directory), templates_(templates),
+      source_(std::move(source)), options_(std::move(options)), on_commit_(std::move(on_commit)),
+      metrics_(registry ? std::make_unique<Metrics>(*registry) : nullptr) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+bool Dispatcher::IsQuiet(absl::Time t) const {
+  const absl::CivilSecond local = absl::ToCivilSecond(t, options_.time_zone);
+  const absl::Duration since_midnight = absl::Hours(local.hour()) + absl::Minutes(local.minute()) +
+                                        absl::Seconds(local.second());
+  if (options_.quiet_start == options_.quiet_end) return false;
+  if (options_.quiet_start < options_.quiet_end) {
+    return since_midnight >= options_.quiet_start && since_midnight < options_.quiet_end;
+  }
+  return since_midnight >= options_.quiet_start || since_midnight < options_.quiet_end;
+}
+
+absl::Duration Dispatcher::Backoff(int attempt) const {
+  absl::Duration wait = options_.first_backoff;
+  for (int i = 1; i < attempt && wait < options_.max_backoff; ++i) wait *= 2;
+  return std::min(wait, options_.max_backoff);
+}
+
+bool Dispatcher::TakeToken() {
+  std::lock_guard<std::mutex> lock(bucket_mu_);
+  const absl::Time now = source_.clock->Now();
+  const double burst = std::max(1.0, options_.rate_per_second);
+  if (refilled_ == absl::InfinitePast()) {
+    tokens_ = burst;
+  } else {
+    tokens_ = std::min(burst, tokens_ + absl::ToDoubleSeconds(now - refilled_) * options_.rate_per_second);
+  }
+  refilled_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+absl::StatusOr<int> Dispatcher::RecoverInterrupted() {
+  int64_t n = 0;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(n, tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
+                                   "next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1",
+                                   {options_.instance_id}));
+    return absl::OkStatus();
+  }));
+  if (n > 0) {
+    log::Warn("messages interrupted mid-send will be sent again", {{"messages", n}});
+    if (metrics_) metrics_->resent_after_crash.Increment(static_cast<double>(n));
+  }
+  return static_cast<int>(n);
+}
+
+absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
+  DispatchCounts counts;
+  const absl::Time now = source_.clock->Now();
+  if (IsQuiet(now)) return counts;
+  std::vector<Claimed> claimed;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    claimed.clear();
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
+                                         "language, attempts FROM messages WHERE status = 'PENDING' AND "
+                                         "next_attempt_at_us <= $1 ORDER BY next_attempt_at_us, created_at_us "
+                                         "LIMIT $2",
+                                         {absl::ToUnixMicros(now), static_cast<int64_t>(options_.claim_size)}));
+    for (const auto& r : rows) {
+      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1 "
+                                 "WHERE message_id = $1",
+                                 {r.Text(0), options_.instance_id})
+                          .status());
+      claimed.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
+                         static_cast<int>(r.Int(6)) + 1});
+    }
+    return absl::OkStatus();
+  }));
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    if (!TakeToken()) {
+      // Over the rate: give the rest back untouched (their attempt is not spent).
+      std::vector<std::string> rest;
+      for (size_t j = i; j < claimed.size(); ++j) rest.push_back(claimed[j].message_id);
+      RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+        for (const std::string& id : rest) {
+          RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
+                                     "attempts = attempts - 1 WHERE message_id = $1 AND status = 'SENDING'",
+                                     {id}).status());
+        }
+        return absl::OkStatus();
+      }));
+      break;
+    }
+    absl::StatusOr<bool> sent = SendOne(claimed[i], counts);
+    if (!sent.ok()) return sent.status();
+  }
+  return counts;
+}
+
+// Hands one claimed message to the provider and records what happened. Returns false when the
+// message did not reach the provider.
+absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& counts) {
+  const absl::Time now = source_.clock->Now();
+  auto count = [&](const char* what, double n = 1) {
+    if (metrics_) {
+      metrics_->messages.Add({{"program", m.program}, {"channel", m.channel}, {"template", m.template_key},
+                              {"what", what}}).Increment(n);
+    }
+  };
+  auto retry_or_fail = [&](const absl::Status& error) -> absl::StatusOr<bool> {
+    if (m.attempts >= options_.max_attempts) {
+      ++counts.failed;
+      count("failed");
+      RETURN_IF_ERROR(Finish(m.message_id, false,
+                             absl::StrCat("gave up after ", m.attempts, " attempts: ", error.message()), false));
+      return false;
+    }
+    ++counts.retried;
+    count("retried");
+    const absl::Time next = now + Backoff(m.attempts);
+    RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
+      return tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, next_attempt_at_us = $2, "
+                        "last_error = $3 WHERE message_id = $1 AND status = 'SENDING'",
+                        {m.message_id, absl::ToUnixMicros(next), std::string(error.message())})
+          .status();
+    }));
+    return false;
+  };
+  auto fail_now = [&](const std::string& reason) -> absl::StatusOr<bool> {
+    ++counts.failed;
+    count("failed");
+    RETURN_IF_ERROR(Finish(m.message_id, false, reason, false));
+    return false;
+  };
+
+  bool opted_out = false;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM opt_outs WHERE registration_number = $1 AND channel = $2",
+                                         {m.registration_number, m.channel}));
+    opted_out = !rows.empty();
+    return absl::OkStatus();
+  }));
+  if (opted_out) return fail_now("opted out");
+
+  absl::StatusOr<Recipient> recipient = directory_.Lookup(m.registration_number);
+  if (absl::IsNotFound(recipient.status())) return fail_now("unknown registration number");
+  if (!recipient.ok()) return retry_or_fail(recipient.status());
+  if (recipient->phone.empty()) return fail_now("no phone known");
+
+  std::map<std::string, std::string> values = {{"registration_number", m.registration_number}};
+  if (templates_.NeedsActivationCode(m.template_key)) {
+    absl::StatusOr<std::string> code = directory_.IssueActivationCode(m.registration_number);
+    if (absl::IsFailedPrecondition(code.status())) return fail_now("account already active");
+    if (!code.ok()) return retry_or_fail(code.status());
+    values["activation_code"] = *code;
+  }
+  absl::StatusOr<std::string> text = templates_.Render(m.template_key, m.language, values);
+  if (!text.ok()) return fail_now(std::string(text.status().message()));
+  const SmsLength length = MeasureSms(*text);
+
+  absl::StatusOr<std::string> submitted =
+      provider_.Submit({m.message_id, recipient->phone, *text, length.encoding});
+  if (!submitted.ok()) {
+    if (absl::IsInvalidArgument(submitted.status()) || absl::IsFailedPrecondition(submitted.status())) {
+      return fail_now(absl::StrCat("rejected by the provider: ", submitted.status().message()));
+    }
+    return retry_or_fail(submitted.status());
+  }
+  ++counts.submitted;
+  count("sent");
+  if (metrics_) {
+    metrics_->parts.Add({{"program", m.program}, {"channel", m.channel}, {"template", m.template_key}})
+        .Increment(length.parts);
+  }
+  // A delivery report may already have closed the message: only an open one becomes SUBMITTED.
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
+    return tx.Execute("UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
+                      "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
+                      "submitted_at_us = $7, claimed_by = NULL, last_error = NULL WHERE message_id = $1",
+                      {m.message_id, provider_.name(), *submitted, length.parts,
+                       length.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(),
+                       absl::ToUnixMicros(now)})
+        .status();
+  }));
+  return true;
+}
+
+absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered,
+                                          const std::string& reason) {
+  return Finish(message_id, delivered, reason, true);
+}
+
+// Closes a message DELIVERED or FAILED and publishes it, once: a message already closed is left
+// as it is (reports may come twice).
+absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, const std::string& reason,
+                                bool only_if_open) {
+  bool changed = false;
+  std::map<std::string, std::string> labels;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    changed = false;
+    const absl::Time now = source_.clock->Now();
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, channel, template, attempts, "
+                                         "parts, status FROM messages WHERE message_id = $1",
+                                         {message_id}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("message ", message_id, " is unknown"));
+    const std::string status = rows[0].Text(6);
+    if (status == "DELIVERED" || status == "FAILED") return absl::OkStatus();
+    if (only_if_open && status == "PENDING") return absl::OkStatus();  // a report of an attempt given back
+    changed = true;
+    RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = $2, finished_at_us = $3, last_error = $4, "
+                               "claimed_by = NULL WHERE message_id = $1",
+                               {message_id, delivered ? "DELIVERED" : "FAILED", absl::ToUnixMicros(now),
+                                delivered ? storage::Value() : storage::Value(reason)})
+                        .status());
+    const std::string number = rows[0].Text(0);
+    const std::string program = rows[0].Text(1);
+    labels = {{"program", program}, {"channel", rows[0].Text(2)}, {"template", rows[0].Text(3)},
+              {"what", delivered ? "delivered" : "failed"}};
+    const auto at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    events::Envelope envelope;
+    if (delivered) {
+      v1::NotificationDelivered e;
+      e.set_message_id(message_id);
+      e.set_registration_number(number);
+      e.set_program(program);
+      e.set_channel(rows[0].Text(2));
+      e.set_template_(rows[0].Text(3));
+      e.set_parts(static_cast<int>(rows[0].Int(5)));
+      *e.mutable_delivered_at() = at;
+      envelope = events::NewEnvelope(source_, e, program, number);
+    } else {
+      v1::NotificationFailed e;
+      e.set_message_id(message_id);
+      e.set_registration_number(number);
+      e.set_program(program);
+      e.set_channel(rows[0].Text(2));
+      e.set_template_(rows[0].Text(3));
+      e.set_reason(reason);
+      e.set_attempts(static_cast<int>(rows[0].Int(4)));
+      *e.mutable_failed_at() = at;
+      envelope = events::NewEnvelope(source_, e, program, number);
+    }
+    return events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope,
+                                  *source_.clock);
+  }));
+  if (changed) {
+    // Failures decided while sending were counted there; reports are counted here.
+    if (metrics_ && only_if_open) metrics_->messages.Add(labels).Increment();
+    on_commit_();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Dispatcher::OptOut(const std::string& registration_number, const std::string& channel) {
+  return db_.Write([&](storage::Transaction& tx) {
+    return tx.Execute("INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
+                      "ON CONFLICT DO NOTHING",
+                      {registration_number, channel, absl::ToUnixMicros(source_.clock->Now())})
+        .status();
+  });
+}
+
+void Dispatcher::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Dispatcher::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void Dispatcher::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::Run() {
+  if (absl::StatusOr<int> recovered = RecoverInterrupted(); !recovered.ok()) {
+    log::Warn("dispatch recovery failed", {{"error", recovered.status()}});
+  }
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+      woken_ = false;
+    }
+    absl::StatusOr<DispatchCounts> counts = DispatchOnce();
+    if (!counts.ok()) log::Warn("dispatch pass failed", {{"error", counts.status()}});
+    const bool busy = counts.ok() && counts->submitted + counts->retried + counts->failed > 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, busy ? std::chrono::milliseconds(0) : std::chrono::milliseconds(500),
+                 [&] { return stop_ || woken_; });
+  }
+}
+
+}  // namespace himaya::notification

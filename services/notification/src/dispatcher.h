@@ -1,0 +1,114 @@
+// Sends the recorded messages, at the provider's pace: due messages are claimed in small
+// batches, outside quiet hours, within a per-provider rate limit; each gets its recipient's
+// phone and, for activation messages, a fresh code from registration at that moment; the text
+// is rendered, measured, submitted, and never stored. Transient failures are retried with
+// exponential back-off up to a final FAILED with the reason; opted-out persons and persons
+// without a phone end FAILED at once with that reason. Delivery reports close messages as
+// DELIVERED or FAILED, and each final state is published (NotificationDelivered or
+// NotificationFailed) through the outbox.
+//
+// Exactly once: a message is marked SENDING (claimed) before it is handed to the provider and
+// SUBMITTED after. A process that dies between the two leaves SENDING messages behind; they are
+// sent again at start (the provider may then see them twice) and counted. The window is the
+// claim size: at most that many duplicates per crash.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "core/clock.h"
+#include "events/envelope.h"
+#include "notification/src/person_directory.h"
+#include "notification/src/sms_provider.h"
+#include "notification/src/templates.h"
+#include "prometheus/registry.h"
+#include "storage/database.h"
+
+namespace himaya::notification {
+
+struct DispatchOptions {
+  // Messages per second handed to the provider.
+  double rate_per_second = 50;
+  // No SMS between these local times (start may be after end: the night).
+  absl::Duration quiet_start = absl::Hours(21);
+  absl::Duration quiet_end = absl::Hours(8);
+  absl::TimeZone time_zone = absl::UTCTimeZone();
+  int max_attempts = 6;
+  absl::Duration first_backoff = absl::Seconds(30);
+  absl::Duration max_backoff = absl::Hours(2);
+  int claim_size = 50;
+  // Identifies this process's claims.
+  std::string instance_id = "dispatcher";
+};
+
+// Counts of one Dispatch pass.
+struct DispatchCounts {
+  int submitted = 0;
+  int retried = 0;
+  int failed = 0;
+};
+
+class Dispatcher final : public DeliveryReportSink {
+ public:
+  Dispatcher(storage::Database& db, SmsProvider& provider, PersonDirectory& directory,
+             const Templates& templates, events::EventSource source, DispatchOptions options,
+             prometheus::Registry* registry = nullptr, std::function<void()> on_commit = [] {});
+  ~Dispatcher() override;
+
+  // True during quiet hours at `t`.
+  bool IsQuiet(absl::Time t) const;
+  // The wait before attempt number `attempt` + 1 (attempt >= 1): first_backoff doubling, capped.
+  absl::Duration Backoff(int attempt) const;
+
+  // Sends what is due now (outside quiet hours, within the rate limit). Returns what it did.
+  absl::StatusOr<DispatchCounts> DispatchOnce();
+  // Puts back messages this process left SENDING when it stopped without warning; returns how
+  // many (each may reach the provider twice).
+  absl::StatusOr<int> RecoverInterrupted();
+
+  absl::Status OnDeliveryReport(const std::string& message_id, bool delivered,
+                                const std::string& reason) override;
+
+  // Opts a person out of `channel` (their pending messages end FAILED when their turn comes).
+  absl::Status OptOut(const std::string& registration_number, const std::string& channel);
+
+  void Start();
+  void Wake();
+  void Stop();
+
+ private:
+  struct Claimed;
+  absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason,
+                      bool only_if_open);
+  absl::StatusOr<bool> SendOne(const Claimed& message, DispatchCounts& counts);
+  bool TakeToken();
+  void Run();
+
+  storage::Database& db_;
+  SmsProvider& provider_;
+  PersonDirectory& directory_;
+  const Templates& templates_;
+  events::EventSource source_;
+  DispatchOptions options_;
+  std::function<void()> on_commit_;
+  struct Metrics;
+  std::unique_ptr<Metrics> metrics_;
+  // Token bucket.
+  std::mutex bucket_mu_;
+  double tokens_ = 0;
+  absl::Time refilled_ = absl::InfinitePast();
+  // Background loop.
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace himaya::notification

@@ -1,0 +1,118 @@
+#include "notification/src/kannel_provider.h"
+
+#include <httplib.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+
+namespace himaya::notification {
+namespace {
+
+struct Url {
+  std::string scheme_host_port;
+  std::string path;
+};
+
+absl::StatusOr<Url> SplitUrl(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return absl::InvalidArgumentError(absl::StrCat("kannel: bad URL ", url));
+  size_t path = url.find('/', scheme + 3);
+  if (path == std::string::npos) return Url{url, "/"};
+  return Url{url.substr(0, path), url.substr(path)};
+}
+
+}  // namespace
+
+std::string UrlEncode(absl::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "%", absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
+  auto url = SplitUrl(options_.sendsms_url);
+  if (!url.ok()) return url.status();
+  httplib::Client client(url->scheme_host_port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  // Kannel replaces %d with the report's type; the rest of our URL must reach it intact.
+  const std::string dlr_url = absl::StrCat(options_.dlr_url, "?message_id=", sms.message_id, "&type=%d");
+  std::string query = absl::StrCat(
+      url->path, "?username=", UrlEncode(options_.username), "&password=", UrlEncode(options_.password),
+      "&from=", UrlEncode(options_.sender), "&to=", UrlEncode(sms.to), "&text=", UrlEncode(sms.text),
+      "&charset=UTF-8&coding=", sms.encoding == SmsEncoding::kUcs2 ? "2" : "0",
+      "&dlr-mask=19&dlr-url=", UrlEncode(dlr_url));
+  httplib::Result result = client.Get(query);
+  if (!result) {
+    return absl::UnavailableError(absl::StrCat("kannel: ", httplib::to_string(result.error())));
+  }
+  // 202 "0: Accepted for delivery" or "3: Queued for later delivery".
+  if (result->status == 200 || result->status == 202) return sms.message_id;
+  const std::string body(absl::StripAsciiWhitespace(result->body));
+  if (result->status >= 500 || result->status == 503) {
+    return absl::UnavailableError(absl::StrCat("kannel: ", result->status, " ", body));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("kannel: ", result->status, " ", body));
+}
+
+absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Start(const std::string& host, int port,
+                                                                                  DeliveryReportSink& sink) {
+  std::unique_ptr<DeliveryReportServer> server(new DeliveryReportServer());
+  server->server_ = std::make_unique<httplib::Server>();
+  server->host_ = host;
+  server->server_->Get("/dlr", [&sink](const httplib::Request& request, httplib::Response& response) {
+    const std::string id = request.get_param_value("message_id");
+    int type = 0;
+    if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
+      response.status = 400;
+      response.set_content("message_id and type are required\n", "text/plain");
+      return;
+    }
+    absl::Status status = absl::OkStatus();
+    if (type & 1) {
+      status = sink.OnDeliveryReport(id, true, "");
+    } else if (type & 2) {
+      status = sink.OnDeliveryReport(id, false, "not delivered to the phone");
+    } else if (type & 16) {
+      status = sink.OnDeliveryReport(id, false, "rejected by the SMSC");
+    }
+    if (absl::IsNotFound(status)) {
+      response.status = 404;
+    } else if (!status.ok()) {
+      log::Warn("delivery report not recorded", {{"message_id", id}, {"error", status}});
+      response.status = 503;  // Kannel retries
+    } else {
+      response.status = 200;
+    }
+    response.set_content("ok\n", "text/plain");
+  });
+  if (port == 0) {
+    server->port_ = server->server_->bind_to_any_port(host);
+  } else {
+    server->port_ = server->server_->bind_to_port(host, port) ? port : -1;
+  }
+  if (server->port_ <= 0) {
+    return absl::UnavailableError(absl::StrCat("delivery reports: cannot listen on ", host, ":", port));
+  }
+  httplib::Server* raw = server->server_.get();
+  server->thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  return server;
+}
+
+DeliveryReportServer::~DeliveryReportServer() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string DeliveryReportServer::url() const { return absl::StrCat("http://", host_, ":", port_, "/dlr"); }
+
+}  // namespace himaya::notification

@@ -1,0 +1,62 @@
+// Kannel, the open-source SMS gateway, as a provider: messages go to smsbox's HTTP sendsms
+// interface (UTF-8 text; coding=2 for UCS-2), each with a dlr-url that brings its delivery
+// reports (dlr-mask 1+2+16: delivered, not delivered, rejected by the SMSC) back to the
+// DeliveryReportServer of this process.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "notification/src/sms_provider.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace himaya::notification {
+
+struct KannelOptions {
+  std::string sendsms_url;  // e.g. http://127.0.0.1:13013/cgi-bin/sendsms
+  std::string username;
+  std::string password;
+  std::string sender = "CNSS";
+  // Where Kannel calls back, e.g. http://127.0.0.1:8089/dlr
+  std::string dlr_url;
+};
+
+class KannelProvider final : public SmsProvider {
+ public:
+  explicit KannelProvider(KannelOptions options) : options_(std::move(options)) {}
+  std::string name() const override { return "kannel"; }
+  absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override;
+
+ private:
+  KannelOptions options_;
+};
+
+// Receives delivery reports over HTTP: GET /dlr?message_id=ID&type=N (Kannel's %d), where type
+// 1 is delivered, 2 not delivered to the phone and 16 rejected by the SMSC; 4 and 8 are
+// intermediate and change nothing.
+class DeliveryReportServer {
+ public:
+  // Listens on `host`, on `port` (0: any free port).
+  static absl::StatusOr<std::unique_ptr<DeliveryReportServer>> Start(const std::string& host, int port,
+                                                                     DeliveryReportSink& sink);
+  ~DeliveryReportServer();
+  int port() const { return port_; }
+  // The URL to give Kannel as dlr-url.
+  std::string url() const;
+
+ private:
+  DeliveryReportServer() = default;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::string host_;
+  int port_ = 0;
+};
+
+// Percent-encodes `text` for a URL query.
+std::string UrlEncode(absl::string_view text);
+
+}  // namespace himaya::notification

@@ -1,0 +1,248 @@
+// The dispatcher on both backends, with an injected clock: quiet hours, rate limit, back-off,
+// final failures with reasons, opt-out, fresh codes at send time, delivery reports, and the
+// messages a crash leaves mid-send.
+#include "notification/src/dispatcher.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "events/outbox.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "himaya/notification/v1/events.pb.h"
+#include "notification/src/message_store.h"
+#include "notification_migrations.h"
+#include "testing/backends.h"
+#include "testing/fakes.h"
+
+namespace himaya::notification {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeProvider final : public SmsProvider {
+ public:
+  std::string name() const override { return "fake"; }
+  absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
+    if (fail_next > 0) {
+      --fail_next;
+      return failure;
+    }
+    sent.push_back(sms);
+    return absl::StrCat("p-", sent.size());
+  }
+  std::vector<OutgoingSms> sent;
+  int fail_next = 0;
+  absl::Status failure = absl::UnavailableError("smsc link down");
+};
+
+class FakeDirectory final : public PersonDirectory {
+ public:
+  absl::StatusOr<Recipient> Lookup(const std::string& number) override {
+    auto it = phones.find(number);
+    if (it == phones.end()) return absl::NotFoundError("unknown");
+    return Recipient{it->second, "fr"};
+  }
+  absl::StatusOr<std::string> IssueActivationCode(const std::string& number) override {
+    return absl::StrCat("CODE-", ++codes_issued);
+  }
+  std::map<std::string, std::string> phones;
+  int codes_issued = 0;
+};
+
+class DispatcherTest : public testing::BackendTest {
+ protected:
+  void SetUp() override {
+    db_ = OpenDatabase("notification");
+    ASSERT_NE(db_, nullptr);
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
+                                                storage::NotificationMigrations(db_->dialect())})
+                    .ok());
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 1, 10, 0, 0), absl::UTCTimeZone()));
+    directory_.phones = {{"100000017", "+212612345678"}, {"100000025", "+212712345678"}, {"100000033", ""}};
+  }
+  std::unique_ptr<Dispatcher> NewDispatcher(DispatchOptions options = {}) {
+    return std::make_unique<Dispatcher>(*db_, provider_, directory_, Templates::Shipped(),
+                                        events::EventSource{"notification", &clock_, &random_}, options);
+  }
+  void Queue(const std::string& id, const std::string& number, const std::string& language = "fr",
+             const std::string& template_key = "activation") {
+    Message m{id, number, "amo-tns", "sms", template_key, language, MessageStatus::kPending, "event-" + id,
+              clock_.Now()};
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, m).status(); }).ok());
+  }
+  std::string StatusOf(const std::string& id) {
+    std::string status;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status, attempts, last_error FROM messages "
+                                                          "WHERE message_id = $1", {id}));
+                     status = absl::StrCat(rows.at(0).Text(0), "/", rows.at(0).Int(1), "/", rows.at(0).Text(2));
+                     return absl::OkStatus();
+                   }).ok());
+    return status;
+  }
+  std::vector<std::string> OutboxTypes() {
+    std::vector<std::string> types;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT payload FROM outbox ORDER BY id"));
+                     for (const auto& r : rows) types.push_back(events::ParseEnvelope(r.Text(0))->type());
+                     return absl::OkStatus();
+                   }).ok());
+    return types;
+  }
+  testing::FakeClock clock_;
+  testing::SeededRandom random_{9};
+  std::unique_ptr<storage::Database> db_;
+  FakeProvider provider_;
+  FakeDirectory directory_;
+};
+
+TEST_P(DispatcherTest, SendsWithAFreshCodeAndNeverStoresTheText) {
+  Queue("m1", "100000017", "fr");
+  Queue("m2", "100000025", "ar");
+  auto d = NewDispatcher();
+  auto counts = d->DispatchOnce();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->submitted, 2);
+  ASSERT_EQ(provider_.sent.size(), 2u);
+  EXPECT_EQ(provider_.sent[0].to, "+212612345678");
+  EXPECT_THAT(provider_.sent[0].text, HasSubstr("100000017"));
+  EXPECT_THAT(provider_.sent[0].text, HasSubstr("CODE-1"));
+  EXPECT_EQ(provider_.sent[0].encoding, SmsEncoding::kGsm7);
+  EXPECT_EQ(provider_.sent[1].encoding, SmsEncoding::kUcs2);
+  EXPECT_EQ(StatusOf("m1"), "SUBMITTED/1/");
+  // Nothing in the database holds the code or the phone.
+  for (std::string table : {"messages", "outbox"}) {
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT * FROM " + table));
+                     for (const auto& r : rows) {
+                       for (size_t c = 0; c < r.size(); ++c) {
+                         EXPECT_EQ(r.Text(c).find("CODE-"), std::string::npos) << table;
+                         EXPECT_EQ(r.Text(c).find("612345678"), std::string::npos) << table;
+                       }
+                     }
+                     return absl::OkStatus();
+                   }).ok());
+  }
+}
+
+TEST_P(DispatcherTest, QuietHoursHoldMessagesUntilMorning) {
+  Queue("m1", "100000017");
+  auto d = NewDispatcher({.time_zone = absl::FixedTimeZone(3600)});  // Morocco, UTC+1
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 1, 21, 30, 0), absl::FixedTimeZone(3600)));
+  EXPECT_TRUE(d->IsQuiet(clock_.Now()));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 2, 7, 59, 0), absl::FixedTimeZone(3600)));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 2, 8, 0, 0), absl::FixedTimeZone(3600)));
+  EXPECT_FALSE(d->IsQuiet(clock_.Now()));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 1);
+}
+
+TEST_P(DispatcherTest, RateLimitSpreadsSendingOverTime) {
+  for (int i = 0; i < 10; ++i) Queue(absl::StrCat("m", i), "100000017");
+  auto d = NewDispatcher({.rate_per_second = 4});
+  EXPECT_EQ(d->DispatchOnce()->submitted, 4) << "a burst of one second's worth";
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "no time passed";
+  clock_.Advance(absl::Milliseconds(500));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 2);
+  clock_.Advance(absl::Seconds(10));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 4);
+  EXPECT_EQ(provider_.sent.size(), 10u);
+  EXPECT_EQ(StatusOf("m9"), "SUBMITTED/1/") << "held-back messages spent no attempt";
+}
+
+TEST_P(DispatcherTest, TransientFailuresBackOffExponentiallyThenFailWithTheReason) {
+  Queue("m1", "100000017");
+  DispatchOptions o{.max_attempts = 3, .first_backoff = absl::Seconds(30)};
+  auto d = NewDispatcher(o);
+  EXPECT_EQ(d->Backoff(1), absl::Seconds(30));
+  EXPECT_EQ(d->Backoff(2), absl::Seconds(60));
+  EXPECT_EQ(d->Backoff(3), absl::Seconds(120));
+  EXPECT_EQ(NewDispatcher({.max_backoff = absl::Hours(1)})->Backoff(20), absl::Hours(1));
+  provider_.fail_next = 3;
+  EXPECT_EQ(d->DispatchOnce()->retried, 1);
+  EXPECT_EQ(StatusOf("m1"), "PENDING/1/smsc link down");
+  clock_.Advance(absl::Seconds(29));
+  EXPECT_EQ(d->DispatchOnce()->retried, 0) << "not due yet";
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(d->DispatchOnce()->retried, 1);
+  clock_.Advance(absl::Seconds(60));
+  EXPECT_EQ(d->DispatchOnce()->failed, 1);
+  EXPECT_EQ(StatusOf("m1"), "FAILED/3/gave up after 3 attempts: smsc link down");
+  EXPECT_THAT(OutboxTypes(), ::testing::ElementsAre("himaya.notification.v1.NotificationFailed"));
+}
+
+TEST_P(DispatcherTest, PermanentRefusalsOptOutsAndMissingPhonesFailAtOnce) {
+  Queue("refused", "100000017");
+  Queue("nophone", "100000033");
+  Queue("unknown", "100000041");
+  Queue("optout", "100000025");
+  auto d = NewDispatcher();
+  ASSERT_TRUE(d->OptOut("100000025", "sms").ok());
+  provider_.fail_next = 1;
+  provider_.failure = absl::InvalidArgumentError("invalid destination");
+  auto counts = d->DispatchOnce();
+  EXPECT_EQ(counts->failed, 4);
+  EXPECT_EQ(StatusOf("refused"), "FAILED/1/rejected by the provider: invalid destination");
+  EXPECT_EQ(StatusOf("nophone"), "FAILED/1/no phone known");
+  EXPECT_EQ(StatusOf("unknown"), "FAILED/1/unknown registration number");
+  EXPECT_EQ(StatusOf("optout"), "FAILED/1/opted out");
+  EXPECT_TRUE(provider_.sent.empty());
+  EXPECT_EQ(OutboxTypes().size(), 4u);
+}
+
+TEST_P(DispatcherTest, DeliveryReportsCloseMessagesOnceInAnyOrder) {
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  auto d = NewDispatcher();
+  ASSERT_EQ(d->DispatchOnce()->submitted, 2);
+  ASSERT_TRUE(d->OnDeliveryReport("m1", true, "").ok());
+  ASSERT_TRUE(d->OnDeliveryReport("m1", true, "").ok());               // again
+  ASSERT_TRUE(d->OnDeliveryReport("m1", false, "late failure").ok());  // too late: stays delivered
+  ASSERT_TRUE(d->OnDeliveryReport("m2", false, "not delivered to the phone").ok());
+  EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+  EXPECT_EQ(StatusOf("m2"), "FAILED/1/not delivered to the phone");
+  EXPECT_THAT(OutboxTypes(), ::testing::ElementsAre("himaya.notification.v1.NotificationDelivered",
+                                                    "himaya.notification.v1.NotificationFailed"));
+  EXPECT_EQ(d->OnDeliveryReport("nope", true, "").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(DispatcherTest, AReportBeforeTheSubmissionIsRecordedStillWins) {
+  // Kannel may call back before the dispatcher has written SUBMITTED.
+  class ReportingProvider final : public SmsProvider {
+   public:
+    std::string name() const override { return "eager"; }
+    absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
+      EXPECT_TRUE(dispatcher->OnDeliveryReport(sms.message_id, true, "").ok());
+      return std::string("x");
+    }
+    Dispatcher* dispatcher = nullptr;
+  } eager;
+  Queue("m1", "100000017");
+  Dispatcher d(*db_, eager, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, {});
+  eager.dispatcher = &d;
+  ASSERT_EQ(d.DispatchOnce()->submitted, 1);
+  EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+}
+
+TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  // A dispatcher claimed both, then the process died before recording anything.
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = 'dispatcher', "
+                                     "attempts = 1").status();
+                 }).ok());
+  auto d = NewDispatcher();
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "SENDING messages are not due";
+  EXPECT_EQ(*d->RecoverInterrupted(), 2);
+  EXPECT_EQ(d->DispatchOnce()->submitted, 2);
+  EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
+}
+
+INSTANTIATE_BACKENDS(DispatcherTest);
+
+}  // namespace
+}  // namespace himaya::notification
