@@ -175,7 +175,21 @@ TEST_P(WalkingSkeletonTest, RegisteredPersonGetsAMessageAndTheEventIsOnKafka) {
   std::vector<notif::Message> messages = WaitForMessages(person->registration_number());
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].template_(), "activation");
-  EXPECT_EQ(messages[0].status(), notif::MESSAGE_STATUS_PENDING);
+  // The local stack's provider writes the SMS to DATA_DIR/sms.jsonl and reports it delivered.
+  ASSERT_TRUE(stack::WaitUntil(
+                  [&] {
+                    messages = Messages(person->registration_number());
+                    return messages.size() == 1 && messages[0].status() == notif::MESSAGE_STATUS_DELIVERED;
+                  },
+                  absl::Seconds(30), "the SMS to be delivered")
+                  .ok());
+  EXPECT_EQ(messages[0].parts(), 1);
+  std::ifstream sms(dir_.path() + "/stack/sms.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(sms, line));
+  EXPECT_THAT(line, ::testing::HasSubstr("\"to\":\"+212661234567\""));
+  EXPECT_THAT(line, ::testing::HasSubstr(person->registration_number()));
+  EXPECT_THAT(line, ::testing::ContainsRegex("Code d'activation: [0-9A-Z]{4}-[0-9A-Z]{4}"));
 
   std::vector<std::string> on_topic = ReadTopicWithKcat(kTopic);
   ASSERT_EQ(on_topic.size(), 1u);

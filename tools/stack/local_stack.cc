@@ -117,6 +117,11 @@ absl::Status LocalStack::StartService(const std::string& service,
       absl::StrCat("--kafka_bootstrap=", bootstrap_),
       absl::StrCat("--programs=", options_.programs),
       absl::StrCat("--address_file=", run_file)};
+  if (service == "notification") {
+    // A local stack sends at any hour, into DATA_DIR/sms.jsonl.
+    argv.push_back("--quiet_hours=");
+    argv.push_back("--sms_provider=file");
+  }
   const std::vector<std::string>& extra =
       extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
   argv.insert(argv.end(), extra.begin(), extra.end());

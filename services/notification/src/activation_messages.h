@@ -2,6 +2,8 @@
 // dispatcher), so that consumer lag stays small however slow the SMS provider is.
 #pragma once
 
+#include <functional>
+
 #include "core/clock.h"
 #include "core/random.h"
 #include "events/inbox.h"
@@ -10,8 +12,11 @@ namespace himaya::notification {
 
 class ActivationMessages final : public events::EventApplier {
  public:
-  ActivationMessages(const core::Clock& clock, core::RandomSource& random)
-      : clock_(clock), random_(random) {}
+  // `on_recorded` runs after a message is recorded (the dispatcher wakes there); it may run
+  // before the recording transaction commits, which only makes the dispatcher look early.
+  ActivationMessages(const core::Clock& clock, core::RandomSource& random,
+                     std::function<void()> on_recorded = [] {})
+      : clock_(clock), random_(random), on_recorded_(std::move(on_recorded)) {}
   // Records one PENDING activation message per PersonRegistered; other event types of the
   // topic are not for this consumer and change nothing.
   absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
@@ -19,6 +24,7 @@ class ActivationMessages final : public events::EventApplier {
  private:
   const core::Clock& clock_;
   core::RandomSource& random_;
+  std::function<void()> on_recorded_;
 };
 
 }  // namespace himaya::notification

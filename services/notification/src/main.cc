@@ -1,26 +1,149 @@
-// himaya-notification: the messages the fund sends to persons.
+// himaya-notification: the messages the fund sends to persons, and their delivery.
+#include <filesystem>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "core/json_file.h"
+#include "core/log.h"
 #include "events/topics.h"
 #include "notification/src/activation_messages.h"
+#include "notification/src/dispatcher.h"
+#include "notification/src/file_sink_provider.h"
+#include "notification/src/kannel_provider.h"
 #include "notification/src/notification_service.h"
+#include "notification/src/person_directory.h"
+#include "notification/src/templates.h"
 #include "notification_migrations.h"
 #include "service/runtime.h"
 
+ABSL_FLAG(std::string, sms_provider, "file", "file (the local stack's SMS sink) or kannel");
+ABSL_FLAG(std::string, sms_sink, "", "file provider: where SMS are written (default DATA_DIR/sms.jsonl)");
+ABSL_FLAG(std::string, kannel_sendsms_url, "http://127.0.0.1:13013/cgi-bin/sendsms", "Kannel smsbox sendsms URL");
+ABSL_FLAG(std::string, kannel_username, "", "Kannel sendsms-user (give it from a secret)");
+ABSL_FLAG(std::string, kannel_password, "", "Kannel sendsms-user password (give it from a secret)");
+ABSL_FLAG(std::string, sms_sender, "CNSS", "Sender id of the SMS");
+ABSL_FLAG(std::string, dlr_address, "127.0.0.1:0", "Where Kannel's delivery reports are received (host:port)");
+ABSL_FLAG(std::string, dlr_public_url, "", "The URL Kannel calls for reports (default: http://DLR_ADDRESS/dlr)");
+ABSL_FLAG(std::string, registration_address, "",
+          "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
+ABSL_FLAG(std::string, templates, "", "Templates JSON (default: the shipped one)");
+ABSL_FLAG(double, sms_rate, 50, "SMS per second handed to the provider");
+ABSL_FLAG(std::string, quiet_hours, "21:00-08:00", "No SMS between these local times (empty: none)");
+ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the quiet hours");
+ABSL_FLAG(int, sms_max_attempts, 6, "Attempts before a message ends FAILED");
+ABSL_DECLARE_FLAG(std::string, data_dir);
+
+namespace {
+
+using namespace himaya;
+
+absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(const std::string& text) {
+  if (text.empty()) return std::make_pair(absl::ZeroDuration(), absl::ZeroDuration());
+  std::vector<std::string> ends = absl::StrSplit(text, '-');
+  if (ends.size() != 2) return absl::InvalidArgumentError("quiet_hours: HH:MM-HH:MM");
+  std::pair<absl::Duration, absl::Duration> out;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> hm = absl::StrSplit(ends[i], ':');
+    int h = 0, m = 0;
+    if (hm.size() != 2 || !absl::SimpleAtoi(hm[0], &h) || !absl::SimpleAtoi(hm[1], &m) || h < 0 || h > 23 ||
+        m < 0 || m > 59) {
+      return absl::InvalidArgumentError("quiet_hours: HH:MM-HH:MM");
+    }
+    (i == 0 ? out.first : out.second) = absl::Hours(h) + absl::Minutes(m);
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RegistrationAddress() {
+  if (!absl::GetFlag(FLAGS_registration_address).empty()) return absl::GetFlag(FLAGS_registration_address);
+  auto run = core::ReadJsonFile(absl::GetFlag(FLAGS_data_dir) + "/run/registration.json");
+  if (!run.ok() || !run->contains("grpc")) {
+    return absl::InvalidArgumentError(
+        "registration_address: not given, and no registration found in DATA_DIR/run/registration.json");
+  }
+  return (*run)["grpc"].get<std::string>();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace himaya;
+  std::unique_ptr<notification::Templates> templates;
+  std::unique_ptr<notification::PersonDirectory> directory;
+  std::unique_ptr<notification::SmsProvider> provider;
+  std::unique_ptr<notification::Dispatcher> dispatcher;
+  std::unique_ptr<notification::DeliveryReportServer> reports;
   std::unique_ptr<notification::ActivationMessages> activation;
   std::unique_ptr<notification::NotificationService> grpc_service;
+  // Delivery reports may arrive before the dispatcher exists; they wait for it here.
+  struct LateSink final : notification::DeliveryReportSink {
+    notification::DeliveryReportSink* target = nullptr;
+    absl::Status OnDeliveryReport(const std::string& id, bool delivered, const std::string& reason) override {
+      return target ? target->OnDeliveryReport(id, delivered, reason) : absl::UnavailableError("starting");
+    }
+  } sink;
   return service::RunService(
       argc, argv, "notification",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::NotificationMigrations(d)}; },
       [&](service::ServiceRuntime& runtime) -> absl::Status {
-        activation = std::make_unique<notification::ActivationMessages>(runtime.clock(), runtime.random());
+        auto loaded = notification::Templates::Load(absl::GetFlag(FLAGS_templates));
+        if (!loaded.ok()) return loaded.status();
+        templates = std::make_unique<notification::Templates>(*std::move(loaded));
+        auto registration = RegistrationAddress();
+        if (!registration.ok()) return registration.status();
+        directory = notification::NewRegistrationDirectory(*registration);
+        auto quiet = ParseQuietHours(absl::GetFlag(FLAGS_quiet_hours));
+        if (!quiet.ok()) return quiet.status();
+        absl::TimeZone zone;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
+          return absl::InvalidArgumentError("time_zone: unknown (install tzdata)");
+        }
+        const std::string kind = absl::GetFlag(FLAGS_sms_provider);
+        if (kind == "file") {
+          std::string path = absl::GetFlag(FLAGS_sms_sink);
+          if (path.empty()) path = absl::GetFlag(FLAGS_data_dir) + "/sms.jsonl";
+          provider = std::make_unique<notification::FileSinkProvider>(path, &sink);
+        } else if (kind == "kannel") {
+          std::vector<std::string> hp = absl::StrSplit(absl::GetFlag(FLAGS_dlr_address), absl::MaxSplits(':', 1));
+          int port = 0;
+          if (hp.size() != 2 || !absl::SimpleAtoi(hp[1], &port)) {
+            return absl::InvalidArgumentError("dlr_address: host:port");
+          }
+          auto started = notification::DeliveryReportServer::Start(hp[0], port, sink);
+          if (!started.ok()) return started.status();
+          reports = std::move(*started);
+          std::string dlr_url = absl::GetFlag(FLAGS_dlr_public_url);
+          if (dlr_url.empty()) dlr_url = reports->url();
+          provider = std::make_unique<notification::KannelProvider>(notification::KannelOptions{
+              absl::GetFlag(FLAGS_kannel_sendsms_url), absl::GetFlag(FLAGS_kannel_username),
+              absl::GetFlag(FLAGS_kannel_password), absl::GetFlag(FLAGS_sms_sender), dlr_url});
+          log::Info("delivery reports", {{"url", dlr_url}});
+        } else {
+          return absl::InvalidArgumentError("sms_provider: file or kannel");
+        }
+        notification::DispatchOptions options;
+        options.rate_per_second = absl::GetFlag(FLAGS_sms_rate);
+        options.quiet_start = quiet->first;
+        options.quiet_end = quiet->second;
+        options.time_zone = zone;
+        options.max_attempts = absl::GetFlag(FLAGS_sms_max_attempts);
+        options.instance_id = "notification";
+        dispatcher = std::make_unique<notification::Dispatcher>(
+            runtime.db(), *provider, *directory, *templates, runtime.event_source(), options, &runtime.registry(),
+            [&runtime] { runtime.relay().Wake(); });
+        sink.target = dispatcher.get();
+        activation = std::make_unique<notification::ActivationMessages>(
+            runtime.clock(), runtime.random(), [&] { dispatcher->Wake(); });
         absl::Status consumer = runtime.AddConsumer(
-            "notification", events::Topics(events::kRegistrationDomain, runtime.config().programs),
-            *activation);
+            "notification", events::Topics(events::kRegistrationDomain, runtime.config().programs), *activation);
         if (!consumer.ok()) return consumer;
-        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(),
-                                                                          runtime.handler_pool());
-        return runtime.Serve({grpc_service.get()},
-                             {notification::v1::NotificationService::service_full_name()});
+        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), runtime.handler_pool());
+        dispatcher->Start();
+        runtime.OnStop([&] {
+          dispatcher->Stop();
+          reports.reset();
+        });
+        return runtime.Serve({grpc_service.get()}, {notification::v1::NotificationService::service_full_name()});
       });
 }
