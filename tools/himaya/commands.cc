@@ -138,7 +138,9 @@ absl::StatusOr<std::vector<notif::Message>> MessagesVia(const std::string& addre
 std::string Describe(const notif::Message& m) {
   return absl::StrCat(google::protobuf::util::TimeUtil::ToString(m.created_at()), "  ",
                       notif::MessageStatus_Name(m.status()).substr(15), "  ", m.channel(), "/",
-                      m.template_(), "/", m.language(), "  (event ", m.source_event_id(), ")");
+                      m.template_(), "/", m.language(), "  ", m.parts(), " part(s), ", m.attempts(),
+                      " attempt(s)", m.last_error().empty() ? "" : absl::StrCat(": ", m.last_error()),
+                      "  (event ", m.source_event_id(), ")");
 }
 
 }  // namespace
@@ -254,7 +256,31 @@ int Person(const std::vector<std::string>& args) {
 }
 
 int Messages(const std::vector<std::string>& args) {
-  if (args.size() != 1) return Fail("usage: himaya messages NUMBER");
+  if (args.size() == 2 && (args[0] == "resend" || args[0] == "opt-out" || args[0] == "opt-in")) {
+    absl::StatusOr<std::string> address = AddressOf("notification", absl::GetFlag(FLAGS_notification_address));
+    if (!address.ok()) return Fail(address.status());
+    auto stub = notif::NotificationService::NewStub(rpc::NewChannel(*address));
+    auto context = rpc::NewContext();
+    if (args[0] == "resend") {
+      notif::ResendRequest request;
+      request.set_registration_number(args[1]);
+      notif::Message m;
+      grpc::Status s = stub->Resend(context.get(), request, &m);
+      if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+      std::printf("queued %s (%s/%s)\n", m.message_id().c_str(), m.template_().c_str(), m.language().c_str());
+      return 0;
+    }
+    notif::SetOptOutRequest request;
+    request.set_registration_number(args[1]);
+    request.set_channel("sms");
+    request.set_opted_out(args[0] == "opt-out");
+    notif::SetOptOutResponse response;
+    grpc::Status s = stub->SetOptOut(context.get(), request, &response);
+    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    std::printf("%s %s\n", args[1].c_str(), args[0] == "opt-out" ? "will receive no SMS" : "receives SMS again");
+    return 0;
+  }
+  if (args.size() != 1) return Fail("usage: himaya messages NUMBER | messages resend|opt-out|opt-in NUMBER");
   absl::StatusOr<std::string> address =
       AddressOf("notification", absl::GetFlag(FLAGS_notification_address));
   if (!address.ok()) return Fail(address.status());

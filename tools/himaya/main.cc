@@ -20,6 +20,8 @@ Talking to the running stack:
            [--phone=...] --program=amo-tns [--category=AGRI] [--city=...] [--language=fr|ar]
   person get NUMBER|CIN   a registered person, by registration number or CIN
   messages NUMBER         the messages recorded for a person
+  messages resend NUMBER  send the activation SMS again (with a new code)
+  messages opt-out|opt-in NUMBER
   batch submit FILE.csv   send a liaison batch (manifest: FILE.manifest.json or --manifest)
   batch status [BODY/]ID  where a batch stands
   batch report [BODY/]ID  its reconciliation report (CSV on standard output)

@@ -293,15 +293,6 @@ absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, c
   return absl::OkStatus();
 }
 
-absl::Status Dispatcher::OptOut(const std::string& registration_number, const std::string& channel) {
-  return db_.Write([&](storage::Transaction& tx) {
-    return tx.Execute("INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
-                      "ON CONFLICT DO NOTHING",
-                      {registration_number, channel, absl::ToUnixMicros(source_.clock->Now())})
-        .status();
-  });
-}
-
 void Dispatcher::Start() {
   thread_ = std::thread([this] { Run(); });
 }

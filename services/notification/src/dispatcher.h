@@ -75,9 +75,6 @@ class Dispatcher final : public DeliveryReportSink {
   absl::Status OnDeliveryReport(const std::string& message_id, bool delivered,
                                 const std::string& reason) override;
 
-  // Opts a person out of `channel` (their pending messages end FAILED when their turn comes).
-  absl::Status OptOut(const std::string& registration_number, const std::string& channel);
-
   void Start();
   void Wake();
   void Stop();

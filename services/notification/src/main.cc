@@ -14,6 +14,7 @@
 #include "notification/src/kannel_provider.h"
 #include "notification/src/notification_service.h"
 #include "notification/src/person_directory.h"
+#include "notification/src/requests.h"
 #include "notification/src/templates.h"
 #include "notification_migrations.h"
 #include "service/runtime.h"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<notification::Dispatcher> dispatcher;
   std::unique_ptr<notification::DeliveryReportServer> reports;
   std::unique_ptr<notification::ActivationMessages> activation;
+  std::unique_ptr<notification::MessageRequests> requests;
   std::unique_ptr<notification::NotificationService> grpc_service;
   // Delivery reports may arrive before the dispatcher exists; they wait for it here.
   struct LateSink final : notification::DeliveryReportSink {
@@ -138,7 +140,10 @@ int main(int argc, char** argv) {
         absl::Status consumer = runtime.AddConsumer(
             "notification", events::Topics(events::kRegistrationDomain, runtime.config().programs), *activation);
         if (!consumer.ok()) return consumer;
-        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), runtime.handler_pool());
+        requests = std::make_unique<notification::MessageRequests>(runtime.db(), *templates, runtime.clock(),
+                                                                   runtime.random(), [&] { dispatcher->Wake(); });
+        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests,
+                                                                          runtime.handler_pool());
         dispatcher->Start();
         runtime.OnStop([&] {
           dispatcher->Stop();

@@ -27,7 +27,41 @@ bool IsRegistrationNumberShape(const std::string& n) {
   return true;
 }
 
+void ToProto(const Message& m, v1::Message* out) {
+  out->set_message_id(m.message_id);
+  out->set_registration_number(m.registration_number);
+  out->set_program(m.program);
+  out->set_channel(m.channel);
+  out->set_template_(m.template_key);
+  out->set_language(m.language);
+  out->set_status(ToProto(m.status));
+  out->set_source_event_id(m.source_event_id);
+  out->set_attempts(m.attempts);
+  out->set_parts(m.parts);
+  out->set_last_error(m.last_error);
+  *out->mutable_created_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(m.created_at));
+}
+
 }  // namespace
+
+grpc::ServerUnaryReactor* NotificationService::SetOptOut(grpc::CallbackServerContext* context,
+                                                         const v1::SetOptOutRequest* request,
+                                                         v1::SetOptOutResponse* response) {
+  return rpc::Handle(context, pool_, [this, request]() {
+    return requests_.SetOptOut(request->registration_number(),
+                               request->channel().empty() ? "sms" : request->channel(), request->opted_out());
+  });
+}
+
+grpc::ServerUnaryReactor* NotificationService::Resend(grpc::CallbackServerContext* context,
+                                                      const v1::ResendRequest* request, v1::Message* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(Message m, requests_.Resend(request->registration_number(), request->template_()));
+    ToProto(m, response);
+    return absl::OkStatus();
+  });
+}
 
 grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServerContext* context,
                                                             const v1::ListMessagesRequest* request,
@@ -41,22 +75,7 @@ grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServer
       ASSIGN_OR_RETURN(messages, MessageStore::ForPerson(tx, request->registration_number()));
       return absl::OkStatus();
     }));
-    for (const Message& m : messages) {
-      v1::Message* out = response->add_messages();
-      out->set_message_id(m.message_id);
-      out->set_registration_number(m.registration_number);
-      out->set_program(m.program);
-      out->set_channel(m.channel);
-      out->set_template_(m.template_key);
-      out->set_language(m.language);
-      out->set_status(ToProto(m.status));
-      out->set_source_event_id(m.source_event_id);
-      out->set_attempts(m.attempts);
-      out->set_parts(m.parts);
-      out->set_last_error(m.last_error);
-      *out->mutable_created_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-          absl::ToUnixMicros(m.created_at));
-    }
+    for (const Message& m : messages) ToProto(m, response->add_messages());
     return absl::OkStatus();
   });
 }

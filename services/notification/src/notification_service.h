@@ -3,19 +3,26 @@
 
 #include "core/thread_pool.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
+#include "notification/src/requests.h"
 #include "storage/database.h"
 
 namespace himaya::notification {
 
 class NotificationService final : public v1::NotificationService::CallbackService {
  public:
-  NotificationService(storage::Database& db, core::ThreadPool& pool) : db_(db), pool_(pool) {}
+  NotificationService(storage::Database& db, MessageRequests& requests, core::ThreadPool& pool)
+      : db_(db), requests_(requests), pool_(pool) {}
   grpc::ServerUnaryReactor* ListMessages(grpc::CallbackServerContext* context,
                                          const v1::ListMessagesRequest* request,
                                          v1::ListMessagesResponse* response) override;
+  grpc::ServerUnaryReactor* SetOptOut(grpc::CallbackServerContext* context, const v1::SetOptOutRequest* request,
+                                      v1::SetOptOutResponse* response) override;
+  grpc::ServerUnaryReactor* Resend(grpc::CallbackServerContext* context, const v1::ResendRequest* request,
+                                   v1::Message* response) override;
 
  private:
   storage::Database& db_;
+  MessageRequests& requests_;
   core::ThreadPool& pool_;
 };
 

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "himaya/notification/v1/events.pb.h"
 #include "notification/src/message_store.h"
+#include "notification/src/requests.h"
 #include "notification_migrations.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
@@ -180,7 +181,8 @@ TEST_P(DispatcherTest, PermanentRefusalsOptOutsAndMissingPhonesFailAtOnce) {
   Queue("unknown", "100000041");
   Queue("optout", "100000025");
   auto d = NewDispatcher();
-  ASSERT_TRUE(d->OptOut("100000025", "sms").ok());
+  MessageRequests requests(*db_, Templates::Shipped(), clock_, random_);
+  ASSERT_TRUE(requests.SetOptOut("100000025", "sms", true).ok());
   provider_.fail_next = 1;
   provider_.failure = absl::InvalidArgumentError("invalid destination");
   auto counts = d->DispatchOnce();
@@ -240,6 +242,32 @@ TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
   EXPECT_EQ(*d->RecoverInterrupted(), 2);
   EXPECT_EQ(d->DispatchOnce()->submitted, 2);
   EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
+}
+
+TEST_P(DispatcherTest, ResendQueuesANewMessageWithAFreshCodeAndOptOutCanBeUndone) {
+  Queue("m1", "100000017", "ar");
+  auto d = NewDispatcher();
+  ASSERT_EQ(d->DispatchOnce()->submitted, 1);
+  MessageRequests requests(*db_, Templates::Shipped(), clock_, random_);
+  auto again = requests.Resend("100000017", "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->language, "ar");
+  EXPECT_EQ(again->template_key, "activation");
+  ASSERT_EQ(d->DispatchOnce()->submitted, 1);
+  ASSERT_EQ(provider_.sent.size(), 2u);
+  EXPECT_THAT(provider_.sent[0].text, HasSubstr("CODE-1"));
+  EXPECT_THAT(provider_.sent[1].text, HasSubstr("CODE-2")) << "a new code each time";
+  EXPECT_EQ(requests.Resend("100000025", "").status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(requests.Resend("100000017", "nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(requests.Resend("12", "").status().code(), absl::StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(requests.SetOptOut("100000017", "sms", true).ok());
+  ASSERT_TRUE(requests.Resend("100000017", "").ok());
+  EXPECT_EQ(d->DispatchOnce()->failed, 1);
+  ASSERT_TRUE(requests.SetOptOut("100000017", "sms", false).ok());
+  ASSERT_TRUE(requests.Resend("100000017", "").ok());
+  EXPECT_EQ(d->DispatchOnce()->submitted, 1);
+  EXPECT_EQ(requests.SetOptOut("100000017", "pigeon", true).code(), absl::StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_BACKENDS(DispatcherTest);
