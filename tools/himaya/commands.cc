@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "core/signals.h"
 #include "google/protobuf/util/time_util.h"
@@ -43,6 +44,11 @@ ABSL_FLAG(std::string, program, "amo-tns", "register: program");
 ABSL_FLAG(std::string, category, "", "register: category of the program");
 ABSL_FLAG(std::string, city, "", "register: city");
 ABSL_FLAG(std::string, language, "fr", "register: preferred language of messages (fr, ar)");
+ABSL_FLAG(std::string, template_key, "reminder", "campaign start: the template");
+ABSL_FLAG(std::string, agent_name, "", "campaign start: the agent starting it");
+ABSL_FLAG(std::string, region, "", "campaign start: region of the segment");
+ABSL_FLAG(std::string, registered_before, "", "campaign start: registered before this day (YYYY-MM-DD)");
+ABSL_FLAG(bool, not_activated, false, "campaign start: only accounts not yet activated");
 
 namespace himaya::cli {
 namespace {
@@ -289,6 +295,54 @@ int Messages(const std::vector<std::string>& args) {
   if (messages->empty()) std::printf("no messages for %s\n", args[0].c_str());
   for (const notif::Message& m : *messages) std::printf("%s\n", Describe(m).c_str());
   return 0;
+}
+
+int Campaign(const std::vector<std::string>& args) {
+  absl::StatusOr<std::string> address = AddressOf("notification", absl::GetFlag(FLAGS_notification_address));
+  if (!address.ok()) return Fail(address.status());
+  auto stub = notif::NotificationService::NewStub(rpc::NewChannel(*address));
+  auto print = [](const notif::Campaign& c) {
+    std::printf("campaign   %s (%s)\nstate      %s\nqueued     %lld\nmessages  ", c.campaign_id().c_str(),
+                c.template_().c_str(), c.state().c_str(), static_cast<long long>(c.queued()));
+    for (const auto& [status, n] : c.messages()) std::printf(" %s %lld", status.c_str(), static_cast<long long>(n));
+    std::printf("\n");
+  };
+  notif::Campaign campaign;
+  auto context = rpc::NewContext();
+  if (args.size() == 1 && args[0] == "start") {
+    notif::StartCampaignRequest request;
+    request.set_template_(absl::GetFlag(FLAGS_template_key));
+    request.set_agent(absl::GetFlag(FLAGS_agent_name));
+    notif::Segment* s = request.mutable_segment();
+    s->set_program(absl::GetFlag(FLAGS_program));
+    s->set_category(absl::GetFlag(FLAGS_category));
+    s->set_city(absl::GetFlag(FLAGS_city));
+    s->set_region(absl::GetFlag(FLAGS_region));
+    s->set_not_activated(absl::GetFlag(FLAGS_not_activated));
+    if (!absl::GetFlag(FLAGS_registered_before).empty()) {
+      absl::CivilDay day;
+      if (!absl::ParseCivilTime(absl::GetFlag(FLAGS_registered_before), &day)) {
+        return Fail("registered_before: YYYY-MM-DD");
+      }
+      *s->mutable_registered_before() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+          absl::ToUnixMicros(absl::FromCivil(day, absl::UTCTimeZone())));
+    }
+    grpc::Status st = stub->StartCampaign(context.get(), request, &campaign);
+    if (!st.ok()) return Fail(rpc::FromGrpcStatus(st));
+    print(campaign);
+    return 0;
+  }
+  if (args.size() == 2 && args[0] == "status") {
+    notif::GetCampaignRequest request;
+    request.set_campaign_id(args[1]);
+    grpc::Status st = stub->GetCampaign(context.get(), request, &campaign);
+    if (!st.ok()) return Fail(rpc::FromGrpcStatus(st));
+    print(campaign);
+    return 0;
+  }
+  return Fail("usage: himaya campaign start --template_key=reminder --program=P [--category=C] [--city=X] "
+              "[--region=R] [--registered_before=YYYY-MM-DD] [--not_activated] --agent_name=NAME | "
+              "campaign status ID");
 }
 
 int Demo(const std::vector<std::string>& args) {

@@ -17,6 +17,8 @@ int Register(const std::vector<std::string>& args);
 int Person(const std::vector<std::string>& args);
 // `messages NUMBER`.
 int Messages(const std::vector<std::string>& args);
+// campaign start ... | campaign status ID
+int Campaign(const std::vector<std::string>& args);
 // Starts a stack, walks a registration through it end to end, prints what happened, stops.
 int Demo(const std::vector<std::string>& args);
 

@@ -22,6 +22,9 @@ Talking to the running stack:
   messages NUMBER         the messages recorded for a person
   messages resend NUMBER  send the activation SMS again (with a new code)
   messages opt-out|opt-in NUMBER
+  campaign start --template_key=reminder --program=P [--category=C] [--city=X] [--region=R]
+           [--registered_before=YYYY-MM-DD] [--not_activated] --agent_name=NAME
+  campaign status ID
   batch submit FILE.csv   send a liaison batch (manifest: FILE.manifest.json or --manifest)
   batch status [BODY/]ID  where a batch stands
   batch report [BODY/]ID  its reconciliation report (CSV on standard output)
@@ -56,7 +59,7 @@ int main(int argc, char** argv) {
       {"batch", himaya::cli::Batch},     {"coverage", himaya::cli::Coverage},
       {"gen", himaya::cli::Gen},         {"review", himaya::cli::Review},
       {"ivr", himaya::cli::Ivr},         {"account", himaya::cli::Account},
-      {"bench", himaya::cli::Bench}};
+      {"bench", himaya::cli::Bench},     {"campaign", himaya::cli::Campaign}};
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);

@@ -1,5 +1,7 @@
-// Turns PersonRegistered into the activation SMS to send (recorded now, sent later by the
-// dispatcher), so that consumer lag stays small however slow the SMS provider is.
+// What registration's events mean to notification, in one place: PersonRegistered records the
+// activation SMS to send (sent later by the dispatcher, so that consumer lag stays small however
+// slow the provider is) and adds the person to the audience campaigns pick from;
+// AccountActivated marks them activated there. Other events change nothing.
 #pragma once
 
 #include <functional>

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "events/topics.h"
 #include "notification/src/activation_messages.h"
+#include "notification/src/campaigns.h"
 #include "notification/src/dispatcher.h"
 #include "notification/src/file_sink_provider.h"
 #include "notification/src/kannel_provider.h"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<notification::DeliveryReportServer> reports;
   std::unique_ptr<notification::ActivationMessages> activation;
   std::unique_ptr<notification::MessageRequests> requests;
+  std::unique_ptr<notification::Campaigns> campaigns;
   std::unique_ptr<notification::NotificationService> grpc_service;
   // Delivery reports may arrive before the dispatcher exists; they wait for it here.
   struct LateSink final : notification::DeliveryReportSink {
@@ -142,10 +144,14 @@ int main(int argc, char** argv) {
         if (!consumer.ok()) return consumer;
         requests = std::make_unique<notification::MessageRequests>(runtime.db(), *templates, runtime.clock(),
                                                                    runtime.random(), [&] { dispatcher->Wake(); });
-        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests,
+        campaigns = std::make_unique<notification::Campaigns>(runtime.db(), *templates, runtime.clock(),
+                                                              runtime.random(), [&] { dispatcher->Wake(); });
+        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests, *campaigns,
                                                                           runtime.handler_pool());
         dispatcher->Start();
+        campaigns->Start();
         runtime.OnStop([&] {
+          campaigns->Stop();
           dispatcher->Stop();
           reports.reset();
         });

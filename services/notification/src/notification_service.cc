@@ -63,6 +63,43 @@ grpc::ServerUnaryReactor* NotificationService::Resend(grpc::CallbackServerContex
   });
 }
 
+namespace {
+void ToProto(const CampaignStatus& s, v1::Campaign* out) {
+  out->set_campaign_id(s.campaign_id);
+  out->set_template_(s.template_key);
+  out->set_state(s.state);
+  out->set_queued(s.queued);
+  for (const auto& [status, n] : s.by_status) (*out->mutable_messages())[status] = n;
+}
+}  // namespace
+
+grpc::ServerUnaryReactor* NotificationService::StartCampaign(grpc::CallbackServerContext* context,
+                                                             const v1::StartCampaignRequest* request,
+                                                             v1::Campaign* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    const v1::Segment& s = request->segment();
+    Segment segment{s.program(), s.category(), s.city(), s.region(), std::nullopt, s.not_activated()};
+    if (s.has_registered_before()) {
+      segment.registered_before = absl::FromUnixMicros(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(s.registered_before()));
+    }
+    ASSIGN_OR_RETURN(std::string id, campaigns_.Start(request->template_(), segment, request->agent()));
+    ASSIGN_OR_RETURN(CampaignStatus status, campaigns_.Status(id));
+    ToProto(status, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* NotificationService::GetCampaign(grpc::CallbackServerContext* context,
+                                                           const v1::GetCampaignRequest* request,
+                                                           v1::Campaign* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(CampaignStatus status, campaigns_.Status(request->campaign_id()));
+    ToProto(status, response);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServerContext* context,
                                                             const v1::ListMessagesRequest* request,
                                                             v1::ListMessagesResponse* response) {

@@ -3,6 +3,7 @@
 
 #include "core/thread_pool.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
+#include "notification/src/campaigns.h"
 #include "notification/src/requests.h"
 #include "storage/database.h"
 
@@ -10,8 +11,9 @@ namespace himaya::notification {
 
 class NotificationService final : public v1::NotificationService::CallbackService {
  public:
-  NotificationService(storage::Database& db, MessageRequests& requests, core::ThreadPool& pool)
-      : db_(db), requests_(requests), pool_(pool) {}
+  NotificationService(storage::Database& db, MessageRequests& requests, Campaigns& campaigns,
+                      core::ThreadPool& pool)
+      : db_(db), requests_(requests), campaigns_(campaigns), pool_(pool) {}
   grpc::ServerUnaryReactor* ListMessages(grpc::CallbackServerContext* context,
                                          const v1::ListMessagesRequest* request,
                                          v1::ListMessagesResponse* response) override;
@@ -19,10 +21,15 @@ class NotificationService final : public v1::NotificationService::CallbackServic
                                       v1::SetOptOutResponse* response) override;
   grpc::ServerUnaryReactor* Resend(grpc::CallbackServerContext* context, const v1::ResendRequest* request,
                                    v1::Message* response) override;
+  grpc::ServerUnaryReactor* StartCampaign(grpc::CallbackServerContext* context,
+                                          const v1::StartCampaignRequest* request, v1::Campaign* response) override;
+  grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext* context,
+                                        const v1::GetCampaignRequest* request, v1::Campaign* response) override;
 
  private:
   storage::Database& db_;
   MessageRequests& requests_;
+  Campaigns& campaigns_;
   core::ThreadPool& pool_;
 };
 

@@ -1,0 +1,71 @@
+// Campaigns: a templated reminder to a segment of the audience (program, category, city or
+// region, registered before a date, account not yet activated). A campaign queues its messages
+// in chunks, each chunk one transaction with the cursor, so it resumes after a stop and reaches
+// each person once (one message per campaign and person, enforced by the database).
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "notification/src/templates.h"
+#include "storage/database.h"
+
+namespace himaya::notification {
+
+struct Segment {
+  std::string program;  // required
+  std::string category, city, region;
+  std::optional<absl::Time> registered_before;
+  bool not_activated = false;
+};
+
+struct CampaignStatus {
+  std::string campaign_id;
+  std::string template_key;
+  std::string state;  // RUNNING, COMPLETED
+  int64_t queued = 0;
+  // Messages of the campaign by status (PENDING, SUBMITTED, DELIVERED, FAILED...).
+  std::map<std::string, int64_t> by_status;
+};
+
+class Campaigns {
+ public:
+  Campaigns(storage::Database& db, const Templates& templates, const core::Clock& clock,
+            core::RandomSource& random, std::function<void()> on_queued = [] {})
+      : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
+
+  // INVALID_ARGUMENT without a program or an agent; NOT_FOUND for an unknown template.
+  absl::StatusOr<std::string> Start(const std::string& template_key, const Segment& segment,
+                                    const std::string& agent);
+  // Queues the next chunk of every running campaign; returns how many messages it queued.
+  absl::StatusOr<int64_t> Advance(int chunk = 1000);
+  // NOT_FOUND for an unknown campaign.
+  absl::StatusOr<CampaignStatus> Status(const std::string& campaign_id);
+
+  // Advances running campaigns on a background thread until Stop().
+  void Start();
+  void Stop();
+  ~Campaigns() { Stop(); }
+
+ private:
+  storage::Database& db_;
+  const Templates& templates_;
+  const core::Clock& clock_;
+  core::RandomSource& random_;
+  std::function<void()> on_queued_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace himaya::notification
