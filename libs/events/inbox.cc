@@ -21,6 +21,41 @@ absl::Status InboxHandler::Handle(const ConsumedMessage& message) {
   return Process(message).status();
 }
 
+size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, absl::Status* error) {
+  if (messages.size() <= 1) return MessageHandler::HandleBatch(messages, error);
+  std::vector<Envelope> envelopes;
+  envelopes.reserve(messages.size());
+  for (const ConsumedMessage& m : messages) {
+    absl::StatusOr<Envelope> e = ParseEnvelope(m.value);
+    if (!e.ok()) return MessageHandler::HandleBatch(messages, error);  // one at a time
+    envelopes.push_back(*std::move(e));
+  }
+  std::vector<int> outcome(messages.size(), 0);  // 1 applied, 2 duplicate
+  absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    for (size_t i = 0; i < envelopes.size(); ++i) {
+      ASSIGN_OR_RETURN(int64_t inserted,
+                       tx.Execute("INSERT INTO inbox (consumer, event_id, event_type, processed_at_us) "
+                                  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                  {consumer_, envelopes[i].event_id(), envelopes[i].type(),
+                                   absl::ToUnixMicros(clock_.Now())}));
+      if (inserted == 0) {
+        outcome[i] = 2;
+        continue;
+      }
+      RETURN_IF_ERROR(applier_.Apply(tx, envelopes[i]));
+      outcome[i] = 1;
+    }
+    return absl::OkStatus();
+  });
+  if (IsPermanent(status)) return MessageHandler::HandleBatch(messages, error);
+  if (!status.ok()) {
+    *error = status;
+    return 0;
+  }
+  for (size_t i = 0; i < messages.size(); ++i) Count(messages[i], outcome[i] == 2 ? "duplicate" : "applied");
+  return messages.size();
+}
+
 absl::StatusOr<Outcome> InboxHandler::Process(const ConsumedMessage& message) {
   absl::StatusOr<Envelope> envelope = ParseEnvelope(message.value);
   if (!envelope.ok()) {

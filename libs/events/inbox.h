@@ -32,6 +32,9 @@ class InboxHandler final : public MessageHandler {
                const core::Clock& clock, metrics::ConsumerMetrics* metrics = nullptr);
 
   absl::Status Handle(const ConsumedMessage& message) override;
+  // Applies the batch in one transaction (one commit for many events). When one event of it is
+  // refused for good, falls back to one at a time, so that only that one is dead-lettered.
+  size_t HandleBatch(const std::vector<ConsumedMessage>& messages, absl::Status* error) override;
   // As Handle, and tells which outcome was recorded.
   absl::StatusOr<Outcome> Process(const ConsumedMessage& message);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include <map>
 #include "core/log.h"
 
 namespace himaya::events {
@@ -199,37 +200,58 @@ void KafkaConsumer::Stop() {
 
 void KafkaConsumer::Run() {
   absl::Time next_lag_update = absl::Now();
+  std::vector<ConsumedMessage> batch;
   while (!stop_) {
     if (metrics_ != nullptr && absl::Now() >= next_lag_update) {
       UpdateLag();
       next_lag_update = absl::Now() + absl::Seconds(2);
     }
-    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(100));
-    if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF) continue;
-    if (msg->err() != RdKafka::ERR_NO_ERROR) {
-      log::Warn("kafka consumer error", {{"error", RdKafka::err2str(msg->err())}});
-      continue;
-    }
-    ConsumedMessage message;
-    message.topic = msg->topic_name();
-    message.partition = msg->partition();
-    message.offset = msg->offset();
-    if (msg->key() != nullptr) message.key = *msg->key();
-    message.value.assign(static_cast<const char*>(msg->payload()), msg->len());
-    absl::Duration backoff = absl::Milliseconds(100);
-    while (!stop_) {
-      absl::Status status = handler_->Handle(message);
-      if (status.ok()) {
-        std::vector<RdKafka::TopicPartition*> next = {RdKafka::TopicPartition::create(
-            message.topic, message.partition, message.offset + 1)};
-        consumer_->offsets_store(next);
-        RdKafka::TopicPartition::destroy(next);
+    // Wait for one message, then take what is already waiting, up to max_batch.
+    batch.clear();
+    int timeout_ms = 100;
+    while (static_cast<int>(batch.size()) < std::max(1, options_.max_batch)) {
+      std::unique_ptr<RdKafka::Message> msg(consumer_->consume(timeout_ms));
+      if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF) break;
+      if (msg->err() != RdKafka::ERR_NO_ERROR) {
+        log::Warn("kafka consumer error", {{"error", RdKafka::err2str(msg->err())}});
         break;
       }
-      if (metrics_ != nullptr) metrics_->events.Add({{"topic", message.topic}, {"outcome", "retried"}}).Increment();
+      ConsumedMessage message;
+      message.topic = msg->topic_name();
+      message.partition = msg->partition();
+      message.offset = msg->offset();
+      if (msg->key() != nullptr) message.key = *msg->key();
+      message.value.assign(static_cast<const char*>(msg->payload()), msg->len());
+      batch.push_back(std::move(message));
+      timeout_ms = 0;
+    }
+    if (batch.empty()) continue;
+    absl::Duration backoff = absl::Milliseconds(100);
+    while (!stop_ && !batch.empty()) {
+      absl::Status status;
+      const size_t done = std::min(handler_->HandleBatch(batch, &status), batch.size());
+      if (done > 0) {
+        // The next offset of each partition the handled messages touched.
+        std::map<std::pair<std::string, int32_t>, int64_t> next;
+        for (size_t i = 0; i < done; ++i) {
+          int64_t& n = next[{batch[i].topic, batch[i].partition}];
+          n = std::max(n, batch[i].offset + 1);
+        }
+        std::vector<RdKafka::TopicPartition*> offsets;
+        for (const auto& [tp, offset] : next) {
+          offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+        }
+        consumer_->offsets_store(offsets);
+        RdKafka::TopicPartition::destroy(offsets);
+        batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
+      }
+      if (batch.empty()) break;
+      if (metrics_ != nullptr) {
+        metrics_->events.Add({{"topic", batch.front().topic}, {"outcome", "retried"}}).Increment();
+      }
       log::Warn("event handling failed; will retry",
-                {{"topic", message.topic}, {"partition", message.partition},
-                 {"offset", message.offset}, {"error", status}});
+                {{"topic", batch.front().topic}, {"partition", batch.front().partition},
+                 {"offset", batch.front().offset}, {"error", status}});
       absl::SleepFor(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }

@@ -80,6 +80,18 @@ class MessageHandler {
   // Handles one message. OK: done (the offset is stored). An error: the same message is
   // retried after a back-off, so a handler records permanent failures itself and returns OK.
   virtual absl::Status Handle(const ConsumedMessage& message) = 0;
+  // Handles messages that arrived together, in order. Returns how many from the front are done
+  // (their offsets are stored); when fewer than all, `error` says why the next one failed and
+  // the consumer retries from it after a back-off. By default, one at a time.
+  virtual size_t HandleBatch(const std::vector<ConsumedMessage>& messages, absl::Status* error) {
+    for (size_t i = 0; i < messages.size(); ++i) {
+      if (absl::Status s = Handle(messages[i]); !s.ok()) {
+        *error = s;
+        return i;
+      }
+    }
+    return messages.size();
+  }
 };
 
 struct ConsumerOptions {
@@ -88,6 +100,8 @@ struct ConsumerOptions {
   std::vector<std::string> topics;
   // How soon the group notices a member that died (a crash) and hands its partitions on.
   absl::Duration session_timeout = absl::Seconds(6);
+  // Messages handed over together when they are already waiting.
+  int max_batch = 500;
 };
 
 // A consumer group member running on its own thread.

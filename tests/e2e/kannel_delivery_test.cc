@@ -14,7 +14,7 @@
 #include "rpc/status.h"
 #include "stack/local_stack.h"
 #include "testing/backends.h"
-#include "testing/kannel.h"
+#include "stack/local_kannel.h"
 
 namespace himaya {
 namespace {
@@ -26,7 +26,7 @@ class KannelDeliveryTest : public testing::BackendTest {};
 
 TEST_P(KannelDeliveryTest, DeliveredAndFailedReportsEndToEnd) {
   std::filesystem::create_directories(dir_.path() + "/kannel");
-  auto kannel = testing::KannelGateway::Start(dir_.path() + "/kannel");
+  auto kannel = stack::LocalKannel::Start(dir_.path() + "/kannel");
   ASSERT_TRUE(kannel.ok()) << kannel.status();
 
   stack::StackOptions options;

@@ -272,6 +272,7 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
     ++out.rows;
     const std::string record_id = absl::StrFormat("R%09d", out.rows);
     std::string phone = relationship == "CHILD" ? "" : g.Phone();
+    if (o.every_phone) phone = absl::StrCat("06", 10000000 + out.rows % 90000000);
     std::string category = categories.empty() ? "" : categories[g.Pick(categories.size())];
     std::string language = g.Chance(0.35) ? "ar" : "fr";
     std::string city = kCities[g.Pick(kCities.size())];

@@ -24,6 +24,8 @@ struct LiaisonOptions {
   double invalid_rate = 0.02;
   double lookalike_rate = 0.005;
   double covered_rate = 0.03;
+  // Every person gets a mobile number starting 06 (benchmarks of SMS).
+  bool every_phone = false;
   // Today, for birth dates and coverage validity (YYYY-MM-DD).
   std::string today = "2022-03-01";
 };

@@ -19,6 +19,11 @@
 #include "events/topics.h"
 #include "registration/src/csv_stream.h"
 #include "rpc/client.h"
+#include <signal.h>
+#include <httplib.h>
+#include <sstream>
+
+#include "stack/local_kannel.h"
 #include "stack/local_postgres.h"
 #include "stack/local_stack.h"
 #include "storage/bulk.h"
@@ -29,6 +34,7 @@ ABSL_DECLARE_FLAG(int64_t, records);
 ABSL_DECLARE_FLAG(std::string, program);
 ABSL_FLAG(std::string, backend, "sqlite", "bench: sqlite or postgres");
 ABSL_FLAG(bool, keep, false, "bench: keep the benchmark's directory");
+ABSL_FLAG(int64_t, messages, 200000, "bench notify: number of messages");
 
 namespace himaya::cli {
 namespace {
@@ -97,11 +103,165 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
   return absl::Now() - start;
 }
 
+// Sums the samples of a metric family on a service's /metrics whose line contains `filter`.
+double Scrape(const std::string& address, const std::string& family, const std::string& filter) {
+  httplib::Client client("http://" + address);
+  auto response = client.Get("/metrics");
+  if (!response || response->status != 200) return -1;
+  double total = 0;
+  std::istringstream lines(response->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(family, 0) != 0 || line.find(filter) == std::string::npos) continue;
+    double v = 0;
+    if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
+  }
+  return total;
+}
+
+absl::Status WaitForMetric(const std::string& address, const std::string& family, const std::string& filter,
+                           double target, absl::Duration timeout) {
+  return stack::WaitUntil([&] { return Scrape(address, family, filter) >= target; }, timeout, family);
+}
+
+int BenchNotify() {
+  const int64_t n = absl::GetFlag(FLAGS_messages);
+  char pattern[] = "/tmp/himaya-bench-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) return Fail(absl::InternalError("mkdtemp"));
+  const std::string dir = pattern;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
+    }
+  } cleanup{dir};
+  std::printf("bench notify: %lld messages, in %s\n", static_cast<long long>(n), dir.c_str());
+  std::fflush(stdout);
+
+  datagen::LiaisonOptions gen;
+  gen.records = n;
+  gen.out_dir = dir;
+  gen.seed = 77;
+  gen.duplicate_rate = gen.invalid_rate = gen.lookalike_rate = gen.covered_rate = 0;
+  gen.every_phone = true;
+  auto batch = datagen::GenerateLiaisonBatch(gen);
+  if (!batch.ok()) return Fail(batch.status());
+  std::filesystem::create_directories(dir + "/kannel");
+  auto kannel = stack::LocalKannel::Start(dir + "/kannel", "");
+  if (!kannel.ok()) return Fail(kannel.status());
+
+  // The persons first (registration alone), so that their events wait on Kafka.
+  stack::StackOptions options;
+  options.data_dir = dir + "/stack";
+  options.services = {"registration"};
+  auto s = stack::LocalStack::Start(options);
+  if (!s.ok()) return Fail(s.status());
+  auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
+  reg::Manifest manifest;
+  auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
+                                           &reg::RegistrationService::Stub::SubmitBatch, *stub, &manifest);
+  if (!received.ok()) return Fail(received.status());
+  const std::string topic = events::Topic(events::kRegistrationDomain, gen.program);
+  int64_t events_on_topic = 0;
+  absl::Status ready = stack::WaitUntil(
+      [&] {
+        auto count = events::CountTopicMessages({(*s)->bootstrap_servers()}, topic);
+        events_on_topic = count.value_or(0);
+        return events_on_topic >= n + 1;  // the persons and BatchCompleted
+      },
+      absl::Minutes(10), "the registrations on Kafka");
+  if (!ready.ok()) return Fail(ready);
+  std::printf("  %lld persons registered; their events wait on Kafka\n", static_cast<long long>(n));
+  std::fflush(stdout);
+
+  // 1. Events to queued messages (notification records, does not send).
+  const std::vector<std::string> record_only = {"--dispatch=false"};
+  absl::Time t0 = absl::Now();
+  if (auto st = (*s)->StartService("notification", &record_only); !st.ok()) return Fail(st);
+  const std::string metrics = (*s)->endpoint("notification").metrics;
+  if (auto st = WaitForMetric(metrics, "himaya_consumer_events_total", "applied", static_cast<double>(events_on_topic),
+                              absl::Minutes(20));
+      !st.ok()) {
+    return Fail(st);
+  }
+  const absl::Duration queued = absl::Now() - t0;
+  (*s)->StopService("notification", SIGTERM);
+
+  // Baseline: the same number of message rows inserted raw into a database of the same kind.
+  absl::Duration raw;
+  {
+    auto db = storage::Open({.url = absl::StrCat("sqlite:", dir, "/raw-messages.db"), .pool_size = 1});
+    if (!db.ok()) return Fail(db.status());
+    absl::Time start = absl::Now();
+    absl::Status inserted = (*db)->Write([&](storage::Transaction& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.ExecuteScript("CREATE TABLE m (message_id TEXT PRIMARY KEY, registration_number TEXT, "
+                                       "program TEXT, channel TEXT, template TEXT, language TEXT, status TEXT, "
+                                       "source_event_id TEXT, created_at_us BIGINT)"));
+      std::vector<std::vector<storage::Value>> rows;
+      for (int64_t i = 0; i < n; ++i) {
+        rows.push_back({absl::StrCat("m", i), absl::StrCat(100000000 + i), "amo-tns", "sms", "activation", "fr",
+                        "PENDING", absl::StrCat("e", i), i});
+        if (rows.size() == 1000 || i + 1 == n) {
+          RETURN_IF_ERROR(storage::InsertRows(tx, "m", {"message_id", "registration_number", "program", "channel",
+                                                        "template", "language", "status", "source_event_id",
+                                                        "created_at_us"},
+                                              rows).status());
+          rows.clear();
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!inserted.ok()) return Fail(inserted);
+    raw = absl::Now() - start;
+  }
+
+  // 2. Queued messages to Kannel.
+  const std::vector<std::string> send = {"--dispatch=true", "--sms_provider=kannel",
+                                         "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
+                                         "--kannel_username=" + (*kannel)->username(),
+                                         "--kannel_password=" + (*kannel)->password(), "--sms_rate=1000000"};
+  absl::Time t2 = absl::Now();
+  if (auto st = (*s)->StartService("notification", &send); !st.ok()) return Fail(st);
+  if (auto st = WaitForMetric((*s)->endpoint("notification").metrics, "himaya_notification_messages_total",
+                              "what=\"sent\"", static_cast<double>(n), absl::Minutes(60));
+      !st.ok()) {
+    return Fail(st);
+  }
+  const absl::Duration sent = absl::Now() - t2;
+  (*s)->Stop();
+
+  // Baseline: a plain HTTP client posting the same number of SMS to the same Kannel.
+  absl::Duration plain;
+  {
+    httplib::Client client((*kannel)->sendsms_url().substr(0, (*kannel)->sendsms_url().find("/cgi-bin")));
+    client.set_keep_alive(true);
+    absl::Time start = absl::Now();
+    for (int64_t i = 0; i < n; ++i) {
+      auto r = client.Get(absl::StrCat("/cgi-bin/sendsms?username=", (*kannel)->username(), "&password=",
+                                       (*kannel)->password(), "&from=CNSS&to=%2B21261", 1000000 + i % 8000000,
+                                       "&text=CNSS%3A+votre+numero+", 100000000 + i, "&charset=UTF-8&coding=0"));
+      if (!r || (r->status != 202 && r->status != 200)) {
+        return Fail(absl::UnavailableError(absl::StrCat("plain client: Kannel answered ", r ? r->status : 0)));
+      }
+    }
+    plain = absl::Now() - start;
+  }
+  auto rate = [&](absl::Duration d) { return static_cast<double>(n) / absl::ToDoubleSeconds(d); };
+  std::printf("notify: %lld events queued in %.1f s (%.0f/s); raw insert %.1f s (%.0f/s); ratio %.2f\n",
+              static_cast<long long>(n), absl::ToDoubleSeconds(queued), rate(queued), absl::ToDoubleSeconds(raw),
+              rate(raw), absl::ToDoubleSeconds(raw) / absl::ToDoubleSeconds(queued));
+  std::printf("notify: %lld messages to Kannel in %.1f s (%.0f/s); plain HTTP client %.1f s (%.0f/s); ratio %.2f\n",
+              static_cast<long long>(n), absl::ToDoubleSeconds(sent), rate(sent), absl::ToDoubleSeconds(plain),
+              rate(plain), absl::ToDoubleSeconds(plain) / absl::ToDoubleSeconds(sent));
+  return 0;
+}
+
 }  // namespace
 
 int Bench(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "notify") return BenchNotify();
   if (args.size() != 1 || args[0] != "intake") {
-    return Fail(absl::InvalidArgumentError("usage: himaya bench intake --records=N [--backend=sqlite|postgres]"));
+    return Fail(absl::InvalidArgumentError(
+        "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N"));
   }
   const int64_t records = absl::GetFlag(FLAGS_records);
   const std::string backend = absl::GetFlag(FLAGS_backend);

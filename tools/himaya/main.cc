@@ -40,6 +40,7 @@ Data:
 
 Benchmarks (each starts its own stack in a temporary directory):
   bench intake --records=N [--backend=sqlite|postgres]
+  bench notify --messages=N      events to queued messages, and messages to a local Kannel
 
 Run 'himaya --helpfull' for every flag.)";
 

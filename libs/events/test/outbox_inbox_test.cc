@@ -217,6 +217,30 @@ TEST_P(EventTablesTest, TransientFailureLeavesNoTraceAndSucceedsOnRetry) {
   EXPECT_EQ(CountRows("notes"), 1);
 }
 
+TEST_P(EventTablesTest, ABatchCommitsTogetherAndARefusedEventFallsBackToOneAtATime) {
+  NoteApplier applier;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  Envelope a = NewEvent("k", 1), b = NewEvent("k", 2), bad = NewEvent("k", -1);
+  absl::Status error;
+  ASSERT_EQ(inbox.HandleBatch({AsMessage(a, 0), AsMessage(b, 1), AsMessage(a, 2)}, &error), 3u);
+  EXPECT_EQ(CountRows("notes"), 2) << "a redelivered event inside a batch is applied once";
+  ASSERT_EQ(inbox.HandleBatch({AsMessage(NewEvent("k", 3), 3), AsMessage(bad, 4), AsMessage(b, 5)}, &error), 3u);
+  ASSERT_TRUE(error.ok()) << error;
+  EXPECT_EQ(CountRows("notes"), 3);
+  EXPECT_EQ(CountRows("dead_letters"), 1);
+  EXPECT_EQ(CountRows("inbox"), 3);
+}
+
+TEST_P(EventTablesTest, ATransientFailureInABatchHandlesNothingAndSaysWhy) {
+  NoteApplier applier;
+  applier.transient_failures = 1;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  absl::Status error;
+  EXPECT_EQ(inbox.HandleBatch({AsMessage(NewEvent("k", 1), 0), AsMessage(NewEvent("k", -2), 1)}, &error), 0u);
+  EXPECT_EQ(error.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(CountRows("notes"), 0);
+}
+
 INSTANTIATE_BACKENDS(EventTablesTest);
 
 }  // namespace

@@ -45,7 +45,8 @@ Dispatcher::Dispatcher(storage::Database& db, SmsProvider& provider, PersonDirec
                        prometheus::Registry* registry, std::function<void()> on_commit)
     : db_(db), provider_(provider), directory_(directory), templates_(templates),
       source_(std::move(source)), options_(std::move(options)), on_commit_(std::move(on_commit)),
-      metrics_(registry ? std::make_unique<Metrics>(*registry) : nullptr) {}
+      metrics_(registry ? std::make_unique<Metrics>(*registry) : nullptr),
+      senders_(std::make_unique<core::ThreadPool>(std::max(1, options_.senders))) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -118,6 +119,15 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
     }
     return absl::OkStatus();
   }));
+  // Send concurrently; counts and the first error are gathered under a lock.
+  std::mutex mu;
+  std::condition_variable done;
+  size_t scheduled = 0, finished = 0;
+  absl::Status first_error;
+  auto wait_all = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    done.wait(lock, [&] { return finished == scheduled; });
+  };
   for (size_t i = 0; i < claimed.size(); ++i) {
     if (!TakeToken()) {
       // Over the rate: give the rest back untouched (their attempt is not spent).
@@ -133,9 +143,24 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
       }));
       break;
     }
-    absl::StatusOr<bool> sent = SendOne(claimed[i], counts);
-    if (!sent.ok()) return sent.status();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++scheduled;
+    }
+    senders_->Schedule([&, message = claimed[i]] {
+      DispatchCounts mine;
+      absl::StatusOr<bool> sent = SendOne(message, mine);
+      std::lock_guard<std::mutex> lock(mu);
+      counts.submitted += mine.submitted;
+      counts.retried += mine.retried;
+      counts.failed += mine.failed;
+      if (!sent.ok() && first_error.ok()) first_error = sent.status();
+      ++finished;
+      done.notify_all();
+    });
   }
+  wait_all();
+  if (!first_error.ok()) return first_error;
   return counts;
 }
 

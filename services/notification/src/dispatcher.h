@@ -23,6 +23,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/clock.h"
+#include "core/thread_pool.h"
 #include "events/envelope.h"
 #include "notification/src/person_directory.h"
 #include "notification/src/sms_provider.h"
@@ -42,7 +43,9 @@ struct DispatchOptions {
   int max_attempts = 6;
   absl::Duration first_backoff = absl::Seconds(30);
   absl::Duration max_backoff = absl::Hours(2);
-  int claim_size = 50;
+  int claim_size = 200;
+  // Messages handed to the provider at once (lookups, code issues and submissions overlap).
+  int senders = 16;
   // Identifies this process's claims.
   std::string instance_id = "dispatcher";
 };
@@ -96,6 +99,7 @@ class Dispatcher final : public DeliveryReportSink {
   std::function<void()> on_commit_;
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<core::ThreadPool> senders_;
   // Token bucket.
   std::mutex bucket_mu_;
   double tokens_ = 0;

@@ -41,9 +41,17 @@ std::string UrlEncode(absl::string_view text) {
 absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
   auto url = SplitUrl(options_.sendsms_url);
   if (!url.ok()) return url.status();
-  httplib::Client client(url->scheme_host_port);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(10);
+  // One kept-alive connection per sending thread.
+  thread_local std::unique_ptr<httplib::Client> cached;
+  thread_local std::string cached_for;
+  if (cached == nullptr || cached_for != url->scheme_host_port) {
+    cached = std::make_unique<httplib::Client>(url->scheme_host_port);
+    cached->set_connection_timeout(5);
+    cached->set_read_timeout(10);
+    cached->set_keep_alive(true);
+    cached_for = url->scheme_host_port;
+  }
+  httplib::Client& client = *cached;
   // Kannel replaces %d with the report's type; the rest of our URL must reach it intact.
   const std::string dlr_url = absl::StrCat(options_.dlr_url, "?message_id=", sms.message_id, "&type=%d");
   std::string query = absl::StrCat(
@@ -53,12 +61,13 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
       "&dlr-mask=19&dlr-url=", UrlEncode(dlr_url));
   httplib::Result result = client.Get(query);
   if (!result) {
+    cached.reset();  // reconnect next time
     return absl::UnavailableError(absl::StrCat("kannel: ", httplib::to_string(result.error())));
   }
   // 202 "0: Accepted for delivery" or "3: Queued for later delivery".
   if (result->status == 200 || result->status == 202) return sms.message_id;
   const std::string body(absl::StripAsciiWhitespace(result->body));
-  if (result->status >= 500 || result->status == 503) {
+  if (result->status >= 500) {
     return absl::UnavailableError(absl::StrCat("kannel: ", result->status, " ", body));
   }
   return absl::InvalidArgumentError(absl::StrCat("kannel: ", result->status, " ", body));

@@ -25,6 +25,7 @@ struct KannelOptions {
   std::string dlr_url;
 };
 
+// Thread-safe: each sending thread keeps its own connection.
 class KannelProvider final : public SmsProvider {
  public:
   explicit KannelProvider(KannelOptions options) : options_(std::move(options)) {}

@@ -35,6 +35,7 @@ ABSL_FLAG(double, sms_rate, 50, "SMS per second handed to the provider");
 ABSL_FLAG(std::string, quiet_hours, "21:00-08:00", "No SMS between these local times (empty: none)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the quiet hours");
 ABSL_FLAG(int, sms_max_attempts, 6, "Attempts before a message ends FAILED");
+ABSL_FLAG(bool, dispatch, true, "Send messages (off: only record them, e.g. while another process sends)");
 ABSL_DECLARE_FLAG(std::string, data_dir);
 
 namespace {
@@ -148,7 +149,7 @@ int main(int argc, char** argv) {
                                                               runtime.random(), [&] { dispatcher->Wake(); });
         grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests, *campaigns,
                                                                           runtime.handler_pool());
-        dispatcher->Start();
+        if (absl::GetFlag(FLAGS_dispatch)) dispatcher->Start();
         campaigns->Start();
         runtime.OnStop([&] {
           campaigns->Stop();

@@ -25,6 +25,7 @@ class DeliveryReportSink {
                                         const std::string& reason) = 0;
 };
 
+// Implementations are called from several sending threads at once.
 class SmsProvider {
  public:
   virtual ~SmsProvider() = default;

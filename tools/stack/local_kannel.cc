@@ -1,4 +1,6 @@
-#include "testing/kannel.h"
+#include "stack/local_kannel.h"
+
+#include <httplib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -7,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "core/ports.h"
-#include "testing/http.h"
 
-namespace himaya::testing {
+namespace himaya::stack {
 
-absl::StatusOr<std::unique_ptr<KannelGateway>> KannelGateway::Start(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<LocalKannel>> LocalKannel::Start(const std::string& dir,
+                                                                const std::string& denied_prefix) {
   for (const char* binary : {"/usr/sbin/bearerbox", "/usr/sbin/smsbox"}) {
     if (!std::filesystem::exists(binary)) {
       return absl::FailedPreconditionError(absl::StrCat(binary, " is missing: install the Debian package 'kannel'"));
@@ -21,7 +23,7 @@ absl::StatusOr<std::unique_ptr<KannelGateway>> KannelGateway::Start(const std::s
   if (!std::filesystem::exists(fakesmsc)) {
     return absl::FailedPreconditionError("fakesmsc is missing: install the Debian package 'kannel-extras'");
   }
-  std::unique_ptr<KannelGateway> k(new KannelGateway());
+  std::unique_ptr<LocalKannel> k(new LocalKannel());
   k->dir_ = dir;
   const int admin = core::FreePort(), box = core::FreePort(), smsc = core::FreePort();
   k->sendsms_port_ = core::FreePort();
@@ -32,7 +34,8 @@ absl::StatusOr<std::unique_ptr<KannelGateway>> KannelGateway::Start(const std::s
         << "smsbox-port = " << box << "\nlog-file = \"" << dir << "/bearerbox.log\"\nlog-level = 0\n"
         << "box-allow-ip = \"127.0.0.1\"\ndlr-storage = internal\n\n"
         << "group = smsc\nsmsc = fake\nsmsc-id = fake\nport = " << smsc << "\n"
-        << "connect-allow-ip = \"127.0.0.1\"\ndenied-prefix = \"+2127\"\n\n"
+        << "connect-allow-ip = \"127.0.0.1\"\n"
+        << (denied_prefix.empty() ? "" : "denied-prefix = \"" + denied_prefix + "\"\n") << "\n"
         << "group = smsbox\nbearerbox-host = 127.0.0.1\nbearerbox-port = " << box << "\n"
         << "sendsms-port = " << k->sendsms_port_ << "\nlog-file = \"" << dir << "/smsbox.log\"\nlog-level = 0\n\n"
         << "group = sendsms-user\nusername = " << k->username() << "\npassword = \"" << k->password() << "\"\n"
@@ -55,22 +58,23 @@ absl::StatusOr<std::unique_ptr<KannelGateway>> KannelGateway::Start(const std::s
     return s;
   }
   absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!HttpGet(absl::StrCat("127.0.0.1:", k->sendsms_port_), "/cgi-bin/sendsms").ok()) {
+  httplib::Client probe("127.0.0.1", k->sendsms_port_);
+  while (!probe.Get("/cgi-bin/sendsms")) {
     if (absl::Now() > deadline) return absl::DeadlineExceededError("smsbox did not start; see " + dir);
     absl::SleepFor(absl::Milliseconds(100));
   }
   return k;
 }
 
-KannelGateway::~KannelGateway() {
+LocalKannel::~LocalKannel() {
   for (auto it = processes_.rbegin(); it != processes_.rend(); ++it) (*it)->Stop(absl::Seconds(5));
 }
 
-std::string KannelGateway::sendsms_url() const {
+std::string LocalKannel::sendsms_url() const {
   return absl::StrCat("http://127.0.0.1:", sendsms_port_, "/cgi-bin/sendsms");
 }
 
-std::vector<std::string> KannelGateway::ReceivedMessages() const {
+std::vector<std::string> LocalKannel::ReceivedMessages() const {
   std::vector<std::string> out;
   std::ifstream in(dir_ + "/fakesmsc.out");
   for (std::string line; std::getline(in, line);) {
@@ -84,4 +88,4 @@ std::vector<std::string> KannelGateway::ReceivedMessages() const {
   return out;
 }
 
-}  // namespace himaya::testing
+}  // namespace himaya::stack
