@@ -274,7 +274,7 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
     std::string phone = relationship == "CHILD" ? "" : g.Phone();
     if (o.every_phone) phone = absl::StrCat("06", 10000000 + out.rows % 90000000);
     std::string category = categories.empty() ? "" : categories[g.Pick(categories.size())];
-    std::string language = g.Chance(0.35) ? "ar" : "fr";
+    std::string language = !o.language.empty() ? o.language : g.Chance(0.35) ? "ar" : "fr";
     std::string city = kCities[g.Pick(kCities.size())];
     std::string address = g.Chance(0.1) ? absl::StrCat("Douar \"Ait ", p.last, "\", km ", g.Pick(40))
                                         : absl::StrCat(g.Pick(200) + 1, " rue ", p.last);

@@ -26,6 +26,8 @@ struct LiaisonOptions {
   double covered_rate = 0.03;
   // Every person gets a mobile number starting 06 (benchmarks of SMS).
   bool every_phone = false;
+  // When set, every row's preferred_language (otherwise about a third are "ar").
+  std::string language;
   // Today, for birth dates and coverage validity (YYYY-MM-DD).
   std::string today = "2022-03-01";
 };

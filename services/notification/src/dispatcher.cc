@@ -104,18 +104,26 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   std::vector<Claimed> claimed;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     claimed.clear();
+    // Due messages, and claims another dispatcher left to expire.
     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                                         "language, attempts FROM messages WHERE status = 'PENDING' AND "
-                                         "next_attempt_at_us <= $1 ORDER BY next_attempt_at_us, created_at_us "
-                                         "LIMIT $2",
+                                         "language, attempts, status FROM messages WHERE status IN ('PENDING', "
+                                         "'SENDING') AND next_attempt_at_us <= $1 "
+                                         "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
                                          {absl::ToUnixMicros(now), static_cast<int64_t>(options_.claim_size)}));
+    int64_t expired = 0;
     for (const auto& r : rows) {
-      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1 "
-                                 "WHERE message_id = $1",
-                                 {r.Text(0), options_.instance_id})
+      if (r.Text(7) == "SENDING") ++expired;
+      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
+                                 "next_attempt_at_us = $3 WHERE message_id = $1",
+                                 {r.Text(0), options_.instance_id,
+                                  absl::ToUnixMicros(now + options_.claim_timeout)})
                           .status());
       claimed.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
                          static_cast<int>(r.Int(6)) + 1});
+    }
+    if (expired > 0) {
+      log::Warn("expired claims taken over; they may reach the provider twice", {{"messages", expired}});
+      if (metrics_) metrics_->resent_after_crash.Increment(static_cast<double>(expired));
     }
     return absl::OkStatus();
   }));
@@ -136,7 +144,8 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
       RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
         for (const std::string& id : rest) {
           RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
-                                     "attempts = attempts - 1 WHERE message_id = $1 AND status = 'SENDING'",
+                                     "next_attempt_at_us = 0, attempts = attempts - 1 "
+                                     "WHERE message_id = $1 AND status = 'SENDING'",
                                      {id}).status());
         }
         return absl::OkStatus();

@@ -9,8 +9,9 @@
 //
 // Exactly once: a message is marked SENDING (claimed) before it is handed to the provider and
 // SUBMITTED after. A process that dies between the two leaves SENDING messages behind; they are
-// sent again at start (the provider may then see them twice) and counted. The window is the
-// claim size: at most that many duplicates per crash.
+// sent again at start, or by any dispatcher once the claim expires (the provider may then see
+// them twice), and counted. The window is the claim size: at most that many duplicates per
+// crash.
 #pragma once
 
 #include <condition_variable>
@@ -44,6 +45,8 @@ struct DispatchOptions {
   absl::Duration first_backoff = absl::Seconds(30);
   absl::Duration max_backoff = absl::Hours(2);
   int claim_size = 200;
+  // A claim not settled by then (its process died) may be taken by any dispatcher.
+  absl::Duration claim_timeout = absl::Minutes(5);
   // Messages handed to the provider at once (lookups, code issues and submissions overlap).
   int senders = 16;
   // Identifies this process's claims.

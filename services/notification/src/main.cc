@@ -35,6 +35,8 @@ ABSL_FLAG(double, sms_rate, 50, "SMS per second handed to the provider");
 ABSL_FLAG(std::string, quiet_hours, "21:00-08:00", "No SMS between these local times (empty: none)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the quiet hours");
 ABSL_FLAG(int, sms_max_attempts, 6, "Attempts before a message ends FAILED");
+ABSL_FLAG(std::string, instance_id, "notification",
+          "This replica's name in message claims (stable across restarts, e.g. the pod name)");
 ABSL_FLAG(bool, dispatch, true, "Send messages (off: only record them, e.g. while another process sends)");
 ABSL_DECLARE_FLAG(std::string, data_dir);
 
@@ -133,7 +135,7 @@ int main(int argc, char** argv) {
         options.quiet_end = quiet->second;
         options.time_zone = zone;
         options.max_attempts = absl::GetFlag(FLAGS_sms_max_attempts);
-        options.instance_id = "notification";
+        options.instance_id = absl::GetFlag(FLAGS_instance_id);
         dispatcher = std::make_unique<notification::Dispatcher>(
             runtime.db(), *provider, *directory, *templates, runtime.event_source(), options, &runtime.registry(),
             [&runtime] { runtime.relay().Wake(); });

@@ -246,10 +246,29 @@ TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
                    return tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = 'dispatcher', "
                                      "attempts = 1").status();
                  }).ok());
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE messages SET next_attempt_at_us = $1",
+                                     {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))}).status();
+                 }).ok());
   auto d = NewDispatcher();
-  EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "SENDING messages are not due";
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "claimed messages are not due";
   EXPECT_EQ(*d->RecoverInterrupted(), 2);
   EXPECT_EQ(d->DispatchOnce()->submitted, 2);
+  EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
+}
+
+TEST_P(DispatcherTest, ClaimsOfADeadReplicaAreTakenOverWhenTheyExpire) {
+  Queue("m1", "100000017");
+  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = 'replica-b', attempts = 1, "
+                                     "next_attempt_at_us = $1",
+                                     {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))}).status();
+                 }).ok());
+  auto d = NewDispatcher({.instance_id = "replica-a"});
+  EXPECT_EQ(*d->RecoverInterrupted(), 0) << "not ours";
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "replica-b may still be sending it";
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 1);
   EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
 }
 

@@ -13,6 +13,8 @@ ALTER TABLE messages ADD COLUMN finished_at_us BIGINT;
 ALTER TABLE messages ADD COLUMN claimed_by TEXT;
 CREATE INDEX messages_due ON messages (next_attempt_at_us) WHERE status = 'PENDING';
 CREATE INDEX messages_sending ON messages (claimed_by) WHERE status = 'SENDING';
+-- A SENDING message's next_attempt_at_us is when its claim expires.
+CREATE INDEX messages_claims ON messages (next_attempt_at_us) WHERE status = 'SENDING';
 
 CREATE TABLE opt_outs (
   registration_number TEXT NOT NULL,
