@@ -68,7 +68,8 @@ class ServiceRuntime {
   absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);
 
   // Runs `hook` when stopping, after calls in flight have drained and before the outbox's last
-  // publication (background workers of the domain stop there). Hooks run in reverse order.
+  // publication and the database's closing: background workers of the domain stop (and, when
+  // they touch the database on their way out, are destroyed) there. Hooks run in reverse order.
   void OnStop(std::function<void()> hook) { stop_hooks_.push_back(std::move(hook)); }
 
   // Blocks until SIGINT or SIGTERM, then stops in order. Returns the process's exit code.

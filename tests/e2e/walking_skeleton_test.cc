@@ -258,6 +258,17 @@ TEST_P(WalkingSkeletonTest, AnEventDeliveredTwiceYieldsOneMessageEvenAcrossACras
   EXPECT_EQ(ReadTopicWithKcat(kTopic).size(), 3u);
 }
 
+TEST_P(WalkingSkeletonTest, ServicesStopCleanlyOnSigterm) {
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  ASSERT_TRUE(Register("ST1").ok());
+  // Reverse order of start: notification first, as a deployment would drain it.
+  for (const char* service : {"notification", "registration"}) {
+    int status = stack_->StopService(service, SIGTERM);
+    EXPECT_EQ(core::DescribeWaitStatus(status), "exited with code 0") << service;
+  }
+}
+
 INSTANTIATE_BACKENDS(WalkingSkeletonTest);
 
 }  // namespace

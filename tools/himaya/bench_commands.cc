@@ -160,17 +160,27 @@ int BenchNotify() {
   auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
                                            &reg::RegistrationService::Stub::SubmitBatch, *stub, &manifest);
   if (!received.ok()) return Fail(received.status());
+  reg::BatchStatus status = *received;
+  while (status.state() == reg::BATCH_STATE_APPLYING) {
+    absl::SleepFor(absl::Milliseconds(200));
+    reg::GetBatchRequest get;
+    get.set_batch_id(manifest.batch_id());
+    auto context = rpc::NewContext();
+    if (!stub->GetBatch(context.get(), get, &status).ok()) break;
+  }
+  // A few rows meet a registered look-alike by chance and wait for review: count who is in.
+  const int64_t registered = status.outcomes().count("REGISTERED") ? status.outcomes().at("REGISTERED") : 0;
   const std::string topic = events::Topic(events::kRegistrationDomain, gen.program);
   int64_t events_on_topic = 0;
   absl::Status ready = stack::WaitUntil(
       [&] {
         auto count = events::CountTopicMessages({(*s)->bootstrap_servers()}, topic);
         events_on_topic = count.value_or(0);
-        return events_on_topic >= n + 1;  // the persons and BatchCompleted
+        return events_on_topic >= registered + 1;  // the persons and BatchCompleted
       },
       absl::Minutes(10), "the registrations on Kafka");
   if (!ready.ok()) return Fail(ready);
-  std::printf("  %lld persons registered; their events wait on Kafka\n", static_cast<long long>(n));
+  std::printf("  %lld persons registered; their events wait on Kafka\n", static_cast<long long>(registered));
   std::fflush(stdout);
 
   // 1. Events to queued messages (notification records, does not send).
@@ -222,7 +232,7 @@ int BenchNotify() {
   absl::Time t2 = absl::Now();
   if (auto st = (*s)->StartService("notification", &send); !st.ok()) return Fail(st);
   if (auto st = WaitForMetric((*s)->endpoint("notification").metrics, "himaya_notification_messages_total",
-                              "what=\"sent\"", static_cast<double>(n), absl::Minutes(60));
+                              "what=\"sent\"", static_cast<double>(registered), absl::Minutes(60));
       !st.ok()) {
     return Fail(st);
   }
@@ -245,13 +255,16 @@ int BenchNotify() {
     }
     plain = absl::Now() - start;
   }
-  auto rate = [&](absl::Duration d) { return static_cast<double>(n) / absl::ToDoubleSeconds(d); };
-  std::printf("notify: %lld events queued in %.1f s (%.0f/s); raw insert %.1f s (%.0f/s); ratio %.2f\n",
-              static_cast<long long>(n), absl::ToDoubleSeconds(queued), rate(queued), absl::ToDoubleSeconds(raw),
-              rate(raw), absl::ToDoubleSeconds(raw) / absl::ToDoubleSeconds(queued));
-  std::printf("notify: %lld messages to Kannel in %.1f s (%.0f/s); plain HTTP client %.1f s (%.0f/s); ratio %.2f\n",
-              static_cast<long long>(n), absl::ToDoubleSeconds(sent), rate(sent), absl::ToDoubleSeconds(plain),
-              rate(plain), absl::ToDoubleSeconds(plain) / absl::ToDoubleSeconds(sent));
+  auto rate = [](int64_t count, absl::Duration d) { return static_cast<double>(count) / absl::ToDoubleSeconds(d); };
+  const double queue_rate = rate(events_on_topic, queued), raw_rate = rate(n, raw);
+  const double send_rate = rate(registered, sent), plain_rate = rate(n, plain);
+  std::printf("notify: %lld events queued in %.1f s (%.0f/s); raw insert of %lld rows %.1f s (%.0f/s); ratio %.2f\n",
+              static_cast<long long>(events_on_topic), absl::ToDoubleSeconds(queued), queue_rate,
+              static_cast<long long>(n), absl::ToDoubleSeconds(raw), raw_rate, queue_rate / raw_rate);
+  std::printf("notify: %lld messages to Kannel in %.1f s (%.0f/s); plain HTTP client, %lld SMS, %.1f s (%.0f/s); "
+              "ratio %.2f\n",
+              static_cast<long long>(registered), absl::ToDoubleSeconds(sent), send_rate, static_cast<long long>(n),
+              absl::ToDoubleSeconds(plain), plain_rate, send_rate / plain_rate);
   return 0;
 }
 

@@ -144,17 +144,19 @@ absl::Status LocalStack::StartService(const std::string& service,
   return absl::OkStatus();
 }
 
-void LocalStack::StopService(const std::string& service, int signal) {
+int LocalStack::StopService(const std::string& service, int signal) {
   auto it = services_.find(service);
-  if (it == services_.end() || it->second == nullptr) return;
+  if (it == services_.end() || it->second == nullptr) return -1;
+  int status;
   if (signal == SIGKILL) {
     it->second->Signal(SIGKILL);
-    it->second->Wait(absl::InfiniteDuration());
+    status = it->second->Wait(absl::InfiniteDuration()).value_or(-1);
   } else {
-    it->second->Stop(absl::Seconds(20));
+    status = it->second->Stop(absl::Seconds(20));
   }
   it->second.reset();
   endpoints_.erase(service);
+  return status;
 }
 
 pid_t LocalStack::pid(const std::string& service) const {

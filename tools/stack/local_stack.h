@@ -58,7 +58,8 @@ class LocalStack {
   absl::Status StartService(const std::string& service,
                             const std::vector<std::string>* extra_flags = nullptr);
   // Sends `signal` (SIGKILL for a crash, SIGTERM for a stop) and waits for the process to end.
-  void StopService(const std::string& service, int signal);
+  // Returns its wait status (as waitpid), or -1 when it was not running.
+  int StopService(const std::string& service, int signal);
   // Components that were started and have since exited on their own.
   std::vector<std::string> Exited();
   // Stops everything (services first). Idempotent.

@@ -44,7 +44,7 @@ absl::Status ActivationMessages::Apply(storage::Transaction& tx, const events::E
   message.created_at = clock_.Now();
   ASSIGN_OR_RETURN(bool recorded, MessageStore::InsertOnce(tx, message));
   if (recorded) {
-    on_recorded_();
+    on_recorded_(message.program, message.template_key);
     log::Info("activation message recorded",
               {{"registration_number", message.registration_number}, {"event_id", envelope.event_id()}});
   }

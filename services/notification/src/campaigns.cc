@@ -42,6 +42,7 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
   int64_t total = 0;
   for (const std::string& id : running) {
     int64_t queued = 0;
+    std::string program, template_used;
     RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
       queued = 0;
       ASSIGN_OR_RETURN(auto c, tx.Query("SELECT template, segment, cursor_number, state FROM campaigns "
@@ -49,6 +50,8 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
       if (c.empty() || c[0].Text(3) != "RUNNING") return absl::OkStatus();
       const std::string template_key = c[0].Text(0);
       nlohmann::json s = nlohmann::json::parse(c[0].Text(1));
+      program = s.value("program", "");
+      template_used = template_key;
       // The segment's filters, each either given or skipped ($N = '' or a NULL bound).
       const std::string sql =
           "SELECT registration_number, program, preferred_language FROM audience "
@@ -80,8 +83,8 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
           .status();
     }));
     total += queued;
+    if (queued > 0) on_queued_(program, template_used, queued);
   }
-  if (total > 0) on_queued_();
   return total;
 }
 

@@ -40,7 +40,8 @@ struct CampaignStatus {
 class Campaigns {
  public:
   Campaigns(storage::Database& db, const Templates& templates, const core::Clock& clock,
-            core::RandomSource& random, std::function<void()> on_queued = [] {})
+            core::RandomSource& random, std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
+                [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
   // INVALID_ARGUMENT without a program or an agent; NOT_FOUND for an unknown template.
@@ -61,7 +62,8 @@ class Campaigns {
   const Templates& templates_;
   const core::Clock& clock_;
   core::RandomSource& random_;
-  std::function<void()> on_queued_;
+  // (program, template, messages) after messages were queued.
+  std::function<void(const std::string&, const std::string&, int64_t)> on_queued_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

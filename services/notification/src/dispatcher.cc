@@ -23,8 +23,8 @@ struct Dispatcher::Metrics {
   explicit Metrics(prometheus::Registry& r)
       : messages(prometheus::BuildCounter()
                      .Name("himaya_notification_messages_total")
-                     .Help("Messages by program, channel, template and what happened (sent, retried, "
-                           "delivered, failed)")
+                     .Help("Messages by program, channel, template and what happened (queued, sent, "
+                           "retried, delivered, failed)")
                      .Register(r)),
         parts(prometheus::BuildCounter()
                   .Name("himaya_notification_parts_total")
@@ -325,6 +325,15 @@ absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, c
     on_commit_();
   }
   return absl::OkStatus();
+}
+
+void Dispatcher::Queued(const std::string& program, const std::string& channel, const std::string& template_key,
+                        int64_t count) {
+  if (metrics_ && count > 0) {
+    metrics_->messages.Add({{"program", program}, {"channel", channel}, {"template", template_key},
+                            {"what", "queued"}}).Increment(static_cast<double>(count));
+  }
+  Wake();
 }
 
 void Dispatcher::Start() {

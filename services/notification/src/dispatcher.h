@@ -81,6 +81,10 @@ class Dispatcher final : public DeliveryReportSink {
   absl::Status OnDeliveryReport(const std::string& message_id, bool delivered,
                                 const std::string& reason) override;
 
+  // Counts messages recorded to send (by whoever records them), and wakes the dispatcher.
+  void Queued(const std::string& program, const std::string& channel, const std::string& template_key,
+              int64_t count = 1);
+
   void Start();
   void Wake();
   void Stop();

@@ -141,22 +141,28 @@ int main(int argc, char** argv) {
             [&runtime] { runtime.relay().Wake(); });
         sink.target = dispatcher.get();
         activation = std::make_unique<notification::ActivationMessages>(
-            runtime.clock(), runtime.random(), [&] { dispatcher->Wake(); });
+            runtime.clock(), runtime.random(), [&](const std::string& program, const std::string& template_key) {
+              dispatcher->Queued(program, "sms", template_key);
+            });
         absl::Status consumer = runtime.AddConsumer(
             "notification", events::Topics(events::kRegistrationDomain, runtime.config().programs), *activation);
         if (!consumer.ok()) return consumer;
+        auto queued = [&](const std::string& program, const std::string& template_key, int64_t n) {
+          dispatcher->Queued(program, "sms", template_key, n);
+        };
         requests = std::make_unique<notification::MessageRequests>(runtime.db(), *templates, runtime.clock(),
-                                                                   runtime.random(), [&] { dispatcher->Wake(); });
+                                                                   runtime.random(), queued);
         campaigns = std::make_unique<notification::Campaigns>(runtime.db(), *templates, runtime.clock(),
-                                                              runtime.random(), [&] { dispatcher->Wake(); });
+                                                              runtime.random(), queued);
         grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests, *campaigns,
                                                                           runtime.handler_pool());
         if (absl::GetFlag(FLAGS_dispatch)) dispatcher->Start();
         campaigns->Start();
+        // Workers go while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] {
-          campaigns->Stop();
-          dispatcher->Stop();
+          campaigns.reset();
           reports.reset();
+          dispatcher->Stop();
         });
         return runtime.Serve({grpc_service.get()}, {notification::v1::NotificationService::service_full_name()});
       });

@@ -53,7 +53,7 @@ absl::StatusOr<Message> MessageRequests::Resend(const std::string& registration_
                 clock_.Now()};
     return MessageStore::InsertOnce(tx, m).status();
   }));
-  on_queued_();
+  on_queued_(m.program, m.template_key, 1);
   return m;
 }
 

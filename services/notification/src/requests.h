@@ -17,7 +17,8 @@ namespace himaya::notification {
 class MessageRequests {
  public:
   MessageRequests(storage::Database& db, const Templates& templates, const core::Clock& clock,
-                  core::RandomSource& random, std::function<void()> on_queued = [] {})
+                  core::RandomSource& random, std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
+                [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
   // INVALID_ARGUMENT for a malformed number or an unknown channel.
@@ -32,7 +33,8 @@ class MessageRequests {
   const Templates& templates_;
   const core::Clock& clock_;
   core::RandomSource& random_;
-  std::function<void()> on_queued_;
+  // (program, template, messages) after messages were queued.
+  std::function<void(const std::string&, const std::string&, int64_t)> on_queued_;
 };
 
 }  // namespace himaya::notification

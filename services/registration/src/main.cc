@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
             registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get()},
             runtime.handler_pool());
         applier->Start();
-        runtime.OnStop([&] { applier->Stop(); });
+        // Destroyed here, while the database is open: it releases its leases as it goes.
+        runtime.OnStop([&] { applier.reset(); });
         return runtime.Serve({grpc_service.get()},
                              {registration::v1::RegistrationService::service_full_name()});
       });
