@@ -47,8 +47,10 @@ Run 'himaya --helpfull' for every flag.)";
 }  // namespace
 
 int main(int argc, char** argv) {
-  himaya::core::BlockTerminationSignals();
   std::vector<std::string> args = himaya::core::ParseFlags(argc, argv, kUsage);
+  // `up` waits for Ctrl-C or SIGTERM itself, to stop its stack in order; every other command
+  // ends at once on them (the processes it started follow, being tied to it).
+  if (!args.empty() && args[0] == "up") himaya::core::BlockTerminationSignals();
   if (args.empty()) {
     std::fprintf(stderr, "%s\n", kUsage);
     return 2;
