@@ -6,7 +6,7 @@
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "notification/src/message_store.h"
-#include "notification_migrations.h"
+#include "notification/test/notification_database.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
 
@@ -15,14 +15,11 @@ namespace {
 
 using himaya::registration::v1::PersonRegistered;
 
-class ActivationMessagesTest : public testing::BackendTest {
+class ActivationMessagesTest : public NotificationDatabaseTest {
  protected:
   void SetUp() override {
-    db_ = OpenDatabase("notification");
-    ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
-                                                storage::NotificationMigrations(db_->dialect())})
-                    .ok());
+    NotificationDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
   }
   events::ConsumedMessage Registered(const std::string& number, const std::string& language) {
     PersonRegistered e;
@@ -43,7 +40,6 @@ class ActivationMessagesTest : public testing::BackendTest {
   }
   testing::FakeClock clock_;
   testing::SeededRandom random_{5};
-  std::unique_ptr<storage::Database> db_;
 };
 
 TEST_P(ActivationMessagesTest, OneEventOneMessageHoweverOftenDelivered) {

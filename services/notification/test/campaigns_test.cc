@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "notification/src/activation_messages.h"
-#include "notification_migrations.h"
+#include "notification/test/notification_database.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
 
@@ -19,14 +19,11 @@ namespace {
 using google::protobuf::util::TimeUtil;
 namespace reg = himaya::registration::v1;
 
-class CampaignsTest : public testing::BackendTest {
+class CampaignsTest : public NotificationDatabaseTest {
  protected:
   void SetUp() override {
-    db_ = OpenDatabase("notification");
-    ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
-                                                storage::NotificationMigrations(db_->dialect())})
-                    .ok());
+    NotificationDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 4, 1, 10, 0, 0), absl::UTCTimeZone()));
   }
   void Registered(const std::string& number, const std::string& category, const std::string& city,
@@ -58,7 +55,6 @@ class CampaignsTest : public testing::BackendTest {
   }
   testing::FakeClock clock_;
   testing::SeededRandom random_{21};
-  std::unique_ptr<storage::Database> db_;
 };
 
 TEST_P(CampaignsTest, ReachesEachMatchingPersonOnceInResumableChunks) {

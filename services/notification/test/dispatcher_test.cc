@@ -15,7 +15,7 @@
 #include "himaya/notification/v1/events.pb.h"
 #include "notification/src/message_store.h"
 #include "notification/src/requests.h"
-#include "notification_migrations.h"
+#include "notification/test/notification_database.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
 
@@ -57,14 +57,11 @@ class FakeDirectory final : public PersonDirectory {
   std::atomic<int> codes_issued{0};
 };
 
-class DispatcherTest : public testing::BackendTest {
+class DispatcherTest : public NotificationDatabaseTest {
  protected:
   void SetUp() override {
-    db_ = OpenDatabase("notification");
-    ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
-                                                storage::NotificationMigrations(db_->dialect())})
-                    .ok());
+    NotificationDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 1, 10, 0, 0), absl::UTCTimeZone()));
     directory_.phones = {{"100000017", "+212612345678"}, {"100000025", "+212712345678"}, {"100000033", ""}};
   }
@@ -99,7 +96,6 @@ class DispatcherTest : public testing::BackendTest {
   }
   testing::FakeClock clock_;
   testing::SeededRandom random_{9};
-  std::unique_ptr<storage::Database> db_;
   FakeProvider provider_;
   FakeDirectory directory_;
 };
