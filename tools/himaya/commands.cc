@@ -97,6 +97,7 @@ void PrintStack(const stack::LocalStack& s) {
     std::printf("  %-13s gRPC %s, metrics http://%s/metrics\n", service.c_str(), e.grpc.c_str(),
                 e.metrics.c_str());
   }
+  std::printf("  sms           %s/sms.jsonl (the SMS the local stack sends)\n", s.data_dir().c_str());
   std::printf("  logs          %s/logs/\n", s.data_dir().c_str());
 }
 
