@@ -149,10 +149,12 @@ int BenchNotify() {
   auto kannel = stack::LocalKannel::Start(dir + "/kannel", "");
   if (!kannel.ok()) return Fail(kannel.status());
 
-  // The persons first (registration alone), so that their events wait on Kafka.
+  // The persons first (registration alone), so that their events wait on Kafka. The embedded
+  // broker keeps at most 5 MiB per partition: enough partitions that none of them is dropped.
   stack::StackOptions options;
   options.data_dir = dir + "/stack";
   options.services = {"registration"};
+  options.partitions = static_cast<int>(std::max<int64_t>(8, n / 6000));
   auto s = stack::LocalStack::Start(options);
   if (!s.ok()) return Fail(s.status());
   auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
