@@ -14,7 +14,7 @@
 #include "datagen/liaison_generator.h"
 #include "events/envelope.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
+#include "registration/src/manifest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
@@ -70,16 +70,10 @@ TEST_P(BatchIntakeCrashTest, KilledMidBatchResumesAndAccountsForEveryRowOnce) {
 
   // Send the batch (streamed; the call returns once every byte is checked).
   std::ifstream manifest_file(batch->manifest_path);
-  reg::Manifest manifest;
-  {
-    std::string json((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>());
-    auto parsed = nlohmann::json::parse(json);
-    manifest.set_batch_id(parsed["batch_id"]);
-    manifest.set_liaison_body(parsed["liaison_body"]);
-    manifest.set_program(parsed["program"]);
-    manifest.set_record_count(parsed["record_count"]);
-    manifest.set_sha256(parsed["sha256"]);
-  }
+  auto parsed = registration::ParseManifestJson(
+      std::string((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>()));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const reg::Manifest manifest = *parsed;
   {
     grpc::ClientContext context;
     reg::BatchStatus received;

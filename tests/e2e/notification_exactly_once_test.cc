@@ -19,7 +19,7 @@
 #include "gtest/gtest.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
-#include "nlohmann/json.hpp"
+#include "registration/src/manifest.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_kannel.h"
@@ -74,17 +74,15 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   // Register everyone by batch.
   auto registration = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   {
-    nlohmann::json manifest = nlohmann::json::parse(std::ifstream(batch->manifest_path));
+    std::ifstream manifest_file(batch->manifest_path);
+    auto manifest = registration::ParseManifestJson(
+        std::string((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>()));
+    ASSERT_TRUE(manifest.ok()) << manifest.status();
     grpc::ClientContext context;
     reg::BatchStatus status;
     auto writer = registration->SubmitBatch(&context, &status);
     reg::UploadRequest request;
-    reg::Manifest* m = request.mutable_manifest();
-    m->set_batch_id(manifest["batch_id"]);
-    m->set_liaison_body(manifest["liaison_body"]);
-    m->set_program(manifest["program"]);
-    m->set_record_count(manifest["record_count"]);
-    m->set_sha256(manifest["sha256"]);
+    *request.mutable_manifest() = *manifest;
     ASSERT_TRUE(writer->Write(request));
     std::ifstream in(batch->csv_path, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

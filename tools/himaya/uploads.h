@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/json_file.h"
+#include "registration/src/manifest.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/status.h"
 
@@ -22,23 +22,16 @@ inline std::string DefaultManifestPath(const std::string& file) {
   return base + ".manifest.json";
 }
 
-// Reads a manifest file. INVALID_ARGUMENT or NOT_FOUND naming the file.
+// Reads a manifest file (parsed as the registration service checks it). INVALID_ARGUMENT or
+// NOT_FOUND naming the file.
 inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string& path) {
-  auto json = core::ReadJsonFile(path);
-  if (!json.ok()) return absl::NotFoundError(absl::StrCat("manifest ", path, ": ", json.status().message()));
-  registration::v1::Manifest manifest;
-  auto text = [&](const char* k) {
-    return json->contains(k) && (*json)[k].is_string() ? (*json)[k].get<std::string>() : std::string();
-  };
-  manifest.set_batch_id(text("batch_id"));
-  manifest.set_liaison_body(text("liaison_body"));
-  manifest.set_program(text("program"));
-  manifest.set_sha256(text("sha256"));
-  manifest.set_produced_at(text("produced_at"));
-  if (!json->contains("record_count") || !(*json)["record_count"].is_number_integer()) {
-    return absl::InvalidArgumentError(absl::StrCat("manifest ", path, ": record_count must be a whole number"));
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("manifest ", path, " cannot be read"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<registration::v1::Manifest> manifest = registration::ParseManifestJson(text);
+  if (!manifest.ok()) {
+    return absl::Status(manifest.status().code(), absl::StrCat(path, ": ", manifest.status().message()));
   }
-  manifest.set_record_count((*json)["record_count"].get<int64_t>());
   return manifest;
 }
 
