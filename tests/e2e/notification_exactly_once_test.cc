@@ -33,19 +33,6 @@ namespace {
 namespace reg = himaya::registration::v1;
 namespace notif = himaya::notification::v1;
 
-double Metric(const std::string& address, const std::string& prefix) {
-  auto response = testing::HttpGet(address, "/metrics");
-  if (!response.ok()) return -1;
-  std::istringstream lines(response->body);
-  double total = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(prefix, 0) != 0) continue;
-    double v = 0;
-    if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
-  }
-  return total;
-}
-
 TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   constexpr int kPeople = 300;
   testing::TempDir dir;
@@ -173,7 +160,8 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   EXPECT_EQ(received_by.size(), static_cast<size_t>(kPeople)) << "everyone got their SMS";
   int extra = 0;
   for (const auto& [to, n] : received_by) extra += n - 1;
-  const double resent = Metric((*s)->endpoint("notification").metrics, "himaya_notification_resent_after_crash_total");
+  const double resent =
+      testing::MetricSum((*s)->endpoint("notification").metrics, "himaya_notification_resent_after_crash_total");
   EXPECT_LE(extra, resent) << "duplicates only where a crash caught a message mid-send";
   EXPECT_LE(resent, 200) << "bounded by the claim size";
   std::printf("network duplicates after the crash: %d (resent after crash: %.0f)\n", extra, resent);

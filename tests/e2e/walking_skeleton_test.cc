@@ -133,18 +133,9 @@ class WalkingSkeletonTest : public testing::BackendTest {
     return messages;
   }
 
-  // The value of a counter sample on a service's /metrics, 0 when absent.
+  // The sum of a metric's samples on a service's /metrics, 0 when absent.
   double Metric(const std::string& service, const std::string& sample_prefix) {
-    auto response = testing::HttpGet(stack_->endpoint(service).metrics, "/metrics");
-    if (!response.ok()) return -1;
-    std::istringstream lines(response->body);
-    double total = 0;
-    for (std::string line; std::getline(lines, line);) {
-      if (line.rfind(sample_prefix, 0) != 0) continue;
-      double v = 0;
-      if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
-    }
-    return total;
+    return testing::MetricSum(stack_->endpoint(service).metrics, sample_prefix);
   }
 
   std::unique_ptr<stack::LocalStack> stack_;

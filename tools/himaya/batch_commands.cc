@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "commands.h"
+#include "failure.h"
 #include "uploads.h"
 #include "core/json_file.h"
 #include "datagen/liaison_generator.h"
@@ -44,13 +45,6 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "himaya: %s\n", message.c_str());
-  return 1;
-}
-int Fail(const absl::Status& status) {
-  return Fail(absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message()));
-}
 
 absl::StatusOr<std::unique_ptr<reg::RegistrationService::Stub>> Registration() {
   std::string address = absl::GetFlag(FLAGS_registration_address);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "commands.h"
+#include "failure.h"
 #include "core/status_macros.h"
 #include "datagen/liaison_generator.h"
 #include "events/kafka.h"
@@ -41,10 +42,6 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "himaya bench: %s\n", status.ToString().c_str());
-  return 1;
-}
 
 // Peak resident memory of a process, in MB (VmHWM).
 double PeakRssMb(pid_t pid) {

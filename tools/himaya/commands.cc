@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "failure.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -56,14 +57,7 @@ namespace {
 namespace reg = himaya::registration::v1;
 namespace notif = himaya::notification::v1;
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "himaya: %s\n", message.c_str());
-  return 1;
-}
 
-int Fail(const absl::Status& status) {
-  return Fail(absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message()));
-}
 
 absl::StatusOr<std::string> AddressOf(const std::string& service, const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
