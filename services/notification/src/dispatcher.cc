@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
@@ -13,6 +15,24 @@
 #include "prometheus/family.h"
 
 namespace himaya::notification {
+
+absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(absl::string_view text) {
+  if (text.empty()) return std::make_pair(absl::ZeroDuration(), absl::ZeroDuration());
+  const absl::Status bad = absl::InvalidArgumentError("quiet_hours: HH:MM-HH:MM, e.g. 21:00-08:00");
+  std::vector<std::string> ends = absl::StrSplit(text, '-');
+  if (ends.size() != 2) return bad;
+  std::pair<absl::Duration, absl::Duration> out;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> hm = absl::StrSplit(ends[i], ':');
+    int h = 0, m = 0;
+    if (hm.size() != 2 || hm[1].size() != 2 || !absl::SimpleAtoi(hm[0], &h) || !absl::SimpleAtoi(hm[1], &m) ||
+        h < 0 || h > 23 || m < 0 || m > 59) {
+      return bad;
+    }
+    (i == 0 ? out.first : out.second) = absl::Hours(h) + absl::Minutes(m);
+  }
+  return out;
+}
 
 struct Dispatcher::Claimed {
   std::string message_id, registration_number, program, channel, template_key, language;

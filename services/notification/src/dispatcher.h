@@ -53,6 +53,10 @@ struct DispatchOptions {
   std::string instance_id = "dispatcher";
 };
 
+// Parses "HH:MM-HH:MM" (local start and end of the quiet hours; empty: none, both zero).
+// INVALID_ARGUMENT naming the flag otherwise.
+absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(absl::string_view text);
+
 // Counts of one Dispatch pass.
 struct DispatchCounts {
   int submitted = 0;

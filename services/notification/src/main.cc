@@ -44,23 +44,6 @@ namespace {
 
 using namespace himaya;
 
-absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(const std::string& text) {
-  if (text.empty()) return std::make_pair(absl::ZeroDuration(), absl::ZeroDuration());
-  std::vector<std::string> ends = absl::StrSplit(text, '-');
-  if (ends.size() != 2) return absl::InvalidArgumentError("quiet_hours: HH:MM-HH:MM");
-  std::pair<absl::Duration, absl::Duration> out;
-  for (int i = 0; i < 2; ++i) {
-    std::vector<std::string> hm = absl::StrSplit(ends[i], ':');
-    int h = 0, m = 0;
-    if (hm.size() != 2 || !absl::SimpleAtoi(hm[0], &h) || !absl::SimpleAtoi(hm[1], &m) || h < 0 || h > 23 ||
-        m < 0 || m > 59) {
-      return absl::InvalidArgumentError("quiet_hours: HH:MM-HH:MM");
-    }
-    (i == 0 ? out.first : out.second) = absl::Hours(h) + absl::Minutes(m);
-  }
-  return out;
-}
-
 absl::StatusOr<std::string> RegistrationAddress() {
   if (!absl::GetFlag(FLAGS_registration_address).empty()) return absl::GetFlag(FLAGS_registration_address);
   auto run = core::ReadJsonFile(absl::GetFlag(FLAGS_data_dir) + "/run/registration.json");
@@ -100,7 +83,7 @@ int main(int argc, char** argv) {
         auto registration = RegistrationAddress();
         if (!registration.ok()) return registration.status();
         directory = notification::NewRegistrationDirectory(*registration);
-        auto quiet = ParseQuietHours(absl::GetFlag(FLAGS_quiet_hours));
+        auto quiet = notification::ParseQuietHours(absl::GetFlag(FLAGS_quiet_hours));
         if (!quiet.ok()) return quiet.status();
         absl::TimeZone zone;
         if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {

@@ -296,5 +296,16 @@ TEST_P(DispatcherTest, ResendQueuesANewMessageWithAFreshCodeAndOptOutCanBeUndone
 
 INSTANTIATE_BACKENDS(DispatcherTest);
 
+TEST(QuietHours, ParsesTheFlagAndRefusesNonsense) {
+  auto night = ParseQuietHours("21:30-08:00");
+  ASSERT_TRUE(night.ok());
+  EXPECT_EQ(night->first, absl::Hours(21) + absl::Minutes(30));
+  EXPECT_EQ(night->second, absl::Hours(8));
+  EXPECT_EQ(ParseQuietHours("")->first, absl::ZeroDuration());
+  for (const char* bad : {"21-08", "24:00-08:00", "21:00", "21:00-8:5", "21:60-08:00", "a:b-c:d"}) {
+    EXPECT_EQ(ParseQuietHours(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace himaya::notification
