@@ -150,6 +150,10 @@ absl::Status CoverageUpload::Discard(const absl::Status& reason) {
   return reason;
 }
 
+void CoverageUpload::Abort() {
+  if (!done_) Discard(absl::CancelledError("upload interrupted before the end")).IgnoreError();
+}
+
 absl::StatusOr<v1::CoverageImportResult> CoverageUpload::Finish() {
   if (existing_) return *existing_;
   if (done_) return absl::FailedPreconditionError("upload already ended");

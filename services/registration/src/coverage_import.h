@@ -30,6 +30,8 @@ class CoverageUpload {
   absl::Status Feed(absl::string_view bytes);
   // Checks count and hash, then adds and updates the coverages in one transaction.
   absl::StatusOr<v1::CoverageImportResult> Finish();
+  // The client went away: the staged rows are dropped; the file may be sent again.
+  void Abort();
 
  private:
   CoverageUpload(storage::Database& db, const core::Clock& clock, v1::Manifest manifest);

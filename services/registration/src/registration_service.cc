@@ -28,8 +28,8 @@ void ToProto(const Person& p, v1::Person* out) {
       absl::ToUnixMicros(p.registered_at));
 }
 
-// A client-streaming upload (manifest, then chunks) driven by a Session type with Begin, Feed,
-// Finish, existing() and optionally Abort. Each message is handled on the pool, and the next is
+// A client-streaming upload (manifest, then chunks) driven by a Session type with Feed, Finish,
+// Abort and existing(), begun by `begin`. Each message is handled on the pool, and the next is
 // read only once it is, so a slow database slows the sender instead of filling memory.
 template <typename Session, typename Response>
 class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
@@ -52,7 +52,7 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
       if (session_ == nullptr) return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                                           "manifest: the upload sent nothing"));
       if (context_->IsCancelled()) {
-        if constexpr (std::is_same_v<Session, BatchUpload>) session_->Abort();
+        session_->Abort();
         return Finish(grpc::Status::CANCELLED);
       }
       absl::StatusOr<Response> result = session_->Finish();

@@ -396,6 +396,26 @@ TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 1);
 }
 
+TEST_P(BatchIntakeTest, AnInterruptedCoverageUploadLeavesNothingStaged) {
+  std::string csv = "cin,scheme,valid_from,valid_to\n";
+  for (int i = 0; i < 3000; ++i) absl::StrAppend(&csv, "A", i, ",CNOPS,2010-01-01,\n");
+  v1::Manifest m = ManifestFor(csv, "C9", "CNOPS", "", 3000);
+  auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
+  ASSERT_TRUE(upload.ok());
+  // Half the file (enough rows to be staged), then the client goes away.
+  ASSERT_TRUE((*upload)->Feed(absl::string_view(csv).substr(0, csv.size() / 2)).ok());
+  EXPECT_GT(Count("SELECT COUNT(*) FROM coverage_staging"), 0);
+  (*upload)->Abort();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverage_staging"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 0);
+  // And the file may be sent again.
+  auto again = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->Feed(csv).ok());
+  EXPECT_TRUE((*again)->Finish().ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 3000);
+}
+
 TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
   auto existing = registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
   ASSERT_TRUE(existing.ok());
