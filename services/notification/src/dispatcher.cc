@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
@@ -272,7 +273,8 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return tx.Execute("UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
                       "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
-                      "submitted_at_us = $7, claimed_by = NULL, last_error = NULL WHERE message_id = $1",
+                      "submitted_at_us = $7, claimed_by = NULL, "
+                      "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
                       {m.message_id, provider_.name(), *submitted, length.parts,
                        length.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(),
                        absl::ToUnixMicros(now)})
@@ -283,6 +285,21 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
 
 absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered,
                                           const std::string& reason) {
+  if (!delivered) {
+    // Kannel reports a refusal (type 16) while its sendsms answer, which names the cause, is
+    // still on its way: let the sender record that answer first.
+    const absl::Time give_up = absl::Now() + options_.early_report_wait;
+    for (;;) {
+      std::string status;
+      RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status FROM messages WHERE message_id = $1", {message_id}));
+        if (!rows.empty()) status = rows[0].Text(0);
+        return absl::OkStatus();
+      }));
+      if (status != "SENDING" || absl::Now() >= give_up) break;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
   return Finish(message_id, delivered, reason, true);
 }
 

@@ -51,6 +51,10 @@ struct DispatchOptions {
   int senders = 16;
   // Identifies this process's claims.
   std::string instance_id = "dispatcher";
+  // A failure report for a message whose submission has not answered yet waits this long (real
+  // time) for that answer: a gateway that refuses a message at once also reports the refusal,
+  // and the submission's answer carries the precise reason.
+  absl::Duration early_report_wait = absl::Seconds(2);
 };
 
 // Parses "HH:MM-HH:MM" (local start and end of the quiet hours; empty: none, both zero).

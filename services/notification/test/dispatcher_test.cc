@@ -6,8 +6,10 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
 #include "gmock/gmock.h"
@@ -232,6 +234,55 @@ TEST_P(DispatcherTest, AReportBeforeTheSubmissionIsRecordedStillWins) {
   eager.dispatcher = &d;
   ASSERT_EQ(d.DispatchOnce()->submitted, 1);
   EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+}
+
+TEST_P(DispatcherTest, ARefusalReportedDuringTheSubmissionKeepsTheSubmissionsReason) {
+  // Kannel refuses an unroutable number in its sendsms answer and also reports it (type 16),
+  // the report often arriving first: the answer's reason is the one recorded. A refusal
+  // reported early for a message that was accepted still closes it once the answer is in.
+  class RefusingProvider final : public SmsProvider {
+   public:
+    std::string name() const override { return "refusing"; }
+    absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
+      std::lock_guard<std::mutex> lock(mu);
+      reports.push_back(std::thread(
+          [this, id = sms.message_id] { EXPECT_TRUE(dispatcher->OnDeliveryReport(id, false, "rejected").ok()); }));
+      absl::SleepFor(absl::Milliseconds(100));  // the report thread is waiting by now
+      if (sms.message_id == "m1") return absl::InvalidArgumentError("kannel: 403 Not routable");
+      return std::string("accepted");
+    }
+    Dispatcher* dispatcher = nullptr;
+    std::mutex mu;
+    std::vector<std::thread> reports;
+  } refusing;
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  Dispatcher d(*db_, refusing, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, {});
+  refusing.dispatcher = &d;
+  ASSERT_EQ(d.DispatchOnce()->failed, 1);
+  for (std::thread& t : refusing.reports) t.join();
+  EXPECT_EQ(StatusOf("m1"), "FAILED/1/rejected by the provider: kannel: 403 Not routable");
+  EXPECT_EQ(StatusOf("m2"), "FAILED/1/rejected");
+  EXPECT_EQ(OutboxTypes().size(), 2u);
+}
+
+TEST_P(DispatcherTest, AnAcceptedSubmissionDoesNotEraseAnEarlierFailureReport) {
+  class ReportingProvider final : public SmsProvider {
+   public:
+    std::string name() const override { return "eager"; }
+    absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
+      EXPECT_TRUE(dispatcher->OnDeliveryReport(sms.message_id, false, "not delivered to the phone").ok());
+      return std::string("x");
+    }
+    Dispatcher* dispatcher = nullptr;
+  } eager;
+  Queue("m1", "100000017");
+  DispatchOptions options;
+  options.early_report_wait = absl::ZeroDuration();
+  Dispatcher d(*db_, eager, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, options);
+  eager.dispatcher = &d;
+  ASSERT_EQ(d.DispatchOnce()->submitted, 1);
+  EXPECT_EQ(StatusOf("m1"), "FAILED/1/not delivered to the phone");
 }
 
 TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
