@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "nlohmann/json.hpp"
+#include "registration/src/households.h"
 #include "registration/src/manifest.h"
 #include "registration/src/name_key.h"
 #include "registration/src/person_rules.h"
@@ -479,7 +480,12 @@ std::string ChunkQuery(int phase) {
       "(SELECT o.registration_number FROM batch_rows h JOIN batch_outcomes o "
       " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
       " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
-      " AND h.relationship = 'HEAD' AND o.registration_number IS NOT NULL LIMIT 1) "
+      " AND h.relationship = 'HEAD' AND o.registration_number IS NOT NULL LIMIT 1), "
+      // 26: the head's row when it went to review (its dependents wait for the decision)
+      "(SELECT h.row_number FROM batch_rows h JOIN batch_outcomes o "
+      " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
+      " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
+      " AND h.relationship = 'HEAD' AND o.outcome = 'NEEDS_REVIEW' LIMIT 1) "
       "FROM batch_rows r WHERE r.batch_key = $1 AND r.row_number > $2 AND ",
       phase == 0 ? "(r.relationship IS NULL OR r.relationship NOT IN ('SPOUSE', 'CHILD'))"
                  : "r.relationship IN ('SPOUSE', 'CHILD')",
@@ -607,7 +613,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
 
     ASSIGN_OR_RETURN(auto rows, tx.Query(ChunkQuery(phase), {key, cursor, processing_date,
                                                              static_cast<int64_t>(chunk_rows_)}));
-    std::vector<std::vector<storage::Value>> outcomes, persons, activities, reviews, members;
+    std::vector<std::vector<storage::Value>> outcomes, persons, activities, reviews, held;
+    HouseholdMembers members(context_.source);
     std::vector<events::OutgoingEvent> outgoing;
     const std::string topic = events::Topic(events::kRegistrationDomain, program);
     // Persons registered earlier in this chunk, which the query could not yet see.
@@ -637,23 +644,18 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         outcome = kAlreadyCovered;
         reasons = absl::StrCat("coverage:", r.Text(23));
       } else if (phase == 1) {
-        if (r.IsNull(25)) {
+        if (r.IsNull(25) && !r.IsNull(26)) {
+          outcome = kNeedsReview;
+          reasons = "household_id:HEAD_IN_REVIEW";
+          held.push_back({key, row_number, r.Int(26), r.Text(17), RowJson(r).dump()});
+        } else if (r.IsNull(25)) {
           outcome = kInvalid;
           reasons = "household_id:HEAD_NOT_REGISTERED";
         } else {
           outcome = kDependent;
           number = r.Text(25);
-          const std::string member_id = core::NewUuid(*context_.source.random);
-          members.push_back({member_id, number, r.Text(17), Optional(r.Text(2)), r.Text(3),
-                             r.Text(4), r.Text(7), r.Text(8), program, key, row_number});
-          v1::HouseholdMemberDeclared event;
-          event.set_head_registration_number(number);
-          event.set_member_id(member_id);
-          event.set_relationship(r.Text(17));
-          event.set_program(program);
-          event.set_liaison_body(body);
-          event.set_batch_id(batch_id);
-          outgoing.push_back({topic, events::NewEnvelope(context_.source, event, program, number)});
+          members.Add(number, {r.Text(17), r.Text(2), r.Text(3), r.Text(4), r.Text(7), r.Text(8)},
+                      {program, body, batch_id, key, row_number});
         }
       } else if (!r.IsNull(24) || chunk_lookalikes.count(lookalike_key) > 0) {
         outcome = kNeedsReview;
@@ -686,11 +688,10 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
                                          "candidate_registration_number", "state", "row_data",
                                          "created_at_us"},
                                         reviews).status());
-    RETURN_IF_ERROR(storage::InsertRows(tx, "household_members",
-                                        {"member_id", "head_registration_number", "relationship", "cin",
-                                         "last_name", "first_name", "birth_date", "sex", "program",
-                                         "batch_key", "row_number"},
-                                        members).status());
+    RETURN_IF_ERROR(members.Write(tx));
+    RETURN_IF_ERROR(storage::InsertRows(tx, "held_dependents",
+                                        {"batch_key", "row_number", "head_row_number", "relationship", "row_data"},
+                                        held).status());
     RETURN_IF_ERROR(storage::InsertRows(tx, "batch_outcomes",
                                         {"batch_key", "row_number", "record_id", "outcome",
                                          "registration_number", "reasons"},

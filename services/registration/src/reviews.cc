@@ -6,6 +6,7 @@
 #include "events/outbox.h"
 #include "events/topics.h"
 #include "nlohmann/json.hpp"
+#include "registration/src/households.h"
 #include "registration/src/person_store.h"
 #include "registration/src/registrar.h"
 
@@ -14,7 +15,7 @@ namespace {
 
 constexpr char kSelect[] =
     "SELECT v.review_id, b.liaison_body, b.batch_id, v.record_id, v.candidate_registration_number, "
-    "v.state, v.decided_by, v.registration_number, v.row_data, b.program, v.batch_key "
+    "v.state, v.decided_by, v.registration_number, v.row_data, b.program, v.batch_key, v.row_number "
     "FROM reviews v JOIN batches b ON b.batch_key = v.batch_key ";
 
 v1::Review FromRow(const storage::Row& r) {
@@ -35,6 +36,34 @@ v1::Review FromRow(const storage::Row& r) {
     review.set_birth_date(data.value("birth_date", ""));
   }
   return review;
+}
+
+// The spouse and children held while their head was in review join the person the decision
+// gave (a new one, or the one merged with).
+absl::Status AttachHeldDependents(storage::Transaction& tx, const std::string& batch_key, int64_t head_row,
+                                  const std::string& head_number, MemberSource from,
+                                  const events::EventSource& source) {
+  ASSIGN_OR_RETURN(auto held, tx.Query("SELECT row_number, relationship, row_data FROM held_dependents "
+                                       "WHERE batch_key = $1 AND head_row_number = $2 ORDER BY row_number",
+                                       {batch_key, head_row}));
+  HouseholdMembers members(source);
+  for (const storage::Row& r : held) {
+    nlohmann::json data = nlohmann::json::parse(r.Text(2));
+    from.row_number = r.Int(0);
+    members.Add(head_number,
+                {r.Text(1), data.value("cin", ""), data.value("last_name", ""), data.value("first_name", ""),
+                 data.value("birth_date", ""), data.value("sex", "")},
+                from);
+    RETURN_IF_ERROR(tx.Execute("UPDATE batch_outcomes SET registration_number = $3, "
+                               "reasons = reasons || ';household_id:ATTACHED_AFTER_REVIEW' "
+                               "WHERE batch_key = $1 AND row_number = $2",
+                               {batch_key, r.Int(0), head_number})
+                        .status());
+  }
+  RETURN_IF_ERROR(members.Write(tx));
+  return tx.Execute("DELETE FROM held_dependents WHERE batch_key = $1 AND head_row_number = $2",
+                    {batch_key, head_row})
+      .status();
 }
 
 }  // namespace
@@ -117,6 +146,13 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id,
                                 data.value("professional_id", ""), batch_key, absl::ToUnixMicros(now)})
                         .status());
     const std::string state = used_number ? "REGISTERED" : "MERGED";
+    RETURN_IF_ERROR(AttachHeldDependents(tx, batch_key, rows[0].Int(11), result_number,
+                                         {program, review.liaison_body(), review.batch_id(), batch_key, 0}, source_));
+    // The batch's report shows the decision, and the number, beside the outcome intake gave.
+    RETURN_IF_ERROR(tx.Execute("UPDATE batch_outcomes SET registration_number = $3, "
+                               "reasons = reasons || $4 WHERE batch_key = $1 AND row_number = $2",
+                               {batch_key, rows[0].Int(11), result_number, absl::StrCat(";review:", state)})
+                        .status());
     RETURN_IF_ERROR(tx.Execute("UPDATE reviews SET state = $2, decided_by = $3, decided_at_us = $4, "
                                "registration_number = $5 WHERE review_id = $1",
                                {review_id, state, agent, absl::ToUnixMicros(now), result_number})

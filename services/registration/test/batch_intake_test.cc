@@ -454,6 +454,54 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
   EXPECT_EQ(status2->outcomes().at("ALREADY_REGISTERED"), 1);
 }
 
+TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) {
+  auto existing = registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  ASSERT_TRUE(existing.ok());
+  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
+                          "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
+                          "2,B2,Idrissi,Khadija,1975-02-02,F,H1,SPOUSE\n"
+                          "3,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n"
+                          "4,C1,Idrissy,Mohamed,1970-01-01,M,H2,HEAD\n"
+                          "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
+  auto status = Submit(csv, ManifestFor(csv, "RAMED-R", "RAMED", "amo-tadamon", 5));
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 5) << "the dependents wait with their head";
+  std::vector<ReportRow> report = Report("RAMED", "RAMED-R");
+  ASSERT_EQ(report.size(), 5u);
+  EXPECT_EQ(report[1].outcome, "NEEDS_REVIEW");
+  EXPECT_EQ(report[1].reasons, "household_id:HEAD_IN_REVIEW");
+  EXPECT_EQ(report[1].number, "");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members"), 0);
+
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto pending = queue.List("", 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u) << "agents decide heads; their households follow";
+  auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+
+  report = Report("RAMED", "RAMED-R");
+  const std::string head1 = registered->registration_number();
+  auto row = [&](size_t i) { return absl::StrCat(report[i].number, " ", report[i].reasons); };
+  EXPECT_EQ(row(0), head1 + " name:LOOKS_LIKE_REGISTERED_PERSON;review:REGISTERED");
+  EXPECT_EQ(row(1), head1 + " household_id:HEAD_IN_REVIEW;household_id:ATTACHED_AFTER_REVIEW");
+  EXPECT_EQ(row(2), head1 + " household_id:HEAD_IN_REVIEW;household_id:ATTACHED_AFTER_REVIEW");
+  EXPECT_EQ(row(3), existing->registration_number + " name:LOOKS_LIKE_REGISTERED_PERSON;review:MERGED");
+  EXPECT_EQ(row(4), existing->registration_number + " household_id:HEAD_IN_REVIEW;household_id:ATTACHED_AFTER_REVIEW");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members WHERE head_registration_number = '" + head1 + "'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members WHERE head_registration_number = '" +
+                  existing->registration_number + "' AND cin IS NULL"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM held_dependents"), 0);
+  std::vector<std::string> heads;
+  for (const auto& e : OutboxEvents()) {
+    auto member = events::Unpack<v1::HouseholdMemberDeclared>(e);
+    if (member.ok()) heads.push_back(member->head_registration_number());
+  }
+  EXPECT_THAT(heads, ::testing::ElementsAre(head1, head1, existing->registration_number));
+}
+
 TEST_P(BatchIntakeTest, IvrLookupAnswersOnlyTheNumberAndOnlyOnAFullMatch) {
   auto p = registrar_->Register({"BK55", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
   ASSERT_TRUE(p.ok());
