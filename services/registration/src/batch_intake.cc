@@ -180,12 +180,24 @@ absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_bod
 
 // --- Receiving --------------------------------------------------------------------------------
 
+// The columns a batch of `program` must have.
+static std::vector<std::string> RequiredColumns(const ReferenceData& reference, const std::string& program) {
+  std::vector<std::string> required = {"record_id", "cin", "last_name", "first_name", "birth_date", "sex"};
+  const ProgramRules* rules = reference.Program(program);
+  if (rules != nullptr && !rules->categories.empty()) required.push_back("category");
+  if (rules != nullptr && rules->households) {
+    required.push_back("household_id");
+    required.push_back("relationship");
+  }
+  return required;
+}
+
 BatchUpload::BatchUpload(const IntakeContext& context, v1::Manifest manifest)
     : context_(context),
       manifest_(std::move(manifest)),
       key_(BatchKey(manifest_.liaison_body(), manifest_.batch_id())),
-      csv_([this](std::vector<std::string>& fields) { return OnRecord(fields); }) {
-  crypto_hash_sha256_init(&sha_);
+      file_(manifest_.record_count(), manifest_.sha256(), RequiredColumns(*context_.reference, manifest_.program()),
+            [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {
   processing_date_ = absl::FormatCivilTime(
       absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
 }
@@ -249,56 +261,13 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
 
 absl::Status BatchUpload::Feed(absl::string_view bytes) {
   if (done_) return refused_.ok() ? absl::FailedPreconditionError("upload already ended") : refused_;
-  crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  absl::Status status = csv_.Feed(bytes);
+  absl::Status status = file_.Feed(bytes);
   if (!status.ok()) return Refuse(status);
   return absl::OkStatus();
 }
 
-absl::Status BatchUpload::OnHeader(const std::vector<std::string>& fields) {
-  header_seen_ = true;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (!IsValidUtf8(fields[i])) return absl::InvalidArgumentError("header: not valid UTF-8");
-    std::string name = absl::AsciiStrToLower(fields[i]);
-    if (name.empty()) continue;
-    if (!columns_.emplace(name, i).second) {
-      return absl::InvalidArgumentError(absl::StrCat("header: column ", name, " appears twice"));
-    }
-  }
-  std::vector<std::string> required = {"record_id", "cin", "last_name", "first_name", "birth_date", "sex"};
-  const ProgramRules* rules = context_.reference->Program(manifest_.program());
-  if (rules != nullptr && !rules->categories.empty()) required.push_back("category");
-  if (rules != nullptr && rules->households) {
-    required.push_back("household_id");
-    required.push_back("relationship");
-  }
-  std::vector<std::string> missing;
-  for (const std::string& column : required) {
-    if (columns_.count(column) == 0) missing.push_back(column);
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("header: missing column", missing.size() > 1 ? "s " : " ", absl::StrJoin(missing, ", ")));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status BatchUpload::OnRecord(std::vector<std::string>& fields) {
-  if (!header_seen_) return OnHeader(fields);
-  ++rows_;
-  if (rows_ > manifest_.record_count()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "record_count: the file holds more rows than the manifest's ", manifest_.record_count()));
-  }
-  for (const std::string& field : fields) {
-    if (!IsValidUtf8(field)) {
-      return absl::InvalidArgumentError(absl::StrCat("row ", rows_, ": not valid UTF-8"));
-    }
-  }
-  auto get = [&](const char* name) -> std::string {
-    auto it = columns_.find(name);
-    return it == columns_.end() || it->second >= fields.size() ? std::string() : fields[it->second];
-  };
+absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fields) {
+  auto get = [&](const char* name) -> const std::string& { return file_.Get(fields, name); };
   const std::string relationship = absl::AsciiStrToUpper(get("relationship"));
   const std::string household_id = get("household_id");
   const std::string record_id = get("record_id");
@@ -352,7 +321,7 @@ absl::Status BatchUpload::OnRecord(std::vector<std::string>& fields) {
   std::string reasons = absl::StrJoin(violations, ";", [](std::string* out, const FieldViolation& v) {
     absl::StrAppend(out, v.field, ":", v.reason);
   });
-  pending_.push_back({key_, rows_, Optional(record_id), cin_ok ? Optional(p.cin) : storage::Value(),
+  pending_.push_back({key_, row, Optional(record_id), cin_ok ? Optional(p.cin) : storage::Value(),
                       p.last_name, p.first_name, Optional(last_name_ar), Optional(first_name_ar),
                       p.birth_date, p.sex, Optional(p.phone), Optional(email), p.preferred_language,
                       Optional(get("address")), Optional(p.city), Optional(p.category),
@@ -372,7 +341,7 @@ absl::Status BatchUpload::Flush() {
     ASSIGN_OR_RETURN(int64_t claimed,
                      tx.Execute("UPDATE batches SET rows_received = $2, lease_until_us = $3 "
                                 "WHERE batch_key = $1 AND lease_owner = $4",
-                                {key_, rows_, now + absl::ToInt64Microseconds(kReceiveLease),
+                                {key_, file_.rows(), now + absl::ToInt64Microseconds(kReceiveLease),
                                  context_.instance_id}));
     if (claimed != 1) return absl::AbortedError(absl::StrCat("batch ", key_, ": upload claim lost"));
     return absl::OkStatus();
@@ -392,7 +361,7 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
     return tx
         .Execute("UPDATE batches SET state = $2, refusal = $3, lease_owner = NULL, "
                  "lease_until_us = NULL, rows_received = $4 WHERE batch_key = $1",
-                 {key_, kRefused, std::string(reason.message()), rows_})
+                 {key_, kRefused, std::string(reason.message()), file_.rows()})
         .status();
   });
   if (!cleaned.ok()) log::Error("batch refusal not recorded", {{"batch", key_}, {"error", cleaned}});
@@ -408,22 +377,8 @@ absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
     if (existing_) return *existing_;
     return refused_.ok() ? absl::FailedPreconditionError("upload already ended") : refused_;
   }
-  if (absl::Status s = csv_.Finish(); !s.ok()) return Refuse(s);
-  if (!header_seen_) return Refuse(absl::InvalidArgumentError("header: the file is empty"));
+  if (absl::Status s = file_.Finish(); !s.ok()) return Refuse(s);
   if (absl::Status s = Flush(); !s.ok()) return Refuse(s);
-  if (rows_ != manifest_.record_count()) {
-    return Refuse(absl::InvalidArgumentError(absl::StrCat(
-        "record_count: the manifest says ", manifest_.record_count(), ", the file holds ", rows_,
-        " rows (truncated or altered transfer)")));
-  }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sha_, digest);
-  const std::string sha = absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-  if (sha != absl::AsciiStrToLower(manifest_.sha256())) {
-    return Refuse(absl::InvalidArgumentError(
-        "sha256: the bytes received do not match the manifest (truncated or altered transfer)"));
-  }
   absl::Status ready = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     // Exactly one HEAD per household; otherwise every row of the household is invalid.
     RETURN_IF_ERROR(
@@ -443,7 +398,7 @@ absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
   });
   if (!ready.ok()) return Refuse(ready);
   done_ = true;
-  log::Info("batch received", {{"batch", key_}, {"rows", rows_}});
+  log::Info("batch received", {{"batch", key_}, {"rows", file_.rows()}});
   context_.on_received();
   return GetBatchStatus(*context_.db, manifest_.liaison_body(), manifest_.batch_id());
 }

@@ -22,12 +22,10 @@
 #include <thread>
 #include <vector>
 
-#include <sodium.h>
-
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
 #include "himaya/registration/v1/registration.pb.h"
-#include "registration/src/csv_stream.h"
+#include "registration/src/manifested_csv.h"
 #include "registration/src/number_allocator.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
@@ -91,8 +89,7 @@ class BatchUpload {
 
  private:
   BatchUpload(const IntakeContext& context, v1::Manifest manifest);
-  absl::Status OnRecord(std::vector<std::string>& fields);
-  absl::Status OnHeader(const std::vector<std::string>& fields);
+  absl::Status OnRow(int64_t row, const std::vector<std::string>& fields);
   absl::Status Flush();
   absl::Status Refuse(const absl::Status& reason);
 
@@ -101,11 +98,7 @@ class BatchUpload {
   std::string key_;
   std::string processing_date_;
   std::optional<v1::BatchStatus> existing_;
-  crypto_hash_sha256_state sha_;
-  CsvStream csv_;
-  std::map<std::string, size_t> columns_;
-  bool header_seen_ = false;
-  int64_t rows_ = 0;
+  ManifestedCsv file_;
   std::vector<std::vector<storage::Value>> pending_;
   bool done_ = false;
   absl::Status refused_;

@@ -44,10 +44,11 @@ absl::StatusOr<v1::CoverageImportResult> StoredResult(storage::Transaction& tx,
 }  // namespace
 
 CoverageUpload::CoverageUpload(storage::Database& db, const core::Clock& clock, v1::Manifest manifest)
-    : db_(db), clock_(clock), manifest_(std::move(manifest)),
-      csv_([this](std::vector<std::string>& fields) { return OnRecord(fields); }) {
-  crypto_hash_sha256_init(&sha_);
-}
+    : db_(db),
+      clock_(clock),
+      manifest_(std::move(manifest)),
+      file_(manifest_.record_count(), manifest_.sha256(), {"cin", "scheme", "valid_from", "valid_to"},
+            [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {}
 
 absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(
     storage::Database& db, const ReferenceData& reference, const core::Clock& clock,
@@ -70,33 +71,12 @@ absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(
 
 absl::Status CoverageUpload::Feed(absl::string_view bytes) {
   if (done_) return absl::FailedPreconditionError("upload already ended");
-  crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  absl::Status status = csv_.Feed(bytes);
+  absl::Status status = file_.Feed(bytes);
   return status.ok() ? status : Discard(status);
 }
 
-absl::Status CoverageUpload::OnRecord(std::vector<std::string>& fields) {
-  if (!header_seen_) {
-    header_seen_ = true;
-    for (size_t i = 0; i < fields.size(); ++i) columns_.emplace(absl::AsciiStrToLower(fields[i]), i);
-    std::vector<std::string> missing;
-    for (const char* c : {"cin", "scheme", "valid_from", "valid_to"}) {
-      if (columns_.count(c) == 0) missing.push_back(c);
-    }
-    if (!missing.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("header: missing ", absl::StrJoin(missing, ", ")));
-    }
-    return absl::OkStatus();
-  }
-  ++rows_;
-  if (rows_ > manifest_.record_count()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "record_count: the file holds more rows than the manifest's ", manifest_.record_count()));
-  }
-  auto get = [&](const char* name) {
-    size_t i = columns_[name];
-    return i < fields.size() ? fields[i] : std::string();
-  };
+absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& fields) {
+  auto get = [&](const char* name) -> const std::string& { return file_.Get(fields, name); };
   std::vector<std::string> problems;
   absl::StatusOr<std::string> cin = NormalizeCin(get("cin"));
   if (!cin.ok()) problems.push_back(std::string(cin.status().message()));
@@ -117,11 +97,11 @@ absl::Status CoverageUpload::OnRecord(std::vector<std::string>& fields) {
   if (!problems.empty()) {
     ++invalid_;
     if (errors_.size() < kErrorsKept) {
-      errors_.push_back(absl::StrCat("row ", rows_, ": ", absl::StrJoin(problems, "; ")));
+      errors_.push_back(absl::StrCat("row ", row, ": ", absl::StrJoin(problems, "; ")));
     }
     return absl::OkStatus();
   }
-  pending_.push_back({manifest_.liaison_body(), manifest_.batch_id(), rows_, *cin, scheme,
+  pending_.push_back({manifest_.liaison_body(), manifest_.batch_id(), row, *cin, scheme,
                       absl::FormatCivilTime(*from),
                       to_text.empty() ? storage::Value() : storage::Value(to_text)});
   if (pending_.size() >= kStageRows) return Flush();
@@ -157,24 +137,13 @@ void CoverageUpload::Abort() {
 absl::StatusOr<v1::CoverageImportResult> CoverageUpload::Finish() {
   if (existing_) return *existing_;
   if (done_) return absl::FailedPreconditionError("upload already ended");
-  if (absl::Status s = csv_.Finish(); !s.ok()) return Discard(s);
-  if (!header_seen_) return Discard(absl::InvalidArgumentError("header: the file is empty"));
+  if (absl::Status s = file_.Finish(); !s.ok()) return Discard(s);
   if (absl::Status s = Flush(); !s.ok()) return Discard(s);
-  if (rows_ != manifest_.record_count()) {
-    return Discard(absl::InvalidArgumentError(absl::StrCat(
-        "record_count: the manifest says ", manifest_.record_count(), ", the file holds ", rows_, " rows")));
-  }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&sha_, digest);
-  if (absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest))) !=
-      absl::AsciiStrToLower(manifest_.sha256())) {
-    return Discard(absl::InvalidArgumentError("sha256: the bytes received do not match the manifest"));
-  }
   done_ = true;
   v1::CoverageImportResult result;
   result.set_batch_id(manifest_.batch_id());
   result.set_operator_(manifest_.liaison_body());
-  result.set_rows_received(rows_);
+  result.set_rows_received(file_.rows());
   result.set_rows_invalid(invalid_);
   for (const std::string& e : errors_) result.add_errors(e);
   const int64_t now = absl::ToUnixMicros(clock_.Now());
@@ -209,11 +178,11 @@ absl::StatusOr<v1::CoverageImportResult> CoverageUpload::Finish() {
     return tx.Execute("INSERT INTO coverage_imports (operator, batch_id, sha256, rows_received, "
                       "coverages_added, coverages_updated, rows_invalid, errors, imported_at_us) "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                      {op, id, absl::AsciiStrToLower(manifest_.sha256()), rows_, result.coverages_added(),
+                      {op, id, absl::AsciiStrToLower(manifest_.sha256()), file_.rows(), result.coverages_added(),
                        result.coverages_updated(), invalid_, absl::StrJoin(errors_, "\n"), now})
         .status();
   }));
-  log::Info("coverage imported", {{"operator", op}, {"batch_id", id}, {"rows", rows_},
+  log::Info("coverage imported", {{"operator", op}, {"batch_id", id}, {"rows", file_.rows()},
                                   {"added", result.coverages_added()}, {"updated", result.coverages_updated()},
                                   {"invalid", invalid_}});
   return result;

@@ -7,11 +7,9 @@
 #include <memory>
 #include <string>
 
-#include <sodium.h>
-
 #include "absl/status/statusor.h"
 #include "himaya/registration/v1/registration.pb.h"
-#include "registration/src/csv_stream.h"
+#include "registration/src/manifested_csv.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
 #include "core/clock.h"
@@ -35,7 +33,7 @@ class CoverageUpload {
 
  private:
   CoverageUpload(storage::Database& db, const core::Clock& clock, v1::Manifest manifest);
-  absl::Status OnRecord(std::vector<std::string>& fields);
+  absl::Status OnRow(int64_t row, const std::vector<std::string>& fields);
   absl::Status Flush();
   absl::Status Discard(const absl::Status& reason);
 
@@ -43,11 +41,7 @@ class CoverageUpload {
   const core::Clock& clock_;
   v1::Manifest manifest_;
   std::optional<v1::CoverageImportResult> existing_;
-  crypto_hash_sha256_state sha_;
-  CsvStream csv_;
-  std::map<std::string, size_t> columns_;
-  bool header_seen_ = false;
-  int64_t rows_ = 0;
+  ManifestedCsv file_;
   int64_t invalid_ = 0;
   std::vector<std::string> errors_;
   std::vector<std::vector<storage::Value>> pending_;

@@ -3,9 +3,7 @@
 // reference data, the review queue, the IVR lookup and activation codes.
 #include "registration/src/batch_intake.h"
 
-#include <sodium.h>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/status_macros.h"
@@ -28,12 +26,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string Sha256(absl::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
-}
-
 v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const std::string& body,
                          const std::string& program, int64_t rows) {
   v1::Manifest m;
@@ -41,7 +33,7 @@ v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const st
   m.set_liaison_body(body);
   m.set_program(program);
   m.set_record_count(rows);
-  m.set_sha256(Sha256(csv));
+  m.set_sha256(Sha256Hex(csv));
   return m;
 }
 
