@@ -29,6 +29,8 @@ ABSL_DECLARE_FLAG(std::string, program);
 ABSL_FLAG(std::string, manifest, "", "batch submit / coverage import: the manifest (default: NAME.manifest.json)");
 ABSL_FLAG(std::string, liaison_body, "", "batch status/report: the liaison body, when a batch id is ambiguous");
 ABSL_FLAG(bool, wait, true, "batch submit: wait until every row has its outcome");
+ABSL_FLAG(absl::Duration, retry_for, absl::Minutes(2),
+          "batch submit / coverage import: how long to keep trying while registration is unavailable");
 ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
 ABSL_FLAG(std::string, out, ".", "gen liaison: output directory");
 ABSL_FLAG(uint64_t, seed, 1, "gen liaison: random seed");
@@ -155,9 +157,10 @@ int Batch(const std::vector<std::string>& args) {
       }
     });
   }
+  const absl::Duration retry_for = absl::GetFlag(FLAGS_retry_for);
   absl::StatusOr<reg::BatchStatus> received =
       Upload<reg::BatchStatus>(args[1], ManifestPathFor(args[1]), &reg::RegistrationService::Stub::SubmitBatch,
-                              **stub, &manifest);
+                               Registration, retry_for, &manifest);
   uploading = false;
   if (progress.joinable()) progress.join();
   if (!received.ok()) {
@@ -168,7 +171,11 @@ int Batch(const std::vector<std::string>& args) {
   reg::BatchStatus status = *received;
   while (absl::GetFlag(FLAGS_wait) && status.state() == reg::BATCH_STATE_APPLYING) {
     absl::SleepFor(absl::Milliseconds(tty ? 500 : 1000));
-    auto next = GetBatch(**stub, manifest.liaison_body(), manifest.batch_id());
+    auto next = RetryWhileUnavailable<reg::BatchStatus>(retry_for, [&]() -> absl::StatusOr<reg::BatchStatus> {
+      auto current = Registration();
+      if (!current.ok()) return current.status();
+      return GetBatch(**current, manifest.liaison_body(), manifest.batch_id());
+    });
     if (!next.ok()) return Fail(next.status());
     status = *next;
     if (tty) show(status);
@@ -185,7 +192,8 @@ int Coverage(const std::vector<std::string>& args) {
   if (!stub.ok()) return Fail(stub.status());
   reg::Manifest manifest;
   auto result = Upload<reg::CoverageImportResult>(args[1], ManifestPathFor(args[1]),
-                                                  &reg::RegistrationService::Stub::ImportCoverage, **stub, &manifest);
+                                                  &reg::RegistrationService::Stub::ImportCoverage, Registration,
+                                                  absl::GetFlag(FLAGS_retry_for), &manifest);
   if (!result.ok()) return Fail(result.status());
   std::printf("coverage   %s/%s\nrows       %lld received, %lld invalid\ncoverages  %lld added, %lld updated\n",
               result->operator_().c_str(), result->batch_id().c_str(),

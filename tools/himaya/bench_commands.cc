@@ -157,7 +157,7 @@ int BenchNotify() {
   auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   reg::Manifest manifest;
   auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, *stub, &manifest);
+                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   reg::BatchStatus status = *received;
   while (status.state() == reg::BATCH_STATE_APPLYING) {
@@ -328,7 +328,7 @@ int Bench(const std::vector<std::string>& args) {
   const std::string topic = events::Topic(events::kRegistrationDomain, gen.program);
   reg::Manifest coverage_manifest;
   auto coverage = Upload<reg::CoverageImportResult>(batch->coverage_csv_path, batch->coverage_manifest_path,
-                                                    &reg::RegistrationService::Stub::ImportCoverage, *stub,
+                                                    &reg::RegistrationService::Stub::ImportCoverage, (*s)->endpoint("registration").grpc,
                                                     &coverage_manifest);
   if (!coverage.ok()) return Fail(coverage.status());
   std::printf("  loaded %lld coverages of other schemes (not timed)\n",
@@ -338,7 +338,7 @@ int Bench(const std::vector<std::string>& args) {
   const absl::Time start = absl::Now();
   reg::Manifest manifest;
   auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, *stub, &manifest);
+                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   const absl::Time uploaded = absl::Now();
   reg::BatchStatus status = *received;

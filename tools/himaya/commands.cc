@@ -430,13 +430,13 @@ int Demo(const std::vector<std::string>& args) {
   auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   reg::Manifest manifest;
   auto coverage = Upload<reg::CoverageImportResult>(batch->coverage_csv_path, batch->coverage_manifest_path,
-                                                    &reg::RegistrationService::Stub::ImportCoverage, *stub, &manifest);
+                                                    &reg::RegistrationService::Stub::ImportCoverage, (*s)->endpoint("registration").grpc, &manifest);
   if (!coverage.ok()) return Fail(coverage.status());
   std::printf("   coverage reference of the CNSS loaded: %lld people covered elsewhere\n",
               static_cast<long long>(coverage->coverages_added()));
   absl::Time batch_start = absl::Now();
   auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, *stub, &manifest);
+                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   reg::BatchStatus status = *received;
   while (status.state() == reg::BATCH_STATE_APPLYING) {

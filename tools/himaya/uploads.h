@@ -1,7 +1,10 @@
 // Sending a manifest and its data file to the registration service (batches, coverage files).
 #pragma once
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,8 +12,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "registration/src/manifest.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "rpc/client.h"
 #include "rpc/status.h"
 
 namespace himaya::cli {
@@ -35,34 +41,74 @@ inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string
   return manifest;
 }
 
+// Calls `attempt` until it succeeds or fails otherwise than UNAVAILABLE (the service starting
+// again after a crash, or still holding the lease of the upload the crash interrupted), for at
+// most `retry_for`, waiting 1, 2, 4, then 5 s between attempts and saying so on stderr.
+template <typename T>
+absl::StatusOr<T> RetryWhileUnavailable(absl::Duration retry_for, const std::function<absl::StatusOr<T>()>& attempt) {
+  const absl::Time give_up = absl::Now() + retry_for;
+  absl::Duration wait = absl::Seconds(1);
+  for (;;) {
+    absl::StatusOr<T> result = attempt();
+    if (result.ok() || !absl::IsUnavailable(result.status()) || absl::Now() + wait > give_up) return result;
+    std::fprintf(stderr, "registration unavailable (%s); trying again in %s\n",
+                 std::string(result.status().message()).c_str(), absl::FormatDuration(wait).c_str());
+    absl::SleepFor(wait);
+    wait = std::min(wait * 2, absl::Seconds(5));
+  }
+}
+
+using RegistrationStub = registration::v1::RegistrationService::Stub;
+
 // Streams the manifest, then the file in 256 KiB chunks; returns the server's answer. The call
-// has no deadline: a million rows take a while, and the server paces the sender.
+// has no deadline: a million rows take a while, and the server paces the sender. Sending again
+// is safe: the same batch (id and bytes) returns its first result.
 template <typename Response>
 absl::StatusOr<Response> Upload(
     const std::string& file, const std::string& manifest_path,
-    std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (
-        registration::v1::RegistrationService::Stub::*call)(grpc::ClientContext*, Response*),
-    registration::v1::RegistrationService::Stub& stub, registration::v1::Manifest* manifest_out) {
+    std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (RegistrationStub::*call)(
+        grpc::ClientContext*, Response*),
+    const std::function<absl::StatusOr<std::unique_ptr<RegistrationStub>>()>& connect,
+    absl::Duration retry_for, registration::v1::Manifest* manifest_out) {
   absl::StatusOr<registration::v1::Manifest> manifest = ReadManifest(manifest_path);
   if (!manifest.ok()) return manifest.status();
   *manifest_out = *manifest;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", file));
-  grpc::ClientContext context;
-  Response response;
-  auto writer = (stub.*call)(&context, &response);
-  registration::v1::UploadRequest request;
-  *request.mutable_manifest() = *manifest;
-  bool open = writer->Write(request);
-  std::vector<char> buffer(256 * 1024);
-  while (open && (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)) {
-    request.set_chunk(buffer.data(), in.gcount());
-    open = writer->Write(request);
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) return rpc::FromGrpcStatus(status);
-  return response;
+  return RetryWhileUnavailable<Response>(retry_for, [&]() -> absl::StatusOr<Response> {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", file));
+    absl::StatusOr<std::unique_ptr<RegistrationStub>> stub = connect();  // it may have moved
+    if (!stub.ok()) return stub.status();
+    grpc::ClientContext context;
+    Response response;
+    auto writer = ((**stub).*call)(&context, &response);
+    registration::v1::UploadRequest request;
+    *request.mutable_manifest() = *manifest;
+    bool open = writer->Write(request);
+    std::vector<char> buffer(256 * 1024);
+    while (open && (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)) {
+      request.set_chunk(buffer.data(), in.gcount());
+      open = writer->Write(request);
+    }
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    if (!status.ok()) return rpc::FromGrpcStatus(status);
+    return response;
+  });
+}
+
+// One attempt, to the service at `address` (tools that started the stack themselves).
+template <typename Response>
+absl::StatusOr<Response> Upload(
+    const std::string& file, const std::string& manifest_path,
+    std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (RegistrationStub::*call)(
+        grpc::ClientContext*, Response*),
+    const std::string& address, registration::v1::Manifest* manifest_out) {
+  return Upload<Response>(
+      file, manifest_path, call,
+      [&]() -> absl::StatusOr<std::unique_ptr<RegistrationStub>> {
+        return registration::v1::RegistrationService::NewStub(rpc::NewChannel(address));
+      },
+      absl::ZeroDuration(), manifest_out);
 }
 
 }  // namespace himaya::cli

@@ -28,7 +28,6 @@ namespace himaya::registration {
 namespace {
 
 constexpr size_t kStageRows = 1000;
-constexpr absl::Duration kReceiveLease = absl::Seconds(30);
 constexpr absl::Duration kApplyLease = absl::Seconds(15);
 
 constexpr char kReceiving[] = "RECEIVING";
@@ -245,7 +244,7 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
                  {key, manifest.batch_id(), manifest.liaison_body(), manifest.program(),
                   manifest.record_count(), absl::AsciiStrToLower(manifest.sha256()),
                   manifest.produced_at(), kReceiving, upload->processing_date_,
-                  context.instance_id, now + absl::ToInt64Microseconds(kReceiveLease), now})
+                  context.instance_id, now + absl::ToInt64Microseconds(context.receive_lease), now})
         .status();
   }));
   if (received_before) {
@@ -341,7 +340,7 @@ absl::Status BatchUpload::Flush() {
     ASSIGN_OR_RETURN(int64_t claimed,
                      tx.Execute("UPDATE batches SET rows_received = $2, lease_until_us = $3 "
                                 "WHERE batch_key = $1 AND lease_owner = $4",
-                                {key_, file_.rows(), now + absl::ToInt64Microseconds(kReceiveLease),
+                                {key_, file_.rows(), now + absl::ToInt64Microseconds(context_.receive_lease),
                                  context_.instance_id}));
     if (claimed != 1) return absl::AbortedError(absl::StrCat("batch ", key_, ": upload claim lost"));
     return absl::OkStatus();

@@ -49,6 +49,8 @@ struct IntakeContext {
   NumberAllocator* numbers;
   // Identifies this process in leases (two uploads or appliers never work one batch at once).
   std::string instance_id;
+  // An upload not heard from for this long (its process died) may be taken over by a new one.
+  absl::Duration receive_lease = absl::Seconds(30);
   // Called when a batch has been received whole and waits to be applied.
   std::function<void()> on_received = [] {};
 };

@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/time/time.h"
 #include "core/log.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_intake.h"
@@ -21,6 +22,8 @@ ABSL_FLAG(std::string, activation_code_key, "",
           "Hex key (32 bytes) under which activation codes are hashed; give it from a secret. "
           "Default: a random key for this process (codes do not survive a restart)");
 ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction");
+ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
+          "An upload silent this long (its process died) may be taken over by the sender's next attempt");
 
 namespace {
 
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
         registration::IntakeContext intake{&runtime.db(), reference.get(), runtime.config().programs,
                                            runtime.event_source(), numbers.get(),
                                            core::NewUuid(runtime.random())};
+        intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);
         applier = std::make_unique<registration::BatchApplier>(intake, wake_relay,
                                                                absl::GetFlag(FLAGS_batch_chunk_rows));
         intake.on_received = [a = applier.get()] { a->Wake(); };
