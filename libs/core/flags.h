@@ -3,12 +3,12 @@
 // Services read flags once, in main, into immutable configuration structs.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace himaya::core {
 

@@ -6,7 +6,6 @@
 //       "registration_number":"100000017","cin":"BK****56"}
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <initializer_list>
 #include <ostream>
@@ -15,6 +14,7 @@
 #include <variant>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace himaya::log {
 
@@ -63,9 +63,7 @@ void Write(Level level, absl::string_view msg, std::initializer_list<Field> fiel
 inline void Debug(absl::string_view msg, std::initializer_list<Field> fields = {}) {
   Write(Level::kDebug, msg, fields);
 }
-inline void Info(absl::string_view msg, std::initializer_list<Field> fields = {}) {
-  Write(Level::kInfo, msg, fields);
-}
+inline void Info(absl::string_view msg, std::initializer_list<Field> fields = {}) { Write(Level::kInfo, msg, fields); }
 inline void Warn(absl::string_view msg, std::initializer_list<Field> fields = {}) {
   Write(Level::kWarning, msg, fields);
 }

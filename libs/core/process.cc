@@ -25,7 +25,7 @@ namespace {
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);  // the parent may block termination signals
-  setpgid(0, 0);  // its own process group, so that signals reach whatever it starts too
+  setpgid(0, 0);                            // its own process group, so that signals reach whatever it starts too
   if (!options.stdout_path.empty()) {
     int fd = open(options.stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) dup2(fd, STDOUT_FILENO);
@@ -81,8 +81,7 @@ absl::StatusOr<Subprocess> Subprocess::Start(const ProcessOptions& options) {
   if (!options.run_as_user.empty() && geteuid() == 0) {
     user = getpwnam(options.run_as_user.c_str());
     if (user == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("process: no user '", options.run_as_user, "'"));
+      return absl::FailedPreconditionError(absl::StrCat("process: no user '", options.run_as_user, "'"));
     }
   }
 
@@ -110,8 +109,8 @@ absl::StatusOr<Subprocess> Subprocess::Start(const ProcessOptions& options) {
   if (n == sizeof(child_errno)) {
     int status;
     waitpid(pid, &status, 0);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "process: cannot start ", options.argv[0], ": ", std::strerror(child_errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("process: cannot start ", options.argv[0], ": ", std::strerror(child_errno)));
   }
   std::string name = options.argv[0].substr(options.argv[0].find_last_of('/') + 1);
   return Subprocess(pid, name);

@@ -11,8 +11,7 @@ namespace himaya::core {
 
 const std::vector<std::string>& AllPrograms() {
   static const auto* const programs = new std::vector<std::string>{
-      std::string(kProgramAmoTns), std::string(kProgramAmoTadamon),
-      std::string(kProgramFamilyAllowances)};
+      std::string(kProgramAmoTns), std::string(kProgramAmoTadamon), std::string(kProgramFamilyAllowances)};
   return *programs;
 }
 
@@ -28,8 +27,8 @@ absl::StatusOr<std::vector<std::string>> ParsePrograms(absl::string_view list) {
   for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     part = absl::StripAsciiWhitespace(part);
     if (!IsKnownProgram(part)) {
-      return absl::InvalidArgumentError(absl::StrCat("programs: unknown program '", part,
-                                                     "' (known: ", absl::StrJoin(AllPrograms(), ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("programs: unknown program '", part, "' (known: ", absl::StrJoin(AllPrograms(), ", "), ")"));
     }
     if (std::find(programs.begin(), programs.end(), part) == programs.end()) {
       programs.emplace_back(part);

@@ -2,12 +2,12 @@
 // for a subset of them (--programs=amo-tadamon).
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace himaya::core {
 

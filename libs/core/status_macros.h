@@ -11,10 +11,10 @@
 #define HIMAYA_STATUS_CONCAT(a, b) HIMAYA_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
+#define RETURN_IF_ERROR(expr)                                       \
+  do {                                                              \
     ::absl::Status himaya_status_ = ::himaya::core::ToStatus(expr); \
-    if (!himaya_status_.ok()) return himaya_status_;            \
+    if (!himaya_status_.ok()) return himaya_status_;                \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, else moves the value
@@ -23,7 +23,7 @@
   HIMAYA_ASSIGN_OR_RETURN_IMPL(HIMAYA_STATUS_CONCAT(himaya_statusor_, __LINE__), lhs, rexpr)
 
 #define HIMAYA_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -4,15 +4,15 @@
 
 namespace himaya::events {
 
-Envelope NewEnvelope(const EventSource& source, const google::protobuf::Message& payload,
-                     absl::string_view program, absl::string_view aggregate_id) {
+Envelope NewEnvelope(const EventSource& source, const google::protobuf::Message& payload, absl::string_view program,
+                     absl::string_view aggregate_id) {
   Envelope envelope;
   envelope.set_event_id(core::NewUuid(*source.random));
   envelope.set_type(payload.GetDescriptor()->full_name());
   envelope.set_program(std::string(program));
   envelope.set_aggregate_id(std::string(aggregate_id));
-  *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(source.clock->Now()));
+  *envelope.mutable_occurred_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(source.clock->Now()));
   envelope.set_producer(source.producer);
   envelope.mutable_payload()->PackFrom(payload);
   return envelope;

@@ -22,8 +22,8 @@ struct EventSource {
 };
 
 // Wraps `payload` with a fresh event_id, its type name, the program and the aggregate.
-Envelope NewEnvelope(const EventSource& source, const google::protobuf::Message& payload,
-                     absl::string_view program, absl::string_view aggregate_id);
+Envelope NewEnvelope(const EventSource& source, const google::protobuf::Message& payload, absl::string_view program,
+                     absl::string_view aggregate_id);
 
 // Returns the full protobuf name of an event type, e.g. "himaya.registration.v1.PersonRegistered".
 template <typename Event>

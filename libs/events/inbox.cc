@@ -7,19 +7,16 @@ namespace himaya::events {
 namespace {
 
 bool IsPermanent(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kInvalidArgument ||
-         status.code() == absl::StatusCode::kFailedPrecondition;
+  return status.code() == absl::StatusCode::kInvalidArgument || status.code() == absl::StatusCode::kFailedPrecondition;
 }
 
 }  // namespace
 
-InboxHandler::InboxHandler(storage::Database& db, std::string consumer, EventApplier& applier,
-                           const core::Clock& clock, metrics::ConsumerMetrics* metrics)
+InboxHandler::InboxHandler(storage::Database& db, std::string consumer, EventApplier& applier, const core::Clock& clock,
+                           metrics::ConsumerMetrics* metrics)
     : db_(db), consumer_(std::move(consumer)), applier_(applier), clock_(clock), metrics_(metrics) {}
 
-absl::Status InboxHandler::Handle(const ConsumedMessage& message) {
-  return Process(message).status();
-}
+absl::Status InboxHandler::Handle(const ConsumedMessage& message) { return Process(message).status(); }
 
 size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, absl::Status* error) {
   if (messages.size() <= 1) return MessageHandler::HandleBatch(messages, error);
@@ -33,11 +30,11 @@ size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, a
   std::vector<int> outcome(messages.size(), 0);  // 1 applied, 2 duplicate
   absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
     for (size_t i = 0; i < envelopes.size(); ++i) {
-      ASSIGN_OR_RETURN(int64_t inserted,
-                       tx.Execute("INSERT INTO inbox (consumer, event_id, event_type, processed_at_us) "
-                                  "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                  {consumer_, envelopes[i].event_id(), envelopes[i].type(),
-                                   absl::ToUnixMicros(clock_.Now())}));
+      ASSIGN_OR_RETURN(
+          int64_t inserted,
+          tx.Execute("INSERT INTO inbox (consumer, event_id, event_type, processed_at_us) "
+                     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                     {consumer_, envelopes[i].event_id(), envelopes[i].type(), absl::ToUnixMicros(clock_.Now())}));
       if (inserted == 0) {
         outcome[i] = 2;
         continue;
@@ -67,8 +64,7 @@ absl::StatusOr<Outcome> InboxHandler::Process(const ConsumedMessage& message) {
     ASSIGN_OR_RETURN(int64_t inserted,
                      tx.Execute("INSERT INTO inbox (consumer, event_id, event_type, processed_at_us) "
                                 "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                {consumer_, envelope->event_id(), envelope->type(),
-                                 absl::ToUnixMicros(clock_.Now())}));
+                                {consumer_, envelope->event_id(), envelope->type(), absl::ToUnixMicros(clock_.Now())}));
     duplicate = inserted == 0;
     if (duplicate) return absl::OkStatus();
     return applier_.Apply(tx, *envelope);
@@ -84,20 +80,22 @@ absl::StatusOr<Outcome> InboxHandler::Process(const ConsumedMessage& message) {
   return status;
 }
 
-absl::Status InboxHandler::RecordRejected(const ConsumedMessage& message,
-                                          absl::string_view event_id, const absl::Status& reason) {
-  log::Warn("event rejected", {{"consumer", consumer_}, {"topic", message.topic},
-                               {"partition", message.partition}, {"offset", message.offset},
+absl::Status InboxHandler::RecordRejected(const ConsumedMessage& message, absl::string_view event_id,
+                                          const absl::Status& reason) {
+  log::Warn("event rejected", {{"consumer", consumer_},
+                               {"topic", message.topic},
+                               {"partition", message.partition},
+                               {"offset", message.offset},
                                {"reason", reason}});
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return tx
-        .Execute("INSERT INTO dead_letters (consumer, topic, kafka_partition, kafka_offset, "
-                 "event_id, reason, payload, recorded_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                 "ON CONFLICT DO NOTHING",
-                 {consumer_, message.topic, message.partition, message.offset,
-                  event_id.empty() ? storage::Value() : storage::Value(event_id),
-                  reason.ToString(), storage::Bytes{message.value},
-                  absl::ToUnixMicros(clock_.Now())})
+        .Execute(
+            "INSERT INTO dead_letters (consumer, topic, kafka_partition, kafka_offset, "
+            "event_id, reason, payload, recorded_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            "ON CONFLICT DO NOTHING",
+            {consumer_, message.topic, message.partition, message.offset,
+             event_id.empty() ? storage::Value() : storage::Value(event_id), reason.ToString(),
+             storage::Bytes{message.value}, absl::ToUnixMicros(clock_.Now())})
         .status();
   }));
   Count(message, "rejected");

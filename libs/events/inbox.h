@@ -28,8 +28,8 @@ enum class Outcome { kApplied, kDuplicate, kRejected };
 class InboxHandler final : public MessageHandler {
  public:
   // `consumer` names this consumer in the inbox (one service may have several).
-  InboxHandler(storage::Database& db, std::string consumer, EventApplier& applier,
-               const core::Clock& clock, metrics::ConsumerMetrics* metrics = nullptr);
+  InboxHandler(storage::Database& db, std::string consumer, EventApplier& applier, const core::Clock& clock,
+               metrics::ConsumerMetrics* metrics = nullptr);
 
   absl::Status Handle(const ConsumedMessage& message) override;
   // Applies the batch in one transaction (one commit for many events). When one event of it is
@@ -39,8 +39,7 @@ class InboxHandler final : public MessageHandler {
   absl::StatusOr<Outcome> Process(const ConsumedMessage& message);
 
  private:
-  absl::Status RecordRejected(const ConsumedMessage& message, absl::string_view event_id,
-                              const absl::Status& reason);
+  absl::Status RecordRejected(const ConsumedMessage& message, absl::string_view event_id, const absl::Status& reason);
   void Count(const ConsumedMessage& message, absl::string_view outcome);
   storage::Database& db_;
   std::string consumer_;

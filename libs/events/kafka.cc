@@ -2,11 +2,12 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include <map>
 #include "core/log.h"
 
 namespace himaya::events {
@@ -35,8 +36,7 @@ absl::StatusOr<std::map<std::string, std::string>> ParseKafkaProperties(absl::st
     if (part.find('=') == absl::string_view::npos || absl::StripAsciiWhitespace(kv.first).empty()) {
       return absl::InvalidArgumentError(absl::StrCat("kafka properties: '", part, "' is not key=value"));
     }
-    properties[std::string(absl::StripAsciiWhitespace(kv.first))] =
-        std::string(absl::StripAsciiWhitespace(kv.second));
+    properties[std::string(absl::StripAsciiWhitespace(kv.first))] = std::string(absl::StripAsciiWhitespace(kv.second));
   }
   return properties;
 }
@@ -93,10 +93,10 @@ std::vector<absl::Status> KafkaProducer::Publish(absl::Span<const Record> record
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
     while (true) {
-      RdKafka::ErrorCode err = producer_->produce(
-          r.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(r.value.data()), r.value.size(), r.key.data(), r.key.size(),
-          /*timestamp=*/0, /*opaque=*/&slots[i]);
+      RdKafka::ErrorCode err =
+          producer_->produce(r.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                             const_cast<char*>(r.value.data()), r.value.size(), r.key.data(), r.key.size(),
+                             /*timestamp=*/0, /*opaque=*/&slots[i]);
       if (err == RdKafka::ERR__QUEUE_FULL) {
         producer_->poll(50);
         continue;
@@ -150,8 +150,9 @@ absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const st
   return total;
 }
 
-absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
-    const ConsumerOptions& options, MessageHandler* handler, metrics::ConsumerMetrics* metrics) {
+absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const ConsumerOptions& options,
+                                                                     MessageHandler* handler,
+                                                                     metrics::ConsumerMetrics* metrics) {
   std::unique_ptr<KafkaConsumer> consumer(new KafkaConsumer());
   consumer->options_ = options;
   consumer->handler_ = handler;
@@ -249,9 +250,10 @@ void KafkaConsumer::Run() {
       if (metrics_ != nullptr) {
         metrics_->events.Add({{"topic", batch.front().topic}, {"outcome", "retried"}}).Increment();
       }
-      log::Warn("event handling failed; will retry",
-                {{"topic", batch.front().topic}, {"partition", batch.front().partition},
-                 {"offset", batch.front().offset}, {"error", status}});
+      log::Warn("event handling failed; will retry", {{"topic", batch.front().topic},
+                                                      {"partition", batch.front().partition},
+                                                      {"offset", batch.front().offset},
+                                                      {"error", status}});
       absl::SleepFor(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }
@@ -264,8 +266,7 @@ void KafkaConsumer::UpdateLag() {
   consumer_->position(partitions);
   for (RdKafka::TopicPartition* tp : partitions) {
     int64_t low = 0, high = 0;
-    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) ==
-            RdKafka::ERR_NO_ERROR &&
+    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) == RdKafka::ERR_NO_ERROR &&
         high >= 0) {
       int64_t position = tp->offset() >= 0 ? tp->offset() : low;
       metrics_->lag.Add({{"topic", tp->topic()}, {"partition", absl::StrCat(tp->partition())}})

@@ -107,8 +107,7 @@ struct ConsumerOptions {
 // A consumer group member running on its own thread.
 class KafkaConsumer {
  public:
-  static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const ConsumerOptions& options,
-                                                               MessageHandler* handler,
+  static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const ConsumerOptions& options, MessageHandler* handler,
                                                                metrics::ConsumerMetrics* metrics);
   // Stops and leaves the group, committing the offsets stored so far.
   ~KafkaConsumer();

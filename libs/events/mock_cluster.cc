@@ -14,8 +14,8 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Start(const MockCluste
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // The mock cluster hangs off a client handle; this one is never used to produce.
-  if (rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(options.brokers).c_str(),
-                        error, sizeof(error)) != RD_KAFKA_CONF_OK) {
+  if (rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(options.brokers).c_str(), error, sizeof(error)) !=
+      RD_KAFKA_CONF_OK) {
     rd_kafka_conf_destroy(conf);
     return absl::InternalError(absl::StrCat("broker: ", error));
   }
@@ -30,11 +30,9 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Start(const MockCluste
   cluster->bootstrap_ = rd_kafka_mock_cluster_bootstraps(mock);
   const int replication = options.brokers >= 3 ? 3 : options.brokers;
   for (const std::string& topic : options.topics) {
-    rd_kafka_resp_err_t err =
-        rd_kafka_mock_topic_create(mock, topic.c_str(), options.partitions, replication);
+    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mock, topic.c_str(), options.partitions, replication);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return absl::InternalError(
-          absl::StrCat("broker: cannot create ", topic, ": ", rd_kafka_err2str(err)));
+      return absl::InternalError(absl::StrCat("broker: cannot create ", topic, ": ", rd_kafka_err2str(err)));
     }
   }
   return cluster;

@@ -1,24 +1,23 @@
 #include "events/outbox.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
-#include "absl/strings/str_cat.h"
 #include "events_migrations.h"
 #include "storage/bulk.h"
 
 namespace himaya::events {
 
-storage::MigrationSet EventTablesMigrations(storage::Dialect dialect) {
-  return storage::EventsMigrations(dialect);
-}
+storage::MigrationSet EventTablesMigrations(storage::Dialect dialect) { return storage::EventsMigrations(dialect); }
 
-absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
-                            const Envelope& envelope, const core::Clock& clock) {
+absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic, const Envelope& envelope,
+                            const core::Clock& clock) {
   return tx
-      .Execute("INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us) "
-               "VALUES ($1, $2, $3, $4, $5)",
-               {envelope.event_id(), topic, envelope.aggregate_id(),
-                storage::Bytes{envelope.SerializeAsString()}, absl::ToUnixMicros(clock.Now())})
+      .Execute(
+          "INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {envelope.event_id(), topic, envelope.aggregate_id(), storage::Bytes{envelope.SerializeAsString()},
+           absl::ToUnixMicros(clock.Now())})
       .status();
 }
 
@@ -31,15 +30,13 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
     rows.push_back({e.envelope.event_id(), e.topic, e.envelope.aggregate_id(),
                     storage::Bytes{e.envelope.SerializeAsString()}, now});
   }
-  return storage::InsertRows(tx, "outbox",
-                             {"event_id", "topic", "message_key", "payload", "created_at_us"}, rows)
+  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us"}, rows)
       .status();
 }
 
 // Marks rows published, by id (never by id range: on PostgreSQL a gap in the ids can be a
 // transaction not yet committed, whose event must still be published).
-absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, size_t count,
-                           int64_t now) {
+absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, size_t count, int64_t now) {
   constexpr size_t kIdsPerStatement = 100;
   auto sql_for = [](size_t n) {
     std::string sql = "UPDATE outbox SET published_at_us = $1 WHERE id IN (";
@@ -59,8 +56,8 @@ absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>&
   return absl::OkStatus();
 }
 
-OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock,
-                         RelayOptions options, metrics::OutboxMetrics* metrics)
+OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock, RelayOptions options,
+                         metrics::OutboxMetrics* metrics)
     : db_(db), producer_(producer), clock_(clock), options_(options), metrics_(metrics) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
@@ -91,8 +88,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
   if (delivered == 0) return results[0];
 
   const int64_t now = absl::ToUnixMicros(clock_.Now());
-  RETURN_IF_ERROR(db_.Write(
-      [&](storage::Transaction& tx) { return MarkPublished(tx, ids, delivered, now); }));
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) { return MarkPublished(tx, ids, delivered, now); }));
   if (metrics_ != nullptr) metrics_->published.Increment(static_cast<double>(delivered));
   return static_cast<int>(delivered);
 }
@@ -139,8 +135,7 @@ void OutboxRelay::Observe() {
     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), MIN(created_at_us) FROM outbox "
                                          "WHERE published_at_us IS NULL"));
     metrics_->depth.Set(static_cast<double>(rows.at(0).Int(0)));
-    metrics_->relay_lag_seconds.Set(
-        rows.at(0).IsNull(1) ? 0.0 : static_cast<double>(now - rows.at(0).Int(1)) / 1e6);
+    metrics_->relay_lag_seconds.Set(rows.at(0).IsNull(1) ? 0.0 : static_cast<double>(now - rows.at(0).Int(1)) / 1e6);
     return absl::OkStatus();
   });
   if (!status.ok()) log::Warn("outbox: observation failed", {{"error", status}});
@@ -164,8 +159,7 @@ void OutboxRelay::Run() {
     }
     if (published.ok() && *published == options_.batch_size) continue;  // more may be waiting
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(published.ok() ? options_.idle_interval
-                                                                 : absl::Seconds(1)),
+    cv_.wait_for(lock, absl::ToChronoNanoseconds(published.ok() ? options_.idle_interval : absl::Seconds(1)),
                  [&] { return stop_ || woken_; });
   }
 }

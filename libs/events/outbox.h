@@ -23,8 +23,8 @@ namespace himaya::events {
 storage::MigrationSet EventTablesMigrations(storage::Dialect dialect);
 
 // Appends `envelope` for `topic` (keyed by its aggregate_id) inside the caller's transaction.
-absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic,
-                            const Envelope& envelope, const core::Clock& clock);
+absl::Status AppendToOutbox(storage::Transaction& tx, absl::string_view topic, const Envelope& envelope,
+                            const core::Clock& clock);
 
 // An event bound for a topic.
 struct OutgoingEvent {
@@ -48,8 +48,8 @@ struct RelayOptions {
 
 class OutboxRelay {
  public:
-  OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock,
-              RelayOptions options = {}, metrics::OutboxMetrics* metrics = nullptr);
+  OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock, RelayOptions options = {},
+              metrics::OutboxMetrics* metrics = nullptr);
   ~OutboxRelay();
 
   // Publishes up to one batch of unpublished rows, oldest first, and marks those delivered.

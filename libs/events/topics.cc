@@ -5,9 +5,9 @@
 namespace himaya::events {
 
 const std::vector<std::string>& AllDomains() {
-  static const auto* const domains = new std::vector<std::string>{
-      std::string(kRegistrationDomain), std::string(kBeneficiaryDomain),
-      std::string(kNotificationDomain), std::string(kClaimsDomain)};
+  static const auto* const domains =
+      new std::vector<std::string>{std::string(kRegistrationDomain), std::string(kBeneficiaryDomain),
+                                   std::string(kNotificationDomain), std::string(kClaimsDomain)};
   return *domains;
 }
 

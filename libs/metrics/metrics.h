@@ -20,8 +20,8 @@ namespace himaya::metrics {
 class MetricsServer {
  public:
   // Binds `address` ("127.0.0.1:0" picks a free port). UNAVAILABLE when it cannot listen.
-  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(
-      const std::string& address, std::shared_ptr<prometheus::Registry> registry);
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const std::string& address,
+                                                              std::shared_ptr<prometheus::Registry> registry);
   // The port actually bound.
   int port() const { return port_; }
 

@@ -16,8 +16,7 @@ std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout) {
   return context;
 }
 
-absl::StatusOr<bool> CheckHealth(const std::string& address, const std::string& service,
-                                 absl::Duration timeout) {
+absl::StatusOr<bool> CheckHealth(const std::string& address, const std::string& service, absl::Duration timeout) {
   auto stub = grpc::health::v1::Health::NewStub(NewChannel(address));
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);

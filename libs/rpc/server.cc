@@ -20,8 +20,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      metrics_->requests.Add({{"method", method_}, {"code", CodeName(status.error_code())}})
-          .Increment();
+      metrics_->requests.Add({{"method", method_}, {"code", CodeName(status.error_code())}}).Increment();
       metrics_->latency.Add({{"method", method_}}, metrics::LatencyBuckets())
           .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
     }
@@ -34,12 +33,10 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   absl::Time start_;
 };
 
-class MetricsInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class MetricsInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit MetricsInterceptorFactory(metrics::RpcMetrics* metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
     return new MetricsInterceptor(info, metrics_);
   }
 

@@ -29,8 +29,7 @@ class InstrumentedDatabase final : public storage::Database {
     absl::Status status = fn();
     latency.Observe(absl::ToDoubleSeconds(absl::Now() - start));
     metrics_.transactions
-        .Add({{"kind", kind},
-              {"outcome", rpc::CodeName(static_cast<grpc::StatusCode>(status.code()))}})
+        .Add({{"kind", kind}, {"outcome", rpc::CodeName(static_cast<grpc::StatusCode>(status.code()))}})
         .Increment();
     return status;
   }

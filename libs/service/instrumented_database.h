@@ -8,7 +8,6 @@
 
 namespace himaya::service {
 
-std::unique_ptr<storage::Database> Instrument(std::unique_ptr<storage::Database> db,
-                                              metrics::DatabaseMetrics& metrics);
+std::unique_ptr<storage::Database> Instrument(std::unique_ptr<storage::Database> db, metrics::DatabaseMetrics& metrics);
 
 }  // namespace himaya::service

@@ -18,8 +18,7 @@
 #include "service/instrumented_database.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:0", "gRPC listening address (port 0: any free)");
-ABSL_FLAG(std::string, metrics_address, "127.0.0.1:0",
-          "Prometheus /metrics listening address (port 0: any free)");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:0", "Prometheus /metrics listening address (port 0: any free)");
 ABSL_FLAG(std::string, data_dir, "./var",
           "Local data directory: SQLite files, and run/ where the local stack finds itself");
 ABSL_FLAG(std::string, database, "",
@@ -27,12 +26,10 @@ ABSL_FLAG(std::string, database, "",
 ABSL_FLAG(int, database_pool, 4, "Database connections kept open");
 ABSL_FLAG(std::string, kafka_bootstrap, "",
           "Kafka bootstrap servers (default: the embedded broker found in DATA_DIR/run/broker.json)");
-ABSL_FLAG(std::string, kafka_properties, "",
-          "Further librdkafka properties, k=v,k=v (security.protocol, sasl.*, ...)");
+ABSL_FLAG(std::string, kafka_properties, "", "Further librdkafka properties, k=v,k=v (security.protocol, sasl.*, ...)");
 ABSL_FLAG(std::string, programs, "all", "Programs this process serves, comma-separated");
 ABSL_FLAG(std::string, address_file, "", "Write the listening addresses here once serving");
-ABSL_FLAG(bool, outbox_relay, true,
-          "Publish this process's outbox to Kafka (off: another process relays)");
+ABSL_FLAG(bool, outbox_relay, true, "Publish this process's outbox to Kafka (off: another process relays)");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 
@@ -60,8 +57,7 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
     }
     config.kafka.bootstrap_servers = (*broker)["bootstrap_servers"].get<std::string>();
   }
-  ASSIGN_OR_RETURN(config.kafka.properties,
-                   events::ParseKafkaProperties(absl::GetFlag(FLAGS_kafka_properties)));
+  ASSIGN_OR_RETURN(config.kafka.properties, events::ParseKafkaProperties(absl::GetFlag(FLAGS_kafka_properties)));
   ASSIGN_OR_RETURN(config.programs, core::ParsePrograms(absl::GetFlag(FLAGS_programs)));
   config.address_file = absl::GetFlag(FLAGS_address_file);
   config.outbox_relay = absl::GetFlag(FLAGS_outbox_relay);
@@ -77,8 +73,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   return config;
 }
 
-absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
-    ServiceConfig config, std::vector<storage::MigrationSet> migrations) {
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceConfig config,
+                                                                       std::vector<storage::MigrationSet> migrations) {
   std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime(std::move(config)));
   const ServiceConfig& c = runtime->config_;
   runtime->registry_ = std::make_shared<prometheus::Registry>();
@@ -92,13 +88,11 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
   migrations.insert(migrations.begin(), events::EventTablesMigrations(runtime->db_->dialect()));
   RETURN_IF_ERROR(storage::ApplyMigrations(*runtime->db_, migrations));
 
-  ASSIGN_OR_RETURN(runtime->metrics_server_,
-                   metrics::MetricsServer::Start(c.metrics_address, runtime->registry_));
+  ASSIGN_OR_RETURN(runtime->metrics_server_, metrics::MetricsServer::Start(c.metrics_address, runtime->registry_));
   ASSIGN_OR_RETURN(runtime->producer_, events::KafkaProducer::Create(c.kafka));
-  runtime->relay_ = std::make_unique<events::OutboxRelay>(
-      *runtime->db_, *runtime->producer_, runtime->clock(),
-      events::RelayOptions{.publish = c.outbox_relay},
-      runtime->outbox_metrics_.get());
+  runtime->relay_ = std::make_unique<events::OutboxRelay>(*runtime->db_, *runtime->producer_, runtime->clock(),
+                                                          events::RelayOptions{.publish = c.outbox_relay},
+                                                          runtime->outbox_metrics_.get());
   runtime->pool_ = std::make_unique<core::ThreadPool>(c.handler_threads);
   log::Info("service starting", {{"database", std::string(storage::DialectName(runtime->db_->dialect()))},
                                  {"programs", absl::StrJoin(c.programs, ",")}});
@@ -109,18 +103,15 @@ ServiceRuntime::~ServiceRuntime() { Shutdown(); }
 
 absl::Status ServiceRuntime::AddConsumer(const std::string& group, std::vector<std::string> topics,
                                          events::EventApplier& applier) {
-  inboxes_.push_back(std::make_unique<events::InboxHandler>(*db_, group, applier, clock(),
-                                                            consumer_metrics_.get()));
-  ASSIGN_OR_RETURN(auto consumer,
-                   events::KafkaConsumer::Create(
-                       {.kafka = config_.kafka, .group_id = group, .topics = std::move(topics)},
-                       inboxes_.back().get(), consumer_metrics_.get()));
+  inboxes_.push_back(std::make_unique<events::InboxHandler>(*db_, group, applier, clock(), consumer_metrics_.get()));
+  ASSIGN_OR_RETURN(auto consumer, events::KafkaConsumer::Create(
+                                      {.kafka = config_.kafka, .group_id = group, .topics = std::move(topics)},
+                                      inboxes_.back().get(), consumer_metrics_.get()));
   consumers_.push_back(std::move(consumer));
   return absl::OkStatus();
 }
 
-absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services,
-                                   std::vector<std::string> names) {
+absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services, std::vector<std::string> names) {
   relay_->Start();
   for (auto& consumer : consumers_) consumer->Start();
   ASSIGN_OR_RETURN(server_, rpc::Server::Start({.address = config_.grpc_address,
@@ -130,10 +121,10 @@ absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services,
   const std::string grpc_address = absl::StrCat("127.0.0.1:", server_->port());
   const std::string metrics_address = absl::StrCat("127.0.0.1:", metrics_server_->port());
   if (!config_.address_file.empty()) {
-    RETURN_IF_ERROR(core::WriteJsonFile(
-        config_.address_file,
-        {{"service", config_.name}, {"grpc", grpc_address}, {"metrics", metrics_address},
-         {"pid", static_cast<int>(getpid())}}));
+    RETURN_IF_ERROR(core::WriteJsonFile(config_.address_file, {{"service", config_.name},
+                                                               {"grpc", grpc_address},
+                                                               {"metrics", metrics_address},
+                                                               {"pid", static_cast<int>(getpid())}}));
   }
   log::Info("service serving", {{"grpc", grpc_address}, {"metrics", metrics_address}});
   return absl::OkStatus();
@@ -178,9 +169,8 @@ int RunService(int argc, char** argv, const std::string& name,
   };
   if (!config.ok()) return fail(config.status());
   // Migrations are chosen by dialect, which the URL tells (storage::Open checks it fully).
-  storage::Dialect dialect = config->database_url.rfind("postgres", 0) == 0
-                                 ? storage::Dialect::kPostgres
-                                 : storage::Dialect::kSqlite;
+  storage::Dialect dialect =
+      config->database_url.rfind("postgres", 0) == 0 ? storage::Dialect::kPostgres : storage::Dialect::kSqlite;
   auto runtime = ServiceRuntime::Create(*config, migrations(dialect));
   if (!runtime.ok()) return fail(runtime.status());
   if (absl::Status s = setup(**runtime); !s.ok()) return fail(s);

@@ -46,8 +46,8 @@ class ServiceRuntime {
  public:
   // Opens the database and applies the event tables' migrations and `migrations`, starts the
   // metrics endpoint, connects the producer. Nothing is served yet.
-  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(
-      ServiceConfig config, std::vector<storage::MigrationSet> migrations);
+  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Create(ServiceConfig config,
+                                                                std::vector<storage::MigrationSet> migrations);
   ~ServiceRuntime();
 
   const ServiceConfig& config() const { return config_; }
@@ -61,8 +61,7 @@ class ServiceRuntime {
   events::OutboxRelay& relay() { return *relay_; }
 
   // Consumes `topics` as group `group`, applying events through the inbox.
-  absl::Status AddConsumer(const std::string& group, std::vector<std::string> topics,
-                           events::EventApplier& applier);
+  absl::Status AddConsumer(const std::string& group, std::vector<std::string> topics, events::EventApplier& applier);
 
   // Starts the relay, the consumers and the gRPC server, then writes the address file.
   absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);

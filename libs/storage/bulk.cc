@@ -11,8 +11,8 @@ namespace {
 // remainder goes one row at a time, so only two statements per table are ever cached.
 constexpr size_t kRowsPerStatement = 100;
 
-std::string InsertSql(absl::string_view table, const std::vector<std::string>& columns,
-                      size_t rows, absl::string_view suffix) {
+std::string InsertSql(absl::string_view table, const std::vector<std::string>& columns, size_t rows,
+                      absl::string_view suffix) {
   std::string sql = absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(columns, ", "), ") VALUES ");
   size_t parameter = 1;
   for (size_t r = 0; r < rows; ++r) {
@@ -30,10 +30,8 @@ std::string InsertSql(absl::string_view table, const std::vector<std::string>& c
 
 }  // namespace
 
-absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table,
-                                   const std::vector<std::string>& columns,
-                                   const std::vector<std::vector<Value>>& rows,
-                                   absl::string_view suffix) {
+absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
+                                   const std::vector<std::vector<Value>>& rows, absl::string_view suffix) {
   int64_t inserted = 0;
   size_t next = 0;
   std::vector<Value> params;
@@ -43,9 +41,8 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table,
       params.clear();
       for (size_t r = next; r < next + kRowsPerStatement; ++r) {
         if (rows[r].size() != columns.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ",
-                                                         rows[r].size(), " values for ",
-                                                         columns.size(), " columns"));
+          return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ", rows[r].size(),
+                                                         " values for ", columns.size(), " columns"));
         }
         params.insert(params.end(), rows[r].begin(), rows[r].end());
       }
@@ -57,9 +54,8 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table,
     const std::string sql = InsertSql(table, columns, 1, suffix);
     for (; next < rows.size(); ++next) {
       if (rows[next].size() != columns.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ",
-                                                       rows[next].size(), " values for ",
-                                                       columns.size(), " columns"));
+        return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ", rows[next].size(),
+                                                       " values for ", columns.size(), " columns"));
       }
       ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, rows[next]));
       inserted += n;

@@ -21,8 +21,7 @@ class Connection : public Transaction {
 // A fixed set of connections handed out one at a time.
 class ConnectionPool {
  public:
-  explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> connections)
-      : idle_(std::move(connections)) {}
+  explicit ConnectionPool(std::vector<std::unique_ptr<Connection>> connections) : idle_(std::move(connections)) {}
 
   // Runs `fn` in a transaction on a pooled connection; see Database::Write for the contract.
   absl::Status Run(bool write, const TransactionFn& fn);
@@ -36,9 +35,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;
 };
 
-absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
-                                                     const DatabaseOptions& options);
-absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri,
-                                                       const DatabaseOptions& options);
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const DatabaseOptions& options);
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri, const DatabaseOptions& options);
 
 }  // namespace himaya::storage::internal

@@ -8,9 +8,7 @@
 
 namespace himaya::storage {
 
-absl::string_view DialectName(Dialect dialect) {
-  return dialect == Dialect::kSqlite ? "sqlite" : "postgres";
-}
+absl::string_view DialectName(Dialect dialect) { return dialect == Dialect::kSqlite ? "sqlite" : "postgres"; }
 
 int64_t Row::Int(size_t column) const {
   const auto& v = cells_.at(column).variant();
@@ -101,9 +99,8 @@ absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseOptions& options) {
   if (absl::EndsWith(url, ".db") || absl::EndsWith(url, ".sqlite")) {
     return internal::OpenSqlite(url, options);
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "database: cannot tell the backend of '", url,
-      "' (expected sqlite:PATH, PATH.db or postgresql://...)"));
+  return absl::InvalidArgumentError(absl::StrCat("database: cannot tell the backend of '", url,
+                                                 "' (expected sqlite:PATH, PATH.db or postgresql://...)"));
 }
 
 }  // namespace himaya::storage

@@ -12,7 +12,6 @@
 //   }));
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace himaya::storage {
@@ -41,25 +41,23 @@ struct Bytes {
 // A parameter or a column's value.
 class Value {
  public:
-  Value() = default;                           // NULL
-  Value(std::nullptr_t) {}                     // NULL
-  Value(int v) : v_(int64_t{v}) {}             // NOLINT: implicit by design
-  Value(int64_t v) : v_(v) {}                  // NOLINT
-  Value(bool v) : v_(int64_t{v ? 1 : 0}) {}    // NOLINT
-  Value(double v) : v_(v) {}                   // NOLINT
-  Value(const char* v) : v_(std::string(v)) {} // NOLINT
+  Value() = default;                                  // NULL
+  Value(std::nullptr_t) {}                            // NULL
+  Value(int v) : v_(int64_t{v}) {}                    // NOLINT: implicit by design
+  Value(int64_t v) : v_(v) {}                         // NOLINT
+  Value(bool v) : v_(int64_t{v ? 1 : 0}) {}           // NOLINT
+  Value(double v) : v_(v) {}                          // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}        // NOLINT
   Value(absl::string_view v) : v_(std::string(v)) {}  // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}   // NOLINT
-  Value(Bytes v) : v_(std::move(v)) {}         // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}          // NOLINT
+  Value(Bytes v) : v_(std::move(v)) {}                // NOLINT
   template <typename T>
-  Value(const std::optional<T>& v) {           // NOLINT: empty optional is NULL
+  Value(const std::optional<T>& v) {  // NOLINT: empty optional is NULL
     if (v) *this = Value(*v);
   }
 
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
-  const std::variant<std::monostate, int64_t, double, std::string, Bytes>& variant() const {
-    return v_;
-  }
+  const std::variant<std::monostate, int64_t, double, std::string, Bytes>& variant() const { return v_; }
 
  private:
   std::variant<std::monostate, int64_t, double, std::string, Bytes> v_;

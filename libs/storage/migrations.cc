@@ -50,9 +50,8 @@ absl::Status ApplyMigrations(Database& db, const std::vector<MigrationSet>& sets
     const int known = ordered.empty() ? 0 : ordered.back().version;
     ASSIGN_OR_RETURN(int applied, AppliedVersion(db, set.component));
     if (applied > known) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migrations: database has ", set.component, " version ", applied,
-          " but this binary knows only up to ", known));
+      return absl::FailedPreconditionError(absl::StrCat("migrations: database has ", set.component, " version ",
+                                                        applied, " but this binary knows only up to ", known));
     }
     for (const Migration& m : ordered) {
       absl::Status status = db.Write([&](Transaction& tx) -> absl::Status {
@@ -61,14 +60,14 @@ absl::Status ApplyMigrations(Database& db, const std::vector<MigrationSet>& sets
         if (current >= m.version) return absl::OkStatus();  // another process got here first
         RETURN_IF_ERROR(tx.ExecuteScript(m.sql));
         return tx
-            .Execute("INSERT INTO schema_migrations (component, version, name, applied_at_us) "
-                     "VALUES ($1, $2, $3, $4)",
-                     {set.component, m.version, m.name, absl::ToUnixMicros(absl::Now())})
+            .Execute(
+                "INSERT INTO schema_migrations (component, version, name, applied_at_us) "
+                "VALUES ($1, $2, $3, $4)",
+                {set.component, m.version, m.name, absl::ToUnixMicros(absl::Now())})
             .status();
       });
       if (!status.ok()) {
-        return absl::Status(status.code(), absl::StrCat("migration ", set.component, " ",
-                                                        m.version, "_", m.name, ": ",
+        return absl::Status(status.code(), absl::StrCat("migration ", set.component, " ", m.version, "_", m.name, ": ",
                                                         status.message()));
       }
     }

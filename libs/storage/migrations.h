@@ -6,12 +6,12 @@
 // applying the same migration twice.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "storage/database.h"
 
 namespace himaya::storage {

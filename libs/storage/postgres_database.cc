@@ -35,8 +35,7 @@ absl::Status PostgresError(PGconn* conn, const PGresult* result, absl::string_vi
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::AbortedError(message);
   if (sqlstate.rfind("23", 0) == 0) return absl::FailedPreconditionError(message);
-  if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57", 0) == 0 ||
-      PQstatus(conn) != CONNECTION_OK) {
+  if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57", 0) == 0 || PQstatus(conn) != CONNECTION_OK) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
@@ -46,9 +45,7 @@ void IgnoreNotice(void*, const char*) {}
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(PGconn* conn) : conn_(conn) {
-    PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
-  }
+  explicit PostgresConnection(PGconn* conn) : conn_(conn) { PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr); }
   ~PostgresConnection() override { PQfinish(conn_); }
 
   absl::Status Begin(bool write) override {
@@ -58,8 +55,7 @@ class PostgresConnection final : public Connection {
       statements_.clear();
       if (PQstatus(conn_) != CONNECTION_OK) return PostgresError(conn_, nullptr, "reconnect");
     }
-    return ExecuteScript(write ? "BEGIN"
-                               : "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return ExecuteScript(write ? "BEGIN" : "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
   }
   absl::Status Commit() override { return ExecuteScript("COMMIT"); }
   void Rollback() override {
@@ -113,8 +109,7 @@ class PostgresConnection final : public Connection {
           }
           case kByteaOid: {
             size_t length = 0;
-            unsigned char* raw = PQunescapeBytea(
-                reinterpret_cast<const unsigned char*>(PQgetvalue(r, i, c)), &length);
+            unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r, i, c)), &length);
             cells.emplace_back(Bytes{std::string(reinterpret_cast<char*>(raw), length)});
             PQfreemem(raw);
             break;
@@ -177,8 +172,8 @@ class PostgresConnection final : public Connection {
       values[i] = texts[i].c_str();
       lengths[i] = static_cast<int>(texts[i].size());
     }
-    Result result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                                 values.data(), lengths.data(), formats.data(), 0));
+    Result result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
+                                 lengths.data(), formats.data(), 0));
     ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       return PostgresError(conn_, result.get(), "execute");
@@ -203,8 +198,7 @@ class PostgresDatabase final : public Database {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri,
-                                                       const DatabaseOptions& options) {
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri, const DatabaseOptions& options) {
   std::vector<std::unique_ptr<Connection>> connections;
   for (int i = 0; i < std::max(1, options.pool_size); ++i) {
     PGconn* conn = PQconnectdb(uri.c_str());
@@ -217,8 +211,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& uri,
     }
     connections.push_back(std::make_unique<PostgresConnection>(conn));
   }
-  return std::unique_ptr<Database>(
-      new PostgresDatabase(std::make_unique<ConnectionPool>(std::move(connections))));
+  return std::unique_ptr<Database>(new PostgresDatabase(std::make_unique<ConnectionPool>(std::move(connections))));
 }
 
 }  // namespace himaya::storage::internal

@@ -56,9 +56,7 @@ class SqliteConnection final : public Connection {
     sqlite3_close_v2(db_);
   }
 
-  absl::Status Begin(bool write) override {
-    return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
-  }
+  absl::Status Begin(bool write) override { return ExecuteScript(write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"); }
   absl::Status Commit() override { return ExecuteScript("COMMIT"); }
   void Rollback() override {
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -93,9 +91,8 @@ class SqliteConnection final : public Connection {
             cells.emplace_back(sqlite3_column_double(*stmt, c));
             break;
           case SQLITE_TEXT:
-            cells.emplace_back(std::string(
-                reinterpret_cast<const char*>(sqlite3_column_text(*stmt, c)),
-                sqlite3_column_bytes(*stmt, c)));
+            cells.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(*stmt, c)),
+                                           sqlite3_column_bytes(*stmt, c)));
             break;
           case SQLITE_BLOB: {
             const void* blob = sqlite3_column_blob(*stmt, c);
@@ -139,9 +136,8 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_clear_bindings(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("sqlite: statement takes ", sqlite3_bind_parameter_count(stmt),
-                       " parameters, ", params.size(), " given"));
+      return absl::InvalidArgumentError(absl::StrCat("sqlite: statement takes ", sqlite3_bind_parameter_count(stmt),
+                                                     " parameters, ", params.size(), " given"));
     }
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -167,12 +163,11 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
-absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path,
-                                                   const DatabaseOptions& options, int cache_mb) {
+absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path, const DatabaseOptions& options,
+                                                    int cache_mb) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
@@ -182,8 +177,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path,
   sqlite3_busy_timeout(db, 10000);
   std::string pragmas = absl::StrCat(
       "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
-      "PRAGMA cache_size = -", std::max(1, cache_mb) * 1024, "; PRAGMA synchronous = ",
-      options.sqlite_synchronous_full ? "FULL" : "NORMAL", ";");
+      "PRAGMA cache_size = -",
+      std::max(1, cache_mb) * 1024, "; PRAGMA synchronous = ", options.sqlite_synchronous_full ? "FULL" : "NORMAL",
+      ";");
   if (absl::Status s = connection->ExecuteScript(pragmas); !s.ok()) return s;
   return connection;
 }
@@ -203,8 +199,7 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
-                                                     const DatabaseOptions& options) {
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const DatabaseOptions& options) {
   std::vector<std::unique_ptr<Connection>> writer;
   auto w = Connect(path, options, options.sqlite_cache_mb);
   if (!w.ok()) return w.status();
@@ -215,9 +210,8 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
     if (!r.ok()) return r.status();
     readers.push_back(std::move(*r));
   }
-  return std::unique_ptr<Database>(new SqliteDatabase(
-      std::make_unique<ConnectionPool>(std::move(writer)),
-      std::make_unique<ConnectionPool>(std::move(readers))));
+  return std::unique_ptr<Database>(new SqliteDatabase(std::make_unique<ConnectionPool>(std::move(writer)),
+                                                      std::make_unique<ConnectionPool>(std::move(readers))));
 }
 
 }  // namespace himaya::storage::internal

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/database.h"
 #include "stack/local_postgres.h"
+#include "storage/database.h"
 #include "testing/temp_dir.h"
 
 namespace himaya::testing {
@@ -35,8 +35,7 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
 
 }  // namespace himaya::testing
 
-#define INSTANTIATE_BACKENDS(suite)                                                        \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                \
-                           ::testing::Values(::himaya::testing::Backend::kSqlite,          \
-                                             ::himaya::testing::Backend::kPostgres),       \
-                           ::himaya::testing::BackendName)
+#define INSTANTIATE_BACKENDS(suite)                                                                                   \
+  INSTANTIATE_TEST_SUITE_P(                                                                                           \
+      Backends, suite, ::testing::Values(::himaya::testing::Backend::kSqlite, ::himaya::testing::Backend::kPostgres), \
+      ::himaya::testing::BackendName)

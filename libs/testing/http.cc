@@ -26,8 +26,7 @@ absl::StatusOr<HttpResponse> HttpGet(const std::string& address, const std::stri
     close(fd);
     return absl::UnavailableError(absl::StrCat("http: cannot connect to ", address));
   }
-  std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", address,
-                                     "\r\nConnection: close\r\n\r\n");
+  std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", address, "\r\nConnection: close\r\n\r\n");
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
     close(fd);
     return absl::UnavailableError("http: write failed");

@@ -16,9 +16,9 @@
 #include "events/envelope.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "registration/src/manifest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "registration/src/manifest.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_stack.h"
@@ -112,12 +112,14 @@ class BatchIntakeCrashTest : public testing::BackendTest {
     // Nobody registered twice.
     auto db = storage::Open({.url = database_, .pool_size = 1});
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Read([&](storage::Transaction& tx) -> absl::Status {
-                       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), COUNT(DISTINCT cin) FROM persons"));
-                       EXPECT_EQ(rows[0].Int(0), static_cast<int64_t>(registered.size()));
-                       EXPECT_EQ(rows[0].Int(1), rows[0].Int(0));
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE((*db)
+                    ->Read([&](storage::Transaction& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), COUNT(DISTINCT cin) FROM persons"));
+                      EXPECT_EQ(rows[0].Int(0), static_cast<int64_t>(registered.size()));
+                      EXPECT_EQ(rows[0].Int(1), rows[0].Int(0));
+                      return absl::OkStatus();
+                    })
+                    .ok());
     ExpectAnnounced(registered);
   }
 
@@ -129,10 +131,10 @@ class BatchIntakeCrashTest : public testing::BackendTest {
                     [&] {
                       std::string out = dir_.path() + "/kcat.out";
                       std::remove(out.c_str());
-                      auto kcat = core::Subprocess::Start(
-                          {.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(), "-t", topic, "-o",
-                                    "beginning", "-e", "-q", "-f", "%S:%s"},
-                           .stdout_path = out});
+                      auto kcat =
+                          core::Subprocess::Start({.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(),
+                                                            "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%S:%s"},
+                                                   .stdout_path = out});
                       if (!kcat.ok() || kcat->Wait(absl::Seconds(120)).value_or(1) != 0) return false;
                       std::ifstream in(out, std::ios::binary);
                       std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -207,11 +209,11 @@ TEST_P(BatchIntakeCrashTest, KilledWhileReceivingTheSenderTriesAgainAndEveryRowI
   SetUpBatchAndStack({"--batch_receive_lease=2s"});
   if (HasFatalFailure()) return;
   const std::string out = dir_.path() + "/submit.out";
-  auto submit = core::Subprocess::Start(
-      {.argv = {stack::DefaultBinDir() + "/himaya", "batch", "submit", batch_.csv_path,
-                "--data_dir=" + dir_.path() + "/stack", "--retry_for=120s"},
-       .stdout_path = out,
-       .stderr_path = out});
+  auto submit =
+      core::Subprocess::Start({.argv = {stack::DefaultBinDir() + "/himaya", "batch", "submit", batch_.csv_path,
+                                        "--data_dir=" + dir_.path() + "/stack", "--retry_for=120s"},
+                               .stdout_path = out,
+                               .stderr_path = out});
   ASSERT_TRUE(submit.ok()) << submit.status();
 
   // Kill registration while the rows are still arriving.

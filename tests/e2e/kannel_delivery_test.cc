@@ -12,9 +12,9 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
+#include "stack/local_kannel.h"
 #include "stack/local_stack.h"
 #include "testing/backends.h"
-#include "stack/local_kannel.h"
 
 namespace himaya {
 namespace {
@@ -31,8 +31,7 @@ TEST_P(KannelDeliveryTest, DeliveredAndFailedReportsEndToEnd) {
 
   stack::StackOptions options;
   options.data_dir = dir_.path() + "/stack";
-  options.extra_flags["notification"] = {"--sms_provider=kannel",
-                                         "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
+  options.extra_flags["notification"] = {"--sms_provider=kannel", "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
                                          "--kannel_username=" + (*kannel)->username(),
                                          "--kannel_password=" + (*kannel)->password()};
   if (GetParam() == testing::Backend::kPostgres) {

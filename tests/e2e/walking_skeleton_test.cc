@@ -105,11 +105,10 @@ class WalkingSkeletonTest : public testing::BackendTest {
     std::string out = dir_.path() + "/kcat.out";
     std::string err = dir_.path() + "/kcat.err";
     std::remove(out.c_str());
-    auto kcat = core::Subprocess::Start(
-        {.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(), "-t", topic, "-o",
-                  "beginning", "-e", "-q", "-f", "%S:%s"},
-         .stdout_path = out,
-         .stderr_path = err});
+    auto kcat = core::Subprocess::Start({.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(), "-t", topic,
+                                                  "-o", "beginning", "-e", "-q", "-f", "%S:%s"},
+                                         .stdout_path = out,
+                                         .stderr_path = err});
     if (!kcat.ok()) {
       ADD_FAILURE() << kcat.status() << " (install the Debian package 'kcat')";
       return {};
@@ -144,10 +143,12 @@ class WalkingSkeletonTest : public testing::BackendTest {
 TEST_P(WalkingSkeletonTest, ServicesAreHealthyAndExposePrometheusMetrics) {
   StartStack();
   ASSERT_NE(stack_, nullptr);
-  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("registration").grpc,
-                             "himaya.registration.v1.RegistrationService").value_or(false), true);
-  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("notification").grpc,
-                             "himaya.notification.v1.NotificationService").value_or(false), true);
+  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("registration").grpc, "himaya.registration.v1.RegistrationService")
+                .value_or(false),
+            true);
+  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("notification").grpc, "himaya.notification.v1.NotificationService")
+                .value_or(false),
+            true);
   for (const std::string& service : stack::Services()) {
     auto response = testing::HttpGet(stack_->endpoint(service).metrics, "/metrics");
     ASSERT_TRUE(response.ok()) << response.status();
@@ -207,8 +208,9 @@ TEST_P(WalkingSkeletonTest, EventCommittedBeforeACrashIsPublishedAfterRestart) {
   absl::StatusOr<reg::Person> person = Register("JK99887");
   ASSERT_TRUE(person.ok()) << person.status();
   // The gauge is refreshed every second by the relay thread, even while it does not publish.
-  EXPECT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 1; },
-                               absl::Seconds(10), "the outbox depth gauge").ok());
+  EXPECT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 1; }, absl::Seconds(10),
+                               "the outbox depth gauge")
+                  .ok());
   EXPECT_TRUE(ReadTopicWithKcat(kTopic).empty());
 
   stack_->StopService("registration", SIGKILL);
@@ -237,8 +239,9 @@ TEST_P(WalkingSkeletonTest, AnEventDeliveredTwiceYieldsOneMessageEvenAcrossACras
   events::Record again{kTopic, person->registration_number(), on_topic[0]};
   for (const absl::Status& s : (*producer)->Publish({again, again})) ASSERT_TRUE(s.ok()) << s;
   const std::string duplicates = "himaya_consumer_events_total{outcome=\"duplicate\"";
-  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("notification", duplicates) == 2; },
-                               absl::Seconds(60), "both duplicates to be seen").ok());
+  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("notification", duplicates) == 2; }, absl::Seconds(60),
+                               "both duplicates to be seen")
+                  .ok());
   EXPECT_EQ(Messages(person->registration_number()).size(), 1u);
 
   // A notification process killed without warning may see events again; still one message.

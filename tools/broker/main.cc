@@ -18,8 +18,7 @@
 ABSL_FLAG(int, brokers, 1, "Number of brokers in the cluster");
 ABSL_FLAG(int, partitions, 8, "Partitions of each of the suite's topics");
 ABSL_FLAG(std::string, programs, "all", "Programs whose topics are created");
-ABSL_FLAG(std::string, bootstrap_file, "",
-          "Write {\"bootstrap_servers\": ...} here once serving");
+ABSL_FLAG(std::string, bootstrap_file, "", "Write {\"bootstrap_servers\": ...} here once serving");
 
 int main(int argc, char** argv) {
   using namespace himaya;
@@ -39,14 +38,15 @@ int main(int argc, char** argv) {
   const std::string& bootstrap = (*cluster)->bootstrap_servers();
   const std::string file = absl::GetFlag(FLAGS_bootstrap_file);
   if (!file.empty()) {
-    absl::Status written = core::WriteJsonFile(
-        file, {{"bootstrap_servers", bootstrap}, {"pid", static_cast<int>(getpid())}});
+    absl::Status written =
+        core::WriteJsonFile(file, {{"bootstrap_servers", bootstrap}, {"pid", static_cast<int>(getpid())}});
     if (!written.ok()) return fail(written);
   }
-  std::printf("himaya-broker: Kafka on %s (%d broker(s); topics of %s with %d partitions; "
-              "memory only)\n",
-              bootstrap.c_str(), absl::GetFlag(FLAGS_brokers),
-              absl::StrJoin(*programs, ", ").c_str(), absl::GetFlag(FLAGS_partitions));
+  std::printf(
+      "himaya-broker: Kafka on %s (%d broker(s); topics of %s with %d partitions; "
+      "memory only)\n",
+      bootstrap.c_str(), absl::GetFlag(FLAGS_brokers), absl::StrJoin(*programs, ", ").c_str(),
+      absl::GetFlag(FLAGS_partitions));
   std::fflush(stdout);
   log::Info("broker serving", {{"bootstrap_servers", bootstrap}});
   core::WaitForTerminationSignal();

@@ -24,63 +24,96 @@ struct Name {
 
 // First names (with a usual variant of their transliteration) and family names.
 constexpr std::array<std::array<Name, 2>, 28> kMaleNames = {{
-    {{{"Abdelaziz", "عبد العزيز"}, {"Abdul Aziz", "عبد العزيز"}}}, {{{"Jamal", "جمال"}, {"Djamal", "جمال"}}},
-    {{{"Noureddine", "نور الدين"}, {"Nour Eddine", "نور الدين"}}}, {{{"Hamza", "حمزة"}, {"Hamzah", "حمزة"}}},
-    {{{"Tarik", "طارق"}, {"Tariq", "طارق"}}},         {{{"Mehdi", "المهدي"}, {"Mahdi", "المهدي"}}},
-    {{{"Anouar", "أنور"}, {"Anwar", "أنور"}}},         {{{"Zakaria", "زكرياء"}, {"Zakariya", "زكرياء"}}},
-    {{{"Soufiane", "سفيان"}, {"Sufyan", "سفيان"}}},    {{{"Bilal", "بلال"}, {"Belal", "بلال"}}},
-    {{{"Ayoub", "أيوب"}, {"Ayyub", "أيوب"}}},          {{{"Redouane", "رضوان"}, {"Ridwan", "رضوان"}}},
-    {{{"Mohamed", "محمد"}, {"Mohammed", "محمد"}}},   {{{"Youssef", "يوسف"}, {"Yousef", "يوسف"}}},
-    {{{"Ahmed", "أحمد"}, {"Ahmad", "أحمد"}}},        {{{"Abdelkader", "عبد القادر"}, {"Abdul Qadir", "عبد القادر"}}},
-    {{{"Hassan", "حسن"}, {"Hasan", "حسن"}}},         {{{"Omar", "عمر"}, {"Oumar", "عمر"}}},
-    {{{"Rachid", "رشيد"}, {"Rashid", "رشيد"}}},      {{{"Khalid", "خالد"}, {"Khaled", "خالد"}}},
-    {{{"Said", "سعيد"}, {"Saeed", "سعيد"}}},         {{{"Mustapha", "مصطفى"}, {"Mustafa", "مصطفى"}}},
-    {{{"Brahim", "ابراهيم"}, {"Brahim", "ابراهيم"}}},  {{{"Karim", "كريم"}, {"Kareem", "كريم"}}},
-    {{{"Hicham", "هشام"}, {"Hisham", "هشام"}}},      {{{"Abdellah", "عبد الله"}, {"Abdallah", "عبد الله"}}},
-    {{{"Driss", "ادريس"}, {"Idriss", "ادريس"}}},     {{{"Chakib", "شكيب"}, {"Shakib", "شكيب"}}},
+    {{{"Abdelaziz", "عبد العزيز"}, {"Abdul Aziz", "عبد العزيز"}}},
+    {{{"Jamal", "جمال"}, {"Djamal", "جمال"}}},
+    {{{"Noureddine", "نور الدين"}, {"Nour Eddine", "نور الدين"}}},
+    {{{"Hamza", "حمزة"}, {"Hamzah", "حمزة"}}},
+    {{{"Tarik", "طارق"}, {"Tariq", "طارق"}}},
+    {{{"Mehdi", "المهدي"}, {"Mahdi", "المهدي"}}},
+    {{{"Anouar", "أنور"}, {"Anwar", "أنور"}}},
+    {{{"Zakaria", "زكرياء"}, {"Zakariya", "زكرياء"}}},
+    {{{"Soufiane", "سفيان"}, {"Sufyan", "سفيان"}}},
+    {{{"Bilal", "بلال"}, {"Belal", "بلال"}}},
+    {{{"Ayoub", "أيوب"}, {"Ayyub", "أيوب"}}},
+    {{{"Redouane", "رضوان"}, {"Ridwan", "رضوان"}}},
+    {{{"Mohamed", "محمد"}, {"Mohammed", "محمد"}}},
+    {{{"Youssef", "يوسف"}, {"Yousef", "يوسف"}}},
+    {{{"Ahmed", "أحمد"}, {"Ahmad", "أحمد"}}},
+    {{{"Abdelkader", "عبد القادر"}, {"Abdul Qadir", "عبد القادر"}}},
+    {{{"Hassan", "حسن"}, {"Hasan", "حسن"}}},
+    {{{"Omar", "عمر"}, {"Oumar", "عمر"}}},
+    {{{"Rachid", "رشيد"}, {"Rashid", "رشيد"}}},
+    {{{"Khalid", "خالد"}, {"Khaled", "خالد"}}},
+    {{{"Said", "سعيد"}, {"Saeed", "سعيد"}}},
+    {{{"Mustapha", "مصطفى"}, {"Mustafa", "مصطفى"}}},
+    {{{"Brahim", "ابراهيم"}, {"Brahim", "ابراهيم"}}},
+    {{{"Karim", "كريم"}, {"Kareem", "كريم"}}},
+    {{{"Hicham", "هشام"}, {"Hisham", "هشام"}}},
+    {{{"Abdellah", "عبد الله"}, {"Abdallah", "عبد الله"}}},
+    {{{"Driss", "ادريس"}, {"Idriss", "ادريس"}}},
+    {{{"Chakib", "شكيب"}, {"Shakib", "شكيب"}}},
 }};
 constexpr std::array<std::array<Name, 2>, 26> kFemaleNames = {{
-    {{{"Nadia", "نادية"}, {"Nadiya", "نادية"}}},       {{{"Houda", "هدى"}, {"Huda", "هدى"}}},
-    {{{"Karima", "كريمة"}, {"Kareema", "كريمة"}}},     {{{"Loubna", "لبنى"}, {"Lubna", "لبنى"}}},
-    {{{"Ghizlane", "غزلان"}, {"Rhizlane", "غزلان"}}},  {{{"Imane", "إيمان"}, {"Iman", "إيمان"}}},
-    {{{"Rajae", "رجاء"}, {"Raja", "رجاء"}}},           {{{"Sanae", "سناء"}, {"Sana", "سناء"}}},
-    {{{"Wafae", "وفاء"}, {"Wafa", "وفاء"}}},           {{{"Bouchra", "بشرى"}, {"Bushra", "بشرى"}}},
-    {{{"Asmae", "أسماء"}, {"Asma", "أسماء"}}},         {{{"Kaoutar", "كوثر"}, {"Kawtar", "كوثر"}}},
-    {{{"Fatima", "فاطمة"}, {"Fatimah", "فاطمة"}}},   {{{"Khadija", "خديجة"}, {"Khadidja", "خديجة"}}},
-    {{{"Aicha", "عائشة"}, {"Aisha", "عائشة"}}},      {{{"Zineb", "زينب"}, {"Zaynab", "زينب"}}},
-    {{{"Naima", "نعيمة"}, {"Naeema", "نعيمة"}}},     {{{"Meriem", "مريم"}, {"Maryam", "مريم"}}},
-    {{{"Amina", "أمينة"}, {"Aminah", "أمينة"}}},     {{{"Hafsa", "حفصة"}, {"Hafsah", "حفصة"}}},
-    {{{"Samira", "سميرة"}, {"Sameera", "سميرة"}}},   {{{"Oumaima", "أميمة"}, {"Umaima", "أميمة"}}},
-    {{{"Latifa", "لطيفة"}, {"Latifah", "لطيفة"}}},   {{{"Salma", "سلمى"}, {"Selma", "سلمى"}}},
-    {{{"Hanane", "حنان"}, {"Hanan", "حنان"}}},       {{{"Soukaina", "سكينة"}, {"Sukaina", "سكينة"}}},
+    {{{"Nadia", "نادية"}, {"Nadiya", "نادية"}}},      {{{"Houda", "هدى"}, {"Huda", "هدى"}}},
+    {{{"Karima", "كريمة"}, {"Kareema", "كريمة"}}},    {{{"Loubna", "لبنى"}, {"Lubna", "لبنى"}}},
+    {{{"Ghizlane", "غزلان"}, {"Rhizlane", "غزلان"}}}, {{{"Imane", "إيمان"}, {"Iman", "إيمان"}}},
+    {{{"Rajae", "رجاء"}, {"Raja", "رجاء"}}},          {{{"Sanae", "سناء"}, {"Sana", "سناء"}}},
+    {{{"Wafae", "وفاء"}, {"Wafa", "وفاء"}}},          {{{"Bouchra", "بشرى"}, {"Bushra", "بشرى"}}},
+    {{{"Asmae", "أسماء"}, {"Asma", "أسماء"}}},        {{{"Kaoutar", "كوثر"}, {"Kawtar", "كوثر"}}},
+    {{{"Fatima", "فاطمة"}, {"Fatimah", "فاطمة"}}},    {{{"Khadija", "خديجة"}, {"Khadidja", "خديجة"}}},
+    {{{"Aicha", "عائشة"}, {"Aisha", "عائشة"}}},       {{{"Zineb", "زينب"}, {"Zaynab", "زينب"}}},
+    {{{"Naima", "نعيمة"}, {"Naeema", "نعيمة"}}},      {{{"Meriem", "مريم"}, {"Maryam", "مريم"}}},
+    {{{"Amina", "أمينة"}, {"Aminah", "أمينة"}}},      {{{"Hafsa", "حفصة"}, {"Hafsah", "حفصة"}}},
+    {{{"Samira", "سميرة"}, {"Sameera", "سميرة"}}},    {{{"Oumaima", "أميمة"}, {"Umaima", "أميمة"}}},
+    {{{"Latifa", "لطيفة"}, {"Latifah", "لطيفة"}}},    {{{"Salma", "سلمى"}, {"Selma", "سلمى"}}},
+    {{{"Hanane", "حنان"}, {"Hanan", "حنان"}}},        {{{"Soukaina", "سكينة"}, {"Sukaina", "سكينة"}}},
 }};
 constexpr std::array<std::array<Name, 2>, 40> kFamilyNames = {{
-    {{{"Benkirane", "بنكيران"}, {"Ben Kirane", "بنكيران"}}}, {{{"Lahlou", "لحلو"}, {"Lahlu", "لحلو"}}},
-    {{{"Sefrioui", "الصفريوي"}, {"Sefriwi", "الصفريوي"}}}, {{{"Guessous", "كسوس"}, {"Gassous", "كسوس"}}},
-    {{{"Tahiri", "الطاهري"}, {"Taheri", "الطاهري"}}},      {{{"Mansouri", "المنصوري"}, {"El Mansouri", "المنصوري"}}},
-    {{{"Benmoussa", "بنموسى"}, {"Ben Moussa", "بنموسى"}}}, {{{"Raji", "الراجي"}, {"Radji", "الراجي"}}},
-    {{{"Hajji", "الحاجي"}, {"Hadji", "الحاجي"}}},          {{{"Cherkaoui", "الشرقاوي"}, {"Sharqawi", "الشرقاوي"}}},
-    {{{"Belhaj", "بلحاج"}, {"Bel Hadj", "بلحاج"}}},        {{{"Bakkali", "البقالي"}, {"Baqali", "البقالي"}}},
-    {{{"Boukhari", "البخاري"}, {"Bukhari", "البخاري"}}},   {{{"Jabri", "الجابري"}, {"Djabri", "الجابري"}}},
-    {{{"Lamrani", "لمراني"}, {"Lemrani", "لمراني"}}},      {{{"Zouhair", "زهير"}, {"Zuhair", "زهير"}}},
-    {{{"Karimi", "الكريمي"}, {"Kareemi", "الكريمي"}}},     {{{"Saidi", "السعيدي"}, {"Saeedi", "السعيدي"}}},
-    {{{"Filali", "الفيلالي"}, {"El Filali", "الفيلالي"}}}, {{{"Benali", "بنعلي"}, {"Ben Ali", "بنعلي"}}},
-    {{{"Mernissi", "المرنيسي"}, {"Mernisi", "المرنيسي"}}}, {{{"Yacoubi", "اليعقوبي"}, {"Yaqubi", "اليعقوبي"}}},
-    {{{"Hamdaoui", "الحمداوي"}, {"Hamdawi", "الحمداوي"}}}, {{{"Slaoui", "السلاوي"}, {"Slawi", "السلاوي"}}},
-    {{{"Alaoui", "العلوي"}, {"El Alaoui", "العلوي"}}},   {{{"Idrissi", "الإدريسي"}, {"El Idrissi", "الإدريسي"}}},
-    {{{"Bennani", "بناني"}, {"Benani", "بناني"}}},       {{{"Tazi", "التازي"}, {"Tazi", "التازي"}}},
-    {{{"Berrada", "برادة"}, {"Berada", "برادة"}}},       {{{"Chraibi", "الشرايبي"}, {"Shraibi", "الشرايبي"}}},
-    {{{"Fassi", "الفاسي"}, {"El Fassi", "الفاسي"}}},     {{{"Amrani", "العمراني"}, {"El Amrani", "العمراني"}}},
-    {{{"Ouazzani", "الوزاني"}, {"Wazzani", "الوزاني"}}}, {{{"Benjelloun", "بنجلون"}, {"Ben Jelloun", "بنجلون"}}},
-    {{{"Kettani", "الكتاني"}, {"Kattani", "الكتاني"}}},  {{{"Ziani", "الزياني"}, {"Zayani", "الزياني"}}},
-    {{{"Haddad", "الحداد"}, {"Hadad", "الحداد"}}},       {{{"Bouazza", "بوعزة"}, {"Buazza", "بوعزة"}}},
-    {{{"Naciri", "الناصري"}, {"Nasiri", "الناصري"}}},    {{{"Skalli", "السقلي"}, {"Sqalli", "السقلي"}}},
+    {{{"Benkirane", "بنكيران"}, {"Ben Kirane", "بنكيران"}}},
+    {{{"Lahlou", "لحلو"}, {"Lahlu", "لحلو"}}},
+    {{{"Sefrioui", "الصفريوي"}, {"Sefriwi", "الصفريوي"}}},
+    {{{"Guessous", "كسوس"}, {"Gassous", "كسوس"}}},
+    {{{"Tahiri", "الطاهري"}, {"Taheri", "الطاهري"}}},
+    {{{"Mansouri", "المنصوري"}, {"El Mansouri", "المنصوري"}}},
+    {{{"Benmoussa", "بنموسى"}, {"Ben Moussa", "بنموسى"}}},
+    {{{"Raji", "الراجي"}, {"Radji", "الراجي"}}},
+    {{{"Hajji", "الحاجي"}, {"Hadji", "الحاجي"}}},
+    {{{"Cherkaoui", "الشرقاوي"}, {"Sharqawi", "الشرقاوي"}}},
+    {{{"Belhaj", "بلحاج"}, {"Bel Hadj", "بلحاج"}}},
+    {{{"Bakkali", "البقالي"}, {"Baqali", "البقالي"}}},
+    {{{"Boukhari", "البخاري"}, {"Bukhari", "البخاري"}}},
+    {{{"Jabri", "الجابري"}, {"Djabri", "الجابري"}}},
+    {{{"Lamrani", "لمراني"}, {"Lemrani", "لمراني"}}},
+    {{{"Zouhair", "زهير"}, {"Zuhair", "زهير"}}},
+    {{{"Karimi", "الكريمي"}, {"Kareemi", "الكريمي"}}},
+    {{{"Saidi", "السعيدي"}, {"Saeedi", "السعيدي"}}},
+    {{{"Filali", "الفيلالي"}, {"El Filali", "الفيلالي"}}},
+    {{{"Benali", "بنعلي"}, {"Ben Ali", "بنعلي"}}},
+    {{{"Mernissi", "المرنيسي"}, {"Mernisi", "المرنيسي"}}},
+    {{{"Yacoubi", "اليعقوبي"}, {"Yaqubi", "اليعقوبي"}}},
+    {{{"Hamdaoui", "الحمداوي"}, {"Hamdawi", "الحمداوي"}}},
+    {{{"Slaoui", "السلاوي"}, {"Slawi", "السلاوي"}}},
+    {{{"Alaoui", "العلوي"}, {"El Alaoui", "العلوي"}}},
+    {{{"Idrissi", "الإدريسي"}, {"El Idrissi", "الإدريسي"}}},
+    {{{"Bennani", "بناني"}, {"Benani", "بناني"}}},
+    {{{"Tazi", "التازي"}, {"Tazi", "التازي"}}},
+    {{{"Berrada", "برادة"}, {"Berada", "برادة"}}},
+    {{{"Chraibi", "الشرايبي"}, {"Shraibi", "الشرايبي"}}},
+    {{{"Fassi", "الفاسي"}, {"El Fassi", "الفاسي"}}},
+    {{{"Amrani", "العمراني"}, {"El Amrani", "العمراني"}}},
+    {{{"Ouazzani", "الوزاني"}, {"Wazzani", "الوزاني"}}},
+    {{{"Benjelloun", "بنجلون"}, {"Ben Jelloun", "بنجلون"}}},
+    {{{"Kettani", "الكتاني"}, {"Kattani", "الكتاني"}}},
+    {{{"Ziani", "الزياني"}, {"Zayani", "الزياني"}}},
+    {{{"Haddad", "الحداد"}, {"Hadad", "الحداد"}}},
+    {{{"Bouazza", "بوعزة"}, {"Buazza", "بوعزة"}}},
+    {{{"Naciri", "الناصري"}, {"Nasiri", "الناصري"}}},
+    {{{"Skalli", "السقلي"}, {"Sqalli", "السقلي"}}},
 }};
-constexpr std::array<const char*, 14> kCities = {
-    "Casablanca", "Rabat", "Fes", "Marrakech", "Tanger", "Agadir", "Meknes",
-    "Oujda", "Kenitra", "Tetouan", "Safi", "El Jadida", "Beni Mellal", "Settat"};
-constexpr std::array<const char*, 12> kCinPrefixes = {"A", "B", "BE", "BK", "C", "CD",
-                                                      "D", "EE", "F", "G", "JA", "X"};
+constexpr std::array<const char*, 14> kCities = {"Casablanca", "Rabat",     "Fes",         "Marrakech", "Tanger",
+                                                 "Agadir",     "Meknes",    "Oujda",       "Kenitra",   "Tetouan",
+                                                 "Safi",       "El Jadida", "Beni Mellal", "Settat"};
+constexpr std::array<const char*, 12> kCinPrefixes = {"A", "B", "BE", "BK", "C", "CD", "D", "EE", "F", "G", "JA", "X"};
 
 const char* DefaultBody(const std::string& program) {
   if (program == "amo-tadamon") return "RAMED";
@@ -160,10 +193,14 @@ class Generator {
     const uint64_t digits = std::uniform_int_distribution<uint64_t>(10000000, 99999999)(rng_);
     const char mobile = Chance(0.7) ? '6' : '7';
     switch (Pick(4)) {
-      case 0: return absl::StrCat("0", std::string(1, mobile), digits);
-      case 1: return absl::StrCat("+212", std::string(1, mobile), digits);
-      case 2: return absl::StrCat("00212", std::string(1, mobile), digits);
-      default: return Chance(0.5) ? "" : absl::StrCat("0", std::string(1, mobile), digits);
+      case 0:
+        return absl::StrCat("0", std::string(1, mobile), digits);
+      case 1:
+        return absl::StrCat("+212", std::string(1, mobile), digits);
+      case 2:
+        return absl::StrCat("00212", std::string(1, mobile), digits);
+      default:
+        return Chance(0.5) ? "" : absl::StrCat("0", std::string(1, mobile), digits);
     }
   }
 
@@ -211,8 +248,8 @@ class Generator {
 }  // namespace
 
 absl::Status WriteManifestFor(const std::string& csv_path, const std::string& manifest_path,
-                              const std::string& batch_id, const std::string& liaison_body,
-                              const std::string& program, int64_t records) {
+                              const std::string& batch_id, const std::string& liaison_body, const std::string& program,
+                              int64_t records) {
   std::ifstream in(csv_path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", csv_path));
   crypto_hash_sha256_state sha;
@@ -223,11 +260,12 @@ absl::Status WriteManifestFor(const std::string& csv_path, const std::string& ma
   }
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&sha, digest);
-  nlohmann::json manifest = {{"batch_id", batch_id},
-                             {"liaison_body", liaison_body},
-                             {"record_count", records},
-                             {"sha256", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)))},
-                             {"produced_at", "2022-03-01T10:00:00Z"}};
+  nlohmann::json manifest = {
+      {"batch_id", batch_id},
+      {"liaison_body", liaison_body},
+      {"record_count", records},
+      {"sha256", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)))},
+      {"produced_at", "2022-03-01T10:00:00Z"}};
   if (!program.empty()) manifest["program"] = program;
   return core::WriteJsonFile(manifest_path, manifest);
 }
@@ -282,18 +320,30 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
     if (relationship == "CHILD" && g.Chance(0.4)) cin.clear();  // young children have no CIN
     if (g.Chance(o.invalid_rate)) {
       switch (g.Pick(5)) {
-        case 0: cin = absl::StrCat("1", cin); break;               // digits first
-        case 1: p.birth = absl::FormatCivilTime(g.today_ + 400); break;  // future
-        case 2: p.sex = "X"; break;
-        case 3: phone = "0522123456"; break;                       // a landline
-        default: category = households ? category : "PILOT"; if (households) p.first.clear(); break;
+        case 0:
+          cin = absl::StrCat("1", cin);
+          break;  // digits first
+        case 1:
+          p.birth = absl::FormatCivilTime(g.today_ + 400);
+          break;  // future
+        case 2:
+          p.sex = "X";
+          break;
+        case 3:
+          phone = "0522123456";
+          break;  // a landline
+        default:
+          category = households ? category : "PILOT";
+          if (households) p.first.clear();
+          break;
       }
     } else if (!cin.empty() && g.Chance(o.covered_rate)) {
-      coverage.Write(absl::StrCat(cin, ",", schemes[g.Pick(5)], ",2015-01-01,", g.Chance(0.8) ? "" : "2030-12-31", "\n"));
+      coverage.Write(
+          absl::StrCat(cin, ",", schemes[g.Pick(5)], ",2015-01-01,", g.Chance(0.8) ? "" : "2030-12-31", "\n"));
       ++out.coverage_rows;
     }
-    std::string row = absl::StrCat(record_id, ",", cin, ",", Quoted(p.last), ",", Quoted(p.first), ",",
-                                   p.last_ar, ",", p.first_ar, ",", p.birth, ",", p.sex, ",", phone, ",");
+    std::string row = absl::StrCat(record_id, ",", cin, ",", Quoted(p.last), ",", Quoted(p.first), ",", p.last_ar, ",",
+                                   p.first_ar, ",", p.birth, ",", p.sex, ",", phone, ",");
     if (households) {
       absl::StrAppend(&row, language, ",", Quoted(address), ",", city, ",", household_id, ",", relationship);
     } else {
@@ -338,12 +388,17 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
   }
   const std::string sha = csv.Finish();
   const std::string coverage_sha = coverage.Finish();
-  nlohmann::json manifest = {{"batch_id", out.batch_id},     {"liaison_body", out.liaison_body},
-                             {"program", o.program},         {"record_count", out.rows},
-                             {"sha256", sha},                {"produced_at", o.today + "T10:00:00Z"}};
+  nlohmann::json manifest = {{"batch_id", out.batch_id},
+                             {"liaison_body", out.liaison_body},
+                             {"program", o.program},
+                             {"record_count", out.rows},
+                             {"sha256", sha},
+                             {"produced_at", o.today + "T10:00:00Z"}};
   if (absl::Status s = core::WriteJsonFile(out.manifest_path, manifest); !s.ok()) return s;
-  nlohmann::json coverage_manifest = {{"batch_id", out.batch_id + "-COVERAGE"}, {"liaison_body", "CNSS"},
-                                      {"record_count", out.coverage_rows},      {"sha256", coverage_sha},
+  nlohmann::json coverage_manifest = {{"batch_id", out.batch_id + "-COVERAGE"},
+                                      {"liaison_body", "CNSS"},
+                                      {"record_count", out.coverage_rows},
+                                      {"sha256", coverage_sha},
                                       {"produced_at", o.today + "T09:00:00Z"}};
   if (absl::Status s = core::WriteJsonFile(out.coverage_manifest_path, coverage_manifest); !s.ok()) return s;
   return out;

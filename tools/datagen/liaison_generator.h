@@ -49,7 +49,7 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& option
 
 // Writes NAME.manifest.json for an existing data file (hashing it). Used by tools that edit files.
 absl::Status WriteManifestFor(const std::string& csv_path, const std::string& manifest_path,
-                              const std::string& batch_id, const std::string& liaison_body,
-                              const std::string& program, int64_t records);
+                              const std::string& batch_id, const std::string& liaison_body, const std::string& program,
+                              int64_t records);
 
 }  // namespace himaya::datagen

@@ -14,14 +14,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "commands.h"
-#include "failure.h"
-#include "uploads.h"
 #include "core/json_file.h"
 #include "datagen/liaison_generator.h"
+#include "failure.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_stack.h"
+#include "uploads.h"
 
 ABSL_DECLARE_FLAG(std::string, data_dir);
 ABSL_DECLARE_FLAG(std::string, registration_address);
@@ -47,7 +47,6 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-
 absl::StatusOr<std::unique_ptr<reg::RegistrationService::Stub>> Registration() {
   std::string address = absl::GetFlag(FLAGS_registration_address);
   if (address.empty()) {
@@ -68,8 +67,8 @@ std::string ManifestPathFor(const std::string& file) {
 
 std::string Counts(const reg::BatchStatus& s) {
   std::vector<std::string> parts;
-  for (const char* o : {"REGISTERED", "ALREADY_REGISTERED", "DUPLICATE_IN_BATCH", "ALREADY_COVERED",
-                        "INVALID", "NEEDS_REVIEW", "DEPENDENT"}) {
+  for (const char* o : {"REGISTERED", "ALREADY_REGISTERED", "DUPLICATE_IN_BATCH", "ALREADY_COVERED", "INVALID",
+                        "NEEDS_REVIEW", "DEPENDENT"}) {
     auto it = s.outcomes().find(o);
     if (it != s.outcomes().end() && it->second > 0) parts.push_back(absl::StrCat(o, " ", it->second));
   }
@@ -91,12 +90,12 @@ absl::StatusOr<reg::BatchStatus> GetBatch(reg::RegistrationService::Stub& stub, 
 }
 
 void PrintStatus(const reg::BatchStatus& s) {
-  std::printf("batch      %s/%s (%s)\nstate      %s%s\nrows       %lld received, %lld with their outcome\n"
-              "outcomes   %s\n",
-              s.liaison_body().c_str(), s.batch_id().c_str(), s.program().c_str(), StateName(s.state()).c_str(),
-              s.refusal().empty() ? "" : absl::StrCat(": ", s.refusal()).c_str(),
-              static_cast<long long>(s.rows_received()), static_cast<long long>(s.rows_applied()),
-              Counts(s).c_str());
+  std::printf(
+      "batch      %s/%s (%s)\nstate      %s%s\nrows       %lld received, %lld with their outcome\n"
+      "outcomes   %s\n",
+      s.liaison_body().c_str(), s.batch_id().c_str(), s.program().c_str(), StateName(s.state()).c_str(),
+      s.refusal().empty() ? "" : absl::StrCat(": ", s.refusal()).c_str(), static_cast<long long>(s.rows_received()),
+      static_cast<long long>(s.rows_applied()), Counts(s).c_str());
 }
 
 // Splits BODY/BATCH_ID, or takes --liaison_body.
@@ -165,8 +164,7 @@ int Batch(const std::vector<std::string>& args) {
   if (progress.joinable()) progress.join();
   if (!received.ok()) {
     if (tty) std::fprintf(stderr, "\n");
-    return Fail(absl::Status(received.status().code(),
-                             absl::StrCat("batch refused: ", received.status().message())));
+    return Fail(absl::Status(received.status().code(), absl::StrCat("batch refused: ", received.status().message())));
   }
   reg::BatchStatus status = *received;
   while (absl::GetFlag(FLAGS_wait) && status.state() == reg::BATCH_STATE_APPLYING) {
@@ -196,9 +194,9 @@ int Coverage(const std::vector<std::string>& args) {
                                                   absl::GetFlag(FLAGS_retry_for), &manifest);
   if (!result.ok()) return Fail(result.status());
   std::printf("coverage   %s/%s\nrows       %lld received, %lld invalid\ncoverages  %lld added, %lld updated\n",
-              result->operator_().c_str(), result->batch_id().c_str(),
-              static_cast<long long>(result->rows_received()), static_cast<long long>(result->rows_invalid()),
-              static_cast<long long>(result->coverages_added()), static_cast<long long>(result->coverages_updated()));
+              result->operator_().c_str(), result->batch_id().c_str(), static_cast<long long>(result->rows_received()),
+              static_cast<long long>(result->rows_invalid()), static_cast<long long>(result->coverages_added()),
+              static_cast<long long>(result->coverages_updated()));
   for (const std::string& e : result->errors()) std::printf("  %s\n", e.c_str());
   return 0;
 }
@@ -220,9 +218,8 @@ int Gen(const std::vector<std::string>& args) {
   auto batch = datagen::GenerateLiaisonBatch(o);
   if (!batch.ok()) return Fail(batch.status());
   std::printf("%s (%lld rows)\n%s\n%s (%lld coverages)\n%s\n", batch->csv_path.c_str(),
-              static_cast<long long>(batch->rows), batch->manifest_path.c_str(),
-              batch->coverage_csv_path.c_str(), static_cast<long long>(batch->coverage_rows),
-              batch->coverage_manifest_path.c_str());
+              static_cast<long long>(batch->rows), batch->manifest_path.c_str(), batch->coverage_csv_path.c_str(),
+              static_cast<long long>(batch->coverage_rows), batch->coverage_manifest_path.c_str());
   return 0;
 }
 

@@ -1,9 +1,12 @@
 // himaya bench intake: liaison batch intake end to end, beside this machine's raw insert speed.
+#include <httplib.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -13,17 +16,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "commands.h"
-#include "failure.h"
 #include "core/status_macros.h"
 #include "datagen/liaison_generator.h"
 #include "events/kafka.h"
 #include "events/topics.h"
+#include "failure.h"
 #include "registration/src/csv_stream.h"
 #include "rpc/client.h"
-#include <signal.h>
-#include <httplib.h>
-#include <sstream>
-
 #include "stack/local_kannel.h"
 #include "stack/local_postgres.h"
 #include "stack/local_stack.h"
@@ -41,7 +40,6 @@ namespace himaya::cli {
 namespace {
 
 namespace reg = himaya::registration::v1;
-
 
 // Peak resident memory of a process, in MB (VmHWM).
 double PeakRssMb(pid_t pid) {
@@ -74,8 +72,8 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
           columns.push_back(absl::StrCat("c", i));
           defs.push_back(absl::StrCat("c", i, " TEXT"));
         }
-        return tx.ExecuteScript(absl::StrCat("CREATE TABLE raw_rows (n BIGINT PRIMARY KEY, ",
-                                             absl::StrJoin(defs, ", "), ")"));
+        return tx.ExecuteScript(
+            absl::StrCat("CREATE TABLE raw_rows (n BIGINT PRIMARY KEY, ", absl::StrJoin(defs, ", "), ")"));
       }
       std::vector<storage::Value> row = {++n};
       for (size_t i = 0; i < columns.size(); ++i) row.emplace_back(i < fields.size() ? fields[i] : "");
@@ -156,8 +154,9 @@ int BenchNotify() {
   if (!s.ok()) return Fail(s.status());
   auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   reg::Manifest manifest;
-  auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
+  auto received =
+      Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
+                               (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   reg::BatchStatus status = *received;
   while (status.state() == reg::BATCH_STATE_APPLYING) {
@@ -202,18 +201,20 @@ int BenchNotify() {
     if (!db.ok()) return Fail(db.status());
     absl::Time start = absl::Now();
     absl::Status inserted = (*db)->Write([&](storage::Transaction& tx) -> absl::Status {
-      RETURN_IF_ERROR(tx.ExecuteScript("CREATE TABLE m (message_id TEXT PRIMARY KEY, registration_number TEXT, "
-                                       "program TEXT, channel TEXT, template TEXT, language TEXT, status TEXT, "
-                                       "source_event_id TEXT, created_at_us BIGINT)"));
+      RETURN_IF_ERROR(
+          tx.ExecuteScript("CREATE TABLE m (message_id TEXT PRIMARY KEY, registration_number TEXT, "
+                           "program TEXT, channel TEXT, template TEXT, language TEXT, status TEXT, "
+                           "source_event_id TEXT, created_at_us BIGINT)"));
       std::vector<std::vector<storage::Value>> rows;
       for (int64_t i = 0; i < n; ++i) {
         rows.push_back({absl::StrCat("m", i), absl::StrCat(100000000 + i), "amo-tns", "sms", "activation", "fr",
                         "PENDING", absl::StrCat("e", i), i});
         if (rows.size() == 1000 || i + 1 == n) {
-          RETURN_IF_ERROR(storage::InsertRows(tx, "m", {"message_id", "registration_number", "program", "channel",
-                                                        "template", "language", "status", "source_event_id",
-                                                        "created_at_us"},
-                                              rows).status());
+          RETURN_IF_ERROR(storage::InsertRows(tx, "m",
+                                              {"message_id", "registration_number", "program", "channel", "template",
+                                               "language", "status", "source_event_id", "created_at_us"},
+                                              rows)
+                              .status());
           rows.clear();
         }
       }
@@ -224,10 +225,12 @@ int BenchNotify() {
   }
 
   // 2. Queued messages to Kannel.
-  const std::vector<std::string> send = {"--dispatch=true", "--sms_provider=kannel",
+  const std::vector<std::string> send = {"--dispatch=true",
+                                         "--sms_provider=kannel",
                                          "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
                                          "--kannel_username=" + (*kannel)->username(),
-                                         "--kannel_password=" + (*kannel)->password(), "--sms_rate=1000000"};
+                                         "--kannel_password=" + (*kannel)->password(),
+                                         "--sms_rate=1000000"};
   absl::Time t2 = absl::Now();
   if (auto st = (*s)->StartService("notification", &send); !st.ok()) return Fail(st);
   if (auto st = WaitForMetric((*s)->endpoint("notification").metrics, "himaya_notification_messages_total",
@@ -245,9 +248,10 @@ int BenchNotify() {
     client.set_keep_alive(true);
     absl::Time start = absl::Now();
     for (int64_t i = 0; i < n; ++i) {
-      auto r = client.Get(absl::StrCat("/cgi-bin/sendsms?username=", (*kannel)->username(), "&password=",
-                                       (*kannel)->password(), "&from=CNSS&to=%2B21261", 1000000 + i % 8000000,
-                                       "&text=CNSS%3A+votre+numero+", 100000000 + i, "&charset=UTF-8&coding=0"));
+      auto r =
+          client.Get(absl::StrCat("/cgi-bin/sendsms?username=", (*kannel)->username(),
+                                  "&password=", (*kannel)->password(), "&from=CNSS&to=%2B21261", 1000000 + i % 8000000,
+                                  "&text=CNSS%3A+votre+numero+", 100000000 + i, "&charset=UTF-8&coding=0"));
       if (!r || (r->status != 202 && r->status != 200)) {
         return Fail(absl::UnavailableError(absl::StrCat("plain client: Kannel answered ", r ? r->status : 0)));
       }
@@ -260,10 +264,11 @@ int BenchNotify() {
   std::printf("notify: %lld events queued in %.1f s (%.0f/s); raw insert of %lld rows %.1f s (%.0f/s); ratio %.2f\n",
               static_cast<long long>(events_on_topic), absl::ToDoubleSeconds(queued), queue_rate,
               static_cast<long long>(n), absl::ToDoubleSeconds(raw), raw_rate, queue_rate / raw_rate);
-  std::printf("notify: %lld messages to Kannel in %.1f s (%.0f/s); plain HTTP client, %lld SMS, %.1f s (%.0f/s); "
-              "ratio %.2f\n",
-              static_cast<long long>(registered), absl::ToDoubleSeconds(sent), send_rate, static_cast<long long>(n),
-              absl::ToDoubleSeconds(plain), plain_rate, send_rate / plain_rate);
+  std::printf(
+      "notify: %lld messages to Kannel in %.1f s (%.0f/s); plain HTTP client, %lld SMS, %.1f s (%.0f/s); "
+      "ratio %.2f\n",
+      static_cast<long long>(registered), absl::ToDoubleSeconds(sent), send_rate, static_cast<long long>(n),
+      absl::ToDoubleSeconds(plain), plain_rate, send_rate / plain_rate);
   return 0;
 }
 
@@ -328,8 +333,8 @@ int Bench(const std::vector<std::string>& args) {
   const std::string topic = events::Topic(events::kRegistrationDomain, gen.program);
   reg::Manifest coverage_manifest;
   auto coverage = Upload<reg::CoverageImportResult>(batch->coverage_csv_path, batch->coverage_manifest_path,
-                                                    &reg::RegistrationService::Stub::ImportCoverage, (*s)->endpoint("registration").grpc,
-                                                    &coverage_manifest);
+                                                    &reg::RegistrationService::Stub::ImportCoverage,
+                                                    (*s)->endpoint("registration").grpc, &coverage_manifest);
   if (!coverage.ok()) return Fail(coverage.status());
   std::printf("  loaded %lld coverages of other schemes (not timed)\n",
               static_cast<long long>(coverage->coverages_added()));
@@ -337,8 +342,9 @@ int Bench(const std::vector<std::string>& args) {
   // From the first byte sent until every event of the batch is on Kafka.
   const absl::Time start = absl::Now();
   reg::Manifest manifest;
-  auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
+  auto received =
+      Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
+                               (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   const absl::Time uploaded = absl::Now();
   reg::BatchStatus status = *received;
@@ -373,17 +379,20 @@ int Bench(const std::vector<std::string>& args) {
   auto raw = RawInsert(batch->csv_path, raw_url);
   if (!raw.ok()) return Fail(raw.status());
   const double seconds = absl::ToDoubleSeconds(total);
-  std::printf("  uploaded and checked in %.1f s; every row decided at %.1f s; events on Kafka at %.1f s "
-              "(%lld events)\n",
-              absl::ToDoubleSeconds(uploaded - start), absl::ToDoubleSeconds(applied - start), seconds,
-              static_cast<long long>(on_kafka));
+  std::printf(
+      "  uploaded and checked in %.1f s; every row decided at %.1f s; events on Kafka at %.1f s "
+      "(%lld events)\n",
+      absl::ToDoubleSeconds(uploaded - start), absl::ToDoubleSeconds(applied - start), seconds,
+      static_cast<long long>(on_kafka));
   std::printf("  outcomes:");
-  for (const auto& [outcome, n] : status.outcomes()) std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(n));
+  for (const auto& [outcome, n] : status.outcomes())
+    std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(n));
   std::printf("\n");
-  std::printf("intake: %lld rows in %.1f s end to end (%.0f rows/s); raw insert %.1f s; ratio %.2f; "
-              "peak RSS %.0f MB\n",
-              static_cast<long long>(records), seconds, records / seconds,
-              absl::ToDoubleSeconds(*raw), absl::ToDoubleSeconds(*raw) / seconds, rss);
+  std::printf(
+      "intake: %lld rows in %.1f s end to end (%.0f rows/s); raw insert %.1f s; ratio %.2f; "
+      "peak RSS %.0f MB\n",
+      static_cast<long long>(records), seconds, records / seconds, absl::ToDoubleSeconds(*raw),
+      absl::ToDoubleSeconds(*raw) / seconds, rss);
   return 0;
 }
 

@@ -1,5 +1,4 @@
 #include "commands.h"
-#include "failure.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,12 +15,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "core/signals.h"
+#include "datagen/liaison_generator.h"
+#include "failure.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
-#include "datagen/liaison_generator.h"
 #include "stack/local_stack.h"
 #include "uploads.h"
 
@@ -31,10 +31,8 @@ ABSL_FLAG(std::string, registration_database, "",
 ABSL_FLAG(std::string, notification_database, "",
           "up/demo: database URL of notification (default: SQLite in the data directory)");
 ABSL_FLAG(std::string, programs, "all", "up/demo: programs the stack serves");
-ABSL_FLAG(std::string, registration_address, "",
-          "gRPC address of registration (default: found in the data directory)");
-ABSL_FLAG(std::string, notification_address, "",
-          "gRPC address of notification (default: found in the data directory)");
+ABSL_FLAG(std::string, registration_address, "", "gRPC address of registration (default: found in the data directory)");
+ABSL_FLAG(std::string, notification_address, "", "gRPC address of notification (default: found in the data directory)");
 ABSL_FLAG(std::string, cin, "", "register: national identity card number");
 ABSL_FLAG(std::string, last_name, "", "register: last name (Latin script)");
 ABSL_FLAG(std::string, first_name, "", "register: first name (Latin script)");
@@ -57,16 +55,13 @@ namespace {
 namespace reg = himaya::registration::v1;
 namespace notif = himaya::notification::v1;
 
-
-
 absl::StatusOr<std::string> AddressOf(const std::string& service, const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
-  absl::StatusOr<stack::Endpoint> endpoint =
-      stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), service);
+  absl::StatusOr<stack::Endpoint> endpoint = stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), service);
   if (!endpoint.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot find the ", service, " service in ", absl::GetFlag(FLAGS_data_dir),
-        "/run (is 'himaya up' running with the same --data_dir?)"));
+    return absl::UnavailableError(absl::StrCat("cannot find the ", service, " service in ",
+                                               absl::GetFlag(FLAGS_data_dir),
+                                               "/run (is 'himaya up' running with the same --data_dir?)"));
   }
   return endpoint->grpc;
 }
@@ -88,8 +83,7 @@ void PrintStack(const stack::LocalStack& s) {
   std::printf("  broker        Kafka on %s (embedded, memory only)\n", s.bootstrap_servers().c_str());
   for (const std::string& service : stack::Services()) {
     stack::Endpoint e = s.endpoint(service);
-    std::printf("  %-13s gRPC %s, metrics http://%s/metrics\n", service.c_str(), e.grpc.c_str(),
-                e.metrics.c_str());
+    std::printf("  %-13s gRPC %s, metrics http://%s/metrics\n", service.c_str(), e.grpc.c_str(), e.metrics.c_str());
   }
   std::printf("  sms           %s/sms.jsonl (the SMS the local stack sends)\n", s.data_dir().c_str());
   std::printf("  logs          %s/logs/\n", s.data_dir().c_str());
@@ -124,8 +118,7 @@ absl::StatusOr<reg::Person> RegisterVia(const std::string& address, const reg::R
   return response.person();
 }
 
-absl::StatusOr<std::vector<notif::Message>> MessagesVia(const std::string& address,
-                                                        const std::string& number) {
+absl::StatusOr<std::vector<notif::Message>> MessagesVia(const std::string& address, const std::string& number) {
   auto stub = notif::NotificationService::NewStub(rpc::NewChannel(address));
   auto context = rpc::NewContext();
   notif::ListMessagesRequest request;
@@ -138,10 +131,10 @@ absl::StatusOr<std::vector<notif::Message>> MessagesVia(const std::string& addre
 
 std::string Describe(const notif::Message& m) {
   return absl::StrCat(google::protobuf::util::TimeUtil::ToString(m.created_at()), "  ",
-                      notif::MessageStatus_Name(m.status()).substr(15), "  ", m.channel(), "/",
-                      m.template_(), "/", m.language(), "  ", m.parts(), " part(s), ", m.attempts(),
-                      " attempt(s)", m.last_error().empty() ? "" : absl::StrCat(": ", m.last_error()),
-                      "  (event ", m.source_event_id(), ")");
+                      notif::MessageStatus_Name(m.status()).substr(15), "  ", m.channel(), "/", m.template_(), "/",
+                      m.language(), "  ", m.parts(), " part(s), ", m.attempts(), " attempt(s)",
+                      m.last_error().empty() ? "" : absl::StrCat(": ", m.last_error()), "  (event ",
+                      m.source_event_id(), ")");
 }
 
 }  // namespace
@@ -162,8 +155,8 @@ int Up(const std::vector<std::string>& args) {
     std::vector<std::string> exited = (*s)->Exited();
     if (!exited.empty()) {
       (*s)->Stop();
-      return Fail(absl::StrCat(exited[0], " exited on its own; see ", data_dir, "/logs/",
-                               exited[0], ".log. The stack is stopped."));
+      return Fail(absl::StrCat(exited[0], " exited on its own; see ", data_dir, "/logs/", exited[0],
+                               ".log. The stack is stopped."));
     }
     if (signal != 0) break;
   }
@@ -181,8 +174,7 @@ int Status(const std::vector<std::string>& args) {
     std::printf("%-13s SERVING   Kafka on %s\n", "broker", bootstrap->c_str());
   } else {
     all_up = false;
-    std::printf("%-13s DOWN      %s\n", "broker",
-                bootstrap.ok() ? "not answering" : "not running (no run file)");
+    std::printf("%-13s DOWN      %s\n", "broker", bootstrap.ok() ? "not answering" : "not running (no run file)");
   }
   for (const std::string& service : stack::Services()) {
     absl::StatusOr<stack::Endpoint> e = stack::ReadEndpoint(data_dir, service);
@@ -193,8 +185,8 @@ int Status(const std::vector<std::string>& args) {
     }
     absl::StatusOr<bool> serving = rpc::CheckHealth(e->grpc);
     if (serving.ok() && *serving) {
-      std::printf("%-13s SERVING   gRPC %s, metrics http://%s/metrics\n", service.c_str(),
-                  e->grpc.c_str(), e->metrics.c_str());
+      std::printf("%-13s SERVING   gRPC %s, metrics http://%s/metrics\n", service.c_str(), e->grpc.c_str(),
+                  e->metrics.c_str());
     } else {
       all_up = false;
       std::printf("%-13s DOWN      %s\n", service.c_str(),
@@ -206,8 +198,7 @@ int Status(const std::vector<std::string>& args) {
 
 int Register(const std::vector<std::string>& args) {
   if (!args.empty()) return Fail("register takes flags only (--cin=... --last_name=... ...)");
-  absl::StatusOr<std::string> address =
-      AddressOf("registration", absl::GetFlag(FLAGS_registration_address));
+  absl::StatusOr<std::string> address = AddressOf("registration", absl::GetFlag(FLAGS_registration_address));
   if (!address.ok()) return Fail(address.status());
   reg::RegisterPersonRequest request;
   request.set_cin(absl::GetFlag(FLAGS_cin));
@@ -228,8 +219,7 @@ int Register(const std::vector<std::string>& args) {
 
 int Person(const std::vector<std::string>& args) {
   if (args.size() != 2 || args[0] != "get") return Fail("usage: himaya person get NUMBER|CIN");
-  absl::StatusOr<std::string> address =
-      AddressOf("registration", absl::GetFlag(FLAGS_registration_address));
+  absl::StatusOr<std::string> address = AddressOf("registration", absl::GetFlag(FLAGS_registration_address));
   if (!address.ok()) return Fail(address.status());
   reg::GetPersonRequest request;
   const std::string& key = args[1];
@@ -244,15 +234,15 @@ int Person(const std::vector<std::string>& args) {
   reg::Person p;
   grpc::Status status = stub->GetPerson(context.get(), request, &p);
   if (!status.ok()) return Fail(rpc::FromGrpcStatus(status));
-  std::printf("registration_number  %s\ncin                  %s\nname                 %s %s\n"
-              "birth_date           %s\nsex                  %s\nphone                %s\n"
-              "program              %s\ncategory             %s\ncity                 %s\n"
-              "language             %s\nregistered_at        %s\n",
-              p.registration_number().c_str(), p.cin().c_str(), p.first_name().c_str(),
-              p.last_name().c_str(), p.birth_date().c_str(),
-              p.sex() == reg::SEX_FEMALE ? "F" : "M", p.phone().c_str(), p.program().c_str(),
-              p.category().c_str(), p.city().c_str(), p.preferred_language().c_str(),
-              google::protobuf::util::TimeUtil::ToString(p.registered_at()).c_str());
+  std::printf(
+      "registration_number  %s\ncin                  %s\nname                 %s %s\n"
+      "birth_date           %s\nsex                  %s\nphone                %s\n"
+      "program              %s\ncategory             %s\ncity                 %s\n"
+      "language             %s\nregistered_at        %s\n",
+      p.registration_number().c_str(), p.cin().c_str(), p.first_name().c_str(), p.last_name().c_str(),
+      p.birth_date().c_str(), p.sex() == reg::SEX_FEMALE ? "F" : "M", p.phone().c_str(), p.program().c_str(),
+      p.category().c_str(), p.city().c_str(), p.preferred_language().c_str(),
+      google::protobuf::util::TimeUtil::ToString(p.registered_at()).c_str());
   return 0;
 }
 
@@ -282,8 +272,7 @@ int Messages(const std::vector<std::string>& args) {
     return 0;
   }
   if (args.size() != 1) return Fail("usage: himaya messages NUMBER | messages resend|opt-out|opt-in NUMBER");
-  absl::StatusOr<std::string> address =
-      AddressOf("notification", absl::GetFlag(FLAGS_notification_address));
+  absl::StatusOr<std::string> address = AddressOf("notification", absl::GetFlag(FLAGS_notification_address));
   if (!address.ok()) return Fail(address.status());
   auto messages = MessagesVia(*address, args[0]);
   if (!messages.ok()) return Fail(messages.status());
@@ -335,9 +324,10 @@ int Campaign(const std::vector<std::string>& args) {
     print(campaign);
     return 0;
   }
-  return Fail("usage: himaya campaign start --template_key=reminder --program=P [--category=C] [--city=X] "
-              "[--region=R] [--registered_before=YYYY-MM-DD] [--not_activated] --agent_name=NAME | "
-              "campaign status ID");
+  return Fail(
+      "usage: himaya campaign start --template_key=reminder --program=P [--category=C] [--city=X] "
+      "[--region=R] [--registered_before=YYYY-MM-DD] [--not_activated] --agent_name=NAME | "
+      "campaign status ID");
 }
 
 int Demo(const std::vector<std::string>& args) {
@@ -364,15 +354,18 @@ int Demo(const std::vector<std::string>& args) {
   request.set_category("AGRI");
   request.set_city("Settat");
   request.set_preferred_language("ar");
-  std::printf("2. Registering a farmer sent by the Ministry of Agriculture (program amo-tns, "
-              "category AGRI, CIN %s) ...\n", Mask(request.cin()).c_str());
+  std::printf(
+      "2. Registering a farmer sent by the Ministry of Agriculture (program amo-tns, "
+      "category AGRI, CIN %s) ...\n",
+      Mask(request.cin()).c_str());
   absl::StatusOr<reg::Person> person = RegisterVia((*s)->endpoint("registration").grpc, request);
   if (!person.ok()) return Fail(person.status());
   std::printf("   registered: number %s; PersonRegistered written to the outbox with the person\n",
               person->registration_number().c_str());
 
-  std::printf("3. The outbox relay publishes the event to himaya.registration.amo-tns.v1; "
-              "notification consumes it ...\n");
+  std::printf(
+      "3. The outbox relay publishes the event to himaya.registration.amo-tns.v1; "
+      "notification consumes it ...\n");
   std::fflush(stdout);
   absl::Time sent = absl::Now();
   std::vector<notif::Message> messages;
@@ -384,8 +377,8 @@ int Demo(const std::vector<std::string>& args) {
       },
       absl::Seconds(60), "the activation message");
   if (!waited.ok()) return Fail(waited);
-  std::printf("   activation message recorded %.2f s later: %s\n",
-              absl::ToDoubleSeconds(absl::Now() - sent), Describe(messages[0]).c_str());
+  std::printf("   activation message recorded %.2f s later: %s\n", absl::ToDoubleSeconds(absl::Now() - sent),
+              Describe(messages[0]).c_str());
 
   std::printf("   (the first event waits for notification's consumer group to form)\n");
   request.set_cin("AE77001");
@@ -408,9 +401,8 @@ int Demo(const std::vector<std::string>& args) {
       },
       absl::Seconds(60), "the second activation message");
   if (!waited.ok()) return Fail(waited);
-  std::printf("   number %s; activation message recorded %.3f s later (%s)\n",
-              second->registration_number().c_str(), absl::ToDoubleSeconds(absl::Now() - sent),
-              messages[0].language().c_str());
+  std::printf("   number %s; activation message recorded %.3f s later (%s)\n", second->registration_number().c_str(),
+              absl::ToDoubleSeconds(absl::Now() - sent), messages[0].language().c_str());
 
   request.set_cin("BK123456");
   std::printf("5. Registering the first CIN again ...\n");
@@ -419,8 +411,9 @@ int Demo(const std::vector<std::string>& args) {
               again.ok() ? "NOT REFUSED" : std::string(again.status().message()).c_str());
   if (again.ok()) return Fail("a second registration of the same CIN was accepted");
 
-  std::printf("6. The Ministry of Agriculture sends a batch of 5,000 farmers (with duplicates, "
-              "invalid rows, look-alikes and people the CNSS already covers) ...\n");
+  std::printf(
+      "6. The Ministry of Agriculture sends a batch of 5,000 farmers (with duplicates, "
+      "invalid rows, look-alikes and people the CNSS already covers) ...\n");
   std::fflush(stdout);
   datagen::LiaisonOptions gen;
   gen.records = 5000;
@@ -430,13 +423,15 @@ int Demo(const std::vector<std::string>& args) {
   auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   reg::Manifest manifest;
   auto coverage = Upload<reg::CoverageImportResult>(batch->coverage_csv_path, batch->coverage_manifest_path,
-                                                    &reg::RegistrationService::Stub::ImportCoverage, (*s)->endpoint("registration").grpc, &manifest);
+                                                    &reg::RegistrationService::Stub::ImportCoverage,
+                                                    (*s)->endpoint("registration").grpc, &manifest);
   if (!coverage.ok()) return Fail(coverage.status());
   std::printf("   coverage reference of the CNSS loaded: %lld people covered elsewhere\n",
               static_cast<long long>(coverage->coverages_added()));
   absl::Time batch_start = absl::Now();
-  auto received = Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path,
-                                           &reg::RegistrationService::Stub::SubmitBatch, (*s)->endpoint("registration").grpc, &manifest);
+  auto received =
+      Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
+                               (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   reg::BatchStatus status = *received;
   while (status.state() == reg::BATCH_STATE_APPLYING) {
@@ -448,14 +443,16 @@ int Demo(const std::vector<std::string>& args) {
   }
   std::printf("   %s in %.1f s:", reg::BatchState_Name(status.state()).substr(12).c_str(),
               absl::ToDoubleSeconds(absl::Now() - batch_start));
-  for (const auto& [outcome, n] : status.outcomes()) std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(n));
+  for (const auto& [outcome, n] : status.outcomes())
+    std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(n));
   std::printf("\n   the reconciliation report: himaya batch report %s --data_dir=%s (while the stack runs)\n",
               manifest.batch_id().c_str(), data_dir.c_str());
 
   std::printf("7. Stopping the stack ...\n");
   (*s)->Stop();
-  std::printf("Done: registrations by hand and by batch went through the outbox and Kafka; "
-              "every batch row has its outcome.\n");
+  std::printf(
+      "Done: registrations by hand and by batch went through the outbox and Kafka; "
+      "every batch row has its outcome.\n");
   return 0;
 }
 

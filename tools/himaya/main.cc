@@ -56,13 +56,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"up", himaya::cli::Up},           {"status", himaya::cli::Status},
-      {"register", himaya::cli::Register}, {"person", himaya::cli::Person},
-      {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo},
-      {"batch", himaya::cli::Batch},     {"coverage", himaya::cli::Coverage},
-      {"gen", himaya::cli::Gen},         {"review", himaya::cli::Review},
-      {"ivr", himaya::cli::Ivr},         {"account", himaya::cli::Account},
-      {"bench", himaya::cli::Bench},     {"campaign", himaya::cli::Campaign}};
+      {"up", himaya::cli::Up},         {"status", himaya::cli::Status},     {"register", himaya::cli::Register},
+      {"person", himaya::cli::Person}, {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo},
+      {"batch", himaya::cli::Batch},   {"coverage", himaya::cli::Coverage}, {"gen", himaya::cli::Gen},
+      {"review", himaya::cli::Review}, {"ivr", himaya::cli::Ivr},           {"account", himaya::cli::Account},
+      {"bench", himaya::cli::Bench},   {"campaign", himaya::cli::Campaign}};
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);

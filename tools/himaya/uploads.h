@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "registration/src/manifest.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "registration/src/manifest.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 
@@ -64,12 +64,11 @@ using RegistrationStub = registration::v1::RegistrationService::Stub;
 // has no deadline: a million rows take a while, and the server paces the sender. Sending again
 // is safe: the same batch (id and bytes) returns its first result.
 template <typename Response>
-absl::StatusOr<Response> Upload(
-    const std::string& file, const std::string& manifest_path,
-    std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (RegistrationStub::*call)(
-        grpc::ClientContext*, Response*),
-    const std::function<absl::StatusOr<std::unique_ptr<RegistrationStub>>()>& connect,
-    absl::Duration retry_for, registration::v1::Manifest* manifest_out) {
+absl::StatusOr<Response> Upload(const std::string& file, const std::string& manifest_path,
+                                std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (
+                                    RegistrationStub::*call)(grpc::ClientContext*, Response*),
+                                const std::function<absl::StatusOr<std::unique_ptr<RegistrationStub>>()>& connect,
+                                absl::Duration retry_for, registration::v1::Manifest* manifest_out) {
   absl::StatusOr<registration::v1::Manifest> manifest = ReadManifest(manifest_path);
   if (!manifest.ok()) return manifest.status();
   *manifest_out = *manifest;
@@ -98,11 +97,10 @@ absl::StatusOr<Response> Upload(
 
 // One attempt, to the service at `address` (tools that started the stack themselves).
 template <typename Response>
-absl::StatusOr<Response> Upload(
-    const std::string& file, const std::string& manifest_path,
-    std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (RegistrationStub::*call)(
-        grpc::ClientContext*, Response*),
-    const std::string& address, registration::v1::Manifest* manifest_out) {
+absl::StatusOr<Response> Upload(const std::string& file, const std::string& manifest_path,
+                                std::unique_ptr<grpc::ClientWriter<registration::v1::UploadRequest>> (
+                                    RegistrationStub::*call)(grpc::ClientContext*, Response*),
+                                const std::string& address, registration::v1::Manifest* manifest_out) {
   return Upload<Response>(
       file, manifest_path, call,
       [&]() -> absl::StatusOr<std::unique_ptr<RegistrationStub>> {

@@ -19,7 +19,7 @@ class LocalKannel {
   // waits until smsbox answers. FAILED_PRECONDITION naming the package when a binary is missing.
   // `denied_prefix`: numbers the route refuses ("" for none).
   static absl::StatusOr<std::unique_ptr<LocalKannel>> Start(const std::string& dir,
-                                                           const std::string& denied_prefix = "+2127");
+                                                            const std::string& denied_prefix = "+2127");
   ~LocalKannel();
 
   std::string sendsms_url() const;

@@ -37,8 +37,7 @@ absl::Status RunToCompletion(const core::ProcessOptions& options, const std::str
   if (!process.ok()) return process.status();
   std::optional<int> status = process->Wait(absl::Minutes(2));
   if (!status || *status != 0) {
-    return absl::InternalError(absl::StrCat(what, " failed (",
-                                            status ? core::DescribeWaitStatus(*status) : "timeout",
+    return absl::InternalError(absl::StrCat(what, " failed (", status ? core::DescribeWaitStatus(*status) : "timeout",
                                             "); see ", options.stderr_path));
   }
   return absl::OkStatus();
@@ -67,8 +66,7 @@ absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::s
     }
   }
   absl::Status init = RunToCompletion(
-      {.argv = {*bin + "/initdb", "-D", data, "-U", "himaya", "--auth=trust", "-E", "UTF8",
-                "--locale=C", "--no-sync"},
+      {.argv = {*bin + "/initdb", "-D", data, "-U", "himaya", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"},
        .stdout_path = log,
        .stderr_path = log,
        .run_as_user = user},
@@ -77,10 +75,9 @@ absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::s
 
   server->port_ = core::FreePort();
   auto process = core::Subprocess::Start(
-      {.argv = {*bin + "/postgres", "-D", data, "-p", absl::StrCat(server->port_), "-k", root,
-                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-                "max_connections=200"},
+      {.argv = {*bin + "/postgres", "-D", data, "-p", absl::StrCat(server->port_), "-k", root, "-c",
+                "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
+                "full_page_writes=off", "-c", "max_connections=200"},
        .stdout_path = log,
        .stderr_path = log,
        .run_as_user = user});

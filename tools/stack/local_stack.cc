@@ -36,8 +36,7 @@ std::string DefaultBinDir() {
   return ec ? "." : self.parent_path().string();
 }
 
-absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout,
-                       const std::string& what) {
+absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout, const std::string& what) {
   absl::Time deadline = absl::Now() + timeout;
   while (!ready()) {
     if (absl::Now() > deadline) {
@@ -82,28 +81,24 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
 absl::Status LocalStack::StartBroker() {
   const std::string run_file = RunFile(options_.data_dir, "broker");
   std::filesystem::remove(run_file);
-  ASSIGN_OR_RETURN(core::Subprocess broker,
-                   core::Subprocess::Start(
-                       {.argv = {options_.bin_dir + "/himaya-broker",
-                                 absl::StrCat("--partitions=", options_.partitions),
-                                 absl::StrCat("--programs=", options_.programs),
-                                 absl::StrCat("--bootstrap_file=", run_file)},
-                        .stdout_path = LogFile(options_.data_dir, "broker"),
-                        .stderr_path = LogFile(options_.data_dir, "broker")}));
+  ASSIGN_OR_RETURN(
+      core::Subprocess broker,
+      core::Subprocess::Start(
+          {.argv = {options_.bin_dir + "/himaya-broker", absl::StrCat("--partitions=", options_.partitions),
+                    absl::StrCat("--programs=", options_.programs), absl::StrCat("--bootstrap_file=", run_file)},
+           .stdout_path = LogFile(options_.data_dir, "broker"),
+           .stderr_path = LogFile(options_.data_dir, "broker")}));
   broker_ = std::make_unique<core::Subprocess>(std::move(broker));
-  RETURN_IF_ERROR(WaitUntil(
-      [&] { return ReadBootstrap(options_.data_dir).ok() || !broker_->Running(); },
-      absl::Seconds(30), "the broker"));
+  RETURN_IF_ERROR(WaitUntil([&] { return ReadBootstrap(options_.data_dir).ok() || !broker_->Running(); },
+                            absl::Seconds(30), "the broker"));
   if (!broker_->Running()) {
-    return absl::InternalError(absl::StrCat("the broker exited at start; see ",
-                                            LogFile(options_.data_dir, "broker")));
+    return absl::InternalError(absl::StrCat("the broker exited at start; see ", LogFile(options_.data_dir, "broker")));
   }
   ASSIGN_OR_RETURN(bootstrap_, ReadBootstrap(options_.data_dir));
   return absl::OkStatus();
 }
 
-absl::Status LocalStack::StartService(const std::string& service,
-                                      const std::vector<std::string>* extra_flags) {
+absl::Status LocalStack::StartService(const std::string& service, const std::vector<std::string>* extra_flags) {
   StopService(service, SIGTERM);
   const std::string run_file = RunFile(options_.data_dir, service);
   std::filesystem::remove(run_file);
@@ -122,8 +117,7 @@ absl::Status LocalStack::StartService(const std::string& service,
     argv.push_back("--quiet_hours=");
     argv.push_back("--sms_provider=file");
   }
-  const std::vector<std::string>& extra =
-      extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
+  const std::vector<std::string>& extra = extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
   argv.insert(argv.end(), extra.begin(), extra.end());
   const std::string log = LogFile(options_.data_dir, service);
   ASSIGN_OR_RETURN(core::Subprocess process,

@@ -55,8 +55,7 @@ class LocalStack {
 
   // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
   // options' extra flags for it when given.
-  absl::Status StartService(const std::string& service,
-                            const std::vector<std::string>* extra_flags = nullptr);
+  absl::Status StartService(const std::string& service, const std::vector<std::string>* extra_flags = nullptr);
   // Sends `signal` (SIGKILL for a crash, SIGTERM for a stop) and waits for the process to end.
   // Returns its wait status (as waitpid), or -1 when it was not running.
   int StopService(const std::string& service, int signal);
@@ -84,7 +83,6 @@ absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir);
 std::string DefaultBinDir();
 
 // Waits until `ready` returns true, up to `timeout`. DEADLINE_EXCEEDED naming `what`.
-absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout,
-                       const std::string& what);
+absl::Status WaitUntil(const std::function<bool()>& ready, absl::Duration timeout, const std::string& what);
 
 }  // namespace himaya::stack

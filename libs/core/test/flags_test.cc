@@ -11,9 +11,7 @@ ABSL_FLAG(int, core_test_count, 1, "a test flag");
 namespace himaya::core {
 namespace {
 
-TEST(Flags, EnvironmentVariableName) {
-  EXPECT_EQ(FlagEnvironmentVariable("grpc_address"), "HIMAYA_GRPC_ADDRESS");
-}
+TEST(Flags, EnvironmentVariableName) { EXPECT_EQ(FlagEnvironmentVariable("grpc_address"), "HIMAYA_GRPC_ADDRESS"); }
 
 TEST(Flags, EnvironmentSetsFlagAndCommandLineWins) {
   setenv("HIMAYA_CORE_TEST_GREETING", "salam", 1);

@@ -15,9 +15,8 @@ namespace {
 TEST(Subprocess, CapturesOutputAndExitCode) {
   testing::TempDir dir;
   std::string out = dir.path() + "/out.txt";
-  auto child = Subprocess::Start({.argv = {"/bin/sh", "-c", "echo $GREETING; exit 3"},
-                                  .env = {{"GREETING", "marhaba"}},
-                                  .stdout_path = out});
+  auto child = Subprocess::Start(
+      {.argv = {"/bin/sh", "-c", "echo $GREETING; exit 3"}, .env = {{"GREETING", "marhaba"}}, .stdout_path = out});
   ASSERT_TRUE(child.ok()) << child.status();
   std::optional<int> status = child->Wait(absl::Seconds(10));
   ASSERT_TRUE(status.has_value());

@@ -14,8 +14,7 @@ TEST(Programs, EmptyOrAllMeansEveryProgram) {
 }
 
 TEST(Programs, ParsesSubsetWithoutDuplicates) {
-  EXPECT_THAT(*ParsePrograms(" amo-tadamon , amo-tns,amo-tadamon"),
-              ElementsAre("amo-tadamon", "amo-tns"));
+  EXPECT_THAT(*ParsePrograms(" amo-tadamon , amo-tns,amo-tadamon"), ElementsAre("amo-tadamon", "amo-tns"));
 }
 
 TEST(Programs, UnknownProgramIsNamed) {

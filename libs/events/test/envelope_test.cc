@@ -34,17 +34,14 @@ TEST(Envelope, UnpackingAsAnotherTypeIsInvalid) {
   testing::FakeClock clock;
   testing::SeededRandom random(1);
   Envelope e = NewEnvelope({"x", &clock, &random}, Timestamp(), "amo-tns", "1");
-  EXPECT_EQ(Unpack<google::protobuf::Duration>(e).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Unpack<google::protobuf::Duration>(e).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(Envelope, ParseRejectsGarbageAndIncompleteEnvelopes) {
-  EXPECT_EQ(ParseEnvelope("\xff\xff\xff garbage").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseEnvelope("\xff\xff\xff garbage").status().code(), absl::StatusCode::kInvalidArgument);
   Envelope no_id;
   no_id.set_type("t");
-  EXPECT_EQ(ParseEnvelope(no_id.SerializeAsString()).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseEnvelope(no_id.SerializeAsString()).status().code(), absl::StatusCode::kInvalidArgument);
   Envelope ok;
   ok.set_event_id("e1");
   ok.set_type("t");

@@ -1,11 +1,12 @@
 // The Kafka client code against the embedded broker (librdkafka's mock cluster, real protocol).
+#include "events/kafka.h"
+
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "events/kafka.h"
 #include "events/mock_cluster.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -56,8 +57,7 @@ class KafkaTest : public ::testing::Test {
   }
   std::unique_ptr<KafkaConsumer> NewConsumer(Collector& collector) {
     auto consumer = KafkaConsumer::Create(
-        {.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}},
-        &collector, nullptr);
+        {.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}}, &collector, nullptr);
     EXPECT_TRUE(consumer.ok()) << consumer.status();
     (*consumer)->Start();
     return std::move(*consumer);
@@ -126,9 +126,7 @@ TEST(KafkaProducerCreate, RejectsUnknownProperty) {
   EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST(MockClusterStart, RejectsNonsense) {
-  EXPECT_FALSE(MockCluster::Start({.brokers = 0}).ok());
-}
+TEST(MockClusterStart, RejectsNonsense) { EXPECT_FALSE(MockCluster::Start({.brokers = 0}).ok()); }
 
 }  // namespace
 }  // namespace himaya::events

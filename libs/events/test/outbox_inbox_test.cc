@@ -39,9 +39,8 @@ class EventTablesTest : public testing::BackendTest {
   void SetUp() override {
     db_ = OpenDatabase("events");
     ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(storage::ApplyMigrations(
-                    *db_, {EventTablesMigrations(db_->dialect()),
-                           {"app", {{1, "notes", "CREATE TABLE notes (text TEXT NOT NULL);"}}}})
+    ASSERT_TRUE(storage::ApplyMigrations(*db_, {EventTablesMigrations(db_->dialect()),
+                                                {"app", {{1, "notes", "CREATE TABLE notes (text TEXT NOT NULL);"}}}})
                     .ok());
   }
   Envelope NewEvent(const std::string& key, int64_t seconds = 0) {
@@ -55,7 +54,8 @@ class EventTablesTest : public testing::BackendTest {
                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM " + table));
                      n = rows.at(0).Int(0);
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
   std::unique_ptr<storage::Database> db_;
@@ -67,7 +67,8 @@ TEST_P(EventTablesTest, OutboxRowCommitsAndRollsBackWithTheStateChange) {
   ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) -> absl::Status {
                    RETURN_IF_ERROR(tx.Execute("INSERT INTO notes VALUES ('kept')").status());
                    return AppendToOutbox(tx, "t", NewEvent("k"), clock_);
-                 }).ok());
+                 })
+                  .ok());
   absl::Status failed = db_->Write([&](storage::Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute("INSERT INTO notes VALUES ('lost')").status());
     RETURN_IF_ERROR(AppendToOutbox(tx, "t", NewEvent("k"), clock_));
@@ -104,7 +105,8 @@ TEST_P(EventTablesTest, RelayPublishesInOrderOnceAndMarksRows) {
 
 TEST_P(EventTablesTest, FailedPublicationIsRetriedAndNothingIsSkipped) {
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+    ASSERT_TRUE(
+        db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
   }
   RecordingProducer producer;
   producer.fail_from = 2;
@@ -125,7 +127,8 @@ TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {
   RecordingProducer producer;
   OutboxRelay relay(*db_, producer, clock_, {.idle_interval = absl::Seconds(30)});
   relay.Start();
-  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
+  ASSERT_TRUE(
+      db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
   relay.Wake();
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (*relay.Depth() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
@@ -137,10 +140,10 @@ TEST_P(EventTablesTest, PausedRelayPublishesNothingButKeepsTheGaugesCurrent) {
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::OutboxMetrics metrics(*registry);
   RecordingProducer producer;
-  ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
+  ASSERT_TRUE(
+      db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
   clock_.Advance(absl::Seconds(30));
-  OutboxRelay relay(*db_, producer, clock_, {.publish = false, .idle_interval = absl::Milliseconds(10)},
-                    &metrics);
+  OutboxRelay relay(*db_, producer, clock_, {.publish = false, .idle_interval = absl::Milliseconds(10)}, &metrics);
   relay.Start();
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (metrics.depth.Value() != 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
@@ -167,8 +170,7 @@ class NoteApplier final : public EventApplier {
 };
 
 ConsumedMessage AsMessage(const Envelope& e, int64_t offset) {
-  return ConsumedMessage{"himaya.registration.amo-tns.v1", 0, offset, e.aggregate_id(),
-                         e.SerializeAsString()};
+  return ConsumedMessage{"himaya.registration.amo-tns.v1", 0, offset, e.aggregate_id(), e.SerializeAsString()};
 }
 
 TEST_P(EventTablesTest, InboxAppliesEachEventOnce) {

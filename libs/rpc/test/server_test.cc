@@ -51,8 +51,7 @@ TEST(Server, BusyAddressIsUnavailable) {
 class EchoHealth final : public grpc::health::v1::Health::CallbackService {
  public:
   explicit EchoHealth(core::ThreadPool& pool) : pool_(pool) {}
-  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
-                                  const HealthCheckRequest* request,
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context, const HealthCheckRequest* request,
                                   HealthCheckResponse* response) override {
     return Handle(context, pool_, [=]() -> absl::Status {
       if (request->service() == "bad") return absl::InvalidArgumentError("service: bad");

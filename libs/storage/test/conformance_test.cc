@@ -3,10 +3,10 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
 #include "storage/bulk.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -45,15 +45,15 @@ class ConformanceTest : public BackendTest {
                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM people"));
                      n = rows.at(0).Int(0);
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
   std::unique_ptr<Database> db_;
 };
 
 TEST_P(ConformanceTest, DialectMatchesBackend) {
-  EXPECT_EQ(db_->dialect(), GetParam() == testing::Backend::kSqlite ? Dialect::kSqlite
-                                                                     : Dialect::kPostgres);
+  EXPECT_EQ(db_->dialect(), GetParam() == testing::Backend::kSqlite ? Dialect::kSqlite : Dialect::kPostgres);
 }
 
 TEST_P(ConformanceTest, ValuesRoundTripWithTheirTypes) {
@@ -61,16 +61,17 @@ TEST_P(ConformanceTest, ValuesRoundTripWithTheirTypes) {
   const std::string name = "Fatima Zahra \xd9\x81\xd8\xa7\xd8\xb7\xd9\x85\xd8\xa9";  // Arabic
   ASSERT_TRUE(db_->Write([&](Transaction& tx) {
                    return tx
-                       .Execute("INSERT INTO people (id, cin, name, score, photo) "
-                                "VALUES ($1, $2, $3, $4, $5)",
-                                {7, "BK123456", name, 2.5, Bytes{photo}})
+                       .Execute(
+                           "INSERT INTO people (id, cin, name, score, photo) "
+                           "VALUES ($1, $2, $3, $4, $5)",
+                           {7, "BK123456", name, 2.5, Bytes{photo}})
                        .status();
-                 }).ok());
+                 })
+                  .ok());
   ASSERT_TRUE(Insert(8, "A1").ok());
   ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
-                   ASSIGN_OR_RETURN(auto rows,
-                                    tx.Query("SELECT id, cin, name, score, photo FROM people "
-                                             "ORDER BY id"));
+                   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, cin, name, score, photo FROM people "
+                                                        "ORDER BY id"));
                    EXPECT_EQ(rows.size(), 2u);
                    EXPECT_EQ(rows[0].Int(0), 7);
                    EXPECT_EQ(rows[0].Text(1), "BK123456");
@@ -81,7 +82,8 @@ TEST_P(ConformanceTest, ValuesRoundTripWithTheirTypes) {
                    EXPECT_EQ(rows[1].OptionalText(2), std::nullopt);
                    EXPECT_TRUE(rows[1].IsNull(4));
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
 }
 
 TEST_P(ConformanceTest, ParametersMayRepeatAndComeOutOfOrder) {
@@ -92,12 +94,14 @@ TEST_P(ConformanceTest, ParametersMayRepeatAndComeOutOfOrder) {
                                                           {1, "ab"}));
                    EXPECT_EQ(n, 1);
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT name FROM people WHERE id = $1", {1}));
-    EXPECT_EQ(rows.at(0).Text(0), "abab");
-    return absl::OkStatus();
-  }).IgnoreError();
+       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT name FROM people WHERE id = $1", {1}));
+       EXPECT_EQ(rows.at(0).Text(0), "abab");
+       return absl::OkStatus();
+     })
+      .IgnoreError();
 }
 
 TEST_P(ConformanceTest, UniqueViolationIsAlreadyExists) {
@@ -125,12 +129,12 @@ TEST_P(ConformanceTest, ErrorRollsBackEverythingInTheTransaction) {
 TEST_P(ConformanceTest, OnConflictDoNothingReportsZeroRows) {
   int64_t first = -1, second = -1;
   ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
-                   const char* sql =
-                       "INSERT INTO people (id, cin) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+                   const char* sql = "INSERT INTO people (id, cin) VALUES ($1, $2) ON CONFLICT DO NOTHING";
                    ASSIGN_OR_RETURN(first, tx.Execute(sql, {1, "A1"}));
                    ASSIGN_OR_RETURN(second, tx.Execute(sql, {2, "A1"}));
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(first, 1);
   EXPECT_EQ(second, 0);
 }
@@ -138,13 +142,13 @@ TEST_P(ConformanceTest, OnConflictDoNothingReportsZeroRows) {
 TEST_P(ConformanceTest, UpdateReturningGivesTheNewValue) {
   int64_t value = 0;
   ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
-                   ASSIGN_OR_RETURN(auto rows,
-                                    tx.Query("UPDATE counters SET value = value + $1 "
-                                             "WHERE name = 'n' RETURNING value",
-                                             {5}));
+                   ASSIGN_OR_RETURN(auto rows, tx.Query("UPDATE counters SET value = value + $1 "
+                                                        "WHERE name = 'n' RETURNING value",
+                                                        {5}));
                    value = rows.at(0).Int(0);
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(value, 5);
 }
 
@@ -166,10 +170,11 @@ TEST_P(ConformanceTest, ConcurrentWritersLoseNoUpdate) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures, 0);
   db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT value FROM counters WHERE name = 'n'"));
-    EXPECT_EQ(rows.at(0).Int(0), kThreads * kIncrements);
-    return absl::OkStatus();
-  }).IgnoreError();
+       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT value FROM counters WHERE name = 'n'"));
+       EXPECT_EQ(rows.at(0).Int(0), kThreads * kIncrements);
+       return absl::OkStatus();
+     })
+      .IgnoreError();
 }
 
 TEST_P(ConformanceTest, MigrationsAreRecordedAndAppliedOnce) {
@@ -184,14 +189,12 @@ TEST_P(ConformanceTest, MigrationsAreRecordedAndAppliedOnce) {
 
 TEST_P(ConformanceTest, FailedMigrationIsNamedAndLeavesNothingBehind) {
   MigrationSet broken = Schema();
-  broken.migrations.push_back(
-      {3, "broken", "CREATE TABLE half (x INTEGER); CREATE TABLE oops (;"});
+  broken.migrations.push_back({3, "broken", "CREATE TABLE half (x INTEGER); CREATE TABLE oops (;"});
   absl::Status status = ApplyMigrations(*db_, {broken});
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("3_broken"));
   EXPECT_EQ(*AppliedVersion(*db_, "conformance"), 2);
-  absl::Status half = db_->Read(
-      [&](Transaction& tx) { return tx.Query("SELECT COUNT(*) FROM half").status(); });
+  absl::Status half = db_->Read([&](Transaction& tx) { return tx.Query("SELECT COUNT(*) FROM half").status(); });
   EXPECT_FALSE(half.ok()) << "the half-applied migration's first table must be rolled back";
 }
 
@@ -220,7 +223,8 @@ TEST_P(ConformanceTest, ReadTransactionSeesOneSnapshot) {
                    ASSIGN_OR_RETURN(auto after, tx.Query("SELECT COUNT(*) FROM people"));
                    EXPECT_EQ(before.at(0).Int(0), after.at(0).Int(0));
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_TRUE(inserted);
   EXPECT_EQ(Count(), 2);
 }
@@ -230,11 +234,12 @@ TEST_P(ConformanceTest, InsertRowsInsertsManyRowsPerStatementAndTheRemainder) {
   for (int i = 0; i < 257; ++i) rows.push_back({i, absl::StrCat("C", i), Value()});
   rows.push_back({1000, "C0", "dup"});  // conflicts with row 0
   int64_t inserted = -1;
-  ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
-                   ASSIGN_OR_RETURN(inserted, InsertRows(tx, "people", {"id", "cin", "name"}, rows,
-                                                         "ON CONFLICT DO NOTHING"));
-                   return absl::OkStatus();
-                 }).ok());
+  ASSERT_TRUE(
+      db_->Write([&](Transaction& tx) -> absl::Status {
+           ASSIGN_OR_RETURN(inserted, InsertRows(tx, "people", {"id", "cin", "name"}, rows, "ON CONFLICT DO NOTHING"));
+           return absl::OkStatus();
+         })
+          .ok());
   EXPECT_EQ(inserted, 257);
   EXPECT_EQ(Count(), 257);
   absl::Status wrong = db_->Write([&](Transaction& tx) {
@@ -251,8 +256,8 @@ TEST(Open, RejectsUrlOfUnknownBackend) {
 }
 
 TEST(Open, UnreachablePostgresIsUnavailable) {
-  auto db = Open({.url = absl::StrCat("postgresql://himaya@127.0.0.1:",
-                                      himaya::testing::FreePort(), "/x?connect_timeout=2")});
+  auto db = Open(
+      {.url = absl::StrCat("postgresql://himaya@127.0.0.1:", himaya::testing::FreePort(), "/x?connect_timeout=2")});
   EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable);
 }
 

@@ -1,8 +1,8 @@
 #include "notification/src/activation_messages.h"
 
 #include "core/log.h"
-#include "google/protobuf/util/time_util.h"
 #include "core/status_macros.h"
+#include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "notification/src/message_store.h"
 
@@ -13,9 +13,10 @@ absl::Status ActivationMessages::Apply(storage::Transaction& tx, const events::E
   using himaya::registration::v1::PersonRegistered;
   if (envelope.type() == events::EventType<AccountActivated>()) {
     ASSIGN_OR_RETURN(AccountActivated event, events::Unpack<AccountActivated>(envelope));
-    return tx.Execute("UPDATE audience SET activated_at_us = $2 WHERE registration_number = $1",
-                      {event.registration_number(),
-                       google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.activated_at())})
+    return tx
+        .Execute("UPDATE audience SET activated_at_us = $2 WHERE registration_number = $1",
+                 {event.registration_number(),
+                  google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.activated_at())})
         .status();
   }
   if (envelope.type() != events::EventType<PersonRegistered>()) return absl::OkStatus();
@@ -24,14 +25,14 @@ absl::Status ActivationMessages::Apply(storage::Transaction& tx, const events::E
     return absl::InvalidArgumentError("PersonRegistered: no registration_number");
   }
   // The audience campaigns pick from.
-  RETURN_IF_ERROR(tx.Execute("INSERT INTO audience (registration_number, program, category, city, region, "
-                             "preferred_language, registered_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                             "ON CONFLICT DO NOTHING",
-                             {event.registration_number(), event.program().empty() ? envelope.program() : event.program(),
-                              event.category(), event.city(), event.region(),
-                              event.preferred_language() == "ar" ? "ar" : "fr",
-                              google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.registered_at())})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Execute("INSERT INTO audience (registration_number, program, category, city, region, "
+                 "preferred_language, registered_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                 "ON CONFLICT DO NOTHING",
+                 {event.registration_number(), event.program().empty() ? envelope.program() : event.program(),
+                  event.category(), event.city(), event.region(), event.preferred_language() == "ar" ? "ar" : "fr",
+                  google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.registered_at())})
+          .status());
   Message message;
   message.message_id = core::NewUuid(random_);
   message.registration_number = event.registration_number();

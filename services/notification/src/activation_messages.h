@@ -17,8 +17,9 @@ class ActivationMessages final : public events::EventApplier {
   // `on_recorded` runs after a message is recorded (the dispatcher wakes there); it may run
   // before the recording transaction commits, which only makes the dispatcher look early.
   using RecordedFn = std::function<void(const std::string& program, const std::string& template_key)>;
-  ActivationMessages(const core::Clock& clock, core::RandomSource& random,
-                     RecordedFn on_recorded = [](const std::string&, const std::string&) {})
+  ActivationMessages(
+      const core::Clock& clock, core::RandomSource& random,
+      RecordedFn on_recorded = [](const std::string&, const std::string&) {})
       : clock_(clock), random_(random), on_recorded_(std::move(on_recorded)) {}
   // Records one PENDING activation message per PersonRegistered; other event types of the
   // topic are not for this consumer and change nothing.

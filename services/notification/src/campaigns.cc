@@ -16,15 +16,19 @@ absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, co
   if (!templates_.Has(template_key, "fr") || !templates_.Has(template_key, "ar")) {
     return absl::NotFoundError(absl::StrCat("template ", template_key, " does not exist in fr and ar"));
   }
-  nlohmann::json json = {{"program", segment.program},   {"category", segment.category},
-                         {"city", segment.city},         {"region", segment.region},
+  nlohmann::json json = {{"program", segment.program},
+                         {"category", segment.category},
+                         {"city", segment.city},
+                         {"region", segment.region},
                          {"not_activated", segment.not_activated}};
   if (segment.registered_before) json["registered_before_us"] = absl::ToUnixMicros(*segment.registered_before);
   const std::string id = core::NewUuid(random_);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return tx.Execute("INSERT INTO campaigns (campaign_id, template, segment, state, created_by, created_at_us) "
-                      "VALUES ($1, $2, $3, 'RUNNING', $4, $5)",
-                      {id, template_key, json.dump(), agent, absl::ToUnixMicros(clock_.Now())})
+    return tx
+        .Execute(
+            "INSERT INTO campaigns (campaign_id, template, segment, state, created_by, created_at_us) "
+            "VALUES ($1, $2, $3, 'RUNNING', $4, $5)",
+            {id, template_key, json.dump(), agent, absl::ToUnixMicros(clock_.Now())})
         .status();
   }));
   log::Info("campaign started", {{"campaign_id", id}, {"template", template_key}, {"segment", json.dump()}});
@@ -46,7 +50,8 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
     RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
       queued = 0;
       ASSIGN_OR_RETURN(auto c, tx.Query("SELECT template, segment, cursor_number, state FROM campaigns "
-                                        "WHERE campaign_id = $1", {id}));
+                                        "WHERE campaign_id = $1",
+                                        {id}));
       if (c.empty() || c[0].Text(3) != "RUNNING") return absl::OkStatus();
       const std::string template_key = c[0].Text(0);
       nlohmann::json s = nlohmann::json::parse(c[0].Text(1));
@@ -59,27 +64,28 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
           "AND ($3 = '' OR category = $3) AND ($4 = '' OR city = $4) AND ($5 = '' OR region = $5) "
           "AND registered_at_us < $6 AND ($7 = 0 OR activated_at_us IS NULL) "
           "ORDER BY registration_number LIMIT $8";
-      ASSIGN_OR_RETURN(auto people,
-                       tx.Query(sql, {s.value("program", ""), c[0].Text(2), s.value("category", ""),
-                                      s.value("city", ""), s.value("region", ""),
-                                      s.value("registered_before_us", std::numeric_limits<int64_t>::max()),
-                                      int64_t{s.value("not_activated", false) ? 1 : 0}, int64_t{chunk}}));
+      ASSIGN_OR_RETURN(auto people, tx.Query(sql, {s.value("program", ""), c[0].Text(2), s.value("category", ""),
+                                                   s.value("city", ""), s.value("region", ""),
+                                                   s.value("registered_before_us", std::numeric_limits<int64_t>::max()),
+                                                   int64_t{s.value("not_activated", false) ? 1 : 0}, int64_t{chunk}}));
       std::vector<std::vector<storage::Value>> messages;
       const int64_t now = absl::ToUnixMicros(clock_.Now());
       for (const auto& p : people) {
         messages.push_back({core::NewUuid(random_), p.Text(0), p.Text(1), kChannelSms, template_key, p.Text(2),
                             "PENDING", absl::StrCat("campaign:", id, ":", p.Text(0)), now, id});
       }
-      ASSIGN_OR_RETURN(queued, storage::InsertRows(tx, "messages",
-                                                   {"message_id", "registration_number", "program", "channel",
-                                                    "template", "language", "status", "source_event_id",
-                                                    "created_at_us", "campaign_id"},
-                                                   messages, "ON CONFLICT (source_event_id, channel) DO NOTHING"));
+      ASSIGN_OR_RETURN(queued,
+                       storage::InsertRows(tx, "messages",
+                                           {"message_id", "registration_number", "program", "channel", "template",
+                                            "language", "status", "source_event_id", "created_at_us", "campaign_id"},
+                                           messages, "ON CONFLICT (source_event_id, channel) DO NOTHING"));
       const bool done = static_cast<int>(people.size()) < chunk;
-      return tx.Execute("UPDATE campaigns SET cursor_number = $2, queued = queued + $3, state = $4, "
-                        "completed_at_us = $5 WHERE campaign_id = $1",
-                        {id, people.empty() ? c[0].Text(2) : people.back().Text(0), queued,
-                         done ? "COMPLETED" : "RUNNING", done ? storage::Value(now) : storage::Value()})
+      return tx
+          .Execute(
+              "UPDATE campaigns SET cursor_number = $2, queued = queued + $3, state = $4, "
+              "completed_at_us = $5 WHERE campaign_id = $1",
+              {id, people.empty() ? c[0].Text(2) : people.back().Text(0), queued, done ? "COMPLETED" : "RUNNING",
+               done ? storage::Value(now) : storage::Value()})
           .status();
     }));
     total += queued;
@@ -91,15 +97,16 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
 absl::StatusOr<CampaignStatus> Campaigns::Status(const std::string& campaign_id) {
   CampaignStatus status;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto c, tx.Query("SELECT template, state, queued FROM campaigns WHERE campaign_id = $1",
-                                      {campaign_id}));
+    ASSIGN_OR_RETURN(auto c,
+                     tx.Query("SELECT template, state, queued FROM campaigns WHERE campaign_id = $1", {campaign_id}));
     if (c.empty()) return absl::NotFoundError(absl::StrCat("campaign ", campaign_id, " is unknown"));
     status.campaign_id = campaign_id;
     status.template_key = c[0].Text(0);
     status.state = c[0].Text(1);
     status.queued = c[0].Int(2);
     ASSIGN_OR_RETURN(auto counts, tx.Query("SELECT status, COUNT(*) FROM messages WHERE campaign_id = $1 "
-                                           "GROUP BY status", {campaign_id}));
+                                           "GROUP BY status",
+                                           {campaign_id}));
     for (const auto& r : counts) status.by_status[r.Text(0)] = r.Int(1);
     return absl::OkStatus();
   }));

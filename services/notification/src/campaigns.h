@@ -8,9 +8,9 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -39,14 +39,14 @@ struct CampaignStatus {
 
 class Campaigns {
  public:
-  Campaigns(storage::Database& db, const Templates& templates, const core::Clock& clock,
-            core::RandomSource& random, std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
-                [](const std::string&, const std::string&, int64_t) {})
+  Campaigns(
+      storage::Database& db, const Templates& templates, const core::Clock& clock, core::RandomSource& random,
+      std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
+          [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
   // INVALID_ARGUMENT without a program or an agent; NOT_FOUND for an unknown template.
-  absl::StatusOr<std::string> Start(const std::string& template_key, const Segment& segment,
-                                    const std::string& agent);
+  absl::StatusOr<std::string> Start(const std::string& template_key, const Segment& segment, const std::string& agent);
   // Queues the next chunk of every running campaign; returns how many messages it queued.
   absl::StatusOr<int64_t> Advance(int chunk = 1000);
   // NOT_FOUND for an unknown campaign.

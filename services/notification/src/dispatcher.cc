@@ -26,8 +26,8 @@ absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(absl::
   for (int i = 0; i < 2; ++i) {
     std::vector<std::string> hm = absl::StrSplit(ends[i], ':');
     int h = 0, m = 0;
-    if (hm.size() != 2 || hm[1].size() != 2 || !absl::SimpleAtoi(hm[0], &h) || !absl::SimpleAtoi(hm[1], &m) ||
-        h < 0 || h > 23 || m < 0 || m > 59) {
+    if (hm.size() != 2 || hm[1].size() != 2 || !absl::SimpleAtoi(hm[0], &h) || !absl::SimpleAtoi(hm[1], &m) || h < 0 ||
+        h > 23 || m < 0 || m > 59) {
       return bad;
     }
     (i == 0 ? out.first : out.second) = absl::Hours(h) + absl::Minutes(m);
@@ -64,8 +64,13 @@ struct Dispatcher::Metrics {
 Dispatcher::Dispatcher(storage::Database& db, SmsProvider& provider, PersonDirectory& directory,
                        const Templates& templates, events::EventSource source, DispatchOptions options,
                        prometheus::Registry* registry, std::function<void()> on_commit)
-    : db_(db), provider_(provider), directory_(directory), templates_(templates),
-      source_(std::move(source)), options_(std::move(options)), on_commit_(std::move(on_commit)),
+    : db_(db),
+      provider_(provider),
+      directory_(directory),
+      templates_(templates),
+      source_(std::move(source)),
+      options_(std::move(options)),
+      on_commit_(std::move(on_commit)),
       metrics_(registry ? std::make_unique<Metrics>(*registry) : nullptr),
       senders_(std::make_unique<core::ThreadPool>(std::max(1, options_.senders))) {}
 
@@ -73,8 +78,8 @@ Dispatcher::~Dispatcher() { Stop(); }
 
 bool Dispatcher::IsQuiet(absl::Time t) const {
   const absl::CivilSecond local = absl::ToCivilSecond(t, options_.time_zone);
-  const absl::Duration since_midnight = absl::Hours(local.hour()) + absl::Minutes(local.minute()) +
-                                        absl::Seconds(local.second());
+  const absl::Duration since_midnight =
+      absl::Hours(local.hour()) + absl::Minutes(local.minute()) + absl::Seconds(local.second());
   if (options_.quiet_start == options_.quiet_end) return false;
   if (options_.quiet_start < options_.quiet_end) {
     return since_midnight >= options_.quiet_start && since_midnight < options_.quiet_end;
@@ -136,11 +141,10 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
       if (r.Text(7) == "SENDING") ++expired;
       RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
                                  "next_attempt_at_us = $3 WHERE message_id = $1",
-                                 {r.Text(0), options_.instance_id,
-                                  absl::ToUnixMicros(now + options_.claim_timeout)})
+                                 {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout)})
                           .status());
-      claimed.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
-                         static_cast<int>(r.Int(6)) + 1});
+      claimed.push_back(
+          {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), static_cast<int>(r.Int(6)) + 1});
     }
     if (expired > 0) {
       log::Warn("expired claims taken over; they may reach the provider twice", {{"messages", expired}});
@@ -167,7 +171,8 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
           RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
                                      "next_attempt_at_us = 0, attempts = attempts - 1 "
                                      "WHERE message_id = $1 AND status = 'SENDING'",
-                                     {id}).status());
+                                     {id})
+                              .status());
         }
         return absl::OkStatus();
       }));
@@ -200,8 +205,9 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
   const absl::Time now = source_.clock->Now();
   auto count = [&](const char* what, double n = 1) {
     if (metrics_) {
-      metrics_->messages.Add({{"program", m.program}, {"channel", m.channel}, {"template", m.template_key},
-                              {"what", what}}).Increment(n);
+      metrics_->messages
+          .Add({{"program", m.program}, {"channel", m.channel}, {"template", m.template_key}, {"what", what}})
+          .Increment(n);
     }
   };
   auto retry_or_fail = [&](const absl::Status& error) -> absl::StatusOr<bool> {
@@ -216,9 +222,11 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
     count("retried");
     const absl::Time next = now + Backoff(m.attempts);
     RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-      return tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, next_attempt_at_us = $2, "
-                        "last_error = $3 WHERE message_id = $1 AND status = 'SENDING'",
-                        {m.message_id, absl::ToUnixMicros(next), std::string(error.message())})
+      return tx
+          .Execute(
+              "UPDATE messages SET status = 'PENDING', claimed_by = NULL, next_attempt_at_us = $2, "
+              "last_error = $3 WHERE message_id = $1 AND status = 'SENDING'",
+              {m.message_id, absl::ToUnixMicros(next), std::string(error.message())})
           .status();
     }));
     return false;
@@ -255,8 +263,7 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
   if (!text.ok()) return fail_now(std::string(text.status().message()));
   const SmsLength length = MeasureSms(*text);
 
-  absl::StatusOr<std::string> submitted =
-      provider_.Submit({m.message_id, recipient->phone, *text, length.encoding});
+  absl::StatusOr<std::string> submitted = provider_.Submit({m.message_id, recipient->phone, *text, length.encoding});
   if (!submitted.ok()) {
     if (absl::IsInvalidArgument(submitted.status()) || absl::IsFailedPrecondition(submitted.status())) {
       return fail_now(absl::StrCat("rejected by the provider: ", submitted.status().message()));
@@ -271,20 +278,20 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
   }
   // A delivery report may already have closed the message: only an open one becomes SUBMITTED.
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return tx.Execute("UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
-                      "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
-                      "submitted_at_us = $7, claimed_by = NULL, "
-                      "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
-                      {m.message_id, provider_.name(), *submitted, length.parts,
-                       length.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(),
-                       absl::ToUnixMicros(now)})
+    return tx
+        .Execute(
+            "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
+            "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
+            "submitted_at_us = $7, claimed_by = NULL, "
+            "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
+            {m.message_id, provider_.name(), *submitted, length.parts,
+             length.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)})
         .status();
   }));
   return true;
 }
 
-absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered,
-                                          const std::string& reason) {
+absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) {
   if (!delivered) {
     // Kannel reports a refusal (type 16) while its sendsms answer, which names the cause, is
     // still on its way: let the sender record that answer first.
@@ -327,7 +334,9 @@ absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, c
                         .status());
     const std::string number = rows[0].Text(0);
     const std::string program = rows[0].Text(1);
-    labels = {{"program", program}, {"channel", rows[0].Text(2)}, {"template", rows[0].Text(3)},
+    labels = {{"program", program},
+              {"channel", rows[0].Text(2)},
+              {"template", rows[0].Text(3)},
               {"what", delivered ? "delivered" : "failed"}};
     const auto at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
     events::Envelope envelope;
@@ -353,8 +362,7 @@ absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, c
       *e.mutable_failed_at() = at;
       envelope = events::NewEnvelope(source_, e, program, number);
     }
-    return events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope,
-                                  *source_.clock);
+    return events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope, *source_.clock);
   }));
   if (changed) {
     // Failures decided while sending were counted there; reports are counted here.
@@ -367,8 +375,8 @@ absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, c
 void Dispatcher::Queued(const std::string& program, const std::string& channel, const std::string& template_key,
                         int64_t count) {
   if (metrics_ && count > 0) {
-    metrics_->messages.Add({{"program", program}, {"channel", channel}, {"template", template_key},
-                            {"what", "queued"}}).Increment(static_cast<double>(count));
+    metrics_->messages.Add({{"program", program}, {"channel", channel}, {"template", template_key}, {"what", "queued"}})
+        .Increment(static_cast<double>(count));
   }
   Wake();
 }

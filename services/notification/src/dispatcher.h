@@ -70,9 +70,10 @@ struct DispatchCounts {
 
 class Dispatcher final : public DeliveryReportSink {
  public:
-  Dispatcher(storage::Database& db, SmsProvider& provider, PersonDirectory& directory,
-             const Templates& templates, events::EventSource source, DispatchOptions options,
-             prometheus::Registry* registry = nullptr, std::function<void()> on_commit = [] {});
+  Dispatcher(
+      storage::Database& db, SmsProvider& provider, PersonDirectory& directory, const Templates& templates,
+      events::EventSource source, DispatchOptions options, prometheus::Registry* registry = nullptr,
+      std::function<void()> on_commit = [] {});
   ~Dispatcher() override;
 
   // True during quiet hours at `t`.
@@ -86,8 +87,7 @@ class Dispatcher final : public DeliveryReportSink {
   // many (each may reach the provider twice).
   absl::StatusOr<int> RecoverInterrupted();
 
-  absl::Status OnDeliveryReport(const std::string& message_id, bool delivered,
-                                const std::string& reason) override;
+  absl::Status OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) override;
 
   // Counts messages recorded to send (by whoever records them), and wakes the dispatcher.
   void Queued(const std::string& program, const std::string& channel, const std::string& template_key,
@@ -99,8 +99,7 @@ class Dispatcher final : public DeliveryReportSink {
 
  private:
   struct Claimed;
-  absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason,
-                      bool only_if_open);
+  absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason, bool only_if_open);
   absl::StatusOr<bool> SendOne(const Claimed& message, DispatchCounts& counts);
   bool TakeToken();
   void Run();

@@ -13,7 +13,9 @@ absl::StatusOr<std::string> FileSinkProvider::Submit(const OutgoingSms& sms) {
     std::lock_guard<std::mutex> lock(mu_);
     std::ofstream out(path_, std::ios::app);
     if (!out) return absl::UnavailableError(absl::StrCat("sms sink: cannot write ", path_));
-    nlohmann::json line = {{"message_id", sms.message_id}, {"to", sms.to}, {"text", sms.text},
+    nlohmann::json line = {{"message_id", sms.message_id},
+                           {"to", sms.to},
+                           {"text", sms.text},
                            {"encoding", sms.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2"},
                            {"parts", MeasureSms(sms.text).parts}};
     out << line.dump() << "\n";

@@ -54,11 +54,11 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
   httplib::Client& client = *cached;
   // Kannel replaces %d with the report's type; the rest of our URL must reach it intact.
   const std::string dlr_url = absl::StrCat(options_.dlr_url, "?message_id=", sms.message_id, "&type=%d");
-  std::string query = absl::StrCat(
-      url->path, "?username=", UrlEncode(options_.username), "&password=", UrlEncode(options_.password),
-      "&from=", UrlEncode(options_.sender), "&to=", UrlEncode(sms.to), "&text=", UrlEncode(sms.text),
-      "&charset=UTF-8&coding=", sms.encoding == SmsEncoding::kUcs2 ? "2" : "0",
-      "&dlr-mask=19&dlr-url=", UrlEncode(dlr_url));
+  std::string query =
+      absl::StrCat(url->path, "?username=", UrlEncode(options_.username), "&password=", UrlEncode(options_.password),
+                   "&from=", UrlEncode(options_.sender), "&to=", UrlEncode(sms.to), "&text=", UrlEncode(sms.text),
+                   "&charset=UTF-8&coding=", sms.encoding == SmsEncoding::kUcs2 ? "2" : "0",
+                   "&dlr-mask=19&dlr-url=", UrlEncode(dlr_url));
   httplib::Result result = client.Get(query);
   if (!result) {
     cached.reset();  // reconnect next time

@@ -119,9 +119,9 @@ int main(int argc, char** argv) {
         options.time_zone = zone;
         options.max_attempts = absl::GetFlag(FLAGS_sms_max_attempts);
         options.instance_id = absl::GetFlag(FLAGS_instance_id);
-        dispatcher = std::make_unique<notification::Dispatcher>(
-            runtime.db(), *provider, *directory, *templates, runtime.event_source(), options, &runtime.registry(),
-            [&runtime] { runtime.relay().Wake(); });
+        dispatcher = std::make_unique<notification::Dispatcher>(runtime.db(), *provider, *directory, *templates,
+                                                                runtime.event_source(), options, &runtime.registry(),
+                                                                [&runtime] { runtime.relay().Wake(); });
         sink.target = dispatcher.get();
         activation = std::make_unique<notification::ActivationMessages>(
             runtime.clock(), runtime.random(), [&](const std::string& program, const std::string& template_key) {
@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
         campaigns = std::make_unique<notification::Campaigns>(runtime.db(), *templates, runtime.clock(),
                                                               runtime.random(), queued);
         grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests, *campaigns,
-                                                                          runtime.handler_pool());
+                                                                           runtime.handler_pool());
         if (absl::GetFlag(FLAGS_dispatch)) dispatcher->Start();
         campaigns->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).

@@ -10,11 +10,16 @@ namespace {
 
 v1::MessageStatus ToProto(MessageStatus s) {
   switch (s) {
-    case MessageStatus::kPending: return v1::MESSAGE_STATUS_PENDING;
-    case MessageStatus::kSending: return v1::MESSAGE_STATUS_SENDING;
-    case MessageStatus::kSubmitted: return v1::MESSAGE_STATUS_SUBMITTED;
-    case MessageStatus::kDelivered: return v1::MESSAGE_STATUS_DELIVERED;
-    case MessageStatus::kFailed: return v1::MESSAGE_STATUS_FAILED;
+    case MessageStatus::kPending:
+      return v1::MESSAGE_STATUS_PENDING;
+    case MessageStatus::kSending:
+      return v1::MESSAGE_STATUS_SENDING;
+    case MessageStatus::kSubmitted:
+      return v1::MESSAGE_STATUS_SUBMITTED;
+    case MessageStatus::kDelivered:
+      return v1::MESSAGE_STATUS_DELIVERED;
+    case MessageStatus::kFailed:
+      return v1::MESSAGE_STATUS_FAILED;
   }
   return v1::MESSAGE_STATUS_UNSPECIFIED;
 }
@@ -49,8 +54,8 @@ grpc::ServerUnaryReactor* NotificationService::SetOptOut(grpc::CallbackServerCon
                                                          const v1::SetOptOutRequest* request,
                                                          v1::SetOptOutResponse* response) {
   return rpc::Handle(context, pool_, [this, request]() {
-    return requests_.SetOptOut(request->registration_number(),
-                               request->channel().empty() ? "sms" : request->channel(), request->opted_out());
+    return requests_.SetOptOut(request->registration_number(), request->channel().empty() ? "sms" : request->channel(),
+                               request->opted_out());
   });
 }
 
@@ -80,8 +85,8 @@ grpc::ServerUnaryReactor* NotificationService::StartCampaign(grpc::CallbackServe
     const v1::Segment& s = request->segment();
     Segment segment{s.program(), s.category(), s.city(), s.region(), std::nullopt, s.not_activated()};
     if (s.has_registered_before()) {
-      segment.registered_before = absl::FromUnixMicros(
-          google::protobuf::util::TimeUtil::TimestampToMicroseconds(s.registered_before()));
+      segment.registered_before =
+          absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(s.registered_before()));
     }
     ASSIGN_OR_RETURN(std::string id, campaigns_.Start(request->template_(), segment, request->agent()));
     ASSIGN_OR_RETURN(CampaignStatus status, campaigns_.Status(id));

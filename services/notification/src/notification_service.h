@@ -11,20 +11,18 @@ namespace himaya::notification {
 
 class NotificationService final : public v1::NotificationService::CallbackService {
  public:
-  NotificationService(storage::Database& db, MessageRequests& requests, Campaigns& campaigns,
-                      core::ThreadPool& pool)
+  NotificationService(storage::Database& db, MessageRequests& requests, Campaigns& campaigns, core::ThreadPool& pool)
       : db_(db), requests_(requests), campaigns_(campaigns), pool_(pool) {}
-  grpc::ServerUnaryReactor* ListMessages(grpc::CallbackServerContext* context,
-                                         const v1::ListMessagesRequest* request,
+  grpc::ServerUnaryReactor* ListMessages(grpc::CallbackServerContext* context, const v1::ListMessagesRequest* request,
                                          v1::ListMessagesResponse* response) override;
   grpc::ServerUnaryReactor* SetOptOut(grpc::CallbackServerContext* context, const v1::SetOptOutRequest* request,
                                       v1::SetOptOutResponse* response) override;
   grpc::ServerUnaryReactor* Resend(grpc::CallbackServerContext* context, const v1::ResendRequest* request,
                                    v1::Message* response) override;
-  grpc::ServerUnaryReactor* StartCampaign(grpc::CallbackServerContext* context,
-                                          const v1::StartCampaignRequest* request, v1::Campaign* response) override;
-  grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext* context,
-                                        const v1::GetCampaignRequest* request, v1::Campaign* response) override;
+  grpc::ServerUnaryReactor* StartCampaign(grpc::CallbackServerContext* context, const v1::StartCampaignRequest* request,
+                                          v1::Campaign* response) override;
+  grpc::ServerUnaryReactor* GetCampaign(grpc::CallbackServerContext* context, const v1::GetCampaignRequest* request,
+                                        v1::Campaign* response) override;
 
  private:
   storage::Database& db_;

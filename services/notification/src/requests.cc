@@ -23,12 +23,16 @@ absl::Status MessageRequests::SetOptOut(const std::string& registration_number, 
   if (channel != kChannelSms) return absl::InvalidArgumentError("channel: only sms");
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     if (!opted_out) {
-      return tx.Execute("DELETE FROM opt_outs WHERE registration_number = $1 AND channel = $2",
-                        {registration_number, channel}).status();
+      return tx
+          .Execute("DELETE FROM opt_outs WHERE registration_number = $1 AND channel = $2",
+                   {registration_number, channel})
+          .status();
     }
-    return tx.Execute("INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
-                      "ON CONFLICT DO NOTHING",
-                      {registration_number, channel, absl::ToUnixMicros(clock_.Now())})
+    return tx
+        .Execute(
+            "INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
+            "ON CONFLICT DO NOTHING",
+            {registration_number, channel, absl::ToUnixMicros(clock_.Now())})
         .status();
   }));
   log::Info(opted_out ? "opted out" : "opted back in", {{"registration_number", registration_number}});
@@ -48,8 +52,14 @@ absl::StatusOr<Message> MessageRequests::Resend(const std::string& registration_
     if (!templates_.Has(key, previous.back().language)) {
       return absl::NotFoundError(absl::StrCat("template ", key, " does not exist in ", previous.back().language));
     }
-    m = Message{core::NewUuid(random_), registration_number, previous.back().program, kChannelSms, key,
-                previous.back().language, MessageStatus::kPending, absl::StrCat("resend:", core::NewUuid(random_)),
+    m = Message{core::NewUuid(random_),
+                registration_number,
+                previous.back().program,
+                kChannelSms,
+                key,
+                previous.back().language,
+                MessageStatus::kPending,
+                absl::StrCat("resend:", core::NewUuid(random_)),
                 clock_.Now()};
     return MessageStore::InsertOnce(tx, m).status();
   }));

@@ -16,9 +16,10 @@ namespace himaya::notification {
 
 class MessageRequests {
  public:
-  MessageRequests(storage::Database& db, const Templates& templates, const core::Clock& clock,
-                  core::RandomSource& random, std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
-                [](const std::string&, const std::string&, int64_t) {})
+  MessageRequests(
+      storage::Database& db, const Templates& templates, const core::Clock& clock, core::RandomSource& random,
+      std::function<void(const std::string&, const std::string&, int64_t)> on_queued =
+          [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
   // INVALID_ARGUMENT for a malformed number or an unknown channel.

@@ -21,8 +21,7 @@ class DeliveryReportSink {
  public:
   virtual ~DeliveryReportSink() = default;
   // `delivered` false: the network gave up, with `reason`.
-  virtual absl::Status OnDeliveryReport(const std::string& message_id, bool delivered,
-                                        const std::string& reason) = 0;
+  virtual absl::Status OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) = 0;
 };
 
 // Implementations are called from several sending threads at once.

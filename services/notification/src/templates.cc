@@ -12,8 +12,7 @@ namespace himaya::notification {
 namespace {
 
 const std::set<std::string>& Placeholders() {
-  static const auto* const names =
-      new std::set<std::string>{"registration_number", "activation_code", "portal_url"};
+  static const auto* const names = new std::set<std::string>{"registration_number", "activation_code", "portal_url"};
   return *names;
 }
 
@@ -42,8 +41,8 @@ absl::StatusOr<Templates> Templates::Parse(absl::string_view text) {
         std::string value = body.get<std::string>();
         absl::Status checked = ForEachPlaceholder(value, [&](size_t, size_t, const std::string& name) {
           return Placeholders().count(name) ? absl::OkStatus()
-                                            : absl::InvalidArgumentError(absl::StrCat(
-                                                  "templates: ", key, "/", language, " uses unknown {", name, "}"));
+                                            : absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language,
+                                                                                      " uses unknown {", name, "}"));
         });
         if (!checked.ok()) return checked;
         t.texts_[key][language] = std::move(value);
@@ -104,7 +103,8 @@ absl::StatusOr<std::string> Templates::Render(absl::string_view key, absl::strin
       value = portal_url_;
     } else {
       auto v = values.find(name);
-      if (v == values.end()) return absl::InvalidArgumentError(absl::StrCat("template ", key, ": no value for {", name, "}"));
+      if (v == values.end())
+        return absl::InvalidArgumentError(absl::StrCat("template ", key, ": no value for {", name, "}"));
       value = v->second;
     }
     out.append(body, copied, open - copied);

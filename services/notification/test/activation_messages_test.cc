@@ -35,7 +35,8 @@ class ActivationMessagesTest : public NotificationDatabaseTest {
                      auto m = MessageStore::ForPerson(tx, number);
                      if (m.ok()) out = *m;
                      return m.status();
-                   }).ok());
+                   })
+                    .ok());
     return out;
   }
   testing::FakeClock clock_;

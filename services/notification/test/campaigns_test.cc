@@ -26,8 +26,8 @@ class CampaignsTest : public NotificationDatabaseTest {
     if (HasFatalFailure()) return;
     clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 4, 1, 10, 0, 0), absl::UTCTimeZone()));
   }
-  void Registered(const std::string& number, const std::string& category, const std::string& city,
-                  absl::Time at, const std::string& language = "fr") {
+  void Registered(const std::string& number, const std::string& category, const std::string& city, absl::Time at,
+                  const std::string& language = "fr") {
     reg::PersonRegistered e;
     e.set_registration_number(number);
     e.set_program("amo-tns");
@@ -50,9 +50,7 @@ class CampaignsTest : public NotificationDatabaseTest {
     events::InboxHandler inbox(*db_, "notification", applier, clock_);
     ASSERT_TRUE(inbox.Process({"t", 0, 0, envelope.aggregate_id(), envelope.SerializeAsString()}).ok());
   }
-  absl::Time Day(int month, int day) {
-    return absl::FromCivil(absl::CivilDay(2022, month, day), absl::UTCTimeZone());
-  }
+  absl::Time Day(int month, int day) { return absl::FromCivil(absl::CivilDay(2022, month, day), absl::UTCTimeZone()); }
   testing::FakeClock clock_;
   testing::SeededRandom random_{21};
 };
@@ -64,11 +62,14 @@ TEST_P(CampaignsTest, ReachesEachMatchingPersonOnceInResumableChunks) {
   Registered("100000041", "TAXI", "Fes", Day(2, 12));
   Registered("100000058", "AGRI", "Fes", Day(3, 20));  // registered too late
   Registered("100000066", "AGRI", "Fes", Day(1, 5));
-  Activated("100000066");                               // already active
+  Activated("100000066");  // already active
 
   auto campaigns = std::make_unique<Campaigns>(*db_, Templates::Shipped(), clock_, random_);
-  Segment segment{.program = "amo-tns", .category = "AGRI", .region = "Fes-Meknes",
-                  .registered_before = Day(3, 1), .not_activated = true};
+  Segment segment{.program = "amo-tns",
+                  .category = "AGRI",
+                  .region = "Fes-Meknes",
+                  .registered_before = Day(3, 1),
+                  .not_activated = true};
   auto id = campaigns->Start("reminder", segment, "agent.nadia");
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(*campaigns->Advance(1), 1);
@@ -89,7 +90,8 @@ TEST_P(CampaignsTest, ReachesEachMatchingPersonOnceInResumableChunks) {
                                                         {*id}));
                    for (const auto& r : rows) reached.push_back(r.Text(0) + "/" + r.Text(1) + "/" + r.Text(2));
                    return absl::OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(reached, (std::vector<std::string>{"100000017/fr/reminder", "100000025/ar/reminder"}));
 
   // Re-running the same segment as a new campaign reaches them again, once more each.

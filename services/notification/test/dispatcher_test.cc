@@ -73,7 +73,7 @@ class DispatcherTest : public NotificationDatabaseTest {
   }
   void Queue(const std::string& id, const std::string& number, const std::string& language = "fr",
              const std::string& template_key = "activation") {
-    Message m{id, number, "amo-tns", "sms", template_key, language, MessageStatus::kPending, "event-" + id,
+    Message m{id,          number, "amo-tns", "sms", template_key, language, MessageStatus::kPending, "event-" + id,
               clock_.Now()};
     ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, m).status(); }).ok());
   }
@@ -81,10 +81,12 @@ class DispatcherTest : public NotificationDatabaseTest {
     std::string status;
     EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status, attempts, last_error FROM messages "
-                                                          "WHERE message_id = $1", {id}));
+                                                          "WHERE message_id = $1",
+                                                          {id}));
                      status = absl::StrCat(rows.at(0).Text(0), "/", rows.at(0).Int(1), "/", rows.at(0).Text(2));
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return status;
   }
   std::vector<std::string> OutboxTypes() {
@@ -93,7 +95,8 @@ class DispatcherTest : public NotificationDatabaseTest {
                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT payload FROM outbox ORDER BY id"));
                      for (const auto& r : rows) types.push_back(events::ParseEnvelope(r.Text(0))->type());
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return types;
   }
   testing::FakeClock clock_;
@@ -116,7 +119,8 @@ TEST_P(DispatcherTest, SendsWithAFreshCodeAndNeverStoresTheText) {
   EXPECT_THAT(provider_.sent[0].text, HasSubstr("100000017"));
   EXPECT_THAT(provider_.sent[0].text, HasSubstr("CODE-"));
   EXPECT_NE(provider_.sent[0].text.substr(provider_.sent[0].text.find("CODE-"), 6),
-            provider_.sent[1].text.substr(provider_.sent[1].text.find("CODE-"), 6)) << "a code each";
+            provider_.sent[1].text.substr(provider_.sent[1].text.find("CODE-"), 6))
+      << "a code each";
   EXPECT_EQ(provider_.sent[0].encoding, SmsEncoding::kGsm7);
   EXPECT_EQ(provider_.sent[1].encoding, SmsEncoding::kUcs2);
   EXPECT_EQ(StatusOf("m1"), "SUBMITTED/1/");
@@ -131,7 +135,8 @@ TEST_P(DispatcherTest, SendsWithAFreshCodeAndNeverStoresTheText) {
                        }
                      }
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
   }
 }
 
@@ -290,13 +295,20 @@ TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
   Queue("m2", "100000025");
   // A dispatcher claimed both, then the process died before recording anything.
   ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                   return tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = 'dispatcher', "
-                                     "attempts = 1").status();
-                 }).ok());
+                   return tx
+                       .Execute(
+                           "UPDATE messages SET status = 'SENDING', claimed_by = 'dispatcher', "
+                           "attempts = 1")
+                       .status();
+                 })
+                  .ok());
   ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                   return tx.Execute("UPDATE messages SET next_attempt_at_us = $1",
-                                     {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))}).status();
-                 }).ok());
+                   return tx
+                       .Execute("UPDATE messages SET next_attempt_at_us = $1",
+                                {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))})
+                       .status();
+                 })
+                  .ok());
   auto d = NewDispatcher();
   EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "claimed messages are not due";
   EXPECT_EQ(*d->RecoverInterrupted(), 2);
@@ -307,10 +319,14 @@ TEST_P(DispatcherTest, MessagesACrashLeftMidSendAreSentAgainAndCounted) {
 TEST_P(DispatcherTest, ClaimsOfADeadReplicaAreTakenOverWhenTheyExpire) {
   Queue("m1", "100000017");
   ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                   return tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = 'replica-b', attempts = 1, "
-                                     "next_attempt_at_us = $1",
-                                     {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))}).status();
-                 }).ok());
+                   return tx
+                       .Execute(
+                           "UPDATE messages SET status = 'SENDING', claimed_by = 'replica-b', attempts = 1, "
+                           "next_attempt_at_us = $1",
+                           {absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))})
+                       .status();
+                 })
+                  .ok());
   auto d = NewDispatcher({.instance_id = "replica-a"});
   EXPECT_EQ(*d->RecoverInterrupted(), 0) << "not ours";
   EXPECT_EQ(d->DispatchOnce()->submitted, 0) << "replica-b may still be sending it";

@@ -52,9 +52,7 @@ class FakeSmsbox {
   std::multimap<std::string, std::string> params_;
 };
 
-KannelOptions Options(const std::string& url) {
-  return {url, "himaya", "p&ss word", "CNSS", "http://127.0.0.1:9/dlr"};
-}
+KannelOptions Options(const std::string& url) { return {url, "himaya", "p&ss word", "CNSS", "http://127.0.0.1:9/dlr"}; }
 
 TEST(KannelProvider, SendsUtf8TextAndAsksForReportsWithItsMessageId) {
   FakeSmsbox smsbox;

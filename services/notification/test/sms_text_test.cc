@@ -30,8 +30,8 @@ TEST(SmsLength, ExtensionCharactersCountTwice) {
   SmsLength l = MeasureSms("{€}");
   EXPECT_EQ(l.encoding, SmsEncoding::kGsm7);
   EXPECT_EQ(l.units, 6);
-  EXPECT_EQ(MeasureSms(std::string(80, '[')).parts, 1);   // 160 septets
-  EXPECT_EQ(MeasureSms(std::string(81, '[')).parts, 2);   // 162 septets
+  EXPECT_EQ(MeasureSms(std::string(80, '[')).parts, 1);  // 160 septets
+  EXPECT_EQ(MeasureSms(std::string(81, '[')).parts, 2);  // 162 septets
 }
 
 TEST(SmsLength, ArabicIsUcs2WithSeventyThenSixtySevenPerPart) {

@@ -15,7 +15,8 @@ TEST(Templates, ShippedActivationTextsFitAndRender) {
   EXPECT_TRUE(t.NeedsActivationCode("activation"));
   EXPECT_FALSE(t.NeedsActivationCode("reminder"));
   for (const char* language : {"fr", "ar"}) {
-    auto text = t.Render("activation", language, {{"registration_number", "100000017"}, {"activation_code", "K7M2-QX9P"}});
+    auto text =
+        t.Render("activation", language, {{"registration_number", "100000017"}, {"activation_code", "K7M2-QX9P"}});
     ASSERT_TRUE(text.ok()) << text.status();
     EXPECT_THAT(*text, HasSubstr("100000017"));
     EXPECT_THAT(*text, HasSubstr("K7M2-QX9P"));

@@ -17,10 +17,12 @@ namespace {
 constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford's base 32
 }
 
-ActivationCodes::ActivationCodes(storage::Database& db, events::EventSource source,
-                                 const ReferenceData& reference, std::string key,
-                                 std::function<void()> on_commit)
-    : db_(db), source_(std::move(source)), reference_(reference), key_(std::move(key)),
+ActivationCodes::ActivationCodes(storage::Database& db, events::EventSource source, const ReferenceData& reference,
+                                 std::string key, std::function<void()> on_commit)
+    : db_(db),
+      source_(std::move(source)),
+      reference_(reference),
+      key_(std::move(key)),
       on_commit_(std::move(on_commit)) {}
 
 std::string ActivationCodes::Normalize(absl::string_view code) {
@@ -37,8 +39,8 @@ std::string ActivationCodes::Normalize(absl::string_view code) {
 
 std::string ActivationCodes::Hash(const std::string& normalized) const {
   unsigned char out[32];
-  crypto_generichash(out, sizeof(out), reinterpret_cast<const unsigned char*>(normalized.data()),
-                     normalized.size(), reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  crypto_generichash(out, sizeof(out), reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(),
+                     reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
   return std::string(reinterpret_cast<char*>(out), sizeof(out));
 }
 
@@ -55,15 +57,17 @@ absl::StatusOr<IssuedCode> ActivationCodes::Issue(const std::string& registratio
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
     if (!person) return absl::NotFoundError("registration_number: no person has this number");
-    ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1",
-                                           {registration_number}));
+    ASSIGN_OR_RETURN(auto active,
+                     tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {registration_number}));
     if (!active.empty()) return absl::FailedPreconditionError("account: already activated");
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1",
-                               {registration_number}).status());
-    return tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
-                      "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
-                      {registration_number, storage::Bytes{Hash(code)}, absl::ToUnixMicros(now),
-                       absl::ToUnixMicros(issued.expires_at)})
+    RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1", {registration_number}).status());
+    return tx
+        .Execute(
+            "INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
+            "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
+            {registration_number, storage::Bytes{Hash(code)}, absl::ToUnixMicros(now),
+             absl::ToUnixMicros(issued.expires_at)})
         .status();
   }));
   log::Info("activation code issued", {{"registration_number", registration_number}});
@@ -88,23 +92,25 @@ absl::Status ActivationCodes::Activate(const std::string& registration_number, c
       return absl::FailedPreconditionError("code: too many wrong attempts; ask for a new one");
     }
     const std::string stored = rows[0].Text(0);
-    if (stored.size() != hash.size() ||
-        crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
-                         reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
+    if (stored.size() != hash.size() || crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
+                                                         reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
       wrong = true;  // the count must commit even though the call fails
-      return tx.Execute("UPDATE activation_codes SET attempts = attempts + 1 WHERE registration_number = $1",
-                        {registration_number}).status();
+      return tx
+          .Execute("UPDATE activation_codes SET attempts = attempts + 1 WHERE registration_number = $1",
+                   {registration_number})
+          .status();
     }
     RETURN_IF_ERROR(tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1",
-                               {registration_number, absl::ToUnixMicros(now)}).status());
+                               {registration_number, absl::ToUnixMicros(now)})
+                        .status());
     RETURN_IF_ERROR(tx.Execute("INSERT INTO accounts (registration_number, activated_at_us) VALUES ($1, $2)",
-                               {registration_number, absl::ToUnixMicros(now)}).status());
+                               {registration_number, absl::ToUnixMicros(now)})
+                        .status());
     ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
     v1::AccountActivated event;
     event.set_registration_number(registration_number);
     event.set_program(person ? person->program : "");
-    *event.mutable_activated_at() =
-        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+    *event.mutable_activated_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
     return events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, event.program()),
                                   events::NewEnvelope(source_, event, event.program(), registration_number),
                                   *source_.clock);

@@ -24,8 +24,9 @@ struct IssuedCode {
 class ActivationCodes {
  public:
   // `key`: 32 bytes of server secret.
-  ActivationCodes(storage::Database& db, events::EventSource source, const ReferenceData& reference,
-                  std::string key, std::function<void()> on_commit = [] {});
+  ActivationCodes(
+      storage::Database& db, events::EventSource source, const ReferenceData& reference, std::string key,
+      std::function<void()> on_commit = [] {});
 
   // NOT_FOUND when nobody has that number; FAILED_PRECONDITION when the account is active.
   absl::StatusOr<IssuedCode> Issue(const std::string& registration_number);

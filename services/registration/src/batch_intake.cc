@@ -38,9 +38,10 @@ constexpr char kRefused[] = "REFUSED";
 // Staged row columns, in the order of the values BatchUpload builds and the chunk query reads.
 const std::vector<std::string>& StagedColumns() {
   static const auto* const columns = new std::vector<std::string>{
-      "batch_key", "row_number", "record_id", "cin", "last_name", "first_name", "last_name_ar",
-      "first_name_ar", "birth_date", "sex", "phone", "email", "preferred_language", "address",
-      "city", "category", "professional_id", "household_id", "relationship", "name_key", "reasons"};
+      "batch_key",          "row_number",    "record_id",  "cin",      "last_name",       "first_name",
+      "last_name_ar",       "first_name_ar", "birth_date", "sex",      "phone",           "email",
+      "preferred_language", "address",       "city",       "category", "professional_id", "household_id",
+      "relationship",       "name_key",      "reasons"};
   return *columns;
 }
 
@@ -92,15 +93,14 @@ absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view
   if (!liaison_body.empty()) return std::string(liaison_body);
   std::vector<std::string> bodies;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT liaison_body FROM batches WHERE batch_id = $1 LIMIT 2",
-                                         {batch_id}));
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT liaison_body FROM batches WHERE batch_id = $1 LIMIT 2", {batch_id}));
     for (const auto& r : rows) bodies.push_back(r.Text(0));
     return absl::OkStatus();
   }));
   if (bodies.empty()) return absl::NotFoundError(absl::StrCat("batch ", batch_id, " is unknown"));
   if (bodies.size() > 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "batch ", batch_id, " was sent by several liaison bodies: name one (BODY/", batch_id, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("batch ", batch_id, " was sent by several liaison bodies: name one (BODY/", batch_id, ")"));
   }
   return bodies.front();
 }
@@ -113,11 +113,10 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
   v1::BatchStatus status;
   bool found = false;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows,
-                     tx.Query("SELECT batch_id, liaison_body, program, state, rows_received, "
-                              "rows_applied, refusal, received_at_us, completed_at_us, outcome_counts "
-                              "FROM batches WHERE batch_key = $1",
-                              {BatchKey(liaison_body, batch_id)}));
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT batch_id, liaison_body, program, state, rows_received, "
+                                         "rows_applied, refusal, received_at_us, completed_at_us, outcome_counts "
+                                         "FROM batches WHERE batch_key = $1",
+                                         {BatchKey(liaison_body, batch_id)}));
     if (rows.empty()) return absl::OkStatus();
     found = true;
     const storage::Row& r = rows.front();
@@ -142,15 +141,14 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
   return status;
 }
 
-absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_body,
-                              absl::string_view batch_id,
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_body, absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit) {
   ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
   ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
   if (status.state() != v1::BATCH_STATE_COMPLETED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "batch ", liaison_body, "/", batch_id, " is ", v1::BatchState_Name(status.state()).substr(12),
-        ": its report exists once it is COMPLETED"));
+    return absl::FailedPreconditionError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is ",
+                                                      v1::BatchState_Name(status.state()).substr(12),
+                                                      ": its report exists once it is COMPLETED"));
   }
   RETURN_IF_ERROR(emit("record_id,outcome,registration_number,reasons\n"));
   const std::string key = BatchKey(liaison_body, batch_id);
@@ -159,15 +157,13 @@ absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_bod
     std::string page;
     int64_t last = cursor;
     RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(auto rows,
-                       tx.Query("SELECT row_number, record_id, outcome, registration_number, reasons "
-                                "FROM batch_outcomes WHERE batch_key = $1 AND row_number > $2 "
-                                "ORDER BY row_number LIMIT 5000",
-                                {key, cursor}));
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT row_number, record_id, outcome, registration_number, reasons "
+                                           "FROM batch_outcomes WHERE batch_key = $1 AND row_number > $2 "
+                                           "ORDER BY row_number LIMIT 5000",
+                                           {key, cursor}));
       for (const storage::Row& r : rows) {
         last = r.Int(0);
-        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Text(2), ",", r.Text(3), ",",
-                        CsvField(r.Text(4)), "\n");
+        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Text(2), ",", r.Text(3), ",", CsvField(r.Text(4)), "\n");
       }
       return absl::OkStatus();
     }));
@@ -197,18 +193,16 @@ BatchUpload::BatchUpload(const IntakeContext& context, v1::Manifest manifest)
       key_(BatchKey(manifest_.liaison_body(), manifest_.batch_id())),
       file_(manifest_.record_count(), manifest_.sha256(), RequiredColumns(*context_.reference, manifest_.program()),
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {
-  processing_date_ = absl::FormatCivilTime(
-      absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
+  processing_date_ = absl::FormatCivilTime(absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
 }
 
 absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeContext& context,
                                                                 const v1::Manifest& manifest) {
   RETURN_IF_ERROR(CheckBatchManifest(manifest, *context.reference));
-  if (std::find(context.programs.begin(), context.programs.end(), manifest.program()) ==
-      context.programs.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("program: this registration process serves ",
-                     absl::StrJoin(context.programs, ", "), ", not ", manifest.program()));
+  if (std::find(context.programs.begin(), context.programs.end(), manifest.program()) == context.programs.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("program: this registration process serves ",
+                                                      absl::StrJoin(context.programs, ", "), ", not ",
+                                                      manifest.program()));
   }
   std::unique_ptr<BatchUpload> upload(new BatchUpload(context, manifest));
   const std::string& key = upload->key_;
@@ -221,9 +215,8 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
                                          {key}));
     if (!rows.empty() && rows[0].Text(1) != kRefused) {
       if (absl::AsciiStrToLower(rows[0].Text(0)) != absl::AsciiStrToLower(manifest.sha256())) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "batch_id: ", manifest.batch_id(), " of ", manifest.liaison_body(),
-            " was already received with other contents (sha256 differs)"));
+        return absl::AlreadyExistsError(absl::StrCat("batch_id: ", manifest.batch_id(), " of ", manifest.liaison_body(),
+                                                     " was already received with other contents (sha256 differs)"));
       }
       if (rows[0].Text(1) != kReceiving) {
         received_before = true;
@@ -238,22 +231,21 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
     RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_outcomes WHERE batch_key = $1", {key}).status());
     RETURN_IF_ERROR(tx.Execute("DELETE FROM batches WHERE batch_key = $1", {key}).status());
     return tx
-        .Execute("INSERT INTO batches (batch_key, batch_id, liaison_body, program, record_count, "
-                 "sha256, produced_at, state, processing_date, lease_owner, lease_until_us, "
-                 "received_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                 {key, manifest.batch_id(), manifest.liaison_body(), manifest.program(),
-                  manifest.record_count(), absl::AsciiStrToLower(manifest.sha256()),
-                  manifest.produced_at(), kReceiving, upload->processing_date_,
-                  context.instance_id, now + absl::ToInt64Microseconds(context.receive_lease), now})
+        .Execute(
+            "INSERT INTO batches (batch_key, batch_id, liaison_body, program, record_count, "
+            "sha256, produced_at, state, processing_date, lease_owner, lease_until_us, "
+            "received_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            {key, manifest.batch_id(), manifest.liaison_body(), manifest.program(), manifest.record_count(),
+             absl::AsciiStrToLower(manifest.sha256()), manifest.produced_at(), kReceiving, upload->processing_date_,
+             context.instance_id, now + absl::ToInt64Microseconds(context.receive_lease), now})
         .status();
   }));
   if (received_before) {
-    ASSIGN_OR_RETURN(upload->existing_,
-                     GetBatchStatus(*context.db, manifest.liaison_body(), manifest.batch_id()));
+    ASSIGN_OR_RETURN(upload->existing_, GetBatchStatus(*context.db, manifest.liaison_body(), manifest.batch_id()));
     upload->done_ = true;
   } else {
-    log::Info("batch receiving", {{"batch", key}, {"program", manifest.program()},
-                                  {"record_count", manifest.record_count()}});
+    log::Info("batch receiving",
+              {{"batch", key}, {"program", manifest.program()}, {"record_count", manifest.record_count()}});
   }
   return upload;
 }
@@ -270,24 +262,23 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   const std::string relationship = absl::AsciiStrToUpper(get("relationship"));
   const std::string household_id = get("household_id");
   const std::string record_id = get("record_id");
-  PersonApplication application{get("cin"),   get("last_name"), get("first_name"),
-                                get("birth_date"), get("sex"),  get("phone"),
-                                manifest_.program(), get("category"), get("city"),
-                                get("preferred_language")};
+  PersonApplication application{
+      get("cin"),   get("last_name"),    get("first_name"), get("birth_date"), get("sex"),
+      get("phone"), manifest_.program(), get("category"),   get("city"),       get("preferred_language")};
   const absl::CivilDay today = absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone());
   Validated validated = Validate(application, today);
   std::vector<FieldViolation>& violations = validated.violations;
   const Person& p = validated.person;
   if (relationship == "CHILD" && application.cin.empty()) {
     // Children may come without a CIN.
-    violations.erase(std::remove_if(violations.begin(), violations.end(),
-                                    [](const FieldViolation& v) { return v.field == "cin"; }),
-                     violations.end());
+    violations.erase(
+        std::remove_if(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "cin"; }),
+        violations.end());
   }
   if (record_id.empty()) violations.push_back({"record_id", "REQUIRED", ""});
   const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body());
-  bool category_ok = std::none_of(violations.begin(), violations.end(),
-                                  [](const FieldViolation& v) { return v.field == "category"; });
+  bool category_ok =
+      std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "category"; });
   if (category_ok && !p.category.empty() && body != nullptr && body->categories.count(p.category) == 0) {
     violations.push_back({"category", "CATEGORY_NOT_ALLOWED_FOR_BODY", ""});
   }
@@ -305,8 +296,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   const std::string email = get("email");
   if (!email.empty()) {
     size_t at = email.find('@');
-    if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
-        email.find('@', at + 1) != std::string::npos) {
+    if (at == std::string::npos || at == 0 || at + 1 == email.size() || email.find('@', at + 1) != std::string::npos) {
       violations.push_back({"email", "EMAIL_FORMAT", ""});
     }
   }
@@ -315,18 +305,31 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   if (CodePoints(last_name_ar) > 100) violations.push_back({"last_name_ar", "TOO_LONG", ""});
   if (CodePoints(first_name_ar) > 100) violations.push_back({"first_name_ar", "TOO_LONG", ""});
 
-  const bool cin_ok = std::none_of(violations.begin(), violations.end(),
-                                   [](const FieldViolation& v) { return v.field == "cin"; });
-  std::string reasons = absl::StrJoin(violations, ";", [](std::string* out, const FieldViolation& v) {
-    absl::StrAppend(out, v.field, ":", v.reason);
-  });
-  pending_.push_back({key_, row, Optional(record_id), cin_ok ? Optional(p.cin) : storage::Value(),
-                      p.last_name, p.first_name, Optional(last_name_ar), Optional(first_name_ar),
-                      p.birth_date, p.sex, Optional(p.phone), Optional(email), p.preferred_language,
-                      Optional(get("address")), Optional(p.city), Optional(p.category),
-                      Optional(get("professional_id")), Optional(household_id),
+  const bool cin_ok =
+      std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "cin"; });
+  std::string reasons = absl::StrJoin(
+      violations, ";", [](std::string* out, const FieldViolation& v) { absl::StrAppend(out, v.field, ":", v.reason); });
+  pending_.push_back({key_,
+                      row,
+                      Optional(record_id),
+                      cin_ok ? Optional(p.cin) : storage::Value(),
+                      p.last_name,
+                      p.first_name,
+                      Optional(last_name_ar),
+                      Optional(first_name_ar),
+                      p.birth_date,
+                      p.sex,
+                      Optional(p.phone),
+                      Optional(email),
+                      p.preferred_language,
+                      Optional(get("address")),
+                      Optional(p.city),
+                      Optional(p.category),
+                      Optional(get("professional_id")),
+                      Optional(household_id),
                       household_id.empty() ? storage::Value() : Optional(relationship),
-                      PersonNameKey(p.last_name, p.first_name), Optional(reasons)});
+                      PersonNameKey(p.last_name, p.first_name),
+                      Optional(reasons)});
   if (pending_.size() >= kStageRows) return Flush();
   return absl::OkStatus();
 }
@@ -358,9 +361,10 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
   absl::Status cleaned = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key_}).status());
     return tx
-        .Execute("UPDATE batches SET state = $2, refusal = $3, lease_owner = NULL, "
-                 "lease_until_us = NULL, rows_received = $4 WHERE batch_key = $1",
-                 {key_, kRefused, std::string(reason.message()), file_.rows()})
+        .Execute(
+            "UPDATE batches SET state = $2, refusal = $3, lease_owner = NULL, "
+            "lease_until_us = NULL, rows_received = $4 WHERE batch_key = $1",
+            {key_, kRefused, std::string(reason.message()), file_.rows()})
         .status();
   });
   if (!cleaned.ok()) log::Error("batch refusal not recorded", {{"batch", key_}, {"error", cleaned}});
@@ -380,19 +384,19 @@ absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
   if (absl::Status s = Flush(); !s.ok()) return Refuse(s);
   absl::Status ready = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     // Exactly one HEAD per household; otherwise every row of the household is invalid.
-    RETURN_IF_ERROR(
-        tx.Execute("UPDATE batch_rows SET reasons = CASE WHEN reasons IS NULL "
-                   "THEN 'relationship:HOUSEHOLD_HEAD_COUNT' "
-                   "ELSE reasons || ';relationship:HOUSEHOLD_HEAD_COUNT' END "
-                   "WHERE batch_key = $1 AND household_id IN (SELECT household_id FROM batch_rows "
-                   "WHERE batch_key = $1 AND household_id IS NOT NULL GROUP BY household_id "
-                   "HAVING SUM(CASE WHEN relationship = 'HEAD' THEN 1 ELSE 0 END) <> 1)",
-                   {key_})
-            .status());
+    RETURN_IF_ERROR(tx.Execute("UPDATE batch_rows SET reasons = CASE WHEN reasons IS NULL "
+                               "THEN 'relationship:HOUSEHOLD_HEAD_COUNT' "
+                               "ELSE reasons || ';relationship:HOUSEHOLD_HEAD_COUNT' END "
+                               "WHERE batch_key = $1 AND household_id IN (SELECT household_id FROM batch_rows "
+                               "WHERE batch_key = $1 AND household_id IS NOT NULL GROUP BY household_id "
+                               "HAVING SUM(CASE WHEN relationship = 'HEAD' THEN 1 ELSE 0 END) <> 1)",
+                               {key_})
+                        .status());
     return tx
-        .Execute("UPDATE batches SET state = $2, lease_owner = NULL, lease_until_us = NULL "
-                 "WHERE batch_key = $1",
-                 {key_, kApplying})
+        .Execute(
+            "UPDATE batches SET state = $2, lease_owner = NULL, lease_until_us = NULL "
+            "WHERE batch_key = $1",
+            {key_, kApplying})
         .status();
   });
   if (!ready.ok()) return Refuse(ready);
@@ -505,9 +509,10 @@ void BatchApplier::Stop() {
   context_.db
       ->Write([&](storage::Transaction& tx) {
         return tx
-            .Execute("UPDATE batches SET lease_owner = NULL, lease_until_us = NULL "
-                     "WHERE lease_owner = $1",
-                     {context_.instance_id})
+            .Execute(
+                "UPDATE batches SET lease_owner = NULL, lease_until_us = NULL "
+                "WHERE lease_owner = $1",
+                {context_.instance_id})
             .status();
       })
       .IgnoreError();
@@ -565,8 +570,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     nlohmann::json counts = nlohmann::json::parse(meta[0].Text(6), nullptr, false);
     if (!counts.is_object()) counts = nlohmann::json::object();
 
-    ASSIGN_OR_RETURN(auto rows, tx.Query(ChunkQuery(phase), {key, cursor, processing_date,
-                                                             static_cast<int64_t>(chunk_rows_)}));
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.Query(ChunkQuery(phase), {key, cursor, processing_date, static_cast<int64_t>(chunk_rows_)}));
     std::vector<std::vector<storage::Value>> outcomes, persons, activities, reviews, held;
     HouseholdMembers members(context_.source);
     std::vector<events::OutgoingEvent> outgoing;
@@ -577,8 +582,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       const int64_t row_number = r.Int(0);
       std::string outcome, number, reasons;
       auto activity = [&](const std::string& registration_number) {
-        activities.push_back({registration_number, program, Optional(r.Text(14)), body,
-                              Optional(r.Text(15)), key, Micros(now)});
+        activities.push_back(
+            {registration_number, program, Optional(r.Text(14)), body, Optional(r.Text(15)), key, Micros(now)});
       };
       const std::string lookalike_key = absl::StrCat(r.Text(7), "|", r.Text(8), "|", r.Text(18));
       if (!r.IsNull(19)) {
@@ -615,9 +620,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         outcome = kNeedsReview;
         reasons = "name:LOOKS_LIKE_REGISTERED_PERSON";
         const std::string candidate = !r.IsNull(24) ? r.Text(24) : chunk_lookalikes[lookalike_key];
-        reviews.push_back({core::NewUuid(*context_.source.random), key, row_number,
-                           Optional(r.Text(1)), candidate, "PENDING", RowJson(r).dump(),
-                           Micros(now)});
+        reviews.push_back({core::NewUuid(*context_.source.random), key, row_number, Optional(r.Text(1)), candidate,
+                           "PENDING", RowJson(r).dump(), Micros(now)});
       } else {
         if (used_numbers == numbers.size()) return absl::InternalError("numbers ran out in a chunk");
         Person person = PersonFromRow(r, program, now);
@@ -636,20 +640,22 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     RETURN_IF_ERROR(storage::InsertRows(tx, "activities",
                                         {"registration_number", "program", "category", "liaison_body",
                                          "professional_id", "batch_key", "recorded_at_us"},
-                                        activities).status());
+                                        activities)
+                        .status());
     RETURN_IF_ERROR(storage::InsertRows(tx, "reviews",
                                         {"review_id", "batch_key", "row_number", "record_id",
-                                         "candidate_registration_number", "state", "row_data",
-                                         "created_at_us"},
-                                        reviews).status());
+                                         "candidate_registration_number", "state", "row_data", "created_at_us"},
+                                        reviews)
+                        .status());
     RETURN_IF_ERROR(members.Write(tx));
     RETURN_IF_ERROR(storage::InsertRows(tx, "held_dependents",
                                         {"batch_key", "row_number", "head_row_number", "relationship", "row_data"},
-                                        held).status());
-    RETURN_IF_ERROR(storage::InsertRows(tx, "batch_outcomes",
-                                        {"batch_key", "row_number", "record_id", "outcome",
-                                         "registration_number", "reasons"},
-                                        outcomes).status());
+                                        held)
+                        .status());
+    RETURN_IF_ERROR(storage::InsertRows(
+                        tx, "batch_outcomes",
+                        {"batch_key", "row_number", "record_id", "outcome", "registration_number", "reasons"}, outcomes)
+                        .status());
     applied = static_cast<int64_t>(rows.size());
     int next_phase = phase;
     int64_t next_cursor = rows.empty() ? cursor : rows.back().Int(0);
@@ -684,14 +690,13 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
                                 "rows_applied = rows_applied + $4, outcome_counts = $5, state = $6, "
                                 "completed_at_us = $7, lease_until_us = $8 "
                                 "WHERE batch_key = $1 AND lease_owner = $9",
-                                {key, next_phase, next_cursor, applied, counts.dump(), state,
-                                 completed_at, Micros(now) + absl::ToInt64Microseconds(kApplyLease),
-                                 context_.instance_id}));
+                                {key, next_phase, next_cursor, applied, counts.dump(), state, completed_at,
+                                 Micros(now) + absl::ToInt64Microseconds(kApplyLease), context_.instance_id}));
     if (updated != 1) return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
     return absl::OkStatus();
   });
-  context_.numbers->GiveBack(std::vector<std::string>(numbers.begin() + (status.ok() ? used_numbers : 0),
-                                                      numbers.end()));
+  context_.numbers->GiveBack(
+      std::vector<std::string>(numbers.begin() + (status.ok() ? used_numbers : 0), numbers.end()));
   RETURN_IF_ERROR(status);
   on_commit_();
   if (completed) {

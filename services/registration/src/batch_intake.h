@@ -65,8 +65,7 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
 
 // The reconciliation report, CSV, in pages: calls `emit` with successive pieces of text.
 // FAILED_PRECONDITION until the batch is COMPLETED.
-absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body,
-                              absl::string_view batch_id,
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit);
 
 // One upload of a batch.
@@ -77,8 +76,7 @@ class BatchUpload {
   // INVALID_ARGUMENT for a bad manifest; FAILED_PRECONDITION for a program this process does not
   // serve; ALREADY_EXISTS for the id with other bytes; UNAVAILABLE while another upload of it
   // is in progress.
-  static absl::StatusOr<std::unique_ptr<BatchUpload>> Begin(const IntakeContext& context,
-                                                            const v1::Manifest& manifest);
+  static absl::StatusOr<std::unique_ptr<BatchUpload>> Begin(const IntakeContext& context, const v1::Manifest& manifest);
   const std::optional<v1::BatchStatus>& existing() const { return existing_; }
 
   // Parses and stages `bytes`. INVALID_ARGUMENT refuses the batch (header, UTF-8, quoting).
@@ -110,8 +108,8 @@ class BatchUpload {
 // batches a stopped process left half applied.
 class BatchApplier {
  public:
-  explicit BatchApplier(IntakeContext context, std::function<void()> on_commit = [] {},
-                        int chunk_rows = 2000);
+  explicit BatchApplier(
+      IntakeContext context, std::function<void()> on_commit = [] {}, int chunk_rows = 2000);
   ~BatchApplier();
 
   void Start();

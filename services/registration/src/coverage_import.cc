@@ -17,8 +17,7 @@ namespace {
 constexpr size_t kStageRows = 1000;
 constexpr size_t kErrorsKept = 100;
 
-absl::StatusOr<v1::CoverageImportResult> StoredResult(storage::Transaction& tx,
-                                                      const v1::Manifest& m) {
+absl::StatusOr<v1::CoverageImportResult> StoredResult(storage::Transaction& tx, const v1::Manifest& m) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT sha256, rows_received, coverages_added, "
                                        "coverages_updated, rows_invalid, errors FROM coverage_imports "
                                        "WHERE operator = $1 AND batch_id = $2",
@@ -50,9 +49,10 @@ CoverageUpload::CoverageUpload(storage::Database& db, const core::Clock& clock, 
       file_(manifest_.record_count(), manifest_.sha256(), {"cin", "scheme", "valid_from", "valid_to"},
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {}
 
-absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(
-    storage::Database& db, const ReferenceData& reference, const core::Clock& clock,
-    const v1::Manifest& manifest) {
+absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(storage::Database& db,
+                                                                      const ReferenceData& reference,
+                                                                      const core::Clock& clock,
+                                                                      const v1::Manifest& manifest) {
   RETURN_IF_ERROR(CheckCoverageManifest(manifest, reference));
   std::unique_ptr<CoverageUpload> upload(new CoverageUpload(db, clock, manifest));
   RETURN_IF_ERROR(db.Write([&](storage::Transaction& tx) -> absl::Status {
@@ -63,8 +63,10 @@ absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(
       return absl::OkStatus();
     }
     if (!absl::IsNotFound(stored.status())) return stored.status();
-    return tx.Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
-                      {manifest.liaison_body(), manifest.batch_id()}).status();
+    return tx
+        .Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
+                 {manifest.liaison_body(), manifest.batch_id()})
+        .status();
   }));
   return upload;
 }
@@ -101,8 +103,7 @@ absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& 
     }
     return absl::OkStatus();
   }
-  pending_.push_back({manifest_.liaison_body(), manifest_.batch_id(), row, *cin, scheme,
-                      absl::FormatCivilTime(*from),
+  pending_.push_back({manifest_.liaison_body(), manifest_.batch_id(), row, *cin, scheme, absl::FormatCivilTime(*from),
                       to_text.empty() ? storage::Value() : storage::Value(to_text)});
   if (pending_.size() >= kStageRows) return Flush();
   return absl::OkStatus();
@@ -112,8 +113,7 @@ absl::Status CoverageUpload::Flush() {
   if (pending_.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return storage::InsertRows(tx, "coverage_staging",
-                               {"operator", "batch_id", "line", "cin", "scheme", "valid_from", "valid_to"},
-                               pending_)
+                               {"operator", "batch_id", "line", "cin", "scheme", "valid_from", "valid_to"}, pending_)
         .status();
   }));
   pending_.clear();
@@ -123,9 +123,12 @@ absl::Status CoverageUpload::Flush() {
 absl::Status CoverageUpload::Discard(const absl::Status& reason) {
   done_ = true;
   db_.Write([&](storage::Transaction& tx) {
-       return tx.Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
-                         {manifest_.liaison_body(), manifest_.batch_id()}).status();
-     }).IgnoreError();
+       return tx
+           .Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
+                    {manifest_.liaison_body(), manifest_.batch_id()})
+           .status();
+     })
+      .IgnoreError();
   log::Warn("coverage file refused", {{"operator", manifest_.liaison_body()}, {"reason", reason}});
   return reason;
 }
@@ -158,32 +161,40 @@ absl::StatusOr<v1::CoverageImportResult> CoverageUpload::Finish() {
                      tx.Query(absl::StrCat("SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM coverages c "
                                            "WHERE c.cin = s.cin AND c.scheme = s.scheme AND c.operator = s.operator) "
                                            "THEN 1 ELSE 0 END) FROM coverage_staging s "
-                                           "WHERE s.operator = $1 AND s.batch_id = $2 AND ", latest),
+                                           "WHERE s.operator = $1 AND s.batch_id = $2 AND ",
+                                           latest),
                               {op, id}));
     const int64_t distinct = counts[0].Int(0);
     const int64_t updated = counts[0].IsNull(1) ? 0 : counts[0].Int(1);
     result.set_coverages_added(distinct - updated);
     result.set_coverages_updated(updated);
-    RETURN_IF_ERROR(tx.Execute(absl::StrCat(
-                        "INSERT INTO coverages (cin, scheme, operator, valid_from, valid_to, "
-                        "source_batch, updated_at_us) SELECT s.cin, s.scheme, s.operator, s.valid_from, "
-                        "s.valid_to, s.batch_id, $3 FROM coverage_staging s WHERE s.operator = $1 "
-                        "AND s.batch_id = $2 AND ", latest,
-                        " ON CONFLICT (cin, scheme, operator) DO UPDATE SET valid_from = excluded.valid_from, "
-                        "valid_to = excluded.valid_to, source_batch = excluded.source_batch, "
-                        "updated_at_us = excluded.updated_at_us"),
-                        {op, id, now}).status());
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
-                               {op, id}).status());
-    return tx.Execute("INSERT INTO coverage_imports (operator, batch_id, sha256, rows_received, "
-                      "coverages_added, coverages_updated, rows_invalid, errors, imported_at_us) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                      {op, id, absl::AsciiStrToLower(manifest_.sha256()), file_.rows(), result.coverages_added(),
-                       result.coverages_updated(), invalid_, absl::StrJoin(errors_, "\n"), now})
+    RETURN_IF_ERROR(
+        tx.Execute(absl::StrCat("INSERT INTO coverages (cin, scheme, operator, valid_from, valid_to, "
+                                "source_batch, updated_at_us) SELECT s.cin, s.scheme, s.operator, s.valid_from, "
+                                "s.valid_to, s.batch_id, $3 FROM coverage_staging s WHERE s.operator = $1 "
+                                "AND s.batch_id = $2 AND ",
+                                latest,
+                                " ON CONFLICT (cin, scheme, operator) DO UPDATE SET valid_from = excluded.valid_from, "
+                                "valid_to = excluded.valid_to, source_batch = excluded.source_batch, "
+                                "updated_at_us = excluded.updated_at_us"),
+                   {op, id, now})
+            .status());
+    RETURN_IF_ERROR(
+        tx.Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2", {op, id}).status());
+    return tx
+        .Execute(
+            "INSERT INTO coverage_imports (operator, batch_id, sha256, rows_received, "
+            "coverages_added, coverages_updated, rows_invalid, errors, imported_at_us) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            {op, id, absl::AsciiStrToLower(manifest_.sha256()), file_.rows(), result.coverages_added(),
+             result.coverages_updated(), invalid_, absl::StrJoin(errors_, "\n"), now})
         .status();
   }));
-  log::Info("coverage imported", {{"operator", op}, {"batch_id", id}, {"rows", file_.rows()},
-                                  {"added", result.coverages_added()}, {"updated", result.coverages_updated()},
+  log::Info("coverage imported", {{"operator", op},
+                                  {"batch_id", id},
+                                  {"rows", file_.rows()},
+                                  {"added", result.coverages_added()},
+                                  {"updated", result.coverages_updated()},
                                   {"invalid", invalid_}});
   return result;
 }

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "core/clock.h"
 #include "himaya/registration/v1/registration.pb.h"
 #include "registration/src/manifested_csv.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
-#include "core/clock.h"
 
 namespace himaya::registration {
 
@@ -20,10 +20,8 @@ class CoverageUpload {
  public:
   // INVALID_ARGUMENT for a bad manifest or operator; ALREADY_EXISTS for a known batch_id with
   // other bytes. A file imported before returns its first result in `existing()`.
-  static absl::StatusOr<std::unique_ptr<CoverageUpload>> Begin(storage::Database& db,
-                                                               const ReferenceData& reference,
-                                                               const core::Clock& clock,
-                                                               const v1::Manifest& manifest);
+  static absl::StatusOr<std::unique_ptr<CoverageUpload>> Begin(storage::Database& db, const ReferenceData& reference,
+                                                               const core::Clock& clock, const v1::Manifest& manifest);
   const std::optional<v1::CoverageImportResult>& existing() const { return existing_; }
   absl::Status Feed(absl::string_view bytes);
   // Checks count and hash, then adds and updates the coverages in one transaction.

@@ -75,8 +75,8 @@ absl::Status CsvStream::Feed(absl::string_view bytes) {
   size_t parsed = csv_parse(&parser_, bytes.data(), bytes.size(), OnField, OnRecordEnd, this);
   if (!error_.ok()) return error_;
   if (parsed != bytes.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("csv: malformed quoting in record ", records_ + 1,
-                                                   " (", csv_strerror(csv_error(&parser_)), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("csv: malformed quoting in record ", records_ + 1, " (", csv_strerror(csv_error(&parser_)), ")"));
   }
   return absl::OkStatus();
 }
@@ -89,8 +89,7 @@ absl::Status CsvStream::Finish() {
   }
   if (!error_.ok()) return error_;
   if (csv_fini(&parser_, OnField, OnRecordEnd, this) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("csv: unterminated quoted field in record ", records_ + 1));
+    return absl::InvalidArgumentError(absl::StrCat("csv: unterminated quoted field in record ", records_ + 1));
   }
   return error_;
 }

@@ -66,27 +66,25 @@ int main(int argc, char** argv) {
         if (!key.ok()) return key.status();
         auto wake_relay = [&runtime] { runtime.relay().Wake(); };
         numbers = std::make_unique<registration::NumberAllocator>(runtime.db());
-        registrar = std::make_unique<registration::Registrar>(
-            runtime.db(), *numbers, runtime.event_source(), runtime.config().programs, wake_relay);
-        registration::IntakeContext intake{&runtime.db(), reference.get(), runtime.config().programs,
-                                           runtime.event_source(), numbers.get(),
-                                           core::NewUuid(runtime.random())};
+        registrar = std::make_unique<registration::Registrar>(runtime.db(), *numbers, runtime.event_source(),
+                                                              runtime.config().programs, wake_relay);
+        registration::IntakeContext intake{&runtime.db(),          reference.get(), runtime.config().programs,
+                                           runtime.event_source(), numbers.get(),   core::NewUuid(runtime.random())};
         intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);
-        applier = std::make_unique<registration::BatchApplier>(intake, wake_relay,
-                                                               absl::GetFlag(FLAGS_batch_chunk_rows));
+        applier =
+            std::make_unique<registration::BatchApplier>(intake, wake_relay, absl::GetFlag(FLAGS_batch_chunk_rows));
         intake.on_received = [a = applier.get()] { a->Wake(); };
-        reviews = std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers,
-                                                              runtime.event_source(), wake_relay);
-        codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(),
-                                                                *reference, *key, wake_relay);
+        reviews =
+            std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers, runtime.event_source(), wake_relay);
+        codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(), *reference, *key,
+                                                                wake_relay);
         grpc_service = std::make_unique<registration::RegistrationService>(
             registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get()},
             runtime.handler_pool());
         applier->Start();
         // Destroyed here, while the database is open: it releases its leases as it goes.
         runtime.OnStop([&] { applier.reset(); });
-        return runtime.Serve({grpc_service.get()},
-                             {registration::v1::RegistrationService::service_full_name()});
+        return runtime.Serve({grpc_service.get()}, {registration::v1::RegistrationService::service_full_name()});
       });
   return code;
 }

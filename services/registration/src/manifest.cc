@@ -34,8 +34,7 @@ absl::StatusOr<v1::Manifest> ParseManifestJson(absl::string_view text) {
   v1::Manifest m;
   auto text_field = [&](const char* name, std::string* out, bool required) -> absl::Status {
     if (!json.contains(name) || json[name].is_null()) {
-      return required ? absl::InvalidArgumentError(absl::StrCat("manifest.", name, ": is required"))
-                      : absl::OkStatus();
+      return required ? absl::InvalidArgumentError(absl::StrCat("manifest.", name, ": is required")) : absl::OkStatus();
     }
     if (!json[name].is_string()) {
       return absl::InvalidArgumentError(absl::StrCat("manifest.", name, ": must be a string"));
@@ -75,9 +74,9 @@ absl::Status CheckBatchManifest(const v1::Manifest& m, const ReferenceData& refe
     return absl::InvalidArgumentError(absl::StrCat("manifest.program: unknown program '", m.program(), "'"));
   }
   if (body->programs.count(m.program()) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("manifest.program: ", m.liaison_body(),
-                                                   " does not serve ", m.program(), " (it serves ",
-                                                   absl::StrJoin(body->programs, ", "), ")"));
+    return absl::InvalidArgumentError(absl::StrCat("manifest.program: ", m.liaison_body(), " does not serve ",
+                                                   m.program(), " (it serves ", absl::StrJoin(body->programs, ", "),
+                                                   ")"));
   }
   return absl::OkStatus();
 }
@@ -85,9 +84,9 @@ absl::Status CheckBatchManifest(const v1::Manifest& m, const ReferenceData& refe
 absl::Status CheckCoverageManifest(const v1::Manifest& m, const ReferenceData& reference) {
   if (absl::Status s = CheckCommon(m); !s.ok()) return s;
   if (reference.coverage_operators.count(m.liaison_body()) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "manifest.liaison_body: unknown coverage operator '", m.liaison_body(), "' (known: ",
-        absl::StrJoin(reference.coverage_operators, ", "), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("manifest.liaison_body: unknown coverage operator '", m.liaison_body(),
+                     "' (known: ", absl::StrJoin(reference.coverage_operators, ", "), ")"));
   }
   return absl::OkStatus();
 }

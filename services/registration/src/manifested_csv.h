@@ -22,8 +22,7 @@ class ManifestedCsv {
   // Receives each data row (numbered from 1) once the header is read.
   using RowFn = std::function<absl::Status(int64_t row, const std::vector<std::string>& fields)>;
 
-  ManifestedCsv(int64_t record_count, std::string sha256, std::vector<std::string> required_columns,
-                RowFn on_row);
+  ManifestedCsv(int64_t record_count, std::string sha256, std::vector<std::string> required_columns, RowFn on_row);
   ManifestedCsv(const ManifestedCsv&) = delete;
   ManifestedCsv& operator=(const ManifestedCsv&) = delete;
 

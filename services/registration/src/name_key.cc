@@ -63,20 +63,62 @@ std::string NameSkeleton(absl::string_view name) {
     char c = joined[i];
     char n = i + 1 < joined.size() ? joined[i + 1] : 0;
     auto pair = [&](char a, char b) { return c == a && n == b; };
-    if (pair('o', 'u') || pair('o', 'o')) { mapped.push_back('u'); ++i; continue; }
-    if (pair('c', 'h') || pair('s', 'h')) { mapped.push_back('s'); ++i; continue; }
-    if (pair('k', 'h') || pair('c', 'k')) { mapped.push_back('k'); ++i; continue; }
-    if (pair('g', 'h')) { mapped.push_back('g'); ++i; continue; }
-    if (pair('d', 'h')) { mapped.push_back('d'); ++i; continue; }
-    if (pair('t', 'h')) { mapped.push_back('t'); ++i; continue; }
-    if (pair('d', 'j')) { mapped.push_back('j'); ++i; continue; }
-    if (pair('p', 'h')) { mapped.push_back('f'); ++i; continue; }
+    if (pair('o', 'u') || pair('o', 'o')) {
+      mapped.push_back('u');
+      ++i;
+      continue;
+    }
+    if (pair('c', 'h') || pair('s', 'h')) {
+      mapped.push_back('s');
+      ++i;
+      continue;
+    }
+    if (pair('k', 'h') || pair('c', 'k')) {
+      mapped.push_back('k');
+      ++i;
+      continue;
+    }
+    if (pair('g', 'h')) {
+      mapped.push_back('g');
+      ++i;
+      continue;
+    }
+    if (pair('d', 'h')) {
+      mapped.push_back('d');
+      ++i;
+      continue;
+    }
+    if (pair('t', 'h')) {
+      mapped.push_back('t');
+      ++i;
+      continue;
+    }
+    if (pair('d', 'j')) {
+      mapped.push_back('j');
+      ++i;
+      continue;
+    }
+    if (pair('p', 'h')) {
+      mapped.push_back('f');
+      ++i;
+      continue;
+    }
     switch (c) {
-      case 'q': case 'c': mapped.push_back('k'); break;
-      case 'y': mapped.push_back('i'); break;
-      case 'w': mapped.push_back('u'); break;
-      case 'z': mapped.push_back('z'); break;
-      default: mapped.push_back(c);
+      case 'q':
+      case 'c':
+        mapped.push_back('k');
+        break;
+      case 'y':
+        mapped.push_back('i');
+        break;
+      case 'w':
+        mapped.push_back('u');
+        break;
+      case 'z':
+        mapped.push_back('z');
+        break;
+      default:
+        mapped.push_back(c);
     }
   }
   while (mapped.size() > 1 && mapped.back() == 'h') mapped.pop_back();

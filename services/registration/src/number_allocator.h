@@ -17,8 +17,7 @@ namespace himaya::registration {
 
 class NumberAllocator {
  public:
-  explicit NumberAllocator(storage::Database& db, int block_size = 1000)
-      : db_(db), block_size_(block_size) {}
+  explicit NumberAllocator(storage::Database& db, int block_size = 1000) : db_(db), block_size_(block_size) {}
 
   // Returns `n` registration numbers for the caller's exclusive use. RESOURCE_EXHAUSTED when the
   // sequence is spent. Must not be called inside a transaction of the same database.

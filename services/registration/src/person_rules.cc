@@ -20,8 +20,7 @@ namespace {
 // Where the machine-readable part of a violation travels inside an absl::Status.
 constexpr absl::string_view kViolationPayload = "type.himaya/registration.FieldViolation";
 
-absl::Status Violation(absl::string_view field, absl::string_view reason,
-                       absl::string_view message) {
+absl::Status Violation(absl::string_view field, absl::string_view reason, absl::string_view message) {
   absl::Status status = absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
   status.SetPayload(kViolationPayload, absl::Cord(absl::StrCat(field, "\n", reason)));
   return status;
@@ -185,14 +184,13 @@ Validated Validate(const PersonApplication& a, absl::CivilDay today) {
     const std::vector<std::string>& allowed = CategoriesOf(p.program);
     p.category = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(a.category));
     if (allowed.empty() && !p.category.empty()) {
-      out.violations.push_back({"category", "CATEGORY_NOT_ALLOWED",
-                                absl::StrCat("program ", p.program, " has no categories")});
+      out.violations.push_back(
+          {"category", "CATEGORY_NOT_ALLOWED", absl::StrCat("program ", p.program, " has no categories")});
     } else if (!allowed.empty() && p.category.empty()) {
       out.violations.push_back({"category", "REQUIRED", "is required"});
-    } else if (!allowed.empty() &&
-               std::find(allowed.begin(), allowed.end(), p.category) == allowed.end()) {
-      out.violations.push_back({"category", "CATEGORY_UNKNOWN",
-                                absl::StrCat("must be one of ", absl::StrJoin(allowed, ", "))});
+    } else if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), p.category) == allowed.end()) {
+      out.violations.push_back(
+          {"category", "CATEGORY_UNKNOWN", absl::StrCat("must be one of ", absl::StrJoin(allowed, ", "))});
     }
   }
   return out;

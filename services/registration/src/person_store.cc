@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "registration/src/name_key.h"
-#include "storage/bulk.h"
 #include "registration/src/registration_number.h"
+#include "storage/bulk.h"
 
 namespace himaya::registration {
 namespace {
@@ -32,12 +32,12 @@ Person FromRow(const storage::Row& row) {
 
 absl::StatusOr<std::optional<Person>> FindOne(storage::Transaction& tx, absl::string_view column,
                                               absl::string_view value) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns, " FROM persons WHERE ",
-                                                    column, " = $1"),
-                                       {value}));
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(absl::StrCat("SELECT ", kColumns, " FROM persons WHERE ", column, " = $1"), {value}));
   if (rows.empty() && column == "cin") {
     // A CIN an agent merged into an existing person (review decision) finds that person.
-    ASSIGN_OR_RETURN(rows, tx.Query(absl::StrCat("SELECT ", kColumns, " FROM persons WHERE "
+    ASSIGN_OR_RETURN(rows, tx.Query(absl::StrCat("SELECT ", kColumns,
+                                                 " FROM persons WHERE "
                                                  "registration_number = (SELECT registration_number "
                                                  "FROM cin_aliases WHERE cin = $1)"),
                                     {value}));
@@ -49,32 +49,56 @@ absl::StatusOr<std::optional<Person>> FindOne(storage::Transaction& tx, absl::st
 }  // namespace
 
 const std::vector<std::string>& PersonStore::InsertColumns() {
-  static const auto* const columns = new std::vector<std::string>{
-      "registration_number", "cin", "last_name", "first_name", "birth_date", "sex", "phone",
-      "city", "preferred_language", "program", "category", "registered_at_us", "last_name_ar",
-      "first_name_ar", "email", "address", "name_key"};
+  static const auto* const columns = new std::vector<std::string>{"registration_number",
+                                                                  "cin",
+                                                                  "last_name",
+                                                                  "first_name",
+                                                                  "birth_date",
+                                                                  "sex",
+                                                                  "phone",
+                                                                  "city",
+                                                                  "preferred_language",
+                                                                  "program",
+                                                                  "category",
+                                                                  "registered_at_us",
+                                                                  "last_name_ar",
+                                                                  "first_name_ar",
+                                                                  "email",
+                                                                  "address",
+                                                                  "name_key"};
   return *columns;
 }
 
 std::vector<storage::Value> PersonStore::InsertValues(const Person& p) {
   auto optional = [](const std::string& v) { return v.empty() ? storage::Value() : storage::Value(v); };
-  return {p.registration_number, p.cin, p.last_name, p.first_name, p.birth_date, p.sex,
-          optional(p.phone), p.city, p.preferred_language, p.program, p.category,
-          absl::ToUnixMicros(p.registered_at), optional(p.last_name_ar), optional(p.first_name_ar),
-          optional(p.email), optional(p.address), PersonNameKey(p.last_name, p.first_name)};
+  return {p.registration_number,
+          p.cin,
+          p.last_name,
+          p.first_name,
+          p.birth_date,
+          p.sex,
+          optional(p.phone),
+          p.city,
+          p.preferred_language,
+          p.program,
+          p.category,
+          absl::ToUnixMicros(p.registered_at),
+          optional(p.last_name_ar),
+          optional(p.first_name_ar),
+          optional(p.email),
+          optional(p.address),
+          PersonNameKey(p.last_name, p.first_name)};
 }
 
 absl::Status PersonStore::Insert(storage::Transaction& tx, const Person& p) {
   return storage::InsertRows(tx, "persons", InsertColumns(), {InsertValues(p)}).status();
 }
 
-absl::StatusOr<std::optional<Person>> PersonStore::FindByNumber(storage::Transaction& tx,
-                                                                absl::string_view number) {
+absl::StatusOr<std::optional<Person>> PersonStore::FindByNumber(storage::Transaction& tx, absl::string_view number) {
   return FindOne(tx, "registration_number", number);
 }
 
-absl::StatusOr<std::optional<Person>> PersonStore::FindByCin(storage::Transaction& tx,
-                                                             absl::string_view cin) {
+absl::StatusOr<std::optional<Person>> PersonStore::FindByCin(storage::Transaction& tx, absl::string_view cin) {
   return FindOne(tx, "cin", cin);
 }
 

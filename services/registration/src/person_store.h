@@ -18,10 +18,8 @@ class PersonStore {
   static std::vector<storage::Value> InsertValues(const Person& person);
   // ALREADY_EXISTS when the CIN or the number is taken.
   static absl::Status Insert(storage::Transaction& tx, const Person& person);
-  static absl::StatusOr<std::optional<Person>> FindByNumber(storage::Transaction& tx,
-                                                            absl::string_view number);
-  static absl::StatusOr<std::optional<Person>> FindByCin(storage::Transaction& tx,
-                                                         absl::string_view cin);
+  static absl::StatusOr<std::optional<Person>> FindByNumber(storage::Transaction& tx, absl::string_view number);
+  static absl::StatusOr<std::optional<Person>> FindByCin(storage::Transaction& tx, absl::string_view cin);
 };
 
 }  // namespace himaya::registration

@@ -26,8 +26,7 @@ absl::StatusOr<ReferenceData> ReferenceData::Parse(absl::string_view text) {
   ReferenceData data;
   try {
     for (const auto& [program, rules] : json.at("programs").items()) {
-      data.programs[program] = ProgramRules{Strings(rules.at("categories")),
-                                            rules.value("households", false)};
+      data.programs[program] = ProgramRules{Strings(rules.at("categories")), rules.value("households", false)};
     }
     for (const auto& [code, body] : json.at("liaison_bodies").items()) {
       LiaisonBody b;
@@ -35,8 +34,7 @@ absl::StatusOr<ReferenceData> ReferenceData::Parse(absl::string_view text) {
       b.name = body.value("name", code);
       for (const std::string& p : Strings(body.at("programs"))) {
         if (data.programs.find(p) == data.programs.end()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("reference data: body ", code, " serves unknown program ", p));
+          return absl::InvalidArgumentError(absl::StrCat("reference data: body ", code, " serves unknown program ", p));
         }
         b.programs.insert(p);
       }

@@ -19,7 +19,10 @@ namespace himaya::registration {
 
 Registrar::Registrar(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
                      std::vector<std::string> programs, std::function<void()> on_commit)
-    : db_(db), numbers_(numbers), source_(std::move(source)), programs_(std::move(programs)),
+    : db_(db),
+      numbers_(numbers),
+      source_(std::move(source)),
+      programs_(std::move(programs)),
       on_commit_(std::move(on_commit)) {}
 
 absl::StatusOr<Person> Registrar::Register(const PersonApplication& application) {
@@ -30,9 +33,8 @@ absl::StatusOr<Person> Registrar::Register(const PersonApplication& application)
   }
   Person person = std::move(validated.person);
   if (std::find(programs_.begin(), programs_.end(), person.program) == programs_.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("program: this registration process serves ", absl::StrJoin(programs_, ", "),
-                     ", not ", person.program));
+    return absl::FailedPreconditionError(absl::StrCat("program: this registration process serves ",
+                                                      absl::StrJoin(programs_, ", "), ", not ", person.program));
   }
   person.registered_at = now;
 
@@ -51,8 +53,8 @@ absl::StatusOr<Person> Registrar::Register(const PersonApplication& application)
     RETURN_IF_ERROR(inserted);
 
     events::Envelope envelope = PersonRegisteredEvent(source_, person);
-    return events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, person.program),
-                                  envelope, *source_.clock);
+    return events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, person.program), envelope,
+                                  *source_.clock);
   });
   if (!status.ok()) {
     numbers_.GiveBack(std::move(number));
@@ -74,15 +76,14 @@ events::Envelope PersonRegisteredEvent(const events::EventSource& source, const 
   event.set_region(RegionOfCity(person.city));
   event.set_preferred_language(person.preferred_language);
   event.set_has_phone(!person.phone.empty());
-  *event.mutable_registered_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(person.registered_at));
+  *event.mutable_registered_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(person.registered_at));
   return events::NewEnvelope(source, event, person.program, person.registration_number);
 }
 
 absl::StatusOr<Person> Registrar::GetByNumber(absl::string_view number) {
   if (!IsValidRegistrationNumber(number)) {
-    return absl::InvalidArgumentError(
-        "registration_number: must be 9 digits with a valid check digit");
+    return absl::InvalidArgumentError("registration_number: must be 9 digits with a valid check digit");
   }
   std::optional<Person> found;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {

@@ -24,8 +24,9 @@ class Registrar {
  public:
   // `programs`: those this process serves. `on_commit` runs after each committed registration
   // (the service wakes its outbox relay there).
-  Registrar(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
-            std::vector<std::string> programs, std::function<void()> on_commit = [] {});
+  Registrar(
+      storage::Database& db, NumberAllocator& numbers, events::EventSource source, std::vector<std::string> programs,
+      std::function<void()> on_commit = [] {});
 
   // INVALID_ARGUMENT naming every field at fault; FAILED_PRECONDITION for a program this
   // process does not serve; ALREADY_EXISTS when the CIN is registered.

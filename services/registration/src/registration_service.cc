@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "core/status_macros.h"
+#include "google/protobuf/util/time_util.h"
 #include "registration/src/coverage_import.h"
 #include "registration/src/person_rules.h"
-#include "google/protobuf/util/time_util.h"
 #include "rpc/server.h"
 
 namespace himaya::registration {
@@ -24,8 +24,8 @@ void ToProto(const Person& p, v1::Person* out) {
   out->set_category(p.category);
   out->set_city(p.city);
   out->set_preferred_language(p.preferred_language);
-  *out->mutable_registered_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      absl::ToUnixMicros(p.registered_at));
+  *out->mutable_registered_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(p.registered_at));
 }
 
 // A client-streaming upload (manifest, then chunks) driven by a Session type with Feed, Finish,
@@ -35,8 +35,7 @@ template <typename Session, typename Response>
 class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
  public:
   using BeginFn = std::function<absl::StatusOr<std::unique_ptr<Session>>(const v1::Manifest&)>;
-  UploadReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, BeginFn begin,
-                Response* response)
+  UploadReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, BeginFn begin, Response* response)
       : context_(context), pool_(pool), begin_(std::move(begin)), response_(response) {
     StartRead(&request_);
   }
@@ -49,8 +48,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
  private:
   void Handle(bool ok) {
     if (!ok) {
-      if (session_ == nullptr) return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                                          "manifest: the upload sent nothing"));
+      if (session_ == nullptr)
+        return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "manifest: the upload sent nothing"));
       if (context_->IsCancelled()) {
         session_->Abort();
         return Finish(grpc::Status::CANCELLED);
@@ -61,8 +60,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
     }
     if (session_ == nullptr) {
       if (request_.part_case() != v1::UploadRequest::kManifest) {
-        return Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                   "manifest: the first message must be the manifest"));
+        return Finish(
+            grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "manifest: the first message must be the manifest"));
       }
       absl::StatusOr<std::unique_ptr<Session>> session = begin_(request_.manifest());
       if (!session.ok()) return Finish(rpc::ToGrpcStatus(session.status()));
@@ -92,8 +91,8 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
  public:
   ReportReactor(core::ThreadPool& pool, storage::Database& db, v1::GetBatchRequest request) {
     pool.Schedule([this, &db, request = std::move(request)] {
-      absl::Status status = WriteBatchReport(
-          db, request.liaison_body(), request.batch_id(), [this](const std::string& page) {
+      absl::Status status =
+          WriteBatchReport(db, request.liaison_body(), request.batch_id(), [this](const std::string& page) {
             chunk_.set_csv(page);
             std::unique_lock<std::mutex> lock(mu_);
             written_ = false;
@@ -122,35 +121,33 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
 
 }  // namespace
 
-grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::SubmitBatch(
-    grpc::CallbackServerContext* context, v1::BatchStatus* response) {
+grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::SubmitBatch(grpc::CallbackServerContext* context,
+                                                                             v1::BatchStatus* response) {
   return new UploadReactor<BatchUpload, v1::BatchStatus>(
-      context, pool_,
-      [this](const v1::Manifest& manifest) { return BatchUpload::Begin(domain_.intake, manifest); },
+      context, pool_, [this](const v1::Manifest& manifest) { return BatchUpload::Begin(domain_.intake, manifest); },
       response);
 }
 
 grpc::ServerUnaryReactor* RegistrationService::GetBatch(grpc::CallbackServerContext* context,
-                                                        const v1::GetBatchRequest* request,
-                                                        v1::BatchStatus* response) {
+                                                        const v1::GetBatchRequest* request, v1::BatchStatus* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
     ASSIGN_OR_RETURN(*response, GetBatchStatus(*domain_.intake.db, request->liaison_body(), request->batch_id()));
     return absl::OkStatus();
   });
 }
 
-grpc::ServerWriteReactor<v1::ReportChunk>* RegistrationService::GetBatchReport(
-    grpc::CallbackServerContext* context, const v1::GetBatchRequest* request) {
+grpc::ServerWriteReactor<v1::ReportChunk>* RegistrationService::GetBatchReport(grpc::CallbackServerContext* context,
+                                                                               const v1::GetBatchRequest* request) {
   return new ReportReactor(pool_, *domain_.intake.db, *request);
 }
 
-grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(
-    grpc::CallbackServerContext* context, v1::CoverageImportResult* response) {
+grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(grpc::CallbackServerContext* context,
+                                                                                v1::CoverageImportResult* response) {
   return new UploadReactor<CoverageUpload, v1::CoverageImportResult>(
       context, pool_,
       [this](const v1::Manifest& manifest) {
-        return CoverageUpload::Begin(*domain_.intake.db, *domain_.intake.reference,
-                                     *domain_.intake.source.clock, manifest);
+        return CoverageUpload::Begin(*domain_.intake.db, *domain_.intake.reference, *domain_.intake.source.clock,
+                                     manifest);
       },
       response);
 }
@@ -169,8 +166,7 @@ grpc::ServerUnaryReactor* RegistrationService::DecideReview(grpc::CallbackServer
                                                             const v1::DecideReviewRequest* request,
                                                             v1::Review* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(*response, domain_.reviews->Decide(request->review_id(), request->decision(),
-                                                        request->agent()));
+    ASSIGN_OR_RETURN(*response, domain_.reviews->Decide(request->review_id(), request->decision(), request->agent()));
     return absl::OkStatus();
   });
 }
@@ -185,9 +181,9 @@ grpc::ServerUnaryReactor* RegistrationService::LookupForIvr(grpc::CallbackServer
   });
 }
 
-grpc::ServerUnaryReactor* RegistrationService::IssueActivationCode(
-    grpc::CallbackServerContext* context, const v1::IssueActivationCodeRequest* request,
-    v1::IssueActivationCodeResponse* response) {
+grpc::ServerUnaryReactor* RegistrationService::IssueActivationCode(grpc::CallbackServerContext* context,
+                                                                   const v1::IssueActivationCodeRequest* request,
+                                                                   v1::IssueActivationCodeResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
     ASSIGN_OR_RETURN(IssuedCode code, domain_.codes->Issue(request->registration_number()));
     response->set_code(code.code);
@@ -205,11 +201,11 @@ grpc::ServerUnaryReactor* RegistrationService::ActivateAccount(grpc::CallbackSer
   });
 }
 
-grpc::ServerUnaryReactor* RegistrationService::RegisterPerson(
-    grpc::CallbackServerContext* context, const v1::RegisterPersonRequest* request,
-    v1::RegisterPersonResponse* response) {
+grpc::ServerUnaryReactor* RegistrationService::RegisterPerson(grpc::CallbackServerContext* context,
+                                                              const v1::RegisterPersonRequest* request,
+                                                              v1::RegisterPersonResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    PersonApplication application{request->cin(),       request->last_name(),
+    PersonApplication application{request->cin(),        request->last_name(),
                                   request->first_name(), request->birth_date(),
                                   request->sex(),        request->phone(),
                                   request->program(),    request->category(),
@@ -221,8 +217,7 @@ grpc::ServerUnaryReactor* RegistrationService::RegisterPerson(
 }
 
 grpc::ServerUnaryReactor* RegistrationService::GetPerson(grpc::CallbackServerContext* context,
-                                                         const v1::GetPersonRequest* request,
-                                                         v1::Person* response) {
+                                                         const v1::GetPersonRequest* request, v1::Person* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
     absl::StatusOr<Person> person;
     switch (request->key_case()) {

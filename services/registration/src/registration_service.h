@@ -19,32 +19,26 @@ struct RegistrationDomain {
 
 class RegistrationService final : public v1::RegistrationService::CallbackService {
  public:
-  RegistrationService(RegistrationDomain domain, core::ThreadPool& pool)
-      : domain_(std::move(domain)), pool_(pool) {}
+  RegistrationService(RegistrationDomain domain, core::ThreadPool& pool) : domain_(std::move(domain)), pool_(pool) {}
 
   grpc::ServerUnaryReactor* RegisterPerson(grpc::CallbackServerContext* context,
                                            const v1::RegisterPersonRequest* request,
                                            v1::RegisterPersonResponse* response) override;
-  grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context,
-                                      const v1::GetPersonRequest* request,
+  grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context, const v1::GetPersonRequest* request,
                                       v1::Person* response) override;
   grpc::ServerReadReactor<v1::UploadRequest>* SubmitBatch(grpc::CallbackServerContext* context,
                                                           v1::BatchStatus* response) override;
-  grpc::ServerUnaryReactor* GetBatch(grpc::CallbackServerContext* context,
-                                     const v1::GetBatchRequest* request,
+  grpc::ServerUnaryReactor* GetBatch(grpc::CallbackServerContext* context, const v1::GetBatchRequest* request,
                                      v1::BatchStatus* response) override;
   grpc::ServerWriteReactor<v1::ReportChunk>* GetBatchReport(grpc::CallbackServerContext* context,
                                                             const v1::GetBatchRequest* request) override;
   grpc::ServerReadReactor<v1::UploadRequest>* ImportCoverage(grpc::CallbackServerContext* context,
                                                              v1::CoverageImportResult* response) override;
-  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* context,
-                                        const v1::ListReviewsRequest* request,
+  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* context, const v1::ListReviewsRequest* request,
                                         v1::ListReviewsResponse* response) override;
-  grpc::ServerUnaryReactor* DecideReview(grpc::CallbackServerContext* context,
-                                         const v1::DecideReviewRequest* request,
+  grpc::ServerUnaryReactor* DecideReview(grpc::CallbackServerContext* context, const v1::DecideReviewRequest* request,
                                          v1::Review* response) override;
-  grpc::ServerUnaryReactor* LookupForIvr(grpc::CallbackServerContext* context,
-                                         const v1::IvrLookupRequest* request,
+  grpc::ServerUnaryReactor* LookupForIvr(grpc::CallbackServerContext* context, const v1::IvrLookupRequest* request,
                                          v1::IvrLookupResponse* response) override;
   grpc::ServerUnaryReactor* IssueActivationCode(grpc::CallbackServerContext* context,
                                                 const v1::IssueActivationCodeRequest* request,

@@ -61,8 +61,7 @@ absl::Status AttachHeldDependents(storage::Transaction& tx, const std::string& b
                         .status());
   }
   RETURN_IF_ERROR(members.Write(tx));
-  return tx.Execute("DELETE FROM held_dependents WHERE batch_key = $1 AND head_row_number = $2",
-                    {batch_key, head_row})
+  return tx.Execute("DELETE FROM held_dependents WHERE batch_key = $1 AND head_row_number = $2", {batch_key, head_row})
       .status();
 }
 
@@ -71,18 +70,18 @@ absl::Status AttachHeldDependents(storage::Transaction& tx, const std::string& b
 absl::StatusOr<std::vector<v1::Review>> ReviewQueue::List(const std::string& state, int limit) {
   std::vector<v1::Review> out;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kSelect, "WHERE v.state = $1 "
-                                                      "ORDER BY v.created_at_us, v.batch_key, v.row_number LIMIT $2"),
-                                         {state.empty() ? "PENDING" : state,
-                                          static_cast<int64_t>(limit > 0 ? limit : 100)}));
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.Query(absl::StrCat(kSelect,
+                                           "WHERE v.state = $1 "
+                                           "ORDER BY v.created_at_us, v.batch_key, v.row_number LIMIT $2"),
+                              {state.empty() ? "PENDING" : state, static_cast<int64_t>(limit > 0 ? limit : 100)}));
     for (const auto& r : rows) out.push_back(FromRow(r));
     return absl::OkStatus();
   }));
   return out;
 }
 
-absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id,
-                                               v1::DecideReviewRequest::Decision decision,
+absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1::DecideReviewRequest::Decision decision,
                                                const std::string& agent) {
   if (agent.empty()) return absl::InvalidArgumentError("agent: who decides is required");
   if (decision != v1::DecideReviewRequest::REGISTER_AS_NEW &&
@@ -99,16 +98,16 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id,
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("review ", review_id, " is unknown"));
     v1::Review review = FromRow(rows[0]);
     if (review.state() != "PENDING") {
-      return absl::FailedPreconditionError(absl::StrCat("review ", review_id, " was already decided (",
-                                                        review.state(), " by ", review.decided_by(), ")"));
+      return absl::FailedPreconditionError(absl::StrCat("review ", review_id, " was already decided (", review.state(),
+                                                        " by ", review.decided_by(), ")"));
     }
     const std::string program = rows[0].Text(9);
     const std::string batch_key = rows[0].Text(10);
     nlohmann::json data = nlohmann::json::parse(rows[0].Text(8));
     ASSIGN_OR_RETURN(auto existing, PersonStore::FindByCin(tx, review.cin()));
     if (existing) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cin: meanwhile registered as ", existing->registration_number, "; nothing to decide"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cin: meanwhile registered as ", existing->registration_number, "; nothing to decide"));
     }
     std::string result_number;
     if (decision == v1::DecideReviewRequest::REGISTER_AS_NEW) {
@@ -165,8 +164,9 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id,
   });
   if (!status.ok() || !used_number) numbers_.GiveBack(std::move(number));
   RETURN_IF_ERROR(status);
-  log::Info("review decided", {{"review_id", review_id}, {"state", decided.state()},
-                               {"registration_number", decided.registration_number()}});
+  log::Info(
+      "review decided",
+      {{"review_id", review_id}, {"state", decided.state()}, {"registration_number", decided.registration_number()}});
   on_commit_();
   return decided;
 }

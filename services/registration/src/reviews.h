@@ -16,8 +16,9 @@ namespace himaya::registration {
 
 class ReviewQueue {
  public:
-  ReviewQueue(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
-              std::function<void()> on_commit = [] {})
+  ReviewQueue(
+      storage::Database& db, NumberAllocator& numbers, events::EventSource source,
+      std::function<void()> on_commit = [] {})
       : db_(db), numbers_(numbers), source_(std::move(source)), on_commit_(std::move(on_commit)) {}
 
   // Reviews in `state` (PENDING when empty), oldest first.
@@ -25,8 +26,7 @@ class ReviewQueue {
   // NOT_FOUND for an unknown review; FAILED_PRECONDITION when already decided, or when the
   // decision is no longer possible (the CIN got registered meanwhile); INVALID_ARGUMENT without
   // an agent or a decision.
-  absl::StatusOr<v1::Review> Decide(const std::string& review_id,
-                                    v1::DecideReviewRequest::Decision decision,
+  absl::StatusOr<v1::Review> Decide(const std::string& review_id, v1::DecideReviewRequest::Decision decision,
                                     const std::string& agent);
 
  private:

@@ -3,7 +3,6 @@
 // reference data, the review queue, the IVR lookup and activation codes.
 #include "registration/src/batch_intake.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/status_macros.h"
@@ -53,7 +52,8 @@ class BatchIntakeTest : public testing::BackendTest {
     clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 15, 9, 0, 0), absl::UTCTimeZone()));
     numbers_ = std::make_unique<NumberAllocator>(*db_, 50);
     registrar_ = std::make_unique<Registrar>(*db_, *numbers_, Source(), AllPrograms());
-    applier_ = std::make_unique<BatchApplier>(Context(AllPrograms()), [] {}, 3);  // tiny chunks
+    applier_ = std::make_unique<BatchApplier>(
+        Context(AllPrograms()), [] {}, 3);  // tiny chunks
   }
   // A fresh database and domain, dependents first (the applier releases leases when it goes).
   void Reset() {
@@ -66,13 +66,13 @@ class BatchIntakeTest : public testing::BackendTest {
   static std::vector<std::string> AllPrograms() { return {"amo-tns", "amo-tadamon", "family-allowances"}; }
   events::EventSource Source() { return {"registration", &clock_, &random_}; }
   IntakeContext Context(std::vector<std::string> programs) {
-    return IntakeContext{db_.get(), &ReferenceData::Shipped(), std::move(programs), Source(),
-                         numbers_.get(), "test-instance"};
+    return IntakeContext{db_.get(),      &ReferenceData::Shipped(), std::move(programs), Source(), numbers_.get(),
+                         "test-instance"};
   }
 
   // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
-  absl::StatusOr<v1::BatchStatus> Submit(const std::string& csv, const v1::Manifest& manifest,
-                                         size_t chunk = 7, std::vector<std::string> programs = AllPrograms()) {
+  absl::StatusOr<v1::BatchStatus> Submit(const std::string& csv, const v1::Manifest& manifest, size_t chunk = 7,
+                                         std::vector<std::string> programs = AllPrograms()) {
     ASSIGN_OR_RETURN(auto upload, BatchUpload::Begin(Context(std::move(programs)), manifest));
     if (upload->existing()) return *upload->existing();
     for (size_t i = 0; i < csv.size(); i += chunk) {
@@ -107,7 +107,8 @@ class BatchIntakeTest : public testing::BackendTest {
                      ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
                      n = rows.at(0).Int(0);
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
 
@@ -117,7 +118,8 @@ class BatchIntakeTest : public testing::BackendTest {
                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT payload FROM outbox ORDER BY id"));
                      for (const auto& r : rows) out.push_back(*events::ParseEnvelope(r.Text(0)));
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return out;
   }
 
@@ -172,7 +174,9 @@ TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
 
   std::vector<ReportRow> report = Report("RAMED", "RAMED-1");
   ASSERT_EQ(report.size(), 13u) << "every row has exactly one outcome";
-  auto row = [&](size_t i) { return absl::StrCat(report[i].record_id, " ", report[i].outcome, " ", report[i].reasons); };
+  auto row = [&](size_t i) {
+    return absl::StrCat(report[i].record_id, " ", report[i].outcome, " ", report[i].reasons);
+  };
   const std::string head1 = report[0].number;
   EXPECT_EQ(row(0), "H1-1 REGISTERED ");
   EXPECT_TRUE(IsValidRegistrationNumber(head1));
@@ -231,7 +235,8 @@ TEST_P(BatchIntakeTest, ChunkSizeOfTheUploadDoesNotMatter) {
     EXPECT_EQ(status->outcomes().at("REGISTERED"), 4) << chunk;
     EXPECT_EQ(status->outcomes().at("DEPENDENT"), 3) << chunk;
     std::string text;
-    for (const auto& r : Report("RAMED", "RAMED-C")) absl::StrAppend(&text, r.record_id, r.outcome, r.number, r.reasons, "\n");
+    for (const auto& r : Report("RAMED", "RAMED-C"))
+      absl::StrAppend(&text, r.record_id, r.outcome, r.number, r.reasons, "\n");
     reports.push_back(text);
   }
   EXPECT_EQ(reports[0], reports[1]);
@@ -276,19 +281,30 @@ TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
     change(m);
     return m;
   };
-  const std::string bad_utf8 = std::string(kTns) + "3,A103,Idr\xff" "ssi,Ali,1980-01-01,M,,AGRI\n";
+  const std::string bad_utf8 = std::string(kTns) +
+                               "3,A103,Idr\xff"
+                               "ssi,Ali,1980-01-01,M,,AGRI\n";
   const std::string bad_quotes = std::string(kTns) + "3,A103,\"Idrissi\"x,Ali,1980-01-01,M,,AGRI\n";
   const std::string no_sex = "record_id,cin,last_name,first_name,birth_date,category\n1,A1,A,B,1980-01-01,AGRI\n";
   std::vector<Case> cases = {
-      {"unknown body", csv, with([](auto& m) { m.set_liaison_body("NOBODY"); }), absl::StatusCode::kInvalidArgument, "unknown liaison body"},
-      {"program the body does not serve", csv, with([](auto& m) { m.set_program("amo-tadamon"); }), absl::StatusCode::kInvalidArgument, "does not serve"},
-      {"count mismatch", csv, with([](auto& m) { m.set_record_count(3); }), absl::StatusCode::kInvalidArgument, "record_count"},
-      {"more rows than counted", csv, with([](auto& m) { m.set_record_count(1); }), absl::StatusCode::kInvalidArgument, "record_count"},
-      {"altered bytes", csv, with([](auto& m) { m.set_sha256(std::string(64, 'a')); }), absl::StatusCode::kInvalidArgument, "sha256"},
-      {"malformed sha", csv, with([](auto& m) { m.set_sha256("abc"); }), absl::StatusCode::kInvalidArgument, "manifest.sha256"},
-      {"missing column", no_sex, ManifestFor(no_sex, "X", "MAPMDREF", "amo-tns", 1), absl::StatusCode::kInvalidArgument, "missing column sex"},
-      {"not UTF-8", bad_utf8, ManifestFor(bad_utf8, "X", "MAPMDREF", "amo-tns", 3), absl::StatusCode::kInvalidArgument, "UTF-8"},
-      {"malformed quoting", bad_quotes, ManifestFor(bad_quotes, "X", "MAPMDREF", "amo-tns", 3), absl::StatusCode::kInvalidArgument, "quot"},
+      {"unknown body", csv, with([](auto& m) { m.set_liaison_body("NOBODY"); }), absl::StatusCode::kInvalidArgument,
+       "unknown liaison body"},
+      {"program the body does not serve", csv, with([](auto& m) { m.set_program("amo-tadamon"); }),
+       absl::StatusCode::kInvalidArgument, "does not serve"},
+      {"count mismatch", csv, with([](auto& m) { m.set_record_count(3); }), absl::StatusCode::kInvalidArgument,
+       "record_count"},
+      {"more rows than counted", csv, with([](auto& m) { m.set_record_count(1); }), absl::StatusCode::kInvalidArgument,
+       "record_count"},
+      {"altered bytes", csv, with([](auto& m) { m.set_sha256(std::string(64, 'a')); }),
+       absl::StatusCode::kInvalidArgument, "sha256"},
+      {"malformed sha", csv, with([](auto& m) { m.set_sha256("abc"); }), absl::StatusCode::kInvalidArgument,
+       "manifest.sha256"},
+      {"missing column", no_sex, ManifestFor(no_sex, "X", "MAPMDREF", "amo-tns", 1), absl::StatusCode::kInvalidArgument,
+       "missing column sex"},
+      {"not UTF-8", bad_utf8, ManifestFor(bad_utf8, "X", "MAPMDREF", "amo-tns", 3), absl::StatusCode::kInvalidArgument,
+       "UTF-8"},
+      {"malformed quoting", bad_quotes, ManifestFor(bad_quotes, "X", "MAPMDREF", "amo-tns", 3),
+       absl::StatusCode::kInvalidArgument, "quot"},
       {"empty file", "", ManifestFor("", "X", "MAPMDREF", "amo-tns", 0), absl::StatusCode::kInvalidArgument, "empty"},
   };
   for (const Case& c : cases) {
@@ -317,8 +333,8 @@ TEST_P(BatchIntakeTest, ProcessesRefuseProgramsTheyDoNotServe) {
 TEST_P(BatchIntakeTest, RowRulesEachHaveAReasonNamingTheColumn) {
   const std::string csv =
       "record_id,cin,last_name,first_name,birth_date,sex,phone,email,category,preferred_language\n"
-      "1,A1,Alaoui,Ali,1980-01-01,M,,ali@example.ma,CPU,fr\n"       // DGI may send CPU
-      "2,A2,Alaoui,Ali,1980-01-01,M,,,AGRI,fr\n"                    // but not AGRI
+      "1,A1,Alaoui,Ali,1980-01-01,M,,ali@example.ma,CPU,fr\n"  // DGI may send CPU
+      "2,A2,Alaoui,Ali,1980-01-01,M,,,AGRI,fr\n"               // but not AGRI
       "3,A3,Alaoui,Ali,1980-01-01,M,,a@b@c,CPU,fr\n"
       "4,A4,Alaoui,Ali,1980-02-30,M,,,CPU,fr\n"
       "5,A5,Alaoui,Ali,1899-12-31,M,,,CPU,fr\n"
@@ -334,18 +350,18 @@ TEST_P(BatchIntakeTest, RowRulesEachHaveAReasonNamingTheColumn) {
   ASSERT_TRUE(status.ok()) << status.status();
   std::vector<std::string> reasons;
   for (const auto& r : Report("DGI", "DGI-1")) reasons.push_back(absl::StrCat(r.outcome, " ", r.reasons));
-  EXPECT_THAT(reasons, ElementsAre("REGISTERED ", "INVALID category:CATEGORY_NOT_ALLOWED_FOR_BODY",
-                                   "INVALID email:EMAIL_FORMAT", "INVALID birth_date:DATE_FORMAT",
-                                   "INVALID birth_date:DATE_TOO_OLD", "INVALID last_name:NAME_SCRIPT",
-                                   "INVALID first_name:REQUIRED", "INVALID sex:SEX_CODE",
-                                   "INVALID category:REQUIRED", "INVALID preferred_language:LANGUAGE_CODE",
-                                   "INVALID record_id:REQUIRED", "INVALID cin:CIN_FORMAT",
-                                   "INVALID phone:PHONE_FORMAT"));
+  EXPECT_THAT(reasons,
+              ElementsAre("REGISTERED ", "INVALID category:CATEGORY_NOT_ALLOWED_FOR_BODY", "INVALID email:EMAIL_FORMAT",
+                          "INVALID birth_date:DATE_FORMAT", "INVALID birth_date:DATE_TOO_OLD",
+                          "INVALID last_name:NAME_SCRIPT", "INVALID first_name:REQUIRED", "INVALID sex:SEX_CODE",
+                          "INVALID category:REQUIRED", "INVALID preferred_language:LANGUAGE_CODE",
+                          "INVALID record_id:REQUIRED", "INVALID cin:CIN_FORMAT", "INVALID phone:PHONE_FORMAT"));
 }
 
 TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
-  LoadCoverage("cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nA2,CNOPS,2010-01-01,2021-12-31\n"
-               "A3,CNOPS,2030-01-01,\nbad,CNOPS,2010-01-01,\n");
+  LoadCoverage(
+      "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nA2,CNOPS,2010-01-01,2021-12-31\n"
+      "A3,CNOPS,2030-01-01,\nbad,CNOPS,2010-01-01,\n");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 3);
   // Newer file: A1 ends, A4 is new; A2 and A3 are not mentioned and stay.
   std::string newer = "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,2022-01-31\nA4,CNOPS,2020-01-01,\n";
@@ -360,9 +376,10 @@ TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 4);
 
   // On 2022-03-15 only A4 is covered: A1 ended, A2 ended, A3 starts later.
-  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n"
-                          "1,A1,Alaoui,Ali,1980-01-01,M,AGRI\n2,A2,Alaoui,Aziz,1980-01-01,M,AGRI\n"
-                          "3,A3,Alaoui,Amal,1980-01-01,F,AGRI\n4,A4,Alaoui,Asmae,1980-01-01,F,AGRI\n";
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+      "1,A1,Alaoui,Ali,1980-01-01,M,AGRI\n2,A2,Alaoui,Aziz,1980-01-01,M,AGRI\n"
+      "3,A3,Alaoui,Amal,1980-01-01,F,AGRI\n4,A4,Alaoui,Asmae,1980-01-01,F,AGRI\n";
   auto status = Submit(csv, ManifestFor(csv, "MAP-2", "MAPMDREF", "amo-tns", 4));
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->outcomes().at("REGISTERED"), 3);
@@ -370,7 +387,8 @@ TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
 }
 
 TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
-  std::string csv = "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n";
+  std::string csv =
+      "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n";
   v1::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 3);
   auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
   ASSERT_TRUE((*upload)->Feed(csv).ok());
@@ -409,10 +427,12 @@ TEST_P(BatchIntakeTest, AnInterruptedCoverageUploadLeavesNothingStaged) {
 }
 
 TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
-  auto existing = registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  auto existing =
+      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
   ASSERT_TRUE(existing.ok());
-  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n"
-                          "1,B1,Idrissi,Muhammad,1970-01-01,M,AGRI\n2,B2,Idrissy,Mohamed,1970-01-01,M,AGRI\n";
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+      "1,B1,Idrissi,Muhammad,1970-01-01,M,AGRI\n2,B2,Idrissy,Mohamed,1970-01-01,M,AGRI\n";
   auto status = Submit(csv, ManifestFor(csv, "MAP-3", "MAPMDREF", "amo-tns", 2));
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 2);
@@ -441,20 +461,23 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
   EXPECT_EQ((*decided)[0].decided_by(), "agent.omar");
 
   // A batch that repeats the merged CIN finds the person already registered.
-  const std::string again = "record_id,cin,last_name,first_name,birth_date,sex,category\n1,B2,Idrissi,Mohamed,1970-01-01,M,AGRI\n";
+  const std::string again =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n1,B2,Idrissi,Mohamed,1970-01-01,M,AGRI\n";
   auto status2 = Submit(again, ManifestFor(again, "MAP-4", "MAPMDREF", "amo-tns", 1));
   EXPECT_EQ(status2->outcomes().at("ALREADY_REGISTERED"), 1);
 }
 
 TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) {
-  auto existing = registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  auto existing =
+      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
   ASSERT_TRUE(existing.ok());
-  const std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
-                          "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
-                          "2,B2,Idrissi,Khadija,1975-02-02,F,H1,SPOUSE\n"
-                          "3,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n"
-                          "4,C1,Idrissy,Mohamed,1970-01-01,M,H2,HEAD\n"
-                          "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
+      "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
+      "2,B2,Idrissi,Khadija,1975-02-02,F,H1,SPOUSE\n"
+      "3,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n"
+      "4,C1,Idrissy,Mohamed,1970-01-01,M,H2,HEAD\n"
+      "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
   auto status = Submit(csv, ManifestFor(csv, "RAMED-R", "RAMED", "amo-tadamon", 5));
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 5) << "the dependents wait with their head";
@@ -484,7 +507,8 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   EXPECT_EQ(row(4), existing->registration_number + " household_id:HEAD_IN_REVIEW;household_id:ATTACHED_AFTER_REVIEW");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members WHERE head_registration_number = '" + head1 + "'"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members WHERE head_registration_number = '" +
-                  existing->registration_number + "' AND cin IS NULL"), 1);
+                  existing->registration_number + "' AND cin IS NULL"),
+            1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM held_dependents"), 0);
   std::vector<std::string> heads;
   for (const auto& e : OutboxEvents()) {
@@ -527,7 +551,8 @@ TEST_P(BatchIntakeTest, ActivationCodesAreSingleUseExpiringAndLimited) {
 
   auto q = registrar_->Register({"BK78", "Tazi", "Houda", "1991-09-09", "F", "", "amo-tns", "TAXI", "", ""});
   auto limited = codes.Issue(q->registration_number);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(codes.Activate(q->registration_number, "0000-0000").code(), absl::StatusCode::kPermissionDenied);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(codes.Activate(q->registration_number, "0000-0000").code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(codes.Activate(q->registration_number, limited->code).code(), absl::StatusCode::kFailedPrecondition)
       << "five wrong attempts spend the code";
   auto expiring = codes.Issue(q->registration_number);

@@ -21,7 +21,8 @@ std::vector<std::vector<std::string>> ParseInChunks(const std::string& text, siz
 
 TEST(CsvStream, Rfc4180InAnyChunking) {
   const std::string text =
-      "\xEF\xBB\xBF" "a,b,c\r\n"
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n"
       " 1 ,\"x, y\",\"say \"\"hi\"\"\"\r\n"
       "2,\"two\nlines\",\r\n"
       "\r\n"
@@ -46,9 +47,8 @@ TEST(CsvStream, MalformedQuotingIsAnError) {
 
 TEST(CsvStream, RecordFunctionErrorsStopTheStream) {
   int seen = 0;
-  CsvStream csv([&](std::vector<std::string>&) {
-    return ++seen == 2 ? absl::InvalidArgumentError("stop") : absl::OkStatus();
-  });
+  CsvStream csv(
+      [&](std::vector<std::string>&) { return ++seen == 2 ? absl::InvalidArgumentError("stop") : absl::OkStatus(); });
   EXPECT_EQ(csv.Feed("1\n2\n3\n").message(), "stop");
   EXPECT_EQ(seen, 2);
 }

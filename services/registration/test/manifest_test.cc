@@ -13,7 +13,8 @@ constexpr char kSha[] = "018043b2990de8b5261f11f517c019eea7b83f770e3020ba63bf626
 
 TEST(Manifest, ParsesTheContractsFields) {
   auto m = ParseManifestJson(absl::StrCat(R"({"batch_id": "MAPMDREF-2022-000123", "liaison_body": "MAPMDREF",
-      "program": "amo-tns", "record_count": 1000000, "sha256": ")", "018043B2990DE8B5261F11F517C019EEA7B83F770E3020BA63BF6260671906DC",
+      "program": "amo-tns", "record_count": 1000000, "sha256": ")",
+                                          "018043B2990DE8B5261F11F517C019EEA7B83F770E3020BA63BF6260671906DC",
                                           R"(", "produced_at": "2022-03-01T10:00:00Z"})"));
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->batch_id(), "MAPMDREF-2022-000123");

@@ -5,9 +5,7 @@
 namespace himaya::registration {
 namespace {
 
-void ExpectSame(const char* a, const char* b) {
-  EXPECT_EQ(NameSkeleton(a), NameSkeleton(b)) << a << " vs " << b;
-}
+void ExpectSame(const char* a, const char* b) { EXPECT_EQ(NameSkeleton(a), NameSkeleton(b)) << a << " vs " << b; }
 
 TEST(NameKey, UsualTransliterationsCoincide) {
   ExpectSame("Mohamed", "Mohammed");

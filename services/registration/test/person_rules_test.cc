@@ -20,8 +20,7 @@ TEST(Cin, NormalisesCaseAndSurroundingSpaces) {
 }
 
 TEST(Cin, RejectsEveryOtherShape) {
-  for (const char* bad : {"", "123456", "ABC123", "B", "BK1234567", "BK 123456", "B-K12",
-                          "BK12345X", "\xd8\xa8K1"}) {
+  for (const char* bad : {"", "123456", "ABC123", "B", "BK1234567", "BK 123456", "B-K12", "BK12345X", "\xd8\xa8K1"}) {
     absl::StatusOr<std::string> cin = NormalizeCin(bad);
     EXPECT_EQ(cin.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(std::string(cin.status().message()), ::testing::StartsWith("cin: ")) << bad;
@@ -37,8 +36,8 @@ TEST(Phone, AcceptsMoroccanMobileFormatsAsE164) {
 }
 
 TEST(Phone, RejectsLandlinesForeignAndMalformedNumbers) {
-  for (const char* bad : {"0522123456", "+33612345678", "061234567", "06123456789",
-                          "+2126123456", "06-12-34-56-78", "phone"}) {
+  for (const char* bad :
+       {"0522123456", "+33612345678", "061234567", "06123456789", "+2126123456", "06-12-34-56-78", "phone"}) {
     EXPECT_EQ(NormalizePhone(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
@@ -50,10 +49,9 @@ TEST(BirthDate, AcceptsRealPastDates) {
 }
 
 TEST(BirthDate, RejectsUnrealFutureAndAncientDates) {
-  for (const char* bad : {"1981-02-29", "2021-13-01", "2021-04-31", "01/02/1980", "1980-2-3",
-                          "2022-04-02", "1899-12-31", ""}) {
-    EXPECT_EQ(ParseBirthDate(bad, kToday).status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+  for (const char* bad :
+       {"1981-02-29", "2021-13-01", "2021-04-31", "01/02/1980", "1980-2-3", "2022-04-02", "1899-12-31", ""}) {
+    EXPECT_EQ(ParseBirthDate(bad, kToday).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
@@ -65,8 +63,7 @@ TEST(Names, AcceptLatinScriptWithAccentsAndPunctuation) {
 }
 
 TEST(Names, RejectArabicScriptDigitsEmptyAndOverlong) {
-  EXPECT_EQ(NormalizeLatinName("last_name", "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x84\xd9\x88\xd9\x8a")
-                .status().message(),
+  EXPECT_EQ(NormalizeLatinName("last_name", "\xd8\xa7\xd9\x84\xd8\xb9\xd9\x84\xd9\x88\xd9\x8a").status().message(),
             "last_name: must be written in Latin script");
   EXPECT_FALSE(NormalizeLatinName("last_name", "Alaoui2").ok());
   EXPECT_FALSE(NormalizeLatinName("last_name", " ").ok());
@@ -83,8 +80,7 @@ TEST(Codes, SexAndLanguage) {
 }
 
 PersonApplication Valid() {
-  return {"bk123456", "Alaoui", "Fatima", "1980-05-17", "f", "0612345678",
-          "amo-tns",  "agri",   "Settat", ""};
+  return {"bk123456", "Alaoui", "Fatima", "1980-05-17", "f", "0612345678", "amo-tns", "agri", "Settat", ""};
 }
 
 TEST(Validate, NormalisesAValidApplication) {
@@ -104,30 +100,26 @@ TEST(Validate, ReportsEveryViolationWithItsFieldAndReason) {
   a.phone = "0522000000";
   a.category = "PILOT";
   Validated v = Validate(a, kToday);
-  EXPECT_THAT(v.violations,
-              UnorderedElementsAre(
-                  AllOf(Field(&FieldViolation::field, "cin"), Field(&FieldViolation::reason, "CIN_FORMAT")),
-                  AllOf(Field(&FieldViolation::field, "birth_date"),
-                        Field(&FieldViolation::reason, "DATE_IN_FUTURE")),
-                  AllOf(Field(&FieldViolation::field, "phone"), Field(&FieldViolation::reason, "PHONE_FORMAT")),
-                  AllOf(Field(&FieldViolation::field, "category"),
-                        Field(&FieldViolation::reason, "CATEGORY_UNKNOWN"))));
+  EXPECT_THAT(
+      v.violations,
+      UnorderedElementsAre(
+          AllOf(Field(&FieldViolation::field, "cin"), Field(&FieldViolation::reason, "CIN_FORMAT")),
+          AllOf(Field(&FieldViolation::field, "birth_date"), Field(&FieldViolation::reason, "DATE_IN_FUTURE")),
+          AllOf(Field(&FieldViolation::field, "phone"), Field(&FieldViolation::reason, "PHONE_FORMAT")),
+          AllOf(Field(&FieldViolation::field, "category"), Field(&FieldViolation::reason, "CATEGORY_UNKNOWN"))));
   EXPECT_THAT(DescribeViolations(v.violations), ::testing::HasSubstr("cin: must be"));
 }
 
 TEST(Validate, CategoryRulesFollowTheProgram) {
   PersonApplication a = Valid();
   a.category = "";
-  EXPECT_THAT(Validate(a, kToday).violations,
-              ElementsAre(Field(&FieldViolation::reason, "REQUIRED")));
+  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "REQUIRED")));
   a.program = "amo-tadamon";
   EXPECT_THAT(Validate(a, kToday).violations, IsEmpty());
   a.category = "AGRI";
-  EXPECT_THAT(Validate(a, kToday).violations,
-              ElementsAre(Field(&FieldViolation::reason, "CATEGORY_NOT_ALLOWED")));
+  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "CATEGORY_NOT_ALLOWED")));
   a.program = "retirement";
-  EXPECT_THAT(Validate(a, kToday).violations,
-              ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
+  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
 }
 
 }  // namespace

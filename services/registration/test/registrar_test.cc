@@ -26,9 +26,9 @@ class RegistrarTest : public testing::BackendTest {
                                                 storage::RegistrationMigrations(db_->dialect())})
                     .ok());
     numbers_ = std::make_unique<NumberAllocator>(*db_, 10);
-    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
-                                             std::vector<std::string>{"amo-tns", "amo-tadamon"},
-                                             [this] { ++commits_; });
+    registrar_ =
+        std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
+                                    std::vector<std::string>{"amo-tns", "amo-tadamon"}, [this] { ++commits_; });
   }
   std::vector<events::Envelope> Outbox() {
     std::vector<events::Envelope> out;
@@ -39,7 +39,8 @@ class RegistrarTest : public testing::BackendTest {
                        out.push_back(*events::ParseEnvelope(row.Text(1)));
                      }
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return out;
   }
   static PersonApplication Amina(const std::string& cin = "BK123456") {
@@ -85,8 +86,7 @@ TEST_P(RegistrarTest, LooksUpByNumberAndByCin) {
   EXPECT_EQ(registrar_->GetByCin("bk123456")->registration_number, p.registration_number);
   EXPECT_EQ(registrar_->GetByCin("ZZ1").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(registrar_->GetByNumber("100000025").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(registrar_->GetByNumber("100000018").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registrar_->GetByNumber("100000018").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(registrar_->GetByCin("not a cin").status().code(), absl::StatusCode::kInvalidArgument);
 }
 

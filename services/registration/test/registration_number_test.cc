@@ -7,8 +7,8 @@ namespace {
 
 TEST(Luhn, KnownValues) {
   EXPECT_EQ(LuhnCheckDigit("7992739871"), 3);  // the textbook example
-  EXPECT_EQ(LuhnCheckDigit("10000001"), 7);  // 1x2 + 1 = 3 -> 7
-  EXPECT_EQ(LuhnCheckDigit("10000002"), 5);  // 2x2 + 1 = 5 -> 5
+  EXPECT_EQ(LuhnCheckDigit("10000001"), 7);    // 1x2 + 1 = 3 -> 7
+  EXPECT_EQ(LuhnCheckDigit("10000002"), 5);    // 2x2 + 1 = 5 -> 5
 }
 
 TEST(RegistrationNumber, FormatIsNineDigitsAndValid) {
