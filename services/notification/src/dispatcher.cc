@@ -40,6 +40,13 @@ struct Dispatcher::Claimed {
   int attempts;
 };
 
+// A message the provider took, to be recorded SUBMITTED.
+struct Dispatcher::Submission {
+  std::string message_id, provider_message_id;
+  int parts;
+  SmsEncoding encoding;
+};
+
 struct Dispatcher::Metrics {
   explicit Metrics(prometheus::Registry& r)
       : messages(prometheus::BuildCounter()
@@ -152,56 +159,110 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
     }
     return absl::OkStatus();
   }));
-  // Send concurrently; counts and the first error are gathered under a lock.
+  // Over the rate: give the rest back untouched (their attempt is not spent).
+  size_t allowed = 0;
+  while (allowed < claimed.size() && TakeToken()) ++allowed;
+  if (allowed < claimed.size()) {
+    RETURN_IF_ERROR(GiveBack(std::vector<Claimed>(claimed.begin() + allowed, claimed.end())));
+    claimed.resize(allowed);
+  }
+  if (claimed.empty()) return counts;
+
+  // What the messages need, asked once for all: opt-outs here, phones and codes of registration.
+  ASSIGN_OR_RETURN(std::vector<bool> opted_out, OptedOut(claimed));
+  std::vector<RecipientQuery> queries;
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    if (!opted_out[i]) {
+      queries.push_back({claimed[i].registration_number, templates_.NeedsActivationCode(claimed[i].template_key)});
+    }
+  }
+  std::vector<PreparedRecipient> prepared = directory_.Prepare(queries);
+  if (prepared.size() != queries.size()) return absl::InternalError("the directory answered for other recipients");
+
+  // Submit concurrently; counts, submissions and the first error are gathered under a lock.
   std::mutex mu;
   std::condition_variable done;
-  size_t scheduled = 0, finished = 0;
+  size_t finished = 0;
   absl::Status first_error;
-  auto wait_all = [&] {
-    std::unique_lock<std::mutex> lock(mu);
-    done.wait(lock, [&] { return finished == scheduled; });
-  };
-  for (size_t i = 0; i < claimed.size(); ++i) {
-    if (!TakeToken()) {
-      // Over the rate: give the rest back untouched (their attempt is not spent).
-      std::vector<std::string> rest;
-      for (size_t j = i; j < claimed.size(); ++j) rest.push_back(claimed[j].message_id);
-      RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-        for (const std::string& id : rest) {
-          RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
-                                     "next_attempt_at_us = 0, attempts = attempts - 1 "
-                                     "WHERE message_id = $1 AND status = 'SENDING'",
-                                     {id})
-                              .status());
-        }
-        return absl::OkStatus();
-      }));
-      break;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      ++scheduled;
-    }
-    senders_->Schedule([&, message = claimed[i]] {
+  std::vector<Submission> submissions;
+  const PreparedRecipient none;
+  for (size_t i = 0, next = 0; i < claimed.size(); ++i) {
+    const PreparedRecipient* recipient = opted_out[i] ? &none : &prepared[next++];
+    senders_->Schedule([&, i, recipient] {
       DispatchCounts mine;
-      absl::StatusOr<bool> sent = SendOne(message, mine);
+      absl::StatusOr<std::optional<Submission>> sent = SendOne(claimed[i], opted_out[i], *recipient, mine);
       std::lock_guard<std::mutex> lock(mu);
       counts.submitted += mine.submitted;
       counts.retried += mine.retried;
       counts.failed += mine.failed;
       if (!sent.ok() && first_error.ok()) first_error = sent.status();
+      if (sent.ok() && sent->has_value()) submissions.push_back(**sent);
       ++finished;
       done.notify_all();
     });
   }
-  wait_all();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    done.wait(lock, [&] { return finished == claimed.size(); });
+  }
+  // Recorded together: a crash before this commit sends these again (at most a claim's worth).
+  RETURN_IF_ERROR(RecordSubmitted(submissions, now));
   if (!first_error.ok()) return first_error;
   return counts;
 }
 
-// Hands one claimed message to the provider and records what happened. Returns false when the
-// message did not reach the provider.
-absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& counts) {
+absl::Status Dispatcher::GiveBack(const std::vector<Claimed>& messages) {
+  return db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    for (const Claimed& m : messages) {
+      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
+                                 "next_attempt_at_us = 0, attempts = attempts - 1 "
+                                 "WHERE message_id = $1 AND status = 'SENDING'",
+                                 {m.message_id})
+                          .status());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<bool>> Dispatcher::OptedOut(const std::vector<Claimed>& messages) {
+  std::vector<bool> out;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    out.clear();
+    for (const Claimed& m : messages) {
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM opt_outs WHERE registration_number = $1 AND channel = $2",
+                                           {m.registration_number, m.channel}));
+      out.push_back(!rows.empty());
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// A delivery report may already have closed a message: only an open one becomes SUBMITTED.
+absl::Status Dispatcher::RecordSubmitted(const std::vector<Submission>& submissions, absl::Time now) {
+  if (submissions.empty()) return absl::OkStatus();
+  return db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    for (const Submission& s : submissions) {
+      RETURN_IF_ERROR(
+          tx.Execute(
+                "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
+                "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
+                "submitted_at_us = $7, claimed_by = NULL, "
+                "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
+                {s.message_id, provider_.name(), s.provider_message_id, s.parts,
+                 s.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)})
+              .status());
+    }
+    return absl::OkStatus();
+  });
+}
+
+// Hands one claimed message to the provider. Returns the submission to record, or nothing when
+// the message did not reach the provider (its retry or failure is then recorded here).
+absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const Claimed& m, bool opted_out,
+                                                                          const PreparedRecipient& recipient,
+                                                                          DispatchCounts& counts) {
+  using Result = std::optional<Submission>;
   const absl::Time now = source_.clock->Now();
   auto count = [&](const char* what, double n = 1) {
     if (metrics_) {
@@ -210,13 +271,13 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
           .Increment(n);
     }
   };
-  auto retry_or_fail = [&](const absl::Status& error) -> absl::StatusOr<bool> {
+  auto retry_or_fail = [&](const absl::Status& error) -> absl::StatusOr<Result> {
     if (m.attempts >= options_.max_attempts) {
       ++counts.failed;
       count("failed");
       RETURN_IF_ERROR(Finish(m.message_id, false,
                              absl::StrCat("gave up after ", m.attempts, " attempts: ", error.message()), false));
-      return false;
+      return Result();
     }
     ++counts.retried;
     count("retried");
@@ -229,41 +290,29 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
               {m.message_id, absl::ToUnixMicros(next), std::string(error.message())})
           .status();
     }));
-    return false;
+    return Result();
   };
-  auto fail_now = [&](const std::string& reason) -> absl::StatusOr<bool> {
+  auto fail_now = [&](const std::string& reason) -> absl::StatusOr<Result> {
     ++counts.failed;
     count("failed");
     RETURN_IF_ERROR(Finish(m.message_id, false, reason, false));
-    return false;
+    return Result();
   };
 
-  bool opted_out = false;
-  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM opt_outs WHERE registration_number = $1 AND channel = $2",
-                                         {m.registration_number, m.channel}));
-    opted_out = !rows.empty();
-    return absl::OkStatus();
-  }));
   if (opted_out) return fail_now("opted out");
-
-  absl::StatusOr<Recipient> recipient = directory_.Lookup(m.registration_number);
-  if (absl::IsNotFound(recipient.status())) return fail_now("unknown registration number");
-  if (!recipient.ok()) return retry_or_fail(recipient.status());
-  if (recipient->phone.empty()) return fail_now("no phone known");
+  if (absl::IsNotFound(recipient.status)) return fail_now("unknown registration number");
+  if (!recipient.status.ok() && !absl::IsFailedPrecondition(recipient.status)) return retry_or_fail(recipient.status);
+  if (recipient.recipient.phone.empty()) return fail_now("no phone known");
+  if (absl::IsFailedPrecondition(recipient.status)) return fail_now("account already active");
 
   std::map<std::string, std::string> values = {{"registration_number", m.registration_number}};
-  if (templates_.NeedsActivationCode(m.template_key)) {
-    absl::StatusOr<std::string> code = directory_.IssueActivationCode(m.registration_number);
-    if (absl::IsFailedPrecondition(code.status())) return fail_now("account already active");
-    if (!code.ok()) return retry_or_fail(code.status());
-    values["activation_code"] = *code;
-  }
+  if (templates_.NeedsActivationCode(m.template_key)) values["activation_code"] = recipient.activation_code;
   absl::StatusOr<std::string> text = templates_.Render(m.template_key, m.language, values);
   if (!text.ok()) return fail_now(std::string(text.status().message()));
   const SmsLength length = MeasureSms(*text);
 
-  absl::StatusOr<std::string> submitted = provider_.Submit({m.message_id, recipient->phone, *text, length.encoding});
+  absl::StatusOr<std::string> submitted =
+      provider_.Submit({m.message_id, recipient.recipient.phone, *text, length.encoding});
   if (!submitted.ok()) {
     if (absl::IsInvalidArgument(submitted.status()) || absl::IsFailedPrecondition(submitted.status())) {
       return fail_now(absl::StrCat("rejected by the provider: ", submitted.status().message()));
@@ -276,19 +325,7 @@ absl::StatusOr<bool> Dispatcher::SendOne(const Claimed& m, DispatchCounts& count
     metrics_->parts.Add({{"program", m.program}, {"channel", m.channel}, {"template", m.template_key}})
         .Increment(length.parts);
   }
-  // A delivery report may already have closed the message: only an open one becomes SUBMITTED.
-  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return tx
-        .Execute(
-            "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
-            "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
-            "submitted_at_us = $7, claimed_by = NULL, "
-            "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
-            {m.message_id, provider_.name(), *submitted, length.parts,
-             length.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)})
-        .status();
-  }));
-  return true;
+  return Submission{m.message_id, *submitted, length.parts, length.encoding};
 }
 
 absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) {

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -99,8 +100,13 @@ class Dispatcher final : public DeliveryReportSink {
 
  private:
   struct Claimed;
+  struct Submission;
   absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason, bool only_if_open);
-  absl::StatusOr<bool> SendOne(const Claimed& message, DispatchCounts& counts);
+  absl::StatusOr<std::optional<Submission>> SendOne(const Claimed& message, bool opted_out,
+                                                    const PreparedRecipient& recipient, DispatchCounts& counts);
+  absl::Status GiveBack(const std::vector<Claimed>& messages);
+  absl::StatusOr<std::vector<bool>> OptedOut(const std::vector<Claimed>& messages);
+  absl::Status RecordSubmitted(const std::vector<Submission>& submissions, absl::Time now);
   bool TakeToken();
   void Run();
 

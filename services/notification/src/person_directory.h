@@ -1,11 +1,13 @@
-// What the notification service asks the registration service when it sends: the person's
-// phone number, and a fresh activation code. Neither is stored here.
+// What the notification service asks the registration service when it sends: the persons'
+// phone numbers, and fresh activation codes, for a whole claim of messages at once. Neither is
+// stored here.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/status/status.h"
 
 namespace himaya::notification {
 
@@ -14,14 +16,26 @@ struct Recipient {
   std::string preferred_language;
 };
 
+// What one message needs from registration.
+struct RecipientQuery {
+  std::string registration_number;
+  bool activation_code = false;  // a fresh code is wanted too
+};
+
+struct PreparedRecipient {
+  // NOT_FOUND for an unknown number; FAILED_PRECONDITION when a code was asked for and the
+  // account is already active; UNAVAILABLE (and the like) when registration could not answer.
+  absl::Status status;
+  Recipient recipient;
+  std::string activation_code;
+};
+
 class PersonDirectory {
  public:
   virtual ~PersonDirectory() = default;
-  // NOT_FOUND for an unknown number; UNAVAILABLE when registration cannot be reached.
-  virtual absl::StatusOr<Recipient> Lookup(const std::string& registration_number) = 0;
-  // A new code (the previous one stops working). FAILED_PRECONDITION when the account is
-  // already active.
-  virtual absl::StatusOr<std::string> IssueActivationCode(const std::string& registration_number) = 0;
+  // Answers many queries at once, one answer per query and in order. A fresh code replaces the
+  // person's previous one.
+  virtual std::vector<PreparedRecipient> Prepare(const std::vector<RecipientQuery>& queries) = 0;
 };
 
 // The registration service over gRPC, each call with a deadline.

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "notification/src/person_directory.h"
 #include "rpc/client.h"
@@ -13,24 +15,42 @@ class RegistrationDirectory final : public PersonDirectory {
   explicit RegistrationDirectory(const std::string& address)
       : stub_(reg::RegistrationService::NewStub(rpc::NewChannel(address))) {}
 
-  absl::StatusOr<Recipient> Lookup(const std::string& registration_number) override {
-    reg::GetPersonRequest request;
-    request.set_registration_number(registration_number);
-    reg::Person person;
-    auto context = rpc::NewContext(absl::Seconds(5));
-    grpc::Status status = stub_->GetPerson(context.get(), request, &person);
-    if (!status.ok()) return rpc::FromGrpcStatus(status);
-    return Recipient{person.phone(), person.preferred_language()};
-  }
-
-  absl::StatusOr<std::string> IssueActivationCode(const std::string& registration_number) override {
-    reg::IssueActivationCodeRequest request;
-    request.set_registration_number(registration_number);
-    reg::IssueActivationCodeResponse response;
-    auto context = rpc::NewContext(absl::Seconds(5));
-    grpc::Status status = stub_->IssueActivationCode(context.get(), request, &response);
-    if (!status.ok()) return rpc::FromGrpcStatus(status);
-    return response.code();
+  std::vector<PreparedRecipient> Prepare(const std::vector<RecipientQuery>& queries) override {
+    constexpr size_t kPerCall = 1000;  // the service's limit
+    std::vector<PreparedRecipient> out;
+    out.reserve(queries.size());
+    for (size_t first = 0; first < queries.size(); first += kPerCall) {
+      const size_t end = std::min(queries.size(), first + kPerCall);
+      reg::GetRecipientsRequest request;
+      for (size_t i = first; i < end; ++i) {
+        reg::RecipientQuery* q = request.add_queries();
+        q->set_registration_number(queries[i].registration_number);
+        q->set_activation_code(queries[i].activation_code);
+      }
+      reg::GetRecipientsResponse response;
+      auto context = rpc::NewContext(absl::Seconds(10));
+      grpc::Status status = stub_->GetRecipients(context.get(), request, &response);
+      if (status.ok() && response.recipients_size() != static_cast<int>(end - first)) {
+        status = grpc::Status(grpc::StatusCode::INTERNAL, "registration answered for other recipients");
+      }
+      for (size_t i = first; i < end; ++i) {
+        PreparedRecipient p;
+        if (!status.ok()) {
+          p.status = rpc::FromGrpcStatus(status);
+        } else {
+          const reg::Recipient& r = response.recipients(static_cast<int>(i - first));
+          if (!r.found()) {
+            p.status = absl::NotFoundError("registration_number: no person has this number");
+          } else if (queries[i].activation_code && r.account_active()) {
+            p.status = absl::FailedPreconditionError("account: already activated");
+          }
+          p.recipient = {r.phone(), r.preferred_language()};
+          p.activation_code = r.activation_code();
+        }
+        out.push_back(std::move(p));
+      }
+    }
+    return out;
   }
 
  private:

@@ -47,16 +47,28 @@ class FakeProvider final : public SmsProvider {
 
 class FakeDirectory final : public PersonDirectory {
  public:
-  absl::StatusOr<Recipient> Lookup(const std::string& number) override {
-    auto it = phones.find(number);
-    if (it == phones.end()) return absl::NotFoundError("unknown");
-    return Recipient{it->second, "fr"};
-  }
-  absl::StatusOr<std::string> IssueActivationCode(const std::string& number) override {
-    return absl::StrCat("CODE-", ++codes_issued);
+  std::vector<PreparedRecipient> Prepare(const std::vector<RecipientQuery>& queries) override {
+    batches.push_back(queries.size());
+    std::vector<PreparedRecipient> out;
+    for (const RecipientQuery& q : queries) {
+      PreparedRecipient p;
+      auto it = phones.find(q.registration_number);
+      if (!down.ok()) {
+        p.status = down;
+      } else if (it == phones.end()) {
+        p.status = absl::NotFoundError("unknown");
+      } else {
+        p.recipient = {it->second, "fr"};
+        if (q.activation_code) p.activation_code = absl::StrCat("CODE-", ++codes_issued);
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
   }
   std::map<std::string, std::string> phones;
   std::atomic<int> codes_issued{0};
+  std::vector<size_t> batches;  // the number of queries of each call
+  absl::Status down;            // registration cannot answer
 };
 
 class DispatcherTest : public NotificationDatabaseTest {
@@ -187,6 +199,21 @@ TEST_P(DispatcherTest, TransientFailuresBackOffExponentiallyThenFailWithTheReaso
   EXPECT_THAT(OutboxTypes(), ::testing::ElementsAre("himaya.notification.v1.NotificationFailed"));
 }
 
+TEST_P(DispatcherTest, WhileRegistrationCannotAnswerMessagesWaitAndNothingIsSent) {
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  directory_.down = absl::UnavailableError("registration: connection refused");
+  auto d = NewDispatcher();
+  auto counts = d->DispatchOnce();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->retried, 2);
+  EXPECT_EQ(StatusOf("m1"), "PENDING/1/registration: connection refused");
+  EXPECT_TRUE(provider_.sent.empty());
+  directory_.down = absl::OkStatus();
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 2) << "sent once registration answers again";
+}
+
 TEST_P(DispatcherTest, PermanentRefusalsOptOutsAndMissingPhonesFailAtOnce) {
   Queue("refused", "100000017");
   Queue("nophone", "100000033");
@@ -205,6 +232,8 @@ TEST_P(DispatcherTest, PermanentRefusalsOptOutsAndMissingPhonesFailAtOnce) {
   EXPECT_EQ(StatusOf("optout"), "FAILED/1/opted out");
   EXPECT_TRUE(provider_.sent.empty());
   EXPECT_EQ(OutboxTypes().size(), 4u);
+  EXPECT_THAT(directory_.batches, ::testing::ElementsAre(3u))
+      << "registration is asked once for the pass, and never about an opted-out person";
 }
 
 TEST_P(DispatcherTest, DeliveryReportsCloseMessagesOnceInAnyOrder) {

@@ -45,33 +45,54 @@ std::string ActivationCodes::Hash(const std::string& normalized) const {
 }
 
 absl::StatusOr<IssuedCode> ActivationCodes::Issue(const std::string& registration_number) {
-  uint64_t bits = source_.random->Next();
-  std::string code;
-  for (int i = 0; i < 8; ++i) {
-    code.push_back(kAlphabet[bits & 31]);
-    bits >>= 5;
+  ASSIGN_OR_RETURN(auto issued, IssueMany({registration_number}));
+  return issued.front();
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<IssuedCode>>> ActivationCodes::IssueMany(
+    const std::vector<std::string>& numbers) {
+  std::vector<absl::StatusOr<IssuedCode>> out;
+  std::vector<std::string> codes;
+  codes.reserve(numbers.size());
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    uint64_t bits = source_.random->Next();
+    std::string code;
+    for (int c = 0; c < 8; ++c) {
+      code.push_back(kAlphabet[bits & 31]);
+      bits >>= 5;
+    }
+    codes.push_back(std::move(code));
   }
-  const absl::Time now = source_.clock->Now();
-  IssuedCode issued{absl::StrCat(code.substr(0, 4), "-", code.substr(4)),
-                    now + absl::Hours(24) * reference_.activation_code_validity_days};
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
-    if (!person) return absl::NotFoundError("registration_number: no person has this number");
-    ASSIGN_OR_RETURN(auto active,
-                     tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {registration_number}));
-    if (!active.empty()) return absl::FailedPreconditionError("account: already activated");
-    RETURN_IF_ERROR(
-        tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1", {registration_number}).status());
-    return tx
-        .Execute(
-            "INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
-            "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
-            {registration_number, storage::Bytes{Hash(code)}, absl::ToUnixMicros(now),
-             absl::ToUnixMicros(issued.expires_at)})
-        .status();
+    out.clear();
+    const absl::Time now = source_.clock->Now();
+    const absl::Time expires_at = now + absl::Hours(24) * reference_.activation_code_validity_days;
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      const std::string& number = numbers[i];
+      ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, number));
+      if (!person) {
+        out.push_back(absl::NotFoundError("registration_number: no person has this number"));
+        continue;
+      }
+      ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));
+      if (!active.empty()) {
+        out.push_back(absl::FailedPreconditionError("account: already activated"));
+        continue;
+      }
+      RETURN_IF_ERROR(tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1", {number}).status());
+      RETURN_IF_ERROR(
+          tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
+                     "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
+                     {number, storage::Bytes{Hash(codes[i])}, absl::ToUnixMicros(now), absl::ToUnixMicros(expires_at)})
+              .status());
+      out.push_back(IssuedCode{absl::StrCat(codes[i].substr(0, 4), "-", codes[i].substr(4)), expires_at});
+    }
+    return absl::OkStatus();
   }));
-  log::Info("activation code issued", {{"registration_number", registration_number}});
-  return issued;
+  int64_t issued = 0;
+  for (const auto& o : out) issued += o.ok() ? 1 : 0;
+  log::Info("activation codes issued", {{"codes", issued}});
+  return out;
 }
 
 absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/clock.h"
@@ -30,6 +31,9 @@ class ActivationCodes {
 
   // NOT_FOUND when nobody has that number; FAILED_PRECONDITION when the account is active.
   absl::StatusOr<IssuedCode> Issue(const std::string& registration_number);
+  // Issues a code to each number in one transaction: one answer per number, in order, each a
+  // code or Issue's error for it. The call fails as a whole only when the database does.
+  absl::StatusOr<std::vector<absl::StatusOr<IssuedCode>>> IssueMany(const std::vector<std::string>& numbers);
   // Opens the account. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when no
   // code was issued, or it expired, was used, or ran out of attempts.
   absl::Status Activate(const std::string& registration_number, const std::string& code);

@@ -43,6 +43,8 @@ class RegistrationService final : public v1::RegistrationService::CallbackServic
   grpc::ServerUnaryReactor* IssueActivationCode(grpc::CallbackServerContext* context,
                                                 const v1::IssueActivationCodeRequest* request,
                                                 v1::IssueActivationCodeResponse* response) override;
+  grpc::ServerUnaryReactor* GetRecipients(grpc::CallbackServerContext* context, const v1::GetRecipientsRequest* request,
+                                          v1::GetRecipientsResponse* response) override;
   grpc::ServerUnaryReactor* ActivateAccount(grpc::CallbackServerContext* context,
                                             const v1::ActivateAccountRequest* request,
                                             v1::ActivateAccountResponse* response) override;

@@ -566,6 +566,41 @@ TEST_P(BatchIntakeTest, ActivationCodesAreSingleUseExpiringAndLimited) {
   }
 }
 
+TEST_P(BatchIntakeTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer) {
+  auto a =
+      registrar_->Register({"BK80", "Tazi", "Hamza", "1990-09-09", "M", "0612345678", "amo-tns", "TAXI", "", "ar"});
+  auto b = registrar_->Register({"BK81", "Tazi", "Houda", "1991-09-09", "F", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(a.ok() && b.ok());
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  auto active = codes.Issue(b->registration_number);
+  ASSERT_TRUE(codes.Activate(b->registration_number, active->code).ok());
+  auto old = codes.Issue(a->registration_number);
+  ASSERT_TRUE(old.ok());
+
+  const std::vector<std::string> numbers = {a->registration_number, "000000000", b->registration_number,
+                                            a->registration_number};
+  auto issued = codes.IssueMany(numbers);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  ASSERT_EQ(issued->size(), 4u);
+  EXPECT_TRUE((*issued)[0].ok());
+  EXPECT_EQ((*issued)[1].status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*issued)[2].status().code(), absl::StatusCode::kFailedPrecondition) << "already active";
+  ASSERT_TRUE((*issued)[3].ok());
+  EXPECT_NE((*issued)[0]->code, (*issued)[3]->code);
+  EXPECT_EQ(codes.Activate(a->registration_number, old->code).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(codes.Activate(a->registration_number, (*issued)[0]->code).code(), absl::StatusCode::kPermissionDenied)
+      << "the last code issued is the one that works";
+  EXPECT_TRUE(codes.Activate(a->registration_number, (*issued)[3]->code).ok());
+
+  auto persons = registrar_->GetManyByNumber({b->registration_number, "000000000", a->registration_number});
+  ASSERT_TRUE(persons.ok());
+  ASSERT_EQ(persons->size(), 3u);
+  EXPECT_EQ((*persons)[0]->cin, "BK81");
+  EXPECT_FALSE((*persons)[1].has_value());
+  EXPECT_EQ((*persons)[2]->phone, "+212612345678");
+  EXPECT_EQ((*persons)[2]->preferred_language, "ar");
+}
+
 INSTANTIATE_BACKENDS(BatchIntakeTest);
 
 }  // namespace
