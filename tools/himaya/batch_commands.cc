@@ -234,11 +234,14 @@ int Review(const std::vector<std::string>& args) {
     grpc::Status s = (*stub)->ListReviews(context.get(), request, &response);
     if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
     for (const auto& r : response.reviews()) {
-      std::printf("%s  %s/%s row %s: %s %s, born %s, CIN %s looks like %s  [%s%s]\n", r.review_id().c_str(),
+      std::printf("%s  %s/%s row %s: %s %s, born %s, CIN %s looks like %s%s  [%s%s]\n", r.review_id().c_str(),
                   r.liaison_body().c_str(), r.batch_id().c_str(), r.record_id().c_str(), r.first_name().c_str(),
                   r.last_name().c_str(), r.birth_date().c_str(), r.cin().c_str(),
-                  r.candidate_registration_number().c_str(), r.state().c_str(),
-                  r.decided_by().empty() ? "" : absl::StrCat(" by ", r.decided_by()).c_str());
+                  r.candidate_registration_number().c_str(),
+                  r.household_members_waiting() == 0
+                      ? ""
+                      : absl::StrCat(" (", r.household_members_waiting(), " household members wait)").c_str(),
+                  r.state().c_str(), r.decided_by().empty() ? "" : absl::StrCat(" by ", r.decided_by()).c_str());
     }
     if (response.reviews().empty()) std::printf("no %s reviews\n", request.state().c_str());
     return 0;
@@ -253,8 +256,11 @@ int Review(const std::vector<std::string>& args) {
     auto context = rpc::NewContext();
     grpc::Status s = (*stub)->DecideReview(context.get(), request, &review);
     if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-    std::printf("%s: %s as %s by %s\n", review.review_id().c_str(), review.state().c_str(),
-                review.registration_number().c_str(), review.decided_by().c_str());
+    std::printf("%s: %s as %s by %s%s\n", review.review_id().c_str(), review.state().c_str(),
+                review.registration_number().c_str(), review.decided_by().c_str(),
+                review.household_members_attached() == 0
+                    ? ""
+                    : absl::StrCat("; ", review.household_members_attached(), " household members attached").c_str());
     return 0;
   }
   return Fail("usage: himaya review list [--state=PENDING] | review decide REVIEW_ID new|merge --agent=NAME");

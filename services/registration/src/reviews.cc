@@ -15,7 +15,8 @@ namespace {
 
 constexpr char kSelect[] =
     "SELECT v.review_id, b.liaison_body, b.batch_id, v.record_id, v.candidate_registration_number, "
-    "v.state, v.decided_by, v.registration_number, v.row_data, b.program, v.batch_key, v.row_number "
+    "v.state, v.decided_by, v.registration_number, v.row_data, b.program, v.batch_key, v.row_number, "
+    "(SELECT COUNT(*) FROM held_dependents d WHERE d.batch_key = v.batch_key AND d.head_row_number = v.row_number) "
     "FROM reviews v JOIN batches b ON b.batch_key = v.batch_key ";
 
 v1::Review FromRow(const storage::Row& r) {
@@ -28,6 +29,7 @@ v1::Review FromRow(const storage::Row& r) {
   review.set_state(r.Text(5));
   review.set_decided_by(r.Text(6));
   review.set_registration_number(r.Text(7));
+  review.set_household_members_waiting(static_cast<int32_t>(r.Int(12)));
   nlohmann::json data = nlohmann::json::parse(r.Text(8), nullptr, false);
   if (data.is_object()) {
     review.set_cin(data.value("cin", ""));
@@ -40,9 +42,9 @@ v1::Review FromRow(const storage::Row& r) {
 
 // The spouse and children held while their head was in review join the person the decision
 // gave (a new one, or the one merged with).
-absl::Status AttachHeldDependents(storage::Transaction& tx, const std::string& batch_key, int64_t head_row,
-                                  const std::string& head_number, MemberSource from,
-                                  const events::EventSource& source) {
+absl::StatusOr<int> AttachHeldDependents(storage::Transaction& tx, const std::string& batch_key, int64_t head_row,
+                                         const std::string& head_number, MemberSource from,
+                                         const events::EventSource& source) {
   ASSIGN_OR_RETURN(auto held, tx.Query("SELECT row_number, relationship, row_data FROM held_dependents "
                                        "WHERE batch_key = $1 AND head_row_number = $2 ORDER BY row_number",
                                        {batch_key, head_row}));
@@ -61,8 +63,10 @@ absl::Status AttachHeldDependents(storage::Transaction& tx, const std::string& b
                         .status());
   }
   RETURN_IF_ERROR(members.Write(tx));
-  return tx.Execute("DELETE FROM held_dependents WHERE batch_key = $1 AND head_row_number = $2", {batch_key, head_row})
-      .status();
+  RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM held_dependents WHERE batch_key = $1 AND head_row_number = $2", {batch_key, head_row})
+          .status());
+  return static_cast<int>(held.size());
 }
 
 }  // namespace
@@ -145,8 +149,11 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
                                 data.value("professional_id", ""), batch_key, absl::ToUnixMicros(now)})
                         .status());
     const std::string state = used_number ? "REGISTERED" : "MERGED";
-    RETURN_IF_ERROR(AttachHeldDependents(tx, batch_key, rows[0].Int(11), result_number,
-                                         {program, review.liaison_body(), review.batch_id(), batch_key, 0}, source_));
+    ASSIGN_OR_RETURN(int attached,
+                     AttachHeldDependents(tx, batch_key, rows[0].Int(11), result_number,
+                                          {program, review.liaison_body(), review.batch_id(), batch_key, 0}, source_));
+    review.set_household_members_waiting(0);
+    review.set_household_members_attached(attached);
     // The batch's report shows the decision, and the number, beside the outcome intake gave.
     RETURN_IF_ERROR(tx.Execute("UPDATE batch_outcomes SET registration_number = $3, "
                                "reasons = reasons || $4 WHERE batch_key = $1 AND row_number = $2",

@@ -492,8 +492,12 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   auto pending = queue.List("", 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u) << "agents decide heads; their households follow";
+  EXPECT_EQ((*pending)[0].household_members_waiting(), 2);
+  EXPECT_EQ((*pending)[1].household_members_waiting(), 1);
   auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
   ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(registered->household_members_attached(), 2);
+  EXPECT_EQ(queue.List("REGISTERED", 10)->at(0).household_members_waiting(), 0);
   auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
   ASSERT_TRUE(merged.ok()) << merged.status();
 

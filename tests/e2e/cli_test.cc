@@ -1,0 +1,162 @@
+// The `himaya` command line as a user drives it: `himaya up` in the foreground, then status,
+// register, person get, messages, a household batch whose head goes to review, the review
+// decided, the report, errors (one line, non-zero exit), and SIGTERM stopping the stack with
+// exit code 0. Real processes on the embedded defaults (SQLite, embedded broker).
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "core/process.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "registration/src/manifested_csv.h"
+#include "stack/local_stack.h"
+#include "testing/temp_dir.h"
+
+namespace himaya {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct CliRun {
+  int code = -1;
+  std::string out;  // standard output and error
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = dir_.path() + "/var";
+    auto up = core::Subprocess::Start(
+        {.argv = {Binary(), "up", "--data_dir=" + data_dir_}, .stdout_path = dir_.path() + "/up.out"});
+    ASSERT_TRUE(up.ok()) << up.status();
+    up_ = std::make_unique<core::Subprocess>(std::move(*up));
+    ASSERT_TRUE(stack::WaitUntil([&] { return Himaya({"status"}).code == 0; }, absl::Seconds(60), "himaya up").ok())
+        << Himaya({"status"}).out;
+  }
+  void TearDown() override {
+    if (up_ && up_->Running()) up_->Stop();
+  }
+
+  static std::string Binary() { return stack::DefaultBinDir() + "/himaya"; }
+
+  // Runs `himaya ARGS --data_dir=...` to its end.
+  CliRun Himaya(std::vector<std::string> args) {
+    args.insert(args.begin(), Binary());
+    args.push_back("--data_dir=" + data_dir_);
+    const std::string out = absl::StrCat(dir_.path(), "/cli-", ++runs_, ".out");
+    auto p = core::Subprocess::Start({.argv = args, .stdout_path = out, .stderr_path = out});
+    if (!p.ok()) return {-1, std::string(p.status().message())};
+    std::optional<int> status = p->Wait(absl::Seconds(120));
+    std::ifstream in(out);
+    CliRun run{-1, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())};
+    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
+    return run;
+  }
+
+  // Writes NAME.csv and NAME.manifest.json for `body` and `program`.
+  std::string WriteBatch(const std::string& name, const std::string& body, const std::string& program,
+                         const std::string& csv) {
+    const std::string path = dir_.path() + "/" + name + ".csv";
+    std::ofstream(path) << csv;
+    std::ofstream(dir_.path() + "/" + name + ".manifest.json")
+        << "{\"batch_id\": \"" << name << "\", \"liaison_body\": \"" << body << "\", \"program\": \"" << program
+        << "\", \"record_count\": " << std::count(csv.begin(), csv.end(), '\n') - 1 << ", \"sha256\": \""
+        << registration::Sha256Hex(csv) << "\", \"produced_at\": \"2022-03-01T08:00:00Z\"}";
+    return path;
+  }
+
+  testing::TempDir dir_;
+  std::string data_dir_;
+  std::unique_ptr<core::Subprocess> up_;
+  int runs_ = 0;
+};
+
+TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
+  CliRun status = Himaya({"status"});
+  EXPECT_THAT(status.out, HasSubstr("registration"));
+  EXPECT_THAT(status.out, HasSubstr("notification"));
+
+  CliRun registered = Himaya({"register", "--cin=BK123456", "--last_name=Alaoui", "--first_name=Amina",
+                              "--birth_date=1985-03-12", "--sex=F", "--phone=0612345678", "--program=amo-tns",
+                              "--category=AGRI", "--city=Settat", "--language=ar"});
+  ASSERT_EQ(registered.code, 0) << registered.out;
+  ASSERT_THAT(registered.out, StartsWith("registered "));
+  const std::string number(absl::StripAsciiWhitespace(absl::StripPrefix(registered.out, "registered ")));
+
+  CliRun by_cin = Himaya({"person", "get", "bk123456"});
+  EXPECT_EQ(by_cin.code, 0) << by_cin.out;
+  EXPECT_THAT(by_cin.out, HasSubstr(number));
+  EXPECT_THAT(by_cin.out, HasSubstr("+212612345678"));
+  CliRun messages;
+  EXPECT_TRUE(stack::WaitUntil(
+                  [&] {
+                    messages = Himaya({"messages", number});
+                    return messages.out.find("activation") != std::string::npos;
+                  },
+                  absl::Seconds(30), "the activation message")
+                  .ok())
+      << messages.out;
+
+  // Errors: one line naming the problem, and a non-zero exit.
+  CliRun duplicate = Himaya({"register", "--cin=BK123456", "--last_name=Alaoui", "--first_name=Amina",
+                             "--birth_date=1985-03-12", "--sex=F", "--program=amo-tns", "--category=AGRI"});
+  EXPECT_EQ(duplicate.code, 1);
+  EXPECT_EQ(duplicate.out, "himaya: ALREADY_EXISTS: cin: a person with this CIN is already registered\n");
+  CliRun unknown = Himaya({"person", "get", "100000000"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.out, StartsWith("himaya: "));
+  EXPECT_EQ(std::count(unknown.out.begin(), unknown.out.end(), '\n'), 1) << unknown.out;
+  CliRun bad_date = Himaya({"register", "--cin=BK9", "--last_name=A", "--first_name=B", "--birth_date=1985-02-30",
+                            "--sex=F", "--program=amo-tns", "--category=AGRI"});
+  EXPECT_EQ(bad_date.code, 1);
+  EXPECT_THAT(bad_date.out, HasSubstr("birth_date"));
+  EXPECT_EQ(Himaya({"nonsense"}).code, 2);
+
+  // A household whose head looks like the person registered above (another CIN).
+  const std::string batch = WriteBatch("RAMED-CLI", "RAMED", "amo-tadamon",
+                                       "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
+                                       "1,BK654321,Alaoui,Amina,1985-03-12,F,H1,HEAD\n"
+                                       "2,,Alaoui,Yassine,2012-01-01,M,H1,CHILD\n"
+                                       "3,BK777777,Bennani,Omar,1970-01-01,M,H2,HEAD\n");
+  CliRun submitted = Himaya({"batch", "submit", batch});
+  ASSERT_EQ(submitted.code, 0) << submitted.out;
+  EXPECT_THAT(submitted.out, HasSubstr("state      COMPLETED"));
+  EXPECT_THAT(submitted.out, HasSubstr("NEEDS_REVIEW 2"));
+  CliRun refused = Himaya({"batch", "submit", WriteBatch("RAMED-BAD", "RAMED", "amo-tns", "record_id,cin\n1,X\n")});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_THAT(refused.out, HasSubstr("batch refused"));
+
+  CliRun reviews = Himaya({"review", "list"});
+  ASSERT_EQ(reviews.code, 0) << reviews.out;
+  EXPECT_THAT(reviews.out, HasSubstr("(1 household members wait)"));
+  const std::string review_id = reviews.out.substr(0, reviews.out.find(' '));
+  CliRun decided = Himaya({"review", "decide", review_id, "new", "--agent=agent.amal"});
+  ASSERT_EQ(decided.code, 0) << decided.out;
+  EXPECT_THAT(decided.out, HasSubstr("REGISTERED"));
+  EXPECT_THAT(decided.out, HasSubstr("1 household members attached"));
+  EXPECT_EQ(Himaya({"review", "decide", review_id, "merge", "--agent=agent.omar"}).code, 1) << "decided once";
+
+  CliRun report = Himaya({"batch", "report", "RAMED-CLI"});
+  ASSERT_EQ(report.code, 0) << report.out;
+  std::vector<std::string> lines = absl::StrSplit(report.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u) << report.out;
+  EXPECT_EQ(lines[0], "record_id,outcome,registration_number,reasons");
+  EXPECT_THAT(lines[1], HasSubstr(";review:REGISTERED"));
+  EXPECT_THAT(lines[2], HasSubstr("household_id:ATTACHED_AFTER_REVIEW"));
+  EXPECT_THAT(lines[3], StartsWith("3,REGISTERED,"));
+
+  up_->Signal(SIGTERM);
+  std::optional<int> stopped = up_->Wait(absl::Seconds(60));
+  ASSERT_TRUE(stopped.has_value()) << "himaya up did not stop on SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0) << "wait status " << *stopped;
+  EXPECT_NE(Himaya({"status"}).code, 0) << "nothing left running";
+}
+
+}  // namespace
+}  // namespace himaya
