@@ -1,14 +1,15 @@
 // Sends the recorded messages, at the provider's pace: due messages are claimed in small
-// batches, outside quiet hours, within a per-provider rate limit; each gets its recipient's
-// phone and, for activation messages, a fresh code from registration at that moment; the text
-// is rendered, measured, submitted, and never stored. Transient failures are retried with
+// batches, outside quiet hours, within a per-provider rate limit; registration is asked once
+// per claim for the recipients' phones and, for activation messages, fresh codes; each text is
+// rendered, measured, submitted, and never stored, and the claim's submissions are recorded
+// together. Transient failures are retried with
 // exponential back-off up to a final FAILED with the reason; opted-out persons and persons
 // without a phone end FAILED at once with that reason. Delivery reports close messages as
 // DELIVERED or FAILED, and each final state is published (NotificationDelivered or
 // NotificationFailed) through the outbox.
 //
 // Exactly once: a message is marked SENDING (claimed) before it is handed to the provider and
-// SUBMITTED after. A process that dies between the two leaves SENDING messages behind; they are
+// SUBMITTED after (with the rest of its claim). A process that dies between the two leaves SENDING messages behind; they are
 // sent again at start, or by any dispatcher once the claim expires (the provider may then see
 // them twice), and counted. The window is the claim size: at most that many duplicates per
 // crash.
