@@ -39,7 +39,7 @@ ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an
 ABSL_FLAG(double, invalid_rate, 0.02, "gen liaison: share of rows breaking a rule");
 ABSL_FLAG(double, lookalike_rate, 0.005, "gen liaison: share of look-alikes under another CIN");
 ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already covered elsewhere");
-ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED or MERGED");
+ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED");
 ABSL_FLAG(std::string, agent, "", "review decide: the agent deciding");
 
 namespace himaya::cli {

@@ -108,13 +108,13 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
     const std::string program = rows[0].Text(9);
     const std::string batch_key = rows[0].Text(10);
     nlohmann::json data = nlohmann::json::parse(rows[0].Text(8));
+    // The CIN may have been registered since (another batch, a counter): the row then joins that
+    // person, whatever the decision asked, as a batch row with a registered CIN would have.
     ASSIGN_OR_RETURN(auto existing, PersonStore::FindByCin(tx, review.cin()));
-    if (existing) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cin: meanwhile registered as ", existing->registration_number, "; nothing to decide"));
-    }
     std::string result_number;
-    if (decision == v1::DecideReviewRequest::REGISTER_AS_NEW) {
+    if (existing) {
+      result_number = existing->registration_number;
+    } else if (decision == v1::DecideReviewRequest::REGISTER_AS_NEW) {
       Person p;
       p.registration_number = number.front();
       p.cin = review.cin();
@@ -148,7 +148,7 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
                                {result_number, program, data.value("category", ""), review.liaison_body(),
                                 data.value("professional_id", ""), batch_key, absl::ToUnixMicros(now)})
                         .status());
-    const std::string state = used_number ? "REGISTERED" : "MERGED";
+    const std::string state = existing ? "ALREADY_REGISTERED" : used_number ? "REGISTERED" : "MERGED";
     ASSIGN_OR_RETURN(int attached,
                      AttachHeldDependents(tx, batch_key, rows[0].Int(11), result_number,
                                           {program, review.liaison_body(), review.batch_id(), batch_key, 0}, source_));

@@ -23,9 +23,11 @@ class ReviewQueue {
 
   // Reviews in `state` (PENDING when empty), oldest first.
   absl::StatusOr<std::vector<v1::Review>> List(const std::string& state, int limit);
-  // NOT_FOUND for an unknown review; FAILED_PRECONDITION when already decided, or when the
-  // decision is no longer possible (the CIN got registered meanwhile); INVALID_ARGUMENT without
-  // an agent or a decision.
+  // Registers the row as a new person (REGISTERED) or records its CIN as another CIN of the
+  // look-alike (MERGED); when the CIN got registered meanwhile, the row joins that person
+  // whatever the decision (ALREADY_REGISTERED). The household members held with the row are
+  // attached to the resulting number. NOT_FOUND for an unknown review; FAILED_PRECONDITION when
+  // already decided; INVALID_ARGUMENT without an agent or a decision.
   absl::StatusOr<v1::Review> Decide(const std::string& review_id, v1::DecideReviewRequest::Decision decision,
                                     const std::string& agent);
 

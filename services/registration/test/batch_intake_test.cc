@@ -522,6 +522,35 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   EXPECT_THAT(heads, ::testing::ElementsAre(head1, head1, existing->registration_number));
 }
 
+TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
+  auto existing =
+      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  ASSERT_TRUE(existing.ok());
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
+      "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
+      "2,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n";
+  ASSERT_TRUE(Submit(csv, ManifestFor(csv, "RAMED-M", "RAMED", "amo-tadamon", 2)).ok());
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto pending = queue.List("", 10);
+  ASSERT_EQ(pending->size(), 1u);
+  // Before an agent gets to it, B1 registers at a counter.
+  auto counter = registrar_->Register({"B1", "Idrissi", "Muhammad", "1970-01-01", "M", "", "amo-tadamon", "", "", ""});
+  ASSERT_TRUE(counter.ok()) << counter.status();
+
+  auto decided = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_EQ(decided->state(), "ALREADY_REGISTERED");
+  EXPECT_EQ(decided->registration_number(), counter->registration_number);
+  EXPECT_EQ(decided->household_members_attached(), 1);
+  EXPECT_TRUE(queue.List("", 10)->empty()) << "nothing is left undecidable in the queue";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE cin = 'B1'"), 1) << "nobody registered twice";
+  std::vector<ReportRow> report = Report("RAMED", "RAMED-M");
+  EXPECT_EQ(report[0].number, counter->registration_number);
+  EXPECT_EQ(report[0].reasons, "name:LOOKS_LIKE_REGISTERED_PERSON;review:ALREADY_REGISTERED");
+  EXPECT_EQ(report[1].number, counter->registration_number);
+}
+
 TEST_P(BatchIntakeTest, IvrLookupAnswersOnlyTheNumberAndOnlyOnAFullMatch) {
   auto p = registrar_->Register({"BK55", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
   ASSERT_TRUE(p.ok());
