@@ -36,6 +36,8 @@ v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const st
   return m;
 }
 
+constexpr char kHouseholdHeader[] = "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n";
+
 struct ReportRow {
   std::string record_id, outcome, number, reasons;
 };
@@ -121,6 +123,11 @@ class BatchIntakeTest : public testing::BackendTest {
                    })
                     .ok());
     return out;
+  }
+
+  // The registered person the review tests' rows look like (Idrissi, Idrissy, Muhammad...).
+  absl::StatusOr<Person> RegisterLookAlikeTarget() {
+    return registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
   }
 
   void LoadCoverage(const std::string& csv, const std::string& id = "CNOPS-2022-01") {
@@ -427,8 +434,7 @@ TEST_P(BatchIntakeTest, AnInterruptedCoverageUploadLeavesNothingStaged) {
 }
 
 TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
-  auto existing =
-      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  auto existing = RegisterLookAlikeTarget();
   ASSERT_TRUE(existing.ok());
   const std::string csv =
       "record_id,cin,last_name,first_name,birth_date,sex,category\n"
@@ -468,16 +474,14 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
 }
 
 TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) {
-  auto existing =
-      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  auto existing = RegisterLookAlikeTarget();
   ASSERT_TRUE(existing.ok());
-  const std::string csv =
-      "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
-      "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
-      "2,B2,Idrissi,Khadija,1975-02-02,F,H1,SPOUSE\n"
-      "3,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n"
-      "4,C1,Idrissy,Mohamed,1970-01-01,M,H2,HEAD\n"
-      "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
+  const std::string csv = std::string(kHouseholdHeader) +
+                          "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
+                          "2,B2,Idrissi,Khadija,1975-02-02,F,H1,SPOUSE\n"
+                          "3,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n"
+                          "4,C1,Idrissy,Mohamed,1970-01-01,M,H2,HEAD\n"
+                          "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
   auto status = Submit(csv, ManifestFor(csv, "RAMED-R", "RAMED", "amo-tadamon", 5));
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 5) << "the dependents wait with their head";
@@ -523,13 +527,11 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
 }
 
 TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
-  auto existing =
-      registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
+  auto existing = RegisterLookAlikeTarget();
   ASSERT_TRUE(existing.ok());
-  const std::string csv =
-      "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n"
-      "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
-      "2,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n";
+  const std::string csv = std::string(kHouseholdHeader) +
+                          "1,B1,Idrissi,Muhammad,1970-01-01,M,H1,HEAD\n"
+                          "2,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n";
   ASSERT_TRUE(Submit(csv, ManifestFor(csv, "RAMED-M", "RAMED", "amo-tadamon", 2)).ok());
   ReviewQueue queue(*db_, *numbers_, Source());
   auto pending = queue.List("", 10);
