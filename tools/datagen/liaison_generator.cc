@@ -7,6 +7,7 @@
 #include <deque>
 #include <fstream>
 #include <random>
+#include <unordered_set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -184,9 +185,8 @@ class Generator {
     return absl::StrCat(kCinPrefixes[n % kCinPrefixes.size()], 100000 + (n / kCinPrefixes.size()) % 900000);
   }
 
-  std::string BirthDate(int min_age, int max_age) {
-    const int age_days = static_cast<int>(std::uniform_int_distribution<int>(min_age * 365, max_age * 365)(rng_));
-    return absl::FormatCivilTime(today_ - age_days);
+  int AgeDays(int min_age, int max_age) {
+    return std::uniform_int_distribution<int>(min_age * 365, max_age * 365)(rng_);
   }
 
   std::string Phone() {
@@ -204,23 +204,29 @@ class Generator {
     }
   }
 
-  Person NewPerson(const std::string& sex, int min_age, int max_age, const std::string& family = "") {
+  // A new person; household members pass their head, whose family name they take as written.
+  // Nobody new shares birth date, sex and names with someone generated before: look-alikes
+  // come only where they are planted.
+  Person NewPerson(const std::string& sex, int min_age, int max_age, const Person* head = nullptr) {
     Person p;
     p.cin = NextCin();
     p.sex = sex;
-    p.last_index = Pick(kFamilyNames.size());
-    if (sex == "M") {
-      p.first_index = Pick(kMaleNames.size());
-      p.first = kMaleNames[p.first_index][0].latin;
-      p.first_ar = kMaleNames[p.first_index][0].arabic;
-    } else {
-      p.first_index = Pick(kFemaleNames.size());
-      p.first = kFemaleNames[p.first_index][0].latin;
-      p.first_ar = kFemaleNames[p.first_index][0].arabic;
+    p.last_index = head != nullptr ? head->last_index : Pick(kFamilyNames.size());
+    const size_t first_names = sex == "M" ? kMaleNames.size() : kFemaleNames.size();
+    int age_days = 0;
+    for (int attempt = 0;; ++attempt) {
+      p.first_index = Pick(first_names);
+      age_days = AgeDays(min_age, max_age);
+      const uint64_t key =
+          ((static_cast<uint64_t>(age_days) * 2 + (sex == "M")) * 64 + p.first_index) * 64 + p.last_index;
+      if (taken_.insert(key).second || attempt == 8) break;
     }
-    p.last = family.empty() ? kFamilyNames[p.last_index][0].latin : family;
+    const Name& first = sex == "M" ? kMaleNames[p.first_index][0] : kFemaleNames[p.first_index][0];
+    p.first = first.latin;
+    p.first_ar = first.arabic;
+    p.last = head != nullptr ? head->last : kFamilyNames[p.last_index][0].latin;
     p.last_ar = kFamilyNames[p.last_index][0].arabic;
-    p.birth = BirthDate(min_age, max_age);
+    p.birth = absl::FormatCivilTime(today_ - age_days);
     return p;
   }
 
@@ -243,6 +249,8 @@ class Generator {
   absl::CivilDay today_;
   uint64_t cin_counter_;
   std::deque<Person> recent_;  // bounded: duplicates and look-alikes copy recent rows
+  // (age in days, sex, first name, family name) of everyone generated: 8 bytes a person.
+  std::unordered_set<uint64_t> taken_;
 };
 
 }  // namespace
@@ -374,12 +382,12 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
       ++household;
       const int64_t room = o.records - out.rows - 1;
       if (room > 0 && g.Chance(0.7)) {
-        Person spouse = g.NewPerson(p.sex == "M" ? "F" : "M", 18, 75, p.last);
+        Person spouse = g.NewPerson(p.sex == "M" ? "F" : "M", 18, 75, &p);
         pending_members.emplace_back(spouse, "SPOUSE");
       }
       const int children = static_cast<int>(g.Pick(4));
       for (int c = 0; c < children && static_cast<int64_t>(pending_members.size()) < room; ++c) {
-        pending_members.emplace_back(g.NewPerson(g.Chance(0.5) ? "M" : "F", 0, 20, p.last), "CHILD");
+        pending_members.emplace_back(g.NewPerson(g.Chance(0.5) ? "M" : "F", 0, 20, &p), "CHILD");
       }
       write_row(p, absl::StrFormat("H%08d", household), "HEAD");
     } else {
