@@ -80,6 +80,24 @@ size_t CodePoints(absl::string_view s) {
 
 }  // namespace
 
+IntakeMetrics::IntakeMetrics(prometheus::Registry& registry)
+    : rows(prometheus::BuildCounter()
+               .Name("himaya_registration_batch_rows_total")
+               .Help("Liaison batch rows decided, by program and outcome")
+               .Register(registry)),
+      batches(prometheus::BuildCounter()
+                  .Name("himaya_registration_batches_total")
+                  .Help("Liaison batches by program and what became of them (received, refused, completed)")
+                  .Register(registry)) {}
+
+namespace {
+
+void CountBatch(const IntakeContext& context, const std::string& program, const char* what) {
+  if (context.metrics) context.metrics->batches.Add({{"program", program}, {"what", what}}).Increment();
+}
+
+}  // namespace
+
 std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id) {
   return absl::StrCat(liaison_body, "/", batch_id);
 }
@@ -358,6 +376,7 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
   refused_ = reason;
   pending_.clear();
   log::Warn("batch refused", {{"batch", key_}, {"reason", reason}});
+  CountBatch(context_, manifest_.program(), "refused");
   absl::Status cleaned = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute("DELETE FROM batch_rows WHERE batch_key = $1", {key_}).status());
     return tx
@@ -402,6 +421,7 @@ absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
   if (!ready.ok()) return Refuse(ready);
   done_ = true;
   log::Info("batch received", {{"batch", key_}, {"rows", file_.rows()}});
+  CountBatch(context_, manifest_.program(), "received");
   context_.on_received();
   return GetBatchStatus(*context_.db, manifest_.liaison_body(), manifest_.batch_id());
 }
@@ -545,10 +565,13 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
   bool more = true;
   bool completed = false;
   int64_t applied = 0;
+  std::string program;
+  std::map<std::string, int64_t> chunk_outcomes;  // counted once the chunk commits
   absl::Status status = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     used_numbers = 0;
     more = true;
     completed = false;
+    chunk_outcomes.clear();
     const absl::Time now = context_.source.clock->Now();
     ASSIGN_OR_RETURN(auto meta, tx.Query("SELECT program, liaison_body, batch_id, apply_phase, "
                                          "apply_cursor, processing_date, outcome_counts, state, "
@@ -561,7 +584,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     if (meta[0].Text(8) != context_.instance_id) {
       return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
     }
-    const std::string program = meta[0].Text(0);
+    program = meta[0].Text(0);
     const std::string body = meta[0].Text(1);
     const std::string batch_id = meta[0].Text(2);
     const int phase = static_cast<int>(meta[0].Int(3));
@@ -635,6 +658,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       }
       outcomes.push_back({key, row_number, Optional(r.Text(1)), outcome, Optional(number), Optional(reasons)});
       counts[outcome] = counts.value(outcome, int64_t{0}) + 1;
+      ++chunk_outcomes[outcome];
     }
     RETURN_IF_ERROR(storage::InsertRows(tx, "persons", PersonStore::InsertColumns(), persons).status());
     RETURN_IF_ERROR(storage::InsertRows(tx, "activities",
@@ -699,7 +723,13 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       std::vector<std::string>(numbers.begin() + (status.ok() ? used_numbers : 0), numbers.end()));
   RETURN_IF_ERROR(status);
   on_commit_();
+  if (context_.metrics) {
+    for (const auto& [outcome, n] : chunk_outcomes) {
+      context_.metrics->rows.Add({{"program", program}, {"outcome", outcome}}).Increment(static_cast<double>(n));
+    }
+  }
   if (completed) {
+    CountBatch(context_, program, "completed");
     log::Info("batch completed", {{"batch", key}});
     // The staged copies are no longer needed (reviews keep their own). In slices, so that the
     // outbox relay is not kept waiting behind one long transaction.

@@ -25,6 +25,9 @@
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
 #include "himaya/registration/v1/registration.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 #include "registration/src/manifested_csv.h"
 #include "registration/src/number_allocator.h"
 #include "registration/src/reference_data.h"
@@ -41,6 +44,14 @@ inline constexpr char kInvalid[] = "INVALID";
 inline constexpr char kNeedsReview[] = "NEEDS_REVIEW";
 inline constexpr char kDependent[] = "DEPENDENT";
 
+// What operations watch of intake: rows by program and outcome as they are decided, batches by
+// program and what became of them (received, refused, completed).
+struct IntakeMetrics {
+  explicit IntakeMetrics(prometheus::Registry& registry);
+  prometheus::Family<prometheus::Counter>& rows;
+  prometheus::Family<prometheus::Counter>& batches;
+};
+
 struct IntakeContext {
   storage::Database* db;
   const ReferenceData* reference;
@@ -51,6 +62,8 @@ struct IntakeContext {
   std::string instance_id;
   // An upload not heard from for this long (its process died) may be taken over by a new one.
   absl::Duration receive_lease = absl::Seconds(30);
+  // Counted here when set.
+  IntakeMetrics* metrics = nullptr;
   // Called when a batch has been received whole and waits to be applied.
   std::function<void()> on_received = [] {};
 };

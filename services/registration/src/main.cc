@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   using namespace himaya;
   if (sodium_init() < 0) return 1;
   std::unique_ptr<registration::ReferenceData> reference;
+  std::unique_ptr<registration::IntakeMetrics> intake_metrics;
   std::unique_ptr<registration::NumberAllocator> numbers;
   std::unique_ptr<registration::Registrar> registrar;
   std::unique_ptr<registration::BatchApplier> applier;
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
         registration::IntakeContext intake{&runtime.db(),          reference.get(), runtime.config().programs,
                                            runtime.event_source(), numbers.get(),   core::NewUuid(runtime.random())};
         intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);
+        intake_metrics = std::make_unique<registration::IntakeMetrics>(runtime.registry());
+        intake.metrics = intake_metrics.get();
         applier =
             std::make_unique<registration::BatchApplier>(intake, wake_relay, absl::GetFlag(FLAGS_batch_chunk_rows));
         intake.on_received = [a = applier.get()] { a->Wake(); };

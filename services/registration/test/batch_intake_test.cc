@@ -68,8 +68,23 @@ class BatchIntakeTest : public testing::BackendTest {
   static std::vector<std::string> AllPrograms() { return {"amo-tns", "amo-tadamon", "family-allowances"}; }
   events::EventSource Source() { return {"registration", &clock_, &random_}; }
   IntakeContext Context(std::vector<std::string> programs) {
-    return IntakeContext{db_.get(),      &ReferenceData::Shipped(), std::move(programs), Source(), numbers_.get(),
-                         "test-instance"};
+    IntakeContext context{db_.get(),      &ReferenceData::Shipped(), std::move(programs), Source(), numbers_.get(),
+                          "test-instance"};
+    context.metrics = &metrics_;
+    return context;
+  }
+  // The sum of a counter family's series whose labels include `labels`.
+  double Counted(const std::string& family, const std::map<std::string, std::string>& labels) {
+    double sum = 0;
+    for (const auto& f : registry_.Collect()) {
+      if (f.name != family) continue;
+      for (const auto& m : f.metric) {
+        size_t matched = 0;
+        for (const auto& l : m.label) matched += labels.count(l.name) && labels.at(l.name) == l.value;
+        if (matched == labels.size()) sum += m.counter.value;
+      }
+    }
+    return sum;
   }
 
   // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
@@ -139,6 +154,8 @@ class BatchIntakeTest : public testing::BackendTest {
     ASSERT_TRUE(result.ok()) << result.status();
   }
 
+  prometheus::Registry registry_;
+  IntakeMetrics metrics_{registry_};
   testing::FakeClock clock_;
   testing::SeededRandom random_{11};
   std::unique_ptr<storage::Database> db_;
@@ -230,6 +247,12 @@ TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
   ASSERT_TRUE(completed.ok());
   EXPECT_EQ(completed->rows(), 13);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_rows"), 0) << "staged rows are purged once complete";
+
+  // What operations see.
+  EXPECT_EQ(Counted("himaya_registration_batch_rows_total", {{"program", "amo-tadamon"}}), 13);
+  EXPECT_EQ(Counted("himaya_registration_batch_rows_total", {{"outcome", "DEPENDENT"}}), 3);
+  EXPECT_EQ(Counted("himaya_registration_batches_total", {{"what", "received"}}), 1);
+  EXPECT_EQ(Counted("himaya_registration_batches_total", {{"what", "completed"}}), 1);
 }
 
 TEST_P(BatchIntakeTest, ChunkSizeOfTheUploadDoesNotMatter) {
@@ -324,6 +347,8 @@ TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
   auto refused = GetBatchStatus(*db_, "MAPMDREF", "X");
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->state(), v1::BATCH_STATE_REFUSED);
+  EXPECT_GT(Counted("himaya_registration_batches_total", {{"what", "refused"}}), 0);
+  EXPECT_EQ(Counted("himaya_registration_batches_total", {{"what", "received"}}), 0);
   // A refused batch may be sent again, corrected.
   auto fixed = Submit(csv, ok);
   ASSERT_TRUE(fixed.ok()) << fixed.status();
