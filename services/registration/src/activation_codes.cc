@@ -45,16 +45,18 @@ std::string ActivationCodes::Hash(const std::string& normalized) const {
 }
 
 absl::StatusOr<IssuedCode> ActivationCodes::Issue(const std::string& registration_number) {
-  ASSIGN_OR_RETURN(auto issued, IssueMany({registration_number}));
-  return issued.front();
+  ASSIGN_OR_RETURN(auto answers, PrepareRecipients({{registration_number, true}}));
+  if (!answers.front().person) return absl::NotFoundError("registration_number: no person has this number");
+  if (answers.front().account_active) return absl::FailedPreconditionError("account: already activated");
+  return *answers.front().code;
 }
 
-absl::StatusOr<std::vector<absl::StatusOr<IssuedCode>>> ActivationCodes::IssueMany(
-    const std::vector<std::string>& numbers) {
-  std::vector<absl::StatusOr<IssuedCode>> out;
-  std::vector<std::string> codes;
-  codes.reserve(numbers.size());
-  for (size_t i = 0; i < numbers.size(); ++i) {
+absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const std::vector<RecipientQuery>& queries) {
+  if (queries.size() > kMaxRecipientQueries) {
+    return absl::InvalidArgumentError(absl::StrCat("queries: at most ", kMaxRecipientQueries, " at once"));
+  }
+  std::vector<std::string> codes;  // drawn outside the transaction, which may run again
+  for (size_t i = 0; i < queries.size(); ++i) {
     uint64_t bits = source_.random->Next();
     std::string code;
     for (int c = 0; c < 8; ++c) {
@@ -63,35 +65,32 @@ absl::StatusOr<std::vector<absl::StatusOr<IssuedCode>>> ActivationCodes::IssueMa
     }
     codes.push_back(std::move(code));
   }
+  std::vector<Recipient> out;
+  int64_t issued = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    out.clear();
+    out.assign(queries.size(), Recipient());
+    issued = 0;
     const absl::Time now = source_.clock->Now();
     const absl::Time expires_at = now + absl::Hours(24) * reference_.activation_code_validity_days;
-    for (size_t i = 0; i < numbers.size(); ++i) {
-      const std::string& number = numbers[i];
-      ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, number));
-      if (!person) {
-        out.push_back(absl::NotFoundError("registration_number: no person has this number"));
-        continue;
-      }
+    for (size_t i = 0; i < queries.size(); ++i) {
+      const std::string& number = queries[i].registration_number;
+      ASSIGN_OR_RETURN(out[i].person, PersonStore::FindByNumber(tx, number));
+      if (!out[i].person || !queries[i].activation_code) continue;
       ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));
-      if (!active.empty()) {
-        out.push_back(absl::FailedPreconditionError("account: already activated"));
-        continue;
-      }
+      out[i].account_active = !active.empty();
+      if (out[i].account_active) continue;
       RETURN_IF_ERROR(tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1", {number}).status());
       RETURN_IF_ERROR(
           tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
                      "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
                      {number, storage::Bytes{Hash(codes[i])}, absl::ToUnixMicros(now), absl::ToUnixMicros(expires_at)})
               .status());
-      out.push_back(IssuedCode{absl::StrCat(codes[i].substr(0, 4), "-", codes[i].substr(4)), expires_at});
+      out[i].code = IssuedCode{absl::StrCat(codes[i].substr(0, 4), "-", codes[i].substr(4)), expires_at};
+      ++issued;
     }
     return absl::OkStatus();
   }));
-  int64_t issued = 0;
-  for (const auto& o : out) issued += o.ok() ? 1 : 0;
-  log::Info("activation codes issued", {{"codes", issued}});
+  if (issued > 0) log::Info("activation codes issued", {{"codes", issued}});
   return out;
 }
 

@@ -5,6 +5,7 @@
 // event, log or report: only in the answer to IssueActivationCode.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "events/envelope.h"
+#include "registration/src/person.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
 
@@ -22,6 +24,20 @@ struct IssuedCode {
   absl::Time expires_at;
 };
 
+// What the notification service asks before it sends to one person.
+struct RecipientQuery {
+  std::string registration_number;
+  bool activation_code = false;  // a fresh code is wanted too
+};
+
+struct Recipient {
+  std::optional<Person> person;    // nullopt: nobody has this number
+  std::optional<IssuedCode> code;  // when asked for and the account is not active
+  bool account_active = false;
+};
+
+inline constexpr size_t kMaxRecipientQueries = 1000;
+
 class ActivationCodes {
  public:
   // `key`: 32 bytes of server secret.
@@ -31,9 +47,10 @@ class ActivationCodes {
 
   // NOT_FOUND when nobody has that number; FAILED_PRECONDITION when the account is active.
   absl::StatusOr<IssuedCode> Issue(const std::string& registration_number);
-  // Issues a code to each number in one transaction: one answer per number, in order, each a
-  // code or Issue's error for it. The call fails as a whole only when the database does.
-  absl::StatusOr<std::vector<absl::StatusOr<IssuedCode>>> IssueMany(const std::vector<std::string>& numbers);
+  // Reads the persons and issues the codes asked for (each replacing the person's previous
+  // code), all in one transaction: one answer per query, in order. INVALID_ARGUMENT beyond
+  // kMaxRecipientQueries.
+  absl::StatusOr<std::vector<Recipient>> PrepareRecipients(const std::vector<RecipientQuery>& queries);
   // Opens the account. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when no
   // code was issued, or it expired, was used, or ran out of attempts.
   absl::Status Activate(const std::string& registration_number, const std::string& code);

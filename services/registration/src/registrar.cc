@@ -94,19 +94,6 @@ absl::StatusOr<Person> Registrar::GetByNumber(absl::string_view number) {
   return *std::move(found);
 }
 
-absl::StatusOr<std::vector<std::optional<Person>>> Registrar::GetManyByNumber(const std::vector<std::string>& numbers) {
-  std::vector<std::optional<Person>> out;
-  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    out.clear();
-    for (const std::string& number : numbers) {
-      ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, number));
-      out.push_back(std::move(person));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
 absl::StatusOr<Person> Registrar::GetByCin(absl::string_view cin) {
   ASSIGN_OR_RETURN(std::string normalized, NormalizeCin(cin));
   std::optional<Person> found;

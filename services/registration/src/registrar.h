@@ -34,9 +34,6 @@ class Registrar {
 
   // NOT_FOUND when nobody has that number (INVALID_ARGUMENT when it is malformed).
   absl::StatusOr<Person> GetByNumber(absl::string_view number);
-  // The persons of many numbers, read in one transaction: one per number, in order, nullopt
-  // where nobody has it.
-  absl::StatusOr<std::vector<std::optional<Person>>> GetManyByNumber(const std::vector<std::string>& numbers);
   // NOT_FOUND when nobody has that CIN (INVALID_ARGUMENT when it is malformed).
   absl::StatusOr<Person> GetByCin(absl::string_view cin);
   // For the voice server: the registration number of the person with this CIN and birth date.

@@ -197,31 +197,19 @@ grpc::ServerUnaryReactor* RegistrationService::GetRecipients(grpc::CallbackServe
                                                              const v1::GetRecipientsRequest* request,
                                                              v1::GetRecipientsResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    if (request->queries_size() > 1000) return absl::InvalidArgumentError("queries: at most 1000 per call");
-    std::vector<std::string> numbers, with_code;
-    for (const v1::RecipientQuery& q : request->queries()) numbers.push_back(q.registration_number());
-    ASSIGN_OR_RETURN(auto persons, domain_.registrar->GetManyByNumber(numbers));
-    for (int i = 0; i < request->queries_size(); ++i) {
-      if (request->queries(i).activation_code() && persons[i]) with_code.push_back(numbers[i]);
-    }
-    ASSIGN_OR_RETURN(auto codes, domain_.codes->IssueMany(with_code));
-    size_t next_code = 0;
-    for (int i = 0; i < request->queries_size(); ++i) {
+    std::vector<RecipientQuery> queries;
+    for (const v1::RecipientQuery& q : request->queries())
+      queries.push_back({q.registration_number(), q.activation_code()});
+    ASSIGN_OR_RETURN(std::vector<Recipient> answers, domain_.codes->PrepareRecipients(queries));
+    for (size_t i = 0; i < answers.size(); ++i) {
       v1::Recipient* r = response->add_recipients();
-      r->set_registration_number(numbers[i]);
-      if (!persons[i]) continue;
+      r->set_registration_number(queries[i].registration_number);
+      if (!answers[i].person) continue;
       r->set_found(true);
-      r->set_phone(persons[i]->phone);
-      r->set_preferred_language(persons[i]->preferred_language);
-      if (!request->queries(i).activation_code()) continue;
-      const absl::StatusOr<IssuedCode>& code = codes[next_code++];
-      if (code.ok()) {
-        r->set_activation_code(code->code);
-      } else if (absl::IsFailedPrecondition(code.status())) {
-        r->set_account_active(true);
-      } else {
-        r->set_found(false);  // gone since the read: as unknown
-      }
+      r->set_phone(answers[i].person->phone);
+      r->set_preferred_language(answers[i].person->preferred_language);
+      r->set_account_active(answers[i].account_active);
+      if (answers[i].code) r->set_activation_code(answers[i].code->code);
     }
     return absl::OkStatus();
   });

@@ -637,28 +637,41 @@ TEST_P(BatchIntakeTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer) {
   auto old = codes.Issue(a->registration_number);
   ASSERT_TRUE(old.ok());
 
-  const std::vector<std::string> numbers = {a->registration_number, "000000000", b->registration_number,
-                                            a->registration_number};
-  auto issued = codes.IssueMany(numbers);
+  auto issued = codes.PrepareRecipients({{a->registration_number, true},
+                                         {"000000000", true},
+                                         {b->registration_number, true},
+                                         {a->registration_number, true}});
   ASSERT_TRUE(issued.ok()) << issued.status();
   ASSERT_EQ(issued->size(), 4u);
-  EXPECT_TRUE((*issued)[0].ok());
-  EXPECT_EQ((*issued)[1].status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ((*issued)[2].status().code(), absl::StatusCode::kFailedPrecondition) << "already active";
-  ASSERT_TRUE((*issued)[3].ok());
-  EXPECT_NE((*issued)[0]->code, (*issued)[3]->code);
+  EXPECT_TRUE((*issued)[0].code.has_value());
+  EXPECT_FALSE((*issued)[1].person.has_value()) << "nobody has this number";
+  EXPECT_TRUE((*issued)[2].account_active) << "already active";
+  EXPECT_FALSE((*issued)[2].code.has_value());
+  ASSERT_TRUE((*issued)[3].code.has_value());
+  EXPECT_NE((*issued)[0].code->code, (*issued)[3].code->code);
   EXPECT_EQ(codes.Activate(a->registration_number, old->code).code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(codes.Activate(a->registration_number, (*issued)[0]->code).code(), absl::StatusCode::kPermissionDenied)
+  EXPECT_EQ(codes.Activate(a->registration_number, (*issued)[0].code->code).code(), absl::StatusCode::kPermissionDenied)
       << "the last code issued is the one that works";
-  EXPECT_TRUE(codes.Activate(a->registration_number, (*issued)[3]->code).ok());
+  EXPECT_TRUE(codes.Activate(a->registration_number, (*issued)[3].code->code).ok());
 
-  auto persons = registrar_->GetManyByNumber({b->registration_number, "000000000", a->registration_number});
+  // Without codes: the persons only, and nothing issued.
+  auto persons =
+      codes.PrepareRecipients({{b->registration_number, false}, {"000000000", false}, {a->registration_number, false}});
   ASSERT_TRUE(persons.ok());
   ASSERT_EQ(persons->size(), 3u);
-  EXPECT_EQ((*persons)[0]->cin, "BK81");
-  EXPECT_FALSE((*persons)[1].has_value());
-  EXPECT_EQ((*persons)[2]->phone, "+212612345678");
-  EXPECT_EQ((*persons)[2]->preferred_language, "ar");
+  EXPECT_EQ((*persons)[0].person->cin, "BK81");
+  EXPECT_FALSE((*persons)[1].person.has_value());
+  EXPECT_EQ((*persons)[2].person->phone, "+212612345678");
+  EXPECT_EQ((*persons)[2].person->preferred_language, "ar");
+  EXPECT_FALSE((*persons)[2].code.has_value());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM activation_codes WHERE used_at_us IS NULL"), 0)
+      << "no code issued when none was asked for";
+
+  // Too many at once.
+  std::vector<RecipientQuery> too_many(kMaxRecipientQueries + 1, RecipientQuery{a->registration_number, false});
+  auto refused = codes.PrepareRecipients(too_many);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("at most 1000"));
 }
 
 INSTANTIATE_BACKENDS(BatchIntakeTest);
