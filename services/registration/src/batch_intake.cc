@@ -1,6 +1,7 @@
 #include "registration/src/batch_intake.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -470,21 +471,18 @@ std::string ChunkQuery(int phase) {
       " ORDER BY r.row_number LIMIT $4");
 }
 
+// The person's fields of a staged row, in the order of StagedColumns() from "cin" on.
+constexpr size_t kFirstPersonColumn = 3;
+constexpr std::array<std::string Person::*, 13> kStagedPersonFields = {
+    &Person::cin,        &Person::last_name, &Person::first_name, &Person::last_name_ar, &Person::first_name_ar,
+    &Person::birth_date, &Person::sex,       &Person::phone,      &Person::email,        &Person::preferred_language,
+    &Person::address,    &Person::city,      &Person::category};
+
+// From the chunk query, whose column i is StagedColumns()[i + 1].
 Person PersonFromRow(const storage::Row& r, const std::string& program, absl::Time now) {
   Person p;
-  p.cin = r.Text(2);
-  p.last_name = r.Text(3);
-  p.first_name = r.Text(4);
-  p.last_name_ar = r.Text(5);
-  p.first_name_ar = r.Text(6);
-  p.birth_date = r.Text(7);
-  p.sex = r.Text(8);
-  p.phone = r.Text(9);
-  p.email = r.Text(10);
-  p.preferred_language = r.Text(11);
-  p.address = r.Text(12);
-  p.city = r.Text(13);
-  p.category = r.Text(14);
+  for (size_t k = 0; k < kStagedPersonFields.size(); ++k)
+    p.*kStagedPersonFields[k] = r.Text(kFirstPersonColumn - 1 + k);
   p.program = program;
   p.registered_at = now;
   return p;
@@ -500,6 +498,16 @@ nlohmann::json RowJson(const storage::Row& r) {
 }
 
 }  // namespace
+
+Person PersonFromStagedRow(const nlohmann::json& row, const std::string& program, absl::Time now) {
+  Person p;
+  for (size_t k = 0; k < kStagedPersonFields.size(); ++k) {
+    p.*kStagedPersonFields[k] = row.value(StagedColumns()[kFirstPersonColumn + k], "");
+  }
+  p.program = program;
+  p.registered_at = now;
+  return p;
+}
 
 BatchApplier::BatchApplier(IntakeContext context, std::function<void()> on_commit, int chunk_rows)
     : context_(std::move(context)), on_commit_(std::move(on_commit)), chunk_rows_(chunk_rows) {}

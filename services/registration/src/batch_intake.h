@@ -25,11 +25,13 @@
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
 #include "himaya/registration/v1/registration.pb.h"
+#include "nlohmann/json_fwd.hpp"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
 #include "registration/src/manifested_csv.h"
 #include "registration/src/number_allocator.h"
+#include "registration/src/person.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
 
@@ -80,6 +82,9 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
 // FAILED_PRECONDITION until the batch is COMPLETED.
 absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit);
+
+// The person of a staged row as reviews keep it (JSON keyed by staged column), to register.
+Person PersonFromStagedRow(const nlohmann::json& row, const std::string& program, absl::Time now);
 
 // One upload of a batch.
 class BatchUpload {

@@ -6,6 +6,7 @@
 #include "events/outbox.h"
 #include "events/topics.h"
 #include "nlohmann/json.hpp"
+#include "registration/src/batch_intake.h"
 #include "registration/src/households.h"
 #include "registration/src/person_store.h"
 #include "registration/src/registrar.h"
@@ -115,23 +116,8 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
     if (existing) {
       result_number = existing->registration_number;
     } else if (decision == v1::DecideReviewRequest::REGISTER_AS_NEW) {
-      Person p;
+      Person p = PersonFromStagedRow(data, program, now);
       p.registration_number = number.front();
-      p.cin = review.cin();
-      p.last_name = data.value("last_name", "");
-      p.first_name = data.value("first_name", "");
-      p.last_name_ar = data.value("last_name_ar", "");
-      p.first_name_ar = data.value("first_name_ar", "");
-      p.birth_date = data.value("birth_date", "");
-      p.sex = data.value("sex", "");
-      p.phone = data.value("phone", "");
-      p.email = data.value("email", "");
-      p.preferred_language = data.value("preferred_language", "fr");
-      p.address = data.value("address", "");
-      p.city = data.value("city", "");
-      p.category = data.value("category", "");
-      p.program = program;
-      p.registered_at = now;
       RETURN_IF_ERROR(PersonStore::Insert(tx, p));
       RETURN_IF_ERROR(events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, program),
                                              PersonRegisteredEvent(source_, p), *source_.clock));

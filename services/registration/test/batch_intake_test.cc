@@ -480,6 +480,10 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
   ASSERT_TRUE(registered.ok()) << registered.status();
   EXPECT_EQ(registered->state(), "REGISTERED");
   EXPECT_EQ(registrar_->GetByCin("B1")->registration_number, registered->registration_number());
+  auto b1 = registrar_->GetByCin("B1");  // registered from the row the review kept
+  EXPECT_EQ(absl::StrCat(b1->last_name, "|", b1->first_name, "|", b1->birth_date, "|", b1->sex, "|", b1->category, "|",
+                         b1->program),
+            "Idrissi|Muhammad|1970-01-01|M|AGRI|amo-tns");
   auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_EQ(merged->registration_number(), existing->registration_number);
