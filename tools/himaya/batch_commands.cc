@@ -77,18 +77,6 @@ std::string Counts(const reg::BatchStatus& s) {
 
 std::string StateName(reg::BatchState s) { return reg::BatchState_Name(s).substr(12); }
 
-absl::StatusOr<reg::BatchStatus> GetBatch(reg::RegistrationService::Stub& stub, const std::string& body,
-                                          const std::string& id) {
-  reg::GetBatchRequest request;
-  request.set_liaison_body(body);
-  request.set_batch_id(id);
-  reg::BatchStatus status;
-  auto context = rpc::NewContext();
-  grpc::Status s = stub.GetBatch(context.get(), request, &status);
-  if (!s.ok()) return rpc::FromGrpcStatus(s);
-  return status;
-}
-
 void PrintStatus(const reg::BatchStatus& s) {
   std::printf(
       "batch      %s/%s (%s)\nstate      %s%s\nrows       %lld received, %lld with their outcome\n"
@@ -167,16 +155,21 @@ int Batch(const std::vector<std::string>& args) {
     return Fail(absl::Status(received.status().code(), absl::StrCat("batch refused: ", received.status().message())));
   }
   reg::BatchStatus status = *received;
-  while (absl::GetFlag(FLAGS_wait) && status.state() == reg::BATCH_STATE_APPLYING) {
-    absl::SleepFor(absl::Milliseconds(tty ? 500 : 1000));
-    auto next = RetryWhileUnavailable<reg::BatchStatus>(retry_for, [&]() -> absl::StatusOr<reg::BatchStatus> {
-      auto current = Registration();
-      if (!current.ok()) return current.status();
-      return GetBatch(**current, manifest.liaison_body(), manifest.batch_id());
-    });
-    if (!next.ok()) return Fail(next.status());
-    status = *next;
-    if (tty) show(status);
+  if (absl::GetFlag(FLAGS_wait)) {
+    auto applied = WaitUntilApplied(
+        status, absl::Milliseconds(tty ? 500 : 1000),
+        [&] {
+          return RetryWhileUnavailable<reg::BatchStatus>(retry_for, [&]() -> absl::StatusOr<reg::BatchStatus> {
+            auto current = Registration();  // it may have moved after a restart
+            if (!current.ok()) return current.status();
+            return GetBatch(**current, manifest.liaison_body(), manifest.batch_id());
+          });
+        },
+        [&](const reg::BatchStatus& s) {
+          if (tty) show(s);
+        });
+    if (!applied.ok()) return Fail(applied.status());
+    status = *applied;
   }
   if (tty) std::fprintf(stderr, "\n");
   PrintStatus(status);

@@ -158,14 +158,10 @@ int BenchNotify() {
       Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
                                (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
-  reg::BatchStatus status = *received;
-  while (status.state() == reg::BATCH_STATE_APPLYING) {
-    absl::SleepFor(absl::Milliseconds(200));
-    reg::GetBatchRequest get;
-    get.set_batch_id(manifest.batch_id());
-    auto context = rpc::NewContext();
-    if (!stub->GetBatch(context.get(), get, &status).ok()) break;
-  }
+  auto applied = WaitUntilApplied(*received, absl::Milliseconds(200),
+                                  [&] { return GetBatch(*stub, manifest.liaison_body(), manifest.batch_id()); });
+  if (!applied.ok()) return Fail(applied.status());
+  const reg::BatchStatus& status = *applied;
   // A few rows meet a registered look-alike by chance and wait for review: count who is in.
   const int64_t registered = status.outcomes().count("REGISTERED") ? status.outcomes().at("REGISTERED") : 0;
   const std::string topic = events::Topic(events::kRegistrationDomain, gen.program);
@@ -347,16 +343,10 @@ int Bench(const std::vector<std::string>& args) {
                                (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
   const absl::Time uploaded = absl::Now();
-  reg::BatchStatus status = *received;
-  while (status.state() == reg::BATCH_STATE_APPLYING) {
-    absl::SleepFor(absl::Milliseconds(100));
-    reg::GetBatchRequest request;
-    request.set_liaison_body(manifest.liaison_body());
-    request.set_batch_id(manifest.batch_id());
-    auto context = rpc::NewContext();
-    grpc::Status got = stub->GetBatch(context.get(), request, &status);
-    if (!got.ok()) return Fail(rpc::FromGrpcStatus(got));
-  }
+  auto decided = WaitUntilApplied(*received, absl::Milliseconds(100),
+                                  [&] { return GetBatch(*stub, manifest.liaison_body(), manifest.batch_id()); });
+  if (!decided.ok()) return Fail(decided.status());
+  const reg::BatchStatus& status = *decided;
   if (status.state() != reg::BATCH_STATE_COMPLETED) {
     return Fail(absl::InternalError(absl::StrCat("batch ended ", reg::BatchState_Name(status.state()))));
   }

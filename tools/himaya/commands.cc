@@ -433,14 +433,10 @@ int Demo(const std::vector<std::string>& args) {
       Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
                                (*s)->endpoint("registration").grpc, &manifest);
   if (!received.ok()) return Fail(received.status());
-  reg::BatchStatus status = *received;
-  while (status.state() == reg::BATCH_STATE_APPLYING) {
-    absl::SleepFor(absl::Milliseconds(100));
-    reg::GetBatchRequest get;
-    get.set_batch_id(manifest.batch_id());
-    auto context = rpc::NewContext();
-    if (!stub->GetBatch(context.get(), get, &status).ok()) break;
-  }
+  auto applied = WaitUntilApplied(*received, absl::Milliseconds(100),
+                                  [&] { return GetBatch(*stub, manifest.liaison_body(), manifest.batch_id()); });
+  if (!applied.ok()) return Fail(applied.status());
+  const reg::BatchStatus& status = *applied;
   std::printf("   %s in %.1f s:", reg::BatchState_Name(status.state()).substr(12).c_str(),
               absl::ToDoubleSeconds(absl::Now() - batch_start));
   for (const auto& [outcome, n] : status.outcomes())

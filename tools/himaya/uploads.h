@@ -95,6 +95,35 @@ absl::StatusOr<Response> Upload(const std::string& file, const std::string& mani
   });
 }
 
+// The status of a batch; an empty body finds it by id alone.
+inline absl::StatusOr<registration::v1::BatchStatus> GetBatch(RegistrationStub& stub, const std::string& body,
+                                                              const std::string& id) {
+  registration::v1::GetBatchRequest request;
+  request.set_liaison_body(body);
+  request.set_batch_id(id);
+  registration::v1::BatchStatus status;
+  auto context = rpc::NewContext();
+  grpc::Status s = stub.GetBatch(context.get(), request, &status);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  return status;
+}
+
+// Asks `get` every `interval` until the batch leaves APPLYING (every row has its outcome), and
+// shows `seen` each status on the way. Fails with get's first error.
+inline absl::StatusOr<registration::v1::BatchStatus> WaitUntilApplied(
+    registration::v1::BatchStatus status, absl::Duration interval,
+    const std::function<absl::StatusOr<registration::v1::BatchStatus>()>& get,
+    const std::function<void(const registration::v1::BatchStatus&)>& seen = [](const auto&) {}) {
+  while (status.state() == registration::v1::BATCH_STATE_APPLYING) {
+    absl::SleepFor(interval);
+    absl::StatusOr<registration::v1::BatchStatus> next = get();
+    if (!next.ok()) return next.status();
+    status = *std::move(next);
+    seen(status);
+  }
+  return status;
+}
+
 // One attempt, to the service at `address` (tools that started the stack themselves).
 template <typename Response>
 absl::StatusOr<Response> Upload(const std::string& file, const std::string& manifest_path,
