@@ -99,6 +99,14 @@ void CountBatch(const IntakeContext& context, const std::string& program, const 
 
 }  // namespace
 
+absl::Status CheckIntakeSettings(int chunk_rows, absl::Duration receive_lease) {
+  if (chunk_rows < 1) return absl::InvalidArgumentError("batch_chunk_rows: must be at least 1");
+  if (receive_lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("batch_receive_lease: must be a positive duration, e.g. 30s");
+  }
+  return absl::OkStatus();
+}
+
 std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id) {
   return absl::StrCat(liaison_body, "/", batch_id);
 }

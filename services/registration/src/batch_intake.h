@@ -70,6 +70,9 @@ struct IntakeContext {
   std::function<void()> on_received = [] {};
 };
 
+// INVALID_ARGUMENT naming the flag when rows per chunk or the upload lease is not positive.
+absl::Status CheckIntakeSettings(int chunk_rows, absl::Duration receive_lease);
+
 // Returns "BODY/BATCH_ID", the batch's key.
 std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id);
 

@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
             registration::ReferenceData::Load(absl::GetFlag(FLAGS_reference_data));
         if (!loaded.ok()) return loaded.status();
         reference = std::make_unique<registration::ReferenceData>(*std::move(loaded));
+        if (absl::Status s = registration::CheckIntakeSettings(absl::GetFlag(FLAGS_batch_chunk_rows),
+                                                               absl::GetFlag(FLAGS_batch_receive_lease));
+            !s.ok()) {
+          return s;
+        }
         absl::StatusOr<std::string> key = ActivationKey();
         if (!key.ok()) return key.status();
         auto wake_relay = [&runtime] { runtime.relay().Wake(); };

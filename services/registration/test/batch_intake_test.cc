@@ -680,5 +680,12 @@ TEST_P(BatchIntakeTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer) {
 
 INSTANTIATE_BACKENDS(BatchIntakeTest);
 
+TEST(IntakeSettings, ChunksAndLeasesMustBePositive) {
+  EXPECT_TRUE(CheckIntakeSettings(5000, absl::Seconds(30)).ok());
+  EXPECT_THAT(std::string(CheckIntakeSettings(0, absl::Seconds(30)).message()), HasSubstr("batch_chunk_rows"));
+  EXPECT_THAT(std::string(CheckIntakeSettings(5000, absl::ZeroDuration()).message()), HasSubstr("batch_receive_lease"));
+  EXPECT_EQ(CheckIntakeSettings(5000, -absl::Seconds(1)).code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace himaya::registration
