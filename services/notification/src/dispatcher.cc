@@ -145,11 +145,16 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
                                          {absl::ToUnixMicros(now), static_cast<int64_t>(options_.claim_size)}));
     int64_t expired = 0;
     for (const auto& r : rows) {
+      // The row is checked again as it is updated: another replica may have claimed it since it
+      // was read (PostgreSQL re-reads a row another transaction changed; SQLite has one writer).
+      ASSIGN_OR_RETURN(int64_t taken,
+                       tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
+                                  "next_attempt_at_us = $3 WHERE message_id = $1 AND status = $4 AND "
+                                  "next_attempt_at_us <= $5",
+                                  {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout),
+                                   r.Text(7), absl::ToUnixMicros(now)}));
+      if (taken != 1) continue;
       if (r.Text(7) == "SENDING") ++expired;
-      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
-                                 "next_attempt_at_us = $3 WHERE message_id = $1",
-                                 {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout)})
-                          .status());
       claimed.push_back(
           {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), static_cast<int>(r.Int(6)) + 1});
     }

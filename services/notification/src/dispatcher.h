@@ -12,7 +12,7 @@
 // SUBMITTED after (with the rest of its claim). A process that dies between the two leaves SENDING messages behind; they are
 // sent again at start, or by any dispatcher once the claim expires (the provider may then see
 // them twice), and counted. The window is the claim size: at most that many duplicates per
-// crash.
+// crash. Replicas share the table: a claim takes only rows still due and in the state it read.
 #pragma once
 
 #include <condition_variable>
