@@ -158,5 +158,25 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   EXPECT_NE(Himaya({"status"}).code, 0) << "nothing left running";
 }
 
+TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) {
+  const std::string run_file = data_dir_ + "/run/registration.json";
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string before = read(run_file);
+  ASSERT_FALSE(before.empty());
+
+  CliRun second = Himaya({"up"});
+  EXPECT_EQ(second.code, 1) << second.out;
+  EXPECT_THAT(second.out, HasSubstr("another stack is running on " + data_dir_));
+  EXPECT_THAT(second.out, HasSubstr(absl::StrCat("(pid ", up_->pid(), ")")));
+  EXPECT_EQ(std::count(second.out.begin(), second.out.end(), '\n'), 2) << "the start line and one error line";
+  EXPECT_EQ(read(run_file), before) << "the first stack's run files are kept";
+  CliRun status = Himaya({"status"});
+  EXPECT_EQ(status.code, 0) << status.out;
+  EXPECT_TRUE(up_->Running());
+}
+
 }  // namespace
 }  // namespace himaya

@@ -1,11 +1,15 @@
 #include "stack/local_stack.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "core/json_file.h"
 #include "core/status_macros.h"
@@ -72,10 +76,37 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
     std::filesystem::create_directories(o.data_dir + sub, ec);
     if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create ", o.data_dir, sub));
   }
+  RETURN_IF_ERROR(stack->LockDataDir());
   RETURN_IF_ERROR(stack->StartBroker());
   if (o.services.empty()) o.services = Services();
   for (const std::string& service : o.services) RETURN_IF_ERROR(stack->StartService(service));
   return stack;
+}
+
+absl::Status LocalStack::LockDataDir() {
+  const std::string path = absl::StrCat(options_.data_dir, "/run/stack.lock");
+  // Close-on-exec: the children must not keep the lock after this process is gone.
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("cannot open ", path));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buffer[32] = {};
+    ssize_t n = pread(fd, buffer, sizeof(buffer) - 1, 0);
+    close(fd);
+    int holder = 0;
+    std::string pid_note;
+    if (n > 0 && absl::SimpleAtoi(absl::StripAsciiWhitespace(buffer), &holder)) {
+      pid_note = absl::StrCat(" (pid ", holder, ")");
+    }
+    return absl::FailedPreconditionError(absl::StrCat("another stack is running on ", options_.data_dir, pid_note,
+                                                      "; stop it, or give another --data_dir"));
+  }
+  const std::string pid = absl::StrCat(getpid(), "\n");
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+  }
+  lock_fd_ = fd;
+  return absl::OkStatus();
 }
 
 absl::Status LocalStack::StartBroker() {
@@ -169,11 +200,16 @@ void LocalStack::Stop() {
     broker_->Stop(absl::Seconds(10));
     broker_.reset();
   }
+  // Without the lock, the run files are another stack's (or nobody's): leave them.
+  if (lock_fd_ < 0) return;
   std::error_code ec;
   std::filesystem::remove(RunFile(options_.data_dir, "broker"), ec);
   for (const std::string& service : Services()) {
     std::filesystem::remove(RunFile(options_.data_dir, service), ec);
   }
+  // The lock file stays: removing it would let a waiting stack and a new one lock different files.
+  close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 std::vector<std::string> LocalStack::Exited() {

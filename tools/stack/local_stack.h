@@ -1,6 +1,8 @@
 // The whole suite as local processes: the embedded broker, then each service, on free
 // loopback ports, finding each other through DATA_DIR/run/*.json. Used by `himaya up` and
 // `himaya demo`, and by the end-to-end tests, which also kill and restart services in it.
+// One stack at a time per data directory: it holds an exclusive lock on DATA_DIR/run/stack.lock
+// while it runs (a second stack on the same SQLite files and run/ files would corrupt both).
 #pragma once
 
 #include <map>
@@ -42,6 +44,7 @@ struct Endpoint {
 class LocalStack {
  public:
   // Starts the broker and every service, and waits until each reports SERVING.
+  // FAILED_PRECONDITION when another stack runs on the same data directory.
   static absl::StatusOr<std::unique_ptr<LocalStack>> Start(const StackOptions& options);
   // Stops services, then the broker.
   ~LocalStack();
@@ -61,13 +64,16 @@ class LocalStack {
   int StopService(const std::string& service, int signal);
   // Components that were started and have since exited on their own.
   std::vector<std::string> Exited();
-  // Stops everything (services first). Idempotent.
+  // Stops everything (services first), then releases the data directory. Idempotent.
   void Stop();
 
  private:
   explicit LocalStack(StackOptions options) : options_(std::move(options)) {}
+  absl::Status LockDataDir();
   absl::Status StartBroker();
   StackOptions options_;
+  // The open DATA_DIR/run/stack.lock, locked (flock) while the stack runs; -1 when released.
+  int lock_fd_ = -1;
   std::string bootstrap_;
   std::unique_ptr<core::Subprocess> broker_;
   std::map<std::string, std::unique_ptr<core::Subprocess>> services_;
