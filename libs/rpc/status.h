@@ -1,4 +1,7 @@
 // absl::Status <-> grpc::Status, mapped once at the RPC edge. Abseil's codes are gRPC's codes.
+// An internal fault (INTERNAL, UNKNOWN, DATA_LOSS) reaches the caller opaque: its message may
+// name tables, queries or values, so the caller gets "internal error, id=<uuid>" and the log the
+// same id with the real message.
 #pragma once
 
 #include <string>
@@ -8,6 +11,8 @@
 
 namespace himaya::rpc {
 
+// The status a caller sees: the code and message as they are, except for an internal fault,
+// whose message is replaced by an id that is logged (error level) beside the real one.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 // "OK", "INVALID_ARGUMENT", ... (for metric labels).

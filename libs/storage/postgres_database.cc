@@ -26,12 +26,26 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+// The error's primary message and SQLSTATE only: DETAIL and the failing row ("Key (cin)=(...)
+// already exists", "Failing row contains (...)") hold the values, personal data among them. A data
+// exception (class 22) quotes the value in its primary message too: its SQLSTATE is all that is
+// kept.
 absl::Status PostgresError(PGconn* conn, const PGresult* result, absl::string_view what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   std::string sqlstate = state ? state : "";
-  std::string detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  std::string detail;
+  if (sqlstate.rfind("22", 0) == 0) {
+    detail = "invalid data for its type";
+  } else if (primary != nullptr) {
+    detail = primary;
+  } else {
+    // No server answer (a broken connection): libpq's own message names no row.
+    detail = PQerrorMessage(conn);
+  }
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   std::string message = absl::StrCat("postgres: ", what, ": ", detail);
+  if (!sqlstate.empty()) absl::StrAppend(&message, " (SQLSTATE ", sqlstate, ")");
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::AbortedError(message);
   if (sqlstate.rfind("23", 0) == 0) return absl::FailedPreconditionError(message);

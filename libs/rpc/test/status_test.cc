@@ -1,5 +1,9 @@
 #include "rpc/status.h"
 
+#include <sstream>
+
+#include "core/log.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace himaya::rpc {
@@ -13,6 +17,26 @@ TEST(Status, CodesAndMessagesSurviveTheRoundTrip) {
     EXPECT_EQ(static_cast<int>(g.error_code()), static_cast<int>(s.code()));
     EXPECT_EQ(FromGrpcStatus(g), s);
   }
+}
+
+TEST(Status, InternalFaultsReachTheCallerOpaqueWithAnIdThatIsLogged) {
+  std::ostringstream logged;
+  log::SetSinkForTesting(&logged);
+  for (absl::Status s : {absl::InternalError("postgres: execute: relation \"persons\" does not exist"),
+                         absl::UnknownError("libpq: lost synchronization, query SELECT cin FROM persons"),
+                         absl::DataLossError("var/run/registration.json names no address")}) {
+    logged.str("");
+    grpc::Status g = ToGrpcStatus(s);
+    EXPECT_EQ(static_cast<int>(g.error_code()), static_cast<int>(s.code()));
+    EXPECT_THAT(g.error_message(), ::testing::MatchesRegex("internal error, id=[0-9a-f-]{36}")) << s;
+    const std::string id = g.error_message().substr(g.error_message().find('=') + 1);
+    EXPECT_THAT(logged.str(), ::testing::HasSubstr(id)) << "the id is logged";
+    EXPECT_THAT(logged.str(), ::testing::HasSubstr(std::string(s.message().substr(0, 20)))) << "beside the message";
+  }
+  log::SetSinkForTesting(nullptr);
+  EXPECT_NE(ToGrpcStatus(absl::InternalError("x")).error_message(),
+            ToGrpcStatus(absl::InternalError("x")).error_message())
+      << "an id per error";
 }
 
 TEST(Status, CodeNames) {

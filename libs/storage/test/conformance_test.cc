@@ -113,6 +113,47 @@ TEST_P(ConformanceTest, UniqueViolationIsAlreadyExists) {
   EXPECT_EQ(Count(), 1);
 }
 
+// A constraint's error names the constraint, never the values: PostgreSQL's DETAIL line ("Key
+// (cin)=(BK123456) already exists", "Failing row contains (...)") would carry personal data into
+// logs, dead letters and callers.
+TEST_P(ConformanceTest, ConstraintErrorsCarryNoValues) {
+  ASSERT_TRUE(Insert(1, "BK123456").ok());
+  absl::Status unique = Insert(2, "BK123456");
+  EXPECT_EQ(unique.code(), absl::StatusCode::kAlreadyExists) << unique;
+  ASSERT_TRUE(db_->Write([](Transaction& tx) {
+                   return tx.ExecuteScript(
+                       "CREATE TABLE contacts (cin TEXT NOT NULL, phone TEXT, name TEXT, "
+                       "age INTEGER CHECK (age >= 0))");
+                 })
+                  .ok());
+  auto insert = [&](const Value& phone, int age) {
+    return db_->Write([&](Transaction& tx) {
+      return tx
+          .Execute("INSERT INTO contacts (cin, phone, name, age) VALUES ($1, $2, $3, $4)",
+                   {"BK123456", phone, "Amina Alaoui", age})
+          .status();
+    });
+  };
+  absl::Status check = insert("+212612345678", -1);
+  EXPECT_EQ(check.code(), absl::StatusCode::kFailedPrecondition) << check;
+  // PostgreSQL quotes a value it cannot read as the column's type in the primary message itself.
+  absl::Status bad_data = db_->Write([](Transaction& tx) {
+    return tx.Execute("INSERT INTO contacts (cin, age) VALUES ($1, $2)", {"BK123456", "+212612345678"}).status();
+  });
+  for (const absl::Status& status : {unique, check, bad_data}) {
+    for (const char* personal : {"BK123456", "612345678", "Amina", "Alaoui", "DETAIL", "Failing row"}) {
+      EXPECT_THAT(std::string(status.message()), ::testing::Not(::testing::HasSubstr(personal))) << status;
+    }
+  }
+  if (GetParam() == testing::Backend::kPostgres) {
+    EXPECT_THAT(std::string(unique.message()), ::testing::HasSubstr("23505")) << "the SQLSTATE is kept";
+    EXPECT_THAT(std::string(check.message()), ::testing::HasSubstr("23514")) << "the SQLSTATE is kept";
+    EXPECT_THAT(std::string(check.message()), ::testing::HasSubstr("violates check constraint"))
+        << "the primary message is kept";
+    EXPECT_THAT(std::string(bad_data.message()), ::testing::HasSubstr("(SQLSTATE 22"));
+  }
+}
+
 TEST_P(ConformanceTest, ErrorRollsBackEverythingInTheTransaction) {
   absl::Status status = db_->Write([&](Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute("INSERT INTO people (id, cin) VALUES (1, 'A1')").status());
