@@ -3,9 +3,11 @@
 // decided, the report, errors (one line, non-zero exit), and SIGTERM stopping the stack with
 // exit code 0. Real processes on the embedded defaults (SQLite, embedded broker).
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
+#include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -32,12 +34,22 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_dir_ = dir_.path() + "/var";
+    StartUp();
+  }
+  // Starts `himaya up` in the background and waits until `himaya status` says it serves.
+  void StartUp() {
     auto up = core::Subprocess::Start(
         {.argv = {Binary(), "up", "--data_dir=" + data_dir_}, .stdout_path = dir_.path() + "/up.out"});
     ASSERT_TRUE(up.ok()) << up.status();
     up_ = std::make_unique<core::Subprocess>(std::move(*up));
     ASSERT_TRUE(stack::WaitUntil([&] { return Himaya({"status"}).code == 0; }, absl::Seconds(60), "himaya up").ok())
         << Himaya({"status"}).out;
+  }
+  // Stops `himaya up` as Ctrl-C would; true when it exited with 0.
+  bool StopUp() {
+    up_->Signal(SIGTERM);
+    std::optional<int> stopped = up_->Wait(absl::Seconds(60));
+    return stopped.has_value() && WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0;
   }
   void TearDown() override {
     if (up_ && up_->Running()) up_->Stop();
@@ -151,10 +163,7 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   EXPECT_THAT(lines[2], HasSubstr("household_id:ATTACHED_AFTER_REVIEW"));
   EXPECT_THAT(lines[3], StartsWith("3,REGISTERED,"));
 
-  up_->Signal(SIGTERM);
-  std::optional<int> stopped = up_->Wait(absl::Seconds(60));
-  ASSERT_TRUE(stopped.has_value()) << "himaya up did not stop on SIGTERM";
-  EXPECT_TRUE(WIFEXITED(*stopped) && WEXITSTATUS(*stopped) == 0) << "wait status " << *stopped;
+  EXPECT_TRUE(StopUp()) << "himaya up stops on SIGTERM with exit code 0";
   EXPECT_NE(Himaya({"status"}).code, 0) << "nothing left running";
 }
 
@@ -176,6 +185,38 @@ TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) 
   CliRun status = Himaya({"status"});
   EXPECT_EQ(status.code, 0) << status.out;
   EXPECT_TRUE(up_->Running());
+}
+
+TEST_F(CliTest, ACodeSentBeforeARestartOfTheStackStillActivatesTheAccountAfterIt) {
+  CliRun registered =
+      Himaya({"register", "--cin=BK246810", "--last_name=Alaoui", "--first_name=Amina", "--birth_date=1985-03-12",
+              "--sex=F", "--phone=0612345678", "--program=amo-tns", "--category=AGRI", "--language=fr"});
+  ASSERT_EQ(registered.code, 0) << registered.out;
+  const std::string number(absl::StripAsciiWhitespace(absl::StripPrefix(registered.out, "registered ")));
+  // The code as the person received it, in the SMS.
+  std::string code;
+  ASSERT_TRUE(stack::WaitUntil(
+                  [&] {
+                    std::ifstream in(data_dir_ + "/sms.jsonl");
+                    std::string sms((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    std::smatch match;
+                    if (!std::regex_search(sms, match, std::regex("activation: ([0-9A-Z]{4}-[0-9A-Z]{4})"))) {
+                      return false;
+                    }
+                    code = match[1];
+                    return true;
+                  },
+                  absl::Seconds(30), "the activation SMS")
+                  .ok());
+  struct stat key;
+  ASSERT_EQ(stat((data_dir_ + "/secrets/activation_code.key").c_str(), &key), 0);
+  EXPECT_EQ(key.st_mode & 0777, 0600u) << "the key is readable by its owner only";
+
+  ASSERT_TRUE(StopUp());
+  StartUp();
+  CliRun activated = Himaya({"account", "activate", number, code});
+  EXPECT_EQ(activated.code, 0) << activated.out;
+  EXPECT_THAT(activated.out, HasSubstr("activated"));
 }
 
 }  // namespace

@@ -3,10 +3,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -24,6 +28,34 @@ std::string RunFile(const std::string& data_dir, const std::string& component) {
 
 std::string LogFile(const std::string& data_dir, const std::string& component) {
   return absl::StrCat(data_dir, "/logs/", component, ".log");
+}
+
+std::string ActivationCodeKeyFile(const std::string& data_dir) {
+  return absl::StrCat(data_dir, "/secrets/activation_code.key");
+}
+
+// Creates DATA_DIR/secrets/activation_code.key once (32 random bytes in hex, mode 0600), so that
+// codes already sent stay valid across restarts of the stack.
+absl::Status EnsureActivationCodeKey(const std::string& data_dir) {
+  const std::string path = ActivationCodeKeyFile(data_dir);
+  if (std::filesystem::exists(path)) return absl::OkStatus();
+  const std::string dir = absl::StrCat(data_dir, "/secrets");
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot create ", dir));
+  }
+  std::string key(32, '\0');
+  if (getrandom(key.data(), key.size(), 0) != static_cast<ssize_t>(key.size())) {
+    return absl::InternalError("no random bytes for the activation code key");
+  }
+  const std::string hex = absl::StrCat(absl::BytesToHexString(key), "\n");
+  const std::string partial = path + ".partial";
+  int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool written = fd >= 0 && write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && fsync(fd) == 0;
+  if (fd >= 0) close(fd);
+  if (!written || rename(partial.c_str(), path.c_str()) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -77,6 +109,7 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
     if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create ", o.data_dir, sub));
   }
   RETURN_IF_ERROR(stack->LockDataDir());
+  RETURN_IF_ERROR(EnsureActivationCodeKey(o.data_dir));
   RETURN_IF_ERROR(stack->StartBroker());
   if (o.services.empty()) o.services = Services();
   for (const std::string& service : o.services) RETURN_IF_ERROR(stack->StartService(service));
@@ -143,6 +176,9 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
       absl::StrCat("--kafka_bootstrap=", bootstrap_),
       absl::StrCat("--programs=", options_.programs),
       absl::StrCat("--address_file=", run_file)};
+  if (service == "registration") {
+    argv.push_back(absl::StrCat("--activation_code_key_file=", ActivationCodeKeyFile(options_.data_dir)));
+  }
   if (service == "notification") {
     // A local stack sends at any hour, into DATA_DIR/sms.jsonl.
     argv.push_back("--quiet_hours=");

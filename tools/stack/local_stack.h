@@ -3,6 +3,7 @@
 // `himaya demo`, and by the end-to-end tests, which also kill and restart services in it.
 // One stack at a time per data directory: it holds an exclusive lock on DATA_DIR/run/stack.lock
 // while it runs (a second stack on the same SQLite files and run/ files would corrupt both).
+// Secrets it makes once and keeps there: DATA_DIR/secrets/activation_code.key.
 #pragma once
 
 #include <map>

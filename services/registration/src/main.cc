@@ -2,9 +2,14 @@
 // data, the review queue and portal activation codes.
 #include <sodium.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "core/log.h"
 #include "registration/src/activation_codes.h"
@@ -18,26 +23,46 @@
 
 ABSL_FLAG(std::string, reference_data, "",
           "Reference data JSON (programs, liaison bodies, operators); default: the shipped one");
-ABSL_FLAG(std::string, activation_code_key, "",
-          "Hex key (32 bytes) under which activation codes are hashed; give it from a secret. "
-          "Default: a random key for this process (codes do not survive a restart)");
+ABSL_FLAG(std::string, activation_code_key_file, "",
+          "File holding the hex key (32 bytes) under which activation codes are hashed (or the environment "
+          "variable HIMAYA_ACTIVATION_CODE_KEY holds it). Neither: a random key for this process, so codes do "
+          "not survive a restart");
 ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction");
 ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
           "An upload silent this long (its process died) may be taken over by the sender's next attempt");
 
 namespace {
 
+constexpr char kKeyVariable[] = "HIMAYA_ACTIVATION_CODE_KEY";
+
+// The key from --activation_code_key_file or HIMAYA_ACTIVATION_CODE_KEY (a secret: never a flag's
+// value, which any user sees in the process list).
 absl::StatusOr<std::string> ActivationKey() {
-  const std::string hex = absl::GetFlag(FLAGS_activation_code_key);
-  if (hex.empty()) {
-    himaya::log::Warn("no --activation_code_key: codes are hashed under a key of this process only");
+  const std::string path = absl::GetFlag(FLAGS_activation_code_key_file);
+  const char* variable = std::getenv(kKeyVariable);
+  if (!path.empty() && variable != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("activation_code_key_file: give the key in a file or in ", kKeyVariable, ", not both"));
+  }
+  std::string hex;
+  std::string source = kKeyVariable;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("activation_code_key_file: cannot read ", path));
+    hex.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    source = "activation_code_key_file";
+  } else if (variable != nullptr) {
+    hex = variable;
+  } else {
+    himaya::log::Warn("no activation code key given: codes are hashed under a key of this process only");
     std::string key(32, '\0');
     randombytes_buf(key.data(), key.size());
     return key;
   }
+  hex = std::string(absl::StripAsciiWhitespace(hex));
   std::string key = absl::HexStringToBytes(hex);
   if (hex.size() != 64 || absl::BytesToHexString(key) != absl::AsciiStrToLower(hex)) {
-    return absl::InvalidArgumentError("activation_code_key: must be 64 hexadecimal digits");
+    return absl::InvalidArgumentError(absl::StrCat(source, ": the key must be 64 hexadecimal digits"));
   }
   return key;
 }
