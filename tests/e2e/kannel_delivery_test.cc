@@ -3,8 +3,10 @@
 // the delivery report brings the message to DELIVERED; a number the route refuses ends FAILED
 // with Kannel's reason. Both final states are published. On SQLite and PostgreSQL.
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/process.h"
 #include "events/kafka.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,6 +17,7 @@
 #include "stack/local_kannel.h"
 #include "stack/local_stack.h"
 #include "testing/backends.h"
+#include "testing/temp_dir.h"
 
 namespace himaya {
 namespace {
@@ -31,9 +34,11 @@ TEST_P(KannelDeliveryTest, DeliveredAndFailedReportsEndToEnd) {
 
   stack::StackOptions options;
   options.data_dir = dir_.path() + "/stack";
+  const std::string password_file = dir_.path() + "/kannel.password";
+  std::ofstream(password_file) << (*kannel)->password() << "\n";
   options.extra_flags["notification"] = {"--sms_provider=kannel", "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
                                          "--kannel_username=" + (*kannel)->username(),
-                                         "--kannel_password=" + (*kannel)->password()};
+                                         "--kannel_password_file=" + password_file};
   if (GetParam() == testing::Backend::kPostgres) {
     for (const std::string& s : stack::Services()) options.databases[s] = NewDatabaseUrl(s);
   }
@@ -97,6 +102,38 @@ TEST_P(KannelDeliveryTest, DeliveredAndFailedReportsEndToEnd) {
 }
 
 INSTANTIATE_BACKENDS(KannelDeliveryTest);
+
+// The Kannel password is never a flag: without a file or HIMAYA_KANNEL_PASSWORD the service
+// refuses to start, saying how to give it.
+TEST(KannelPassword, StartIsRefusedWithoutOneAndTheFlagIsGone) {
+  testing::TempDir dir;
+  auto run = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {stack::DefaultBinDir() + "/himaya-notification",
+                                     "--data_dir=" + dir.path(),
+                                     "--database=sqlite:" + dir.path() + "/notification.db",
+                                     "--kafka_bootstrap=127.0.0.1:9",
+                                     "--registration_address=127.0.0.1:9",
+                                     "--sms_provider=kannel"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const std::string out = dir.path() + "/out";
+    std::remove(out.c_str());
+    auto process = core::Subprocess::Start({.argv = argv, .stdout_path = out, .stderr_path = out});
+    EXPECT_TRUE(process.ok()) << process.status();
+    std::optional<int> status = process.ok() ? process->Wait(absl::Seconds(60)) : std::nullopt;
+    std::ifstream in(out);
+    std::string output((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(status.has_value() && WIFEXITED(*status) && WEXITSTATUS(*status) != 0)
+        << "it must refuse to start: " << output;
+    return output;
+  };
+  std::string refused = run({});
+  EXPECT_THAT(refused,
+              ::testing::HasSubstr("himaya-notification: INVALID_ARGUMENT: sms_provider=kannel needs the Kannel "
+                                   "password: --kannel_password_file=PATH or HIMAYA_KANNEL_PASSWORD\n"));
+  EXPECT_THAT(run({"--kannel_password=test-secret"}), ::testing::HasSubstr("kannel_password"));
+  EXPECT_THAT(run({"--kannel_password_file=" + dir.path() + "/none"}),
+              ::testing::HasSubstr("kannel_password_file: cannot read"));
+}
 
 }  // namespace
 }  // namespace himaya

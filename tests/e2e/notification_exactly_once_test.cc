@@ -49,9 +49,11 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   auto kannel = stack::LocalKannel::Start(dir.path() + "/kannel", "");
   ASSERT_TRUE(kannel.ok()) << kannel.status();
 
+  const std::string password_file = dir.path() + "/kannel.password";
+  std::ofstream(password_file) << (*kannel)->password();
   const std::vector<std::string> sending = {"--sms_provider=kannel", "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
                                             "--kannel_username=" + (*kannel)->username(),
-                                            "--kannel_password=" + (*kannel)->password(), "--sms_rate=40"};
+                                            "--kannel_password_file=" + password_file, "--sms_rate=40"};
   stack::StackOptions options;
   options.data_dir = dir.path() + "/stack";
   options.extra_flags["notification"] = sending;

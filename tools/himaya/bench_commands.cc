@@ -221,11 +221,13 @@ int BenchNotify() {
   }
 
   // 2. Queued messages to Kannel.
+  const std::string password_file = dir + "/kannel.password";
+  std::ofstream(password_file) << (*kannel)->password();
   const std::vector<std::string> send = {"--dispatch=true",
                                          "--sms_provider=kannel",
                                          "--kannel_sendsms_url=" + (*kannel)->sendsms_url(),
                                          "--kannel_username=" + (*kannel)->username(),
-                                         "--kannel_password=" + (*kannel)->password(),
+                                         "--kannel_password_file=" + password_file,
                                          "--sms_rate=1000000"};
   absl::Time t2 = absl::Now();
   if (auto st = (*s)->StartService("notification", &send); !st.ok()) return Fail(st);

@@ -7,6 +7,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
+#include "notification/src/secrets.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
 
 namespace himaya::notification {
 namespace {
@@ -53,7 +56,9 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
   }
   httplib::Client& client = *cached;
   // Kannel replaces %d with the report's type; the rest of our URL must reach it intact.
-  const std::string dlr_url = absl::StrCat(options_.dlr_url, "?message_id=", sms.message_id, "&type=%d");
+  const std::string dlr_url =
+      absl::StrCat(options_.dlr_url, "?", options_.dlr_token.empty() ? "" : "token=" + options_.dlr_token + "&",
+                   "message_id=", sms.message_id, "&type=%d");
   std::string query =
       absl::StrCat(url->path, "?username=", UrlEncode(options_.username), "&password=", UrlEncode(options_.password),
                    "&from=", UrlEncode(options_.sender), "&to=", UrlEncode(sms.to), "&text=", UrlEncode(sms.text),
@@ -74,36 +79,58 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
 }
 
 absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Start(const std::string& host, int port,
-                                                                                  DeliveryReportSink& sink) {
+                                                                                  const std::string& token,
+                                                                                  DeliveryReportSink& sink,
+                                                                                  prometheus::Registry* registry) {
+  if (token.empty()) return absl::InvalidArgumentError("delivery reports: a token is required");
   std::unique_ptr<DeliveryReportServer> server(new DeliveryReportServer());
   server->server_ = std::make_unique<httplib::Server>();
   server->host_ = host;
-  server->server_->Get("/dlr", [&sink](const httplib::Request& request, httplib::Response& response) {
-    const std::string id = request.get_param_value("message_id");
-    int type = 0;
-    if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
-      response.status = 400;
-      response.set_content("message_id and type are required\n", "text/plain");
-      return;
-    }
-    absl::Status status = absl::OkStatus();
-    if (type & 1) {
-      status = sink.OnDeliveryReport(id, true, "");
-    } else if (type & 2) {
-      status = sink.OnDeliveryReport(id, false, "not delivered to the phone");
-    } else if (type & 16) {
-      status = sink.OnDeliveryReport(id, false, "rejected by the SMSC");
-    }
-    if (absl::IsNotFound(status)) {
-      response.status = 404;
-    } else if (!status.ok()) {
-      log::Warn("delivery report not recorded", {{"message_id", id}, {"error", status}});
-      response.status = 503;  // Kannel retries
-    } else {
-      response.status = 200;
-    }
-    response.set_content("ok\n", "text/plain");
-  });
+  prometheus::Family<prometheus::Counter>* refused_family =
+      registry == nullptr ? nullptr
+                          : &prometheus::BuildCounter()
+                                 .Name("himaya_notification_delivery_reports_refused_total")
+                                 .Help("Delivery-report callbacks refused for a missing or wrong token")
+                                 .Register(*registry);
+  DeliveryReportServer* self = server.get();
+  server->server_->Get(
+      "/dlr", [&sink, self, token, refused_family](const httplib::Request& request, httplib::Response& response) {
+        const bool has_token = request.has_param("token");
+        if (!has_token || !SecretsEqual(request.get_param_value("token"), token)) {
+          const char* reason = has_token ? "wrong_token" : "missing_token";
+          ++self->refused_;
+          if (refused_family != nullptr) refused_family->Add({{"reason", reason}}).Increment();
+          // Nothing of the request but where it came from: its parameters are the caller's to choose.
+          log::Warn("delivery report refused", {{"reason", reason}, {"from", request.remote_addr}});
+          response.status = 403;
+          response.set_content("forbidden\n", "text/plain");
+          return;
+        }
+        const std::string id = request.get_param_value("message_id");
+        int type = 0;
+        if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
+          response.status = 400;
+          response.set_content("message_id and type are required\n", "text/plain");
+          return;
+        }
+        absl::Status status = absl::OkStatus();
+        if (type & 1) {
+          status = sink.OnDeliveryReport(id, true, "");
+        } else if (type & 2) {
+          status = sink.OnDeliveryReport(id, false, "not delivered to the phone");
+        } else if (type & 16) {
+          status = sink.OnDeliveryReport(id, false, "rejected by the SMSC");
+        }
+        if (absl::IsNotFound(status)) {
+          response.status = 404;
+        } else if (!status.ok()) {
+          log::Warn("delivery report not recorded", {{"message_id", id}, {"error", status}});
+          response.status = 503;  // Kannel retries
+        } else {
+          response.status = 200;
+        }
+        response.set_content("ok\n", "text/plain");
+      });
   if (port == 0) {
     server->port_ = server->server_->bind_to_any_port(host);
   } else {

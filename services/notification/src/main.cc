@@ -16,6 +16,7 @@
 #include "notification/src/notification_service.h"
 #include "notification/src/person_directory.h"
 #include "notification/src/requests.h"
+#include "notification/src/secrets.h"
 #include "notification/src/templates.h"
 #include "notification_migrations.h"
 #include "service/runtime.h"
@@ -24,10 +25,13 @@ ABSL_FLAG(std::string, sms_provider, "file", "file (the local stack's SMS sink) 
 ABSL_FLAG(std::string, sms_sink, "", "file provider: where SMS are written (default DATA_DIR/sms.jsonl)");
 ABSL_FLAG(std::string, kannel_sendsms_url, "http://127.0.0.1:13013/cgi-bin/sendsms", "Kannel smsbox sendsms URL");
 ABSL_FLAG(std::string, kannel_username, "", "Kannel sendsms-user (give it from a secret)");
-ABSL_FLAG(std::string, kannel_password, "", "Kannel sendsms-user password (give it from a secret)");
+ABSL_FLAG(std::string, kannel_password_file, "",
+          "File holding the Kannel sendsms-user password (or give it in HIMAYA_KANNEL_PASSWORD; never a flag)");
 ABSL_FLAG(std::string, sms_sender, "CNSS", "Sender id of the SMS");
 ABSL_FLAG(std::string, dlr_address, "127.0.0.1:0", "Where Kannel's delivery reports are received (host:port)");
 ABSL_FLAG(std::string, dlr_public_url, "", "The URL Kannel calls for reports (default: http://DLR_ADDRESS/dlr)");
+ABSL_FLAG(std::string, dlr_token_file, "",
+          "File holding the token delivery reports must carry (or HIMAYA_DLR_TOKEN; default: a new one per process)");
 ABSL_FLAG(std::string, registration_address, "",
           "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
 ABSL_FLAG(std::string, templates, "", "Templates JSON (default: the shipped one)");
@@ -95,19 +99,31 @@ int main(int argc, char** argv) {
           if (path.empty()) path = absl::GetFlag(FLAGS_data_dir) + "/sms.jsonl";
           provider = std::make_unique<notification::FileSinkProvider>(path, &sink);
         } else if (kind == "kannel") {
+          auto password = notification::ReadSecret("kannel_password_file", absl::GetFlag(FLAGS_kannel_password_file),
+                                                   "HIMAYA_KANNEL_PASSWORD");
+          if (!password.ok()) return password.status();
+          if (!password->has_value()) {
+            return absl::InvalidArgumentError(
+                "sms_provider=kannel needs the Kannel password: --kannel_password_file=PATH or HIMAYA_KANNEL_PASSWORD");
+          }
+          auto token =
+              notification::ReadSecret("dlr_token_file", absl::GetFlag(FLAGS_dlr_token_file), "HIMAYA_DLR_TOKEN");
+          if (!token.ok()) return token.status();
+          // A token of this process only: reports of messages sent before a restart are refused.
+          if (!token->has_value()) *token = notification::NewToken();
           std::vector<std::string> hp = absl::StrSplit(absl::GetFlag(FLAGS_dlr_address), absl::MaxSplits(':', 1));
           int port = 0;
           if (hp.size() != 2 || !absl::SimpleAtoi(hp[1], &port)) {
             return absl::InvalidArgumentError("dlr_address: host:port");
           }
-          auto started = notification::DeliveryReportServer::Start(hp[0], port, sink);
+          auto started = notification::DeliveryReportServer::Start(hp[0], port, **token, sink, &runtime.registry());
           if (!started.ok()) return started.status();
           reports = std::move(*started);
           std::string dlr_url = absl::GetFlag(FLAGS_dlr_public_url);
           if (dlr_url.empty()) dlr_url = reports->url();
-          provider = std::make_unique<notification::KannelProvider>(notification::KannelOptions{
-              absl::GetFlag(FLAGS_kannel_sendsms_url), absl::GetFlag(FLAGS_kannel_username),
-              absl::GetFlag(FLAGS_kannel_password), absl::GetFlag(FLAGS_sms_sender), dlr_url});
+          provider = std::make_unique<notification::KannelProvider>(
+              notification::KannelOptions{absl::GetFlag(FLAGS_kannel_sendsms_url), absl::GetFlag(FLAGS_kannel_username),
+                                          **password, absl::GetFlag(FLAGS_sms_sender), dlr_url, **token});
           log::Info("delivery reports", {{"url", dlr_url}});
         } else {
           return absl::InvalidArgumentError("sms_provider: file or kannel");

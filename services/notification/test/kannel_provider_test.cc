@@ -5,9 +5,11 @@
 #include <httplib.h>
 
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/http.h"
@@ -52,7 +54,9 @@ class FakeSmsbox {
   std::multimap<std::string, std::string> params_;
 };
 
-KannelOptions Options(const std::string& url) { return {url, "himaya", "p&ss word", "CNSS", "http://127.0.0.1:9/dlr"}; }
+KannelOptions Options(const std::string& url) {
+  return {url, "himaya", "p&ss word", "CNSS", "http://127.0.0.1:9/dlr", "t0ken"};
+}
 
 TEST(KannelProvider, SendsUtf8TextAndAsksForReportsWithItsMessageId) {
   FakeSmsbox smsbox;
@@ -67,7 +71,7 @@ TEST(KannelProvider, SendsUtf8TextAndAsksForReportsWithItsMessageId) {
   EXPECT_EQ(smsbox.param("coding"), "2");
   EXPECT_EQ(smsbox.param("charset"), "UTF-8");
   EXPECT_EQ(smsbox.param("dlr-mask"), "19");
-  EXPECT_EQ(smsbox.param("dlr-url"), "http://127.0.0.1:9/dlr?message_id=m-1&type=%d");
+  EXPECT_EQ(smsbox.param("dlr-url"), "http://127.0.0.1:9/dlr?token=t0ken&message_id=m-1&type=%d");
   ASSERT_TRUE(provider.Submit({"m-2", "+212612345678", "salam", SmsEncoding::kGsm7}).ok());
   EXPECT_EQ(smsbox.param("coding"), "0");
 }
@@ -107,11 +111,13 @@ class RecordingSink final : public DeliveryReportSink {
 
 TEST(DeliveryReportServer, MapsKannelsTypesAndAnswersBadRequests) {
   RecordingSink sink;
-  auto server = DeliveryReportServer::Start("127.0.0.1", 0, sink);
+  auto server = DeliveryReportServer::Start("127.0.0.1", 0, "t0ken", sink);
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   EXPECT_EQ((*server)->url(), absl::StrCat("http://", address, "/dlr"));
-  auto status_of = [&](const std::string& query) { return testing::HttpGet(address, "/dlr" + query)->status; };
+  auto status_of = [&](const std::string& query) {
+    return testing::HttpGet(address, "/dlr" + query.substr(0, 1) + "token=t0ken&" + query.substr(1))->status;
+  };
   EXPECT_EQ(status_of("?message_id=a&type=1"), 200);
   EXPECT_EQ(status_of("?message_id=b&type=2"), 200);
   EXPECT_EQ(status_of("?message_id=c&type=16"), 200);
@@ -124,6 +130,36 @@ TEST(DeliveryReportServer, MapsKannelsTypesAndAnswersBadRequests) {
   std::lock_guard<std::mutex> lock(sink.mu);
   EXPECT_THAT(sink.reports, ::testing::ElementsAre("a delivered", "b failed: not delivered to the phone",
                                                    "c failed: rejected by the SMSC"));
+}
+
+TEST(DeliveryReportServer, RefusesCallbacksWithoutTheTokenAndCountsThem) {
+  RecordingSink sink;
+  prometheus::Registry registry;
+  EXPECT_EQ(DeliveryReportServer::Start("127.0.0.1", 0, "", sink).status().code(), absl::StatusCode::kInvalidArgument);
+  auto server = DeliveryReportServer::Start("127.0.0.1", 0, "t0ken", sink, &registry);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  std::ostringstream logged;
+  log::SetSinkForTesting(&logged);
+  EXPECT_EQ(testing::HttpGet(address, "/dlr?message_id=forged-7&type=1")->status, 403);
+  EXPECT_EQ(testing::HttpGet(address, "/dlr?token=guess&message_id=forged-8&type=2")->status, 403);
+  EXPECT_EQ(testing::HttpGet(address, "/dlr?token=t0ke&message_id=forged-9&type=1")->status, 403);
+  EXPECT_EQ(testing::HttpGet(address, "/dlr?token=t0ken&message_id=real&type=1")->status, 200);
+  log::SetSinkForTesting(nullptr);
+  EXPECT_EQ((*server)->refused(), 3);
+  double counted = 0;
+  for (const auto& family : registry.Collect()) {
+    if (family.name != "himaya_notification_delivery_reports_refused_total") continue;
+    for (const auto& metric : family.metric) counted += metric.counter.value;
+  }
+  EXPECT_EQ(counted, 3);
+  EXPECT_THAT(logged.str(), HasSubstr("delivery report refused"));
+  EXPECT_THAT(logged.str(), HasSubstr("missing_token"));
+  EXPECT_THAT(logged.str(), HasSubstr("wrong_token"));
+  EXPECT_THAT(logged.str(), ::testing::Not(HasSubstr("forged"))) << "nothing of the request is logged";
+  EXPECT_THAT(logged.str(), ::testing::Not(HasSubstr("guess")));
+  std::lock_guard<std::mutex> lock(sink.mu);
+  EXPECT_THAT(sink.reports, ::testing::ElementsAre("real delivered")) << "only the callback with the token";
 }
 
 TEST(UrlEncode, KeepsUnreservedAndEncodesTheRest) {
