@@ -158,10 +158,10 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   ASSERT_EQ(report.code, 0) << report.out;
   std::vector<std::string> lines = absl::StrSplit(report.out, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 4u) << report.out;
-  EXPECT_EQ(lines[0], "record_id,outcome,registration_number,reasons");
+  EXPECT_EQ(lines[0], "record_id,row_number,outcome,registration_number,reasons");
   EXPECT_THAT(lines[1], HasSubstr(";review:REGISTERED"));
   EXPECT_THAT(lines[2], HasSubstr("household_id:ATTACHED_AFTER_REVIEW"));
-  EXPECT_THAT(lines[3], StartsWith("3,REGISTERED,"));
+  EXPECT_THAT(lines[3], StartsWith("3,3,REGISTERED,"));
 
   EXPECT_TRUE(StopUp()) << "himaya up stops on SIGTERM with exit code 0";
   EXPECT_NE(Himaya({"status"}).code, 0) << "nothing left running";

@@ -79,10 +79,12 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
       ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));
       out[i].account_active = !active.empty();
       if (out[i].account_active) continue;
-      RETURN_IF_ERROR(tx.Execute("DELETE FROM activation_codes WHERE registration_number = $1", {number}).status());
+      // The new code replaces the old; the count of wrong attempts carries over.
       RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, "
-                     "expires_at_us, attempts) VALUES ($1, $2, $3, $4, 0)",
+          tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, expires_at_us, "
+                     "attempts, attempts_since_us) VALUES ($1, $2, $3, $4, 0, $3) "
+                     "ON CONFLICT (registration_number) DO UPDATE SET code_hash = excluded.code_hash, "
+                     "issued_at_us = excluded.issued_at_us, expires_at_us = excluded.expires_at_us, used_at_us = NULL",
                      {number, storage::Bytes{Hash(codes[i])}, absl::ToUnixMicros(now), absl::ToUnixMicros(expires_at)})
               .status());
       out[i].code = IssuedCode{absl::StrCat(codes[i].substr(0, 4), "-", codes[i].substr(4)), expires_at};
@@ -95,30 +97,40 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
 }
 
 absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code) {
+  if (code.size() > 32) return absl::InvalidArgumentError("code: longer than a code");
   const std::string hash = Hash(Normalize(code));
   bool wrong = false;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     wrong = false;
     const absl::Time now = source_.clock->Now();
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code_hash, expires_at_us, attempts, used_at_us "
-                                         "FROM activation_codes WHERE registration_number = $1",
-                                         {registration_number}));
-    if (rows.empty()) return absl::FailedPreconditionError("code: none was issued for this number");
-    if (!rows[0].IsNull(3)) return absl::FailedPreconditionError("code: already used; the account is active");
-    if (absl::ToUnixMicros(now) > rows[0].Int(1)) {
-      return absl::FailedPreconditionError("code: expired; ask for a new one");
+    const int64_t window_start = absl::ToUnixMicros(now - absl::Hours(reference_.activation_attempt_window_hours));
+    // The attempt is taken before the code is compared, in one statement: concurrent guesses
+    // queue on the row and cannot pass the limit. A window past its time starts afresh.
+    ASSIGN_OR_RETURN(auto taken,
+                     tx.Query("UPDATE activation_codes SET "
+                              "attempts = CASE WHEN attempts_since_us < $3 THEN 1 ELSE attempts + 1 END, "
+                              "attempts_since_us = CASE WHEN attempts_since_us < $3 THEN $2 ELSE attempts_since_us END "
+                              "WHERE registration_number = $1 AND used_at_us IS NULL AND expires_at_us >= $2 "
+                              "AND (attempts < $4 OR attempts_since_us < $3) RETURNING code_hash",
+                              {registration_number, absl::ToUnixMicros(now), window_start,
+                               reference_.activation_code_max_attempts}));
+    if (taken.empty()) {
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT expires_at_us, used_at_us FROM activation_codes "
+                                           "WHERE registration_number = $1",
+                                           {registration_number}));
+      if (rows.empty()) return absl::FailedPreconditionError("code: none was issued for this number");
+      if (!rows[0].IsNull(1)) return absl::FailedPreconditionError("code: already used; the account is active");
+      if (absl::ToUnixMicros(now) > rows[0].Int(0)) {
+        return absl::FailedPreconditionError("code: expired; ask for a new one");
+      }
+      return absl::FailedPreconditionError(absl::StrCat("code: too many wrong attempts; try again after ",
+                                                        reference_.activation_attempt_window_hours, " hours"));
     }
-    if (rows[0].Int(2) >= reference_.activation_code_max_attempts) {
-      return absl::FailedPreconditionError("code: too many wrong attempts; ask for a new one");
-    }
-    const std::string stored = rows[0].Text(0);
+    const std::string stored = taken[0].Text(0);
     if (stored.size() != hash.size() || crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
                                                          reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
-      wrong = true;  // the count must commit even though the call fails
-      return tx
-          .Execute("UPDATE activation_codes SET attempts = attempts + 1 WHERE registration_number = $1",
-                   {registration_number})
-          .status();
+      wrong = true;  // the attempt taken commits even though the call fails
+      return absl::OkStatus();
     }
     RETURN_IF_ERROR(tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1",
                                {registration_number, absl::ToUnixMicros(now)})

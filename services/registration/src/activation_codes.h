@@ -1,5 +1,6 @@
 // Activation codes for the portal: 8 characters of Crockford's base 32 (40 random bits),
-// issued when the notification service is about to send them (a new code replaces the old),
+// issued when the notification service is about to send them (a new code replaces the old, and
+// keeps the count of wrong attempts),
 // stored only as a keyed hash (BLAKE2b under a server key, so a stolen table cannot be guessed
 // offline), valid for a limited time and a limited number of attempts. The code appears in no
 // event, log or report: only in the answer to IssueActivationCode.
@@ -52,7 +53,9 @@ class ActivationCodes {
   // kMaxRecipientQueries.
   absl::StatusOr<std::vector<Recipient>> PrepareRecipients(const std::vector<RecipientQuery>& queries);
   // Opens the account. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when no
-  // code was issued, or it expired, was used, or ran out of attempts.
+  // code was issued, or it expired, was used, or the person's wrong attempts reached the limit
+  // within the window (ReferenceData: a new code does not reset the count). Each attempt is
+  // taken atomically, so concurrent guesses cannot pass the limit.
   absl::Status Activate(const std::string& registration_number, const std::string& code);
 
   // Normalises what a person typed: upper case, no separators, O read as 0, I and L as 1.

@@ -50,6 +50,9 @@ storage::Value Optional(const std::string& v) { return v.empty() ? storage::Valu
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
+// A count kept in JSON (outcome_counts); 0 when it is not a whole number.
+int64_t AsCount(const nlohmann::json& n) { return n.is_number_integer() ? n.get<int64_t>() : 0; }
+
 google::protobuf::Timestamp ToTimestamp(int64_t micros) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
 }
@@ -62,21 +65,18 @@ v1::BatchState StateOf(const std::string& state) {
   return v1::BATCH_STATE_UNSPECIFIED;
 }
 
-// One CSV field of a report, quoted when it must be (RFC 4180).
-std::string CsvField(absl::string_view v) {
-  if (v.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(v);
+// One CSV field of a report, quoted when it must be (RFC 4180). A spreadsheet would run a
+// field that starts like a formula: such a field starts with a quote mark instead.
+std::string CsvField(absl::string_view field) {
+  std::string v(field);
+  if (!v.empty() && absl::string_view("=+-@\t\r").find(v.front()) != absl::string_view::npos) v.insert(0, "'");
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
     if (c == '"') out += '"';
     out += c;
   }
   return out + "\"";
-}
-
-size_t CodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 }  // namespace
@@ -158,7 +158,7 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
     if (!r.IsNull(8)) *status.mutable_completed_at() = ToTimestamp(r.Int(8));
     nlohmann::json counts = nlohmann::json::parse(r.Text(9), nullptr, false);
     if (counts.is_object()) {
-      for (const auto& [outcome, n] : counts.items()) (*status.mutable_outcomes())[outcome] = n.get<int64_t>();
+      for (const auto& [outcome, n] : counts.items()) (*status.mutable_outcomes())[outcome] = AsCount(n);
     }
     return absl::OkStatus();
   }));
@@ -177,7 +177,7 @@ absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_bod
                                                       v1::BatchState_Name(status.state()).substr(12),
                                                       ": its report exists once it is COMPLETED"));
   }
-  RETURN_IF_ERROR(emit("record_id,outcome,registration_number,reasons\n"));
+  RETURN_IF_ERROR(emit("record_id,row_number,outcome,registration_number,reasons\n"));
   const std::string key = BatchKey(liaison_body, batch_id);
   int64_t cursor = -1;
   while (true) {
@@ -190,7 +190,8 @@ absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_bod
                                            {key, cursor}));
       for (const storage::Row& r : rows) {
         last = r.Int(0);
-        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Text(2), ",", r.Text(3), ",", CsvField(r.Text(4)), "\n");
+        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Int(0), ",", CsvField(r.Text(2)), ",", CsvField(r.Text(3)),
+                        ",", CsvField(r.Text(4)), "\n");
       }
       return absl::OkStatus();
     }));
@@ -285,7 +286,22 @@ absl::Status BatchUpload::Feed(absl::string_view bytes) {
 }
 
 absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fields) {
+  if (fields.size() != file_.header_size() || file_.RowTooLong()) {
+    // Its values do not sit under their columns (or were not kept): nothing of it is read.
+    std::vector<storage::Value> staged(StagedColumns().size());
+    staged.front() = key_;
+    staged[1] = row;
+    staged.back() = file_.RowTooLong() ? "row:TOO_LONG" : "row:FIELD_COUNT";
+    pending_.push_back(std::move(staged));
+    return pending_.size() >= kStageRows ? Flush() : absl::OkStatus();
+  }
   auto get = [&](const char* name) -> const std::string& { return file_.Get(fields, name); };
+  // Columns past the limit of a field were delivered empty: they are reported TOO_LONG, and
+  // no other rule is applied to them.
+  const std::vector<std::string> too_long = file_.TooLongColumns();
+  auto is_too_long = [&](const std::string& field) {
+    return std::find(too_long.begin(), too_long.end(), field) != too_long.end();
+  };
   const std::string relationship = absl::AsciiStrToUpper(get("relationship"));
   const std::string household_id = get("household_id");
   const std::string record_id = get("record_id");
@@ -293,16 +309,28 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
       get("cin"),   get("last_name"),    get("first_name"), get("birth_date"), get("sex"),
       get("phone"), manifest_.program(), get("category"),   get("city"),       get("preferred_language")};
   const absl::CivilDay today = absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone());
-  Validated validated = Validate(application, today);
+  Validated validated = Validate(application, today, *context_.reference);
   std::vector<FieldViolation>& violations = validated.violations;
   const Person& p = validated.person;
-  if (relationship == "CHILD" && application.cin.empty()) {
+  auto drop_violations_of = [&](auto&& matches) {
+    violations.erase(std::remove_if(violations.begin(), violations.end(), matches), violations.end());
+  };
+  if (relationship == "CHILD" && application.cin.empty() && !is_too_long("cin")) {
     // Children may come without a CIN.
-    violations.erase(
-        std::remove_if(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "cin"; }),
-        violations.end());
+    drop_violations_of([](const FieldViolation& v) { return v.field == "cin"; });
   }
-  if (record_id.empty()) violations.push_back({"record_id", "REQUIRED", ""});
+  drop_violations_of([&](const FieldViolation& v) { return is_too_long(v.field); });
+  for (const std::string& column : too_long) {
+    violations.push_back({column, "TOO_LONG", absl::StrCat("is longer than ", kMaxFieldBytes, " bytes")});
+  }
+  auto check = [&](const char* field, const absl::Status& status) {
+    if (!status.ok() && !is_too_long(field)) violations.push_back(ViolationOf(status));
+  };
+  if (record_id.empty() && !is_too_long("record_id")) violations.push_back({"record_id", "REQUIRED", ""});
+  check("record_id", CheckIdentifier("record_id", record_id));
+  check("household_id", CheckIdentifier("household_id", household_id));
+  check("professional_id", CheckIdentifier("professional_id", get("professional_id")));
+  check("address", CheckLength("address", get("address"), kMaxAddressChars));
   const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body());
   bool category_ok =
       std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "category"; });
@@ -310,7 +338,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
     violations.push_back({"category", "CATEGORY_NOT_ALLOWED_FOR_BODY", ""});
   }
   const ProgramRules* rules = context_.reference->Program(manifest_.program());
-  if (rules != nullptr && rules->households && household_id.empty()) {
+  if (rules != nullptr && rules->households && household_id.empty() && !is_too_long("household_id")) {
     violations.push_back({"household_id", "REQUIRED", ""});
   }
   if (!household_id.empty()) {
@@ -321,7 +349,9 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
     }
   }
   const std::string email = get("email");
-  if (!email.empty()) {
+  if (absl::Status length = CheckLength("email", email, kMaxEmailChars); !length.ok()) {
+    check("email", length);
+  } else if (!email.empty()) {
     size_t at = email.find('@');
     if (at == std::string::npos || at == 0 || at + 1 == email.size() || email.find('@', at + 1) != std::string::npos) {
       violations.push_back({"email", "EMAIL_FORMAT", ""});
@@ -329,32 +359,40 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   }
   const std::string last_name_ar = get("last_name_ar");
   const std::string first_name_ar = get("first_name_ar");
-  if (CodePoints(last_name_ar) > 100) violations.push_back({"last_name_ar", "TOO_LONG", ""});
-  if (CodePoints(first_name_ar) > 100) violations.push_back({"first_name_ar", "TOO_LONG", ""});
+  check("last_name_ar", CheckLength("last_name_ar", last_name_ar, kMaxNameChars));
+  check("first_name_ar", CheckLength("first_name_ar", first_name_ar, kMaxNameChars));
 
-  const bool cin_ok =
-      std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "cin"; });
+  auto faulty = [&](const char* field) {
+    return std::any_of(violations.begin(), violations.end(), [&](const FieldViolation& v) { return v.field == field; });
+  };
+  // What breaks a limit is not kept: the row is INVALID and its report names the column.
+  auto bounded = [&](const char* field, const std::string& value) {
+    const bool unbounded = std::any_of(violations.begin(), violations.end(), [&](const FieldViolation& v) {
+      return v.field == field && (v.reason == "TOO_LONG" || v.reason == "NOT_PRINTABLE");
+    });
+    return unbounded ? storage::Value() : Optional(value);
+  };
   std::string reasons = absl::StrJoin(
       violations, ";", [](std::string* out, const FieldViolation& v) { absl::StrAppend(out, v.field, ":", v.reason); });
   pending_.push_back({key_,
                       row,
-                      Optional(record_id),
-                      cin_ok ? Optional(p.cin) : storage::Value(),
+                      bounded("record_id", record_id),
+                      faulty("cin") ? storage::Value() : Optional(p.cin),
                       p.last_name,
                       p.first_name,
-                      Optional(last_name_ar),
-                      Optional(first_name_ar),
+                      bounded("last_name_ar", last_name_ar),
+                      bounded("first_name_ar", first_name_ar),
                       p.birth_date,
                       p.sex,
                       Optional(p.phone),
-                      Optional(email),
+                      bounded("email", email),
                       p.preferred_language,
-                      Optional(get("address")),
+                      bounded("address", get("address")),
                       Optional(p.city),
                       Optional(p.category),
-                      Optional(get("professional_id")),
-                      Optional(household_id),
-                      household_id.empty() ? storage::Value() : Optional(relationship),
+                      bounded("professional_id", get("professional_id")),
+                      bounded("household_id", household_id),
+                      household_id.empty() || faulty("household_id") ? storage::Value() : Optional(relationship),
                       PersonNameKey(p.last_name, p.first_name),
                       Optional(reasons)});
   if (pending_.size() >= kStageRows) return Flush();
@@ -372,7 +410,12 @@ absl::Status BatchUpload::Flush() {
                                 "WHERE batch_key = $1 AND lease_owner = $4",
                                 {key_, file_.rows(), now + absl::ToInt64Microseconds(context_.receive_lease),
                                  context_.instance_id}));
-    if (claimed != 1) return absl::AbortedError(absl::StrCat("batch ", key_, ": upload claim lost"));
+    if (claimed != 1) {
+      // Another upload of the batch took over (ours was silent past its lease). Not ABORTED,
+      // which the storage layer would retry: the sender starts again and meets the other one.
+      claim_lost_ = true;
+      return absl::UnavailableError(absl::StrCat("batch ", key_, " is being received by another upload"));
+    }
     return absl::OkStatus();
   }));
   pending_.clear();
@@ -384,6 +427,7 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
   done_ = true;
   refused_ = reason;
   pending_.clear();
+  if (claim_lost_) return reason;  // the batch is another upload's now: leave it alone
   log::Warn("batch refused", {{"batch", key_}, {"reason", reason}});
   CountBatch(context_, manifest_.program(), "refused");
   absl::Status cleaned = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
@@ -507,10 +551,21 @@ nlohmann::json RowJson(const storage::Row& r) {
 
 }  // namespace
 
+absl::StatusOr<nlohmann::json> ParseStagedRow(absl::string_view text) {
+  nlohmann::json row = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (!row.is_object()) return absl::DataLossError("a kept batch row is not a JSON object");
+  return row;
+}
+
+std::string StagedText(const nlohmann::json& row, const std::string& column) {
+  auto it = row.find(column);
+  return it != row.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Person PersonFromStagedRow(const nlohmann::json& row, const std::string& program, absl::Time now) {
   Person p;
   for (size_t k = 0; k < kStagedPersonFields.size(); ++k) {
-    p.*kStagedPersonFields[k] = row.value(StagedColumns()[kFirstPersonColumn + k], "");
+    p.*kStagedPersonFields[k] = StagedText(row, StagedColumns()[kFirstPersonColumn + k]);
   }
   p.program = program;
   p.registered_at = now;
@@ -583,8 +638,16 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
   int64_t applied = 0;
   std::string program;
   std::map<std::string, int64_t> chunk_outcomes;  // counted once the chunk commits
+  bool claim_lost = false;
+  // Rolls the chunk back. FAILED_PRECONDITION, not ABORTED: the storage layer would run the
+  // chunk again, which cannot help.
+  auto claim_lost_status = [&](const std::string& key) {
+    claim_lost = true;
+    return absl::FailedPreconditionError(absl::StrCat("batch ", key, ": apply claim lost"));
+  };
   absl::Status status = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     used_numbers = 0;
+    claim_lost = false;
     more = true;
     completed = false;
     chunk_outcomes.clear();
@@ -597,9 +660,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       more = false;
       return absl::OkStatus();
     }
-    if (meta[0].Text(8) != context_.instance_id) {
-      return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
-    }
+    if (meta[0].Text(8) != context_.instance_id) return claim_lost_status(key);
     program = meta[0].Text(0);
     const std::string body = meta[0].Text(1);
     const std::string batch_id = meta[0].Text(2);
@@ -673,7 +734,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         chunk_lookalikes[lookalike_key] = number;
       }
       outcomes.push_back({key, row_number, Optional(r.Text(1)), outcome, Optional(number), Optional(reasons)});
-      counts[outcome] = counts.value(outcome, int64_t{0}) + 1;
+      counts[outcome] = (counts.contains(outcome) ? AsCount(counts[outcome]) : 0) + 1;
       ++chunk_outcomes[outcome];
     }
     RETURN_IF_ERROR(storage::InsertRows(tx, "persons", PersonStore::InsertColumns(), persons).status());
@@ -716,8 +777,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         done.set_program(program);
         int64_t total = 0;
         for (const auto& [o, n] : counts.items()) {
-          (*done.mutable_outcomes())[o] = n.get<int64_t>();
-          total += n.get<int64_t>();
+          (*done.mutable_outcomes())[o] = AsCount(n);
+          total += AsCount(n);
         }
         done.set_rows(total);
         *done.mutable_completed_at() = ToTimestamp(Micros(now));
@@ -732,11 +793,17 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
                                 "WHERE batch_key = $1 AND lease_owner = $9",
                                 {key, next_phase, next_cursor, applied, counts.dump(), state, completed_at,
                                  Micros(now) + absl::ToInt64Microseconds(kApplyLease), context_.instance_id}));
-    if (updated != 1) return absl::AbortedError(absl::StrCat("batch ", key, ": apply claim lost"));
+    if (updated != 1) return claim_lost_status(key);
     return absl::OkStatus();
   });
   context_.numbers->GiveBack(
       std::vector<std::string>(numbers.begin() + (status.ok() ? used_numbers : 0), numbers.end()));
+  if (claim_lost) {
+    // Another process holds the batch now (our lease ran out): it goes on from the last chunk
+    // committed, and this one stops.
+    log::Warn("batch apply claim lost", {{"batch", key}});
+    return false;
+  }
   RETURN_IF_ERROR(status);
   on_commit_();
   if (context_.metrics) {

@@ -86,7 +86,12 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
 absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit);
 
-// The person of a staged row as reviews keep it (JSON keyed by staged column), to register.
+// A staged row as reviews keep it (JSON keyed by staged column). DATA_LOSS when the text is not
+// a JSON object.
+absl::StatusOr<nlohmann::json> ParseStagedRow(absl::string_view text);
+// A column of such a row; "" when absent or not text.
+std::string StagedText(const nlohmann::json& row, const std::string& column);
+// The person of such a row, to register.
 Person PersonFromStagedRow(const nlohmann::json& row, const std::string& program, absl::Time now);
 
 // One upload of a batch.
@@ -122,6 +127,7 @@ class BatchUpload {
   ManifestedCsv file_;
   std::vector<std::vector<storage::Value>> pending_;
   bool done_ = false;
+  bool claim_lost_ = false;  // another upload of the batch took over
   absl::Status refused_;
 };
 
@@ -144,7 +150,8 @@ class BatchApplier {
   void Run();
   // Claims one APPLYING batch; empty when none is free.
   absl::StatusOr<std::string> Claim();
-  // Applies the next chunk of `key`; returns false when the batch is complete.
+  // Applies the next chunk of `key`; returns false when the batch is complete, or when another
+  // process took it over (this one's lease ran out).
   absl::StatusOr<bool> ApplyChunk(const std::string& key);
 
   IntakeContext context_;

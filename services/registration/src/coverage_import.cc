@@ -80,6 +80,16 @@ absl::Status CoverageUpload::Feed(absl::string_view bytes) {
 absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& fields) {
   auto get = [&](const char* name) -> const std::string& { return file_.Get(fields, name); };
   std::vector<std::string> problems;
+  if (fields.size() != file_.header_size()) {
+    problems.push_back(absl::StrCat("row: ", fields.size(), " fields where the header has ", file_.header_size()));
+  } else if (file_.RowTooLong() || !file_.TooLongColumns().empty()) {
+    problems.push_back("row: a field or the row is past the limits of a liaison file");
+  }
+  if (!problems.empty()) {
+    ++invalid_;
+    if (errors_.size() < kErrorsKept) errors_.push_back(absl::StrCat("row ", row, ": ", problems.front()));
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::string> cin = NormalizeCin(get("cin"));
   if (!cin.ok()) problems.push_back(std::string(cin.status().message()));
   std::string scheme = absl::AsciiStrToUpper(get("scheme"));

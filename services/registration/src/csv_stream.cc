@@ -1,5 +1,7 @@
 #include "registration/src/csv_stream.h"
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -39,8 +41,20 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
+namespace {
+
+// libcsv grows its field buffer through this: a field past the cap fails the parse (CSV_ENOMEM)
+// instead of taking the memory a hostile file asks for.
+void* CappedRealloc(void* buffer, size_t size) {
+  return size > kMaxBufferedFieldBytes + 64 * 1024 ? nullptr : std::realloc(buffer, size);
+}
+
+}  // namespace
+
 CsvStream::CsvStream(RecordFn on_record) : on_record_(std::move(on_record)) {
   csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI);
+  csv_set_realloc_func(&parser_, CappedRealloc);
+  csv_set_blk_size(&parser_, 64 * 1024);
 }
 
 CsvStream::~CsvStream() { csv_free(&parser_); }
@@ -48,7 +62,14 @@ CsvStream::~CsvStream() { csv_free(&parser_); }
 void CsvStream::OnField(void* field, size_t size, void* data) {
   auto* self = static_cast<CsvStream*>(data);
   absl::string_view text(static_cast<const char*>(field), field == nullptr ? 0 : size);
-  self->fields_.emplace_back(absl::StripAsciiWhitespace(text));
+  self->record_bytes_ += text.size() + 1;  // the separator counts
+  const bool too_long = text.size() > kMaxFieldBytes;
+  self->too_long_.push_back(too_long);
+  if (too_long || self->RecordTooLong()) {
+    self->fields_.emplace_back();  // not kept: the record is refused by its reader
+  } else {
+    self->fields_.emplace_back(absl::StripAsciiWhitespace(text));
+  }
 }
 
 void CsvStream::OnRecordEnd(int, void* data) {
@@ -56,6 +77,8 @@ void CsvStream::OnRecordEnd(int, void* data) {
   ++self->records_;
   if (self->error_.ok()) self->error_ = self->on_record_(self->fields_);
   self->fields_.clear();
+  self->too_long_.clear();
+  self->record_bytes_ = 0;
 }
 
 absl::Status CsvStream::Feed(absl::string_view bytes) {
@@ -74,6 +97,10 @@ absl::Status CsvStream::Feed(absl::string_view bytes) {
   }
   size_t parsed = csv_parse(&parser_, bytes.data(), bytes.size(), OnField, OnRecordEnd, this);
   if (!error_.ok()) return error_;
+  if (parsed != bytes.size() && csv_error(&parser_) == CSV_ENOMEM) {
+    return absl::InvalidArgumentError(absl::StrCat("csv: record ", records_ + 1, " holds a field longer than ",
+                                                   kMaxBufferedFieldBytes / (1024 * 1024), " MiB"));
+  }
   if (parsed != bytes.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat("csv: malformed quoting in record ", records_ + 1, " (", csv_strerror(csv_error(&parser_)), ")"));

@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
         auto wake_relay = [&runtime] { runtime.relay().Wake(); };
         numbers = std::make_unique<registration::NumberAllocator>(runtime.db());
         registrar = std::make_unique<registration::Registrar>(runtime.db(), *numbers, runtime.event_source(),
-                                                              runtime.config().programs, wake_relay);
+                                                              runtime.config().programs, *reference, wake_relay);
         registration::IntakeContext intake{&runtime.db(),          reference.get(), runtime.config().programs,
                                            runtime.event_source(), numbers.get(),   core::NewUuid(runtime.random())};
         intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);

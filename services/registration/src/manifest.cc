@@ -1,17 +1,28 @@
 #include "registration/src/manifest.h"
 
+#include <limits>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
+#include "registration/src/person_rules.h"
 
 namespace himaya::registration {
 namespace {
 
 absl::Status CheckCommon(const v1::Manifest& m) {
   if (m.batch_id().empty()) return absl::InvalidArgumentError("manifest.batch_id: is required");
-  if (m.batch_id().size() > 100) return absl::InvalidArgumentError("manifest.batch_id: too long");
+  if (m.batch_id().size() > 64) return absl::InvalidArgumentError("manifest.batch_id: longer than 64 characters");
+  for (char c : m.batch_id()) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return absl::InvalidArgumentError("manifest.batch_id: may hold only A-Z, a-z, 0-9, '-', '_' and '.'");
+    }
+  }
   if (m.liaison_body().empty()) return absl::InvalidArgumentError("manifest.liaison_body: is required");
+  if (m.produced_at().size() > 64) {
+    return absl::InvalidArgumentError("manifest.produced_at: longer than 64 characters");
+  }
   if (m.record_count() < 0) return absl::InvalidArgumentError("manifest.record_count: is negative");
   if (m.sha256().size() != 64) {
     return absl::InvalidArgumentError("manifest.sha256: must be 64 hexadecimal digits");
@@ -58,6 +69,10 @@ absl::StatusOr<v1::Manifest> ParseManifestJson(absl::string_view text) {
   if (!json.contains("record_count") || !json["record_count"].is_number_integer()) {
     return absl::InvalidArgumentError("manifest.record_count: must be a whole number");
   }
+  if (json["record_count"].is_number_unsigned() &&
+      json["record_count"].get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return absl::InvalidArgumentError("manifest.record_count: too large");
+  }
   m.set_record_count(json["record_count"].get<int64_t>());
   return m;
 }
@@ -67,11 +82,12 @@ absl::Status CheckBatchManifest(const v1::Manifest& m, const ReferenceData& refe
   const LiaisonBody* body = reference.Body(m.liaison_body());
   if (body == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat("manifest.liaison_body: unknown liaison body '", m.liaison_body(), "'"));
+        absl::StrCat("manifest.liaison_body: unknown liaison body '", ShortForError(m.liaison_body()), "'"));
   }
   if (m.program().empty()) return absl::InvalidArgumentError("manifest.program: is required");
   if (reference.Program(m.program()) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("manifest.program: unknown program '", m.program(), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("manifest.program: unknown program '", ShortForError(m.program()), "'"));
   }
   if (body->programs.count(m.program()) == 0) {
     return absl::InvalidArgumentError(absl::StrCat("manifest.program: ", m.liaison_body(), " does not serve ",
@@ -85,7 +101,7 @@ absl::Status CheckCoverageManifest(const v1::Manifest& m, const ReferenceData& r
   if (absl::Status s = CheckCommon(m); !s.ok()) return s;
   if (reference.coverage_operators.count(m.liaison_body()) == 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("manifest.liaison_body: unknown coverage operator '", m.liaison_body(),
+        absl::StrCat("manifest.liaison_body: unknown coverage operator '", ShortForError(m.liaison_body()),
                      "' (known: ", absl::StrJoin(reference.coverage_operators, ", "), ")"));
   }
   return absl::OkStatus();

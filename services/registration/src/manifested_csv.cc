@@ -24,6 +24,8 @@ absl::Status ManifestedCsv::Feed(absl::string_view bytes) {
 
 absl::Status ManifestedCsv::OnHeader(const std::vector<std::string>& fields) {
   header_seen_ = true;
+  header_size_ = fields.size();
+  if (csv_.RecordTooLong()) return absl::InvalidArgumentError("header: longer than the limit of a row");
   for (size_t i = 0; i < fields.size(); ++i) {
     if (!IsValidUtf8(fields[i])) return absl::InvalidArgumentError("header: not valid UTF-8");
     std::string name = absl::AsciiStrToLower(fields[i]);
@@ -60,6 +62,14 @@ const std::string& ManifestedCsv::Get(const std::vector<std::string>& fields, co
   static const std::string* const kEmpty = new std::string();
   auto it = columns_.find(column);
   return it == columns_.end() || it->second >= fields.size() ? *kEmpty : fields[it->second];
+}
+
+std::vector<std::string> ManifestedCsv::TooLongColumns() const {
+  std::vector<std::string> out;
+  for (const auto& [name, position] : columns_) {
+    if (csv_.FieldTooLong(position)) out.push_back(name);
+  }
+  return out;
 }
 
 namespace {

@@ -37,6 +37,12 @@ class ManifestedCsv {
   bool has_column(const std::string& name) const { return columns_.count(name) > 0; }
   // The value of `column` in a row; "" when the file has no such column.
   const std::string& Get(const std::vector<std::string>& fields, const std::string& column) const;
+  // Fields in the header (a row must have as many).
+  size_t header_size() const { return header_size_; }
+  // About the row being delivered, inside the row function: the columns whose field was past
+  // kMaxFieldBytes, and whether the row was past kMaxRecordBytes (such content is delivered empty).
+  std::vector<std::string> TooLongColumns() const;
+  bool RowTooLong() const { return csv_.RecordTooLong(); }
 
  private:
   absl::Status OnRecord(std::vector<std::string>& fields);
@@ -50,6 +56,7 @@ class ManifestedCsv {
   CsvStream csv_;
   std::map<std::string, size_t> columns_;
   bool header_seen_ = false;
+  size_t header_size_ = 0;
   int64_t rows_ = 0;
 };
 

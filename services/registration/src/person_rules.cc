@@ -11,7 +11,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "core/programs.h"
 #include "registration/src/reference_data.h"
 
 namespace himaya::registration {
@@ -26,7 +25,9 @@ absl::Status Violation(absl::string_view field, absl::string_view reason, absl::
   return status;
 }
 
-FieldViolation ToViolation(const absl::Status& status) {
+}  // namespace
+
+FieldViolation ViolationOf(const absl::Status& status) {
   FieldViolation v;
   auto payload = status.GetPayload(kViolationPayload);
   std::string text = payload ? std::string(*payload) : "record\nINVALID";
@@ -38,6 +39,8 @@ FieldViolation ToViolation(const absl::Status& status) {
   v.message = std::string(message);
   return v;
 }
+
+namespace {
 
 bool AllDigits(absl::string_view s) {
   for (char c : s) {
@@ -151,20 +154,61 @@ absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::st
   return value;
 }
 
-const std::vector<std::string>& CategoriesOf(absl::string_view program) {
-  static const auto* const none = new std::vector<std::string>();
-  const ProgramRules* rules = ReferenceData::Shipped().Program(program);
-  return rules == nullptr ? *none : rules->categories;
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars) {
+  size_t length = 0;
+  if (!CountCodePoints(value, &length)) return Violation(field, "ENCODING", "is not valid UTF-8");
+  if (length > max_chars) {
+    return Violation(field, "TOO_LONG", absl::StrCat("is longer than ", max_chars, " characters"));
+  }
+  return absl::OkStatus();
 }
 
-Validated Validate(const PersonApplication& a, absl::CivilDay today) {
+bool IsPrintable(absl::string_view value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == 0x7F) return false;
+    // U+0080..U+009F, the C1 controls, are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xC2 && i + 1 < value.size() && static_cast<unsigned char>(value[i + 1]) <= 0x9F) return false;
+  }
+  return true;
+}
+
+absl::Status CheckIdentifier(absl::string_view field, absl::string_view value) {
+  if (absl::Status s = CheckLength(field, value, kMaxIdentifierChars); !s.ok()) return s;
+  if (!IsPrintable(value)) return Violation(field, "NOT_PRINTABLE", "holds control characters");
+  return absl::OkStatus();
+}
+
+std::string ShortForError(absl::string_view value) {
+  constexpr size_t kShown = 64;
+  std::string out;
+  size_t end = value.size();
+  if (end > kShown) {
+    end = kShown;
+    while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
+  }
+  for (size_t i = 0; i < end; ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    const bool c1 = c == 0xC2 && i + 1 < end && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1) {
+      out.push_back('?');
+      if (c1) ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (end < value.size()) out += "...";
+  return out;
+}
+
+Validated Validate(const PersonApplication& a, absl::CivilDay today, const ReferenceData& reference) {
   Validated out;
   Person& p = out.person;
   auto take = [&](auto result, auto& into) {
     if (result.ok()) {
       into = *std::move(result);
     } else {
-      out.violations.push_back(ToViolation(result.status()));
+      out.violations.push_back(ViolationOf(result.status()));
     }
   };
   take(NormalizeCin(a.cin), p.cin);
@@ -177,11 +221,16 @@ Validated Validate(const PersonApplication& a, absl::CivilDay today) {
   take(NormalizePhone(a.phone), p.phone);
   take(NormalizeLanguage(a.preferred_language), p.preferred_language);
   p.city = std::string(absl::StripAsciiWhitespace(a.city));
+  if (absl::Status s = CheckLength("city", p.city, kMaxCityChars); !s.ok()) {
+    out.violations.push_back(ViolationOf(s));
+    p.city.clear();
+  }
   p.program = std::string(absl::StripAsciiWhitespace(a.program));
-  if (!core::IsKnownProgram(p.program)) {
+  const ProgramRules* rules = reference.Program(p.program);
+  if (rules == nullptr) {
     out.violations.push_back({"program", "PROGRAM_UNKNOWN", "is not a program of the fund"});
   } else {
-    const std::vector<std::string>& allowed = CategoriesOf(p.program);
+    const std::vector<std::string>& allowed = rules->categories;
     p.category = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(a.category));
     if (allowed.empty() && !p.category.empty()) {
       out.violations.push_back(

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "registration/src/person.h"
+#include "registration/src/reference_data.h"
 
 namespace himaya::registration {
 
@@ -33,15 +34,35 @@ absl::StatusOr<absl::CivilDay> ParseBirthDate(absl::string_view date, absl::Civi
 // apostrophes, dots. Returns the trimmed name.
 absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::string_view name);
 
-// The categories of `program` (empty for programs that have none).
-const std::vector<std::string>& CategoriesOf(absl::string_view program);
+// Bounds of free text (LIAISON-FILE.md "Limits"), in characters.
+inline constexpr size_t kMaxIdentifierChars = 64;  // record_id, household_id, professional_id
+inline constexpr size_t kMaxNameChars = 100;
+inline constexpr size_t kMaxCityChars = 80;
+inline constexpr size_t kMaxAddressChars = 200;
+inline constexpr size_t kMaxEmailChars = 254;
 
-// Checks every rule and returns the normalised person (no number yet) or every violation.
+// At most `max_chars` characters of valid UTF-8 (empty is fine). INVALID_ARGUMENT ("field: is
+// longer than N characters", reason TOO_LONG) otherwise.
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars);
+// An identifier: empty, or 1 to 64 printable characters (no control characters).
+// INVALID_ARGUMENT (reasons TOO_LONG, NOT_PRINTABLE) otherwise.
+absl::Status CheckIdentifier(absl::string_view field, absl::string_view value);
+// True when `value` holds no control character (C0, DEL, C1).
+bool IsPrintable(absl::string_view value);
+// `value` as an error message may quote it: at most 64 bytes (cut on a character boundary,
+// then "..."), control characters replaced by '?'.
+std::string ShortForError(absl::string_view value);
+
+// The violation a rule's status describes.
+FieldViolation ViolationOf(const absl::Status& status);
+
+// Checks every rule, with the programs and categories of `reference`, and returns the
+// normalised person (no number yet) or every violation.
 struct Validated {
   Person person;
   std::vector<FieldViolation> violations;
 };
-Validated Validate(const PersonApplication& application, absl::CivilDay today);
+Validated Validate(const PersonApplication& application, absl::CivilDay today, const ReferenceData& reference);
 
 // "field: message; field: message" for an error to show a caller.
 std::string DescribeViolations(const std::vector<FieldViolation>& violations);

@@ -46,6 +46,7 @@ absl::StatusOr<ReferenceData> ReferenceData::Parse(absl::string_view text) {
     }
     data.activation_code_validity_days = json.value("activation_code_validity_days", 30);
     data.activation_code_max_attempts = json.value("activation_code_max_attempts", 5);
+    data.activation_attempt_window_hours = json.value("activation_attempt_window_hours", 24);
   } catch (const nlohmann::json::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("reference data: ", e.what()));
   }

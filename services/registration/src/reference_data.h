@@ -32,6 +32,8 @@ struct ReferenceData {
   std::set<std::string, std::less<>> coverage_operators;
   int activation_code_validity_days = 30;
   int activation_code_max_attempts = 5;
+  // Wrong attempts are counted per person over this window (new codes included).
+  int activation_attempt_window_hours = 24;
 
   // Parses the JSON form. INVALID_ARGUMENT naming what is malformed.
   static absl::StatusOr<ReferenceData> Parse(absl::string_view json);

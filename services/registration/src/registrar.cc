@@ -18,16 +18,17 @@
 namespace himaya::registration {
 
 Registrar::Registrar(storage::Database& db, NumberAllocator& numbers, events::EventSource source,
-                     std::vector<std::string> programs, std::function<void()> on_commit)
+                     std::vector<std::string> programs, const ReferenceData& reference, std::function<void()> on_commit)
     : db_(db),
       numbers_(numbers),
       source_(std::move(source)),
       programs_(std::move(programs)),
+      reference_(reference),
       on_commit_(std::move(on_commit)) {}
 
 absl::StatusOr<Person> Registrar::Register(const PersonApplication& application) {
   const absl::Time now = source_.clock->Now();
-  Validated validated = Validate(application, absl::ToCivilDay(now, absl::UTCTimeZone()));
+  Validated validated = Validate(application, absl::ToCivilDay(now, absl::UTCTimeZone()), reference_);
   if (!validated.violations.empty()) {
     return absl::InvalidArgumentError(DescribeViolations(validated.violations));
   }

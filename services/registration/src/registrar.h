@@ -11,6 +11,7 @@
 #include "events/envelope.h"
 #include "registration/src/number_allocator.h"
 #include "registration/src/person.h"
+#include "registration/src/reference_data.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
@@ -22,11 +23,11 @@ events::Envelope PersonRegisteredEvent(const events::EventSource& source, const 
 
 class Registrar {
  public:
-  // `programs`: those this process serves. `on_commit` runs after each committed registration
-  // (the service wakes its outbox relay there).
+  // `programs`: those this process serves; `reference`: their categories (outlives this).
+  // `on_commit` runs after each committed registration (the service wakes its outbox relay there).
   Registrar(
       storage::Database& db, NumberAllocator& numbers, events::EventSource source, std::vector<std::string> programs,
-      std::function<void()> on_commit = [] {});
+      const ReferenceData& reference, std::function<void()> on_commit = [] {});
 
   // INVALID_ARGUMENT naming every field at fault; FAILED_PRECONDITION for a program this
   // process does not serve; ALREADY_EXISTS when the CIN is registered.
@@ -45,6 +46,7 @@ class Registrar {
   NumberAllocator& numbers_;
   events::EventSource source_;
   std::vector<std::string> programs_;
+  const ReferenceData& reference_;
   std::function<void()> on_commit_;
 };
 

@@ -31,12 +31,12 @@ v1::Review FromRow(const storage::Row& r) {
   review.set_decided_by(r.Text(6));
   review.set_registration_number(r.Text(7));
   review.set_household_members_waiting(static_cast<int32_t>(r.Int(12)));
-  nlohmann::json data = nlohmann::json::parse(r.Text(8), nullptr, false);
-  if (data.is_object()) {
-    review.set_cin(data.value("cin", ""));
-    review.set_last_name(data.value("last_name", ""));
-    review.set_first_name(data.value("first_name", ""));
-    review.set_birth_date(data.value("birth_date", ""));
+  absl::StatusOr<nlohmann::json> data = ParseStagedRow(r.Text(8));
+  if (data.ok()) {
+    review.set_cin(StagedText(*data, "cin"));
+    review.set_last_name(StagedText(*data, "last_name"));
+    review.set_first_name(StagedText(*data, "first_name"));
+    review.set_birth_date(StagedText(*data, "birth_date"));
   }
   return review;
 }
@@ -51,11 +51,11 @@ absl::StatusOr<int> AttachHeldDependents(storage::Transaction& tx, const std::st
                                        {batch_key, head_row}));
   HouseholdMembers members(source);
   for (const storage::Row& r : held) {
-    nlohmann::json data = nlohmann::json::parse(r.Text(2));
+    ASSIGN_OR_RETURN(nlohmann::json data, ParseStagedRow(r.Text(2)));
     from.row_number = r.Int(0);
     members.Add(head_number,
-                {r.Text(1), data.value("cin", ""), data.value("last_name", ""), data.value("first_name", ""),
-                 data.value("birth_date", ""), data.value("sex", "")},
+                {r.Text(1), StagedText(data, "cin"), StagedText(data, "last_name"), StagedText(data, "first_name"),
+                 StagedText(data, "birth_date"), StagedText(data, "sex")},
                 from);
     RETURN_IF_ERROR(tx.Execute("UPDATE batch_outcomes SET registration_number = $3, "
                                "reasons = reasons || ';household_id:ATTACHED_AFTER_REVIEW' "
@@ -108,7 +108,7 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
     }
     const std::string program = rows[0].Text(9);
     const std::string batch_key = rows[0].Text(10);
-    nlohmann::json data = nlohmann::json::parse(rows[0].Text(8));
+    ASSIGN_OR_RETURN(nlohmann::json data, ParseStagedRow(rows[0].Text(8)));
     // The CIN may have been registered since (another batch, a counter): the row then joins that
     // person, whatever the decision asked, as a batch row with a registered CIN would have.
     ASSIGN_OR_RETURN(auto existing, PersonStore::FindByCin(tx, review.cin()));
@@ -131,8 +131,8 @@ absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1:
     }
     RETURN_IF_ERROR(tx.Execute("INSERT INTO activities (registration_number, program, category, liaison_body, "
                                "professional_id, batch_key, recorded_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                               {result_number, program, data.value("category", ""), review.liaison_body(),
-                                data.value("professional_id", ""), batch_key, absl::ToUnixMicros(now)})
+                               {result_number, program, StagedText(data, "category"), review.liaison_body(),
+                                StagedText(data, "professional_id"), batch_key, absl::ToUnixMicros(now)})
                         .status());
     const std::string state = existing ? "ALREADY_REGISTERED" : used_number ? "REGISTERED" : "MERGED";
     ASSIGN_OR_RETURN(int attached,

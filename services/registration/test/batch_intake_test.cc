@@ -3,6 +3,12 @@
 // reference data, the review queue, the IVR lookup and activation codes.
 #include "registration/src/batch_intake.h"
 
+#include <atomic>
+#include <limits>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/status_macros.h"
@@ -16,6 +22,7 @@
 #include "registration/src/registration_number.h"
 #include "registration/src/reviews.h"
 #include "registration_migrations.h"
+#include "registration_reference_json.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
 
@@ -39,7 +46,7 @@ v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const st
 constexpr char kHouseholdHeader[] = "record_id,cin,last_name,first_name,birth_date,sex,household_id,relationship\n";
 
 struct ReportRow {
-  std::string record_id, outcome, number, reasons;
+  std::string record_id, row_number, outcome, number, reasons;
 };
 
 class BatchIntakeTest : public testing::BackendTest {
@@ -53,7 +60,7 @@ class BatchIntakeTest : public testing::BackendTest {
                     .ok());
     clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 15, 9, 0, 0), absl::UTCTimeZone()));
     numbers_ = std::make_unique<NumberAllocator>(*db_, 50);
-    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, Source(), AllPrograms());
+    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, Source(), AllPrograms(), ReferenceData::Shipped());
     applier_ = std::make_unique<BatchApplier>(
         Context(AllPrograms()), [] {}, 3);  // tiny chunks
   }
@@ -110,10 +117,10 @@ class BatchIntakeTest : public testing::BackendTest {
     EXPECT_TRUE(s.ok()) << s;
     std::vector<ReportRow> rows;
     std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
-    EXPECT_EQ(lines.at(0), "record_id,outcome,registration_number,reasons");
+    EXPECT_EQ(lines.at(0), "record_id,row_number,outcome,registration_number,reasons");
     for (size_t i = 1; i < lines.size(); ++i) {
-      std::vector<std::string> f = absl::StrSplit(lines[i], absl::MaxSplits(',', 3));
-      rows.push_back({f[0], f[1], f[2], f[3]});
+      std::vector<std::string> f = absl::StrSplit(lines[i], absl::MaxSplits(',', 4));
+      rows.push_back({f[0], f[1], f[2], f[3], f[4]});
     }
     return rows;
   }
@@ -138,6 +145,34 @@ class BatchIntakeTest : public testing::BackendTest {
                    })
                     .ok());
     return out;
+  }
+
+  // The code stored for `number` is the keyed BLAKE2b hash of `code` (normalised), and no form a
+  // person could type: with or without its dash, in either case.
+  void ExpectOnlyTheKeyedHashIsStored(const std::string& number, const std::string& code) {
+    std::string stored;
+    ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT code_hash FROM activation_codes "
+                                                          "WHERE registration_number = $1",
+                                                          {number}));
+                     if (rows.size() != 1) return absl::NotFoundError("no code stored");
+                     stored = rows[0].Text(0);
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    std::string undashed = code;
+    undashed.erase(std::remove(undashed.begin(), undashed.end(), '-'), undashed.end());
+    for (const std::string& typed : {code, undashed, absl::AsciiStrToLower(code), absl::AsciiStrToLower(undashed)}) {
+      EXPECT_EQ(stored.find(typed), std::string::npos) << "the code in clear: " << typed;
+      EXPECT_EQ(absl::AsciiStrToLower(absl::BytesToHexString(stored)).find(absl::AsciiStrToLower(typed)),
+                std::string::npos);
+    }
+    const std::string key(32, 'k');
+    std::string expected(32, '\0');
+    crypto_generichash(reinterpret_cast<unsigned char*>(expected.data()), expected.size(),
+                       reinterpret_cast<const unsigned char*>(undashed.data()), undashed.size(),
+                       reinterpret_cast<const unsigned char*>(key.data()), key.size());
+    EXPECT_EQ(absl::BytesToHexString(stored), absl::BytesToHexString(expected)) << "the keyed hash of the code";
   }
 
   // The registered person the review tests' rows look like (Idrissi, Idrissy, Muhammad...).
@@ -601,8 +636,7 @@ TEST_P(BatchIntakeTest, ActivationCodesAreSingleUseExpiringAndLimited) {
   auto first = codes.Issue(n);
   ASSERT_TRUE(first.ok());
   EXPECT_THAT(first->code, ::testing::MatchesRegex("[0-9A-Z]{4}-[0-9A-Z]{4}"));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM activation_codes WHERE code_hash = '" + first->code + "'"), 0)
-      << "only a hash is stored";
+  ExpectOnlyTheKeyedHashIsStored(n, first->code);
   auto second = codes.Issue(n);  // replaces the first
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(codes.Activate(n, first->code).code(), absl::StatusCode::kPermissionDenied);
@@ -676,6 +710,241 @@ TEST_P(BatchIntakeTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer) {
   auto refused = codes.PrepareRecipients(too_many);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("at most 1000"));
+}
+
+TEST_P(BatchIntakeTest, FieldsPastTheirLimitsMakeTheRowInvalidNamingTheColumn) {
+  const std::string header =
+      "record_id,cin,last_name,first_name,birth_date,sex,email,address,city,professional_id,category,note\n";
+  auto row = [](const std::string& id, const std::string& cin, const std::string& email, const std::string& address,
+                const std::string& city, const std::string& professional_id, const std::string& note = "") {
+    return absl::StrCat(id, ",", cin, ",Alaoui,Ali,1980-01-01,M,", email, ",", address, ",", city, ",", professional_id,
+                        ",CPU,", note, "\n");
+  };
+  const std::string huge_city(1500 * 1024, 'F');  // 1.5 MB: past the limit of a row
+  const std::string csv =
+      header + row("1", "A1", "", "", std::string(80, 'c'), std::string(64, 'p')) +
+      row("2", "A2", "", "", std::string(81, 'c'), "") + row("3", "A3", "", "", huge_city, "") +
+      row("4", "A4", "", std::string(201, 'a'), "", "") + row("5", "A5", std::string(250, 'e') + "@b.ma", "", "", "") +
+      row("6", "A6", "", "", "", std::string(65, 'p')) + row(std::string(65, 'r'), "A7", "", "", "", "") +
+      row(std::string("8\0x", 3), "A8", "", "", "", "") + row("9", "A9", "", "", "", "", std::string(65 * 1024, 'n')) +
+      "10,A10,Bennani,Omar,1981-01-01,M,,,Fès,,CPU,\n";
+  auto status = Submit(csv, ManifestFor(csv, "DGI-L", "DGI", "amo-tns", 10), 64 * 1024);
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::vector<std::string> reasons;
+  std::vector<ReportRow> report = Report("DGI", "DGI-L");
+  for (const auto& r : report) reasons.push_back(absl::StrCat(r.row_number, " ", r.outcome, " ", r.reasons));
+  EXPECT_THAT(reasons, ElementsAre("1 REGISTERED ", "2 INVALID city:TOO_LONG", "3 INVALID row:TOO_LONG",
+                                   "4 INVALID address:TOO_LONG", "5 INVALID email:TOO_LONG",
+                                   "6 INVALID professional_id:TOO_LONG", "7 INVALID record_id:TOO_LONG",
+                                   "8 INVALID record_id:NOT_PRINTABLE", "9 INVALID note:TOO_LONG", "10 REGISTERED "));
+  EXPECT_EQ(report[6].record_id, "") << "an identifier past its limit is not echoed";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
+  for (const auto& e : OutboxEvents()) EXPECT_LT(e.ByteSizeLong(), 2048u) << "no oversized field reaches an event";
+}
+
+TEST_P(BatchIntakeTest, ARowOfAnotherShapeThanTheHeaderIsInvalid) {
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,address,city,category\n"
+      "1,A1,Alaoui,Ali,1980-01-01,M,12, rue Atlas,Fes,CPU\n"  // the address's comma shifts the row
+      "2,A2,Alaoui,Aziz,1980-01-01,M,Fes,CPU\n"               // a field short
+      "3,A3,Alaoui,Amal,1980-01-01,F,\"12, rue Atlas\",Fes,CPU\n";
+  auto status = Submit(csv, ManifestFor(csv, "DGI-S", "DGI", "amo-tns", 3));
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::vector<std::string> reasons;
+  for (const auto& r : Report("DGI", "DGI-S"))
+    reasons.push_back(absl::StrCat(r.record_id, " ", r.outcome, " ", r.reasons));
+  EXPECT_THAT(reasons, ElementsAre(" INVALID row:FIELD_COUNT", " INVALID row:FIELD_COUNT", "3 REGISTERED "));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE city = 'rue Atlas'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE city = 'Fes'"), 1);
+}
+
+TEST_P(BatchIntakeTest, ReportsCarryTheRowNumberAndAreSafeInASpreadsheet) {
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+      "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",A1,Alaoui,Ali,1980-01-01,M,CPU\n"
+      "+1,A2,Alaoui,Aziz,1980-01-01,M,CPU\n"
+      "-2,A3,Alaoui,Amal,1980-01-01,F,CPU\n"
+      "@SUM(A1),A4,Alaoui,Asmae,1980-01-01,F,CPU\n"
+      "ok,A5,Alaoui,Anas,1980-01-01,M,CPU\n";
+  auto status = Submit(csv, ManifestFor(csv, "DGI-F", "DGI", "amo-tns", 5));
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::string text;
+  ASSERT_TRUE(WriteBatchReport(*db_, "DGI", "DGI-F", [&](const std::string& page) {
+                text += page;
+                return absl::OkStatus();
+              }).ok());
+  std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u) << text;
+  EXPECT_EQ(lines[0], "record_id,row_number,outcome,registration_number,reasons");
+  EXPECT_THAT(lines[1], ::testing::StartsWith("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",1,REGISTERED,"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith("'+1,2,REGISTERED,"));
+  EXPECT_THAT(lines[3], ::testing::StartsWith("'-2,3,REGISTERED,"));
+  EXPECT_THAT(lines[4], ::testing::StartsWith("'@SUM(A1),4,REGISTERED,"));
+  EXPECT_THAT(lines[5], ::testing::StartsWith("ok,5,REGISTERED,"));
+}
+
+TEST_P(BatchIntakeTest, RowsFollowTheReferenceDataGiven) {
+  // A deployment's reference data: a new category, and a liaison body that may send it.
+  std::string json(registration_reference_json());
+  json.replace(json.find("\"ARTISAN\","), 0, "\"FISH\", ");
+  json.replace(json.find("\"MAPMDREF\""), 0,
+               "\"MPM\": {\"name\": \"Fisheries\", \"programs\": [\"amo-tns\"], \"categories\": [\"FISH\"]}, ");
+  absl::StatusOr<ReferenceData> reference = ReferenceData::Parse(json);
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  IntakeContext context = Context(AllPrograms());
+  context.reference = &*reference;
+  applier_ = std::make_unique<BatchApplier>(
+      context, [] {}, 3);
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n1,A1,Alaoui,Ali,1980-01-01,M,FISH\n"
+      "2,A2,Alaoui,Aziz,1980-01-01,M,AGRI\n";
+  v1::Manifest manifest = ManifestFor(csv, "MPM-1", "MPM", "amo-tns", 2);
+  auto upload = BatchUpload::Begin(context, manifest);
+  ASSERT_TRUE(upload.ok()) << upload.status();
+  ASSERT_TRUE((*upload)->Feed(csv).ok());
+  ASSERT_TRUE((*upload)->Finish().ok());
+  ASSERT_TRUE(applier_->ApplyAllReady().ok());
+  std::vector<std::string> reasons;
+  for (const auto& r : Report("MPM", "MPM-1")) reasons.push_back(absl::StrCat(r.outcome, " ", r.reasons));
+  EXPECT_THAT(reasons, ElementsAre("REGISTERED ", "INVALID category:CATEGORY_NOT_ALLOWED_FOR_BODY"));
+
+  Registrar registrar(*db_, *numbers_, Source(), AllPrograms(), *reference);
+  auto person = registrar.Register({"A3", "Alaoui", "Amal", "1980-01-01", "F", "", "amo-tns", "fish", "", ""});
+  ASSERT_TRUE(person.ok()) << person.status();
+  EXPECT_EQ(person->category, "FISH");
+}
+
+TEST_P(BatchIntakeTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
+  const std::string csv =
+      std::string(kTns) + "3,A102,Idrissi,Meriem,1990-01-01,F,,AGRI\n" + "4,A103,Idrissi,Nabil,1991-01-01,M,,AGRI\n";
+  v1::Manifest manifest = ManifestFor(csv, "MAP-L", "MAPMDREF", "amo-tns", 4);
+  auto upload = BatchUpload::Begin(Context(AllPrograms()), manifest);
+  ASSERT_TRUE(upload.ok());
+  ASSERT_TRUE((*upload)->Feed(csv).ok());
+  ASSERT_TRUE((*upload)->Finish().ok());
+  // After its first chunk, another process takes the batch over (this one's lease ran out).
+  int commits = 0;
+  BatchApplier applier(
+      Context(AllPrograms()),
+      [&] {
+        if (++commits == 1) {
+          ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                           return tx
+                               .Execute("UPDATE batches SET lease_owner = 'other', lease_until_us = $1",
+                                        {std::numeric_limits<int64_t>::max()})
+                               .status();
+                         })
+                          .ok());
+        }
+      },
+      3);
+  absl::Status applied = applier.ApplyAllReady();
+  EXPECT_TRUE(applied.ok()) << applied << ": a lost claim is no error to retry";
+  auto status = GetBatchStatus(*db_, "MAPMDREF", "MAP-L");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->state(), v1::BATCH_STATE_APPLYING);
+  EXPECT_EQ(status->rows_applied(), 3) << "the other process goes on from the last chunk committed";
+}
+
+TEST_P(BatchIntakeTest, AnUploadThatLostItsClaimLeavesTheBatchToTheOtherUpload) {
+  const std::string csv = kTns;
+  v1::Manifest manifest = ManifestFor(csv, "MAP-U", "MAPMDREF", "amo-tns", 2);
+  auto upload = BatchUpload::Begin(Context(AllPrograms()), manifest);
+  ASSERT_TRUE(upload.ok());
+  ASSERT_TRUE((*upload)->Feed(csv).ok());
+  ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE batches SET lease_owner = 'other upload'").status();
+                 })
+                  .ok());
+  auto finished = (*upload)->Finish();
+  EXPECT_EQ(finished.status().code(), absl::StatusCode::kUnavailable) << finished.status();
+  auto status = GetBatchStatus(*db_, "MAPMDREF", "MAP-U");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->state(), v1::BATCH_STATE_RECEIVING) << "the other upload's batch is not refused";
+}
+
+TEST_P(BatchIntakeTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
+  ASSERT_TRUE(RegisterLookAlikeTarget().ok());
+  const std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,category\n"
+      "1,B1,Idrissi,Muhammad,1970-01-01,M,AGRI\n";
+  ASSERT_TRUE(Submit(csv, ManifestFor(csv, "MAP-D", "MAPMDREF", "amo-tns", 1)).ok());
+  ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE reviews SET row_data = '{\"cin\": 7, \"last_name\": [' ").status();
+                 })
+                  .ok());
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto pending = queue.List("", 0);
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->size(), 1u);
+  auto decided = queue.Decide(pending->front().review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  EXPECT_EQ(decided.status().code(), absl::StatusCode::kDataLoss) << decided.status();
+  ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                   return tx.Execute("UPDATE reviews SET row_data = '{\"cin\": 7, \"last_name\": [\"x\"]}'").status();
+                 })
+                  .ok());
+  EXPECT_TRUE(queue.List("", 0).ok()) << "fields of the wrong type are read as empty";
+}
+
+TEST_P(BatchIntakeTest, ConcurrentWrongGuessesCannotPassTheAttemptLimit) {
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  const int limit = ReferenceData::Shipped().activation_code_max_attempts;
+  // Several persons, since one round of a race may happen to line up.
+  for (int person = 0; person < 4; ++person) {
+    auto p = registrar_->Register(
+        {absl::StrCat("BK9", person), "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+    ASSERT_TRUE(p.ok());
+    auto code = codes.Issue(p->registration_number);
+    ASSERT_TRUE(code.ok());
+    const std::string wrong = code->code == "0000-0000" ? "1111-1111" : "0000-0000";
+    constexpr int kGuesses = 24;
+    std::atomic<int> ready{0};
+    std::atomic<int> denied{0}, refused{0}, other{0};
+    std::vector<std::thread> guessers;
+    for (int i = 0; i < kGuesses; ++i) {
+      guessers.emplace_back([&] {
+        ++ready;
+        while (ready.load() < kGuesses) std::this_thread::yield();  // all start together
+        absl::Status s = codes.Activate(p->registration_number, wrong);
+        if (absl::IsPermissionDenied(s)) {
+          ++denied;
+        } else if (absl::IsFailedPrecondition(s)) {
+          ++refused;
+        } else {
+          ++other;
+        }
+      });
+    }
+    for (auto& t : guessers) t.join();
+    EXPECT_EQ(denied.load(), limit) << "wrong guesses compared with the code, person " << person;
+    EXPECT_EQ(refused.load(), kGuesses - limit);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(
+        Count("SELECT attempts FROM activation_codes WHERE registration_number = '" + p->registration_number + "'"),
+        limit);
+    EXPECT_EQ(codes.Activate(p->registration_number, code->code).code(), absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST_P(BatchIntakeTest, ANewCodeDoesNotResetTheWrongAttempts) {
+  auto p = registrar_->Register({"BK91", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(p.ok());
+  const std::string n = p->registration_number;
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  const int limit = ReferenceData::Shipped().activation_code_max_attempts;
+  for (int i = 0; i < limit; ++i) {
+    auto issued = codes.Issue(n);  // a new code before every guess
+    ASSERT_TRUE(issued.ok());
+    const std::string wrong = issued->code == "0000-0000" ? "1111-1111" : "0000-0000";
+    EXPECT_EQ(codes.Activate(n, wrong).code(), absl::StatusCode::kPermissionDenied) << i;
+  }
+  auto fresh = codes.Issue(n);
+  ASSERT_TRUE(fresh.ok());
+  absl::Status blocked = codes.Activate(n, fresh->code);
+  EXPECT_EQ(blocked.code(), absl::StatusCode::kFailedPrecondition) << "even the right code, until the window ends";
+  EXPECT_THAT(std::string(blocked.message()), HasSubstr("too many wrong attempts"));
+  clock_.Advance(absl::Hours(ReferenceData::Shipped().activation_attempt_window_hours) + absl::Minutes(1));
+  EXPECT_TRUE(codes.Activate(n, fresh->code).ok()) << "a new window, a new count";
 }
 
 INSTANTIATE_BACKENDS(BatchIntakeTest);

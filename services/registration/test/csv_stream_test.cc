@@ -53,6 +53,44 @@ TEST(CsvStream, RecordFunctionErrorsStopTheStream) {
   EXPECT_EQ(seen, 2);
 }
 
+TEST(CsvStream, FieldsAndRecordsPastTheLimitsAreFlaggedNotKept) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::vector<bool>> too_long;
+  std::vector<bool> record_too_long;
+  CsvStream* self = nullptr;
+  CsvStream csv([&](std::vector<std::string>& fields) {
+    records.push_back(fields);
+    too_long.push_back({self->FieldTooLong(0), self->FieldTooLong(1)});
+    record_too_long.push_back(self->RecordTooLong());
+    return absl::OkStatus();
+  });
+  self = &csv;
+  const std::string at_limit(kMaxFieldBytes, 'a');
+  const std::string past_limit(kMaxFieldBytes + 1, 'b');
+  const std::string text =
+      "x," + at_limit + "\n" + past_limit + ",y\n" + std::string(kMaxRecordBytes, 'c') + ",z\nok,ok\n";
+  for (size_t i = 0; i < text.size(); i += 100000) ASSERT_TRUE(csv.Feed(text.substr(i, 100000)).ok());
+  ASSERT_TRUE(csv.Finish().ok());
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0][1], at_limit);
+  EXPECT_THAT(too_long[0], ElementsAre(false, false));
+  EXPECT_THAT(records[1], ElementsAre("", "y")) << "a field past the limit is not kept";
+  EXPECT_THAT(too_long[1], ElementsAre(true, false));
+  EXPECT_TRUE(record_too_long[2]);
+  EXPECT_THAT(records[2], ElementsAre("", ""));
+  EXPECT_FALSE(record_too_long[3]);
+  EXPECT_THAT(records[3], ElementsAre("ok", "ok")) << "the next record is read as usual";
+}
+
+TEST(CsvStream, AFieldPastWhatIsBufferedStopsTheStream) {
+  CsvStream csv([](std::vector<std::string>&) { return absl::OkStatus(); });
+  const std::string block(1024 * 1024, 'a');
+  absl::Status status;
+  for (int i = 0; i < 20 && status.ok(); ++i) status = csv.Feed(block);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("longer than 16 MiB"));
+}
+
 TEST(Utf8, ValidAndInvalid) {
   EXPECT_TRUE(IsValidUtf8("Fès العلوي"));
   EXPECT_FALSE(IsValidUtf8("\xff"));

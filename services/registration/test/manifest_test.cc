@@ -57,5 +57,35 @@ TEST(Manifest, CoverageFilesNameAKnownOperator) {
   EXPECT_THAT(std::string(CheckCoverageManifest(m, ReferenceData::Shipped()).message()), HasSubstr("negative"));
 }
 
+TEST(Manifest, BatchIdsArePrintableAndBoundedAndCountsFitInSixtyFourBits) {
+  v1::Manifest m;
+  m.set_liaison_body("MAPMDREF");
+  m.set_program("amo-tns");
+  m.set_record_count(1);
+  m.set_sha256(kSha);
+  for (const std::string& id : {std::string("MAP-2022_01.a"), std::string(64, 'b')}) {
+    m.set_batch_id(id);
+    EXPECT_TRUE(CheckBatchManifest(m, ReferenceData::Shipped()).ok()) << id;
+  }
+  for (const std::string& id :
+       {std::string("a\0b", 3), std::string("a b"), std::string("a/b"), std::string(65, 'b'), std::string("Fès")}) {
+    m.set_batch_id(id);
+    absl::Status s = CheckBatchManifest(m, ReferenceData::Shipped());
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << id;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("manifest.batch_id")) << id;
+  }
+  m.set_batch_id("b");
+  m.set_liaison_body(std::string(100000, 'X'));
+  absl::Status unknown = CheckBatchManifest(m, ReferenceData::Shipped());
+  EXPECT_THAT(std::string(unknown.message()), HasSubstr("unknown liaison body"));
+  EXPECT_LT(unknown.message().size(), 200u) << "a huge identifier is not echoed whole";
+
+  auto huge = ParseManifestJson(absl::StrCat(R"({"batch_id": "b", "liaison_body": "MS", "program": "amo-tns",
+      "record_count": 9223372036854775808, "sha256": ")",
+                                             kSha, R"("})"));
+  EXPECT_EQ(huge.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(huge.status().message(), "manifest.record_count: too large");
+}
+
 }  // namespace
 }  // namespace himaya::registration

@@ -84,7 +84,7 @@ PersonApplication Valid() {
 }
 
 TEST(Validate, NormalisesAValidApplication) {
-  Validated v = Validate(Valid(), kToday);
+  Validated v = Validate(Valid(), kToday, ReferenceData::Shipped());
   EXPECT_THAT(v.violations, IsEmpty());
   EXPECT_EQ(v.person.cin, "BK123456");
   EXPECT_EQ(v.person.sex, "F");
@@ -99,7 +99,7 @@ TEST(Validate, ReportsEveryViolationWithItsFieldAndReason) {
   a.birth_date = "2030-01-01";
   a.phone = "0522000000";
   a.category = "PILOT";
-  Validated v = Validate(a, kToday);
+  Validated v = Validate(a, kToday, ReferenceData::Shipped());
   EXPECT_THAT(
       v.violations,
       UnorderedElementsAre(
@@ -113,13 +113,36 @@ TEST(Validate, ReportsEveryViolationWithItsFieldAndReason) {
 TEST(Validate, CategoryRulesFollowTheProgram) {
   PersonApplication a = Valid();
   a.category = "";
-  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "REQUIRED")));
+  EXPECT_THAT(Validate(a, kToday, ReferenceData::Shipped()).violations,
+              ElementsAre(Field(&FieldViolation::reason, "REQUIRED")));
   a.program = "amo-tadamon";
-  EXPECT_THAT(Validate(a, kToday).violations, IsEmpty());
+  EXPECT_THAT(Validate(a, kToday, ReferenceData::Shipped()).violations, IsEmpty());
   a.category = "AGRI";
-  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "CATEGORY_NOT_ALLOWED")));
+  EXPECT_THAT(Validate(a, kToday, ReferenceData::Shipped()).violations,
+              ElementsAre(Field(&FieldViolation::reason, "CATEGORY_NOT_ALLOWED")));
   a.program = "retirement";
-  EXPECT_THAT(Validate(a, kToday).violations, ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
+  EXPECT_THAT(Validate(a, kToday, ReferenceData::Shipped()).violations,
+              ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
+}
+
+TEST(Identifiers, AreBoundedAndPrintable) {
+  EXPECT_TRUE(CheckIdentifier("record_id", "").ok());
+  EXPECT_TRUE(CheckIdentifier("record_id", std::string(64, 'r')).ok());
+  EXPECT_TRUE(CheckIdentifier("record_id", "Fès-01 / ٣").ok());
+  EXPECT_EQ(ViolationOf(CheckIdentifier("record_id", std::string(65, 'r'))).reason, "TOO_LONG");
+  for (const std::string& bad :
+       {std::string("a\0b", 3), std::string("a\tb"), std::string("a\x7f"), std::string("a\xc2\x85")}) {
+    absl::Status s = CheckIdentifier("household_id", bad);
+    EXPECT_EQ(ViolationOf(s).reason, "NOT_PRINTABLE");
+    EXPECT_EQ(s.message(), "household_id: holds control characters");
+  }
+}
+
+TEST(Identifiers, AreShortAndHarmlessInErrors) {
+  EXPECT_EQ(ShortForError("MAP-1"), "MAP-1");
+  EXPECT_EQ(ShortForError(std::string("a\0\nb", 4)), "a??b");
+  EXPECT_EQ(ShortForError(std::string(100000, 'x')), std::string(64, 'x') + "...");
+  EXPECT_EQ(ShortForError(std::string(63, 'x') + "é"), std::string(63, 'x') + "...") << "cut between characters";
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ class RegistrarTest : public testing::BackendTest {
                                                 storage::RegistrationMigrations(db_->dialect())})
                     .ok());
     numbers_ = std::make_unique<NumberAllocator>(*db_, 10);
-    registrar_ =
-        std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
-                                    std::vector<std::string>{"amo-tns", "amo-tadamon"}, [this] { ++commits_; });
+    registrar_ = std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
+                                             std::vector<std::string>{"amo-tns", "amo-tadamon"},
+                                             ReferenceData::Shipped(), [this] { ++commits_; });
   }
   std::vector<events::Envelope> Outbox() {
     std::vector<events::Envelope> out;
@@ -109,6 +109,21 @@ TEST_P(RegistrarTest, InvalidApplicationNamesTheFieldsAndStoresNothing) {
   EXPECT_THAT(std::string(p.status().message()), ::testing::HasSubstr("sex:"));
   EXPECT_TRUE(Outbox().empty());
   EXPECT_EQ(commits_, 0);
+}
+
+TEST_P(RegistrarTest, FieldsPastTheirLimitsAreRefusedAndReachNoEvent) {
+  PersonApplication a = Amina();
+  a.city = std::string(1500 * 1024, 'F');  // 1.5 MB
+  absl::StatusOr<Person> p = registrar_->Register(a);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(p.status().message(), "city: is longer than 80 characters");
+  a.city = std::string(80, 'F');
+  a.last_name = std::string(101, 'A');
+  p = registrar_->Register(a);
+  EXPECT_EQ(p.status().message(), "last_name: is longer than 100 characters");
+  EXPECT_TRUE(Outbox().empty());
+  a.last_name = "Alaoui";
+  EXPECT_TRUE(registrar_->Register(a).ok()) << "80 characters are allowed";
 }
 
 TEST_P(RegistrarTest, ProgramNotServedHereIsAFailedPrecondition) {
