@@ -4,11 +4,13 @@
 
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "core/log.h"
+#include "events/topics.h"
 
 namespace himaya::events {
 namespace {
@@ -23,8 +25,23 @@ absl::Status SetAll(RdKafka::Conf& conf, const std::map<std::string, std::string
   return absl::OkStatus();
 }
 
+// Errors a record gets however often it is sent again.
+bool IsPermanent(RdKafka::ErrorCode code) {
+  switch (code) {
+    case RdKafka::ERR_MSG_SIZE_TOO_LARGE:
+    case RdKafka::ERR_INVALID_MSG:
+    case RdKafka::ERR_INVALID_MSG_SIZE:
+    case RdKafka::ERR_RECORD_LIST_TOO_LARGE:
+    case RdKafka::ERR_INVALID_RECORD:
+      return true;
+    default:
+      return false;
+  }
+}
+
 absl::Status KafkaError(RdKafka::ErrorCode code, absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat("kafka: ", what, ": ", RdKafka::err2str(code)));
+  std::string message = absl::StrCat("kafka: ", what, ": ", RdKafka::err2str(code));
+  return IsPermanent(code) ? absl::InvalidArgumentError(message) : absl::UnavailableError(message);
 }
 
 }  // namespace
@@ -123,6 +140,22 @@ std::vector<absl::Status> KafkaProducer::Publish(absl::Span<const Record> record
   return statuses;
 }
 
+absl::StatusOr<std::string> KafkaProducer::ClusterIdentity() {
+  constexpr int kTimeoutMs = 5000;
+  RdKafka::Metadata* raw = nullptr;
+  RdKafka::ErrorCode err = producer_->metadata(/*all_topics=*/true, nullptr, &raw, kTimeoutMs);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "metadata");
+  std::string identity = producer_->clusterid(kTimeoutMs);
+  if (identity.empty()) return absl::UnavailableError("kafka: the cluster did not tell its id");
+  for (const RdKafka::TopicMetadata* topic : *metadata->topics()) {
+    if (absl::StartsWith(topic->topic(), kBrokerInstanceTopicPrefix)) {
+      absl::StrAppend(&identity, "/", topic->topic().substr(kBrokerInstanceTopicPrefix.size()));
+    }
+  }
+  return identity;
+}
+
 absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const std::string& topic,
                                            absl::Duration timeout) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -150,6 +183,32 @@ absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const st
   return total;
 }
 
+// Takes the partitions the group hands over (or back), and forgets the positions seen on them:
+// the next message of a newly assigned partition is checked against the group's position.
+class KafkaConsumer::Rebalance final : public RdKafka::RebalanceCb {
+ public:
+  explicit Rebalance(KafkaConsumer* owner) : owner_(owner) {}
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    for (const RdKafka::TopicPartition* tp : partitions) owner_->next_offsets_.erase({tp->topic(), tp->partition()});
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      if (cooperative) {
+        delete consumer->incremental_assign(partitions);
+      } else {
+        consumer->assign(partitions);
+      }
+    } else if (cooperative) {
+      delete consumer->incremental_unassign(partitions);
+    } else {
+      consumer->unassign();
+    }
+  }
+
+ private:
+  KafkaConsumer* owner_;
+};
+
 absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const ConsumerOptions& options,
                                                                      MessageHandler* handler,
                                                                      metrics::ConsumerMetrics* metrics) {
@@ -165,6 +224,8 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
                                       {"auto.commit.interval.ms", "1000"},
                                       // Offsets are stored by hand, after the handler commits.
                                       {"enable.auto.offset.store", "false"},
+                                      // A position the broker no longer holds resumes at the
+                                      // earliest kept message; Run counts the gap as lost.
                                       {"auto.offset.reset", "earliest"},
                                       // A fetch that finds nothing returns after this long;
                                       // bounds event latency on brokers without long polling.
@@ -176,6 +237,8 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
   }
   if (absl::Status s = SetAll(*conf, options.kafka.properties); !s.ok()) return s;
   std::string error;
+  consumer->rebalance_ = std::make_unique<Rebalance>(consumer.get());
+  conf->set("rebalance_cb", consumer->rebalance_.get(), error);
   consumer->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (consumer->consumer_ == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("kafka: cannot create consumer: ", error));
@@ -221,6 +284,7 @@ void KafkaConsumer::Run() {
       message.topic = msg->topic_name();
       message.partition = msg->partition();
       message.offset = msg->offset();
+      CheckContinuity(message.topic, message.partition, message.offset);
       if (msg->key() != nullptr) message.key = *msg->key();
       message.value.assign(static_cast<const char*>(msg->payload()), msg->len());
       batch.push_back(std::move(message));
@@ -258,6 +322,38 @@ void KafkaConsumer::Run() {
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }
   }
+}
+
+void KafkaConsumer::CheckContinuity(const std::string& topic, int32_t partition, int64_t offset) {
+  auto [it, first] = next_offsets_.try_emplace({topic, partition}, offset);
+  if (first) {
+    // The first message since the partition was assigned: it should be the group's position.
+    std::vector<RdKafka::TopicPartition*> committed = {RdKafka::TopicPartition::create(topic, partition)};
+    if (consumer_->committed(committed, 5000) == RdKafka::ERR_NO_ERROR && committed[0]->offset() >= 0) {
+      it->second = committed[0]->offset();
+    }
+    RdKafka::TopicPartition::destroy(committed);
+  }
+  const int64_t expected = it->second;
+  it->second = offset + 1;
+  if (offset == expected) return;
+  // The suite's topics are neither compacted nor transactional: their offsets have no holes,
+  // so a jump is what the broker dropped before it was read.
+  const std::string reason = offset > expected ? "behind_retention" : "past_end";
+  if (offset > expected) {
+    log::Error(
+        "kafka consumer: events lost: the broker dropped them before they were read",
+        {{"topic", topic}, {"partition", partition}, {"from", expected}, {"to", offset}, {"lost", offset - expected}});
+    if (metrics_ != nullptr) {
+      metrics_->lost_events.Add({{"topic", topic}}).Increment(static_cast<double>(offset - expected));
+    }
+  } else {
+    log::Error(
+        "kafka consumer: the group's position is past the partition's end (a new or truncated log); "
+        "reading it again from the start",
+        {{"topic", topic}, {"partition", partition}, {"position", expected}, {"restart", offset}});
+  }
+  if (metrics_ != nullptr) metrics_->offset_resets.Add({{"topic", topic}, {"reason", reason}}).Increment();
 }
 
 void KafkaConsumer::UpdateLag() {

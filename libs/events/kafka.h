@@ -48,8 +48,14 @@ class Producer {
  public:
   virtual ~Producer() = default;
   // Publishes every record and waits until the broker acknowledged each (acks=all) or its
-  // delivery failed for good. Returns one status per record, in order.
+  // delivery failed. Returns one status per record, in order: OK when acknowledged;
+  // INVALID_ARGUMENT when the record can never be taken (too large, malformed), so retrying is
+  // pointless; another error (UNAVAILABLE) when a later attempt may succeed.
   virtual std::vector<absl::Status> Publish(absl::Span<const Record> records) = 0;
+  // A name of the cluster that changes when the cluster is a new one, which no longer holds
+  // what was published before (the embedded broker after a restart, a rebuilt cluster).
+  // UNAVAILABLE when the cluster cannot be asked.
+  virtual absl::StatusOr<std::string> ClusterIdentity() = 0;
 };
 
 class KafkaProducer final : public Producer {
@@ -58,6 +64,9 @@ class KafkaProducer final : public Producer {
   static absl::StatusOr<std::unique_ptr<KafkaProducer>> Create(const KafkaOptions& options);
   ~KafkaProducer() override;
   std::vector<absl::Status> Publish(absl::Span<const Record> records) override;
+  // The cluster id, and the embedded broker's instance (see kBrokerInstanceTopicPrefix) when
+  // the cluster names one: the embedded broker's cluster id alone is not unique per start.
+  absl::StatusOr<std::string> ClusterIdentity() override;
 
  private:
   KafkaProducer() = default;
@@ -118,10 +127,18 @@ class KafkaConsumer {
   KafkaConsumer() = default;
   void Run();
   void UpdateLag();
+  // Compares a message's offset with the one expected on its partition: a jump forward is what
+  // the broker dropped before it was read (counted, logged as lost), a jump back a log that is
+  // shorter than the group's position (a new or truncated one).
+  void CheckContinuity(const std::string& topic, int32_t partition, int64_t offset);
+  class Rebalance;
   ConsumerOptions options_;
   MessageHandler* handler_ = nullptr;
   metrics::ConsumerMetrics* metrics_ = nullptr;
+  std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  // Per partition, the offset the next message should have (touched on the consumer thread).
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

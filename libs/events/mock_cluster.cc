@@ -3,7 +3,10 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/random.h"
+#include "events/topics.h"
 
 namespace himaya::events {
 
@@ -29,8 +32,14 @@ absl::StatusOr<std::unique_ptr<MockCluster>> MockCluster::Start(const MockCluste
   if (mock == nullptr) return absl::InternalError("broker: librdkafka started no mock cluster");
   cluster->bootstrap_ = rd_kafka_mock_cluster_bootstraps(mock);
   const int replication = options.brokers >= 3 ? 3 : options.brokers;
-  for (const std::string& topic : options.topics) {
-    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mock, topic.c_str(), options.partitions, replication);
+  core::SystemRandom random;
+  cluster->instance_id_ = core::NewUuid(random);
+  std::vector<std::string> topics = options.topics;
+  topics.push_back(absl::StrCat(kBrokerInstanceTopicPrefix, cluster->instance_id_));
+  for (const std::string& topic : topics) {
+    const bool marker = absl::StartsWith(topic, kBrokerInstanceTopicPrefix);
+    rd_kafka_resp_err_t err =
+        rd_kafka_mock_topic_create(mock, topic.c_str(), marker ? 1 : options.partitions, replication);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return absl::InternalError(absl::StrCat("broker: cannot create ", topic, ": ", rd_kafka_err2str(err)));
     }

@@ -31,11 +31,15 @@ class MockCluster {
   ~MockCluster();
   // "127.0.0.1:PORT,..." for bootstrap.servers.
   const std::string& bootstrap_servers() const { return bootstrap_; }
+  // Random at each start, and named by an empty topic (kBrokerInstanceTopicPrefix + id), so
+  // that clients can tell this broker from an earlier one that held other data.
+  const std::string& instance_id() const { return instance_id_; }
 
  private:
   MockCluster() = default;
   rd_kafka_t* handle_ = nullptr;
   std::string bootstrap_;
+  std::string instance_id_;
 };
 
 }  // namespace himaya::events

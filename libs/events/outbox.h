@@ -2,6 +2,11 @@
 // change that caused it; the relay publishes unpublished rows in order and marks them. A crash
 // between publishing and marking publishes again: delivery is at least once, and consumers
 // deduplicate on event_id (see inbox.h).
+//
+// Nothing is lost: an event the broker can never take is set aside with its reason (counted,
+// logged, kept) and the events behind it flow; published rows are kept for a retention period
+// and published again when the broker is a new one that forgot them (the embedded broker after
+// a restart), or when an operator asks (Replay).
 #pragma once
 
 #include <condition_variable>
@@ -42,8 +47,10 @@ struct RelayOptions {
   int batch_size = 2000;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
-  // Published rows older than this are deleted.
+  // Published rows older than this are deleted (set-aside rows are kept).
   absl::Duration retention = absl::Hours(24);
+  // How often the running relay asks whether the broker is still the one it published to.
+  absl::Duration broker_check_interval = absl::Seconds(5);
 };
 
 class OutboxRelay {
@@ -52,12 +59,26 @@ class OutboxRelay {
               metrics::OutboxMetrics* metrics = nullptr);
   ~OutboxRelay();
 
-  // Publishes up to one batch of unpublished rows, oldest first, and marks those delivered.
-  // Returns how many were published. Stops at the first row that failed, so that a key's
-  // events are never published out of order.
+  // Publishes up to one batch of pending rows, oldest first. Every row the broker
+  // acknowledged is marked published (never sent again by the relay); a row it refused for
+  // good (INVALID_ARGUMENT from the producer) is set aside with the reason; a row that failed
+  // for now stays pending for the next pass. Returns how many were published, or the first
+  // failure when none was published nor set aside. (The idempotent producer fails a
+  // partition's later records with an earlier one, so a retry keeps a key's order.)
   absl::StatusOr<int> PublishBatch();
-  // Rows not yet published.
+  // Rows not yet published (set-aside rows excluded).
   absl::StatusOr<int64_t> Depth();
+  // Rows set aside because the broker can never take them.
+  absl::StatusOr<int64_t> SetAside();
+
+  // Asks the producer who the cluster is; when it is not the one this database last published
+  // to, every retained published row becomes pending again, in its original order. The first
+  // cluster ever seen is just remembered. Returns how many rows were made pending again.
+  // UNAVAILABLE when the cluster cannot be asked.
+  absl::StatusOr<int64_t> CheckBroker();
+  // Makes the retained published rows created at or after `since` pending again (an
+  // operator's replay after a consumer lost events). Returns how many.
+  absl::StatusOr<int64_t> Replay(absl::Time since);
 
   // Runs PublishBatch (when options.publish) and refreshes the gauges on a background thread
   // until Stop().
@@ -70,6 +91,7 @@ class OutboxRelay {
  private:
   void Run();
   void Observe();
+  absl::StatusOr<int64_t> MakePendingAgain(absl::Time since, absl::string_view why);
   storage::Database& db_;
   Producer& producer_;
   const core::Clock& clock_;

@@ -14,6 +14,10 @@ inline constexpr absl::string_view kBeneficiaryDomain = "beneficiary";
 inline constexpr absl::string_view kNotificationDomain = "notification";
 inline constexpr absl::string_view kClaimsDomain = "claims";
 
+// The embedded broker creates an empty topic named with this prefix and a random id at each
+// start: its mock cluster's id is not unique per start, so clients tell a new broker by it.
+inline constexpr absl::string_view kBrokerInstanceTopicPrefix = "himaya.broker-instance.";
+
 // Every domain that publishes events.
 const std::vector<std::string>& AllDomains();
 

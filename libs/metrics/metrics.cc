@@ -66,7 +66,17 @@ OutboxMetrics::OutboxMetrics(prometheus::Registry& registry)
                          .Name("himaya_outbox_publish_errors_total")
                          .Help("Outbox rows whose publication failed (retried)")
                          .Register(registry)
-                         .Add({})) {}
+                         .Add({})),
+      set_aside(prometheus::BuildGauge()
+                    .Name("himaya_outbox_set_aside")
+                    .Help("Outbox rows the broker can never take, set aside with their reason")
+                    .Register(registry)
+                    .Add({})),
+      replayed(prometheus::BuildCounter()
+                   .Name("himaya_outbox_replayed_total")
+                   .Help("Published outbox rows published again (a new broker, or an operator's replay)")
+                   .Register(registry)
+                   .Add({})) {}
 
 ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry)
     : events(prometheus::BuildCounter()
@@ -76,6 +86,14 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry)
       lag(prometheus::BuildGauge()
               .Name("himaya_consumer_lag")
               .Help("Messages behind the end of the partition, by topic and partition")
-              .Register(registry)) {}
+              .Register(registry)),
+      lost_events(prometheus::BuildCounter()
+                      .Name("himaya_consumer_lost_events_total")
+                      .Help("Events dropped by the broker before this consumer read them, by topic")
+                      .Register(registry)),
+      offset_resets(prometheus::BuildCounter()
+                        .Name("himaya_consumer_offset_resets_total")
+                        .Help("Partitions whose position had to be found again, by topic and reason")
+                        .Register(registry)) {}
 
 }  // namespace himaya::metrics

@@ -56,6 +56,10 @@ struct OutboxMetrics {
   prometheus::Gauge& relay_lag_seconds;  // himaya_outbox_relay_lag_seconds: age of the oldest
   prometheus::Counter& published;        // himaya_outbox_published_total
   prometheus::Counter& publish_errors;   // himaya_outbox_publish_errors_total
+  // himaya_outbox_set_aside: rows the broker can never take, kept with their reason (alarm > 0)
+  prometheus::Gauge& set_aside;
+  // himaya_outbox_replayed_total: published rows published again (a new broker, or asked)
+  prometheus::Counter& replayed;
 };
 
 // Kafka consumers, by topic.
@@ -65,6 +69,11 @@ struct ConsumerMetrics {
   prometheus::Family<prometheus::Counter>& events;
   // himaya_consumer_lag{topic, partition}: messages behind the partition's end.
   prometheus::Family<prometheus::Gauge>& lag;
+  // himaya_consumer_lost_events_total{topic}: events the broker dropped before this consumer
+  // read them (its position fell behind retention). Any increase is data loss: alarm.
+  prometheus::Family<prometheus::Counter>& lost_events;
+  // himaya_consumer_offset_resets_total{topic, reason=no_committed_offset|behind_retention|past_end}
+  prometheus::Family<prometheus::Counter>& offset_resets;
 };
 
 }  // namespace himaya::metrics

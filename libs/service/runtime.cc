@@ -16,6 +16,7 @@
 #include "core/status_macros.h"
 #include "events/topics.h"
 #include "service/instrumented_database.h"
+#include "service/outbox_admin_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:0", "gRPC listening address (port 0: any free)");
 ABSL_FLAG(std::string, metrics_address, "127.0.0.1:0", "Prometheus /metrics listening address (port 0: any free)");
@@ -30,6 +31,8 @@ ABSL_FLAG(std::string, kafka_properties, "", "Further librdkafka properties, k=v
 ABSL_FLAG(std::string, programs, "all", "Programs this process serves, comma-separated");
 ABSL_FLAG(std::string, address_file, "", "Write the listening addresses here once serving");
 ABSL_FLAG(bool, outbox_relay, true, "Publish this process's outbox to Kafka (off: another process relays)");
+ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24),
+          "Published events are kept this long, to be published again to a new broker or on a replay");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 
@@ -61,6 +64,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   ASSIGN_OR_RETURN(config.programs, core::ParsePrograms(absl::GetFlag(FLAGS_programs)));
   config.address_file = absl::GetFlag(FLAGS_address_file);
   config.outbox_relay = absl::GetFlag(FLAGS_outbox_relay);
+  config.outbox_retention = absl::GetFlag(FLAGS_outbox_retention);
+  if (config.outbox_retention <= absl::ZeroDuration()) return absl::InvalidArgumentError("outbox_retention: positive");
   config.handler_threads = absl::GetFlag(FLAGS_handler_threads);
   config.database_pool = absl::GetFlag(FLAGS_database_pool);
   if (config.handler_threads < 1) return absl::InvalidArgumentError("handler_threads: at least 1");
@@ -90,9 +95,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceCo
 
   ASSIGN_OR_RETURN(runtime->metrics_server_, metrics::MetricsServer::Start(c.metrics_address, runtime->registry_));
   ASSIGN_OR_RETURN(runtime->producer_, events::KafkaProducer::Create(c.kafka));
-  runtime->relay_ = std::make_unique<events::OutboxRelay>(*runtime->db_, *runtime->producer_, runtime->clock(),
-                                                          events::RelayOptions{.publish = c.outbox_relay},
-                                                          runtime->outbox_metrics_.get());
+  runtime->relay_ = std::make_unique<events::OutboxRelay>(
+      *runtime->db_, *runtime->producer_, runtime->clock(),
+      events::RelayOptions{.publish = c.outbox_relay, .retention = c.outbox_retention}, runtime->outbox_metrics_.get());
   runtime->pool_ = std::make_unique<core::ThreadPool>(c.handler_threads);
   log::Info("service starting", {{"database", std::string(storage::DialectName(runtime->db_->dialect()))},
                                  {"programs", absl::StrJoin(c.programs, ",")}});
@@ -114,6 +119,9 @@ absl::Status ServiceRuntime::AddConsumer(const std::string& group, std::vector<s
 absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services, std::vector<std::string> names) {
   relay_->Start();
   for (auto& consumer : consumers_) consumer->Start();
+  outbox_admin_ = std::make_unique<OutboxAdminService>(config_.name, *relay_, clock(), *pool_);
+  services.push_back(outbox_admin_.get());
+  names.push_back(events::v1::OutboxAdmin::service_full_name());
   ASSIGN_OR_RETURN(server_, rpc::Server::Start({.address = config_.grpc_address,
                                                 .services = std::move(services),
                                                 .service_names = std::move(names),

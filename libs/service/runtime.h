@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/thread_pool.h"
@@ -34,6 +35,7 @@ struct ServiceConfig {
   // Where to write {"grpc": ..., "metrics": ...} once serving; empty: nowhere.
   std::string address_file;
   bool outbox_relay = true;
+  absl::Duration outbox_retention = absl::Hours(24);
   int handler_threads = 8;
   int database_pool = 4;
 
@@ -63,7 +65,8 @@ class ServiceRuntime {
   // Consumes `topics` as group `group`, applying events through the inbox.
   absl::Status AddConsumer(const std::string& group, std::vector<std::string> topics, events::EventApplier& applier);
 
-  // Starts the relay, the consumers and the gRPC server, then writes the address file.
+  // Starts the relay, the consumers and the gRPC server (with `services` and the OutboxAdmin
+  // service every process serves), then writes the address file.
   absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);
 
   // Runs `hook` when stopping, after calls in flight have drained and before the outbox's last
@@ -92,6 +95,7 @@ class ServiceRuntime {
   std::unique_ptr<events::OutboxRelay> relay_;
   std::vector<std::unique_ptr<events::InboxHandler>> inboxes_;
   std::vector<std::unique_ptr<events::KafkaConsumer>> consumers_;
+  std::unique_ptr<grpc::Service> outbox_admin_;
   std::unique_ptr<rpc::Server> server_;
   std::vector<std::function<void()>> stop_hooks_;
 };

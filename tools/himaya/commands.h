@@ -7,6 +7,10 @@
 
 namespace himaya::cli {
 
+// events outbox: each service's pending and set-aside events; events replay --since=T:
+// publish again what each service published since T (after a consumer lost events).
+int Events(const std::vector<std::string>& args);
+
 // Starts the local stack in the foreground until Ctrl-C, SIGINT or SIGTERM.
 int Up(const std::vector<std::string>& args);
 // Prints each component's health; non-zero when one is down.

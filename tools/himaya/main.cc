@@ -34,6 +34,12 @@ Talking to the running stack:
   ivr lookup CIN DATE     the registration number, as the voice server asks it
   account code NUMBER     issue a portal activation code
   account activate NUMBER CODE
+  events outbox           each service's events pending and set aside
+  events replay --since=2026-11-29T08:00:00Z [--service=NAME]
+                          publish again what was published since then (consumers skip
+                          what they already applied)
+
+Commands that print data print a table, or JSON with --output=json.
 
 Data:
   gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B]
@@ -60,7 +66,7 @@ int main(int argc, char** argv) {
       {"person", himaya::cli::Person}, {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo},
       {"batch", himaya::cli::Batch},   {"coverage", himaya::cli::Coverage}, {"gen", himaya::cli::Gen},
       {"review", himaya::cli::Review}, {"ivr", himaya::cli::Ivr},           {"account", himaya::cli::Account},
-      {"bench", himaya::cli::Bench},   {"campaign", himaya::cli::Campaign}};
+      {"bench", himaya::cli::Bench},   {"campaign", himaya::cli::Campaign}, {"events", himaya::cli::Events}};
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);

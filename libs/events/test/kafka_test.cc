@@ -114,6 +114,70 @@ TEST_F(KafkaTest, ARestartedMemberResumesAfterTheLastHandledMessage) {
   EXPECT_THAT(second.by_key["k"], ::testing::ElementsAre("c"));
 }
 
+TEST_F(KafkaTest, ARecordTheBrokerCanNeverTakeIsRefusedForGoodAndTheOthersGoThrough) {
+  const std::string huge(2'000'000, 'x');  // over message.max.bytes
+  std::vector<absl::Status> results =
+      producer_->Publish({{kTopic, "k", "before"}, {kTopic, "k", huge}, {kTopic, "k", "after"}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0];
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kInvalidArgument) << results[1];
+  EXPECT_TRUE(results[2].ok()) << results[2];
+  EXPECT_EQ(*CountTopicMessages({cluster_->bootstrap_servers()}, kTopic), 2);
+}
+
+TEST_F(KafkaTest, TheClusterIdentityIsStableForOneBrokerAndNewForANewOne) {
+  absl::StatusOr<std::string> first = producer_->ClusterIdentity();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(*first, ::testing::HasSubstr(cluster_->instance_id()));
+  EXPECT_EQ(*producer_->ClusterIdentity(), *first);
+
+  auto other = MockCluster::Start({.topics = {kTopic}});
+  ASSERT_TRUE(other.ok());
+  auto producer = KafkaProducer::Create({(*other)->bootstrap_servers()});
+  ASSERT_TRUE(producer.ok());
+  absl::StatusOr<std::string> second = (*producer)->ClusterIdentity();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(*second, *first);
+}
+
+// The embedded broker keeps at most 5 MiB per partition: a consumer stopped while more than that
+// was published finds its position gone. What was dropped is counted, never skipped silently.
+TEST(KafkaConsumerBehindRetention, EventsDroppedBeforeTheyWereReadAreCountedAndReadingGoesOn) {
+  constexpr const char* kTopic = "himaya.registration.amo-tns.v1";
+  auto cluster = MockCluster::Start({.topics = {kTopic}, .partitions = 1});
+  ASSERT_TRUE(cluster.ok());
+  const KafkaOptions kafka{(*cluster)->bootstrap_servers()};
+  auto producer = KafkaProducer::Create(kafka);
+  ASSERT_TRUE(producer.ok());
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::ConsumerMetrics metrics(*registry);
+  auto start = [&](Collector& collector) {
+    auto consumer = KafkaConsumer::Create({.kafka = kafka, .group_id = "g", .topics = {kTopic}}, &collector, &metrics);
+    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    (*consumer)->Start();
+    return std::move(*consumer);
+  };
+  ASSERT_TRUE((*producer)->Publish({{kTopic, "k", "0"}, {kTopic, "k", "1"}, {kTopic, "k", "2"}})[2].ok());
+  {
+    Collector first;
+    auto consumer = start(first);
+    ASSERT_TRUE(WaitFor([&] { return first.Handled() == 3; }));
+  }  // leaves the group at position 3
+
+  constexpr int kLater = 80;  // 8 MB: the broker drops the oldest
+  std::vector<Record> later;
+  for (int i = 0; i < kLater; ++i)
+    later.push_back({kTopic, "k", std::string(100'000, static_cast<char>('a' + i % 26))});
+  for (const absl::Status& s : (*producer)->Publish(later)) ASSERT_TRUE(s.ok()) << s;
+
+  auto lost = [&] { return metrics.lost_events.Add({{"topic", kTopic}}).Value(); };
+  Collector second;
+  auto consumer = start(second);
+  ASSERT_TRUE(WaitFor([&] { return lost() > 0 && second.Handled() + lost() == kLater; }))
+      << "handled " << second.Handled() << ", counted lost " << lost();
+  EXPECT_EQ(metrics.offset_resets.Add({{"topic", kTopic}, {"reason", "behind_retention"}}).Value(), 1);
+}
+
 TEST(KafkaProperties, ParsesPairsAndRejectsOthers) {
   auto parsed = ParseKafkaProperties("security.protocol=SASL_SSL, sasl.mechanism = SCRAM-SHA-512");
   ASSERT_TRUE(parsed.ok());

@@ -1,10 +1,12 @@
 // The outbox relay and the inbox on both backends, with a producer fake standing in for Kafka
 // (Kafka itself is exercised in kafka_test and the end-to-end tests).
 #include <map>
+#include <set>
 
 #include "core/status_macros.h"
 #include "events/inbox.h"
 #include "events/outbox.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
 #include "testing/backends.h"
@@ -15,14 +17,17 @@ namespace {
 
 using google::protobuf::Timestamp;
 
-// Records what it publishes; fails every record from index `fail_from` of a call on.
+// Records what it publishes; fails every record from index `fail_from` of a call on, refuses
+// for good the records whose key is in `refused`, and fails for now those in `unavailable`.
 class RecordingProducer final : public Producer {
  public:
   std::vector<absl::Status> Publish(absl::Span<const Record> records) override {
     std::vector<absl::Status> out;
     for (size_t i = 0; i < records.size(); ++i) {
-      if (static_cast<int>(i) >= fail_from) {
+      if (static_cast<int>(i) >= fail_from || unavailable.count(records[i].key) > 0) {
         out.push_back(absl::UnavailableError("broker down"));
+      } else if (refused.count(records[i].key) > 0) {
+        out.push_back(absl::InvalidArgumentError("kafka: Broker: Message size too large"));
       } else {
         published.push_back(records[i]);
         out.push_back(absl::OkStatus());
@@ -30,9 +35,22 @@ class RecordingProducer final : public Producer {
     }
     return out;
   }
+  absl::StatusOr<std::string> ClusterIdentity() override {
+    if (identity.empty()) return absl::UnavailableError("no broker");
+    return identity;
+  }
   int fail_from = 1 << 30;
+  std::set<std::string> refused;
+  std::set<std::string> unavailable;
+  std::string identity = "cluster-1";
   std::vector<Record> published;
 };
+
+std::vector<int64_t> Seconds(const std::vector<Record>& records) {
+  std::vector<int64_t> out;
+  for (const Record& r : records) out.push_back(Unpack<Timestamp>(*ParseEnvelope(r.value))->seconds());
+  return out;
+}
 
 class EventTablesTest : public testing::BackendTest {
  protected:
@@ -121,6 +139,96 @@ TEST_P(EventTablesTest, FailedPublicationIsRetriedAndNothingIsSkipped) {
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(Unpack<Timestamp>(*ParseEnvelope(producer.published[i].value))->seconds(), i);
   }
+}
+
+TEST_P(EventTablesTest, AnEventTheBrokerCanNeverTakeIsSetAsideAndTheOthersFlow) {
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return AppendToOutbox(tx, "t", NewEvent(i == 1 ? "huge" : "k", i), clock_);
+                   })
+                    .ok());
+  }
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::OutboxMetrics metrics(*registry);
+  RecordingProducer producer;
+  producer.refused = {"huge"};
+  OutboxRelay relay(*db_, producer, clock_, {}, &metrics);
+  EXPECT_EQ(*relay.PublishBatch(), 3);
+  EXPECT_EQ(*relay.PublishBatch(), 0) << "nothing is sent again";
+  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 2, 3));
+  EXPECT_EQ(*relay.Depth(), 0);
+  EXPECT_EQ(*relay.SetAside(), 1);
+  EXPECT_EQ(metrics.set_aside.Value(), 1);
+  ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                   ASSIGN_OR_RETURN(auto rows,
+                                    tx.Query("SELECT set_aside_reason FROM outbox WHERE message_key = 'huge'"));
+                   EXPECT_THAT(rows.at(0).Text(0), ::testing::HasSubstr("too large"));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  // Retention keeps what was set aside for an operator to see.
+  clock_.Advance(absl::Hours(48));
+  RecordingProducer idle;
+  OutboxRelay later(*db_, idle, clock_, {.idle_interval = absl::Milliseconds(5)}, &metrics);
+  later.Start();
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (CountRows("outbox") != 1 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  later.Stop();
+  EXPECT_EQ(CountRows("outbox"), 1);
+  EXPECT_EQ(*later.SetAside(), 1);
+}
+
+TEST_P(EventTablesTest, RowsTheBrokerTookAreNeverSentAgainWhenAnEarlierOneFailed) {
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return AppendToOutbox(tx, "t", NewEvent(i == 1 ? "busy" : "k", i), clock_);
+                   })
+                    .ok());
+  }
+  RecordingProducer producer;
+  producer.unavailable = {"busy"};
+  OutboxRelay relay(*db_, producer, clock_);
+  EXPECT_EQ(*relay.PublishBatch(), 3);
+  EXPECT_EQ(*relay.Depth(), 1);
+  producer.unavailable.clear();
+  EXPECT_EQ(*relay.PublishBatch(), 1);
+  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 2, 3, 1));
+}
+
+TEST_P(EventTablesTest, ANewBrokerGetsTheRetainedEventsAgainInTheirOrder) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+  }
+  RecordingProducer producer;
+  OutboxRelay relay(*db_, producer, clock_);
+  EXPECT_EQ(*relay.CheckBroker(), 0) << "the first broker is only remembered";
+  EXPECT_EQ(*relay.PublishBatch(), 3);
+  EXPECT_EQ(*relay.CheckBroker(), 0) << "the same broker";
+  EXPECT_EQ(*relay.PublishBatch(), 0);
+
+  producer.identity = "cluster-2";  // restarted: it forgot everything
+  EXPECT_EQ(*relay.CheckBroker(), 3);
+  EXPECT_EQ(*relay.CheckBroker(), 0) << "replayed once";
+  EXPECT_EQ(*relay.PublishBatch(), 3);
+  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 1, 2, 0, 1, 2));
+
+  producer.identity.clear();
+  EXPECT_EQ(relay.CheckBroker().status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_P(EventTablesTest, AReplayPublishesAgainWhatWasCreatedSinceAGivenTime) {
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(
+        db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+    clock_.Advance(absl::Minutes(1));
+  }
+  RecordingProducer producer;
+  OutboxRelay relay(*db_, producer, clock_);
+  EXPECT_EQ(*relay.PublishBatch(), 4);
+  EXPECT_EQ(*relay.Replay(clock_.Now() - absl::Minutes(2)), 2);
+  EXPECT_EQ(*relay.PublishBatch(), 2);
+  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 1, 2, 3, 2, 3));
 }
 
 TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {

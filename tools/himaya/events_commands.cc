@@ -1,0 +1,94 @@
+// himaya events: where each service's outbox stands, and replays of retained events.
+#include <cstdio>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "commands.h"
+#include "failure.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/events/v1/outbox_admin.grpc.pb.h"
+#include "output.h"
+#include "rpc/client.h"
+#include "rpc/status.h"
+#include "stack/local_stack.h"
+
+ABSL_FLAG(std::string, since, "", "events replay: publish again what was created at or after this RFC 3339 instant");
+ABSL_FLAG(std::string, service, "", "events: only this service (default: every service of the stack)");
+
+ABSL_DECLARE_FLAG(std::string, data_dir);
+
+namespace himaya::cli {
+namespace {
+
+namespace ev = himaya::events::v1;
+
+// The services a command addresses: --service, or every one of the stack's.
+std::vector<std::string> TargetServices() {
+  if (!absl::GetFlag(FLAGS_service).empty()) return {absl::GetFlag(FLAGS_service)};
+  return stack::Services();
+}
+
+absl::StatusOr<std::unique_ptr<ev::OutboxAdmin::Stub>> StubFor(const std::string& service) {
+  absl::StatusOr<stack::Endpoint> endpoint = stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), service);
+  if (!endpoint.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot find the ", service, " service in ",
+                                               absl::GetFlag(FLAGS_data_dir), "/run (is 'himaya up' running?)"));
+  }
+  return ev::OutboxAdmin::NewStub(rpc::NewChannel(endpoint->grpc));
+}
+
+int Replay(OutputFormat format) {
+  absl::Time since;
+  std::string error;
+  if (absl::GetFlag(FLAGS_since).empty() ||
+      !absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_since), &since, &error)) {
+    return Fail("events replay: --since=YYYY-MM-DDTHH:MM:SSZ (RFC 3339) is required");
+  }
+  ev::ReplayOutboxRequest request;
+  *request.mutable_since() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(since));
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::json json = nlohmann::json::array();
+  for (const std::string& service : TargetServices()) {
+    auto stub = StubFor(service);
+    if (!stub.ok()) return Fail(stub.status());
+    auto context = rpc::NewContext(absl::Minutes(1));
+    ev::ReplayOutboxResponse response;
+    grpc::Status status = (*stub)->ReplayOutbox(context.get(), request, &response);
+    if (!status.ok()) return Fail(absl::StrCat(service, ": ", rpc::FromGrpcStatus(status).message()));
+    rows.push_back({service, absl::StrCat(response.replayed())});
+    json.push_back({{"service", service}, {"replayed", response.replayed()}});
+  }
+  PrintRows(format, {"SERVICE", "REPLAYED"}, rows, json);
+  return 0;
+}
+
+int Outbox(OutputFormat format) {
+  std::vector<std::vector<std::string>> rows;
+  nlohmann::json json = nlohmann::json::array();
+  for (const std::string& service : TargetServices()) {
+    auto stub = StubFor(service);
+    if (!stub.ok()) return Fail(stub.status());
+    auto context = rpc::NewContext();
+    ev::OutboxStatus response;
+    grpc::Status status = (*stub)->GetOutbox(context.get(), ev::GetOutboxRequest(), &response);
+    if (!status.ok()) return Fail(absl::StrCat(service, ": ", rpc::FromGrpcStatus(status).message()));
+    rows.push_back({service, absl::StrCat(response.pending()), absl::StrCat(response.set_aside())});
+    json.push_back({{"service", service}, {"pending", response.pending()}, {"set_aside", response.set_aside()}});
+  }
+  PrintRows(format, {"SERVICE", "PENDING", "SET_ASIDE"}, rows, json);
+  return 0;
+}
+
+}  // namespace
+
+int Events(const std::vector<std::string>& args) {
+  absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
+  if (!format.ok()) return Fail(std::string(format.status().message()));
+  if (args.size() == 1 && args[0] == "replay") return Replay(*format);
+  if (args.size() == 1 && args[0] == "outbox") return Outbox(*format);
+  return Fail("usage: himaya events outbox | himaya events replay --since=RFC3339 [--service=NAME]");
+}
+
+}  // namespace himaya::cli
