@@ -82,6 +82,11 @@ if(NOT SODIUM_FOUND)
   _himaya_missing("libsodium" "libsodium-dev")
 endif()
 
+pkg_check_modules(UTF8PROC QUIET IMPORTED_TARGET libutf8proc)
+if(NOT UTF8PROC_FOUND)
+  _himaya_missing("utf8proc (Unicode normalisation)" "libutf8proc-dev")
+endif()
+
 pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
 if(NOT HTTPLIB_FOUND)
   _himaya_missing("cpp-httplib" "libcpp-httplib-dev")

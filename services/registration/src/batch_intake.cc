@@ -357,10 +357,13 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
       violations.push_back({"email", "EMAIL_FORMAT", ""});
     }
   }
-  const std::string last_name_ar = get("last_name_ar");
-  const std::string first_name_ar = get("first_name_ar");
-  check("last_name_ar", CheckLength("last_name_ar", last_name_ar, kMaxNameChars));
-  check("first_name_ar", CheckLength("first_name_ar", first_name_ar, kMaxNameChars));
+  auto arabic = [&](const char* field) {
+    absl::StatusOr<std::string> name = NormalizeArabicName(field, get(field));
+    check(field, name.status());
+    return name.ok() ? *std::move(name) : std::string();
+  };
+  const std::string last_name_ar = arabic("last_name_ar");
+  const std::string first_name_ar = arabic("first_name_ar");
 
   auto faulty = [&](const char* field) {
     return std::any_of(violations.begin(), violations.end(), [&](const FieldViolation& v) { return v.field == field; });
@@ -380,8 +383,8 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
                       faulty("cin") ? storage::Value() : Optional(p.cin),
                       p.last_name,
                       p.first_name,
-                      bounded("last_name_ar", last_name_ar),
-                      bounded("first_name_ar", first_name_ar),
+                      Optional(last_name_ar),
+                      Optional(first_name_ar),
                       p.birth_date,
                       p.sex,
                       Optional(p.phone),

@@ -1,6 +1,9 @@
 #include "registration/src/person_rules.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 
@@ -130,9 +133,33 @@ absl::StatusOr<absl::CivilDay> ParseBirthDate(absl::string_view date, absl::Civi
   return day;
 }
 
+namespace {
+
+// `text` in Unicode Normalization Form C; nullopt when it is not valid UTF-8.
+std::optional<std::string> Nfc(absl::string_view text) {
+  utf8proc_uint8_t* composed = nullptr;
+  const utf8proc_ssize_t length =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                   &composed, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (length < 0) return std::nullopt;
+  std::string out(reinterpret_cast<const char*>(composed), static_cast<size_t>(length));
+  std::free(composed);
+  return out;
+}
+
+bool IsArabicBlock(utf8proc_int32_t c) {
+  return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x08A0 && c <= 0x08FF) ||
+         (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::string_view name) {
-  std::string value(absl::StripAsciiWhitespace(name));
-  if (value.empty()) return Violation(field, "REQUIRED", "is required");
+  absl::string_view trimmed = absl::StripAsciiWhitespace(name);
+  if (trimmed.empty()) return Violation(field, "REQUIRED", "is required");
+  std::optional<std::string> composed = Nfc(trimmed);
+  if (!composed) return Violation(field, "ENCODING", "is not valid UTF-8");
+  const std::string value = *std::move(composed);
   size_t length = 0;
   if (!CountCodePoints(value, &length)) return Violation(field, "ENCODING", "is not valid UTF-8");
   if (length > 100) return Violation(field, "TOO_LONG", "is longer than 100 characters");
@@ -152,6 +179,30 @@ absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::st
     }
   }
   return value;
+}
+
+absl::StatusOr<std::string> NormalizeArabicName(absl::string_view field, absl::string_view name) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(name);
+  if (trimmed.empty()) return std::string();
+  std::optional<std::string> composed = Nfc(trimmed);
+  if (!composed) return Violation(field, "ENCODING", "is not valid UTF-8");
+  if (absl::Status s = CheckLength(field, *composed, kMaxNameChars); !s.ok()) return s;
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(composed->data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(composed->size());
+  bool letter = false;
+  while (left > 0) {
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t used = utf8proc_iterate(bytes, left, &c);
+    if (used <= 0) return Violation(field, "ENCODING", "is not valid UTF-8");
+    bytes += used;
+    left -= used;
+    if (c == ' ' || c == '-' || c == '\'' || c == '.' || c == 0x200C || c == 0x200D) continue;  // ZWNJ, ZWJ
+    if (!IsArabicBlock(c)) return Violation(field, "NAME_SCRIPT", "must be written in Arabic script");
+    const utf8proc_category_t category = utf8proc_category(c);
+    if (category == UTF8PROC_CATEGORY_LO || category == UTF8PROC_CATEGORY_LM) letter = true;
+  }
+  if (!letter) return Violation(field, "NAME_SCRIPT", "must hold Arabic letters");
+  return *std::move(composed);
 }
 
 absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars) {

@@ -31,8 +31,14 @@ absl::StatusOr<std::string> NormalizeLanguage(absl::string_view language);
 absl::StatusOr<absl::CivilDay> ParseBirthDate(absl::string_view date, absl::CivilDay today);
 
 // A Latin-script name of 1 to 100 characters: letters (accents allowed), spaces, hyphens,
-// apostrophes, dots. Returns the trimmed name.
+// apostrophes, dots. Returns the trimmed name in Unicode NFC (an accent typed as a separate
+// combining mark is composed first).
 absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::string_view name);
+
+// An Arabic-script name (the *_ar columns), optional: empty stays empty; otherwise up to 100
+// characters in NFC, Arabic letters and marks, spaces, hyphens, apostrophes, dots, at least one
+// Arabic letter (Latin text, or invisible marks alone, are refused: NAME_SCRIPT).
+absl::StatusOr<std::string> NormalizeArabicName(absl::string_view field, absl::string_view name);
 
 // Bounds of free text (LIAISON-FILE.md "Limits"), in characters.
 inline constexpr size_t kMaxIdentifierChars = 64;  // record_id, household_id, professional_id

@@ -758,6 +758,21 @@ TEST_P(BatchIntakeTest, ARowOfAnotherShapeThanTheHeaderIsInvalid) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE city = 'Fes'"), 1);
 }
 
+TEST_P(BatchIntakeTest, NamesAreComposedBeforeTheyAreCheckedAndArabicColumnsHoldArabic) {
+  const std::string csv =
+      "record_id,cin,last_name,first_name,last_name_ar,first_name_ar,birth_date,sex,category\n"
+      "1,A1,Alaoui,Fe\xCC\x81lix,العلوي,,1980-01-01,M,CPU\n"  // a decomposed accent
+      "2,A2,Alaoui,Amal,Alaoui,,1980-01-01,F,CPU\n"
+      "3,A3,Alaoui,Anas,,\xE2\x80\x8F,1981-01-01,M,CPU\n";  // an invisible mark alone
+  auto status = Submit(csv, ManifestFor(csv, "DGI-N", "DGI", "amo-tns", 3));
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::vector<std::string> reasons;
+  for (const auto& r : Report("DGI", "DGI-N")) reasons.push_back(absl::StrCat(r.outcome, " ", r.reasons));
+  EXPECT_THAT(reasons,
+              ElementsAre("REGISTERED ", "INVALID last_name_ar:NAME_SCRIPT", "INVALID first_name_ar:NAME_SCRIPT"));
+  EXPECT_EQ(registrar_->GetByCin("A1")->first_name, "F\xC3\xA9lix");
+}
+
 TEST_P(BatchIntakeTest, ReportsCarryTheRowNumberAndAreSafeInASpreadsheet) {
   const std::string csv =
       "record_id,cin,last_name,first_name,birth_date,sex,category\n"

@@ -125,6 +125,35 @@ TEST(Validate, CategoryRulesFollowTheProgram) {
               ElementsAre(Field(&FieldViolation::reason, "PROGRAM_UNKNOWN")));
 }
 
+TEST(Names, AreComparedInTheirComposedForm) {
+  const std::string composed = "F\xC3\xA9lix";     // é as one character
+  const std::string decomposed = "Fe\xCC\x81lix";  // e then a combining acute accent
+  ASSERT_TRUE(NormalizeLatinName("first_name", composed).ok());
+  absl::StatusOr<std::string> typed = NormalizeLatinName("first_name", decomposed);
+  ASSERT_TRUE(typed.ok()) << typed.status();
+  EXPECT_EQ(*typed, composed);
+  // 100 characters, each typed as two code points, is still 100 characters.
+  std::string long_decomposed;
+  for (int i = 0; i < 100; ++i) long_decomposed += "e\xCC\x81";
+  EXPECT_TRUE(NormalizeLatinName("last_name", long_decomposed).ok());
+}
+
+TEST(Names, ArabicColumnsHoldArabicScript) {
+  EXPECT_EQ(*NormalizeArabicName("last_name_ar", ""), "");
+  EXPECT_EQ(*NormalizeArabicName("last_name_ar", " العلوي "), "العلوي");
+  EXPECT_TRUE(NormalizeArabicName("first_name_ar", "عبد الله").ok());
+  EXPECT_TRUE(NormalizeArabicName("first_name_ar", "مُحَمَّد").ok()) << "with its vowel marks";
+  for (const std::string& bad : {std::string("Alaoui"), std::string("العلويx"), std::string("\xD9\x8B"),
+                                 std::string("\xE2\x80\x8F"), std::string("\xE2\x80\x8C")}) {
+    absl::StatusOr<std::string> name = NormalizeArabicName("last_name_ar", bad);
+    ASSERT_FALSE(name.ok()) << bad;
+    EXPECT_EQ(ViolationOf(name.status()).reason, "NAME_SCRIPT") << bad;
+  }
+  std::string long_name;
+  for (int i = 0; i < 101; ++i) long_name += "ب";
+  EXPECT_EQ(ViolationOf(NormalizeArabicName("last_name_ar", long_name).status()).reason, "TOO_LONG");
+}
+
 TEST(Identifiers, AreBoundedAndPrintable) {
   EXPECT_TRUE(CheckIdentifier("record_id", "").ok());
   EXPECT_TRUE(CheckIdentifier("record_id", std::string(64, 'r')).ok());
