@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/json_file.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,6 +23,7 @@
 namespace himaya {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -71,6 +73,30 @@ class CliTest : public ::testing::Test {
     return run;
   }
 
+  // Runs `himaya messages NUMBER` until its output holds `text` (60 s at most); returns the last run.
+  CliRun WaitForMessages(const std::string& number, const std::string& text) {
+    CliRun messages;
+    EXPECT_TRUE(stack::WaitUntil(
+                    [&] {
+                      messages = Himaya({"messages", number});
+                      return messages.out.find(text) != std::string::npos;
+                    },
+                    absl::Seconds(60), "the activation message")
+                    .ok())
+        << messages.out;
+    return messages;
+  }
+
+  // The registration number that `himaya register` printed.
+  static std::string NumberRegistered(const CliRun& registered) {
+    return std::string(absl::StripAsciiWhitespace(absl::StripPrefix(registered.out, "registered ")));
+  }
+
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
   // Writes NAME.csv and NAME.manifest.json for `body` and `program`.
   std::string WriteBatch(const std::string& name, const std::string& body, const std::string& program,
                          const std::string& csv) {
@@ -99,21 +125,13 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
                               "--category=AGRI", "--city=Settat", "--language=ar"});
   ASSERT_EQ(registered.code, 0) << registered.out;
   ASSERT_THAT(registered.out, StartsWith("registered "));
-  const std::string number(absl::StripAsciiWhitespace(absl::StripPrefix(registered.out, "registered ")));
+  const std::string number = NumberRegistered(registered);
 
   CliRun by_cin = Himaya({"person", "get", "bk123456"});
   EXPECT_EQ(by_cin.code, 0) << by_cin.out;
   EXPECT_THAT(by_cin.out, HasSubstr(number));
   EXPECT_THAT(by_cin.out, HasSubstr("+212612345678"));
-  CliRun messages;
-  EXPECT_TRUE(stack::WaitUntil(
-                  [&] {
-                    messages = Himaya({"messages", number});
-                    return messages.out.find("activation") != std::string::npos;
-                  },
-                  absl::Seconds(30), "the activation message")
-                  .ok())
-      << messages.out;
+  WaitForMessages(number, "activation");
 
   // Errors: one line naming the problem, and a non-zero exit.
   CliRun duplicate = Himaya({"register", "--cin=BK123456", "--last_name=Alaoui", "--first_name=Amina",
@@ -169,11 +187,7 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
 
 TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) {
   const std::string run_file = data_dir_ + "/run/registration.json";
-  auto read = [](const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
-  const std::string before = read(run_file);
+  const std::string before = ReadFile(run_file);
   ASSERT_FALSE(before.empty());
 
   CliRun second = Himaya({"up"});
@@ -181,7 +195,7 @@ TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) 
   EXPECT_THAT(second.out, HasSubstr("another stack is running on " + data_dir_));
   EXPECT_THAT(second.out, HasSubstr(absl::StrCat("(pid ", up_->pid(), ")")));
   EXPECT_EQ(std::count(second.out.begin(), second.out.end(), '\n'), 2) << "the start line and one error line";
-  EXPECT_EQ(read(run_file), before) << "the first stack's run files are kept";
+  EXPECT_EQ(ReadFile(run_file), before) << "the first stack's run files are kept";
   CliRun status = Himaya({"status"});
   EXPECT_EQ(status.code, 0) << status.out;
   EXPECT_TRUE(up_->Running());
@@ -192,13 +206,12 @@ TEST_F(CliTest, ACodeSentBeforeARestartOfTheStackStillActivatesTheAccountAfterIt
       Himaya({"register", "--cin=BK246810", "--last_name=Alaoui", "--first_name=Amina", "--birth_date=1985-03-12",
               "--sex=F", "--phone=0612345678", "--program=amo-tns", "--category=AGRI", "--language=fr"});
   ASSERT_EQ(registered.code, 0) << registered.out;
-  const std::string number(absl::StripAsciiWhitespace(absl::StripPrefix(registered.out, "registered ")));
+  const std::string number = NumberRegistered(registered);
   // The code as the person received it, in the SMS.
   std::string code;
   ASSERT_TRUE(stack::WaitUntil(
                   [&] {
-                    std::ifstream in(data_dir_ + "/sms.jsonl");
-                    std::string sms((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    const std::string sms = ReadFile(data_dir_ + "/sms.jsonl");
                     std::smatch match;
                     if (!std::regex_search(sms, match, std::regex("activation: ([0-9A-Z]{4}-[0-9A-Z]{4})"))) {
                       return false;
@@ -217,6 +230,49 @@ TEST_F(CliTest, ACodeSentBeforeARestartOfTheStackStillActivatesTheAccountAfterIt
   CliRun activated = Himaya({"account", "activate", number, code});
   EXPECT_EQ(activated.code, 0) << activated.out;
   EXPECT_THAT(activated.out, HasSubstr("activated"));
+}
+
+TEST_F(CliTest, ACrashedServiceIsRestartedWhileTheBrokerAndTheOtherServicesRunOn) {
+  auto pid_in = [&](const std::string& component) {
+    auto json = core::ReadJsonFile(absl::StrCat(data_dir_, "/run/", component, ".json"));
+    return json.ok() && json->contains("pid") ? (*json)["pid"].get<int>() : 0;
+  };
+  const int broker = pid_in("broker");
+  const int registration = pid_in("registration");
+  const int notification = pid_in("notification");
+  ASSERT_GT(broker, 0);
+  ASSERT_GT(registration, 0);
+  ASSERT_GT(notification, 0);
+
+  ASSERT_EQ(kill(notification, SIGKILL), 0);
+  CliRun status;
+  ASSERT_TRUE(stack::WaitUntil(
+                  [&] {
+                    status = Himaya({"status"});
+                    return status.code == 0 && pid_in("notification") != notification && pid_in("notification") != 0;
+                  },
+                  absl::Seconds(60), "notification to serve again")
+                  .ok())
+      << status.out;
+  EXPECT_TRUE(up_->Running());
+  EXPECT_EQ(pid_in("broker"), broker);
+  EXPECT_EQ(pid_in("registration"), registration);
+  EXPECT_EQ(kill(broker, 0), 0) << "the broker is the same process";
+  EXPECT_EQ(kill(registration, 0), 0) << "registration is the same process";
+  EXPECT_THAT(status.out, ContainsRegex("notification +SERVING .*, restarts 1"));
+  EXPECT_THAT(status.out, ContainsRegex("registration +SERVING .*, restarts 0"));
+
+  // The new notification serves: a person registered now gets the message.
+  CliRun registered =
+      Himaya({"register", "--cin=BK135790", "--last_name=Alaoui", "--first_name=Amina", "--birth_date=1985-03-12",
+              "--sex=F", "--phone=0612345678", "--program=amo-tns", "--category=AGRI"});
+  ASSERT_EQ(registered.code, 0) << registered.out;
+  const std::string number = NumberRegistered(registered);
+  WaitForMessages(number, "DELIVERED");
+  EXPECT_TRUE(StopUp());
+  const std::string log = ReadFile(dir_.path() + "/up.out");
+  EXPECT_THAT(log, HasSubstr("notification killed by signal 9"));
+  EXPECT_THAT(log, HasSubstr("notification restarted"));
 }
 
 }  // namespace

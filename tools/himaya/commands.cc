@@ -5,8 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
@@ -150,15 +152,19 @@ int Up(const std::vector<std::string>& args) {
   PrintStack(**s);
   std::printf("Ctrl-C stops it.\n");
   std::fflush(stdout);
-  while (true) {
-    int signal = core::WaitForTerminationSignal(absl::Seconds(1));
-    std::vector<std::string> exited = (*s)->Exited();
-    if (!exited.empty()) {
-      (*s)->Stop();
-      return Fail(absl::StrCat(exited[0], " exited on its own; see ", data_dir, "/logs/", exited[0],
-                               ".log. The stack is stopped."));
+  // A crashed service is restarted (with back-off); only the broker's end stops the stack, since
+  // it keeps the events in memory only.
+  while (core::WaitForTerminationSignal(absl::Milliseconds(250)) == 0) {
+    for (const std::string& line : (*s)->Supervise()) {
+      std::printf("%s %s\n", absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()).c_str(), line.c_str());
+      std::fflush(stdout);
     }
-    if (signal != 0) break;
+    std::vector<std::string> exited = (*s)->Exited();
+    if (std::find(exited.begin(), exited.end(), "broker") != exited.end()) {
+      (*s)->Stop();
+      return Fail(
+          absl::StrCat("the broker exited on its own; see ", data_dir, "/logs/broker.log. The stack is stopped."));
+    }
   }
   std::printf("Stopping ...\n");
   (*s)->Stop();
@@ -176,21 +182,24 @@ int Status(const std::vector<std::string>& args) {
     all_up = false;
     std::printf("%-13s DOWN      %s\n", "broker", bootstrap.ok() ? "not answering" : "not running (no run file)");
   }
+  const std::map<std::string, int> restarts = stack::ReadRestarts(data_dir).value_or(std::map<std::string, int>{});
   for (const std::string& service : stack::Services()) {
+    auto restarted = restarts.find(service);
+    const std::string restart_note = restarted == restarts.end() ? "" : absl::StrCat(", restarts ", restarted->second);
     absl::StatusOr<stack::Endpoint> e = stack::ReadEndpoint(data_dir, service);
     if (!e.ok()) {
       all_up = false;
-      std::printf("%-13s DOWN      not running (no run file)\n", service.c_str());
+      std::printf("%-13s DOWN      not running (no run file)%s\n", service.c_str(), restart_note.c_str());
       continue;
     }
     absl::StatusOr<bool> serving = rpc::CheckHealth(e->grpc);
     if (serving.ok() && *serving) {
-      std::printf("%-13s SERVING   gRPC %s, metrics http://%s/metrics\n", service.c_str(), e->grpc.c_str(),
-                  e->metrics.c_str());
+      std::printf("%-13s SERVING   gRPC %s, metrics http://%s/metrics%s\n", service.c_str(), e->grpc.c_str(),
+                  e->metrics.c_str(), restart_note.c_str());
     } else {
       all_up = false;
-      std::printf("%-13s DOWN      %s\n", service.c_str(),
-                  serving.ok() ? "NOT_SERVING" : std::string(serving.status().message()).c_str());
+      std::printf("%-13s DOWN      %s%s\n", service.c_str(),
+                  serving.ok() ? "NOT_SERVING" : std::string(serving.status().message()).c_str(), restart_note.c_str());
     }
   }
   return all_up ? 0 : 1;

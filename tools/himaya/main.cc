@@ -11,8 +11,9 @@ namespace {
 constexpr char kUsage[] = R"(himaya COMMAND [flags]
 
 Local stack (data directory: --data_dir or HIMAYA_DATA_DIR, default ./var):
-  up                      start broker and services in the foreground; Ctrl-C stops them
-  status                  health of each component of the running stack
+  up                      start broker and services in the foreground, restarting a service
+                          that crashes (with back-off); Ctrl-C stops them
+  status                  health and restarts of each component of the running stack
   demo                    start a stack, register a person end to end, show what happened
 
 Talking to the running stack:

@@ -162,8 +162,8 @@ absl::Status LocalStack::StartBroker() {
   return absl::OkStatus();
 }
 
-absl::Status LocalStack::StartService(const std::string& service, const std::vector<std::string>* extra_flags) {
-  StopService(service, SIGTERM);
+absl::Status LocalStack::LaunchService(const std::string& service, const std::vector<std::string>* extra_flags,
+                                       const Endpoint* addresses) {
   const std::string run_file = RunFile(options_.data_dir, service);
   std::filesystem::remove(run_file);
   auto db = options_.databases.find(service);
@@ -176,6 +176,10 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
       absl::StrCat("--kafka_bootstrap=", bootstrap_),
       absl::StrCat("--programs=", options_.programs),
       absl::StrCat("--address_file=", run_file)};
+  if (addresses != nullptr) {
+    argv.push_back(absl::StrCat("--grpc_address=", addresses->grpc));
+    argv.push_back(absl::StrCat("--metrics_address=", addresses->metrics));
+  }
   if (service == "registration") {
     argv.push_back(absl::StrCat("--activation_code_key_file=", ActivationCodeKeyFile(options_.data_dir)));
   }
@@ -189,8 +193,15 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
   const std::string log = LogFile(options_.data_dir, service);
   ASSIGN_OR_RETURN(core::Subprocess process,
                    core::Subprocess::Start({.argv = argv, .stdout_path = log, .stderr_path = log}));
+  services_[service] = std::make_unique<core::Subprocess>(std::move(process));
+  return absl::OkStatus();
+}
+
+absl::Status LocalStack::StartService(const std::string& service, const std::vector<std::string>* extra_flags) {
+  StopService(service, SIGTERM);
+  RETURN_IF_ERROR(LaunchService(service, extra_flags, nullptr));
+  const std::string log = LogFile(options_.data_dir, service);
   auto& slot = services_[service];
-  slot = std::make_unique<core::Subprocess>(std::move(process));
   RETURN_IF_ERROR(WaitUntil(
       [&] {
         if (!slot->Running()) return true;
@@ -202,10 +213,90 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
     return absl::InternalError(absl::StrCat("the ", service, " service exited at start; see ", log));
   }
   ASSIGN_OR_RETURN(endpoints_[service], ReadEndpoint(options_.data_dir, service));
+  Supervision& supervision = supervision_[service];
+  supervision.started_at = absl::Now();
+  supervision.restart_at = absl::InfiniteFuture();
+  supervision.served_on = endpoints_[service];
+  WriteStackFile();
   return absl::OkStatus();
 }
 
+std::vector<std::string> LocalStack::Supervise() {
+  std::vector<std::string> lines;
+  const absl::Time now = absl::Now();
+  bool changed = false;
+  for (auto& [service, s] : supervision_) {
+    std::unique_ptr<core::Subprocess>& slot = services_[service];
+    if (slot != nullptr && slot->Running()) {
+      if (endpoints_.count(service) == 0) {  // restarted, serving yet?
+        absl::StatusOr<Endpoint> endpoint = ReadEndpoint(options_.data_dir, service);
+        if (endpoint.ok()) {
+          endpoints_[service] = s.served_on = *endpoint;
+          lines.push_back(absl::StrCat(service, " serves again on ", endpoint->grpc, " (pid ", slot->pid(), ")"));
+        }
+      }
+      continue;
+    }
+    if (slot != nullptr) {
+      const int status = slot->Wait(absl::ZeroDuration()).value_or(-1);
+      const absl::Duration uptime = now - s.started_at;
+      const absl::Duration delay = s.backoff.AfterExit(uptime);
+      // It exited before serving: perhaps its port was taken; fresh ports next time.
+      if (endpoints_.count(service) == 0) s.served_on = Endpoint{};
+      s.restart_at = now + delay;
+      slot.reset();
+      endpoints_.erase(service);
+      lines.push_back(absl::StrCat(service, " ", core::DescribeWaitStatus(status), " after ",
+                                   absl::FormatDuration(absl::Trunc(uptime, absl::Milliseconds(100))),
+                                   "; restarting in ", absl::FormatDuration(delay), " (see ",
+                                   LogFile(options_.data_dir, service), ")"));
+      changed = true;
+      continue;
+    }
+    if (now < s.restart_at) continue;
+    ++s.restarts;
+    s.started_at = now;
+    s.restart_at = absl::InfiniteFuture();
+    absl::Status launched = LaunchService(service, nullptr, s.served_on.grpc.empty() ? nullptr : &s.served_on);
+    if (launched.ok()) {
+      lines.push_back(absl::StrCat(service, " restarted (pid ", slot->pid(), "; ", s.restarts, " restart(s) so far)"));
+    } else {
+      s.restart_at = now + s.backoff.AfterExit(absl::ZeroDuration());
+      lines.push_back(absl::StrCat(service, " could not be restarted: ", launched.message()));
+    }
+    changed = true;
+  }
+  if (changed) WriteStackFile();
+  return lines;
+}
+
+int LocalStack::restarts(const std::string& service) const {
+  auto it = supervision_.find(service);
+  return it == supervision_.end() ? 0 : it->second.restarts;
+}
+
+void LocalStack::WriteStackFile() {
+  nlohmann::json services = nlohmann::json::object();
+  for (const auto& [service, s] : supervision_) {
+    services[service] = {{"pid", pid(service)}, {"restarts", s.restarts}};
+  }
+  // For `himaya status` only: a stack that cannot write it still runs.
+  (void)core::WriteJsonFile(RunFile(options_.data_dir, "stack"),
+                            {{"pid", static_cast<int>(getpid())}, {"services", services}});
+}
+
+absl::StatusOr<std::map<std::string, int>> ReadRestarts(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(auto json, core::ReadJsonFile(RunFile(data_dir, "stack")));
+  std::map<std::string, int> restarts;
+  if (!json.contains("services") || !json["services"].is_object()) return restarts;
+  for (const auto& [service, s] : json["services"].items()) {
+    if (s.contains("restarts") && s["restarts"].is_number_integer()) restarts[service] = s["restarts"].get<int>();
+  }
+  return restarts;
+}
+
 int LocalStack::StopService(const std::string& service, int signal) {
+  supervision_.erase(service);  // stopped on purpose: not to be restarted
   auto it = services_.find(service);
   if (it == services_.end() || it->second == nullptr) return -1;
   int status;
@@ -240,6 +331,7 @@ void LocalStack::Stop() {
   if (lock_fd_ < 0) return;
   std::error_code ec;
   std::filesystem::remove(RunFile(options_.data_dir, "broker"), ec);
+  std::filesystem::remove(RunFile(options_.data_dir, "stack"), ec);
   for (const std::string& service : Services()) {
     std::filesystem::remove(RunFile(options_.data_dir, service), ec);
   }

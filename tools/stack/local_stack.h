@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/process.h"
+#include "stack/restart_backoff.h"
 
 namespace himaya::stack {
 
@@ -63,15 +64,40 @@ class LocalStack {
   // Sends `signal` (SIGKILL for a crash, SIGTERM for a stop) and waits for the process to end.
   // Returns its wait status (as waitpid), or -1 when it was not running.
   int StopService(const std::string& service, int signal);
-  // Components that were started and have since exited on their own.
+  // Components that were started and have since exited on their own (for a service: and that
+  // Supervise has not taken care of yet).
   std::vector<std::string> Exited();
+  // Supervises the services as Kubernetes would: a service that exited on its own (not through
+  // StopService) is started again after its back-off (RestartBackoff), on the addresses it
+  // served on, so that the others find it where it was. The broker and the other services are
+  // left running. Returns one line per exit and per restart, for the operator. `himaya up`
+  // calls it a few times a second; the restarts are counted in DATA_DIR/run/stack.json.
+  std::vector<std::string> Supervise();
+  // How many times Supervise restarted `service`.
+  int restarts(const std::string& service) const;
   // Stops everything (services first), then releases the data directory. Idempotent.
   void Stop();
 
  private:
   explicit LocalStack(StackOptions options) : options_(std::move(options)) {}
+  // A service's life under supervision.
+  struct Supervision {
+    RestartBackoff backoff;
+    absl::Time started_at;
+    // When an exited service is started again; InfiniteFuture while it runs.
+    absl::Time restart_at = absl::InfiniteFuture();
+    int restarts = 0;
+    // Where it last served (empty when it exited before serving: it then gets fresh ports).
+    Endpoint served_on;
+  };
+
   absl::Status LockDataDir();
   absl::Status StartBroker();
+  // Starts the service's process without waiting for it; on `addresses` when given.
+  absl::Status LaunchService(const std::string& service, const std::vector<std::string>* extra_flags,
+                             const Endpoint* addresses);
+  // DATA_DIR/run/stack.json: this process and each service's pid and restarts.
+  void WriteStackFile();
   StackOptions options_;
   // The open DATA_DIR/run/stack.lock, locked (flock) while the stack runs; -1 when released.
   int lock_fd_ = -1;
@@ -79,7 +105,12 @@ class LocalStack {
   std::unique_ptr<core::Subprocess> broker_;
   std::map<std::string, std::unique_ptr<core::Subprocess>> services_;
   std::map<std::string, Endpoint> endpoints_;
+  std::map<std::string, Supervision> supervision_;
 };
+
+// The restarts of each service of a running stack, from DATA_DIR/run/stack.json (for `himaya
+// status`). NOT_FOUND when no stack runs there.
+absl::StatusOr<std::map<std::string, int>> ReadRestarts(const std::string& data_dir);
 
 // Reads DATA_DIR/run/<component>.json of a running stack (for the CLI).
 absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::string& service);
