@@ -14,6 +14,7 @@
 #include "events/kafka.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "himaya/notification/v1/events.pb.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
@@ -199,6 +200,24 @@ TEST_P(WalkingSkeletonTest, RegisteredPersonGetsAMessageAndTheEventIsOnKafka) {
   EXPECT_EQ(on_topic[0].find("BE401234"), std::string::npos) << "the CIN must not travel";
   EXPECT_EQ(on_topic[0].find("661234567"), std::string::npos) << "the phone must not travel";
   EXPECT_EQ(Metric("registration", "himaya_outbox_published_total"), 1);
+
+  // The delivery reached Kafka with its parts (what the operator bills), though the local
+  // provider reports delivery before the dispatcher records the submission.
+  const std::string delivered_topic = "himaya.notification.amo-tns.v1";
+  ASSERT_TRUE(stack::WaitUntil(
+                  [&] {
+                    auto n = events::CountTopicMessages({stack_->bootstrap_servers()}, delivered_topic);
+                    return n.ok() && *n >= 1;
+                  },
+                  absl::Seconds(30), "NotificationDelivered on Kafka")
+                  .ok());
+  std::vector<std::string> deliveries = ReadTopicWithKcat(delivered_topic);
+  ASSERT_EQ(deliveries.size(), 1u);
+  auto delivered = events::ParseEnvelope(deliveries[0]);
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  auto delivery = events::Unpack<notif::NotificationDelivered>(*delivered);
+  ASSERT_TRUE(delivery.ok()) << delivery.status();
+  EXPECT_EQ(delivery->parts(), 1) << "NotificationDelivered without its parts";
 }
 
 TEST_P(WalkingSkeletonTest, EventCommittedBeforeACrashIsPublishedAfterRestart) {

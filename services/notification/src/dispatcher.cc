@@ -149,7 +149,8 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
       // was read (PostgreSQL re-reads a row another transaction changed; SQLite has one writer).
       ASSIGN_OR_RETURN(int64_t taken,
                        tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
-                                  "next_attempt_at_us = $3 WHERE message_id = $1 AND status = $4 AND "
+                                  "next_attempt_at_us = $3, early_report = NULL, early_report_reason = NULL "
+                                  "WHERE message_id = $1 AND status = $4 AND "
                                   "next_attempt_at_us <= $5",
                                   {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout),
                                    r.Text(7), absl::ToUnixMicros(now)}));
@@ -243,23 +244,39 @@ absl::StatusOr<std::vector<bool>> Dispatcher::OptedOut(const std::vector<Claimed
   return out;
 }
 
-// A delivery report may already have closed a message: only an open one becomes SUBMITTED.
+// Another replica may have taken over and closed an expired claim: only an open message becomes
+// SUBMITTED. A report that came while the message was SENDING closes it here, in the same
+// transaction, now that its parts are known.
 absl::Status Dispatcher::RecordSubmitted(const std::vector<Submission>& submissions, absl::Time now) {
   if (submissions.empty()) return absl::OkStatus();
-  return db_.Write([&](storage::Transaction& tx) -> absl::Status {
+  std::vector<Labels> reported;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    reported.clear();
     for (const Submission& s : submissions) {
-      RETURN_IF_ERROR(
-          tx.Execute(
-                "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
-                "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
-                "submitted_at_us = $7, claimed_by = NULL, "
-                "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1",
-                {s.message_id, provider_.name(), s.provider_message_id, s.parts,
-                 s.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)})
-              .status());
+      ASSIGN_OR_RETURN(
+          auto rows,
+          tx.Query(
+              "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
+              "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
+              "submitted_at_us = $7, claimed_by = NULL, "
+              "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1 "
+              "RETURNING status, early_report, early_report_reason",
+              {s.message_id, provider_.name(), s.provider_message_id, s.parts,
+               s.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)}));
+      if (rows.empty() || rows[0].Text(0) != "SUBMITTED" || rows[0].IsNull(1)) continue;
+      ASSIGN_OR_RETURN(std::optional<Labels> closed,
+                       CloseIn(tx, s.message_id, rows[0].Text(1) == "DELIVERED", rows[0].Text(2), true));
+      if (closed) reported.push_back(*closed);
     }
     return absl::OkStatus();
-  });
+  }));
+  if (!reported.empty()) {
+    if (metrics_) {
+      for (const Labels& labels : reported) metrics_->messages.Add(labels).Increment();
+    }
+    on_commit_();
+  }
+  return absl::OkStatus();
 }
 
 // Hands one claimed message to the provider. Returns the submission to record, or nothing when
@@ -334,21 +351,6 @@ absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const 
 }
 
 absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) {
-  if (!delivered) {
-    // Kannel reports a refusal (type 16) while its sendsms answer, which names the cause, is
-    // still on its way: let the sender record that answer first.
-    const absl::Time give_up = absl::Now() + options_.early_report_wait;
-    for (;;) {
-      std::string status;
-      RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status FROM messages WHERE message_id = $1", {message_id}));
-        if (!rows.empty()) status = rows[0].Text(0);
-        return absl::OkStatus();
-      }));
-      if (status != "SENDING" || absl::Now() >= give_up) break;
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
   return Finish(message_id, delivered, reason, true);
 }
 
@@ -356,62 +358,80 @@ absl::Status Dispatcher::OnDeliveryReport(const std::string& message_id, bool de
 // as it is (reports may come twice).
 absl::Status Dispatcher::Finish(const std::string& message_id, bool delivered, const std::string& reason,
                                 bool only_if_open) {
-  bool changed = false;
-  std::map<std::string, std::string> labels;
+  std::optional<Labels> closed;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    changed = false;
-    const absl::Time now = source_.clock->Now();
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, channel, template, attempts, "
-                                         "parts, status FROM messages WHERE message_id = $1",
-                                         {message_id}));
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("message ", message_id, " is unknown"));
-    const std::string status = rows[0].Text(6);
-    if (status == "DELIVERED" || status == "FAILED") return absl::OkStatus();
-    if (only_if_open && status == "PENDING") return absl::OkStatus();  // a report of an attempt given back
-    changed = true;
-    RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = $2, finished_at_us = $3, last_error = $4, "
-                               "claimed_by = NULL WHERE message_id = $1",
-                               {message_id, delivered ? "DELIVERED" : "FAILED", absl::ToUnixMicros(now),
-                                delivered ? storage::Value() : storage::Value(reason)})
-                        .status());
-    const std::string number = rows[0].Text(0);
-    const std::string program = rows[0].Text(1);
-    labels = {{"program", program},
-              {"channel", rows[0].Text(2)},
-              {"template", rows[0].Text(3)},
-              {"what", delivered ? "delivered" : "failed"}};
-    const auto at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-    events::Envelope envelope;
-    if (delivered) {
-      v1::NotificationDelivered e;
-      e.set_message_id(message_id);
-      e.set_registration_number(number);
-      e.set_program(program);
-      e.set_channel(rows[0].Text(2));
-      e.set_template_(rows[0].Text(3));
-      e.set_parts(static_cast<int>(rows[0].Int(5)));
-      *e.mutable_delivered_at() = at;
-      envelope = events::NewEnvelope(source_, e, program, number);
-    } else {
-      v1::NotificationFailed e;
-      e.set_message_id(message_id);
-      e.set_registration_number(number);
-      e.set_program(program);
-      e.set_channel(rows[0].Text(2));
-      e.set_template_(rows[0].Text(3));
-      e.set_reason(reason);
-      e.set_attempts(static_cast<int>(rows[0].Int(4)));
-      *e.mutable_failed_at() = at;
-      envelope = events::NewEnvelope(source_, e, program, number);
-    }
-    return events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope, *source_.clock);
+    ASSIGN_OR_RETURN(closed, CloseIn(tx, message_id, delivered, reason, only_if_open));
+    return absl::OkStatus();
   }));
-  if (changed) {
+  if (closed) {
     // Failures decided while sending were counted there; reports are counted here.
-    if (metrics_ && only_if_open) metrics_->messages.Add(labels).Increment();
+    if (metrics_ && only_if_open) metrics_->messages.Add(*closed).Increment();
     on_commit_();
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Dispatcher::Labels>> Dispatcher::CloseIn(storage::Transaction& tx,
+                                                                      const std::string& message_id, bool delivered,
+                                                                      const std::string& reason, bool only_if_open) {
+  const absl::Time now = source_.clock->Now();
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, channel, template, attempts, "
+                                       "parts, status FROM messages WHERE message_id = $1",
+                                       {message_id}));
+  if (rows.empty()) return absl::NotFoundError(absl::StrCat("message ", message_id, " is unknown"));
+  const std::string status = rows[0].Text(6);
+  if (status == "DELIVERED" || status == "FAILED") return std::nullopt;
+  if (only_if_open && status == "PENDING") return std::nullopt;  // a report of an attempt given back
+  if (only_if_open && status == "SENDING") {
+    // The report overtook the record of its submission, which alone knows the parts (what the
+    // operator bills): kept for RecordSubmitted to apply. The first report wins, as when closing.
+    ASSIGN_OR_RETURN(int64_t kept,
+                     tx.Execute("UPDATE messages SET early_report = COALESCE(early_report, $2), "
+                                "early_report_reason = CASE WHEN early_report IS NULL THEN $3 "
+                                "ELSE early_report_reason END WHERE message_id = $1 AND status = 'SENDING'",
+                                {message_id, delivered ? "DELIVERED" : "FAILED", reason}));
+    // Recorded meanwhile (PostgreSQL re-read the row): Database::Write runs this again.
+    if (kept != 1) return absl::AbortedError(absl::StrCat("message ", message_id, " changed under its report"));
+    return std::nullopt;
+  }
+  RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = $2, finished_at_us = $3, last_error = $4, "
+                             "claimed_by = NULL WHERE message_id = $1",
+                             {message_id, delivered ? "DELIVERED" : "FAILED", absl::ToUnixMicros(now),
+                              delivered ? storage::Value() : storage::Value(reason)})
+                      .status());
+  const std::string number = rows[0].Text(0);
+  const std::string program = rows[0].Text(1);
+  Labels labels = {{"program", program},
+                   {"channel", rows[0].Text(2)},
+                   {"template", rows[0].Text(3)},
+                   {"what", delivered ? "delivered" : "failed"}};
+  const auto at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  events::Envelope envelope;
+  if (delivered) {
+    v1::NotificationDelivered e;
+    e.set_message_id(message_id);
+    e.set_registration_number(number);
+    e.set_program(program);
+    e.set_channel(rows[0].Text(2));
+    e.set_template_(rows[0].Text(3));
+    e.set_parts(static_cast<int>(rows[0].Int(5)));
+    *e.mutable_delivered_at() = at;
+    envelope = events::NewEnvelope(source_, e, program, number);
+  } else {
+    v1::NotificationFailed e;
+    e.set_message_id(message_id);
+    e.set_registration_number(number);
+    e.set_program(program);
+    e.set_channel(rows[0].Text(2));
+    e.set_template_(rows[0].Text(3));
+    e.set_reason(reason);
+    e.set_attempts(static_cast<int>(rows[0].Int(4)));
+    *e.mutable_failed_at() = at;
+    envelope = events::NewEnvelope(source_, e, program, number);
+  }
+  RETURN_IF_ERROR(
+      events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope, *source_.clock));
+  return labels;
 }
 
 void Dispatcher::Queued(const std::string& program, const std::string& channel, const std::string& template_key,

@@ -9,13 +9,16 @@
 // NotificationFailed) through the outbox.
 //
 // Exactly once: a message is marked SENDING (claimed) before it is handed to the provider and
-// SUBMITTED after (with the rest of its claim). A process that dies between the two leaves SENDING messages behind; they are
-// sent again at start, or by any dispatcher once the claim expires (the provider may then see
-// them twice), and counted. The window is the claim size: at most that many duplicates per
-// crash. Replicas share the table: a claim takes only rows still due and in the state it read.
+// SUBMITTED after (with the rest of its claim). A process that dies between the two leaves
+// SENDING messages behind; they are sent again at start, or by any dispatcher once the claim
+// expires (the provider may then see them twice), and counted. The window is the claim size: at
+// most that many duplicates per crash. Replicas share the table: a claim takes only rows still
+// due and in the state it read. A delivery report that overtakes the record of its submission is
+// kept on the message and applied with that record, so the parts are never lost.
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,10 +56,6 @@ struct DispatchOptions {
   int senders = 16;
   // Identifies this process's claims.
   std::string instance_id = "dispatcher";
-  // A failure report for a message whose submission has not answered yet waits this long (real
-  // time) for that answer: a gateway that refuses a message at once also reports the refusal,
-  // and the submission's answer carries the precise reason.
-  absl::Duration early_report_wait = absl::Seconds(2);
 };
 
 // Parses "HH:MM-HH:MM" (local start and end of the quiet hours; empty: none, both zero).
@@ -89,6 +88,9 @@ class Dispatcher final : public DeliveryReportSink {
   // many (each may reach the provider twice).
   absl::StatusOr<int> RecoverInterrupted();
 
+  // Closes the message DELIVERED or FAILED, once. A report for a message whose submission is not
+  // recorded yet (still SENDING) is kept and applied when the submission is recorded, with its
+  // parts; if the submission's answer was a refusal, that answer's reason wins.
   absl::Status OnDeliveryReport(const std::string& message_id, bool delivered, const std::string& reason) override;
 
   // Counts messages recorded to send (by whoever records them), and wakes the dispatcher.
@@ -102,6 +104,12 @@ class Dispatcher final : public DeliveryReportSink {
  private:
   struct Claimed;
   struct Submission;
+  // Metric labels of a message closed.
+  using Labels = std::map<std::string, std::string>;
+  // Closes the message in `tx` and appends its event; returns its labels, or nothing when it was
+  // already closed or (a report) is not open for closing.
+  absl::StatusOr<std::optional<Labels>> CloseIn(storage::Transaction& tx, const std::string& message_id, bool delivered,
+                                                const std::string& reason, bool only_if_open);
   absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason, bool only_if_open);
   absl::StatusOr<std::optional<Submission>> SendOne(const Claimed& message, bool opted_out,
                                                     const PreparedRecipient& recipient, DispatchCounts& counts);

@@ -270,31 +270,73 @@ TEST_P(DispatcherTest, AReportBeforeTheSubmissionIsRecordedStillWins) {
   EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
 }
 
+TEST_P(DispatcherTest, AReportThatOvertakesTheSubmissionLosesNoParts) {
+  // The provider reports delivery before Submit returns, so before the submission (and its parts,
+  // what the operator bills) is recorded: the message may never be seen DELIVERED without its
+  // parts, and NotificationDelivered carries them.
+  class ReportingProvider final : public SmsProvider {
+   public:
+    std::string name() const override { return "eager"; }
+    absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
+      EXPECT_TRUE(dispatcher->OnDeliveryReport(sms.message_id, true, "").ok());
+      EXPECT_TRUE(db->Read([&](storage::Transaction& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status, parts FROM messages WHERE message_id = $1",
+                                                           {sms.message_id}));
+                      if (rows.at(0).Text(0) == "DELIVERED" && rows.at(0).Int(1) == 0) {
+                        seen_delivered_without_parts = true;
+                      }
+                      return absl::OkStatus();
+                    }).ok());
+      return std::string("x");
+    }
+    Dispatcher* dispatcher = nullptr;
+    storage::Database* db = nullptr;
+    bool seen_delivered_without_parts = false;
+  } eager;
+  Queue("m1", "100000017", "ar");  // an Arabic activation text: several UCS-2 parts
+  Dispatcher d(*db_, eager, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, {});
+  eager.dispatcher = &d;
+  eager.db = db_.get();
+  ASSERT_EQ(d.DispatchOnce()->submitted, 1);
+  EXPECT_FALSE(eager.seen_delivered_without_parts) << "DELIVERED with 0 parts";
+  EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+  int64_t parts = 0;
+  std::vector<int> delivered_parts;
+  ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT parts FROM messages WHERE message_id = 'm1'"));
+                   parts = rows.at(0).Int(0);
+                   ASSIGN_OR_RETURN(auto outbox, tx.Query("SELECT payload FROM outbox ORDER BY id"));
+                   for (const auto& r : outbox) {
+                     auto e = events::Unpack<v1::NotificationDelivered>(*events::ParseEnvelope(r.Text(0)));
+                     if (e.ok()) delivered_parts.push_back(e->parts());
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_GE(parts, 2);
+  EXPECT_THAT(delivered_parts, ::testing::ElementsAre(parts)) << "NotificationDelivered carries the parts, once";
+}
+
 TEST_P(DispatcherTest, ARefusalReportedDuringTheSubmissionKeepsTheSubmissionsReason) {
   // Kannel refuses an unroutable number in its sendsms answer and also reports it (type 16),
-  // the report often arriving first: the answer's reason is the one recorded. A refusal
-  // reported early for a message that was accepted still closes it once the answer is in.
+  // the report often arriving first (here always: it is given before Submit answers): the
+  // answer's reason is the one recorded. A refusal reported early for a message that was
+  // accepted still closes it once the answer is in.
   class RefusingProvider final : public SmsProvider {
    public:
     std::string name() const override { return "refusing"; }
     absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
-      std::lock_guard<std::mutex> lock(mu);
-      reports.push_back(std::thread(
-          [this, id = sms.message_id] { EXPECT_TRUE(dispatcher->OnDeliveryReport(id, false, "rejected").ok()); }));
-      absl::SleepFor(absl::Milliseconds(100));  // the report thread is waiting by now
+      EXPECT_TRUE(dispatcher->OnDeliveryReport(sms.message_id, false, "rejected").ok());
       if (sms.message_id == "m1") return absl::InvalidArgumentError("kannel: 403 Not routable");
       return std::string("accepted");
     }
     Dispatcher* dispatcher = nullptr;
-    std::mutex mu;
-    std::vector<std::thread> reports;
   } refusing;
   Queue("m1", "100000017");
   Queue("m2", "100000025");
   Dispatcher d(*db_, refusing, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, {});
   refusing.dispatcher = &d;
   ASSERT_EQ(d.DispatchOnce()->failed, 1);
-  for (std::thread& t : refusing.reports) t.join();
   EXPECT_EQ(StatusOf("m1"), "FAILED/1/rejected by the provider: kannel: 403 Not routable");
   EXPECT_EQ(StatusOf("m2"), "FAILED/1/rejected");
   EXPECT_EQ(OutboxTypes().size(), 2u);
@@ -311,9 +353,7 @@ TEST_P(DispatcherTest, AnAcceptedSubmissionDoesNotEraseAnEarlierFailureReport) {
     Dispatcher* dispatcher = nullptr;
   } eager;
   Queue("m1", "100000017");
-  DispatchOptions options;
-  options.early_report_wait = absl::ZeroDuration();
-  Dispatcher d(*db_, eager, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, options);
+  Dispatcher d(*db_, eager, directory_, Templates::Shipped(), {"notification", &clock_, &random_}, {});
   eager.dispatcher = &d;
   ASSERT_EQ(d.DispatchOnce()->submitted, 1);
   EXPECT_EQ(StatusOf("m1"), "FAILED/1/not delivered to the phone");
