@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/ivr_lookup.h"
 #include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
 #include "registration/src/registration_service.h"
@@ -30,6 +31,9 @@ ABSL_FLAG(std::string, activation_code_key_file, "",
 ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction");
 ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
           "An upload silent this long (its process died) may be taken over by the sender's next attempt");
+ABSL_FLAG(int, ivr_failures_per_cin, 5, "Failed IVR lookups of one CIN allowed within --ivr_failure_window");
+ABSL_FLAG(int, ivr_failures_per_caller, 20, "Failed IVR lookups by one caller allowed within --ivr_failure_window");
+ABSL_FLAG(absl::Duration, ivr_failure_window, absl::Hours(1), "The window over which failed IVR lookups count");
 
 namespace {
 
@@ -79,6 +83,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<registration::BatchApplier> applier;
   std::unique_ptr<registration::ReviewQueue> reviews;
   std::unique_ptr<registration::ActivationCodes> codes;
+  std::unique_ptr<registration::IvrLookup> ivr;
   std::unique_ptr<registration::RegistrationService> grpc_service;
   int code = service::RunService(
       argc, argv, "registration",
@@ -93,6 +98,10 @@ int main(int argc, char** argv) {
             !s.ok()) {
           return s;
         }
+        const registration::IvrLimits ivr_limits{absl::GetFlag(FLAGS_ivr_failures_per_cin),
+                                                 absl::GetFlag(FLAGS_ivr_failures_per_caller),
+                                                 absl::GetFlag(FLAGS_ivr_failure_window)};
+        if (absl::Status s = registration::CheckIvrLimits(ivr_limits); !s.ok()) return s;
         absl::StatusOr<std::string> key = ActivationKey();
         if (!key.ok()) return key.status();
         auto wake_relay = [&runtime] { runtime.relay().Wake(); };
@@ -111,8 +120,9 @@ int main(int argc, char** argv) {
             std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers, runtime.event_source(), wake_relay);
         codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(), *reference, *key,
                                                                 wake_relay);
+        ivr = std::make_unique<registration::IvrLookup>(runtime.db(), runtime.clock(), ivr_limits);
         grpc_service = std::make_unique<registration::RegistrationService>(
-            registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get()},
+            registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get(), ivr.get()},
             runtime.handler_pool());
         applier->Start();
         // Destroyed here, while the database is open: it releases its leases as it goes.

@@ -107,14 +107,3 @@ absl::StatusOr<Person> Registrar::GetByCin(absl::string_view cin) {
 }
 
 }  // namespace himaya::registration
-
-namespace himaya::registration {
-
-absl::StatusOr<std::string> Registrar::LookupForIvr(absl::string_view cin, absl::string_view birth_date) {
-  absl::StatusOr<Person> person = GetByCin(cin);
-  if (person.ok() && person->birth_date == birth_date) return person->registration_number;
-  if (!person.ok() && !absl::IsNotFound(person.status())) return person.status();
-  return absl::NotFoundError("no registered person has this CIN and birth date");
-}
-
-}  // namespace himaya::registration

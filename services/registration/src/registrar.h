@@ -37,9 +37,6 @@ class Registrar {
   absl::StatusOr<Person> GetByNumber(absl::string_view number);
   // NOT_FOUND when nobody has that CIN (INVALID_ARGUMENT when it is malformed).
   absl::StatusOr<Person> GetByCin(absl::string_view cin);
-  // For the voice server: the registration number of the person with this CIN and birth date.
-  // One NOT_FOUND for "no such CIN" and "wrong birth date", so that the IVR confirms no CIN.
-  absl::StatusOr<std::string> LookupForIvr(absl::string_view cin, absl::string_view birth_date);
 
  private:
   storage::Database& db_;

@@ -3,6 +3,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "registration/src/coverage_import.h"
@@ -11,6 +13,25 @@
 
 namespace himaya::registration {
 namespace {
+
+// Who calls, as far as the connection tells: the authenticated identity when there is one,
+// otherwise the peer's address without its port (a new connection must not be a new caller).
+std::string CallerIdentity(const grpc::CallbackServerContext& context) {
+  std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+  if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    std::string identity;
+    for (const grpc::string_ref& part : auth->GetPeerIdentity()) {
+      absl::StrAppend(&identity, identity.empty() ? "" : ",", absl::string_view(part.data(), part.size()));
+    }
+    return absl::StrCat("id:", identity);
+  }
+  std::string peer = context.peer();  // ipv4:10.1.2.3:5000, ipv6:[::1]:5000, unix:/path
+  if (absl::StartsWith(peer, "ipv4:") || absl::StartsWith(peer, "ipv6:")) {
+    const size_t colon = peer.rfind(':');
+    if (colon != std::string::npos && colon > 5 && peer[colon - 1] != ':') peer.resize(colon);
+  }
+  return peer;
+}
 
 void ToProto(const Person& p, v1::Person* out) {
   out->set_registration_number(p.registration_number);
@@ -174,8 +195,11 @@ grpc::ServerUnaryReactor* RegistrationService::DecideReview(grpc::CallbackServer
 grpc::ServerUnaryReactor* RegistrationService::LookupForIvr(grpc::CallbackServerContext* context,
                                                             const v1::IvrLookupRequest* request,
                                                             v1::IvrLookupResponse* response) {
-  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string number, domain_.registrar->LookupForIvr(request->cin(), request->birth_date()));
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    if (request->caller().size() > 64) return absl::InvalidArgumentError("caller: longer than 64 characters");
+    std::string caller = CallerIdentity(*context);
+    if (!request->caller().empty()) absl::StrAppend(&caller, "|", request->caller());
+    ASSIGN_OR_RETURN(std::string number, domain_.ivr->Lookup(request->cin(), request->birth_date(), caller));
     response->set_registration_number(number);
     return absl::OkStatus();
   });

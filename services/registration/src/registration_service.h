@@ -5,6 +5,7 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/ivr_lookup.h"
 #include "registration/src/registrar.h"
 #include "registration/src/reviews.h"
 
@@ -15,6 +16,7 @@ struct RegistrationDomain {
   IntakeContext intake;
   ReviewQueue* reviews;
   ActivationCodes* codes;
+  IvrLookup* ivr;
 };
 
 class RegistrationService final : public v1::RegistrationService::CallbackService {

@@ -1,6 +1,6 @@
 // Liaison batch intake on both backends: every rule and outcome of LIAISON-FILE.md, the
 // reconciliation report row by row, whole-batch refusals, idempotency, households, coverage
-// reference data, the review queue, the IVR lookup and activation codes.
+// reference data, the review queue and activation codes.
 #include "registration/src/batch_intake.h"
 
 #include <atomic>
@@ -615,17 +615,6 @@ TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
   EXPECT_EQ(report[0].number, counter->registration_number);
   EXPECT_EQ(report[0].reasons, "name:LOOKS_LIKE_REGISTERED_PERSON;review:ALREADY_REGISTERED");
   EXPECT_EQ(report[1].number, counter->registration_number);
-}
-
-TEST_P(BatchIntakeTest, IvrLookupAnswersOnlyTheNumberAndOnlyOnAFullMatch) {
-  auto p = registrar_->Register({"BK55", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(*registrar_->LookupForIvr("bk55", "1990-09-09"), p->registration_number);
-  EXPECT_EQ(registrar_->LookupForIvr("BK55", "1990-09-10").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(registrar_->LookupForIvr("BK56", "1990-09-09").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(registrar_->LookupForIvr("BK55", "1990-09-10").status().message(),
-            registrar_->LookupForIvr("BK56", "1990-09-09").status().message())
-      << "the voice server must not learn whether a CIN exists";
 }
 
 TEST_P(BatchIntakeTest, ActivationCodesAreSingleUseExpiringAndLimited) {

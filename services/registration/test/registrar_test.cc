@@ -10,21 +10,18 @@
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "registration/src/registration_number.h"
+#include "registration/test/registration_database.h"
 #include "registration_migrations.h"
-#include "testing/backends.h"
 #include "testing/fakes.h"
 
 namespace himaya::registration {
 namespace {
 
-class RegistrarTest : public testing::BackendTest {
+class RegistrarTest : public RegistrationDatabaseTest {
  protected:
   void SetUp() override {
-    db_ = OpenDatabase("registration");
-    ASSERT_NE(db_, nullptr);
-    ASSERT_TRUE(storage::ApplyMigrations(*db_, {events::EventTablesMigrations(db_->dialect()),
-                                                storage::RegistrationMigrations(db_->dialect())})
-                    .ok());
+    RegistrationDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     numbers_ = std::make_unique<NumberAllocator>(*db_, 10);
     registrar_ = std::make_unique<Registrar>(*db_, *numbers_, events::EventSource{"registration", &clock_, &random_},
                                              std::vector<std::string>{"amo-tns", "amo-tadamon"},
@@ -48,7 +45,6 @@ class RegistrarTest : public testing::BackendTest {
   }
   testing::FakeClock clock_;
   testing::SeededRandom random_{3};
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<NumberAllocator> numbers_;
   std::unique_ptr<Registrar> registrar_;
   std::vector<std::string> topics_;

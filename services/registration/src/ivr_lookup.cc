@@ -1,0 +1,91 @@
+#include "registration/src/ivr_lookup.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "registration/src/person_rules.h"
+#include "registration/src/person_store.h"
+
+namespace himaya::registration {
+namespace {
+
+// What the attempts table keys on: a digest, so that it keeps no CIN or phone number in clear.
+std::string Subject(absl::string_view kind, absl::string_view value) {
+  const std::string text = absl::StrCat(kind, ":", value);
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof(digest), reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr,
+                     0);
+  return absl::StrCat(kind, ":", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
+}
+
+}  // namespace
+
+absl::Status CheckIvrLimits(const IvrLimits& limits) {
+  if (limits.failures_per_cin < 1) return absl::InvalidArgumentError("ivr_failures_per_cin: must be at least 1");
+  if (limits.failures_per_caller < 1) {
+    return absl::InvalidArgumentError("ivr_failures_per_caller: must be at least 1");
+  }
+  if (limits.window <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("ivr_failure_window: must be a positive duration, e.g. 1h");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> IvrLookup::Lookup(absl::string_view cin, absl::string_view birth_date,
+                                              absl::string_view caller) {
+  ASSIGN_OR_RETURN(const std::string normalized, NormalizeCin(cin));
+  absl::CivilDay day;
+  if (birth_date.size() != 10 || !absl::ParseCivilTime(birth_date, &day) || absl::FormatCivilTime(day) != birth_date) {
+    return absl::InvalidArgumentError("birth_date: expected a real date written YYYY-MM-DD");
+  }
+  // In a fixed order, so that two lookups never wait on each other's rows crosswise.
+  std::vector<std::pair<std::string, int>> subjects = {{Subject("cin", normalized), limits_.failures_per_cin},
+                                                       {Subject("caller", caller), limits_.failures_per_caller}};
+  std::sort(subjects.begin(), subjects.end());
+  std::string number;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    number.clear();
+    const int64_t now = absl::ToUnixMicros(clock_.Now());
+    const int64_t window_start = absl::ToUnixMicros(clock_.Now() - limits_.window);
+    // Each lookup counts as a failure first, in one statement that holds the row until commit:
+    // concurrent lookups queue and cannot pass the limit. A match takes its count back.
+    for (const auto& [subject, limit] : subjects) {
+      ASSIGN_OR_RETURN(auto counted,
+                       tx.Query("INSERT INTO ivr_attempts (subject, failures, since_us) VALUES ($1, 1, $2) "
+                                "ON CONFLICT (subject) DO UPDATE SET "
+                                "failures = CASE WHEN ivr_attempts.since_us < $3 THEN 1 "
+                                "ELSE ivr_attempts.failures + 1 END, "
+                                "since_us = CASE WHEN ivr_attempts.since_us < $3 THEN $2 "
+                                "ELSE ivr_attempts.since_us END RETURNING failures",
+                                {subject, now, window_start}));
+      if (counted.empty() || counted[0].Int(0) > limit) {
+        return absl::ResourceExhaustedError("too many failed lookups; try again later");
+      }
+    }
+    ASSIGN_OR_RETURN(std::optional<Person> person, PersonStore::FindByCin(tx, normalized));
+    if (!person || person->birth_date != birth_date) return absl::OkStatus();  // the failures stay counted
+    for (const auto& [subject, limit] : subjects) {
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE ivr_attempts SET failures = failures - 1 WHERE subject = $1", {subject}).status());
+    }
+    number = person->registration_number;
+    // Counts whose window ended are of no more use.
+    return tx
+        .Execute(
+            "DELETE FROM ivr_attempts WHERE subject IN "
+            "(SELECT subject FROM ivr_attempts WHERE since_us < $1 LIMIT 100)",
+            {window_start})
+        .status();
+  }));
+  if (number.empty()) return absl::NotFoundError("no registered person has this CIN and birth date");
+  return number;
+}
+
+}  // namespace himaya::registration
