@@ -8,6 +8,47 @@
 #include "storage/bulk.h"
 
 namespace himaya::notification {
+namespace {
+
+// A segment as stored with its campaign (JSON).
+std::string SegmentJson(const Segment& segment) {
+  nlohmann::json json = {{"program", segment.program},
+                         {"category", segment.category},
+                         {"city", segment.city},
+                         {"region", segment.region},
+                         {"not_activated", segment.not_activated}};
+  if (segment.registered_before) json["registered_before_us"] = absl::ToUnixMicros(*segment.registered_before);
+  return json.dump();
+}
+
+// Reads a stored segment back, every field checked for its type (nlohmann's accessors throw).
+// DATA_LOSS naming what is wrong.
+absl::StatusOr<Segment> ParseSegment(const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return absl::DataLossError("segment: not a JSON object");
+  Segment segment;
+  for (auto [name, field] : {std::pair<const char*, std::string*>{"program", &segment.program},
+                             {"category", &segment.category},
+                             {"city", &segment.city},
+                             {"region", &segment.region}}) {
+    auto it = json.find(name);
+    if (it == json.end()) continue;
+    if (!it->is_string()) return absl::DataLossError(absl::StrCat("segment: ", name, " is not a string"));
+    *field = it->get<std::string>();
+  }
+  if (segment.program.empty()) return absl::DataLossError("segment: no program");
+  if (auto it = json.find("not_activated"); it != json.end()) {
+    if (!it->is_boolean()) return absl::DataLossError("segment: not_activated is not a boolean");
+    segment.not_activated = it->get<bool>();
+  }
+  if (auto it = json.find("registered_before_us"); it != json.end()) {
+    if (!it->is_number_integer()) return absl::DataLossError("segment: registered_before_us is not an integer");
+    segment.registered_before = absl::FromUnixMicros(it->get<int64_t>());
+  }
+  return segment;
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, const Segment& segment,
                                              const std::string& agent) {
@@ -16,22 +57,17 @@ absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, co
   if (!templates_.Has(template_key, "fr") || !templates_.Has(template_key, "ar")) {
     return absl::NotFoundError(absl::StrCat("template ", template_key, " does not exist in fr and ar"));
   }
-  nlohmann::json json = {{"program", segment.program},
-                         {"category", segment.category},
-                         {"city", segment.city},
-                         {"region", segment.region},
-                         {"not_activated", segment.not_activated}};
-  if (segment.registered_before) json["registered_before_us"] = absl::ToUnixMicros(*segment.registered_before);
+  const std::string json = SegmentJson(segment);
   const std::string id = core::NewUuid(random_);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return tx
         .Execute(
             "INSERT INTO campaigns (campaign_id, template, segment, state, created_by, created_at_us) "
             "VALUES ($1, $2, $3, 'RUNNING', $4, $5)",
-            {id, template_key, json.dump(), agent, absl::ToUnixMicros(clock_.Now())})
+            {id, template_key, json, agent, absl::ToUnixMicros(clock_.Now())})
         .status();
   }));
-  log::Info("campaign started", {{"campaign_id", id}, {"template", template_key}, {"segment", json.dump()}});
+  log::Info("campaign started", {{"campaign_id", id}, {"template", template_key}, {"segment", json}});
   return id;
 }
 
@@ -54,8 +90,16 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
                                         {id}));
       if (c.empty() || c[0].Text(3) != "RUNNING") return absl::OkStatus();
       const std::string template_key = c[0].Text(0);
-      nlohmann::json s = nlohmann::json::parse(c[0].Text(1));
-      program = s.value("program", "");
+      const int64_t now = absl::ToUnixMicros(clock_.Now());
+      absl::StatusOr<Segment> s = ParseSegment(c[0].Text(1));
+      if (!s.ok()) {
+        // Nothing this campaign could send is known: it stops, and the others go on.
+        log::Warn("campaign stopped: its segment cannot be read", {{"campaign_id", id}, {"error", s.status()}});
+        return tx
+            .Execute("UPDATE campaigns SET state = 'FAILED', completed_at_us = $2 WHERE campaign_id = $1", {id, now})
+            .status();
+      }
+      program = s->program;
       template_used = template_key;
       // The segment's filters, each either given or skipped ($N = '' or a NULL bound).
       const std::string sql =
@@ -64,12 +108,11 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
           "AND ($3 = '' OR category = $3) AND ($4 = '' OR city = $4) AND ($5 = '' OR region = $5) "
           "AND registered_at_us < $6 AND ($7 = 0 OR activated_at_us IS NULL) "
           "ORDER BY registration_number LIMIT $8";
-      ASSIGN_OR_RETURN(auto people, tx.Query(sql, {s.value("program", ""), c[0].Text(2), s.value("category", ""),
-                                                   s.value("city", ""), s.value("region", ""),
-                                                   s.value("registered_before_us", std::numeric_limits<int64_t>::max()),
-                                                   int64_t{s.value("not_activated", false) ? 1 : 0}, int64_t{chunk}}));
+      ASSIGN_OR_RETURN(auto people, tx.Query(sql, {s->program, c[0].Text(2), s->category, s->city, s->region,
+                                                   s->registered_before ? absl::ToUnixMicros(*s->registered_before)
+                                                                        : std::numeric_limits<int64_t>::max(),
+                                                   int64_t{s->not_activated ? 1 : 0}, int64_t{chunk}}));
       std::vector<std::vector<storage::Value>> messages;
-      const int64_t now = absl::ToUnixMicros(clock_.Now());
       for (const auto& p : people) {
         messages.push_back({core::NewUuid(random_), p.Text(0), p.Text(1), kChannelSms, template_key, p.Text(2),
                             "PENDING", absl::StrCat("campaign:", id, ":", p.Text(0)), now, id});

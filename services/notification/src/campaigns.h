@@ -31,7 +31,7 @@ struct Segment {
 struct CampaignStatus {
   std::string campaign_id;
   std::string template_key;
-  std::string state;  // RUNNING, COMPLETED
+  std::string state;  // RUNNING, COMPLETED, FAILED (its stored segment could not be read)
   int64_t queued = 0;
   // Messages of the campaign by status (PENDING, SUBMITTED, DELIVERED, FAILED...).
   std::map<std::string, int64_t> by_status;

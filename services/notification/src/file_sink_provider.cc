@@ -18,7 +18,8 @@ absl::StatusOr<std::string> FileSinkProvider::Submit(const OutgoingSms& sms) {
                            {"text", sms.text},
                            {"encoding", sms.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2"},
                            {"parts", MeasureSms(sms.text).parts}};
-    out << line.dump() << "\n";
+    // Invalid UTF-8 is replaced, not thrown (dump's default).
+    out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (!out.flush()) return absl::UnavailableError(absl::StrCat("sms sink: cannot write ", path_));
   }
   if (reports_ != nullptr) reports_->OnDeliveryReport(sms.message_id, true, "").IgnoreError();

@@ -51,7 +51,7 @@ using namespace himaya;
 absl::StatusOr<std::string> RegistrationAddress() {
   if (!absl::GetFlag(FLAGS_registration_address).empty()) return absl::GetFlag(FLAGS_registration_address);
   auto run = core::ReadJsonFile(absl::GetFlag(FLAGS_data_dir) + "/run/registration.json");
-  if (!run.ok() || !run->contains("grpc")) {
+  if (!run.ok() || !run->is_object() || !run->contains("grpc") || !(*run)["grpc"].is_string()) {
     return absl::InvalidArgumentError(
         "registration_address: not given, and no registration found in DATA_DIR/run/registration.json");
   }

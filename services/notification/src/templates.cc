@@ -29,27 +29,42 @@ absl::Status ForEachPlaceholder(absl::string_view text,
 
 }  // namespace
 
+// Every value is checked for its type before it is read: nlohmann's accessors throw otherwise.
 absl::StatusOr<Templates> Templates::Parse(absl::string_view text) {
   nlohmann::json json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (json.is_discarded() || !json.is_object()) return absl::InvalidArgumentError("templates: not a JSON object");
+  auto version = json.find("version");
+  auto portal_url = json.find("portal_url");
+  auto templates = json.find("templates");
+  if (version == json.end() || !version->is_number_integer()) {
+    return absl::InvalidArgumentError("templates: version must be an integer");
+  }
+  if (portal_url == json.end() || !portal_url->is_string()) {
+    return absl::InvalidArgumentError("templates: portal_url must be a string");
+  }
+  if (templates == json.end() || !templates->is_object()) {
+    return absl::InvalidArgumentError("templates: templates must be an object of templates");
+  }
   Templates t;
-  try {
-    t.version_ = json.at("version").get<int>();
-    t.portal_url_ = json.at("portal_url").get<std::string>();
-    for (const auto& [key, languages] : json.at("templates").items()) {
-      for (const auto& [language, body] : languages.items()) {
-        std::string value = body.get<std::string>();
-        absl::Status checked = ForEachPlaceholder(value, [&](size_t, size_t, const std::string& name) {
-          return Placeholders().count(name) ? absl::OkStatus()
-                                            : absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language,
-                                                                                      " uses unknown {", name, "}"));
-        });
-        if (!checked.ok()) return checked;
-        t.texts_[key][language] = std::move(value);
-      }
+  t.version_ = version->get<int>();
+  t.portal_url_ = portal_url->get<std::string>();
+  for (const auto& [key, languages] : templates->items()) {
+    if (!languages.is_object()) {
+      return absl::InvalidArgumentError(absl::StrCat("templates: ", key, " must be an object of texts by language"));
     }
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("templates: ", e.what()));
+    for (const auto& [language, body] : languages.items()) {
+      if (!body.is_string()) {
+        return absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language, " must be a string"));
+      }
+      std::string value = body.get<std::string>();
+      absl::Status checked = ForEachPlaceholder(value, [&](size_t, size_t, const std::string& name) {
+        return Placeholders().count(name) ? absl::OkStatus()
+                                          : absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language,
+                                                                                    " uses unknown {", name, "}"));
+      });
+      if (!checked.ok()) return checked;
+      t.texts_[key][language] = std::move(value);
+    }
   }
   return t;
 }

@@ -2,6 +2,7 @@
 // it, and a campaign reaches each matching person once, resuming where it stopped.
 #include "notification/src/campaigns.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "events/inbox.h"
 #include "events/outbox.h"
@@ -107,6 +108,34 @@ TEST_P(CampaignsTest, BadRequestsAreRefused) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(campaigns.Start("nope", {.program = "amo-tns"}, "a").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(campaigns.Status("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(CampaignsTest, ACampaignWhoseSegmentCannotBeReadStopsAloneWithoutAnException) {
+  Registered("100000017", "AGRI", "Fes", Day(1, 10));
+  Campaigns campaigns(*db_, Templates::Shipped(), clock_, random_);
+  auto good = campaigns.Start("reminder", {.program = "amo-tns"}, "agent.nadia");
+  ASSERT_TRUE(good.ok()) << good.status();
+  const std::vector<std::string> unreadable = {R"({"program": )", "[]", R"({"program": 7})",
+                                               R"({"program": "amo-tns", "not_activated": "yes"})",
+                                               R"({"program": "amo-tns", "registered_before_us": "soon"})"};
+  for (size_t i = 0; i < unreadable.size(); ++i) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return tx
+                         .Execute(
+                             "INSERT INTO campaigns (campaign_id, template, segment, state, created_by, "
+                             "created_at_us) VALUES ($1, 'reminder', $2, 'RUNNING', 'agent.nadia', $3)",
+                             {absl::StrCat("bad-", i), unreadable[i], int64_t{static_cast<int64_t>(i)}})
+                         .status();
+                   })
+                    .ok());
+  }
+  absl::StatusOr<int64_t> queued = campaigns.Advance(100);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  EXPECT_EQ(*queued, 1) << "the readable campaign goes on";
+  EXPECT_EQ(campaigns.Status(*good)->state, "COMPLETED");
+  for (size_t i = 0; i < unreadable.size(); ++i) {
+    EXPECT_EQ(campaigns.Status(absl::StrCat("bad-", i))->state, "FAILED") << unreadable[i];
+  }
 }
 
 INSTANTIATE_BACKENDS(CampaignsTest);

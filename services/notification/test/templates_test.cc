@@ -47,5 +47,17 @@ TEST(Templates, UnknownPlaceholdersAreRefusedAtLoad) {
   EXPECT_FALSE(Templates::Parse("[]").ok());
 }
 
+TEST(Templates, MalformedJsonAndWrongTypesAreErrorsNotExceptions) {
+  for (const char* bad :
+       {R"({"version": )", "", R"({"version": "2", "portal_url": "x", "templates": {}})",
+        R"({"version": 2, "portal_url": 3, "templates": {}})", R"({"version": 2, "portal_url": "x", "templates": []})",
+        R"({"version": 2, "portal_url": "x", "templates": {"t": "hi"}})",
+        R"({"version": 2, "portal_url": "x", "templates": {"t": {"fr": 1}}})",
+        R"({"portal_url": "x", "templates": {}})"}) {
+    absl::StatusOr<Templates> parsed = Templates::Parse(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace himaya::notification
