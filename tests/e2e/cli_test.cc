@@ -16,6 +16,7 @@
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "registration/src/manifested_csv.h"
 #include "stack/local_stack.h"
 #include "testing/temp_dir.h"
@@ -166,6 +167,13 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   ASSERT_EQ(reviews.code, 0) << reviews.out;
   EXPECT_THAT(reviews.out, HasSubstr("(1 household members wait)"));
   const std::string review_id = reviews.out.substr(0, reviews.out.find(' '));
+  CliRun listed = Himaya({"review", "list", "--output=json"});
+  ASSERT_EQ(listed.code, 0) << listed.out;
+  nlohmann::json listed_json = nlohmann::json::parse(listed.out, nullptr, false);
+  ASSERT_TRUE(listed_json.is_object()) << listed.out;
+  ASSERT_EQ(listed_json["reviews"].size(), 1u) << listed.out;
+  EXPECT_EQ(listed_json["reviews"][0]["review_id"], review_id);
+  EXPECT_EQ(listed_json["reviews"][0]["household_members_waiting"], 1);
   CliRun decided = Himaya({"review", "decide", review_id, "new", "--agent=agent.amal"});
   ASSERT_EQ(decided.code, 0) << decided.out;
   EXPECT_THAT(decided.out, HasSubstr("REGISTERED"));

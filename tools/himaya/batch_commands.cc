@@ -18,6 +18,8 @@
 #include "datagen/liaison_generator.h"
 #include "failure.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "output.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_stack.h"
@@ -41,6 +43,10 @@ ABSL_FLAG(double, lookalike_rate, 0.005, "gen liaison: share of look-alikes unde
 ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already covered elsewhere");
 ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED");
 ABSL_FLAG(std::string, agent, "", "review decide: the agent deciding");
+ABSL_FLAG(int, page_size, 500, "review list: reviews asked per call (at most 500)");
+ABSL_FLAG(std::string, page_token, "",
+          "review list: show only the page after this token (a previous page's next page token); "
+          "default: every page");
 
 namespace himaya::cli {
 namespace {
@@ -220,13 +226,47 @@ int Review(const std::vector<std::string>& args) {
   auto stub = Registration();
   if (!stub.ok()) return Fail(stub.status());
   if (args.size() == 1 && args[0] == "list") {
+    absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
+    if (!format.ok()) return Fail(format.status());
+    // Every page, unless --page_token asks for one.
+    const std::string first_token = absl::GetFlag(FLAGS_page_token);
     reg::ListReviewsRequest request;
     request.set_state(absl::GetFlag(FLAGS_state));
-    reg::ListReviewsResponse response;
-    auto context = rpc::NewContext();
-    grpc::Status s = (*stub)->ListReviews(context.get(), request, &response);
-    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-    for (const auto& r : response.reviews()) {
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(first_token);
+    std::vector<reg::Review> reviews;
+    std::string next;
+    do {
+      reg::ListReviewsResponse response;
+      auto context = rpc::NewContext();
+      grpc::Status s = (*stub)->ListReviews(context.get(), request, &response);
+      if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+      reviews.insert(reviews.end(), response.reviews().begin(), response.reviews().end());
+      next = response.next_page_token();
+      request.set_page_token(next);
+    } while (first_token.empty() && !next.empty());
+    if (*format == OutputFormat::kJson) {
+      nlohmann::json out = {{"reviews", nlohmann::json::array()}};
+      for (const auto& r : reviews) {
+        out["reviews"].push_back({{"review_id", r.review_id()},
+                                  {"liaison_body", r.liaison_body()},
+                                  {"batch_id", r.batch_id()},
+                                  {"record_id", r.record_id()},
+                                  {"cin", r.cin()},
+                                  {"last_name", r.last_name()},
+                                  {"first_name", r.first_name()},
+                                  {"birth_date", r.birth_date()},
+                                  {"candidate_registration_number", r.candidate_registration_number()},
+                                  {"household_members_waiting", r.household_members_waiting()},
+                                  {"state", r.state()},
+                                  {"decided_by", r.decided_by()},
+                                  {"registration_number", r.registration_number()}});
+      }
+      if (!first_token.empty()) out["next_page_token"] = next;
+      std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      return 0;
+    }
+    for (const auto& r : reviews) {
       std::printf("%s  %s/%s row %s: %s %s, born %s, CIN %s looks like %s%s  [%s%s]\n", r.review_id().c_str(),
                   r.liaison_body().c_str(), r.batch_id().c_str(), r.record_id().c_str(), r.first_name().c_str(),
                   r.last_name().c_str(), r.birth_date().c_str(), r.cin().c_str(),
@@ -236,7 +276,8 @@ int Review(const std::vector<std::string>& args) {
                       : absl::StrCat(" (", r.household_members_waiting(), " household members wait)").c_str(),
                   r.state().c_str(), r.decided_by().empty() ? "" : absl::StrCat(" by ", r.decided_by()).c_str());
     }
-    if (response.reviews().empty()) std::printf("no %s reviews\n", request.state().c_str());
+    if (reviews.empty()) std::printf("no %s reviews\n", request.state().c_str());
+    if (!first_token.empty() && !next.empty()) std::printf("next page: --page_token=%s\n", next.c_str());
     return 0;
   }
   if (args.size() == 3 && args[0] == "decide" && (args[2] == "new" || args[2] == "merge")) {
@@ -256,7 +297,9 @@ int Review(const std::vector<std::string>& args) {
                     : absl::StrCat("; ", review.household_members_attached(), " household members attached").c_str());
     return 0;
   }
-  return Fail("usage: himaya review list [--state=PENDING] | review decide REVIEW_ID new|merge --agent=NAME");
+  return Fail(
+      "usage: himaya review list [--state=PENDING] [--page_token=T] [--output=json] | review decide REVIEW_ID "
+      "new|merge --agent=NAME");
 }
 
 int Ivr(const std::vector<std::string>& args) {

@@ -30,7 +30,8 @@ Talking to the running stack:
   batch status [BODY/]ID  where a batch stands
   batch report [BODY/]ID  its reconciliation report (CSV on standard output)
   coverage import FILE    load another scheme's coverage reference file
-  review list             look-alikes waiting for an agent
+  review list             look-alikes waiting for an agent, every page (--page_token: one page;
+                          --output=json)
   review decide ID new|merge --agent=NAME
   ivr lookup CIN DATE     the registration number, as the voice server asks it
   account code NUMBER     issue a portal activation code

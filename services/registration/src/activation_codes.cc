@@ -10,6 +10,7 @@
 #include "events/topics.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 
 namespace himaya::registration {
@@ -45,6 +46,7 @@ std::string ActivationCodes::Hash(const std::string& normalized) const {
 }
 
 absl::StatusOr<IssuedCode> ActivationCodes::Issue(const std::string& registration_number) {
+  RETURN_IF_ERROR(CheckRequiredIdentifier("registration_number", registration_number));
   ASSIGN_OR_RETURN(auto answers, PrepareRecipients({{registration_number, true}}));
   if (!answers.front().person) return absl::NotFoundError("registration_number: no person has this number");
   if (answers.front().account_active) return absl::FailedPreconditionError("account: already activated");
@@ -55,6 +57,8 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
   if (queries.size() > kMaxRecipientQueries) {
     return absl::InvalidArgumentError(absl::StrCat("queries: at most ", kMaxRecipientQueries, " at once"));
   }
+  for (const RecipientQuery& q : queries)
+    RETURN_IF_ERROR(CheckRequiredIdentifier("registration_number", q.registration_number));
   std::vector<std::string> codes;  // drawn outside the transaction, which may run again
   for (size_t i = 0; i < queries.size(); ++i) {
     uint64_t bits = source_.random->Next();
@@ -97,6 +101,8 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
 }
 
 absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code) {
+  RETURN_IF_ERROR(CheckRequiredIdentifier("registration_number", registration_number));
+  if (code.empty()) return absl::InvalidArgumentError("code: is required");
   if (code.size() > 32) return absl::InvalidArgumentError("code: longer than a code");
   const std::string hash = Hash(Normalize(code));
   bool wrong = false;

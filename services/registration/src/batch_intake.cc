@@ -117,6 +117,8 @@ namespace {
 // batch, FAILED_PRECONDITION when several did.
 absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view liaison_body,
                                         absl::string_view batch_id) {
+  RETURN_IF_ERROR(CheckRequiredIdentifier("batch_id", batch_id));
+  RETURN_IF_ERROR(CheckIdentifier("liaison_body", liaison_body));
   if (!liaison_body.empty()) return std::string(liaison_body);
   std::vector<std::string> bodies;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {

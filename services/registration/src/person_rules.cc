@@ -230,6 +230,11 @@ absl::Status CheckIdentifier(absl::string_view field, absl::string_view value) {
   return absl::OkStatus();
 }
 
+absl::Status CheckRequiredIdentifier(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return Violation(field, "REQUIRED", "is required");
+  return CheckIdentifier(field, value);
+}
+
 std::string ShortForError(absl::string_view value) {
   constexpr size_t kShown = 64;
   std::string out;

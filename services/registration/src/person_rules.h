@@ -53,6 +53,10 @@ absl::Status CheckLength(absl::string_view field, absl::string_view value, size_
 // An identifier: empty, or 1 to 64 printable characters (no control characters).
 // INVALID_ARGUMENT (reasons TOO_LONG, NOT_PRINTABLE) otherwise.
 absl::Status CheckIdentifier(absl::string_view field, absl::string_view value);
+// A required identifier of a request (a batch id, a review id, a registration number):
+// INVALID_ARGUMENT naming `field` when empty ("is required"), longer than 64 characters or not
+// printable; the value itself is not quoted.
+absl::Status CheckRequiredIdentifier(absl::string_view field, absl::string_view value);
 // True when `value` holds no control character (C0, DEL, C1).
 bool IsPrintable(absl::string_view value);
 // `value` as an error message may quote it: at most 64 bytes (cut on a character boundary,

@@ -177,8 +177,12 @@ grpc::ServerUnaryReactor* RegistrationService::ListReviews(grpc::CallbackServerC
                                                            const v1::ListReviewsRequest* request,
                                                            v1::ListReviewsResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto reviews, domain_.reviews->List(request->state(), request->limit()));
-    for (auto& r : reviews) *response->add_reviews() = std::move(r);
+    ASSIGN_OR_RETURN(
+        ReviewPage page,
+        domain_.reviews->List(request->state(), request->page_size() != 0 ? request->page_size() : request->limit(),
+                              request->page_token()));
+    for (auto& r : page.reviews) *response->add_reviews() = std::move(r);
+    response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
 }

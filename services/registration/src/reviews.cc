@@ -1,5 +1,7 @@
 #include "registration/src/reviews.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
@@ -8,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "registration/src/batch_intake.h"
 #include "registration/src/households.h"
+#include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 #include "registration/src/registrar.h"
 
@@ -72,23 +75,46 @@ absl::StatusOr<int> AttachHeldDependents(storage::Transaction& tx, const std::st
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::Review>> ReviewQueue::List(const std::string& state, int limit) {
-  std::vector<v1::Review> out;
+absl::StatusOr<ReviewPage> ReviewQueue::List(const std::string& given_state, int page_size,
+                                             const std::string& page_token) {
+  const std::string state = given_state.empty() ? "PENDING" : given_state;
+  if (state != "PENDING" && state != "REGISTERED" && state != "MERGED" && state != "ALREADY_REGISTERED") {
+    return absl::InvalidArgumentError("state: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED");
+  }
+  if (page_size < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  const int64_t size = page_size == 0 ? 100 : std::min(page_size, kMaxReviewPageSize);
+  RETURN_IF_ERROR(CheckIdentifier("page_token", page_token));
+  ReviewPage page;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows,
-                     tx.Query(absl::StrCat(kSelect,
-                                           "WHERE v.state = $1 "
-                                           "ORDER BY v.created_at_us, v.batch_key, v.row_number LIMIT $2"),
-                              {state.empty() ? "PENDING" : state, static_cast<int64_t>(limit > 0 ? limit : 100)}));
-    for (const auto& r : rows) out.push_back(FromRow(r));
+    page = ReviewPage();
+    // The page starts after the token's review, in the list's order.
+    std::vector<storage::Value> after = {int64_t{-1}, "", int64_t{-1}};
+    if (!page_token.empty()) {
+      ASSIGN_OR_RETURN(auto token, tx.Query("SELECT created_at_us, batch_key, row_number FROM reviews "
+                                            "WHERE review_id = $1",
+                                            {page_token}));
+      if (token.empty()) return absl::InvalidArgumentError("page_token: not one a page of reviews gave");
+      after = {token[0].Int(0), token[0].Text(1), token[0].Int(2)};
+    }
+    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(kSelect,
+                                                      "WHERE v.state = $1 AND (v.created_at_us > $2 OR "
+                                                      "(v.created_at_us = $2 AND (v.batch_key > $3 OR "
+                                                      "(v.batch_key = $3 AND v.row_number > $4)))) "
+                                                      "ORDER BY v.created_at_us, v.batch_key, v.row_number LIMIT $5"),
+                                         {state, after[0], after[1], after[2], size + 1}));
+    for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < size; ++i) page.reviews.push_back(FromRow(rows[i]));
+    if (static_cast<int64_t>(rows.size()) > size) page.next_page_token = page.reviews.back().review_id();
     return absl::OkStatus();
   }));
-  return out;
+  return page;
 }
 
 absl::StatusOr<v1::Review> ReviewQueue::Decide(const std::string& review_id, v1::DecideReviewRequest::Decision decision,
                                                const std::string& agent) {
+  RETURN_IF_ERROR(CheckRequiredIdentifier("review_id", review_id));
   if (agent.empty()) return absl::InvalidArgumentError("agent: who decides is required");
+  RETURN_IF_ERROR(CheckLength("agent", agent, kMaxNameChars));
+  if (!IsPrintable(agent)) return absl::InvalidArgumentError("agent: holds control characters");
   if (decision != v1::DecideReviewRequest::REGISTER_AS_NEW &&
       decision != v1::DecideReviewRequest::MERGE_WITH_EXISTING) {
     return absl::InvalidArgumentError("decision: REGISTER_AS_NEW or MERGE_WITH_EXISTING");

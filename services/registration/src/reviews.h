@@ -14,6 +14,13 @@
 
 namespace himaya::registration {
 
+inline constexpr int kMaxReviewPageSize = 500;
+
+struct ReviewPage {
+  std::vector<v1::Review> reviews;
+  std::string next_page_token;  // empty on the last page
+};
+
 class ReviewQueue {
  public:
   ReviewQueue(
@@ -21,8 +28,10 @@ class ReviewQueue {
       std::function<void()> on_commit = [] {})
       : db_(db), numbers_(numbers), source_(std::move(source)), on_commit_(std::move(on_commit)) {}
 
-  // Reviews in `state` (PENDING when empty), oldest first.
-  absl::StatusOr<std::vector<v1::Review>> List(const std::string& state, int limit);
+  // A page of the reviews in `state` (PENDING when empty), oldest first: `page_size` of them (100
+  // when 0, at most kMaxReviewPageSize), after the review `page_token` names (from the first when
+  // empty). INVALID_ARGUMENT for an unknown state, a negative size or a token no page gave.
+  absl::StatusOr<ReviewPage> List(const std::string& state, int page_size, const std::string& page_token = "");
   // Registers the row as a new person (REGISTERED) or records its CIN as another CIN of the
   // look-alike (MERGED); when the CIN got registered meanwhile, the row joins that person
   // whatever the decision (ALREADY_REGISTERED). The household members held with the row are

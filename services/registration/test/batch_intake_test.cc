@@ -175,6 +175,12 @@ class BatchIntakeTest : public testing::BackendTest {
     EXPECT_EQ(absl::BytesToHexString(stored), absl::BytesToHexString(expected)) << "the keyed hash of the code";
   }
 
+  // One page of the review queue's reviews in `state`.
+  static absl::StatusOr<std::vector<v1::Review>> Listed(ReviewQueue& queue, const std::string& state, int size) {
+    ASSIGN_OR_RETURN(ReviewPage page, queue.List(state, size));
+    return page.reviews;
+  }
+
   // The registered person the review tests' rows look like (Idrissi, Idrissy, Muhammad...).
   absl::StatusOr<Person> RegisterLookAlikeTarget() {
     return registrar_->Register({"A1", "El Idrissi", "Mohammed", "1970-01-01", "M", "", "amo-tns", "AGRI", "", ""});
@@ -503,7 +509,7 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 2);
   ReviewQueue queue(*db_, *numbers_, Source());
-  auto pending = queue.List("", 10);
+  auto pending = Listed(queue, "", 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u);
   EXPECT_EQ((*pending)[0].candidate_registration_number(), existing->registration_number);
@@ -526,7 +532,7 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
       << "the merged CIN now finds the existing person";
   EXPECT_EQ(queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "x").status().code(),
             absl::StatusCode::kFailedPrecondition);
-  auto decided = queue.List("MERGED", 10);
+  auto decided = Listed(queue, "MERGED", 10);
   ASSERT_EQ(decided->size(), 1u);
   EXPECT_EQ((*decided)[0].decided_by(), "agent.omar");
 
@@ -557,7 +563,7 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   EXPECT_EQ(Count("SELECT COUNT(*) FROM household_members"), 0);
 
   ReviewQueue queue(*db_, *numbers_, Source());
-  auto pending = queue.List("", 10);
+  auto pending = Listed(queue, "", 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u) << "agents decide heads; their households follow";
   EXPECT_EQ((*pending)[0].household_members_waiting(), 2);
@@ -565,7 +571,7 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
   ASSERT_TRUE(registered.ok()) << registered.status();
   EXPECT_EQ(registered->household_members_attached(), 2);
-  EXPECT_EQ(queue.List("REGISTERED", 10)->at(0).household_members_waiting(), 0);
+  EXPECT_EQ(Listed(queue, "REGISTERED", 10)->at(0).household_members_waiting(), 0);
   auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
   ASSERT_TRUE(merged.ok()) << merged.status();
 
@@ -598,7 +604,7 @@ TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
                           "2,,Idrissi,Yassine,2010-03-03,M,H1,CHILD\n";
   ASSERT_TRUE(Submit(csv, ManifestFor(csv, "RAMED-M", "RAMED", "amo-tadamon", 2)).ok());
   ReviewQueue queue(*db_, *numbers_, Source());
-  auto pending = queue.List("", 10);
+  auto pending = Listed(queue, "", 10);
   ASSERT_EQ(pending->size(), 1u);
   // Before an agent gets to it, B1 registers at a counter.
   auto counter = registrar_->Register({"B1", "Idrissi", "Muhammad", "1970-01-01", "M", "", "amo-tadamon", "", "", ""});
@@ -609,7 +615,7 @@ TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
   EXPECT_EQ(decided->state(), "ALREADY_REGISTERED");
   EXPECT_EQ(decided->registration_number(), counter->registration_number);
   EXPECT_EQ(decided->household_members_attached(), 1);
-  EXPECT_TRUE(queue.List("", 10)->empty()) << "nothing is left undecidable in the queue";
+  EXPECT_TRUE(Listed(queue, "", 10)->empty()) << "nothing is left undecidable in the queue";
   EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE cin = 'B1'"), 1) << "nobody registered twice";
   std::vector<ReportRow> report = Report("RAMED", "RAMED-M");
   EXPECT_EQ(report[0].number, counter->registration_number);
@@ -878,7 +884,7 @@ TEST_P(BatchIntakeTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
                  })
                   .ok());
   ReviewQueue queue(*db_, *numbers_, Source());
-  auto pending = queue.List("", 0);
+  auto pending = Listed(queue, "", 0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 1u);
   auto decided = queue.Decide(pending->front().review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
@@ -887,7 +893,7 @@ TEST_P(BatchIntakeTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
                    return tx.Execute("UPDATE reviews SET row_data = '{\"cin\": 7, \"last_name\": [\"x\"]}'").status();
                  })
                   .ok());
-  EXPECT_TRUE(queue.List("", 0).ok()) << "fields of the wrong type are read as empty";
+  EXPECT_TRUE(Listed(queue, "", 0).ok()) << "fields of the wrong type are read as empty";
 }
 
 TEST_P(BatchIntakeTest, ConcurrentWrongGuessesCannotPassTheAttemptLimit) {
@@ -949,6 +955,58 @@ TEST_P(BatchIntakeTest, ANewCodeDoesNotResetTheWrongAttempts) {
   EXPECT_THAT(std::string(blocked.message()), HasSubstr("too many wrong attempts"));
   clock_.Advance(absl::Hours(ReferenceData::Shipped().activation_attempt_window_hours) + absl::Minutes(1));
   EXPECT_TRUE(codes.Activate(n, fresh->code).ok()) << "a new window, a new count";
+}
+
+TEST_P(BatchIntakeTest, TheReviewQueueComesInPagesAndRefusesWhatItDoesNotKnow) {
+  ASSERT_TRUE(RegisterLookAlikeTarget().ok());
+  std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n";
+  for (int i = 0; i < 7; ++i) absl::StrAppend(&csv, i, ",B", i, ",Idrissi,Muhammad,1970-01-01,M,AGRI\n");
+  ASSERT_TRUE(Submit(csv, ManifestFor(csv, "MAP-P", "MAPMDREF", "amo-tns", 7)).ok());
+  ReviewQueue queue(*db_, *numbers_, Source());
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = queue.List("", 3, token);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->reviews.size(), 3u);
+    for (const auto& r : page->reviews) seen.push_back(r.record_id());
+    token = page->next_page_token;
+    ASSERT_LT(++pages, 10);
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_THAT(seen, ElementsAre("0", "1", "2", "3", "4", "5", "6")) << "each once, in order";
+  EXPECT_EQ(queue.List("", 100000)->reviews.size(), 7u) << "a page size past the bound is read as the bound";
+
+  EXPECT_EQ(queue.List("", -1).status().code(), absl::StatusCode::kInvalidArgument);
+  absl::Status state = queue.List("DONE", 10).status();
+  EXPECT_EQ(state.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(state.message()), HasSubstr("state:"));
+  EXPECT_EQ(queue.List("", 10, "no-such-review").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(queue.List("", 10, std::string(100000, 't')).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(BatchIntakeTest, RequestIdentifiersAreRequiredBoundedAndNotEchoed) {
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto expect_invalid = [](const absl::Status& s, const std::string& field) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(field + ":")) << s;
+    EXPECT_LT(s.message().size(), 200u) << "not echoed whole";
+  };
+  const std::string huge(1 << 20, 'x');
+  expect_invalid(queue.Decide("", v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal").status(), "review_id");
+  expect_invalid(queue.Decide(huge, v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal").status(), "review_id");
+  expect_invalid(queue.Decide("r1", v1::DecideReviewRequest::REGISTER_AS_NEW, huge).status(), "agent");
+  expect_invalid(queue.Decide("r1", static_cast<v1::DecideReviewRequest::Decision>(7), "agent.amal").status(),
+                 "decision");
+  expect_invalid(GetBatchStatus(*db_, "", "").status(), "batch_id");
+  expect_invalid(GetBatchStatus(*db_, "", huge).status(), "batch_id");
+  expect_invalid(GetBatchStatus(*db_, huge, "B1").status(), "liaison_body");
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  expect_invalid(codes.Issue("").status(), "registration_number");
+  expect_invalid(codes.Activate("", "ABCD-EFGH"), "registration_number");
+  expect_invalid(codes.Activate(huge, "ABCD-EFGH"), "registration_number");
+  expect_invalid(codes.Activate("100000025", ""), "code");
 }
 
 INSTANTIATE_BACKENDS(BatchIntakeTest);
