@@ -93,7 +93,9 @@ absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& 
   absl::StatusOr<std::string> cin = NormalizeCin(get("cin"));
   if (!cin.ok()) problems.push_back(std::string(cin.status().message()));
   std::string scheme = absl::AsciiStrToUpper(get("scheme"));
-  if (scheme.empty()) problems.push_back("scheme: is required");
+  if (absl::Status s = CheckRequiredIdentifier("scheme", scheme); !s.ok()) {
+    problems.push_back(std::string(s.message()));
+  }
   const absl::CivilDay far_future(9999, 12, 31);
   absl::StatusOr<absl::CivilDay> from = ParseBirthDate(get("valid_from"), far_future);
   if (!from.ok()) problems.push_back("valid_from: must be a real date written YYYY-MM-DD");

@@ -461,14 +461,19 @@ TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
 
 TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
   std::string csv =
-      "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n";
-  v1::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 3);
+      "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n"
+      "A3,CNOPS,2010-01-01,,extra\n";
+  csv += "A4," + std::string(65, 'S') + ",2010-01-01,\n";
+  v1::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 5);
   auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
   ASSERT_TRUE((*upload)->Feed(csv).ok());
   auto result = (*upload)->Finish();
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->rows_invalid(), 2);
-  EXPECT_THAT(result->errors(), ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before")));
+  EXPECT_EQ(result->rows_invalid(), 4);
+  EXPECT_THAT(result->errors(),
+              ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before"),
+                          HasSubstr("row 4: row: 5 fields where the header has 4"),
+                          HasSubstr("row 5: scheme: is longer than 64 characters")));
   v1::Manifest wrong = ManifestFor(csv, "C2", "NOBODY", "", 3);
   EXPECT_EQ(CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, wrong).status().code(),
             absl::StatusCode::kInvalidArgument);
