@@ -100,10 +100,11 @@ class BatchIntakeCrashTest : public testing::BackendTest {
     ASSERT_EQ(lines.size(), static_cast<size_t>(kRows) + 1);
     std::set<std::string> record_ids, registered;
     for (size_t i = 1; i < lines.size(); ++i) {
+      // record_id,row_number,outcome,registration_number,reasons
       std::vector<std::string> f = absl::StrSplit(lines[i], ',');
       record_ids.insert(f[0]);
-      if (f[1] == "REGISTERED") {
-        EXPECT_TRUE(registered.insert(f[2]).second) << "number given twice: " << f[2];
+      if (f[2] == "REGISTERED") {
+        EXPECT_TRUE(registered.insert(f[3]).second) << "number given twice: " << f[3];
       }
     }
     EXPECT_EQ(record_ids.size(), static_cast<size_t>(kRows)) << "no row lost, none twice";

@@ -141,8 +141,8 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
     while (reader->Read(&chunk)) report += chunk.csv();
     ASSERT_TRUE(reader->Finish().ok());
     std::vector<std::string> lines = absl::StrSplit(report, '\n', absl::SkipEmpty());
-    for (size_t i = 1; i < lines.size(); ++i)
-      numbers.push_back(std::vector<std::string>(absl::StrSplit(lines[i], ','))[2]);
+    for (size_t i = 1; i < lines.size(); ++i)  // record_id,row_number,outcome,registration_number,reasons
+      numbers.push_back(std::vector<std::string>(absl::StrSplit(lines[i], ','))[3]);
   }
   ASSERT_EQ(numbers.size(), static_cast<size_t>(kPeople));
   for (const std::string& number : numbers) {
