@@ -57,8 +57,6 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
   if (queries.size() > kMaxRecipientQueries) {
     return absl::InvalidArgumentError(absl::StrCat("queries: at most ", kMaxRecipientQueries, " at once"));
   }
-  for (const RecipientQuery& q : queries)
-    RETURN_IF_ERROR(CheckRequiredIdentifier("registration_number", q.registration_number));
   std::vector<std::string> codes;  // drawn outside the transaction, which may run again
   for (size_t i = 0; i < queries.size(); ++i) {
     uint64_t bits = source_.random->Next();
@@ -78,6 +76,8 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
     const absl::Time expires_at = now + absl::Hours(24) * reference_.activation_code_validity_days;
     for (size_t i = 0; i < queries.size(); ++i) {
       const std::string& number = queries[i].registration_number;
+      // A malformed number is nobody's: its answer says so, and the others are answered.
+      if (!CheckRequiredIdentifier("registration_number", number).ok()) continue;
       ASSIGN_OR_RETURN(out[i].person, PersonStore::FindByNumber(tx, number));
       if (!out[i].person || !queries[i].activation_code) continue;
       ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));

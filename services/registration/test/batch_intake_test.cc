@@ -470,10 +470,9 @@ TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
   auto result = (*upload)->Finish();
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->rows_invalid(), 4);
-  EXPECT_THAT(result->errors(),
-              ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before"),
-                          HasSubstr("row 4: row: 5 fields where the header has 4"),
-                          HasSubstr("row 5: scheme: is longer than 64 characters")));
+  EXPECT_THAT(result->errors(), ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before"),
+                                            HasSubstr("row 4: row: 5 fields where the header has 4"),
+                                            HasSubstr("row 5: scheme: is longer than 64 characters")));
   v1::Manifest wrong = ManifestFor(csv, "C2", "NOBODY", "", 3);
   EXPECT_EQ(CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, wrong).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -1012,6 +1011,10 @@ TEST_P(BatchIntakeTest, RequestIdentifiersAreRequiredBoundedAndNotEchoed) {
   expect_invalid(codes.Activate("", "ABCD-EFGH"), "registration_number");
   expect_invalid(codes.Activate(huge, "ABCD-EFGH"), "registration_number");
   expect_invalid(codes.Activate("100000025", ""), "code");
+  auto answers = codes.PrepareRecipients({{"", true}, {huge, true}});
+  ASSERT_TRUE(answers.ok()) << "one malformed number does not fail the others";
+  EXPECT_FALSE((*answers)[0].person.has_value());
+  EXPECT_FALSE((*answers)[1].person.has_value());
 }
 
 INSTANTIATE_BACKENDS(BatchIntakeTest);
