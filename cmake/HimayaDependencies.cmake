@@ -91,3 +91,9 @@ pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
 if(NOT HTTPLIB_FOUND)
   _himaya_missing("cpp-httplib" "libcpp-httplib-dev")
 endif()
+
+# promtool checks the Prometheus alert and recording rules in deploy/ (their unit tests).
+find_program(HIMAYA_PROMTOOL promtool)
+if(NOT HIMAYA_PROMTOOL)
+  _himaya_missing("promtool (Prometheus alert rule tests)" "prometheus")
+endif()

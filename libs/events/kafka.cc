@@ -183,8 +183,10 @@ absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const st
   return total;
 }
 
-// Takes the partitions the group hands over (or back), and forgets the positions seen on them:
-// the next message of a newly assigned partition is checked against the group's position.
+// Takes the partitions the group hands over (or back). The next message of a newly assigned
+// partition is checked (CheckContinuity) against the group's committed position, or, when the
+// group has none, against the log's first offset: what the broker dropped before this group
+// read it is lost to it, whether it had committed something or not.
 class KafkaConsumer::Rebalance final : public RdKafka::RebalanceCb {
  public:
   explicit Rebalance(KafkaConsumer* owner) : owner_(owner) {}
@@ -192,16 +194,26 @@ class KafkaConsumer::Rebalance final : public RdKafka::RebalanceCb {
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
     for (const RdKafka::TopicPartition* tp : partitions) owner_->next_offsets_.erase({tp->topic(), tp->partition()});
-    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+    if (err != RdKafka::ERR__ASSIGN_PARTITIONS) {
       if (cooperative) {
-        delete consumer->incremental_assign(partitions);
+        delete consumer->incremental_unassign(partitions);
       } else {
-        consumer->assign(partitions);
+        consumer->unassign();
       }
-    } else if (cooperative) {
-      delete consumer->incremental_unassign(partitions);
+      return;
+    }
+    if (consumer->committed(partitions, /*timeout_ms=*/5000) == RdKafka::ERR_NO_ERROR) {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        owner_->next_offsets_[{tp->topic(), tp->partition()}] = std::max<int64_t>(0, tp->offset());
+      }
+    }
+    // Start where the group stands (auto.offset.reset when it has no position, or a position
+    // the broker no longer holds).
+    for (RdKafka::TopicPartition* tp : partitions) tp->set_offset(RdKafka::Topic::OFFSET_INVALID);
+    if (cooperative) {
+      delete consumer->incremental_assign(partitions);
     } else {
-      consumer->unassign();
+      consumer->assign(partitions);
     }
   }
 
@@ -325,15 +337,8 @@ void KafkaConsumer::Run() {
 }
 
 void KafkaConsumer::CheckContinuity(const std::string& topic, int32_t partition, int64_t offset) {
-  auto [it, first] = next_offsets_.try_emplace({topic, partition}, offset);
-  if (first) {
-    // The first message since the partition was assigned: it should be the group's position.
-    std::vector<RdKafka::TopicPartition*> committed = {RdKafka::TopicPartition::create(topic, partition)};
-    if (consumer_->committed(committed, 5000) == RdKafka::ERR_NO_ERROR && committed[0]->offset() >= 0) {
-      it->second = committed[0]->offset();
-    }
-    RdKafka::TopicPartition::destroy(committed);
-  }
+  // A partition whose start was not known at assignment starts where its first message is.
+  auto it = next_offsets_.try_emplace({topic, partition}, offset).first;
   const int64_t expected = it->second;
   it->second = offset + 1;
   if (offset == expected) return;
