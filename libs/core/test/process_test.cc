@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,10 +31,16 @@ TEST(Subprocess, CapturesOutputAndExitCode) {
 }
 
 TEST(Subprocess, StopSendsTermThenKill) {
-  auto child = Subprocess::Start({.argv = {"/bin/sh", "-c", "trap '' TERM; sleep 30"}});
+  testing::TempDir dir;
+  const std::string ready = dir.path() + "/trap-installed";
+  auto child = Subprocess::Start(
+      {.argv = {"/bin/sh", "-c", "trap '' TERM; : > \"$READY\"; sleep 30"}, .env = {{"READY", ready}}});
   ASSERT_TRUE(child.ok());
   EXPECT_TRUE(child->Running());
-  absl::SleepFor(absl::Milliseconds(100));  // let the shell install its trap
+  // The shell ignores TERM once it says so.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!std::filesystem::exists(ready) && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(std::filesystem::exists(ready)) << "the shell never installed its trap";
   int status = child->Stop(absl::Milliseconds(300));
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGKILL);

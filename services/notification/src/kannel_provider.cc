@@ -92,45 +92,60 @@ absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Star
                                  .Name("himaya_notification_delivery_reports_refused_total")
                                  .Help("Delivery-report callbacks refused for a missing or wrong token")
                                  .Register(*registry);
+  prometheus::Family<prometheus::Counter>* recorded_family =
+      registry == nullptr ? nullptr
+                          : &prometheus::BuildCounter()
+                                 .Name("himaya_notification_delivery_reports_total")
+                                 .Help(
+                                     "Final delivery reports recorded (delivered or failed; a message's second "
+                                     "report is counted too)")
+                                 .Register(*registry);
   DeliveryReportServer* self = server.get();
-  server->server_->Get(
-      "/dlr", [&sink, self, token, refused_family](const httplib::Request& request, httplib::Response& response) {
-        const bool has_token = request.has_param("token");
-        if (!has_token || !SecretsEqual(request.get_param_value("token"), token)) {
-          const char* reason = has_token ? "wrong_token" : "missing_token";
-          ++self->refused_;
-          if (refused_family != nullptr) refused_family->Add({{"reason", reason}}).Increment();
-          // Nothing of the request but where it came from: its parameters are the caller's to choose.
-          log::Warn("delivery report refused", {{"reason", reason}, {"from", request.remote_addr}});
-          response.status = 403;
-          response.set_content("forbidden\n", "text/plain");
-          return;
-        }
-        const std::string id = request.get_param_value("message_id");
-        int type = 0;
-        if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
-          response.status = 400;
-          response.set_content("message_id and type are required\n", "text/plain");
-          return;
-        }
-        absl::Status status = absl::OkStatus();
-        if (type & 1) {
-          status = sink.OnDeliveryReport(id, true, "");
-        } else if (type & 2) {
-          status = sink.OnDeliveryReport(id, false, "not delivered to the phone");
-        } else if (type & 16) {
-          status = sink.OnDeliveryReport(id, false, "rejected by the SMSC");
-        }
-        if (absl::IsNotFound(status)) {
-          response.status = 404;
-        } else if (!status.ok()) {
-          log::Warn("delivery report not recorded", {{"message_id", id}, {"error", status}});
-          response.status = 503;  // Kannel retries
-        } else {
-          response.status = 200;
-        }
-        response.set_content("ok\n", "text/plain");
-      });
+  server->server_->Get("/dlr", [&sink, self, token, refused_family, recorded_family](const httplib::Request& request,
+                                                                                     httplib::Response& response) {
+    const bool has_token = request.has_param("token");
+    if (!has_token || !SecretsEqual(request.get_param_value("token"), token)) {
+      const char* reason = has_token ? "wrong_token" : "missing_token";
+      ++self->refused_;
+      if (refused_family != nullptr) refused_family->Add({{"reason", reason}}).Increment();
+      // Nothing of the request but where it came from: its parameters are the caller's to choose.
+      log::Warn("delivery report refused", {{"reason", reason}, {"from", request.remote_addr}});
+      response.status = 403;
+      response.set_content("forbidden\n", "text/plain");
+      return;
+    }
+    const std::string id = request.get_param_value("message_id");
+    int type = 0;
+    if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
+      response.status = 400;
+      response.set_content("message_id and type are required\n", "text/plain");
+      return;
+    }
+    absl::Status status = absl::OkStatus();
+    const char* report = nullptr;
+    if (type & 1) {
+      report = "delivered";
+      status = sink.OnDeliveryReport(id, true, "");
+    } else if (type & 2) {
+      report = "failed";
+      status = sink.OnDeliveryReport(id, false, "not delivered to the phone");
+    } else if (type & 16) {
+      report = "failed";
+      status = sink.OnDeliveryReport(id, false, "rejected by the SMSC");
+    }
+    if (report != nullptr && status.ok() && recorded_family != nullptr) {
+      recorded_family->Add({{"report", report}}).Increment();
+    }
+    if (absl::IsNotFound(status)) {
+      response.status = 404;
+    } else if (!status.ok()) {
+      log::Warn("delivery report not recorded", {{"message_id", id}, {"error", status}});
+      response.status = 503;  // Kannel retries
+    } else {
+      response.status = 200;
+    }
+    response.set_content("ok\n", "text/plain");
+  });
   if (port == 0) {
     server->port_ = server->server_->bind_to_any_port(host);
   } else {
