@@ -87,6 +87,11 @@ if(NOT UTF8PROC_FOUND)
   _himaya_missing("utf8proc (Unicode normalisation)" "libutf8proc-dev")
 endif()
 
+find_package(OpenSSL QUIET)
+if(NOT OPENSSL_FOUND)
+  _himaya_missing("OpenSSL (the local stack's certificate authority)" "libssl-dev")
+endif()
+
 pkg_check_modules(HTTPLIB QUIET IMPORTED_TARGET cpp-httplib)
 if(NOT HTTPLIB_FOUND)
   _himaya_missing("cpp-httplib" "libcpp-httplib-dev")

@@ -2,12 +2,13 @@
 
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "rpc/credentials.h"
 #include "rpc/status.h"
 
 namespace himaya::rpc {
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  return grpc::CreateChannel(address, ClientCredentials());
 }
 
 std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout) {

@@ -13,7 +13,8 @@ namespace himaya::rpc {
 // The deadline of calls that do not choose one.
 inline constexpr absl::Duration kDefaultDeadline = absl::Seconds(10);
 
-// An insecure channel to `address` (loopback and in-cluster traffic; TLS is the mesh's job).
+// A channel to `address` with this process's client credentials (rpc::UseClientCredentials:
+// mutual TLS in every process of the suite; plaintext until set).
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
 
 // A client context whose call fails with DEADLINE_EXCEEDED after `timeout`.

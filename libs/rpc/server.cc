@@ -54,7 +54,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // Without this, gRPC sets SO_REUSEPORT and a second process on the same port would silently
   // share its traffic instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.address,
+                           options.credentials != nullptr ? options.credentials : grpc::InsecureServerCredentials(),
+                           &server->port_);
   for (grpc::Service* service : options.services) builder.RegisterService(service);
   if (options.metrics != nullptr) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;

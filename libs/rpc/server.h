@@ -25,6 +25,9 @@ struct ServerOptions {
   std::vector<std::string> service_names;
   // Records every call when set (not owned).
   metrics::RpcMetrics* metrics = nullptr;
+  // Mutual TLS (rpc::MutualTlsServerCredentials); null: plaintext, for in-process tests and
+  // processes started with --insecure_plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 class Server {

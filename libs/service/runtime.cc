@@ -35,6 +35,12 @@ ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24),
           "Published events are kept this long, to be published again to a new broker or on a replay");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this service (its CN is its identity), for mutual TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_ca, "", "PEM certificate of the authority that signs the suite's certificates");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "Serve and call gRPC in plaintext, without the --tls_* files: no caller has an identity, so RPCs "
+          "that hand out secrets refuse every call (tests only)");
 
 namespace himaya::service {
 
@@ -70,6 +76,17 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   config.database_pool = absl::GetFlag(FLAGS_database_pool);
   if (config.handler_threads < 1) return absl::InvalidArgumentError("handler_threads: at least 1");
   if (config.database_pool < 1) return absl::InvalidArgumentError("database_pool: at least 1");
+  const rpc::TlsFiles tls{absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key), absl::GetFlag(FLAGS_tls_ca)};
+  if (absl::GetFlag(FLAGS_insecure_plaintext)) {
+    if (!tls.cert.empty() || !tls.key.empty() || !tls.ca.empty()) {
+      return absl::InvalidArgumentError("insecure_plaintext: given with --tls_* files; choose one");
+    }
+  } else if (tls.cert.empty() && tls.key.empty() && tls.ca.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert, tls_key, tls_ca: required (internal gRPC is mutual TLS); --insecure_plaintext for tests only");
+  } else {
+    ASSIGN_OR_RETURN(config.tls, rpc::LoadTlsIdentity(tls));
+  }
   log::Level level;
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
     return absl::InvalidArgumentError("log_level: one of debug, info, warning, error");
@@ -94,6 +111,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceCo
   RETURN_IF_ERROR(storage::ApplyMigrations(*runtime->db_, migrations));
 
   ASSIGN_OR_RETURN(runtime->metrics_server_, metrics::MetricsServer::Start(c.metrics_address, runtime->registry_));
+  // This process calls the others as itself.
+  if (c.tls) rpc::UseClientCredentials(rpc::MutualTlsChannelCredentials(*c.tls));
   ASSIGN_OR_RETURN(runtime->producer_, events::KafkaProducer::Create(c.kafka));
   runtime->relay_ = std::make_unique<events::OutboxRelay>(
       *runtime->db_, *runtime->producer_, runtime->clock(),
@@ -122,10 +141,13 @@ absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services, std::ve
   outbox_admin_ = std::make_unique<OutboxAdminService>(config_.name, *relay_, clock(), *pool_);
   services.push_back(outbox_admin_.get());
   names.push_back(events::v1::OutboxAdmin::service_full_name());
-  ASSIGN_OR_RETURN(server_, rpc::Server::Start({.address = config_.grpc_address,
-                                                .services = std::move(services),
-                                                .service_names = std::move(names),
-                                                .metrics = rpc_metrics_.get()}));
+  ASSIGN_OR_RETURN(
+      server_,
+      rpc::Server::Start({.address = config_.grpc_address,
+                          .services = std::move(services),
+                          .service_names = std::move(names),
+                          .metrics = rpc_metrics_.get(),
+                          .credentials = config_.tls ? rpc::MutualTlsServerCredentials(*config_.tls) : nullptr}));
   const std::string grpc_address = absl::StrCat("127.0.0.1:", server_->port());
   const std::string metrics_address = absl::StrCat("127.0.0.1:", metrics_server_->port());
   if (!config_.address_file.empty()) {

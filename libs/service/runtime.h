@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "events/kafka.h"
 #include "events/outbox.h"
 #include "metrics/metrics.h"
+#include "rpc/credentials.h"
 #include "rpc/server.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -38,6 +40,8 @@ struct ServiceConfig {
   absl::Duration outbox_retention = absl::Hours(24);
   int handler_threads = 8;
   int database_pool = 4;
+  // Mutual TLS for gRPC, served and called (nullopt: plaintext, only with --insecure_plaintext).
+  std::optional<rpc::TlsIdentity> tls;
 
   // Reads the common flags. `name` is the service's name (registration, notification, ...).
   // INVALID_ARGUMENT naming the flag at fault.

@@ -113,6 +113,7 @@ TEST(KannelPassword, StartIsRefusedWithoutOneAndTheFlagIsGone) {
                                      "--database=sqlite:" + dir.path() + "/notification.db",
                                      "--kafka_bootstrap=127.0.0.1:9",
                                      "--registration_address=127.0.0.1:9",
+                                     "--insecure_plaintext",
                                      "--sms_provider=kannel"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     const std::string out = dir.path() + "/out";

@@ -57,14 +57,22 @@ TEST(NotificationReplicas, TwoProcessesOnOnePostgresSendEachMessageOnce) {
   ASSERT_TRUE(s.ok()) << s.status();
   const std::string b_dir = dir.path() + "/b";
   std::filesystem::create_directories(b_dir + "/run");
+  std::vector<std::string> b_argv = {stack::DefaultBinDir() + "/himaya-notification",
+                                     "--data_dir=" + b_dir,
+                                     "--database=" + *database,
+                                     "--kafka_bootstrap=" + (*s)->bootstrap_servers(),
+                                     "--registration_address=" + (*s)->endpoint("registration").grpc,
+                                     "--address_file=" + b_dir + "/run/notification.json",
+                                     "--quiet_hours=",
+                                     "--sms_provider=file",
+                                     "--sms_sink=" + sink_b,
+                                     "--sms_rate=5000",
+                                     "--instance_id=replica-b"};
+  // It calls registration as notification, with the stack's certificate.
+  const std::vector<std::string> tls = (*s)->tls_flags("notification");
+  b_argv.insert(b_argv.end(), tls.begin(), tls.end());
   auto b = core::Subprocess::Start(
-      {.argv = {stack::DefaultBinDir() + "/himaya-notification", "--data_dir=" + b_dir, "--database=" + *database,
-                "--kafka_bootstrap=" + (*s)->bootstrap_servers(),
-                "--registration_address=" + (*s)->endpoint("registration").grpc,
-                "--address_file=" + b_dir + "/run/notification.json", "--quiet_hours=", "--sms_provider=file",
-                "--sms_sink=" + sink_b, "--sms_rate=5000", "--instance_id=replica-b"},
-       .stdout_path = b_dir + "/notification.log",
-       .stderr_path = b_dir + "/notification.log"});
+      {.argv = b_argv, .stdout_path = b_dir + "/notification.log", .stderr_path = b_dir + "/notification.log"});
   ASSERT_TRUE(b.ok()) << b.status();
   stack::Endpoint b_endpoint;
   ASSERT_TRUE(stack::WaitUntil(

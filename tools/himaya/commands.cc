@@ -23,6 +23,7 @@
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
+#include "rpc/credentials.h"
 #include "rpc/status.h"
 #include "stack/local_stack.h"
 #include "uploads.h"
@@ -35,6 +36,10 @@ ABSL_FLAG(std::string, notification_database, "",
 ABSL_FLAG(std::string, programs, "all", "up/demo: programs the stack serves");
 ABSL_FLAG(std::string, registration_address, "", "gRPC address of registration (default: found in the data directory)");
 ABSL_FLAG(std::string, notification_address, "", "gRPC address of notification (default: found in the data directory)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "Certificate the CLI shows to the services (mutual TLS; default: DATA_DIR/tls/cli.crt of the local stack)");
+ABSL_FLAG(std::string, tls_key, "", "Private key of --tls_cert (default: DATA_DIR/tls/cli.key)");
+ABSL_FLAG(std::string, tls_ca, "", "Authority the services' certificates are signed by (default: DATA_DIR/tls/ca.crt)");
 ABSL_FLAG(std::string, cin, "", "register: national identity card number");
 ABSL_FLAG(std::string, last_name, "", "register: last name (Latin script)");
 ABSL_FLAG(std::string, first_name, "", "register: first name (Latin script)");
@@ -140,6 +145,20 @@ std::string Describe(const notif::Message& m) {
 }
 
 }  // namespace
+
+absl::Status UseCliCredentials() {
+  rpc::TlsFiles files = stack::LocalStack::TlsFilesIn(absl::GetFlag(FLAGS_data_dir), stack::kCliIdentity);
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) files.cert = absl::GetFlag(FLAGS_tls_cert);
+  if (!absl::GetFlag(FLAGS_tls_key).empty()) files.key = absl::GetFlag(FLAGS_tls_key);
+  if (!absl::GetFlag(FLAGS_tls_ca).empty()) files.ca = absl::GetFlag(FLAGS_tls_ca);
+  absl::StatusOr<rpc::TlsIdentity> identity = rpc::LoadTlsIdentity(files);
+  if (!identity.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("no certificate for the CLI (", identity.status().message(),
+                                                      "); is 'himaya up' running with the same --data_dir?"));
+  }
+  rpc::UseClientCredentials(rpc::MutualTlsChannelCredentials(*identity));
+  return absl::OkStatus();
+}
 
 int Up(const std::vector<std::string>& args) {
   if (!args.empty()) return Fail("up takes no arguments");

@@ -5,11 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace himaya::cli {
 
 // events outbox: each service's pending and set-aside events; events replay --since=T:
 // publish again what each service published since T (after a consumer lost events).
 int Events(const std::vector<std::string>& args);
+
+// Makes this process call the services with the CLI's certificate (--tls_* flags, else the local
+// stack's in DATA_DIR/tls). FAILED_PRECONDITION saying what is missing.
+absl::Status UseCliCredentials();
 
 // Starts the local stack in the foreground until Ctrl-C, SIGINT or SIGTERM.
 int Up(const std::vector<std::string>& args);

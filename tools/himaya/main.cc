@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "core/flags.h"
 #include "core/signals.h"
+#include "failure.h"
 
 namespace {
 
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);
     return 2;
+  }
+  // Commands that start their own stack call it with its certificates; the others use the CLI's.
+  if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && args[0] != "gen") {
+    absl::Status credentials = himaya::cli::UseCliCredentials();
+    // status still reports what it can reach (nothing, then).
+    if (!credentials.ok() && args[0] != "status") return himaya::cli::Fail(credentials);
   }
   return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
 }

@@ -18,6 +18,8 @@
 #include "core/json_file.h"
 #include "core/status_macros.h"
 #include "rpc/client.h"
+#include "rpc/credentials.h"
+#include "stack/local_authority.h"
 
 namespace himaya::stack {
 namespace {
@@ -29,6 +31,8 @@ std::string RunFile(const std::string& data_dir, const std::string& component) {
 std::string LogFile(const std::string& data_dir, const std::string& component) {
   return absl::StrCat(data_dir, "/logs/", component, ".log");
 }
+
+std::string TlsDir(const std::string& data_dir) { return absl::StrCat(data_dir, "/tls"); }
 
 std::string ActivationCodeKeyFile(const std::string& data_dir) {
   return absl::StrCat(data_dir, "/secrets/activation_code.key");
@@ -47,15 +51,7 @@ absl::Status EnsureActivationCodeKey(const std::string& data_dir) {
   if (getrandom(key.data(), key.size(), 0) != static_cast<ssize_t>(key.size())) {
     return absl::InternalError("no random bytes for the activation code key");
   }
-  const std::string hex = absl::StrCat(absl::BytesToHexString(key), "\n");
-  const std::string partial = path + ".partial";
-  int fd = open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool written = fd >= 0 && write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && fsync(fd) == 0;
-  if (fd >= 0) close(fd);
-  if (!written || rename(partial.c_str(), path.c_str()) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
-  }
-  return absl::OkStatus();
+  return WriteFileWithMode(path, absl::StrCat(absl::BytesToHexString(key), "\n"), 0600);
 }
 
 }  // namespace
@@ -110,6 +106,12 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
   }
   RETURN_IF_ERROR(stack->LockDataDir());
   RETURN_IF_ERROR(EnsureActivationCodeKey(o.data_dir));
+  std::vector<std::string> identities = Services();
+  identities.push_back(kCliIdentity);
+  RETURN_IF_ERROR(EnsureCertificates(TlsDir(o.data_dir), identities));
+  // This process talks to the stack as the agents' command line does.
+  ASSIGN_OR_RETURN(rpc::TlsIdentity cli, rpc::LoadTlsIdentity(stack->tls_files(kCliIdentity)));
+  rpc::UseClientCredentials(rpc::MutualTlsChannelCredentials(cli));
   RETURN_IF_ERROR(stack->StartBroker());
   if (o.services.empty()) o.services = Services();
   for (const std::string& service : o.services) RETURN_IF_ERROR(stack->StartService(service));
@@ -180,6 +182,8 @@ absl::Status LocalStack::LaunchService(const std::string& service, const std::ve
     argv.push_back(absl::StrCat("--grpc_address=", addresses->grpc));
     argv.push_back(absl::StrCat("--metrics_address=", addresses->metrics));
   }
+  const std::vector<std::string> tls = tls_flags(service);
+  argv.insert(argv.end(), tls.begin(), tls.end());
   if (service == "registration") {
     argv.push_back(absl::StrCat("--activation_code_key_file=", ActivationCodeKeyFile(options_.data_dir)));
   }
@@ -268,6 +272,16 @@ std::vector<std::string> LocalStack::Supervise() {
   }
   if (changed) WriteStackFile();
   return lines;
+}
+
+std::vector<std::string> LocalStack::tls_flags(const std::string& identity) const {
+  const rpc::TlsFiles files = tls_files(identity);
+  return {absl::StrCat("--tls_cert=", files.cert), absl::StrCat("--tls_key=", files.key),
+          absl::StrCat("--tls_ca=", files.ca)};
+}
+
+rpc::TlsFiles LocalStack::TlsFilesIn(const std::string& data_dir, const std::string& identity) {
+  return CertificateFiles(TlsDir(data_dir), identity);
 }
 
 int LocalStack::restarts(const std::string& service) const {

@@ -3,7 +3,9 @@
 // `himaya demo`, and by the end-to-end tests, which also kill and restart services in it.
 // One stack at a time per data directory: it holds an exclusive lock on DATA_DIR/run/stack.lock
 // while it runs (a second stack on the same SQLite files and run/ files would corrupt both).
-// Secrets it makes once and keeps there: DATA_DIR/secrets/activation_code.key.
+// Secrets it makes once and keeps there: DATA_DIR/secrets/activation_code.key, and DATA_DIR/tls,
+// a certificate authority with a certificate per service and one for the CLI (local_authority.h):
+// internal gRPC is mutual TLS, and the process that starts a stack calls it as the CLI.
 #pragma once
 
 #include <map>
@@ -14,9 +16,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/process.h"
+#include "rpc/credentials.h"
 #include "stack/restart_backoff.h"
 
 namespace himaya::stack {
+
+// The identity (certificate CN) of the agents' command line.
+inline constexpr char kCliIdentity[] = "cli";
 
 // The services of the suite, in start order.
 const std::vector<std::string>& Services();
@@ -55,6 +61,12 @@ class LocalStack {
   // The endpoint of a running service.
   Endpoint endpoint(const std::string& service) const;
   const std::string& data_dir() const { return options_.data_dir; }
+  // The certificate and key of `identity` (a service, or kCliIdentity) and the authority's.
+  rpc::TlsFiles tls_files(const std::string& identity) const { return TlsFilesIn(options_.data_dir, identity); }
+  // --tls_cert, --tls_key and --tls_ca of `identity`, for a service started beside the stack.
+  std::vector<std::string> tls_flags(const std::string& identity) const;
+  // The same, for the stack of `data_dir`.
+  static rpc::TlsFiles TlsFilesIn(const std::string& data_dir, const std::string& identity);
   // The process id of a running service, 0 when it is not running.
   pid_t pid(const std::string& service) const;
 

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "registration/src/coverage_import.h"
 #include "registration/src/person_rules.h"
+#include "rpc/credentials.h"
 #include "rpc/server.h"
 
 namespace himaya::registration {
@@ -209,10 +210,26 @@ grpc::ServerUnaryReactor* RegistrationService::LookupForIvr(grpc::CallbackServer
   });
 }
 
+namespace {
+
+// The identities (certificate CNs) allowed to be handed activation codes and personal data in
+// bulk: notification sends the codes by SMS; an agent's command line issues one at the desk.
+const std::vector<std::string>& CodeReaders() {
+  static const auto* const readers = new std::vector<std::string>{"notification", "cli"};
+  return *readers;
+}
+const std::vector<std::string>& RecipientReaders() {
+  static const auto* const readers = new std::vector<std::string>{"notification"};
+  return *readers;
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* RegistrationService::IssueActivationCode(grpc::CallbackServerContext* context,
                                                                    const v1::IssueActivationCodeRequest* request,
                                                                    v1::IssueActivationCodeResponse* response) {
-  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, CodeReaders()));
     ASSIGN_OR_RETURN(IssuedCode code, domain_.codes->Issue(request->registration_number()));
     response->set_code(code.code);
     *response->mutable_expires_at() =
@@ -224,7 +241,8 @@ grpc::ServerUnaryReactor* RegistrationService::IssueActivationCode(grpc::Callbac
 grpc::ServerUnaryReactor* RegistrationService::GetRecipients(grpc::CallbackServerContext* context,
                                                              const v1::GetRecipientsRequest* request,
                                                              v1::GetRecipientsResponse* response) {
-  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, RecipientReaders()));
     std::vector<RecipientQuery> queries;
     for (const v1::RecipientQuery& q : request->queries())
       queries.push_back({q.registration_number(), q.activation_code()});
