@@ -78,6 +78,22 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
   return absl::InvalidArgumentError(absl::StrCat("kannel: ", result->status, " ", body));
 }
 
+absl::StatusOr<DeliveryReport> ReadDeliveryReport(const std::multimap<std::string, std::string>& params,
+                                                  const std::string& token) {
+  auto token_param = params.find("token");
+  if (token_param == params.end()) return absl::PermissionDeniedError("missing_token");
+  if (!SecretsEqual(token_param->second, token)) return absl::PermissionDeniedError("wrong_token");
+  DeliveryReport report;
+  auto id = params.find("message_id");
+  auto type = params.find("type");
+  if (id == params.end() || id->second.empty() || type == params.end() ||
+      !absl::SimpleAtoi(type->second, &report.type)) {
+    return absl::InvalidArgumentError("message_id and type are required");
+  }
+  report.message_id = id->second;
+  return report;
+}
+
 absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Start(const std::string& host, int port,
                                                                                   const std::string& token,
                                                                                   DeliveryReportSink& sink,
@@ -103,9 +119,9 @@ absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Star
   DeliveryReportServer* self = server.get();
   server->server_->Get("/dlr", [&sink, self, token, refused_family, recorded_family](const httplib::Request& request,
                                                                                      httplib::Response& response) {
-    const bool has_token = request.has_param("token");
-    if (!has_token || !SecretsEqual(request.get_param_value("token"), token)) {
-      const char* reason = has_token ? "wrong_token" : "missing_token";
+    absl::StatusOr<DeliveryReport> callback = ReadDeliveryReport(request.params, token);
+    if (absl::IsPermissionDenied(callback.status())) {
+      const std::string reason(callback.status().message());
       ++self->refused_;
       if (refused_family != nullptr) refused_family->Add({{"reason", reason}}).Increment();
       // Nothing of the request but where it came from: its parameters are the caller's to choose.
@@ -114,13 +130,13 @@ absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Star
       response.set_content("forbidden\n", "text/plain");
       return;
     }
-    const std::string id = request.get_param_value("message_id");
-    int type = 0;
-    if (id.empty() || !absl::SimpleAtoi(request.get_param_value("type"), &type)) {
+    if (!callback.ok()) {
       response.status = 400;
       response.set_content("message_id and type are required\n", "text/plain");
       return;
     }
+    const std::string& id = callback->message_id;
+    const int type = callback->type;
     absl::Status status = absl::OkStatus();
     const char* report = nullptr;
     if (type & 1) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -68,6 +69,18 @@ class DeliveryReportServer {
   int port_ = 0;
   std::atomic<int64_t> refused_{0};
 };
+
+// What a delivery-report callback says: the message, and Kannel's type (see above).
+struct DeliveryReport {
+  std::string message_id;
+  int type = 0;
+};
+
+// Reads the (decoded) query parameters of a callback; when a name repeats, its first value
+// counts. PERMISSION_DENIED when the token is missing (message "missing_token") or another
+// ("wrong_token"); INVALID_ARGUMENT when message_id is empty or type is not a number.
+absl::StatusOr<DeliveryReport> ReadDeliveryReport(const std::multimap<std::string, std::string>& params,
+                                                  const std::string& token);
 
 // Percent-encodes `text` for a URL query.
 std::string UrlEncode(absl::string_view text);

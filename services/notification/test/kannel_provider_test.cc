@@ -162,6 +162,22 @@ TEST(DeliveryReportServer, RefusesCallbacksWithoutTheTokenAndCountsThem) {
   EXPECT_THAT(sink.reports, ::testing::ElementsAre("real delivered")) << "only the callback with the token";
 }
 
+TEST(DeliveryReport, IsReadFromTheQueryWithTheTokenFirst) {
+  using Params = std::multimap<std::string, std::string>;
+  absl::StatusOr<DeliveryReport> report =
+      ReadDeliveryReport(Params{{"token", "s"}, {"message_id", "m/1"}, {"type", "16"}, {"type", "1"}}, "s");
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->message_id, "m/1");
+  EXPECT_EQ(report->type, 16) << "the first value of a repeated name counts";
+  EXPECT_EQ(ReadDeliveryReport(Params{{"message_id", "m"}, {"type", "1"}}, "s").status().message(), "missing_token");
+  EXPECT_EQ(ReadDeliveryReport(Params{{"token", "S"}, {"type", "x"}}, "s").status().message(), "wrong_token");
+  EXPECT_EQ(ReadDeliveryReport(Params{{"token", "s"}, {"message_id", ""}, {"type", "1"}}, "s").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ReadDeliveryReport(Params{{"token", "s"}, {"message_id", "m"}, {"type", "99999999999"}}, "s").status().code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST(UrlEncode, KeepsUnreservedAndEncodesTheRest) {
   EXPECT_EQ(UrlEncode("aZ9-_.~"), "aZ9-_.~");
   EXPECT_EQ(UrlEncode("+212 6&x=%d"), "%2B212%206%26x%3D%25d");
