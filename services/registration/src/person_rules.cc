@@ -238,22 +238,21 @@ absl::Status CheckRequiredIdentifier(absl::string_view field, absl::string_view 
 std::string ShortForError(absl::string_view value) {
   constexpr size_t kShown = 64;
   std::string out;
-  size_t end = value.size();
-  if (end > kShown) {
-    end = kShown;
-    while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
-  }
-  for (size_t i = 0; i < end; ++i) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    const bool c1 = c == 0xC2 && i + 1 < end && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
-    if (c < 0x20 || c == 0x7F || c1) {
+  size_t i = 0;
+  while (i < value.size()) {
+    utf8proc_int32_t code = -1;
+    utf8proc_ssize_t length = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(value.data() + i),
+                                               static_cast<utf8proc_ssize_t>(value.size() - i), &code);
+    if (length <= 0) length = 1, code = -1;  // a byte that is not UTF-8
+    if (i + length > kShown) break;          // whole characters only
+    if (code < 0x20 || code == 0x7F || (code >= 0x80 && code <= 0x9F)) {
       out.push_back('?');
-      if (c1) ++i;
     } else {
-      out.push_back(static_cast<char>(c));
+      out.append(value.data() + i, static_cast<size_t>(length));
     }
+    i += length;
   }
-  if (end < value.size()) out += "...";
+  if (i < value.size()) out += "...";
   return out;
 }
 

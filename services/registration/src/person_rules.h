@@ -60,7 +60,7 @@ absl::Status CheckRequiredIdentifier(absl::string_view field, absl::string_view 
 // True when `value` holds no control character (C0, DEL, C1).
 bool IsPrintable(absl::string_view value);
 // `value` as an error message may quote it: at most 64 bytes (cut on a character boundary,
-// then "..."), control characters replaced by '?'.
+// then "..."), control characters and bytes that are not UTF-8 replaced by '?'.
 std::string ShortForError(absl::string_view value);
 
 // The violation a rule's status describes.

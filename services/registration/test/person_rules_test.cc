@@ -174,5 +174,19 @@ TEST(Identifiers, AreShortAndHarmlessInErrors) {
   EXPECT_EQ(ShortForError(std::string(63, 'x') + "é"), std::string(63, 'x') + "...") << "cut between characters";
 }
 
+// Found by registration_person_rules_fuzz: bytes that are not UTF-8 went through as they were,
+// so that the text quoted was neither UTF-8 nor printable ("\xC2" then a control's "?" reads
+// as a C1 control).
+TEST(Identifiers, BytesThatAreNotUtf8AreNotQuoted) {
+  EXPECT_EQ(ShortForError("\xC2\xC2\x01"), "???");
+  EXPECT_EQ(ShortForError("a\xFF"
+                          "b\xC3"
+                          "c\xED\xA0\x80"),
+            "a?b?c???");
+  const std::string quoted = ShortForError("\xC2" + std::string(100, '\x80'));
+  EXPECT_TRUE(IsPrintable(quoted)) << quoted;
+  EXPECT_TRUE(CheckLength("quoted", quoted, 100).ok()) << "valid UTF-8";
+}
+
 }  // namespace
 }  // namespace himaya::registration
