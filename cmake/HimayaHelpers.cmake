@@ -7,6 +7,7 @@
 #   himaya_cc_test(NAME SRCS ... DEPS ... LABELS ...)      -> a GoogleTest binary, each test in CTest
 #   himaya_proto_library(NAME PROTOS ... [DEPS ...] [GRPC]) -> generated C++ (and gRPC) code
 #   himaya_sql_migrations(TARGET COMPONENT DIR)            -> embeds DIR/{sqlite,postgres}/*.sql
+#   himaya_fuzz_target(NAME SRCS ... DEPS ... CORPUS dir)  -> a libFuzzer target (or its corpus replay)
 
 set(HIMAYA_PROTO_ROOT "${PROJECT_SOURCE_DIR}/protos")
 set(HIMAYA_PROTO_OUT "${PROJECT_BINARY_DIR}/protos")
@@ -188,4 +189,39 @@ const char* ${ARG_SYMBOL}() {
 ")
   target_sources(${target} PRIVATE "${out_dir}/${ARG_SYMBOL}.cc")
   target_include_directories(${target} PUBLIC "${out_dir}")
+endfunction()
+
+# A fuzz target: SRCS define LLVMFuzzerTestOneInput; CORPUS is its checked-in corpus directory.
+# With HIMAYA_FUZZ (the `fuzz` preset: clang, ASan and UBSan) it is a libFuzzer binary, built by
+# the `fuzz` target, and its CTest test (label fuzz) fuzzes for HIMAYA_FUZZ_SECONDS, starting
+# from CORPUS (new inputs go to a directory of the build tree, crashing ones beside it); any
+# crash, sanitizer report, timeout or out-of-memory fails the test. Otherwise (gcc) it is linked
+# with a driver that runs every file of CORPUS once, as a unit test, so that the corpus (the
+# crashes found so far among it) is replayed by every build.
+set(HIMAYA_FUZZ_SECONDS 15 CACHE STRING "How long each fuzz test fuzzes (fuzz preset)")
+function(himaya_fuzz_target name)
+  cmake_parse_arguments(ARG "" "CORPUS" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_include_directories(${name} PRIVATE
+    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services")
+  _himaya_common_options(${name})
+  if(HIMAYA_FUZZ)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    if(NOT TARGET fuzz)
+      add_custom_target(fuzz)
+    endif()
+    add_dependencies(fuzz ${name})
+    set(work "${CMAKE_CURRENT_BINARY_DIR}/fuzz/${name}")
+    file(MAKE_DIRECTORY "${work}/corpus")
+    add_test(NAME ${name} COMMAND ${name} -max_total_time=${HIMAYA_FUZZ_SECONDS} -timeout=10
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=${work}/
+      "${work}/corpus" "${ARG_CORPUS}")
+    set_tests_properties(${name} PROPERTIES LABELS fuzz
+      TIMEOUT ${HIMAYA_FUZZ_SECONDS}0 ENVIRONMENT "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1")
+  else()
+    target_sources(${name} PRIVATE "${PROJECT_SOURCE_DIR}/cmake/fuzz_replay_main.cc")
+    add_test(NAME ${name} COMMAND ${name} "${ARG_CORPUS}")
+    set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120)
+  endif()
 endfunction()
