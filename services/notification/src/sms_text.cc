@@ -50,19 +50,41 @@ bool InExtensionTable(uint32_t c) {
   }
 }
 
+// Cuts a text into parts of `per_part` units, a character's units never split across two.
+class PartCutter {
+ public:
+  explicit PartCutter(int per_part) : per_part_(per_part) {}
+  void Add(int units) {
+    if (fill_ + units > per_part_) ++parts_, fill_ = 0;
+    fill_ += units;
+  }
+  int parts() const { return parts_; }
+
+ private:
+  int per_part_;
+  int parts_ = 1;
+  int fill_ = 0;
+};
+
 }  // namespace
 
 SmsLength MeasureSms(absl::string_view text) {
   int septets = 0;
   int utf16 = 0;
   bool gsm = true;
+  PartCutter gsm_parts(153);
+  PartCutter ucs2_parts(67);
   for (size_t i = 0; i < text.size();) {
     uint32_t c = NextCodePoint(text, i);
-    utf16 += c > 0xFFFF ? 2 : 1;
+    const int units = c > 0xFFFF ? 2 : 1;
+    utf16 += units;
+    ucs2_parts.Add(units);
     if (InBasicTable(c)) {
       septets += 1;
+      gsm_parts.Add(1);
     } else if (InExtensionTable(c)) {
       septets += 2;
+      gsm_parts.Add(2);
     } else {
       gsm = false;
     }
@@ -71,13 +93,12 @@ SmsLength MeasureSms(absl::string_view text) {
   if (gsm) {
     length.encoding = SmsEncoding::kGsm7;
     length.units = septets;
-    length.parts = septets <= 160 ? 1 : (septets + 152) / 153;
+    length.parts = septets <= 160 ? 1 : gsm_parts.parts();
   } else {
     length.encoding = SmsEncoding::kUcs2;
     length.units = utf16;
-    length.parts = utf16 <= 70 ? 1 : (utf16 + 66) / 67;
+    length.parts = utf16 <= 70 ? 1 : ucs2_parts.parts();
   }
-  if (length.units == 0) length.parts = 1;
   return length;
 }
 

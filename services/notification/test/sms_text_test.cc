@@ -34,6 +34,19 @@ TEST(SmsLength, ExtensionCharactersCountTwice) {
   EXPECT_EQ(MeasureSms(std::string(81, '[')).parts, 2);  // 162 septets
 }
 
+// Found by notification_sms_text_fuzz: parts were counted as units / 153 (or 67), as if an
+// extension character's two septets, or a surrogate pair, could be cut between two parts.
+TEST(SmsLength, ACharacterIsNeverSplitAcrossParts) {
+  SmsLength gsm = MeasureSms(std::string(152, 'a') + "{" + std::string(152, 'a'));
+  EXPECT_EQ(gsm.units, 306);
+  EXPECT_EQ(gsm.parts, 3) << "152 + (2 + 151) + 1";
+  std::string sin;
+  for (int i = 0; i < 66; ++i) sin += "\xd8\xb3";               // س
+  SmsLength ucs2 = MeasureSms(sin + "\xf0\x9f\x98\x80" + sin);  // an emoji, two UTF-16 units
+  EXPECT_EQ(ucs2.units, 134);
+  EXPECT_EQ(ucs2.parts, 3) << "66 + (2 + 65) + 1";
+}
+
 TEST(SmsLength, ArabicIsUcs2WithSeventyThenSixtySevenPerPart) {
   std::string seventy, seventy_one;
   for (int i = 0; i < 70; ++i) seventy += "\xd8\xb3";  // س
