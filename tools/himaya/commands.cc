@@ -171,18 +171,11 @@ int Up(const std::vector<std::string>& args) {
   PrintStack(**s);
   std::printf("Ctrl-C stops it.\n");
   std::fflush(stdout);
-  // A crashed service is restarted (with back-off); only the broker's end stops the stack, since
-  // it keeps the events in memory only.
+  // A crashed service is restarted with back-off; a crashed broker too, and every service after it.
   while (core::WaitForTerminationSignal(absl::Milliseconds(250)) == 0) {
     for (const std::string& line : (*s)->Supervise()) {
       std::printf("%s %s\n", absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()).c_str(), line.c_str());
       std::fflush(stdout);
-    }
-    std::vector<std::string> exited = (*s)->Exited();
-    if (std::find(exited.begin(), exited.end(), "broker") != exited.end()) {
-      (*s)->Stop();
-      return Fail(
-          absl::StrCat("the broker exited on its own; see ", data_dir, "/logs/broker.log. The stack is stopped."));
     }
   }
   std::printf("Stopping ...\n");
@@ -194,14 +187,19 @@ int Up(const std::vector<std::string>& args) {
 int Status(const std::vector<std::string>& args) {
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   bool all_up = true;
+  const std::map<std::string, int> restarts = stack::ReadRestarts(data_dir).value_or(std::map<std::string, int>{});
+  auto broker_restarts = restarts.find("broker");
+  const std::string broker_note = broker_restarts == restarts.end() || broker_restarts->second == 0
+                                      ? ""
+                                      : absl::StrCat(", restarts ", broker_restarts->second);
   absl::StatusOr<std::string> bootstrap = stack::ReadBootstrap(data_dir);
   if (bootstrap.ok() && BrokerReachable(*bootstrap)) {
-    std::printf("%-13s SERVING   Kafka on %s\n", "broker", bootstrap->c_str());
+    std::printf("%-13s SERVING   Kafka on %s%s\n", "broker", bootstrap->c_str(), broker_note.c_str());
   } else {
     all_up = false;
-    std::printf("%-13s DOWN      %s\n", "broker", bootstrap.ok() ? "not answering" : "not running (no run file)");
+    std::printf("%-13s DOWN      %s%s\n", "broker", bootstrap.ok() ? "not answering" : "not running (no run file)",
+                broker_note.c_str());
   }
-  const std::map<std::string, int> restarts = stack::ReadRestarts(data_dir).value_or(std::map<std::string, int>{});
   for (const std::string& service : stack::Services()) {
     auto restarted = restarts.find(service);
     const std::string restart_note = restarted == restarts.end() ? "" : absl::StrCat(", restarts ", restarted->second);

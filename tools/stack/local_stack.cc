@@ -155,6 +155,7 @@ absl::Status LocalStack::StartBroker() {
            .stdout_path = LogFile(options_.data_dir, "broker"),
            .stderr_path = LogFile(options_.data_dir, "broker")}));
   broker_ = std::make_unique<core::Subprocess>(std::move(broker));
+  broker_supervision_.started_at = absl::Now();
   RETURN_IF_ERROR(WaitUntil([&] { return ReadBootstrap(options_.data_dir).ok() || !broker_->Running(); },
                             absl::Seconds(30), "the broker"));
   if (!broker_->Running()) {
@@ -225,10 +226,44 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
   return absl::OkStatus();
 }
 
+void LocalStack::SuperviseBroker(absl::Time now, std::vector<std::string>& lines, bool& changed) {
+  Supervision& b = broker_supervision_;
+  if (broker_ != nullptr && broker_->Running()) return;
+  if (broker_ != nullptr) {
+    const int status = broker_->Wait(absl::ZeroDuration()).value_or(-1);
+    const absl::Duration uptime = now - b.started_at;
+    b.restart_at = now + b.backoff.AfterExit(uptime);
+    broker_.reset();
+    lines.push_back(absl::StrCat("broker ", core::DescribeWaitStatus(status), " after ",
+                                 absl::FormatDuration(absl::Trunc(uptime, absl::Milliseconds(100))),
+                                 "; it held the events in memory only: restarting it, then every service (see ",
+                                 LogFile(options_.data_dir, "broker"), ")"));
+    changed = true;
+  }
+  if (now < b.restart_at) return;
+  ++b.restarts;
+  b.started_at = now;
+  if (absl::Status started = StartBroker(); !started.ok()) {
+    broker_.reset();
+    b.restart_at = now + b.backoff.AfterExit(absl::ZeroDuration());
+    lines.push_back(absl::StrCat("broker could not be restarted: ", started.message()));
+    return;
+  }
+  b.restart_at = absl::InfiniteFuture();
+  lines.push_back(absl::StrCat("broker restarted on ", bootstrap_, " (", b.restarts, " restart(s) so far)"));
+  // Each service holds the old broker's address: it is replaced, and the loop below starts it
+  // again with the new one.
+  for (auto& [service, process] : services_) {
+    if (process != nullptr && supervision_.count(service) > 0) process->Signal(SIGKILL);
+  }
+  changed = true;
+}
+
 std::vector<std::string> LocalStack::Supervise() {
   std::vector<std::string> lines;
   const absl::Time now = absl::Now();
   bool changed = false;
+  SuperviseBroker(now, lines, changed);
   for (auto& [service, s] : supervision_) {
     std::unique_ptr<core::Subprocess>& slot = services_[service];
     if (slot != nullptr && slot->Running()) {
@@ -285,6 +320,7 @@ rpc::TlsFiles LocalStack::TlsFilesIn(const std::string& data_dir, const std::str
 }
 
 int LocalStack::restarts(const std::string& service) const {
+  if (service == "broker") return broker_supervision_.restarts;
   auto it = supervision_.find(service);
   return it == supervision_.end() ? 0 : it->second.restarts;
 }
@@ -294,6 +330,8 @@ void LocalStack::WriteStackFile() {
   for (const auto& [service, s] : supervision_) {
     services[service] = {{"pid", pid(service)}, {"restarts", s.restarts}};
   }
+  services["broker"] = {{"pid", broker_ ? static_cast<int>(broker_->pid()) : 0},
+                        {"restarts", broker_supervision_.restarts}};
   // For `himaya status` only: a stack that cannot write it still runs.
   (void)core::WriteJsonFile(RunFile(options_.data_dir, "stack"),
                             {{"pid", static_cast<int>(getpid())}, {"services", services}});
@@ -326,6 +364,7 @@ int LocalStack::StopService(const std::string& service, int signal) {
 }
 
 pid_t LocalStack::pid(const std::string& service) const {
+  if (service == "broker") return broker_ != nullptr && broker_->Running() ? broker_->pid() : 0;
   auto it = services_.find(service);
   return it == services_.end() || it->second == nullptr ? 0 : it->second->pid();
 }

@@ -67,7 +67,7 @@ class LocalStack {
   std::vector<std::string> tls_flags(const std::string& identity) const;
   // The same, for the stack of `data_dir`.
   static rpc::TlsFiles TlsFilesIn(const std::string& data_dir, const std::string& identity);
-  // The process id of a running service, 0 when it is not running.
+  // The process id of a running service (or "broker"), 0 when it is not running.
   pid_t pid(const std::string& service) const;
 
   // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
@@ -84,8 +84,11 @@ class LocalStack {
   // served on, so that the others find it where it was. The broker and the other services are
   // left running. Returns one line per exit and per restart, for the operator. `himaya up`
   // calls it a few times a second; the restarts are counted in DATA_DIR/run/stack.json.
+  // A broker that exited is started again (with its own back-off) on new ports, and every
+  // service after it, since each holds the old broker's address: the new broker holds nothing,
+  // and each service publishes its retained events to it again (events::OutboxRelay).
   std::vector<std::string> Supervise();
-  // How many times Supervise restarted `service`.
+  // How many times Supervise restarted `service` ("broker" for the broker).
   int restarts(const std::string& service) const;
   // Stops everything (services first), then releases the data directory. Idempotent.
   void Stop();
@@ -118,6 +121,9 @@ class LocalStack {
   std::map<std::string, std::unique_ptr<core::Subprocess>> services_;
   std::map<std::string, Endpoint> endpoints_;
   std::map<std::string, Supervision> supervision_;
+  Supervision broker_supervision_;
+  // The broker's part of Supervise.
+  void SuperviseBroker(absl::Time now, std::vector<std::string>& lines, bool& changed);
 };
 
 // The restarts of each service of a running stack, from DATA_DIR/run/stack.json (for `himaya
