@@ -2,6 +2,7 @@
 
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "rpc/credentials.h"
 #include "rpc/server.h"
 
 namespace himaya::service {
@@ -22,7 +23,9 @@ grpc::ServerUnaryReactor* OutboxAdminService::GetOutbox(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* OutboxAdminService::ReplayOutbox(grpc::CallbackServerContext* context,
                                                            const events::v1::ReplayOutboxRequest* request,
                                                            events::v1::ReplayOutboxResponse* response) {
-  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    // A replay is an operator's act: only agents' command line may ask for one.
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, {"cli"}));
     if (!request->has_since()) return absl::InvalidArgumentError("since: required");
     const absl::Time since =
         absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(request->since()));

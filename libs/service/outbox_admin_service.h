@@ -1,5 +1,6 @@
 // The OutboxAdmin gRPC service every service process serves: where its outbox stands, and an
-// operator's replay of retained published events. A thin handler over the outbox relay.
+// operator's replay of retained published events (callers with the "cli" identity only). A thin
+// handler over the outbox relay.
 #pragma once
 
 #include <string>

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "himaya/events/v1/outbox_admin.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
 #include "rpc/credentials.h"
@@ -139,6 +140,22 @@ TEST_F(MutualTlsTest, ActivationCodesAreIssuedToNotificationAndTheCliOnly) {
   EXPECT_EQ(IssueCode(As("registration")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(IssueCode(As(stack::kCliIdentity)).ok());
   EXPECT_TRUE(IssueCode(As("notification")).ok());
+}
+
+TEST_F(MutualTlsTest, OnlyTheCliReplaysAServicesEvents) {
+  ASSERT_NE(stack_, nullptr);
+  auto replay = [](std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    auto stub = himaya::events::v1::OutboxAdmin::NewStub(
+        grpc::CreateChannel(stack_->endpoint("registration").grpc, std::move(credentials)));
+    himaya::events::v1::ReplayOutboxRequest request;
+    request.mutable_since()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(1)));
+    himaya::events::v1::ReplayOutboxResponse response;
+    auto context = rpc::NewContext();
+    return stub->ReplayOutbox(context.get(), request, &response);
+  };
+  EXPECT_EQ(replay(As("notification")).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status as_cli = replay(As(stack::kCliIdentity));
+  EXPECT_TRUE(as_cli.ok()) << as_cli.error_message();
 }
 
 // A service given neither certificates nor --insecure_plaintext refuses to start, saying why.
