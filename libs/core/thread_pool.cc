@@ -2,7 +2,7 @@
 
 namespace himaya::core {
 
-ThreadPool::ThreadPool(int threads) {
+ThreadPool::ThreadPool(int threads, size_t max_queued) : max_queued_(max_queued) {
   for (int i = 0; i < std::max(1, threads); ++i) workers_.emplace_back([this] { Work(); });
 }
 
@@ -15,16 +15,27 @@ ThreadPool::~ThreadPool() {
   for (auto& worker : workers_) worker.join();
 }
 
-void ThreadPool::Schedule(std::function<void()> task) {
+void ThreadPool::Schedule(std::function<void()> task) { Enqueue(task, /*bounded=*/false); }
+
+bool ThreadPool::TrySchedule(std::function<void()> task) { return Enqueue(task, /*bounded=*/true); }
+
+size_t ThreadPool::queued() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tasks_.size();
+}
+
+bool ThreadPool::Enqueue(std::function<void()>& task, bool bounded) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
+      if (bounded && max_queued_ > 0 && tasks_.size() >= max_queued_) return false;
       tasks_.push_back(std::move(task));
       cv_.notify_one();
-      return;
+      return true;
     }
   }
   task();
+  return true;
 }
 
 void ThreadPool::Work() {

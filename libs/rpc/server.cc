@@ -1,5 +1,7 @@
 #include "rpc/server.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -90,7 +92,14 @@ void Server::Shutdown(absl::Duration grace) {
 grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, core::ThreadPool& pool,
                                  std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Schedule([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); });
+  const bool queued = pool.TrySchedule([context, reactor, work = std::move(work)] {
+    if (context->deadline() <= std::chrono::system_clock::now()) {
+      return reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call ran"));
+    }
+    if (context->IsCancelled()) return reactor->Finish(grpc::Status::CANCELLED);
+    reactor->Finish(ToGrpcStatus(work()));
+  });
+  if (!queued) reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy, try again"));
   return reactor;
 }
 

@@ -50,7 +50,10 @@ class Server {
 };
 
 // Runs `work` on `pool` and finishes the call with its status; returns the reactor to hand back
-// to gRPC. `work` fills the response; it must not touch the context after returning.
+// to gRPC. `work` fills the response; it must not touch the context after returning. When the
+// pool's queue is full the call ends at once, RESOURCE_EXHAUSTED ("server busy, try again");
+// a call cancelled or past its deadline by the time a worker takes it ends CANCELLED or
+// DEADLINE_EXCEEDED without running `work`.
 grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, core::ThreadPool& pool,
                                  std::function<absl::Status()> work);
 

@@ -34,6 +34,8 @@ ABSL_FLAG(bool, outbox_relay, true, "Publish this process's outbox to Kafka (off
 ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24),
           "Published events are kept this long, to be published again to a new broker or on a replay");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");
+ABSL_FLAG(int, handler_queue, 1000,
+          "RPCs waiting for a handler thread; past this, calls are refused with RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate of this service (its CN is its identity), for mutual TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
@@ -75,6 +77,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   config.handler_threads = absl::GetFlag(FLAGS_handler_threads);
   config.database_pool = absl::GetFlag(FLAGS_database_pool);
   if (config.handler_threads < 1) return absl::InvalidArgumentError("handler_threads: at least 1");
+  config.handler_queue = absl::GetFlag(FLAGS_handler_queue);
+  if (config.handler_queue < 1) return absl::InvalidArgumentError("handler_queue: at least 1");
   if (config.database_pool < 1) return absl::InvalidArgumentError("database_pool: at least 1");
   const rpc::TlsFiles tls{absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key), absl::GetFlag(FLAGS_tls_ca)};
   if (absl::GetFlag(FLAGS_insecure_plaintext)) {
@@ -117,7 +121,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceCo
   runtime->relay_ = std::make_unique<events::OutboxRelay>(
       *runtime->db_, *runtime->producer_, runtime->clock(),
       events::RelayOptions{.publish = c.outbox_relay, .retention = c.outbox_retention}, runtime->outbox_metrics_.get());
-  runtime->pool_ = std::make_unique<core::ThreadPool>(c.handler_threads);
+  runtime->pool_ = std::make_unique<core::ThreadPool>(c.handler_threads, c.handler_queue);
   log::Info("service starting", {{"database", std::string(storage::DialectName(runtime->db_->dialect()))},
                                  {"programs", absl::StrJoin(c.programs, ",")}});
   return runtime;

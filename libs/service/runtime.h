@@ -39,6 +39,8 @@ struct ServiceConfig {
   bool outbox_relay = true;
   absl::Duration outbox_retention = absl::Hours(24);
   int handler_threads = 8;
+  // RPCs waiting for a handler thread before new ones are refused (RESOURCE_EXHAUSTED).
+  int handler_queue = 1000;
   int database_pool = 4;
   // Mutual TLS for gRPC, served and called (nullopt: plaintext, only with --insecure_plaintext).
   std::optional<rpc::TlsIdentity> tls;

@@ -1,6 +1,10 @@
 #include "rpc/server.h"
 
+#include <atomic>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -81,6 +85,82 @@ TEST(Handle, RunsOnThePoolAndMapsStatus) {
   auto context2 = NewContext();
   EXPECT_TRUE(stub->Check(context2.get(), request, &response).ok());
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+}
+
+// Counts the calls whose work ran, through Handle().
+class CountingHealth final : public grpc::health::v1::Health::CallbackService {
+ public:
+  explicit CountingHealth(core::ThreadPool& pool) : pool_(pool) {}
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context, const HealthCheckRequest* request,
+                                  HealthCheckResponse* response) override {
+    return Handle(context, pool_, [this, response]() -> absl::Status {
+      ++ran;
+      response->set_status(HealthCheckResponse::SERVING);
+      return absl::OkStatus();
+    });
+  }
+  std::atomic<int> ran{0};
+
+ private:
+  core::ThreadPool& pool_;
+};
+
+// Occupies the pool's only worker until `release` is notified.
+void OccupyWorker(core::ThreadPool& pool, absl::Notification& release) {
+  absl::Notification started;
+  pool.Schedule([&] {
+    started.Notify();
+    release.WaitForNotification();
+  });
+  ASSERT_TRUE(started.WaitForNotificationWithTimeout(absl::Seconds(10)));
+}
+
+TEST(Handle, FullQueueAnswersResourceExhausted) {
+  absl::Notification release;
+  core::ThreadPool pool(1, /*max_queued=*/1);
+  CountingHealth service(pool);
+  auto server = Server::Start({.services = {&service}});
+  ASSERT_TRUE(server.ok());
+  auto stub = grpc::health::v1::Health::NewStub(NewChannel(Address(**server)));
+  OccupyWorker(pool, release);
+  pool.Schedule([] {});  // the queue now holds its one task
+  HealthCheckResponse response;
+  auto context = NewContext(absl::Seconds(10));
+  const absl::Time start = absl::Now();
+  grpc::Status status = stub->Check(context.get(), HealthCheckRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_EQ(status.error_message(), "server busy, try again");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // refused at once, not after waiting
+  release.Notify();
+  // Room again: the next call is served.
+  auto context2 = NewContext(absl::Seconds(10));
+  EXPECT_TRUE(stub->Check(context2.get(), HealthCheckRequest(), &response).ok());
+  EXPECT_EQ(service.ran, 1);
+}
+
+TEST(Handle, ExpiredCallIsNotRun) {
+  absl::Notification release;
+  auto pool = std::make_unique<core::ThreadPool>(1);
+  CountingHealth service(*pool);
+  auto server = Server::Start({.services = {&service}});
+  ASSERT_TRUE(server.ok());
+  auto stub = grpc::health::v1::Health::NewStub(NewChannel(Address(**server)));
+  OccupyWorker(*pool, release);
+  grpc::Status status;
+  std::thread caller([&] {
+    HealthCheckResponse response;
+    auto context = NewContext(absl::Milliseconds(500));
+    status = stub->Check(context.get(), HealthCheckRequest(), &response);
+  });
+  // The call waits in the queue...
+  const absl::Time limit = absl::Now() + absl::Seconds(10);
+  while (pool->queued() == 0 && absl::Now() < limit) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_EQ(pool->queued(), 1u);
+  caller.join();  // ...until its deadline passes
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  release.Notify();
+  pool.reset();  // runs what was queued
+  EXPECT_EQ(service.ran, 0);
 }
 
 TEST(Client, DeadlineIsEnforced) {
