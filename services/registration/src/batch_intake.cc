@@ -170,36 +170,51 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
   return status;
 }
 
-absl::Status WriteBatchReport(storage::Database& db, absl::string_view given_body, absl::string_view batch_id,
-                              const std::function<absl::Status(const std::string&)>& emit) {
+absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::string_view given_body,
+                                               absl::string_view batch_id, std::optional<int64_t> after_row,
+                                               int page_rows) {
   ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
-  ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
-  if (status.state() != v1::BATCH_STATE_COMPLETED) {
-    return absl::FailedPreconditionError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is ",
-                                                      v1::BatchState_Name(status.state()).substr(12),
-                                                      ": its report exists once it is COMPLETED"));
+  ReportPage page;
+  if (!after_row) {
+    ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
+    if (status.state() != v1::BATCH_STATE_COMPLETED) {
+      return absl::FailedPreconditionError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is ",
+                                                        v1::BatchState_Name(status.state()).substr(12),
+                                                        ": its report exists once it is COMPLETED"));
+    }
+    page.csv = "record_id,row_number,outcome,registration_number,reasons\n";
+    page.next_after_row = -1;
+    return page;
   }
-  RETURN_IF_ERROR(emit("record_id,row_number,outcome,registration_number,reasons\n"));
-  const std::string key = BatchKey(liaison_body, batch_id);
-  int64_t cursor = -1;
+  page.next_after_row = *after_row;
+  int64_t rows_read = 0;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    page.csv.clear();
+    page.next_after_row = *after_row;
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT row_number, record_id, outcome, registration_number, reasons "
+                                         "FROM batch_outcomes WHERE batch_key = $1 AND row_number > $2 "
+                                         "ORDER BY row_number LIMIT $3",
+                                         {BatchKey(liaison_body, batch_id), *after_row, int64_t{page_rows}}));
+    rows_read = static_cast<int64_t>(rows.size());
+    for (const storage::Row& r : rows) {
+      page.next_after_row = r.Int(0);
+      absl::StrAppend(&page.csv, CsvField(r.Text(1)), ",", r.Int(0), ",", CsvField(r.Text(2)), ",", CsvField(r.Text(3)),
+                      ",", CsvField(r.Text(4)), "\n");
+    }
+    return absl::OkStatus();
+  }));
+  page.last = rows_read < page_rows;
+  return page;
+}
+
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
+                              const std::function<absl::Status(const std::string&)>& emit) {
+  std::optional<int64_t> after_row;
   while (true) {
-    std::string page;
-    int64_t last = cursor;
-    RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT row_number, record_id, outcome, registration_number, reasons "
-                                           "FROM batch_outcomes WHERE batch_key = $1 AND row_number > $2 "
-                                           "ORDER BY row_number LIMIT 5000",
-                                           {key, cursor}));
-      for (const storage::Row& r : rows) {
-        last = r.Int(0);
-        absl::StrAppend(&page, CsvField(r.Text(1)), ",", r.Int(0), ",", CsvField(r.Text(2)), ",", CsvField(r.Text(3)),
-                        ",", CsvField(r.Text(4)), "\n");
-      }
-      return absl::OkStatus();
-    }));
-    if (last == cursor) return absl::OkStatus();
-    cursor = last;
-    RETURN_IF_ERROR(emit(page));
+    ASSIGN_OR_RETURN(ReportPage page, ReadBatchReportPage(db, liaison_body, batch_id, after_row));
+    if (!page.csv.empty()) RETURN_IF_ERROR(emit(page.csv));
+    if (page.last) return absl::OkStatus();
+    after_row = page.next_after_row;
   }
 }
 

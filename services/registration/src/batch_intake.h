@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,7 +82,23 @@ std::string BatchKey(absl::string_view liaison_body, absl::string_view batch_id)
 absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
                                                absl::string_view batch_id);
 
-// The reconciliation report, CSV, in pages: calls `emit` with successive pieces of text.
+// A page of a batch's reconciliation report (CSV text) and where the next one starts.
+struct ReportPage {
+  std::string csv;
+  // The row the next page follows; pass it back as `after_row`.
+  int64_t next_after_row = 0;
+  // Nothing follows this page.
+  bool last = false;
+};
+
+// The reconciliation report a page at a time, so that a reader can be served one page per
+// write without anything waiting on it: with no `after_row` the header (checking the batch is
+// COMPLETED, FAILED_PRECONDITION until it is), then up to `page_rows` rows after `after_row`.
+absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::string_view liaison_body,
+                                               absl::string_view batch_id, std::optional<int64_t> after_row,
+                                               int page_rows = 5000);
+
+// The whole reconciliation report, CSV, in pages: calls `emit` with successive pieces of text.
 // FAILED_PRECONDITION until the batch is COMPLETED.
 absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
                               const std::function<absl::Status(const std::string&)>& emit);

@@ -1,7 +1,7 @@
 #include "registration/src/registration_service.h"
 
-#include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -108,37 +108,76 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   std::unique_ptr<Session> session_;
 };
 
-// Streams a batch's reconciliation report, a page per message, waiting for each write.
+// Streams a batch's reconciliation report, a page per message. A page is read on the pool and
+// handed to gRPC; the next is read once that write is done. No thread waits on the reader, so
+// slow readers cost memory for one page each, not a handler thread.
 class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
  public:
-  ReportReactor(core::ThreadPool& pool, storage::Database& db, v1::GetBatchRequest request) {
-    pool.Schedule([this, &db, request = std::move(request)] {
-      absl::Status status =
-          WriteBatchReport(db, request.liaison_body(), request.batch_id(), [this](const std::string& page) {
-            chunk_.set_csv(page);
-            std::unique_lock<std::mutex> lock(mu_);
-            written_ = false;
-            StartWrite(&chunk_);
-            cv_.wait(lock, [&] { return written_; });
-            return write_ok_ ? absl::OkStatus() : absl::CancelledError("client went away");
-          });
-      Finish(rpc::ToGrpcStatus(status));
-    });
+  ReportReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, storage::Database& db,
+                v1::GetBatchRequest request)
+      : context_(context), pool_(pool), db_(db), request_(std::move(request)) {
+    tasks_ = 1;
+    if (!pool_.TrySchedule([this] { ReadPage(); })) {
+      tasks_ = 0;
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy, try again"));
+    }
   }
+
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    write_ok_ = ok;
-    written_ = true;
-    cv_.notify_one();
+    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
+    if (last_) return Finish(grpc::Status::OK);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++tasks_;
+    }
+    pool_.Schedule([this] { ReadPage(); });
   }
-  void OnDone() override { delete this; }
+
+  // gRPC is done with the call; the reactor goes once no pool task still holds it.
+  void OnDone() override {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_ = true;
+    if (tasks_ > 0) return;
+    lock.unlock();
+    delete this;
+  }
 
  private:
+  // On the pool: reads the next page and starts writing it, or finishes the call.
+  void ReadPage() {
+    if (context_->IsCancelled()) {
+      Finish(grpc::Status::CANCELLED);
+    } else {
+      absl::StatusOr<ReportPage> page =
+          ReadBatchReportPage(db_, request_.liaison_body(), request_.batch_id(), after_row_);
+      if (!page.ok()) {
+        Finish(rpc::ToGrpcStatus(page.status()));
+      } else if (page->csv.empty()) {
+        Finish(grpc::Status::OK);
+      } else {
+        after_row_ = page->next_after_row;
+        last_ = page->last;
+        chunk_.set_csv(std::move(page->csv));
+        StartWrite(&chunk_);
+      }
+    }
+    // OnWriteDone or OnDone may already run on another thread: touch nothing but the count.
+    std::unique_lock<std::mutex> lock(mu_);
+    if (--tasks_ > 0 || !done_) return;
+    lock.unlock();
+    delete this;
+  }
+
+  grpc::CallbackServerContext* context_;
+  core::ThreadPool& pool_;
+  storage::Database& db_;
+  const v1::GetBatchRequest request_;
+  std::optional<int64_t> after_row_;
+  bool last_ = false;
   v1::ReportChunk chunk_;
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool written_ = false;
-  bool write_ok_ = true;
+  int tasks_ = 0;  // pool tasks scheduled and not yet over
+  bool done_ = false;
 };
 
 }  // namespace
@@ -160,7 +199,7 @@ grpc::ServerUnaryReactor* RegistrationService::GetBatch(grpc::CallbackServerCont
 
 grpc::ServerWriteReactor<v1::ReportChunk>* RegistrationService::GetBatchReport(grpc::CallbackServerContext* context,
                                                                                const v1::GetBatchRequest* request) {
-  return new ReportReactor(pool_, *domain_.intake.db, *request);
+  return new ReportReactor(context, pool_, *domain_.intake.db, *request);
 }
 
 grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(grpc::CallbackServerContext* context,

@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
@@ -108,13 +110,19 @@ class BatchIntakeTest : public testing::BackendTest {
     return GetBatchStatus(*db_, manifest.liaison_body(), manifest.batch_id());
   }
 
-  std::vector<ReportRow> Report(const std::string& body, const std::string& id) {
+  // The whole report, as WriteBatchReport gives it.
+  std::string ReportText(const std::string& body, const std::string& id) {
     std::string text;
     absl::Status s = WriteBatchReport(*db_, body, id, [&](const std::string& page) {
       text += page;
       return absl::OkStatus();
     });
     EXPECT_TRUE(s.ok()) << s;
+    return text;
+  }
+
+  std::vector<ReportRow> Report(const std::string& body, const std::string& id) {
+    const std::string text = ReportText(body, id);
     std::vector<ReportRow> rows;
     std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
     EXPECT_EQ(lines.at(0), "record_id,row_number,outcome,registration_number,reasons");
@@ -795,6 +803,31 @@ TEST_P(BatchIntakeTest, ReportsCarryTheRowNumberAndAreSafeInASpreadsheet) {
   EXPECT_THAT(lines[3], ::testing::StartsWith("'-2,3,REGISTERED,"));
   EXPECT_THAT(lines[4], ::testing::StartsWith("'@SUM(A1),4,REGISTERED,"));
   EXPECT_THAT(lines[5], ::testing::StartsWith("ok,5,REGISTERED,"));
+}
+
+TEST_P(BatchIntakeTest, ReportsAreReadAPageAtATimeAfterACursor) {
+  std::string csv = "record_id,cin,last_name,first_name,birth_date,sex,category\n";
+  for (int i = 1; i <= 5; ++i) absl::StrAppend(&csv, "r", i, ",P", i, ",Alaoui,Ali,1980-01-0", i, ",M,CPU\n");
+  auto status = Submit(csv, ManifestFor(csv, "DGI-P", "DGI", "amo-tns", 5));
+  ASSERT_TRUE(status.ok()) << status.status();
+  const std::string whole = ReportText("DGI", "DGI-P");
+  // Two rows a page: the header, then rows 1-2, 3-4 and 5, the last.
+  std::vector<std::string> pages;
+  std::optional<int64_t> after_row;
+  for (int i = 0; i < 10; ++i) {
+    auto page = ReadBatchReportPage(*db_, "DGI", "DGI-P", after_row, /*page_rows=*/2);
+    ASSERT_TRUE(page.ok()) << page.status();
+    pages.push_back(page->csv);
+    if (page->last) break;
+    after_row = page->next_after_row;
+  }
+  ASSERT_EQ(pages.size(), 4u);
+  EXPECT_EQ(pages[0], "record_id,row_number,outcome,registration_number,reasons\n");
+  EXPECT_THAT(pages[1], ::testing::StartsWith("r1,1,REGISTERED,"));
+  EXPECT_THAT(pages[3], ::testing::StartsWith("r5,5,REGISTERED,"));
+  EXPECT_EQ(absl::StrJoin(pages, ""), whole);
+  // A batch not yet complete, or unknown, has no first page.
+  EXPECT_EQ(ReadBatchReportPage(*db_, "DGI", "NOPE", std::nullopt).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_P(BatchIntakeTest, RowsFollowTheReferenceDataGiven) {
