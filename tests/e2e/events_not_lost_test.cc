@@ -204,6 +204,11 @@ TEST_P(EventsNotLostTest, ALaggingConsumerCountsWhatTheBrokerDroppedAndAReplayMe
   // The operator replays from before the batch: everyone is messaged, nobody twice.
   ASSERT_EQ(Himaya({"events", "replay", "--service=registration", "--since=" + since}), 0);
   ExpectEveryoneMessagedOnce(kPeople);
+  std::printf(
+      "lagging consumer: %.0f of %lld events dropped by the broker and counted lost; %.0f replayed; %lld "
+      "people messaged once\n",
+      lost_before_replay, static_cast<long long>(on_topic), Metric("registration", "himaya_outbox_replayed_total"),
+      static_cast<long long>(PeopleWithOneActivation()));
   EXPECT_EQ(lost(), lost_before_replay) << "the replay itself lost nothing";
 }
 
@@ -230,6 +235,10 @@ TEST_P(EventsNotLostTest, AStackStartedAgainWithANewBrokerMessagesEveryoneOnce) 
   ExpectEveryoneMessagedOnce(kPeople);
   EXPECT_GE(Metric("registration", "himaya_outbox_replayed_total"), kPeople)
       << "registration published its retained events again to the new broker";
+  std::printf(
+      "new broker: notification had %lld messages when killed; %.0f events replayed; %lld people messaged once\n",
+      static_cast<long long>(before), Metric("registration", "himaya_outbox_replayed_total"),
+      static_cast<long long>(PeopleWithOneActivation()));
 }
 
 TEST_P(EventsNotLostTest, ABrokerStoppedForThirtySecondsDuringABatchLosesNothing) {
@@ -245,6 +254,9 @@ TEST_P(EventsNotLostTest, ABrokerStoppedForThirtySecondsDuringABatchLosesNothing
   ASSERT_EQ(ExitCode(submit, absl::Minutes(5)), 0) << "intake completes";
   ExpectEveryoneMessagedOnce(kPeople);
   EXPECT_EQ(Metric("notification", "himaya_consumer_lost_events_total"), 0);
+  std::printf("broker stopped 30 s: %lld people registered and messaged once; %.0f publications retried\n",
+              static_cast<long long>(PeopleWithOneActivation()),
+              Metric("registration", "himaya_outbox_publish_errors_total"));
 }
 
 TEST_P(EventsNotLostTest, ABrokerKilledDuringABatchIsRestartedAndLosesNothing) {
@@ -267,6 +279,9 @@ TEST_P(EventsNotLostTest, ABrokerKilledDuringABatchIsRestartedAndLosesNothing) {
   ExpectEveryoneMessagedOnce(kPeople);
   EXPECT_GT(Metric("registration", "himaya_outbox_replayed_total"), 0)
       << "registration published its retained events again to the new broker";
+  std::printf("broker killed: restarted with the services; %.0f events replayed; %lld people messaged once\n",
+              Metric("registration", "himaya_outbox_replayed_total"),
+              static_cast<long long>(PeopleWithOneActivation()));
 }
 
 INSTANTIATE_BACKENDS(EventsNotLostTest);
