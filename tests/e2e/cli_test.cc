@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -207,6 +208,25 @@ TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) 
   CliRun status = Himaya({"status"});
   EXPECT_EQ(status.code, 0) << status.out;
   EXPECT_TRUE(up_->Running());
+}
+
+TEST_F(CliTest, TheDemoKeepsTheFilesOfAStackRunningWhereItWouldStart) {
+  const std::string demo_dir = data_dir_ + "/demo";  // where `himaya demo` starts its stack
+  auto other = core::Subprocess::Start(
+      {.argv = {Binary(), "up", "--data_dir=" + demo_dir}, .stdout_path = dir_.path() + "/up-demo.out"});
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE(stack::WaitUntil([&] { return stack::ReadEndpoint(demo_dir, "notification").ok(); }, absl::Seconds(60),
+                               "the stack in the demo's directory")
+                  .ok());
+  const std::string before = ReadFile(demo_dir + "/run/registration.json");
+
+  CliRun demo = Himaya({"demo"});
+  EXPECT_EQ(demo.code, 1) << demo.out;
+  EXPECT_THAT(demo.out, HasSubstr("another stack is running on " + demo_dir));
+  EXPECT_EQ(ReadFile(demo_dir + "/run/registration.json"), before) << "the running stack's files are kept";
+  EXPECT_TRUE(std::filesystem::exists(demo_dir + "/registration.db"));
+  EXPECT_TRUE(other->Running());
+  other->Stop();
 }
 
 TEST_F(CliTest, ACodeSentBeforeARestartOfTheStackStillActivatesTheAccountAfterIt) {

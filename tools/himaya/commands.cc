@@ -359,8 +359,8 @@ int Campaign(const std::vector<std::string>& args) {
 int Demo(const std::vector<std::string>& args) {
   if (!args.empty()) return Fail("demo takes no arguments");
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir) + "/demo";
-  std::error_code ec;
-  std::filesystem::remove_all(data_dir, ec);
+  // A fresh directory each time, unless a stack runs there (another demo): its files are kept.
+  if (absl::Status removed = stack::RemoveDataDir(data_dir); !removed.ok()) return Fail(removed);
   std::printf("1. Starting the local stack in %s (embedded broker, SQLite) ...\n", data_dir.c_str());
   std::fflush(stdout);
   absl::Time start = absl::Now();

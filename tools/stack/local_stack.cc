@@ -118,8 +118,12 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
   return stack;
 }
 
-absl::Status LocalStack::LockDataDir() {
-  const std::string path = absl::StrCat(options_.data_dir, "/run/stack.lock");
+namespace {
+
+// Opens DATA_DIR/run/stack.lock and takes it (flock), writing this process's id in it. Returns
+// the open descriptor; FAILED_PRECONDITION naming the holder when another process has it.
+absl::StatusOr<int> TakeDataDirLock(const std::string& data_dir) {
+  const std::string path = absl::StrCat(data_dir, "/run/stack.lock");
   // Close-on-exec: the children must not keep the lock after this process is gone.
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return absl::FailedPreconditionError(absl::StrCat("cannot open ", path));
@@ -132,15 +136,34 @@ absl::Status LocalStack::LockDataDir() {
     if (n > 0 && absl::SimpleAtoi(absl::StripAsciiWhitespace(buffer), &holder)) {
       pid_note = absl::StrCat(" (pid ", holder, ")");
     }
-    return absl::FailedPreconditionError(absl::StrCat("another stack is running on ", options_.data_dir, pid_note,
-                                                      "; stop it, or give another --data_dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("another stack is running on ", data_dir, pid_note, "; stop it, or give another --data_dir"));
   }
   const std::string pid = absl::StrCat(getpid(), "\n");
   if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
     close(fd);
     return absl::FailedPreconditionError(absl::StrCat("cannot write ", path));
   }
-  lock_fd_ = fd;
+  return fd;
+}
+
+}  // namespace
+
+absl::Status LocalStack::LockDataDir() {
+  ASSIGN_OR_RETURN(lock_fd_, TakeDataDirLock(options_.data_dir));
+  return absl::OkStatus();
+}
+
+absl::Status RemoveDataDir(const std::string& data_dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(absl::StrCat(data_dir, "/run/stack.lock"), ec)) {
+    ASSIGN_OR_RETURN(int fd, TakeDataDirLock(data_dir));
+    std::filesystem::remove_all(data_dir, ec);
+    close(fd);
+  } else {
+    std::filesystem::remove_all(data_dir, ec);
+  }
+  if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot remove ", data_dir, ": ", ec.message()));
   return absl::OkStatus();
 }
 

@@ -126,6 +126,10 @@ class LocalStack {
   void SuperviseBroker(absl::Time now, std::vector<std::string>& lines, bool& changed);
 };
 
+// Deletes a stack's data directory and all it holds, unless a stack runs on it:
+// FAILED_PRECONDITION naming the running stack, as LocalStack::Start says it.
+absl::Status RemoveDataDir(const std::string& data_dir);
+
 // The restarts of each service of a running stack, from DATA_DIR/run/stack.json (for `himaya
 // status`). NOT_FOUND when no stack runs there.
 absl::StatusOr<std::map<std::string, int>> ReadRestarts(const std::string& data_dir);
