@@ -56,9 +56,9 @@ absl::StatusOr<std::string> KannelProvider::Submit(const OutgoingSms& sms) {
   }
   httplib::Client& client = *cached;
   // Kannel replaces %d with the report's type; the rest of our URL must reach it intact.
-  const std::string dlr_url =
-      absl::StrCat(options_.dlr_url, "?", options_.dlr_token.empty() ? "" : "token=" + options_.dlr_token + "&",
-                   "message_id=", sms.message_id, "&type=%d");
+  const std::string dlr_url = absl::StrCat(
+      options_.dlr_url, "?", options_.dlr_token.empty() ? "" : "token=" + UrlEncode(options_.dlr_token) + "&",
+      "message_id=", sms.message_id, "&type=%d");
   std::string query =
       absl::StrCat(url->path, "?username=", UrlEncode(options_.username), "&password=", UrlEncode(options_.password),
                    "&from=", UrlEncode(options_.sender), "&to=", UrlEncode(sms.to), "&text=", UrlEncode(sms.text),

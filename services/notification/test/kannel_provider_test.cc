@@ -76,6 +76,22 @@ TEST(KannelProvider, SendsUtf8TextAndAsksForReportsWithItsMessageId) {
   EXPECT_EQ(smsbox.param("coding"), "0");
 }
 
+TEST(KannelProvider, ATokenOfAnyCharactersComesBackIntactInTheReportsUrl) {
+  FakeSmsbox smsbox;
+  KannelOptions options = Options(smsbox.url());
+  options.dlr_token = "a&b+c#d%e f";
+  KannelProvider provider(options);
+  ASSERT_TRUE(provider.Submit({"m-1", "+212612345678", "salam", SmsEncoding::kGsm7}).ok());
+  // Kannel calls the dlr-url as given: its query must still name our token and message.
+  const std::string dlr_url = smsbox.param("dlr-url");
+  ASSERT_NE(dlr_url.find('?'), std::string::npos) << dlr_url;
+  httplib::Params callback;
+  httplib::detail::parse_query_text(dlr_url.substr(dlr_url.find('?') + 1), callback);
+  ASSERT_EQ(callback.count("token"), 1u) << dlr_url;
+  EXPECT_EQ(callback.find("token")->second, options.dlr_token);
+  EXPECT_EQ(callback.find("message_id")->second, "m-1");
+}
+
 TEST(KannelProvider, RefusalsArePermanentAndOutagesTransient) {
   FakeSmsbox smsbox;
   KannelProvider provider(Options(smsbox.url()));
