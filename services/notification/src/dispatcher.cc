@@ -119,9 +119,16 @@ absl::StatusOr<int> Dispatcher::RecoverInterrupted() {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(n, tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
-                                   "next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1",
+                                   "next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
+                                   "AND early_report IS NULL",
                                    {options_.instance_id}));
-    return absl::OkStatus();
+    // A message reported on reached the provider: due now, to be closed with its report (not sent).
+    return tx
+        .Execute(
+            "UPDATE messages SET next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
+            "AND early_report IS NOT NULL",
+            {options_.instance_id})
+        .status();
   }));
   if (n > 0) {
     log::Warn("messages interrupted mid-send will be sent again", {{"messages", n}});
@@ -135,11 +142,14 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   const absl::Time now = source_.clock->Now();
   if (IsQuiet(now)) return counts;
   std::vector<Claimed> claimed;
+  std::vector<Labels> reported;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     claimed.clear();
+    reported.clear();
     // Due messages, and claims another dispatcher left to expire.
     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                                         "language, attempts, status FROM messages WHERE status IN ('PENDING', "
+                                         "language, attempts, status, early_report, early_report_reason "
+                                         "FROM messages WHERE status IN ('PENDING', "
                                          "'SENDING') AND next_attempt_at_us <= $1 "
                                          "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
                                          {absl::ToUnixMicros(now), static_cast<int64_t>(options_.claim_size)}));
@@ -147,11 +157,25 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
     for (const auto& r : rows) {
       // The row is checked again as it is updated: another replica may have claimed it since it
       // was read (PostgreSQL re-reads a row another transaction changed; SQLite has one writer).
+      if (!r.IsNull(8)) {
+        // A report came for it, so the provider took it, but its sender stopped before recording
+        // the submission: it is closed with its report, never sent a second time.
+        ASSIGN_OR_RETURN(int64_t taken,
+                         tx.Execute("UPDATE messages SET claimed_by = $2 WHERE message_id = $1 "
+                                    "AND status = $3 AND next_attempt_at_us <= $4",
+                                    {r.Text(0), options_.instance_id, r.Text(7), absl::ToUnixMicros(now)}));
+        if (taken != 1) continue;
+        ASSIGN_OR_RETURN(std::optional<Labels> closed,
+                         CloseIn(tx, r.Text(0), r.Text(8) == "DELIVERED", r.Text(9), false));
+        if (closed) reported.push_back(*closed);
+        continue;
+      }
+      // A report that came since the read is not lost: the message is left for the next pass.
       ASSIGN_OR_RETURN(int64_t taken,
                        tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
-                                  "next_attempt_at_us = $3, early_report = NULL, early_report_reason = NULL "
+                                  "next_attempt_at_us = $3 "
                                   "WHERE message_id = $1 AND status = $4 AND "
-                                  "next_attempt_at_us <= $5",
+                                  "next_attempt_at_us <= $5 AND early_report IS NULL",
                                   {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout),
                                    r.Text(7), absl::ToUnixMicros(now)}));
       if (taken != 1) continue;
@@ -165,6 +189,7 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
     }
     return absl::OkStatus();
   }));
+  Closed(reported);
   // Over the rate: give the rest back untouched (their attempt is not spent).
   size_t allowed = 0;
   while (allowed < claimed.size() && TakeToken()) ++allowed;
@@ -270,13 +295,16 @@ absl::Status Dispatcher::RecordSubmitted(const std::vector<Submission>& submissi
     }
     return absl::OkStatus();
   }));
-  if (!reported.empty()) {
-    if (metrics_) {
-      for (const Labels& labels : reported) metrics_->messages.Add(labels).Increment();
-    }
-    on_commit_();
-  }
+  Closed(reported);
   return absl::OkStatus();
+}
+
+void Dispatcher::Closed(const std::vector<Labels>& reported) {
+  if (reported.empty()) return;
+  if (metrics_) {
+    for (const Labels& labels : reported) metrics_->messages.Add(labels).Increment();
+  }
+  on_commit_();
 }
 
 // Hands one claimed message to the provider. Returns the submission to record, or nothing when

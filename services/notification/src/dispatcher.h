@@ -14,7 +14,9 @@
 // expires (the provider may then see them twice), and counted. The window is the claim size: at
 // most that many duplicates per crash. Replicas share the table: a claim takes only rows still
 // due and in the state it read. A delivery report that overtakes the record of its submission is
-// kept on the message and applied with that record, so the parts are never lost.
+// kept on the message and applied with that record, so the parts are never lost. If that record
+// never comes (its sender died), the kept report proves the provider took the message: it is
+// closed with the report when its claim is taken over, never sent again (its parts unknown).
 #pragma once
 
 #include <condition_variable>
@@ -111,6 +113,8 @@ class Dispatcher final : public DeliveryReportSink {
   absl::StatusOr<std::optional<Labels>> CloseIn(storage::Transaction& tx, const std::string& message_id, bool delivered,
                                                 const std::string& reason, bool only_if_open);
   absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason, bool only_if_open);
+  // After the commit that closed messages by their reports: counts them, wakes the relay.
+  void Closed(const std::vector<Labels>& reported);
   absl::StatusOr<std::optional<Submission>> SendOne(const Claimed& message, bool opted_out,
                                                     const PreparedRecipient& recipient, DispatchCounts& counts);
   absl::Status GiveBack(const std::vector<Claimed>& messages);

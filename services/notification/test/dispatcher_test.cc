@@ -89,6 +89,19 @@ class DispatcherTest : public NotificationDatabaseTest {
               clock_.Now()};
     ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, m).status(); }).ok());
   }
+  // A dispatcher `instance` claimed every message (attempt 1, its claim running 5 minutes), then
+  // its process died before it recorded anything.
+  void ClaimAll(const std::string& instance) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return tx
+                         .Execute(
+                             "UPDATE messages SET status = 'SENDING', claimed_by = $1, attempts = 1, "
+                             "next_attempt_at_us = $2",
+                             {instance, absl::ToUnixMicros(clock_.Now() + absl::Minutes(5))})
+                         .status();
+                   })
+                    .ok());
+  }
   std::string StatusOf(const std::string& id) {
     std::string status;
     EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
@@ -402,6 +415,50 @@ TEST_P(DispatcherTest, ClaimsOfADeadReplicaAreTakenOverWhenTheyExpire) {
   clock_.Advance(absl::Minutes(5));
   EXPECT_EQ(d->DispatchOnce()->submitted, 1);
   EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
+}
+
+// The provider took the message, its sender died before recording the submission, and the
+// report came early (kept on the SENDING message): the report proves the SMS went out, so when
+// the claim is taken over the message is closed with the report, never sent a second time.
+TEST_P(DispatcherTest, AnEarlyReportOfADeadSendersMessageClosesItWhenItsClaimIsTakenOver) {
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  ClaimAll("replica-b");
+  auto d = NewDispatcher({.instance_id = "replica-a"});
+  ASSERT_TRUE(d->OnDeliveryReport("m1", true, "").ok());
+  ASSERT_TRUE(d->OnDeliveryReport("m2", false, "not delivered to the phone").ok());
+  EXPECT_EQ(StatusOf("m1"), "SENDING/1/") << "kept for the record of the submission";
+  clock_.Advance(absl::Minutes(5));
+  auto counts = d->DispatchOnce();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_TRUE(provider_.sent.empty()) << "the provider already took these messages";
+  EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+  EXPECT_EQ(StatusOf("m2"), "FAILED/1/not delivered to the phone");
+  EXPECT_THAT(OutboxTypes(), ::testing::UnorderedElementsAre("himaya.notification.v1.NotificationDelivered",
+                                                             "himaya.notification.v1.NotificationFailed"));
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(d->DispatchOnce()->submitted, 0);
+  EXPECT_TRUE(provider_.sent.empty());
+  EXPECT_EQ(OutboxTypes().size(), 2u) << "closed once";
+}
+
+// The same after a restart of the sender itself: the messages it left SENDING with a report are
+// closed by it, not sent again, and not counted as possible duplicates.
+TEST_P(DispatcherTest, AnEarlyReportOfAMessageInterruptedMidSendClosesItAfterARestart) {
+  Queue("m1", "100000017");
+  Queue("m2", "100000025");
+  ClaimAll("dispatcher");
+  auto d = NewDispatcher();
+  ASSERT_TRUE(d->OnDeliveryReport("m1", true, "").ok());
+  EXPECT_EQ(*d->RecoverInterrupted(), 1) << "only m2 may reach the provider twice";
+  auto counts = d->DispatchOnce();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->submitted, 1);
+  ASSERT_EQ(provider_.sent.size(), 1u);
+  EXPECT_EQ(provider_.sent[0].message_id, "m2");
+  EXPECT_EQ(StatusOf("m1"), "DELIVERED/1/");
+  EXPECT_EQ(StatusOf("m2"), "SUBMITTED/2/");
+  EXPECT_THAT(OutboxTypes(), ::testing::ElementsAre("himaya.notification.v1.NotificationDelivered"));
 }
 
 TEST_P(DispatcherTest, ResendQueuesANewMessageWithAFreshCodeAndOptOutCanBeUndone) {
