@@ -18,7 +18,8 @@
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
-#include "registration/src/manifest.h"
+#include "liaison/manifest.h"
+#include "registration/api/manifest_proto.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_stack.h"
@@ -55,10 +56,10 @@ class BatchIntakeCrashTest : public testing::BackendTest {
     ASSERT_TRUE(batch.ok()) << batch.status();
     batch_ = *batch;
     std::ifstream manifest_file(batch_.manifest_path);
-    auto parsed = registration::ParseManifestJson(
+    auto parsed = liaison::ParseManifestJson(
         std::string((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>()));
     ASSERT_TRUE(parsed.ok()) << parsed.status();
-    manifest_ = *parsed;
+    manifest_ = registration::ManifestToProto(*parsed);
 
     stack::StackOptions options;
     options.data_dir = dir_.path() + "/stack";

@@ -17,8 +17,8 @@
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "liaison/manifested_csv.h"
 #include "nlohmann/json.hpp"
-#include "registration/src/manifested_csv.h"
 #include "stack/local_stack.h"
 #include "testing/temp_dir.h"
 
@@ -107,7 +107,7 @@ class CliTest : public ::testing::Test {
     std::ofstream(dir_.path() + "/" + name + ".manifest.json")
         << "{\"batch_id\": \"" << name << "\", \"liaison_body\": \"" << body << "\", \"program\": \"" << program
         << "\", \"record_count\": " << std::count(csv.begin(), csv.end(), '\n') - 1 << ", \"sha256\": \""
-        << registration::Sha256Hex(csv) << "\", \"produced_at\": \"2022-03-01T08:00:00Z\"}";
+        << liaison::Sha256Hex(csv) << "\", \"produced_at\": \"2022-03-01T08:00:00Z\"}";
     return path;
   }
 

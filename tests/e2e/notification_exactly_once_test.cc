@@ -20,7 +20,8 @@
 #include "gtest/gtest.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
-#include "registration/src/manifest.h"
+#include "liaison/manifest.h"
+#include "registration/api/manifest_proto.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 #include "stack/local_kannel.h"
@@ -65,14 +66,14 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   auto registration = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   {
     std::ifstream manifest_file(batch->manifest_path);
-    auto manifest = registration::ParseManifestJson(
+    auto manifest = liaison::ParseManifestJson(
         std::string((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>()));
     ASSERT_TRUE(manifest.ok()) << manifest.status();
     grpc::ClientContext context;
     reg::BatchStatus status;
     auto writer = registration->SubmitBatch(&context, &status);
     reg::UploadRequest request;
-    *request.mutable_manifest() = *manifest;
+    *request.mutable_manifest() = registration::ManifestToProto(*manifest);
     ASSERT_TRUE(writer->Write(request));
     std::ifstream in(batch->csv_path, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

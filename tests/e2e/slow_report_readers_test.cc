@@ -15,7 +15,8 @@
 #include "datagen/liaison_generator.h"
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
-#include "registration/src/manifest.h"
+#include "liaison/manifest.h"
+#include "registration/api/manifest_proto.h"
 #include "rpc/client.h"
 #include "rpc/credentials.h"
 #include "stack/local_stack.h"
@@ -64,14 +65,14 @@ TEST_P(SlowReportReadersTest, GetPersonAnswersWithinItsDeadline) {
   // The batch, registered and complete.
   {
     std::ifstream manifest_file(batch->manifest_path);
-    auto manifest = registration::ParseManifestJson(
+    auto manifest = liaison::ParseManifestJson(
         std::string((std::istreambuf_iterator<char>(manifest_file)), std::istreambuf_iterator<char>()));
     ASSERT_TRUE(manifest.ok()) << manifest.status();
     auto context = rpc::NewContext(absl::Seconds(60));
     reg::BatchStatus status;
     auto writer = stub->SubmitBatch(context.get(), &status);
     reg::UploadRequest request;
-    *request.mutable_manifest() = *manifest;
+    *request.mutable_manifest() = registration::ManifestToProto(*manifest);
     ASSERT_TRUE(writer->Write(request));
     std::ifstream in(batch->csv_path, std::ios::binary);
     request.set_chunk(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));

@@ -21,7 +21,7 @@
 #include "events/kafka.h"
 #include "events/topics.h"
 #include "failure.h"
-#include "registration/src/csv_stream.h"
+#include "liaison/csv_stream.h"
 #include "rpc/client.h"
 #include "stack/local_kannel.h"
 #include "stack/local_postgres.h"
@@ -65,7 +65,7 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
   const absl::Time start = absl::Now();
   RETURN_IF_ERROR(db->Write([&](storage::Transaction& tx) -> absl::Status {
     absl::Status pending = absl::OkStatus();
-    registration::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
+    liaison::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
       if (columns.empty()) {
         std::vector<std::string> defs;
         for (size_t i = 0; i < fields.size(); ++i) {

@@ -15,7 +15,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
-#include "registration/src/manifest.h"
+#include "liaison/manifest.h"
+#include "registration/api/manifest_proto.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 
@@ -34,11 +35,11 @@ inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("manifest ", path, " cannot be read"));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  absl::StatusOr<registration::v1::Manifest> manifest = registration::ParseManifestJson(text);
+  absl::StatusOr<liaison::Manifest> manifest = liaison::ParseManifestJson(text);
   if (!manifest.ok()) {
     return absl::Status(manifest.status().code(), absl::StrCat(path, ": ", manifest.status().message()));
   }
-  return manifest;
+  return registration::ManifestToProto(*manifest);
 }
 
 // Calls `attempt` until it succeeds or fails otherwise than UNAVAILABLE (the service starting

@@ -17,8 +17,9 @@
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "nlohmann/json.hpp"
+#include "registration/api/manifest_proto.h"
 #include "registration/src/households.h"
-#include "registration/src/manifest.h"
+#include "registration/src/manifest_checks.h"
 #include "registration/src/name_key.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
@@ -243,7 +244,7 @@ BatchUpload::BatchUpload(const IntakeContext& context, v1::Manifest manifest)
 
 absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeContext& context,
                                                                 const v1::Manifest& manifest) {
-  RETURN_IF_ERROR(CheckBatchManifest(manifest, *context.reference));
+  RETURN_IF_ERROR(CheckBatchManifest(ManifestFromProto(manifest), *context.reference));
   if (std::find(context.programs.begin(), context.programs.end(), manifest.program()) == context.programs.end()) {
     return absl::FailedPreconditionError(absl::StrCat("program: this registration process serves ",
                                                       absl::StrJoin(context.programs, ", "), ", not ",
@@ -338,7 +339,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   }
   drop_violations_of([&](const FieldViolation& v) { return is_too_long(v.field); });
   for (const std::string& column : too_long) {
-    violations.push_back({column, "TOO_LONG", absl::StrCat("is longer than ", kMaxFieldBytes, " bytes")});
+    violations.push_back({column, "TOO_LONG", absl::StrCat("is longer than ", liaison::kMaxFieldBytes, " bytes")});
   }
   auto check = [&](const char* field, const absl::Status& status) {
     if (!status.ok() && !is_too_long(field)) violations.push_back(ViolationOf(status));

@@ -26,11 +26,11 @@
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
 #include "himaya/registration/v1/registration.pb.h"
+#include "liaison/manifested_csv.h"
 #include "nlohmann/json_fwd.hpp"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/registry.h"
-#include "registration/src/manifested_csv.h"
 #include "registration/src/number_allocator.h"
 #include "registration/src/person.h"
 #include "registration/src/reference_data.h"
@@ -141,7 +141,7 @@ class BatchUpload {
   std::string key_;
   std::string processing_date_;
   std::optional<v1::BatchStatus> existing_;
-  ManifestedCsv file_;
+  liaison::ManifestedCsv file_;
   std::vector<std::vector<storage::Value>> pending_;
   bool done_ = false;
   bool claim_lost_ = false;  // another upload of the batch took over

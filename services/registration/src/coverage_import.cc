@@ -7,7 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "core/log.h"
 #include "core/status_macros.h"
-#include "registration/src/manifest.h"
+#include "registration/api/manifest_proto.h"
+#include "registration/src/manifest_checks.h"
 #include "registration/src/person_rules.h"
 #include "storage/bulk.h"
 
@@ -53,7 +54,7 @@ absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(storage::D
                                                                       const ReferenceData& reference,
                                                                       const core::Clock& clock,
                                                                       const v1::Manifest& manifest) {
-  RETURN_IF_ERROR(CheckCoverageManifest(manifest, reference));
+  RETURN_IF_ERROR(CheckCoverageManifest(ManifestFromProto(manifest), reference));
   std::unique_ptr<CoverageUpload> upload(new CoverageUpload(db, clock, manifest));
   RETURN_IF_ERROR(db.Write([&](storage::Transaction& tx) -> absl::Status {
     absl::StatusOr<v1::CoverageImportResult> stored = StoredResult(tx, manifest);

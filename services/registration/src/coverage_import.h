@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "himaya/registration/v1/registration.pb.h"
-#include "registration/src/manifested_csv.h"
+#include "liaison/manifested_csv.h"
 #include "registration/src/reference_data.h"
 #include "storage/database.h"
 
@@ -39,7 +39,7 @@ class CoverageUpload {
   const core::Clock& clock_;
   v1::Manifest manifest_;
   std::optional<v1::CoverageImportResult> existing_;
-  ManifestedCsv file_;
+  liaison::ManifestedCsv file_;
   int64_t invalid_ = 0;
   std::vector<std::string> errors_;
   std::vector<std::vector<storage::Value>> pending_;

@@ -41,7 +41,7 @@ v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const st
   m.set_liaison_body(body);
   m.set_program(program);
   m.set_record_count(rows);
-  m.set_sha256(Sha256Hex(csv));
+  m.set_sha256(liaison::Sha256Hex(csv));
   return m;
 }
 

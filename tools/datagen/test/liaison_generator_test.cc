@@ -1,20 +1,17 @@
-// The synthetic batches are what they claim: files and manifests agree, households are whole,
-// and the planted rates of duplicates and look-alikes are the rates registration finds (not
-// inflated by people who happen to share a birth date and a name).
+// The synthetic batches are what they claim: files and manifests agree, households are whole.
+// (That the planted rates of duplicates and look-alikes are the rates registration finds is
+// registration's test: services/registration/test/generated_batches_test.cc.)
 #include "datagen/liaison_generator.h"
 
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "liaison/csv_stream.h"
+#include "liaison/manifested_csv.h"
 #include "nlohmann/json.hpp"
-#include "registration/src/csv_stream.h"
-#include "registration/src/manifested_csv.h"
-#include "registration/src/name_key.h"
-#include "registration/src/person_rules.h"
 #include "testing/temp_dir.h"
 
 namespace himaya::datagen {
@@ -29,7 +26,7 @@ std::string Slurp(const std::string& path) {
 std::vector<std::map<std::string, std::string>> Rows(const std::string& path) {
   std::vector<std::string> header;
   std::vector<std::map<std::string, std::string>> rows;
-  registration::CsvStream csv([&](std::vector<std::string>& fields) {
+  liaison::CsvStream csv([&](std::vector<std::string>& fields) {
     if (header.empty()) {
       header = fields;
       return absl::OkStatus();
@@ -56,7 +53,7 @@ TEST(LiaisonGenerator, FilesAndManifestsAgree) {
                                       std::pair(batch->coverage_csv_path, batch->coverage_manifest_path)}) {
     nlohmann::json m = nlohmann::json::parse(Slurp(manifest));
     const std::string text = Slurp(csv);
-    EXPECT_EQ(m["sha256"], registration::Sha256Hex(text)) << manifest;
+    EXPECT_EQ(m["sha256"], liaison::Sha256Hex(text)) << manifest;
     EXPECT_EQ(m["record_count"].get<int64_t>(), static_cast<int64_t>(Rows(csv).size())) << manifest;
   }
   EXPECT_EQ(Rows(batch->csv_path).size(), 5000u);
@@ -86,35 +83,6 @@ TEST(LiaisonGenerator, HouseholdsHaveOneHeadAndShareTheirFamilyName) {
     }
   }
   EXPECT_GT(with_members, static_cast<int>(households.size()) / 2);
-}
-
-TEST(LiaisonGenerator, PlantedRatesAreTheRatesRegistrationFinds) {
-  testing::TempDir dir;
-  LiaisonOptions o;
-  o.records = 200000;
-  o.invalid_rate = 0;
-  o.covered_rate = 0;
-  o.out_dir = dir.path();
-  auto batch = GenerateLiaisonBatch(o);
-  ASSERT_TRUE(batch.ok()) << batch.status();
-  // As registration decides: a row repeating a CIN is a duplicate; a row with another CIN and
-  // the birth date, sex and name key of an earlier one is a look-alike.
-  std::set<std::string> cins;
-  std::set<std::string> people;
-  int duplicates = 0, lookalikes = 0;
-  for (const auto& row : Rows(batch->csv_path)) {
-    const std::string cin = *registration::NormalizeCin(row.at("cin"));
-    if (!cins.insert(cin).second) {
-      ++duplicates;
-      continue;
-    }
-    const std::string key = row.at("birth_date") + "|" + row.at("sex") + "|" +
-                            registration::PersonNameKey(row.at("last_name"), row.at("first_name"));
-    if (!people.insert(key).second) ++lookalikes;
-  }
-  const double n = static_cast<double>(o.records);
-  EXPECT_NEAR(duplicates / n, o.duplicate_rate, 0.002);
-  EXPECT_NEAR(lookalikes / n, o.lookalike_rate, 0.001) << lookalikes << " look-alikes in " << o.records << " rows";
 }
 
 }  // namespace

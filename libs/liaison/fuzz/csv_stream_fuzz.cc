@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "registration/src/csv_stream.h"
+#include "liaison/csv_stream.h"
 
 namespace {
 
-using himaya::registration::CsvStream;
+using himaya::liaison::CsvStream;
 
 struct Parsed {
   std::vector<std::vector<std::string>> records;
@@ -22,7 +22,7 @@ Parsed Parse(absl::string_view text, unsigned seed) {
   Parsed parsed;
   CsvStream stream([&](std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) {
-      if (fields[i].size() > himaya::registration::kMaxFieldBytes) std::abort();
+      if (fields[i].size() > himaya::liaison::kMaxFieldBytes) std::abort();
     }
     parsed.records.push_back(fields);
     // A record function's error stops the stream: exercise that path too.
@@ -51,6 +51,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Parsed chunked = Parse(text, seed == 0 ? 1 : seed);
   if (whole.ok != chunked.ok) std::abort();
   if (whole.ok && whole.records != chunked.records) std::abort();
-  himaya::registration::IsValidUtf8(text);
+  himaya::liaison::IsValidUtf8(text);
   return 0;
 }

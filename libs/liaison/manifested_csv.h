@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "registration/src/csv_stream.h"
+#include "liaison/csv_stream.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 
 class ManifestedCsv {
  public:
@@ -63,4 +63,4 @@ class ManifestedCsv {
 // The sha256 of `bytes` in lower-case hexadecimal, as manifests write it.
 std::string Sha256Hex(absl::string_view bytes);
 
-}  // namespace himaya::registration
+}  // namespace himaya::liaison

@@ -1,11 +1,11 @@
-#include "registration/src/csv_stream.h"
+#include "liaison/csv_stream.h"
 
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 
 bool IsValidUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -121,4 +121,4 @@ absl::Status CsvStream::Finish() {
   return error_;
 }
 
-}  // namespace himaya::registration
+}  // namespace himaya::liaison

@@ -1,9 +1,9 @@
-#include "registration/src/manifested_csv.h"
+#include "liaison/manifested_csv.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 namespace {
 
 using ::testing::ElementsAre;
@@ -76,4 +76,4 @@ TEST(ManifestedCsv, TheRowFunctionsErrorStopsTheStream) {
 }
 
 }  // namespace
-}  // namespace himaya::registration
+}  // namespace himaya::liaison

@@ -1,11 +1,11 @@
-#include "registration/src/manifested_csv.h"
+#include "liaison/manifested_csv.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 
 ManifestedCsv::ManifestedCsv(int64_t record_count, std::string sha256, std::vector<std::string> required_columns,
                              RowFn on_row)
@@ -103,4 +103,4 @@ absl::Status ManifestedCsv::Finish() {
   return absl::OkStatus();
 }
 
-}  // namespace himaya::registration
+}  // namespace himaya::liaison

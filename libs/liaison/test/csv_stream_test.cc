@@ -1,9 +1,9 @@
-#include "registration/src/csv_stream.h"
+#include "liaison/csv_stream.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 namespace {
 
 using ::testing::ElementsAre;
@@ -100,4 +100,4 @@ TEST(Utf8, ValidAndInvalid) {
 }
 
 }  // namespace
-}  // namespace himaya::registration
+}  // namespace himaya::liaison

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace himaya::registration {
+namespace himaya::liaison {
 
 // The liaison file contract's limits (LIAISON-FILE.md "Limits").
 inline constexpr size_t kMaxFieldBytes = 64 * 1024;
@@ -64,4 +64,4 @@ class CsvStream {
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(absl::string_view text);
 
-}  // namespace himaya::registration
+}  // namespace himaya::liaison
