@@ -189,27 +189,6 @@ absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
   return replayed;
 }
 
-void OutboxRelay::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void OutboxRelay::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_one();
-}
-
-void OutboxRelay::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
-
 // Refreshes the depth and lag gauges, and deletes rows published long ago.
 void OutboxRelay::Observe() {
   const int64_t now = absl::ToUnixMicros(clock_.Now());
@@ -229,42 +208,31 @@ void OutboxRelay::Observe() {
   if (!status.ok()) log::Warn("outbox: observation failed", {{"error", status}});
 }
 
-void OutboxRelay::Run() {
-  absl::Time next_observation = absl::InfinitePast();
-  absl::Time next_broker_check = absl::InfinitePast();
-  bool broker_known = false;
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stop_) return;
-      woken_ = false;
-    }
-    if (absl::Now() >= next_observation) {
-      Observe();
-      next_observation = absl::Now() + absl::Seconds(1);
-    }
-    absl::StatusOr<int> published = 0;
-    if (options_.publish && absl::Now() >= next_broker_check) {
-      // Nothing is published before the broker is known: a new one first gets what the old
-      // one had, in order.
-      absl::StatusOr<int64_t> checked = CheckBroker();
-      if (checked.ok()) {
-        broker_known = true;
-        next_broker_check = absl::Now() + options_.broker_check_interval;
-      } else {
-        log::Warn("outbox: cannot ask who the broker is", {{"error", checked.status()}});
-        published = checked.status();
-      }
-    }
-    if (options_.publish && broker_known && published.ok()) published = PublishBatch();
-    if (!published.ok()) {
-      log::Warn("outbox: relay pass failed", {{"error", published.status()}});
-    }
-    if (published.ok() && *published == options_.batch_size) continue;  // more may be waiting
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(published.ok() ? options_.idle_interval : absl::Seconds(1)),
-                 [&] { return stop_ || woken_; });
+absl::Duration OutboxRelay::Pass() {
+  if (clock_.Now() >= next_observation_) {
+    Observe();
+    next_observation_ = clock_.Now() + absl::Seconds(1);
   }
+  absl::StatusOr<int> published = 0;
+  if (options_.publish && clock_.Now() >= next_broker_check_) {
+    // Nothing is published before the broker is known: a new one first gets what the old
+    // one had, in order.
+    absl::StatusOr<int64_t> checked = CheckBroker();
+    if (checked.ok()) {
+      broker_known_ = true;
+      next_broker_check_ = clock_.Now() + options_.broker_check_interval;
+    } else {
+      log::Warn("outbox: cannot ask who the broker is", {{"error", checked.status()}});
+      published = checked.status();
+    }
+  }
+  if (options_.publish && broker_known_ && published.ok()) published = PublishBatch();
+  if (!published.ok()) {
+    log::Warn("outbox: relay pass failed", {{"error", published.status()}});
+    return absl::Seconds(1);
+  }
+  if (*published == options_.batch_size) return absl::ZeroDuration();  // more may be waiting
+  return options_.idle_interval;
 }
 
 }  // namespace himaya::events

@@ -9,12 +9,9 @@
 // a restart), or when an operator asks (Replay).
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/background_loop.h"
 #include "core/clock.h"
 #include "events/envelope.h"
 #include "events/kafka.h"
@@ -80,16 +77,17 @@ class OutboxRelay {
   // operator's replay after a consumer lost events). Returns how many.
   absl::StatusOr<int64_t> Replay(absl::Time since);
 
-  // Runs PublishBatch (when options.publish) and refreshes the gauges on a background thread
+  // Runs PublishBatch (when options.publish) and refreshes the gauges on a background loop
   // until Stop().
-  void Start();
+  void Start() { loop_.Start(); }
   // Publishes promptly (call after committing a transaction that appended events).
-  void Wake();
-  // Stops the thread after its current batch.
-  void Stop();
+  void Wake() { loop_.Wake(); }
+  // Stops the loop after its current batch.
+  void Stop() { loop_.Stop(); }
 
  private:
-  void Run();
+  // One pass of the background loop; returns how long to idle.
+  absl::Duration Pass();
   void Observe();
   absl::StatusOr<int64_t> MakePendingAgain(absl::Time since, absl::string_view why);
   storage::Database& db_;
@@ -97,11 +95,11 @@ class OutboxRelay {
   const core::Clock& clock_;
   RelayOptions options_;
   metrics::OutboxMetrics* metrics_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  // Touched by the loop's passes only.
+  absl::Time next_observation_ = absl::InfinitePast();
+  absl::Time next_broker_check_ = absl::InfinitePast();
+  bool broker_known_ = false;
+  core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 
 }  // namespace himaya::events
