@@ -2,6 +2,7 @@
 
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "identity/registration_number.h"
 #include "notification/src/message_store.h"
 #include "rpc/server.h"
 
@@ -22,14 +23,6 @@ v1::MessageStatus ToProto(MessageStatus s) {
       return v1::MESSAGE_STATUS_FAILED;
   }
   return v1::MESSAGE_STATUS_UNSPECIFIED;
-}
-
-bool IsRegistrationNumberShape(const std::string& n) {
-  if (n.size() != 9) return false;
-  for (char c : n) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
 }
 
 void ToProto(const Message& m, v1::Message* out) {
@@ -109,9 +102,7 @@ grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServer
                                                             const v1::ListMessagesRequest* request,
                                                             v1::ListMessagesResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    if (!IsRegistrationNumberShape(request->registration_number())) {
-      return absl::InvalidArgumentError("registration_number: must be 9 digits");
-    }
+    RETURN_IF_ERROR(identity::CheckRegistrationNumber(request->registration_number()));
     std::vector<Message> messages;
     RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
       ASSIGN_OR_RETURN(messages, MessageStore::ForPerson(tx, request->registration_number()));

@@ -3,23 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "identity/registration_number.h"
 #include "notification/src/message_store.h"
 
 namespace himaya::notification {
-namespace {
-
-absl::Status CheckNumber(const std::string& n) {
-  if (n.size() != 9 || n.find_first_not_of("0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError("registration_number: must be 9 digits");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::Status MessageRequests::SetOptOut(const std::string& registration_number, const std::string& channel,
                                         bool opted_out) {
-  RETURN_IF_ERROR(CheckNumber(registration_number));
+  RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
   if (channel != kChannelSms) return absl::InvalidArgumentError("channel: only sms");
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     if (!opted_out) {
@@ -41,7 +32,7 @@ absl::Status MessageRequests::SetOptOut(const std::string& registration_number, 
 
 absl::StatusOr<Message> MessageRequests::Resend(const std::string& registration_number,
                                                 const std::string& template_key) {
-  RETURN_IF_ERROR(CheckNumber(registration_number));
+  RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
   const std::string key = template_key.empty() ? std::string(kTemplateActivation) : template_key;
   Message m;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {

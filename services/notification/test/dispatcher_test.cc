@@ -487,6 +487,16 @@ TEST_P(DispatcherTest, ResendQueuesANewMessageWithAFreshCodeAndOptOutCanBeUndone
   EXPECT_EQ(requests.SetOptOut("100000017", "pigeon", true).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_P(DispatcherTest, ANumberWithAWrongCheckDigitIsRefusedLikeAMalformedOne) {
+  MessageRequests requests(*db_, Templates::Shipped(), clock_, random_);
+  for (const char* number : {"100000018", "12"}) {  // 100000017 is valid
+    absl::Status opt_out = requests.SetOptOut(number, "sms", true);
+    EXPECT_EQ(opt_out.code(), absl::StatusCode::kInvalidArgument) << number;
+    EXPECT_EQ(opt_out.message(), "registration_number: must be 9 digits with a valid check digit") << number;
+    EXPECT_EQ(requests.Resend(number, "").status().message(), opt_out.message()) << number;
+  }
+}
+
 INSTANTIATE_BACKENDS(DispatcherTest);
 
 TEST(QuietHours, ParsesTheFlagAndRefusesNonsense) {

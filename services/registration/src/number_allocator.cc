@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/status_macros.h"
-#include "registration/src/registration_number.h"
+#include "identity/registration_number.h"
 
 namespace himaya::registration {
 
@@ -21,10 +21,10 @@ absl::StatusOr<std::vector<std::string>> NumberAllocator::Take(size_t n) {
       first = rows.front().Int(0);
       return absl::OkStatus();
     }));
-    if (first + want - 1 > kLastSequence) {
+    if (first + want - 1 > identity::kLastSequence) {
       return absl::ResourceExhaustedError("registration numbers: the sequence is exhausted");
     }
-    for (int64_t s = first; s < first + want; ++s) available_.push_back(FormatRegistrationNumber(s));
+    for (int64_t s = first; s < first + want; ++s) available_.push_back(identity::FormatRegistrationNumber(s));
   }
   std::vector<std::string> out(available_.begin(), available_.begin() + n);
   available_.erase(available_.begin(), available_.begin() + n);

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "identity/registration_number.h"
 #include "registration/src/name_key.h"
-#include "registration/src/registration_number.h"
 #include "storage/bulk.h"
 
 namespace himaya::registration {

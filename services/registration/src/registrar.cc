@@ -10,10 +10,10 @@
 #include "events/topics.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "identity/registration_number.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 #include "registration/src/regions.h"
-#include "registration/src/registration_number.h"
 
 namespace himaya::registration {
 
@@ -83,9 +83,7 @@ events::Envelope PersonRegisteredEvent(const events::EventSource& source, const 
 }
 
 absl::StatusOr<Person> Registrar::GetByNumber(absl::string_view number) {
-  if (!IsValidRegistrationNumber(number)) {
-    return absl::InvalidArgumentError("registration_number: must be 9 digits with a valid check digit");
-  }
+  RETURN_IF_ERROR(identity::CheckRegistrationNumber(number));
   std::optional<Person> found;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(found, PersonStore::FindByNumber(tx, number));

@@ -18,10 +18,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "identity/registration_number.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/coverage_import.h"
 #include "registration/src/registrar.h"
-#include "registration/src/registration_number.h"
 #include "registration/src/reviews.h"
 #include "registration_migrations.h"
 #include "registration_reference_json.h"
@@ -252,7 +252,7 @@ TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
   };
   const std::string head1 = report[0].number;
   EXPECT_EQ(row(0), "H1-1 REGISTERED ");
-  EXPECT_TRUE(IsValidRegistrationNumber(head1));
+  EXPECT_TRUE(identity::IsValidRegistrationNumber(head1));
   EXPECT_EQ(row(1), "H1-2 DEPENDENT ");
   EXPECT_EQ(report[1].number, head1);
   EXPECT_EQ(row(2), "H1-3 DEPENDENT ") << "a child may come without a CIN";

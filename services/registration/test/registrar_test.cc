@@ -9,7 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
-#include "registration/src/registration_number.h"
+#include "identity/registration_number.h"
 #include "registration/test/registration_database.h"
 #include "registration_migrations.h"
 #include "testing/fakes.h"
@@ -92,7 +92,8 @@ TEST_P(RegistrarTest, SameCinTwiceIsRefusedAndChangesNothing) {
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Outbox().size(), 1u);
   // The refused attempt consumed no number.
-  EXPECT_EQ(registrar_->Register(Amina("BK2"))->registration_number, FormatRegistrationNumber(kFirstSequence + 1));
+  EXPECT_EQ(registrar_->Register(Amina("BK2"))->registration_number,
+            identity::FormatRegistrationNumber(identity::kFirstSequence + 1));
 }
 
 TEST_P(RegistrarTest, InvalidApplicationNamesTheFieldsAndStoresNothing) {
@@ -146,7 +147,7 @@ TEST_P(RegistrarTest, ConcurrentRegistrationsGetDistinctNumbers) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(numbers.size(), static_cast<size_t>(kThreads * kEach));
-  for (const auto& n : numbers) EXPECT_TRUE(IsValidRegistrationNumber(n)) << n;
+  for (const auto& n : numbers) EXPECT_TRUE(identity::IsValidRegistrationNumber(n)) << n;
   EXPECT_EQ(Outbox().size(), static_cast<size_t>(kThreads * kEach));
 }
 

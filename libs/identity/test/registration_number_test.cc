@@ -1,8 +1,8 @@
-#include "registration/src/registration_number.h"
+#include "identity/registration_number.h"
 
 #include "gtest/gtest.h"
 
-namespace himaya::registration {
+namespace himaya::identity {
 namespace {
 
 TEST(Luhn, KnownValues) {
@@ -48,5 +48,14 @@ TEST(RegistrationNumber, RejectsWrongLengthsAndNonDigits) {
   EXPECT_FALSE(IsValidRegistrationNumber(""));
 }
 
+TEST(RegistrationNumber, TheCheckSaysWhatIsExpectedWithoutEchoingTheNumber) {
+  EXPECT_TRUE(CheckRegistrationNumber("100000017").ok());
+  for (const char* bad : {"100000018", "10000001", "1000000170", "10000001X", ""}) {
+    absl::Status s = CheckRegistrationNumber(bad);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(s.message(), "registration_number: must be 9 digits with a valid check digit") << bad;
+  }
+}
+
 }  // namespace
-}  // namespace himaya::registration
+}  // namespace himaya::identity

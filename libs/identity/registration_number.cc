@@ -1,8 +1,8 @@
-#include "registration/src/registration_number.h"
+#include "identity/registration_number.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace himaya::registration {
+namespace himaya::identity {
 
 int LuhnCheckDigit(absl::string_view digits) {
   int sum = 0;
@@ -32,4 +32,9 @@ bool IsValidRegistrationNumber(absl::string_view number) {
   return LuhnCheckDigit(number.substr(0, 8)) == number[8] - '0';
 }
 
-}  // namespace himaya::registration
+absl::Status CheckRegistrationNumber(absl::string_view number) {
+  if (IsValidRegistrationNumber(number)) return absl::OkStatus();
+  return absl::InvalidArgumentError("registration_number: must be 9 digits with a valid check digit");
+}
+
+}  // namespace himaya::identity
