@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/clock.h"
+#include "events/consumer.h"
 #include "events/envelope.h"
-#include "events/kafka.h"
 #include "metrics/metrics.h"
 #include "storage/database.h"
 

@@ -1,6 +1,7 @@
 // Kafka through librdkafka: an idempotent producer (acks=all) and a consumer group member that
-// stores an offset only after its handler has committed. The same code talks to the embedded
-// broker in tests and to any Kafka cluster in production.
+// stores an offset only after its handler has committed, implementing events/producer.h and
+// events/consumer.h. The same code talks to the embedded broker in tests and to any Kafka
+// cluster in production.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "events/consumer.h"
+#include "events/producer.h"
 #include "metrics/metrics.h"
 
 namespace RdKafka {
@@ -37,27 +40,6 @@ absl::StatusOr<std::map<std::string, std::string>> ParseKafkaProperties(absl::st
 absl::StatusOr<int64_t> CountTopicMessages(const KafkaOptions& options, const std::string& topic,
                                            absl::Duration timeout = absl::Seconds(10));
 
-struct Record {
-  std::string topic;
-  std::string key;
-  std::string value;
-};
-
-// Publishes records. The interface lets the outbox relay be tested without a broker.
-class Producer {
- public:
-  virtual ~Producer() = default;
-  // Publishes every record and waits until the broker acknowledged each (acks=all) or its
-  // delivery failed. Returns one status per record, in order: OK when acknowledged;
-  // INVALID_ARGUMENT when the record can never be taken (too large, malformed), so retrying is
-  // pointless; another error (UNAVAILABLE) when a later attempt may succeed.
-  virtual std::vector<absl::Status> Publish(absl::Span<const Record> records) = 0;
-  // A name of the cluster that changes when the cluster is a new one, which no longer holds
-  // what was published before (the embedded broker after a restart, a rebuilt cluster).
-  // UNAVAILABLE when the cluster cannot be asked.
-  virtual absl::StatusOr<std::string> ClusterIdentity() = 0;
-};
-
 class KafkaProducer final : public Producer {
  public:
   // INVALID_ARGUMENT when a property is rejected by librdkafka.
@@ -75,34 +57,6 @@ class KafkaProducer final : public Producer {
   std::unique_ptr<RdKafka::Producer> producer_;
 };
 
-struct ConsumedMessage {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t offset = 0;
-  std::string key;
-  std::string value;
-};
-
-class MessageHandler {
- public:
-  virtual ~MessageHandler() = default;
-  // Handles one message. OK: done (the offset is stored). An error: the same message is
-  // retried after a back-off, so a handler records permanent failures itself and returns OK.
-  virtual absl::Status Handle(const ConsumedMessage& message) = 0;
-  // Handles messages that arrived together, in order. Returns how many from the front are done
-  // (their offsets are stored); when fewer than all, `error` says why the next one failed and
-  // the consumer retries from it after a back-off. By default, one at a time.
-  virtual size_t HandleBatch(const std::vector<ConsumedMessage>& messages, absl::Status* error) {
-    for (size_t i = 0; i < messages.size(); ++i) {
-      if (absl::Status s = Handle(messages[i]); !s.ok()) {
-        *error = s;
-        return i;
-      }
-    }
-    return messages.size();
-  }
-};
-
 struct ConsumerOptions {
   KafkaOptions kafka;
   std::string group_id;
@@ -113,15 +67,15 @@ struct ConsumerOptions {
   int max_batch = 500;
 };
 
-// A consumer group member running on its own thread.
-class KafkaConsumer {
+// A consumer group member, through librdkafka.
+class KafkaConsumer final : public Consumer {
  public:
   static absl::StatusOr<std::unique_ptr<KafkaConsumer>> Create(const ConsumerOptions& options, MessageHandler* handler,
                                                                metrics::ConsumerMetrics* metrics);
   // Stops and leaves the group, committing the offsets stored so far.
-  ~KafkaConsumer();
-  void Start();
-  void Stop();
+  ~KafkaConsumer() override;
+  void Start() override;
+  void Stop() override;
 
  private:
   KafkaConsumer() = default;

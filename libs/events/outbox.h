@@ -14,7 +14,7 @@
 #include "core/background_loop.h"
 #include "core/clock.h"
 #include "events/envelope.h"
-#include "events/kafka.h"
+#include "events/producer.h"
 #include "metrics/metrics.h"
 #include "storage/database.h"
 #include "storage/migrations.h"

@@ -97,10 +97,10 @@ class ServiceRuntime {
   std::unique_ptr<metrics::DatabaseMetrics> db_metrics_;
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<core::ThreadPool> pool_;
-  std::unique_ptr<events::KafkaProducer> producer_;
+  std::unique_ptr<events::Producer> producer_;
   std::unique_ptr<events::OutboxRelay> relay_;
   std::vector<std::unique_ptr<events::InboxHandler>> inboxes_;
-  std::vector<std::unique_ptr<events::KafkaConsumer>> consumers_;
+  std::vector<std::unique_ptr<events::Consumer>> consumers_;
   std::unique_ptr<grpc::Service> outbox_admin_;
   std::unique_ptr<rpc::Server> server_;
   std::vector<std::function<void()>> stop_hooks_;

@@ -1,5 +1,6 @@
-// The outbox relay and the inbox on both backends, with a producer fake standing in for Kafka
-// (Kafka itself is exercised in kafka_test and the end-to-end tests).
+// The outbox relay and the inbox on both backends, with the producer and consumer fakes of
+// libs/testing standing in for Kafka (Kafka itself is exercised in kafka_test and the end-to-end
+// tests).
 #include <map>
 #include <set>
 
@@ -10,6 +11,8 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
 #include "testing/backends.h"
+#include "testing/fake_consumer.h"
+#include "testing/fake_producer.h"
 #include "testing/fakes.h"
 
 namespace himaya::events {
@@ -17,34 +20,7 @@ namespace {
 
 using google::protobuf::Timestamp;
 
-// Records what it publishes; fails every record from index `fail_from` of a call on, refuses
-// for good the records whose key is in `refused`, and fails for now those in `unavailable`.
-class RecordingProducer final : public Producer {
- public:
-  std::vector<absl::Status> Publish(absl::Span<const Record> records) override {
-    std::vector<absl::Status> out;
-    for (size_t i = 0; i < records.size(); ++i) {
-      if (static_cast<int>(i) >= fail_from || unavailable.count(records[i].key) > 0) {
-        out.push_back(absl::UnavailableError("broker down"));
-      } else if (refused.count(records[i].key) > 0) {
-        out.push_back(absl::InvalidArgumentError("kafka: Broker: Message size too large"));
-      } else {
-        published.push_back(records[i]);
-        out.push_back(absl::OkStatus());
-      }
-    }
-    return out;
-  }
-  absl::StatusOr<std::string> ClusterIdentity() override {
-    if (identity.empty()) return absl::UnavailableError("no broker");
-    return identity;
-  }
-  int fail_from = 1 << 30;
-  std::set<std::string> refused;
-  std::set<std::string> unavailable;
-  std::string identity = "cluster-1";
-  std::vector<Record> published;
-};
+using testing::FakeProducer;
 
 std::vector<int64_t> Seconds(const std::vector<Record>& records) {
   std::vector<int64_t> out;
@@ -104,20 +80,20 @@ TEST_P(EventTablesTest, RelayPublishesInOrderOnceAndMarksRows) {
     ids.push_back(e.event_id());
     ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "topic-a", e, clock_); }).ok());
   }
-  RecordingProducer producer;
+  FakeProducer producer;
   OutboxRelay relay(*db_, producer, clock_, {.batch_size = 3});
   EXPECT_EQ(*relay.Depth(), 5);
   EXPECT_EQ(*relay.PublishBatch(), 3);
   EXPECT_EQ(*relay.PublishBatch(), 2);
   EXPECT_EQ(*relay.PublishBatch(), 0);
   EXPECT_EQ(*relay.Depth(), 0);
-  ASSERT_EQ(producer.published.size(), 5u);
+  ASSERT_EQ(producer.published().size(), 5u);
   for (int i = 0; i < 5; ++i) {
-    auto e = ParseEnvelope(producer.published[i].value);
+    auto e = ParseEnvelope(producer.published()[i].value);
     ASSERT_TRUE(e.ok());
     EXPECT_EQ(e->event_id(), ids[i]) << "position " << i;
-    EXPECT_EQ(producer.published[i].topic, "topic-a");
-    EXPECT_EQ(producer.published[i].key, i % 2 ? "odd" : "even");
+    EXPECT_EQ(producer.published()[i].topic, "topic-a");
+    EXPECT_EQ(producer.published()[i].key, i % 2 ? "odd" : "even");
   }
 }
 
@@ -126,18 +102,18 @@ TEST_P(EventTablesTest, FailedPublicationIsRetriedAndNothingIsSkipped) {
     ASSERT_TRUE(
         db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
   }
-  RecordingProducer producer;
-  producer.fail_from = 2;
+  FakeProducer producer;
+  producer.FailFrom(2);
   OutboxRelay relay(*db_, producer, clock_);
   EXPECT_EQ(*relay.PublishBatch(), 2);
   EXPECT_EQ(*relay.Depth(), 2);
-  producer.fail_from = 0;
+  producer.FailFrom(0);
   EXPECT_EQ(relay.PublishBatch().status().code(), absl::StatusCode::kUnavailable);
-  producer.fail_from = 1 << 30;
+  producer.Recover();
   EXPECT_EQ(*relay.PublishBatch(), 2);
-  ASSERT_EQ(producer.published.size(), 4u);
+  ASSERT_EQ(producer.published().size(), 4u);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(Unpack<Timestamp>(*ParseEnvelope(producer.published[i].value))->seconds(), i);
+    EXPECT_EQ(Unpack<Timestamp>(*ParseEnvelope(producer.published()[i].value))->seconds(), i);
   }
 }
 
@@ -150,12 +126,12 @@ TEST_P(EventTablesTest, AnEventTheBrokerCanNeverTakeIsSetAsideAndTheOthersFlow) 
   }
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::OutboxMetrics metrics(*registry);
-  RecordingProducer producer;
-  producer.refused = {"huge"};
+  FakeProducer producer;
+  producer.Refuse("huge");
   OutboxRelay relay(*db_, producer, clock_, {}, &metrics);
   EXPECT_EQ(*relay.PublishBatch(), 3);
   EXPECT_EQ(*relay.PublishBatch(), 0) << "nothing is sent again";
-  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 2, 3));
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 2, 3));
   EXPECT_EQ(*relay.Depth(), 0);
   EXPECT_EQ(*relay.SetAside(), 1);
   EXPECT_EQ(metrics.set_aside.Value(), 1);
@@ -168,7 +144,7 @@ TEST_P(EventTablesTest, AnEventTheBrokerCanNeverTakeIsSetAsideAndTheOthersFlow) 
                   .ok());
   // Retention keeps what was set aside for an operator to see.
   clock_.Advance(absl::Hours(48));
-  RecordingProducer idle;
+  FakeProducer idle;
   OutboxRelay later(*db_, idle, clock_, {.idle_interval = absl::Milliseconds(5)}, &metrics);
   later.Start();
   absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -185,14 +161,14 @@ TEST_P(EventTablesTest, RowsTheBrokerTookAreNeverSentAgainWhenAnEarlierOneFailed
                    })
                     .ok());
   }
-  RecordingProducer producer;
-  producer.unavailable = {"busy"};
+  FakeProducer producer;
+  producer.FailForNow("busy");
   OutboxRelay relay(*db_, producer, clock_);
   EXPECT_EQ(*relay.PublishBatch(), 3);
   EXPECT_EQ(*relay.Depth(), 1);
-  producer.unavailable.clear();
+  producer.Recover();
   EXPECT_EQ(*relay.PublishBatch(), 1);
-  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 2, 3, 1));
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 2, 3, 1));
 }
 
 TEST_P(EventTablesTest, ANewBrokerGetsTheRetainedEventsAgainInTheirOrder) {
@@ -200,20 +176,20 @@ TEST_P(EventTablesTest, ANewBrokerGetsTheRetainedEventsAgainInTheirOrder) {
     ASSERT_TRUE(
         db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
   }
-  RecordingProducer producer;
+  FakeProducer producer;
   OutboxRelay relay(*db_, producer, clock_);
   EXPECT_EQ(*relay.CheckBroker(), 0) << "the first broker is only remembered";
   EXPECT_EQ(*relay.PublishBatch(), 3);
   EXPECT_EQ(*relay.CheckBroker(), 0) << "the same broker";
   EXPECT_EQ(*relay.PublishBatch(), 0);
 
-  producer.identity = "cluster-2";  // restarted: it forgot everything
+  producer.SetClusterIdentity("cluster-2");  // restarted: it forgot everything
   EXPECT_EQ(*relay.CheckBroker(), 3);
   EXPECT_EQ(*relay.CheckBroker(), 0) << "replayed once";
   EXPECT_EQ(*relay.PublishBatch(), 3);
-  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 1, 2, 0, 1, 2));
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 1, 2, 0, 1, 2));
 
-  producer.identity.clear();
+  producer.SetClusterIdentity("");
   EXPECT_EQ(relay.CheckBroker().status().code(), absl::StatusCode::kUnavailable);
 }
 
@@ -223,16 +199,16 @@ TEST_P(EventTablesTest, AReplayPublishesAgainWhatWasCreatedSinceAGivenTime) {
         db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
     clock_.Advance(absl::Minutes(1));
   }
-  RecordingProducer producer;
+  FakeProducer producer;
   OutboxRelay relay(*db_, producer, clock_);
   EXPECT_EQ(*relay.PublishBatch(), 4);
   EXPECT_EQ(*relay.Replay(clock_.Now() - absl::Minutes(2)), 2);
   EXPECT_EQ(*relay.PublishBatch(), 2);
-  EXPECT_THAT(Seconds(producer.published), ::testing::ElementsAre(0, 1, 2, 3, 2, 3));
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 1, 2, 3, 2, 3));
 }
 
 TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {
-  RecordingProducer producer;
+  FakeProducer producer;
   OutboxRelay relay(*db_, producer, clock_, {.idle_interval = absl::Seconds(30)});
   relay.Start();
   ASSERT_TRUE(
@@ -244,10 +220,36 @@ TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {
   EXPECT_EQ(*relay.Depth(), 0);
 }
 
+TEST_P(EventTablesTest, ARunningRelayGivesANewBrokerTheRetainedEventsAgainAtItsNextCheck) {
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(
+        db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+  }
+  FakeProducer producer;
+  const absl::Duration check = absl::Seconds(5);
+  OutboxRelay relay(*db_, producer, clock_, {.idle_interval = absl::Hours(1), .broker_check_interval = check});
+  relay.Start();
+  auto published = [&](size_t n) {
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (producer.published().size() < n && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+    return producer.published().size();
+  };
+  ASSERT_EQ(published(2), 2u);
+
+  producer.SetClusterIdentity("cluster-2");  // restarted: it forgot everything
+  // The relay asks who the broker is every `check` of its clock (a fake one here: only this
+  // advance makes the check due).
+  clock_.Advance(check);
+  relay.Wake();
+  EXPECT_EQ(published(4), 4u);
+  relay.Stop();
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 1, 0, 1));
+}
+
 TEST_P(EventTablesTest, PausedRelayPublishesNothingButKeepsTheGaugesCurrent) {
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::OutboxMetrics metrics(*registry);
-  RecordingProducer producer;
+  FakeProducer producer;
   ASSERT_TRUE(
       db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k"), clock_); }).ok());
   clock_.Advance(absl::Seconds(30));
@@ -258,7 +260,7 @@ TEST_P(EventTablesTest, PausedRelayPublishesNothingButKeepsTheGaugesCurrent) {
   relay.Stop();
   EXPECT_EQ(metrics.depth.Value(), 1);
   EXPECT_EQ(metrics.relay_lag_seconds.Value(), 30);
-  EXPECT_TRUE(producer.published.empty());
+  EXPECT_TRUE(producer.published().empty());
   EXPECT_EQ(*relay.Depth(), 1);
 }
 
@@ -349,6 +351,35 @@ TEST_P(EventTablesTest, ATransientFailureInABatchHandlesNothingAndSaysWhy) {
   EXPECT_EQ(inbox.HandleBatch({AsMessage(NewEvent("k", 1), 0), AsMessage(NewEvent("k", -2), 1)}, &error), 0u);
   EXPECT_EQ(error.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(CountRows("notes"), 0);
+}
+
+TEST_P(EventTablesTest, WhatTheRelayPublishesAgainTheInboxAppliesOnce) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
+  }
+  FakeProducer producer;
+  OutboxRelay relay(*db_, producer, clock_);
+  ASSERT_EQ(*relay.CheckBroker(), 0);
+  ASSERT_EQ(*relay.PublishBatch(), 3);
+  producer.SetClusterIdentity("cluster-2");
+  ASSERT_EQ(*relay.CheckBroker(), 3);
+  ASSERT_EQ(*relay.PublishBatch(), 3);
+
+  NoteApplier applier;
+  InboxHandler inbox(*db_, "notes", applier, clock_);
+  testing::FakeConsumer consumer(inbox);
+  std::vector<ConsumedMessage> messages;
+  for (const Record& r : producer.published()) {
+    messages.push_back({r.topic, 0, static_cast<int64_t>(messages.size()), r.key, r.value});
+  }
+  EXPECT_EQ(consumer.Deliver(messages).code(), absl::StatusCode::kFailedPrecondition) << "not started";
+  consumer.Start();
+  ASSERT_TRUE(consumer.Deliver(messages).ok());
+  consumer.Stop();
+  EXPECT_EQ(applier.calls, 3);
+  EXPECT_EQ(CountRows("notes"), 3);
+  EXPECT_EQ(CountRows("inbox"), 3);
 }
 
 INSTANTIATE_BACKENDS(EventTablesTest);
