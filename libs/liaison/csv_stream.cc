@@ -7,40 +7,6 @@
 
 namespace himaya::liaison {
 
-bool IsValidUtf8(absl::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len;
-    uint32_t min;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c >> 5) == 0x6) {
-      len = 2;
-      min = 0x80;
-    } else if ((c >> 4) == 0xE) {
-      len = 3;
-      min = 0x800;
-    } else if ((c >> 3) == 0x1E) {
-      len = 4;
-      min = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    uint32_t code = c & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char n = static_cast<unsigned char>(s[i + k]);
-      if ((n & 0xC0) != 0x80) return false;
-      code = (code << 6) | (n & 0x3F);
-    }
-    // Overlong forms, surrogates and values past Unicode are not UTF-8.
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 namespace {
 
 // libcsv grows its field buffer through this: a field past the cap fails the parse (CSV_ENOMEM)

@@ -61,7 +61,4 @@ class CsvStream {
   absl::Status error_;
 };
 
-// True when `text` is valid UTF-8.
-bool IsValidUtf8(absl::string_view text);
-
 }  // namespace himaya::liaison

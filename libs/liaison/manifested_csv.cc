@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/utf8.h"
 
 namespace himaya::liaison {
 
@@ -27,7 +28,7 @@ absl::Status ManifestedCsv::OnHeader(const std::vector<std::string>& fields) {
   header_size_ = fields.size();
   if (csv_.RecordTooLong()) return absl::InvalidArgumentError("header: longer than the limit of a row");
   for (size_t i = 0; i < fields.size(); ++i) {
-    if (!IsValidUtf8(fields[i])) return absl::InvalidArgumentError("header: not valid UTF-8");
+    if (!core::IsValidUtf8(fields[i])) return absl::InvalidArgumentError("header: not valid UTF-8");
     std::string name = absl::AsciiStrToLower(fields[i]);
     if (name.empty()) continue;
     if (!columns_.emplace(name, i).second) {
@@ -53,7 +54,7 @@ absl::Status ManifestedCsv::OnRecord(std::vector<std::string>& fields) {
         absl::StrCat("record_count: the file holds more rows than the manifest's ", record_count_));
   }
   for (const std::string& field : fields) {
-    if (!IsValidUtf8(field)) return absl::InvalidArgumentError(absl::StrCat("row ", rows_, ": not valid UTF-8"));
+    if (!core::IsValidUtf8(field)) return absl::InvalidArgumentError(absl::StrCat("row ", rows_, ": not valid UTF-8"));
   }
   return on_row_(rows_, fields);
 }

@@ -91,13 +91,5 @@ TEST(CsvStream, AFieldPastWhatIsBufferedStopsTheStream) {
   EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("longer than 16 MiB"));
 }
 
-TEST(Utf8, ValidAndInvalid) {
-  EXPECT_TRUE(IsValidUtf8("Fès العلوي"));
-  EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));      // truncated
-}
-
 }  // namespace
 }  // namespace himaya::liaison

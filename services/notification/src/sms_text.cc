@@ -3,22 +3,10 @@
 #include <cstdint>
 #include <unordered_set>
 
+#include "core/utf8.h"
+
 namespace himaya::notification {
 namespace {
-
-// Decodes one UTF-8 code point at `i`; returns the code point and advances `i`.
-uint32_t NextCodePoint(absl::string_view s, size_t& i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  uint32_t code = len == 1 ? c : (c & (0xFF >> (len + 1)));
-  for (size_t k = 1; k < len; ++k) code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return code;
-}
 
 // The GSM 03.38 default alphabet (one septet each).
 bool InBasicTable(uint32_t c) {
@@ -74,8 +62,10 @@ SmsLength MeasureSms(absl::string_view text) {
   bool gsm = true;
   PartCutter gsm_parts(153);
   PartCutter ucs2_parts(67);
-  for (size_t i = 0; i < text.size();) {
-    uint32_t c = NextCodePoint(text, i);
+  for (absl::string_view rest = text; !rest.empty();) {
+    const core::DecodedCodePoint decoded = core::DecodeUtf8(rest);  // a byte that is not UTF-8: U+FFFD
+    rest.remove_prefix(decoded.length);
+    const uint32_t c = decoded.code_point;
     const int units = c > 0xFFFF ? 2 : 1;
     utf16 += units;
     ucs2_parts.Add(units);

@@ -5,13 +5,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "core/utf8.h"
 
 namespace himaya::registration {
 namespace {
 
-// Latin-1 and Latin Extended-A letters (UTF-8, two bytes) folded to their base letter.
-char FoldAccent(unsigned char lead, unsigned char next) {
-  const unsigned code = ((lead & 0x1F) << 6) | (next & 0x3F);
+// Latin-1 letters folded to their base letter; 0 for any other code point.
+char FoldAccent(char32_t code) {
   if (code >= 0xC0 && code <= 0xC5) return 'a';
   if (code == 0xC7) return 'c';
   if (code >= 0xC8 && code <= 0xCB) return 'e';
@@ -33,14 +33,14 @@ char FoldAccent(unsigned char lead, unsigned char next) {
 
 std::string FoldToAscii(absl::string_view name) {
   std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x80) {
-      out.push_back(absl::ascii_isalpha(c) ? absl::ascii_tolower(c) : ' ');
-    } else if (i + 1 < name.size() && (c & 0xE0) == 0xC0) {
-      char folded = FoldAccent(c, static_cast<unsigned char>(name[i + 1]));
-      if (folded) out.push_back(folded);
-      ++i;
+  for (absl::string_view rest = name; !rest.empty();) {
+    const core::DecodedCodePoint c = core::DecodeUtf8(rest);
+    rest.remove_prefix(c.length);
+    if (c.code_point < 0x80) {
+      const char ascii = static_cast<char>(c.code_point);
+      out.push_back(absl::ascii_isalpha(ascii) ? absl::ascii_tolower(ascii) : ' ');
+    } else if (char folded = FoldAccent(c.code_point)) {
+      out.push_back(folded);
     }
   }
   return out;

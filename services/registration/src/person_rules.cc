@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/utf8.h"
 #include "registration/src/reference_data.h"
 
 namespace himaya::registration {
@@ -50,23 +51,6 @@ bool AllDigits(absl::string_view s) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return !s.empty();
-}
-
-// Counts UTF-8 code points; false when the bytes are not valid UTF-8.
-bool CountCodePoints(absl::string_view s, size_t* count) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += len;
-    ++n;
-  }
-  *count = n;
-  return true;
 }
 
 }  // namespace
@@ -160,22 +144,22 @@ absl::StatusOr<std::string> NormalizeLatinName(absl::string_view field, absl::st
   std::optional<std::string> composed = Nfc(trimmed);
   if (!composed) return Violation(field, "ENCODING", "is not valid UTF-8");
   const std::string value = *std::move(composed);
-  size_t length = 0;
-  if (!CountCodePoints(value, &length)) return Violation(field, "ENCODING", "is not valid UTF-8");
-  if (length > 100) return Violation(field, "TOO_LONG", "is longer than 100 characters");
-  for (size_t i = 0; i < value.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c < 0x80) {
-      if (!absl::ascii_isalpha(c) && c != ' ' && c != '-' && c != '\'' && c != '.') {
+  const std::optional<size_t> length = core::CountCodePoints(value);
+  if (!length) return Violation(field, "ENCODING", "is not valid UTF-8");
+  if (*length > 100) return Violation(field, "TOO_LONG", "is longer than 100 characters");
+  for (absl::string_view rest = value; !rest.empty();) {
+    const core::DecodedCodePoint c = core::DecodeUtf8(rest);
+    rest.remove_prefix(c.length);
+    if (c.code_point < 0x80) {
+      const char ascii = static_cast<char>(c.code_point);
+      if (!absl::ascii_isalpha(ascii) && ascii != ' ' && ascii != '-' && ascii != '\'' && ascii != '.') {
         return Violation(field, "NAME_CHARACTERS",
                          "may hold only Latin letters, spaces, hyphens, apostrophes and dots");
       }
-    } else if (c < 0xC3 || c > 0xC9) {
-      // Latin-1 Supplement and Latin Extended-A/B letters start with 0xC3..0xC9 in UTF-8;
-      // anything else (Arabic script starts with 0xD8..0xDB) belongs in the *_ar columns.
+    } else if (c.code_point < 0xC0 || c.code_point > 0x27F) {
+      // Latin-1 Supplement and Latin Extended-A/B letters are U+00C0..U+027F; anything else
+      // (Arabic script is U+0600..U+06FF) belongs in the *_ar columns.
       return Violation(field, "NAME_SCRIPT", "must be written in Latin script");
-    } else {
-      ++i;  // the continuation byte
     }
   }
   return value;
@@ -187,15 +171,12 @@ absl::StatusOr<std::string> NormalizeArabicName(absl::string_view field, absl::s
   std::optional<std::string> composed = Nfc(trimmed);
   if (!composed) return Violation(field, "ENCODING", "is not valid UTF-8");
   if (absl::Status s = CheckLength(field, *composed, kMaxNameChars); !s.ok()) return s;
-  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(composed->data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(composed->size());
   bool letter = false;
-  while (left > 0) {
-    utf8proc_int32_t c = 0;
-    const utf8proc_ssize_t used = utf8proc_iterate(bytes, left, &c);
-    if (used <= 0) return Violation(field, "ENCODING", "is not valid UTF-8");
-    bytes += used;
-    left -= used;
+  for (absl::string_view rest = *composed; !rest.empty();) {
+    const core::DecodedCodePoint decoded = core::DecodeUtf8(rest);
+    if (!decoded.valid) return Violation(field, "ENCODING", "is not valid UTF-8");
+    rest.remove_prefix(decoded.length);
+    const utf8proc_int32_t c = static_cast<utf8proc_int32_t>(decoded.code_point);
     if (c == ' ' || c == '-' || c == '\'' || c == '.' || c == 0x200C || c == 0x200D) continue;  // ZWNJ, ZWJ
     if (!IsArabicBlock(c)) return Violation(field, "NAME_SCRIPT", "must be written in Arabic script");
     const utf8proc_category_t category = utf8proc_category(c);
@@ -206,9 +187,9 @@ absl::StatusOr<std::string> NormalizeArabicName(absl::string_view field, absl::s
 }
 
 absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars) {
-  size_t length = 0;
-  if (!CountCodePoints(value, &length)) return Violation(field, "ENCODING", "is not valid UTF-8");
-  if (length > max_chars) {
+  const std::optional<size_t> length = core::CountCodePoints(value);
+  if (!length) return Violation(field, "ENCODING", "is not valid UTF-8");
+  if (*length > max_chars) {
     return Violation(field, "TOO_LONG", absl::StrCat("is longer than ", max_chars, " characters"));
   }
   return absl::OkStatus();
@@ -240,17 +221,14 @@ std::string ShortForError(absl::string_view value) {
   std::string out;
   size_t i = 0;
   while (i < value.size()) {
-    utf8proc_int32_t code = -1;
-    utf8proc_ssize_t length = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(value.data() + i),
-                                               static_cast<utf8proc_ssize_t>(value.size() - i), &code);
-    if (length <= 0) length = 1, code = -1;  // a byte that is not UTF-8
-    if (i + length > kShown) break;          // whole characters only
-    if (code < 0x20 || code == 0x7F || (code >= 0x80 && code <= 0x9F)) {
+    const core::DecodedCodePoint c = core::DecodeUtf8(value.substr(i));  // a byte that is not UTF-8: U+FFFD
+    if (i + c.length > kShown) break;                                    // whole characters only
+    if (!c.valid || c.code_point < 0x20 || c.code_point == 0x7F || (c.code_point >= 0x80 && c.code_point <= 0x9F)) {
       out.push_back('?');
     } else {
-      out.append(value.data() + i, static_cast<size_t>(length));
+      out.append(value.data() + i, c.length);
     }
-    i += length;
+    i += c.length;
   }
   if (i < value.size()) out += "...";
   return out;
