@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "core/log.h"
 #include "registration/src/activation_codes.h"
+#include "registration/src/batch_applier.h"
 #include "registration/src/batch_intake.h"
 #include "registration/src/ivr_lookup.h"
 #include "registration/src/reference_data.h"

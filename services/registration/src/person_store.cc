@@ -94,6 +94,27 @@ absl::Status PersonStore::Insert(storage::Transaction& tx, const Person& p) {
   return storage::InsertRows(tx, "persons", InsertColumns(), {InsertValues(p)}).status();
 }
 
+absl::Status PersonStore::InsertMany(storage::Transaction& tx, const std::vector<Person>& persons) {
+  std::vector<std::vector<storage::Value>> rows;
+  rows.reserve(persons.size());
+  for (const Person& p : persons) rows.push_back(InsertValues(p));
+  return storage::InsertRows(tx, "persons", InsertColumns(), rows).status();
+}
+
+absl::Status PersonStore::RecordActivities(storage::Transaction& tx, const std::vector<Activity>& activities) {
+  std::vector<std::vector<storage::Value>> rows;
+  rows.reserve(activities.size());
+  for (const Activity& a : activities) {
+    rows.push_back({a.registration_number, a.program, a.category, a.liaison_body, a.professional_id, a.batch_key,
+                    a.recorded_at_us});
+  }
+  return storage::InsertRows(tx, "activities",
+                             {"registration_number", "program", "category", "liaison_body", "professional_id",
+                              "batch_key", "recorded_at_us"},
+                             rows)
+      .status();
+}
+
 absl::StatusOr<std::optional<Person>> PersonStore::FindByNumber(storage::Transaction& tx, absl::string_view number) {
   return FindOne(tx, "registration_number", number);
 }

@@ -1,4 +1,6 @@
-// The registration service's persons in its own database (SQL lives here, and only here).
+// The registration service's persons in its own database: `persons`, `cin_aliases` (CINs an
+// agent merged into a person) and `activities` (what each batch or decision recorded of a
+// person). The SQL of these tables lives here, and only here.
 #pragma once
 
 #include <optional>
@@ -11,6 +13,17 @@
 
 namespace himaya::registration {
 
+// What a liaison batch (or an agent's decision on one of its rows) recorded of a person.
+struct Activity {
+  std::string registration_number;
+  std::string program;
+  std::optional<std::string> category;
+  std::optional<std::string> liaison_body;
+  std::optional<std::string> professional_id;
+  std::optional<std::string> batch_key;
+  int64_t recorded_at_us = 0;
+};
+
 class PersonStore {
  public:
   // The persons columns written by Insert, and one person's values for them (for bulk inserts).
@@ -18,6 +31,9 @@ class PersonStore {
   static std::vector<storage::Value> InsertValues(const Person& person);
   // ALREADY_EXISTS when the CIN or the number is taken.
   static absl::Status Insert(storage::Transaction& tx, const Person& person);
+  // Inserts many persons in few statements. ALREADY_EXISTS when a CIN or a number is taken.
+  static absl::Status InsertMany(storage::Transaction& tx, const std::vector<Person>& persons);
+  static absl::Status RecordActivities(storage::Transaction& tx, const std::vector<Activity>& activities);
   static absl::StatusOr<std::optional<Person>> FindByNumber(storage::Transaction& tx, absl::string_view number);
   static absl::StatusOr<std::optional<Person>> FindByCin(storage::Transaction& tx, absl::string_view cin);
 };

@@ -5,6 +5,8 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/batch_reports.h"
+#include "registration/src/batch_upload.h"
 #include "registration/src/ivr_lookup.h"
 #include "registration/src/registrar.h"
 #include "registration/src/reviews.h"

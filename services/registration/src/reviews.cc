@@ -8,11 +8,11 @@
 #include "events/outbox.h"
 #include "events/topics.h"
 #include "nlohmann/json.hpp"
-#include "registration/src/batch_intake.h"
 #include "registration/src/households.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 #include "registration/src/registrar.h"
+#include "registration/src/staged_row.h"
 
 namespace himaya::registration {
 namespace {

@@ -2,6 +2,9 @@
 // reconciliation report row by row, whole-batch refusals, idempotency, households, coverage
 // reference data, the review queue and activation codes.
 #include "registration/src/batch_intake.h"
+#include "registration/src/batch_applier.h"
+#include "registration/src/batch_reports.h"
+#include "registration/src/batch_upload.h"
 
 #include <atomic>
 #include <limits>

@@ -1,0 +1,141 @@
+#include "registration/src/batch_reports.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "registration/src/batch_intake.h"
+#include "registration/src/batch_store.h"
+#include "registration/src/person_rules.h"
+
+namespace himaya::registration {
+namespace {
+
+// A count kept in JSON (outcome_counts); 0 when it is not a whole number.
+int64_t AsCount(const nlohmann::json& n) { return n.is_number_integer() ? n.get<int64_t>() : 0; }
+
+google::protobuf::Timestamp ToTimestamp(int64_t micros) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+v1::BatchState StateOf(const std::string& state) {
+  if (state == kBatchReceiving) return v1::BATCH_STATE_RECEIVING;
+  if (state == kBatchApplying) return v1::BATCH_STATE_APPLYING;
+  if (state == kBatchCompleted) return v1::BATCH_STATE_COMPLETED;
+  if (state == kBatchRefused) return v1::BATCH_STATE_REFUSED;
+  return v1::BATCH_STATE_UNSPECIFIED;
+}
+
+// One CSV field of a report, quoted when it must be (RFC 4180). A spreadsheet would run a
+// field that starts like a formula: such a field starts with a quote mark instead.
+std::string CsvField(absl::string_view field) {
+  std::string v(field);
+  if (!v.empty() && absl::string_view("=+-@\t\r").find(v.front()) != absl::string_view::npos) v.insert(0, "'");
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The liaison body of `batch_id` when the caller gave none: NOT_FOUND when no body sent such a
+// batch, FAILED_PRECONDITION when several did.
+absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view liaison_body,
+                                        absl::string_view batch_id) {
+  RETURN_IF_ERROR(CheckRequiredIdentifier("batch_id", batch_id));
+  RETURN_IF_ERROR(CheckIdentifier("liaison_body", liaison_body));
+  if (!liaison_body.empty()) return std::string(liaison_body);
+  std::vector<std::string> bodies;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(bodies, BatchStore::BodiesWithBatchId(tx, batch_id));
+    return absl::OkStatus();
+  }));
+  if (bodies.empty()) return absl::NotFoundError(absl::StrCat("batch ", batch_id, " is unknown"));
+  if (bodies.size() > 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("batch ", batch_id, " was sent by several liaison bodies: name one (BODY/", batch_id, ")"));
+  }
+  return bodies.front();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view given_body,
+                                               absl::string_view batch_id) {
+  ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
+  std::optional<StoredBatch> stored;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(stored, BatchStore::Find(tx, BatchKey(liaison_body, batch_id)));
+    return absl::OkStatus();
+  }));
+  if (!stored) {
+    return absl::NotFoundError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is unknown"));
+  }
+  v1::BatchStatus status;
+  status.set_batch_id(stored->batch_id);
+  status.set_liaison_body(stored->liaison_body);
+  status.set_program(stored->program);
+  status.set_state(StateOf(stored->state));
+  status.set_rows_received(stored->rows_received);
+  status.set_rows_applied(stored->rows_applied);
+  status.set_refusal(stored->refusal);
+  *status.mutable_received_at() = ToTimestamp(stored->received_at_us);
+  if (stored->completed_at_us) *status.mutable_completed_at() = ToTimestamp(*stored->completed_at_us);
+  nlohmann::json counts = nlohmann::json::parse(stored->outcome_counts, nullptr, false);
+  if (counts.is_object()) {
+    for (const auto& [outcome, n] : counts.items()) (*status.mutable_outcomes())[outcome] = AsCount(n);
+  }
+  return status;
+}
+
+absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::string_view given_body,
+                                               absl::string_view batch_id, std::optional<int64_t> after_row,
+                                               int page_rows) {
+  ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
+  ReportPage page;
+  if (!after_row) {
+    ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
+    if (status.state() != v1::BATCH_STATE_COMPLETED) {
+      return absl::FailedPreconditionError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is ",
+                                                        v1::BatchState_Name(status.state()).substr(12),
+                                                        ": its report exists once it is COMPLETED"));
+    }
+    page.csv = "record_id,row_number,outcome,registration_number,reasons\n";
+    page.next_after_row = -1;
+    return page;
+  }
+  page.next_after_row = *after_row;
+  int64_t rows_read = 0;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    page.csv.clear();
+    page.next_after_row = *after_row;
+    ASSIGN_OR_RETURN(std::vector<RowOutcome> rows,
+                     BatchStore::ReadOutcomes(tx, BatchKey(liaison_body, batch_id), *after_row, int64_t{page_rows}));
+    rows_read = static_cast<int64_t>(rows.size());
+    for (const RowOutcome& r : rows) {
+      page.next_after_row = r.row_number;
+      absl::StrAppend(&page.csv, CsvField(TextOf(r.record_id)), ",", r.row_number, ",", CsvField(r.outcome), ",",
+                      CsvField(TextOf(r.registration_number)), ",", CsvField(TextOf(r.reasons)), "\n");
+    }
+    return absl::OkStatus();
+  }));
+  page.last = rows_read < page_rows;
+  return page;
+}
+
+absl::Status WriteBatchReport(storage::Database& db, absl::string_view liaison_body, absl::string_view batch_id,
+                              const std::function<absl::Status(const std::string&)>& emit) {
+  std::optional<int64_t> after_row;
+  while (true) {
+    ASSIGN_OR_RETURN(ReportPage page, ReadBatchReportPage(db, liaison_body, batch_id, after_row));
+    if (!page.csv.empty()) RETURN_IF_ERROR(emit(page.csv));
+    if (page.last) return absl::OkStatus();
+    after_row = page.next_after_row;
+  }
+}
+
+}  // namespace himaya::registration
