@@ -4,6 +4,7 @@
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "notification/src/audience_store.h"
 #include "notification/src/message_store.h"
 
 namespace himaya::notification {
@@ -13,11 +14,9 @@ absl::Status ActivationMessages::Apply(storage::Transaction& tx, const events::E
   using himaya::registration::v1::PersonRegistered;
   if (envelope.type() == events::EventType<AccountActivated>()) {
     ASSIGN_OR_RETURN(AccountActivated event, events::Unpack<AccountActivated>(envelope));
-    return tx
-        .Execute("UPDATE audience SET activated_at_us = $2 WHERE registration_number = $1",
-                 {event.registration_number(),
-                  google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.activated_at())})
-        .status();
+    return AudienceStore::MarkActivated(
+        tx, event.registration_number(),
+        absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.activated_at())));
   }
   if (envelope.type() != events::EventType<PersonRegistered>()) return absl::OkStatus();
   ASSIGN_OR_RETURN(PersonRegistered event, events::Unpack<PersonRegistered>(envelope));
@@ -25,14 +24,10 @@ absl::Status ActivationMessages::Apply(storage::Transaction& tx, const events::E
     return absl::InvalidArgumentError("PersonRegistered: no registration_number");
   }
   // The audience campaigns pick from.
-  RETURN_IF_ERROR(
-      tx.Execute("INSERT INTO audience (registration_number, program, category, city, region, "
-                 "preferred_language, registered_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                 "ON CONFLICT DO NOTHING",
-                 {event.registration_number(), event.program().empty() ? envelope.program() : event.program(),
-                  event.category(), event.city(), event.region(), event.preferred_language() == "ar" ? "ar" : "fr",
-                  google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.registered_at())})
-          .status());
+  RETURN_IF_ERROR(AudienceStore::Add(
+      tx, {event.registration_number(), event.program().empty() ? envelope.program() : event.program(),
+           event.category(), event.city(), event.region(), event.preferred_language() == "ar" ? "ar" : "fr",
+           absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(event.registered_at()))}));
   Message message;
   message.message_id = core::NewUuid(random_);
   message.registration_number = event.registration_number();

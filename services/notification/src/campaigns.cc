@@ -3,52 +3,11 @@
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
-#include "nlohmann/json.hpp"
-#include "notification/src/message.h"
-#include "storage/bulk.h"
+#include "notification/src/audience_store.h"
+#include "notification/src/campaign_store.h"
+#include "notification/src/message_store.h"
 
 namespace himaya::notification {
-namespace {
-
-// A segment as stored with its campaign (JSON).
-std::string SegmentJson(const Segment& segment) {
-  nlohmann::json json = {{"program", segment.program},
-                         {"category", segment.category},
-                         {"city", segment.city},
-                         {"region", segment.region},
-                         {"not_activated", segment.not_activated}};
-  if (segment.registered_before) json["registered_before_us"] = absl::ToUnixMicros(*segment.registered_before);
-  return json.dump();
-}
-
-// Reads a stored segment back, every field checked for its type (nlohmann's accessors throw).
-// DATA_LOSS naming what is wrong.
-absl::StatusOr<Segment> ParseSegment(const std::string& text) {
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return absl::DataLossError("segment: not a JSON object");
-  Segment segment;
-  for (auto [name, field] : {std::pair<const char*, std::string*>{"program", &segment.program},
-                             {"category", &segment.category},
-                             {"city", &segment.city},
-                             {"region", &segment.region}}) {
-    auto it = json.find(name);
-    if (it == json.end()) continue;
-    if (!it->is_string()) return absl::DataLossError(absl::StrCat("segment: ", name, " is not a string"));
-    *field = it->get<std::string>();
-  }
-  if (segment.program.empty()) return absl::DataLossError("segment: no program");
-  if (auto it = json.find("not_activated"); it != json.end()) {
-    if (!it->is_boolean()) return absl::DataLossError("segment: not_activated is not a boolean");
-    segment.not_activated = it->get<bool>();
-  }
-  if (auto it = json.find("registered_before_us"); it != json.end()) {
-    if (!it->is_number_integer()) return absl::DataLossError("segment: registered_before_us is not an integer");
-    segment.registered_before = absl::FromUnixMicros(it->get<int64_t>());
-  }
-  return segment;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, const Segment& segment,
                                              const std::string& agent) {
@@ -57,26 +16,18 @@ absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, co
   if (!templates_.Has(template_key, "fr") || !templates_.Has(template_key, "ar")) {
     return absl::NotFoundError(absl::StrCat("template ", template_key, " does not exist in fr and ar"));
   }
-  const std::string json = SegmentJson(segment);
   const std::string id = core::NewUuid(random_);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return tx
-        .Execute(
-            "INSERT INTO campaigns (campaign_id, template, segment, state, created_by, created_at_us) "
-            "VALUES ($1, $2, $3, 'RUNNING', $4, $5)",
-            {id, template_key, json, agent, absl::ToUnixMicros(clock_.Now())})
-        .status();
+    return CampaignStore::Insert(tx, id, template_key, segment, agent, clock_.Now());
   }));
-  log::Info("campaign started", {{"campaign_id", id}, {"template", template_key}, {"segment", json}});
+  log::Info("campaign started", {{"campaign_id", id}, {"template", template_key}, {"segment", SegmentJson(segment)}});
   return id;
 }
 
 absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
   std::vector<std::string> running;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT campaign_id FROM campaigns WHERE state = 'RUNNING' "
-                                         "ORDER BY created_at_us"));
-    for (const auto& r : rows) running.push_back(r.Text(0));
+    ASSIGN_OR_RETURN(running, CampaignStore::Running(tx));
     return absl::OkStatus();
   }));
   int64_t total = 0;
@@ -85,51 +36,39 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
     std::string program, template_used;
     RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
       queued = 0;
-      ASSIGN_OR_RETURN(auto c, tx.Query("SELECT template, segment, cursor_number, state FROM campaigns "
-                                        "WHERE campaign_id = $1",
-                                        {id}));
-      if (c.empty() || c[0].Text(3) != "RUNNING") return absl::OkStatus();
-      const std::string template_key = c[0].Text(0);
-      const int64_t now = absl::ToUnixMicros(clock_.Now());
-      absl::StatusOr<Segment> s = ParseSegment(c[0].Text(1));
-      if (!s.ok()) {
+      ASSIGN_OR_RETURN(std::optional<StoredCampaign> c, CampaignStore::Find(tx, id));
+      if (!c || c->state != "RUNNING") return absl::OkStatus();
+      const absl::Time now = clock_.Now();
+      if (!c->segment.ok()) {
         // Nothing this campaign could send is known: it stops, and the others go on.
-        log::Warn("campaign stopped: its segment cannot be read", {{"campaign_id", id}, {"error", s.status()}});
-        return tx
-            .Execute("UPDATE campaigns SET state = 'FAILED', completed_at_us = $2 WHERE campaign_id = $1", {id, now})
-            .status();
+        log::Warn("campaign stopped: its segment cannot be read",
+                  {{"campaign_id", id}, {"error", c->segment.status()}});
+        return CampaignStore::Fail(tx, id, now);
       }
-      program = s->program;
-      template_used = template_key;
-      // The segment's filters, each either given or skipped ($N = '' or a NULL bound).
-      const std::string sql =
-          "SELECT registration_number, program, preferred_language FROM audience "
-          "WHERE program = $1 AND registration_number > $2 "
-          "AND ($3 = '' OR category = $3) AND ($4 = '' OR city = $4) AND ($5 = '' OR region = $5) "
-          "AND registered_at_us < $6 AND ($7 = 0 OR activated_at_us IS NULL) "
-          "ORDER BY registration_number LIMIT $8";
-      ASSIGN_OR_RETURN(auto people, tx.Query(sql, {s->program, c[0].Text(2), s->category, s->city, s->region,
-                                                   s->registered_before ? absl::ToUnixMicros(*s->registered_before)
-                                                                        : std::numeric_limits<int64_t>::max(),
-                                                   int64_t{s->not_activated ? 1 : 0}, int64_t{chunk}}));
-      std::vector<std::vector<storage::Value>> messages;
-      for (const auto& p : people) {
-        messages.push_back({core::NewUuid(random_), p.Text(0), p.Text(1), kChannelSms, template_key, p.Text(2),
-                            "PENDING", absl::StrCat("campaign:", id, ":", p.Text(0)), now, id});
+      const Segment& s = *c->segment;
+      program = s.program;
+      template_used = c->template_key;
+      ASSIGN_OR_RETURN(std::vector<AudienceMember> people, AudienceStore::InSegment(tx, s, c->cursor, chunk));
+      std::vector<Message> messages;
+      messages.reserve(people.size());
+      for (const AudienceMember& p : people) {
+        Message m;
+        m.message_id = core::NewUuid(random_);
+        m.registration_number = p.registration_number;
+        m.program = p.program;
+        m.channel = kChannelSms;
+        m.template_key = c->template_key;
+        m.language = p.preferred_language;
+        m.status = MessageStatus::kPending;
+        m.source_event_id = absl::StrCat("campaign:", id, ":", p.registration_number);
+        m.created_at = now;
+        m.campaign_id = id;
+        messages.push_back(std::move(m));
       }
-      ASSIGN_OR_RETURN(queued,
-                       storage::InsertRows(tx, "messages",
-                                           {"message_id", "registration_number", "program", "channel", "template",
-                                            "language", "status", "source_event_id", "created_at_us", "campaign_id"},
-                                           messages, "ON CONFLICT (source_event_id, channel) DO NOTHING"));
+      ASSIGN_OR_RETURN(queued, MessageStore::InsertManyOnce(tx, messages));
       const bool done = static_cast<int>(people.size()) < chunk;
-      return tx
-          .Execute(
-              "UPDATE campaigns SET cursor_number = $2, queued = queued + $3, state = $4, "
-              "completed_at_us = $5 WHERE campaign_id = $1",
-              {id, people.empty() ? c[0].Text(2) : people.back().Text(0), queued, done ? "COMPLETED" : "RUNNING",
-               done ? storage::Value(now) : storage::Value()})
-          .status();
+      return CampaignStore::Advanced(tx, id, people.empty() ? c->cursor : people.back().registration_number, queued,
+                                     done, now);
     }));
     total += queued;
     if (queued > 0) on_queued_(program, template_used, queued);
@@ -140,17 +79,13 @@ absl::StatusOr<int64_t> Campaigns::Advance(int chunk) {
 absl::StatusOr<CampaignStatus> Campaigns::Status(const std::string& campaign_id) {
   CampaignStatus status;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto c,
-                     tx.Query("SELECT template, state, queued FROM campaigns WHERE campaign_id = $1", {campaign_id}));
-    if (c.empty()) return absl::NotFoundError(absl::StrCat("campaign ", campaign_id, " is unknown"));
+    ASSIGN_OR_RETURN(std::optional<StoredCampaign> c, CampaignStore::Find(tx, campaign_id));
+    if (!c) return absl::NotFoundError(absl::StrCat("campaign ", campaign_id, " is unknown"));
     status.campaign_id = campaign_id;
-    status.template_key = c[0].Text(0);
-    status.state = c[0].Text(1);
-    status.queued = c[0].Int(2);
-    ASSIGN_OR_RETURN(auto counts, tx.Query("SELECT status, COUNT(*) FROM messages WHERE campaign_id = $1 "
-                                           "GROUP BY status",
-                                           {campaign_id}));
-    for (const auto& r : counts) status.by_status[r.Text(0)] = r.Int(1);
+    status.template_key = c->template_key;
+    status.state = c->state;
+    status.queued = c->queued;
+    ASSIGN_OR_RETURN(status.by_status, MessageStore::CountByStatus(tx, campaign_id));
     return absl::OkStatus();
   }));
   return status;

@@ -6,9 +6,7 @@
 
 #include <condition_variable>
 #include <functional>
-#include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,26 +14,11 @@
 #include "absl/time/time.h"
 #include "core/clock.h"
 #include "core/random.h"
+#include "notification/src/campaign.h"
 #include "notification/src/templates.h"
 #include "storage/database.h"
 
 namespace himaya::notification {
-
-struct Segment {
-  std::string program;  // required
-  std::string category, city, region;
-  std::optional<absl::Time> registered_before;
-  bool not_activated = false;
-};
-
-struct CampaignStatus {
-  std::string campaign_id;
-  std::string template_key;
-  std::string state;  // RUNNING, COMPLETED, FAILED (its stored segment could not be read)
-  int64_t queued = 0;
-  // Messages of the campaign by status (PENDING, SUBMITTED, DELIVERED, FAILED...).
-  std::map<std::string, int64_t> by_status;
-};
 
 class Campaigns {
  public:

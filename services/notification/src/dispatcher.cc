@@ -12,6 +12,7 @@
 #include "events/topics.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/notification/v1/events.pb.h"
+#include "notification/src/message_store.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 
@@ -35,10 +36,37 @@ absl::StatusOr<std::pair<absl::Duration, absl::Duration>> ParseQuietHours(absl::
   return out;
 }
 
-struct Dispatcher::Claimed {
-  std::string message_id, registration_number, program, channel, template_key, language;
-  int attempts;
-};
+namespace {
+
+// The event that says a message closed: NotificationDelivered with its parts, or
+// NotificationFailed with `reason` and its attempts.
+events::Envelope ClosedEvent(const events::EventSource& source, const Message& m, bool delivered,
+                             const std::string& reason, absl::Time at) {
+  const auto when = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(at));
+  // The fields both events share.
+  auto message = [&](auto& e) {
+    e.set_message_id(m.message_id);
+    e.set_registration_number(m.registration_number);
+    e.set_program(m.program);
+    e.set_channel(m.channel);
+    e.set_template_(m.template_key);
+  };
+  if (delivered) {
+    v1::NotificationDelivered e;
+    message(e);
+    e.set_parts(m.parts);
+    *e.mutable_delivered_at() = when;
+    return events::NewEnvelope(source, e, m.program, m.registration_number);
+  }
+  v1::NotificationFailed e;
+  message(e);
+  e.set_reason(reason);
+  e.set_attempts(m.attempts);
+  *e.mutable_failed_at() = when;
+  return events::NewEnvelope(source, e, m.program, m.registration_number);
+}
+
+}  // namespace
 
 // A message the provider took, to be recorded SUBMITTED.
 struct Dispatcher::Submission {
@@ -118,17 +146,9 @@ bool Dispatcher::TakeToken() {
 absl::StatusOr<int> Dispatcher::RecoverInterrupted() {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(n, tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
-                                   "next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
-                                   "AND early_report IS NULL",
-                                   {options_.instance_id}));
-    // A message reported on reached the provider: due now, to be closed with its report (not sent).
-    return tx
-        .Execute(
-            "UPDATE messages SET next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
-            "AND early_report IS NOT NULL",
-            {options_.instance_id})
-        .status();
+    // A message with a report reached the provider: it is closed with its report, not sent again.
+    ASSIGN_OR_RETURN(n, MessageStore::PutBackInterrupted(tx, options_.instance_id));
+    return absl::OkStatus();
   }));
   if (n > 0) {
     log::Warn("messages interrupted mid-send will be sent again", {{"messages", n}});
@@ -141,47 +161,33 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   DispatchCounts counts;
   const absl::Time now = source_.clock->Now();
   if (IsQuiet(now)) return counts;
-  std::vector<Claimed> claimed;
+  std::vector<Message> claimed;
   std::vector<Labels> reported;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     claimed.clear();
     reported.clear();
     // Due messages, and claims another dispatcher left to expire.
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                                         "language, attempts, status, early_report, early_report_reason "
-                                         "FROM messages WHERE status IN ('PENDING', "
-                                         "'SENDING') AND next_attempt_at_us <= $1 "
-                                         "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
-                                         {absl::ToUnixMicros(now), static_cast<int64_t>(options_.claim_size)}));
+    ASSIGN_OR_RETURN(std::vector<DueMessage> due, MessageStore::Due(tx, now, options_.claim_size));
     int64_t expired = 0;
-    for (const auto& r : rows) {
-      // The row is checked again as it is updated: another replica may have claimed it since it
-      // was read (PostgreSQL re-reads a row another transaction changed; SQLite has one writer).
-      if (!r.IsNull(8)) {
+    for (DueMessage& d : due) {
+      const Message& m = d.message;
+      if (d.early_report) {
         // A report came for it, so the provider took it, but its sender stopped before recording
         // the submission: it is closed with its report, never sent a second time.
-        ASSIGN_OR_RETURN(int64_t taken,
-                         tx.Execute("UPDATE messages SET claimed_by = $2 WHERE message_id = $1 "
-                                    "AND status = $3 AND next_attempt_at_us <= $4",
-                                    {r.Text(0), options_.instance_id, r.Text(7), absl::ToUnixMicros(now)}));
-        if (taken != 1) continue;
+        ASSIGN_OR_RETURN(bool taken, MessageStore::TakeReported(tx, m.message_id, m.status, options_.instance_id, now));
+        if (!taken) continue;
         ASSIGN_OR_RETURN(std::optional<Labels> closed,
-                         CloseIn(tx, r.Text(0), r.Text(8) == "DELIVERED", r.Text(9), false));
+                         CloseIn(tx, m.message_id, d.early_report->delivered, d.early_report->reason, false));
         if (closed) reported.push_back(*closed);
         continue;
       }
       // A report that came since the read is not lost: the message is left for the next pass.
-      ASSIGN_OR_RETURN(int64_t taken,
-                       tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
-                                  "next_attempt_at_us = $3 "
-                                  "WHERE message_id = $1 AND status = $4 AND "
-                                  "next_attempt_at_us <= $5 AND early_report IS NULL",
-                                  {r.Text(0), options_.instance_id, absl::ToUnixMicros(now + options_.claim_timeout),
-                                   r.Text(7), absl::ToUnixMicros(now)}));
-      if (taken != 1) continue;
-      if (r.Text(7) == "SENDING") ++expired;
-      claimed.push_back(
-          {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), static_cast<int>(r.Int(6)) + 1});
+      ASSIGN_OR_RETURN(bool taken, MessageStore::Claim(tx, m.message_id, m.status, options_.instance_id, now,
+                                                       now + options_.claim_timeout));
+      if (!taken) continue;
+      if (m.status == MessageStatus::kSending) ++expired;
+      claimed.push_back(std::move(d.message));
+      ++claimed.back().attempts;
     }
     if (expired > 0) {
       log::Warn("expired claims taken over; they may reach the provider twice", {{"messages", expired}});
@@ -194,7 +200,7 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   size_t allowed = 0;
   while (allowed < claimed.size() && TakeToken()) ++allowed;
   if (allowed < claimed.size()) {
-    RETURN_IF_ERROR(GiveBack(std::vector<Claimed>(claimed.begin() + allowed, claimed.end())));
+    RETURN_IF_ERROR(GiveBack(std::vector<Message>(claimed.begin() + allowed, claimed.end())));
     claimed.resize(allowed);
   }
   if (claimed.empty()) return counts;
@@ -242,27 +248,20 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   return counts;
 }
 
-absl::Status Dispatcher::GiveBack(const std::vector<Claimed>& messages) {
+absl::Status Dispatcher::GiveBack(const std::vector<Message>& messages) {
   return db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    for (const Claimed& m : messages) {
-      RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
-                                 "next_attempt_at_us = 0, attempts = attempts - 1 "
-                                 "WHERE message_id = $1 AND status = 'SENDING'",
-                                 {m.message_id})
-                          .status());
-    }
+    for (const Message& m : messages) RETURN_IF_ERROR(MessageStore::GiveBack(tx, m.message_id));
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<std::vector<bool>> Dispatcher::OptedOut(const std::vector<Claimed>& messages) {
+absl::StatusOr<std::vector<bool>> Dispatcher::OptedOut(const std::vector<Message>& messages) {
   std::vector<bool> out;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     out.clear();
-    for (const Claimed& m : messages) {
-      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM opt_outs WHERE registration_number = $1 AND channel = $2",
-                                           {m.registration_number, m.channel}));
-      out.push_back(!rows.empty());
+    for (const Message& m : messages) {
+      ASSIGN_OR_RETURN(bool opted_out, MessageStore::OptedOut(tx, m.registration_number, m.channel));
+      out.push_back(opted_out);
     }
     return absl::OkStatus();
   }));
@@ -278,19 +277,13 @@ absl::Status Dispatcher::RecordSubmitted(const std::vector<Submission>& submissi
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     reported.clear();
     for (const Submission& s : submissions) {
-      ASSIGN_OR_RETURN(
-          auto rows,
-          tx.Query(
-              "UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
-              "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
-              "submitted_at_us = $7, claimed_by = NULL, "
-              "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1 "
-              "RETURNING status, early_report, early_report_reason",
-              {s.message_id, provider_.name(), s.provider_message_id, s.parts,
-               s.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), absl::ToUnixMicros(now)}));
-      if (rows.empty() || rows[0].Text(0) != "SUBMITTED" || rows[0].IsNull(1)) continue;
-      ASSIGN_OR_RETURN(std::optional<Labels> closed,
-                       CloseIn(tx, s.message_id, rows[0].Text(1) == "DELIVERED", rows[0].Text(2), true));
+      ASSIGN_OR_RETURN(std::optional<MessageStore::Submitted> recorded,
+                       MessageStore::RecordSubmitted(
+                           tx, {s.message_id, provider_.name(), s.provider_message_id, s.parts,
+                                s.encoding == SmsEncoding::kGsm7 ? "gsm7" : "ucs2", templates_.version(), now}));
+      if (!recorded || recorded->status != MessageStatus::kSubmitted || !recorded->early_report) continue;
+      ASSIGN_OR_RETURN(std::optional<Labels> closed, CloseIn(tx, s.message_id, recorded->early_report->delivered,
+                                                             recorded->early_report->reason, true));
       if (closed) reported.push_back(*closed);
     }
     return absl::OkStatus();
@@ -309,7 +302,7 @@ void Dispatcher::Closed(const std::vector<Labels>& reported) {
 
 // Hands one claimed message to the provider. Returns the submission to record, or nothing when
 // the message did not reach the provider (its retry or failure is then recorded here).
-absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const Claimed& m, bool opted_out,
+absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const Message& m, bool opted_out,
                                                                           const PreparedRecipient& recipient,
                                                                           DispatchCounts& counts) {
   using Result = std::optional<Submission>;
@@ -332,14 +325,8 @@ absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const 
     ++counts.retried;
     count("retried");
     const absl::Time next = now + Backoff(m.attempts);
-    RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-      return tx
-          .Execute(
-              "UPDATE messages SET status = 'PENDING', claimed_by = NULL, next_attempt_at_us = $2, "
-              "last_error = $3 WHERE message_id = $1 AND status = 'SENDING'",
-              {m.message_id, absl::ToUnixMicros(next), std::string(error.message())})
-          .status();
-    }));
+    RETURN_IF_ERROR(db_.Write(
+        [&](storage::Transaction& tx) { return MessageStore::RetryAt(tx, m.message_id, next, error.message()); }));
     return Result();
   };
   auto fail_now = [&](const std::string& reason) -> absl::StatusOr<Result> {
@@ -403,63 +390,25 @@ absl::StatusOr<std::optional<Dispatcher::Labels>> Dispatcher::CloseIn(storage::T
                                                                       const std::string& message_id, bool delivered,
                                                                       const std::string& reason, bool only_if_open) {
   const absl::Time now = source_.clock->Now();
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, channel, template, attempts, "
-                                       "parts, status FROM messages WHERE message_id = $1",
-                                       {message_id}));
-  if (rows.empty()) return absl::NotFoundError(absl::StrCat("message ", message_id, " is unknown"));
-  const std::string status = rows[0].Text(6);
-  if (status == "DELIVERED" || status == "FAILED") return std::nullopt;
-  if (only_if_open && status == "PENDING") return std::nullopt;  // a report of an attempt given back
-  if (only_if_open && status == "SENDING") {
+  ASSIGN_OR_RETURN(std::optional<Message> m, MessageStore::Find(tx, message_id));
+  if (!m) return absl::NotFoundError(absl::StrCat("message ", message_id, " is unknown"));
+  if (m->status == MessageStatus::kDelivered || m->status == MessageStatus::kFailed) return std::nullopt;
+  if (only_if_open && m->status == MessageStatus::kPending) return std::nullopt;  // a report of an attempt given back
+  if (only_if_open && m->status == MessageStatus::kSending) {
     // The report overtook the record of its submission, which alone knows the parts (what the
     // operator bills): kept for RecordSubmitted to apply. The first report wins, as when closing.
-    ASSIGN_OR_RETURN(int64_t kept,
-                     tx.Execute("UPDATE messages SET early_report = COALESCE(early_report, $2), "
-                                "early_report_reason = CASE WHEN early_report IS NULL THEN $3 "
-                                "ELSE early_report_reason END WHERE message_id = $1 AND status = 'SENDING'",
-                                {message_id, delivered ? "DELIVERED" : "FAILED", reason}));
+    ASSIGN_OR_RETURN(bool kept, MessageStore::KeepEarlyReport(tx, message_id, {delivered, reason}));
     // Recorded meanwhile (PostgreSQL re-read the row): Database::Write runs this again.
-    if (kept != 1) return absl::AbortedError(absl::StrCat("message ", message_id, " changed under its report"));
+    if (!kept) return absl::AbortedError(absl::StrCat("message ", message_id, " changed under its report"));
     return std::nullopt;
   }
-  RETURN_IF_ERROR(tx.Execute("UPDATE messages SET status = $2, finished_at_us = $3, last_error = $4, "
-                             "claimed_by = NULL WHERE message_id = $1",
-                             {message_id, delivered ? "DELIVERED" : "FAILED", absl::ToUnixMicros(now),
-                              delivered ? storage::Value() : storage::Value(reason)})
-                      .status());
-  const std::string number = rows[0].Text(0);
-  const std::string program = rows[0].Text(1);
-  Labels labels = {{"program", program},
-                   {"channel", rows[0].Text(2)},
-                   {"template", rows[0].Text(3)},
-                   {"what", delivered ? "delivered" : "failed"}};
-  const auto at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  events::Envelope envelope;
-  if (delivered) {
-    v1::NotificationDelivered e;
-    e.set_message_id(message_id);
-    e.set_registration_number(number);
-    e.set_program(program);
-    e.set_channel(rows[0].Text(2));
-    e.set_template_(rows[0].Text(3));
-    e.set_parts(static_cast<int>(rows[0].Int(5)));
-    *e.mutable_delivered_at() = at;
-    envelope = events::NewEnvelope(source_, e, program, number);
-  } else {
-    v1::NotificationFailed e;
-    e.set_message_id(message_id);
-    e.set_registration_number(number);
-    e.set_program(program);
-    e.set_channel(rows[0].Text(2));
-    e.set_template_(rows[0].Text(3));
-    e.set_reason(reason);
-    e.set_attempts(static_cast<int>(rows[0].Int(4)));
-    *e.mutable_failed_at() = at;
-    envelope = events::NewEnvelope(source_, e, program, number);
-  }
-  RETURN_IF_ERROR(
-      events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, program), envelope, *source_.clock));
-  return labels;
+  RETURN_IF_ERROR(MessageStore::Close(tx, message_id, delivered, now, reason));
+  RETURN_IF_ERROR(events::AppendToOutbox(tx, events::Topic(events::kNotificationDomain, m->program),
+                                         ClosedEvent(source_, *m, delivered, reason, now), *source_.clock));
+  return Labels{{"program", m->program},
+                {"channel", m->channel},
+                {"template", m->template_key},
+                {"what", delivered ? "delivered" : "failed"}};
 }
 
 void Dispatcher::Queued(const std::string& program, const std::string& channel, const std::string& template_key,

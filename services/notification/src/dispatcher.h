@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "core/thread_pool.h"
 #include "events/envelope.h"
+#include "notification/src/message.h"
 #include "notification/src/person_directory.h"
 #include "notification/src/sms_provider.h"
 #include "notification/src/templates.h"
@@ -104,7 +105,6 @@ class Dispatcher final : public DeliveryReportSink {
   void Stop();
 
  private:
-  struct Claimed;
   struct Submission;
   // Metric labels of a message closed.
   using Labels = std::map<std::string, std::string>;
@@ -115,10 +115,10 @@ class Dispatcher final : public DeliveryReportSink {
   absl::Status Finish(const std::string& message_id, bool delivered, const std::string& reason, bool only_if_open);
   // After the commit that closed messages by their reports: counts them, wakes the relay.
   void Closed(const std::vector<Labels>& reported);
-  absl::StatusOr<std::optional<Submission>> SendOne(const Claimed& message, bool opted_out,
+  absl::StatusOr<std::optional<Submission>> SendOne(const Message& message, bool opted_out,
                                                     const PreparedRecipient& recipient, DispatchCounts& counts);
-  absl::Status GiveBack(const std::vector<Claimed>& messages);
-  absl::StatusOr<std::vector<bool>> OptedOut(const std::vector<Claimed>& messages);
+  absl::Status GiveBack(const std::vector<Message>& messages);
+  absl::StatusOr<std::vector<bool>> OptedOut(const std::vector<Message>& messages);
   absl::Status RecordSubmitted(const std::vector<Submission>& submissions, absl::Time now);
   bool TakeToken();
   void Run();

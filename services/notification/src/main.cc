@@ -153,8 +153,8 @@ int main(int argc, char** argv) {
                                                                    runtime.random(), queued);
         campaigns = std::make_unique<notification::Campaigns>(runtime.db(), *templates, runtime.clock(),
                                                               runtime.random(), queued);
-        grpc_service = std::make_unique<notification::NotificationService>(runtime.db(), *requests, *campaigns,
-                                                                           runtime.handler_pool());
+        grpc_service =
+            std::make_unique<notification::NotificationService>(*requests, *campaigns, runtime.handler_pool());
         if (absl::GetFlag(FLAGS_dispatch)) dispatcher->Start();
         campaigns->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).

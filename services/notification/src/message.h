@@ -30,6 +30,7 @@ struct Message {
   int attempts = 0;
   int parts = 0;
   std::string last_error;
+  std::string campaign_id;  // empty unless a campaign queued it
 };
 
 }  // namespace himaya::notification

@@ -1,6 +1,8 @@
 #include "notification/src/message_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "storage/bulk.h"
 
 namespace himaya::notification {
 
@@ -28,6 +30,38 @@ MessageStatus ParseStatus(const std::string& name) {
   return MessageStatus::kPending;
 }
 
+namespace {
+
+// The columns ReadMessage reads, in its order.
+constexpr char kMessageColumns[] =
+    "message_id, registration_number, program, channel, template, language, status, source_event_id, "
+    "created_at_us, attempts, parts, last_error, campaign_id";
+
+Message ReadMessage(const storage::Row& r) {
+  return Message{r.Text(0),
+                 r.Text(1),
+                 r.Text(2),
+                 r.Text(3),
+                 r.Text(4),
+                 r.Text(5),
+                 ParseStatus(r.Text(6)),
+                 r.Text(7),
+                 absl::FromUnixMicros(r.Int(8)),
+                 static_cast<int>(r.Int(9)),
+                 static_cast<int>(r.Int(10)),
+                 r.Text(11),
+                 r.Text(12)};
+}
+
+// The early report in columns `status` and `status` + 1 of `r` (early_report,
+// early_report_reason), if any.
+std::optional<EarlyReport> ReadEarlyReport(const storage::Row& r, size_t status) {
+  if (r.IsNull(status)) return std::nullopt;
+  return EarlyReport{r.Text(status) == "DELIVERED", r.Text(status + 1)};
+}
+
+}  // namespace
+
 absl::StatusOr<bool> MessageStore::InsertOnce(storage::Transaction& tx, const Message& m) {
   ASSIGN_OR_RETURN(int64_t inserted,
                    tx.Execute("INSERT INTO messages (message_id, registration_number, program, "
@@ -39,20 +73,182 @@ absl::StatusOr<bool> MessageStore::InsertOnce(storage::Transaction& tx, const Me
   return inserted == 1;
 }
 
+absl::StatusOr<int64_t> MessageStore::InsertManyOnce(storage::Transaction& tx, const std::vector<Message>& messages) {
+  std::vector<std::vector<storage::Value>> rows;
+  rows.reserve(messages.size());
+  for (const Message& m : messages) {
+    rows.push_back({m.message_id, m.registration_number, m.program, m.channel, m.template_key, m.language,
+                    StatusName(m.status), m.source_event_id, absl::ToUnixMicros(m.created_at),
+                    m.campaign_id.empty() ? storage::Value() : storage::Value(m.campaign_id)});
+  }
+  return storage::InsertRows(tx, "messages",
+                             {"message_id", "registration_number", "program", "channel", "template", "language",
+                              "status", "source_event_id", "created_at_us", "campaign_id"},
+                             rows, "ON CONFLICT (source_event_id, channel) DO NOTHING");
+}
+
 absl::StatusOr<std::vector<Message>> MessageStore::ForPerson(storage::Transaction& tx,
                                                              absl::string_view registration_number) {
-  ASSIGN_OR_RETURN(
-      auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                          "language, status, source_event_id, created_at_us, attempts, parts, last_error FROM messages "
-                          "WHERE registration_number = $1 ORDER BY created_at_us, message_id",
-                          {registration_number}));
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kMessageColumns,
+                                                    " FROM messages WHERE registration_number = $1 "
+                                                    "ORDER BY created_at_us, message_id"),
+                                       {registration_number}));
   std::vector<Message> out;
-  for (const storage::Row& r : rows) {
-    out.push_back(Message{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), ParseStatus(r.Text(6)),
-                          r.Text(7), absl::FromUnixMicros(r.Int(8)), static_cast<int>(r.Int(9)),
-                          static_cast<int>(r.Int(10)), r.Text(11)});
+  for (const storage::Row& r : rows) out.push_back(ReadMessage(r));
+  return out;
+}
+
+absl::StatusOr<std::optional<Message>> MessageStore::Find(storage::Transaction& tx, absl::string_view message_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kMessageColumns, " FROM messages WHERE message_id = $1"),
+                                       {message_id}));
+  if (rows.empty()) return std::nullopt;
+  return ReadMessage(rows[0]);
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> MessageStore::CountByStatus(storage::Transaction& tx,
+                                                                           absl::string_view campaign_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT status, COUNT(*) FROM messages WHERE campaign_id = $1 "
+                                       "GROUP BY status",
+                                       {campaign_id}));
+  std::map<std::string, int64_t> out;
+  for (const auto& r : rows) out[r.Text(0)] = r.Int(1);
+  return out;
+}
+
+absl::StatusOr<std::vector<DueMessage>> MessageStore::Due(storage::Transaction& tx, absl::Time now, int limit) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
+                                       "language, attempts, status, early_report, early_report_reason "
+                                       "FROM messages WHERE status IN ('PENDING', "
+                                       "'SENDING') AND next_attempt_at_us <= $1 "
+                                       "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
+                                       {absl::ToUnixMicros(now), static_cast<int64_t>(limit)}));
+  std::vector<DueMessage> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    DueMessage due;
+    due.message.message_id = r.Text(0);
+    due.message.registration_number = r.Text(1);
+    due.message.program = r.Text(2);
+    due.message.channel = r.Text(3);
+    due.message.template_key = r.Text(4);
+    due.message.language = r.Text(5);
+    due.message.attempts = static_cast<int>(r.Int(6));
+    due.message.status = ParseStatus(r.Text(7));
+    due.early_report = ReadEarlyReport(r, 8);
+    out.push_back(std::move(due));
   }
   return out;
+}
+
+// Each conditional update checks again the row as it was read: another replica may have claimed
+// it since (PostgreSQL re-reads a row another transaction changed; SQLite has one writer).
+absl::StatusOr<bool> MessageStore::Claim(storage::Transaction& tx, const std::string& message_id, MessageStatus read,
+                                         const std::string& instance, absl::Time now, absl::Time until) {
+  ASSIGN_OR_RETURN(
+      int64_t taken,
+      tx.Execute("UPDATE messages SET status = 'SENDING', claimed_by = $2, attempts = attempts + 1, "
+                 "next_attempt_at_us = $3 "
+                 "WHERE message_id = $1 AND status = $4 AND "
+                 "next_attempt_at_us <= $5 AND early_report IS NULL",
+                 {message_id, instance, absl::ToUnixMicros(until), StatusName(read), absl::ToUnixMicros(now)}));
+  return taken == 1;
+}
+
+absl::StatusOr<bool> MessageStore::TakeReported(storage::Transaction& tx, const std::string& message_id,
+                                                MessageStatus read, const std::string& instance, absl::Time now) {
+  ASSIGN_OR_RETURN(int64_t taken, tx.Execute("UPDATE messages SET claimed_by = $2 WHERE message_id = $1 "
+                                             "AND status = $3 AND next_attempt_at_us <= $4",
+                                             {message_id, instance, StatusName(read), absl::ToUnixMicros(now)}));
+  return taken == 1;
+}
+
+absl::Status MessageStore::GiveBack(storage::Transaction& tx, const std::string& message_id) {
+  return tx
+      .Execute(
+          "UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
+          "next_attempt_at_us = 0, attempts = attempts - 1 "
+          "WHERE message_id = $1 AND status = 'SENDING'",
+          {message_id})
+      .status();
+}
+
+absl::Status MessageStore::RetryAt(storage::Transaction& tx, const std::string& message_id, absl::Time next,
+                                   absl::string_view error) {
+  return tx
+      .Execute(
+          "UPDATE messages SET status = 'PENDING', claimed_by = NULL, next_attempt_at_us = $2, "
+          "last_error = $3 WHERE message_id = $1 AND status = 'SENDING'",
+          {message_id, absl::ToUnixMicros(next), error})
+      .status();
+}
+
+absl::StatusOr<int64_t> MessageStore::PutBackInterrupted(storage::Transaction& tx, const std::string& instance) {
+  ASSIGN_OR_RETURN(int64_t n, tx.Execute("UPDATE messages SET status = 'PENDING', claimed_by = NULL, "
+                                         "next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
+                                         "AND early_report IS NULL",
+                                         {instance}));
+  RETURN_IF_ERROR(tx.Execute("UPDATE messages SET next_attempt_at_us = 0 WHERE status = 'SENDING' AND claimed_by = $1 "
+                             "AND early_report IS NOT NULL",
+                             {instance})
+                      .status());
+  return n;
+}
+
+absl::StatusOr<std::optional<MessageStore::Submitted>> MessageStore::RecordSubmitted(storage::Transaction& tx,
+                                                                                     const SubmissionRecord& s) {
+  ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query("UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SUBMITTED' ELSE status END, "
+               "provider = $2, provider_message_id = $3, parts = $4, encoding = $5, template_version = $6, "
+               "submitted_at_us = $7, claimed_by = NULL, "
+               "last_error = CASE WHEN status = 'SENDING' THEN NULL ELSE last_error END WHERE message_id = $1 "
+               "RETURNING status, early_report, early_report_reason",
+               {s.message_id, s.provider, s.provider_message_id, s.parts, s.encoding, s.template_version,
+                absl::ToUnixMicros(s.submitted_at)}));
+  if (rows.empty()) return std::nullopt;
+  return Submitted{ParseStatus(rows[0].Text(0)), ReadEarlyReport(rows[0], 1)};
+}
+
+absl::StatusOr<bool> MessageStore::KeepEarlyReport(storage::Transaction& tx, const std::string& message_id,
+                                                   const EarlyReport& report) {
+  ASSIGN_OR_RETURN(int64_t kept, tx.Execute("UPDATE messages SET early_report = COALESCE(early_report, $2), "
+                                            "early_report_reason = CASE WHEN early_report IS NULL THEN $3 "
+                                            "ELSE early_report_reason END WHERE message_id = $1 AND status = 'SENDING'",
+                                            {message_id, report.delivered ? "DELIVERED" : "FAILED", report.reason}));
+  return kept == 1;
+}
+
+absl::Status MessageStore::Close(storage::Transaction& tx, const std::string& message_id, bool delivered, absl::Time at,
+                                 absl::string_view reason) {
+  return tx
+      .Execute(
+          "UPDATE messages SET status = $2, finished_at_us = $3, last_error = $4, "
+          "claimed_by = NULL WHERE message_id = $1",
+          {message_id, delivered ? "DELIVERED" : "FAILED", absl::ToUnixMicros(at),
+           delivered ? storage::Value() : storage::Value(reason)})
+      .status();
+}
+
+absl::StatusOr<bool> MessageStore::OptedOut(storage::Transaction& tx, absl::string_view registration_number,
+                                            absl::string_view channel) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM opt_outs WHERE registration_number = $1 AND channel = $2",
+                                       {registration_number, channel}));
+  return !rows.empty();
+}
+
+absl::Status MessageStore::SetOptOut(storage::Transaction& tx, const std::string& registration_number,
+                                     const std::string& channel, bool opted_out, absl::Time at) {
+  if (!opted_out) {
+    return tx
+        .Execute("DELETE FROM opt_outs WHERE registration_number = $1 AND channel = $2", {registration_number, channel})
+        .status();
+  }
+  return tx
+      .Execute(
+          "INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
+          "ON CONFLICT DO NOTHING",
+          {registration_number, channel, absl::ToUnixMicros(at)})
+      .status();
 }
 
 }  // namespace himaya::notification

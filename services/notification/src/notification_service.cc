@@ -2,8 +2,6 @@
 
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
-#include "identity/registration_number.h"
-#include "notification/src/message_store.h"
 #include "rpc/server.h"
 
 namespace himaya::notification {
@@ -102,12 +100,7 @@ grpc::ServerUnaryReactor* NotificationService::ListMessages(grpc::CallbackServer
                                                             const v1::ListMessagesRequest* request,
                                                             v1::ListMessagesResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    RETURN_IF_ERROR(identity::CheckRegistrationNumber(request->registration_number()));
-    std::vector<Message> messages;
-    RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(messages, MessageStore::ForPerson(tx, request->registration_number()));
-      return absl::OkStatus();
-    }));
+    ASSIGN_OR_RETURN(std::vector<Message> messages, requests_.List(request->registration_number()));
     for (const Message& m : messages) ToProto(m, response->add_messages());
     return absl::OkStatus();
   });

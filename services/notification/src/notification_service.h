@@ -1,18 +1,18 @@
-// The gRPC face of notification: translates messages and reads the store.
+// The gRPC face of notification: translates requests into domain calls, and domain answers
+// (messages, campaigns) into protos. It holds no rules and reads no database.
 #pragma once
 
 #include "core/thread_pool.h"
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "notification/src/campaigns.h"
 #include "notification/src/requests.h"
-#include "storage/database.h"
 
 namespace himaya::notification {
 
 class NotificationService final : public v1::NotificationService::CallbackService {
  public:
-  NotificationService(storage::Database& db, MessageRequests& requests, Campaigns& campaigns, core::ThreadPool& pool)
-      : db_(db), requests_(requests), campaigns_(campaigns), pool_(pool) {}
+  NotificationService(MessageRequests& requests, Campaigns& campaigns, core::ThreadPool& pool)
+      : requests_(requests), campaigns_(campaigns), pool_(pool) {}
   grpc::ServerUnaryReactor* ListMessages(grpc::CallbackServerContext* context, const v1::ListMessagesRequest* request,
                                          v1::ListMessagesResponse* response) override;
   grpc::ServerUnaryReactor* SetOptOut(grpc::CallbackServerContext* context, const v1::SetOptOutRequest* request,
@@ -25,7 +25,6 @@ class NotificationService final : public v1::NotificationService::CallbackServic
                                         v1::Campaign* response) override;
 
  private:
-  storage::Database& db_;
   MessageRequests& requests_;
   Campaigns& campaigns_;
   core::ThreadPool& pool_;

@@ -13,21 +13,20 @@ absl::Status MessageRequests::SetOptOut(const std::string& registration_number, 
   RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
   if (channel != kChannelSms) return absl::InvalidArgumentError("channel: only sms");
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    if (!opted_out) {
-      return tx
-          .Execute("DELETE FROM opt_outs WHERE registration_number = $1 AND channel = $2",
-                   {registration_number, channel})
-          .status();
-    }
-    return tx
-        .Execute(
-            "INSERT INTO opt_outs (registration_number, channel, opted_out_at_us) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING",
-            {registration_number, channel, absl::ToUnixMicros(clock_.Now())})
-        .status();
+    return MessageStore::SetOptOut(tx, registration_number, channel, opted_out, clock_.Now());
   }));
   log::Info(opted_out ? "opted out" : "opted back in", {{"registration_number", registration_number}});
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Message>> MessageRequests::List(const std::string& registration_number) {
+  RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
+  std::vector<Message> messages;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(messages, MessageStore::ForPerson(tx, registration_number));
+    return absl::OkStatus();
+  }));
+  return messages;
 }
 
 absl::StatusOr<Message> MessageRequests::Resend(const std::string& registration_number,

@@ -1,9 +1,10 @@
-// What persons and agents ask of the notification service: to stop or start receiving
-// messages, and to have a message sent again.
+// What persons and agents ask of the notification service: the messages sent to a person, to
+// stop or start receiving messages, and to have a message sent again.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/clock.h"
@@ -22,6 +23,8 @@ class MessageRequests {
           [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
+  // The person's messages, oldest first. INVALID_ARGUMENT for a malformed number.
+  absl::StatusOr<std::vector<Message>> List(const std::string& registration_number);
   // INVALID_ARGUMENT for a malformed number or an unknown channel.
   absl::Status SetOptOut(const std::string& registration_number, const std::string& channel, bool opted_out);
   // Queues `template_key` again for the person, in the language and program of their last
