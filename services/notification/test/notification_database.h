@@ -18,6 +18,19 @@ class NotificationDatabaseTest : public testing::BackendTest {
                                                 storage::NotificationMigrations(db_->dialect())})
                     .ok());
   }
+  // Runs `fn` (a store call returning a StatusOr) in a write transaction, expects it to succeed
+  // and returns its value.
+  template <typename Fn>
+  auto InWrite(Fn fn) {
+    typename decltype(fn(std::declval<storage::Transaction&>()))::value_type out{};
+    EXPECT_TRUE(db_->Write([&](storage::Transaction& tx) -> absl::Status {
+                     auto result = fn(tx);
+                     if (result.ok()) out = *result;
+                     return result.status();
+                   })
+                    .ok());
+    return out;
+  }
   std::unique_ptr<storage::Database> db_;
 };
 
