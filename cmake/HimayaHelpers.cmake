@@ -1,13 +1,17 @@
 # The project's own build functions. Every target is made through one of them, so that
 # warnings, include roots and test labels are the same everywhere.
 #
-#   himaya_cc_library(NAME SRCS ... [DEPS ...])            -> target himaya_<name>, alias himaya::<name>
+#   himaya_cc_library(NAME SRCS ... [DEPS ...] [DIR d] [PRIVATE_HEADERS])
+#                                                          -> target himaya_<name>, alias himaya::<name>
 #   himaya_cc_binary(NAME SRCS ... [DEPS ...] [OUTPUT n])  -> an executable
 #   himaya_service(NAME SRCS ... DEPS ...)                 -> executable himaya-<name>
 #   himaya_cc_test(NAME SRCS ... DEPS ... LABELS ...)      -> a GoogleTest binary, each test in CTest
 #   himaya_proto_library(NAME PROTOS ... [DEPS ...] [GRPC]) -> generated C++ (and gRPC) code
 #   himaya_sql_migrations(TARGET COMPONENT DIR)            -> embeds DIR/{sqlite,postgres}/*.sql
-#   himaya_fuzz_target(NAME SRCS ... DEPS ... CORPUS dir)  -> a libFuzzer target (or its corpus replay)
+#   himaya_fuzz_target(NAME SRCS ... DEPS ... [HEADERS_OF targets] CORPUS dir)
+#                                                          -> a libFuzzer target (or its corpus replay)
+#   himaya_include_probe(NAME HEADER h DEPS ... EXPECT found|missing)
+#                                                          -> a CTest test of what a target may include
 
 set(HIMAYA_PROTO_ROOT "${PROJECT_SOURCE_DIR}/protos")
 set(HIMAYA_PROTO_OUT "${PROJECT_BINARY_DIR}/protos")
@@ -20,18 +24,85 @@ function(_himaya_common_options target)
   endif()
 endfunction()
 
+# Include roots (docs/decisions/0005-layering.md). A header is included by its path under libs/,
+# services/ or tools/ ("core/log.h", "registration/src/registrar.h"), and only by targets that
+# link the library it belongs to: each library gets an include root of its own in the build
+# tree, holding one symbolic link <its path> -> <its source directory>, and nothing else.
+set(HIMAYA_INCLUDE_ROOTS "${PROJECT_BINARY_DIR}/include")
+
+function(_himaya_include_root target dir out_var)
+  file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}" "${dir}")
+  if(NOT rel MATCHES "^(libs|services|tools)/(.+)$")
+    message(FATAL_ERROR "${target}: a library's headers live under libs/, services/ or tools/, not ${rel}")
+  endif()
+  set(root "${HIMAYA_INCLUDE_ROOTS}/${target}")
+  set(link "${root}/${CMAKE_MATCH_2}")
+  get_filename_component(parent "${link}" DIRECTORY)
+  file(MAKE_DIRECTORY "${parent}")
+  file(CREATE_LINK "${dir}" "${link}" SYMBOLIC)
+  set(${out_var} "${root}" PARENT_SCOPE)
+endfunction()
+
+# A service's private headers (its src/, test/) are for its own directory: a target elsewhere
+# that links himaya::<service>_private or names the service in HEADERS_OF stops the configure.
+function(_himaya_check_private_use user)
+  foreach(target ${ARGN})
+    if(TARGET ${target})
+      get_target_property(owner ${target} HIMAYA_PRIVATE_TO)
+      if(owner AND NOT owner STREQUAL CMAKE_CURRENT_SOURCE_DIR)
+        file(RELATIVE_PATH where "${PROJECT_SOURCE_DIR}" "${owner}")
+        message(FATAL_ERROR "${user}: ${target} holds private headers of ${where}; only targets made there may use "
+                            "them (docs/decisions/0005-layering.md)")
+      endif()
+    endif()
+  endforeach()
+endfunction()
+
+# DIR: the directory whose headers the library exposes (default: the current source directory).
+# PRIVATE_HEADERS (a service's library): its headers are private; the service's own main, tests
+# and fuzz targets see them by linking himaya::<name>_private (or HEADERS_OF himaya::<name>).
 function(himaya_cc_library name)
-  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "PRIVATE_HEADERS" "DIR" "SRCS;DEPS" ${ARGN})
+  if(NOT ARG_DIR)
+    set(ARG_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  get_filename_component(dir "${ARG_DIR}" ABSOLUTE)
+  _himaya_check_private_use(himaya_${name} ${ARG_DEPS})
   add_library(himaya_${name} ${ARG_SRCS})
   add_library(himaya::${name} ALIAS himaya_${name})
-  target_include_directories(himaya_${name} PUBLIC
-    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services" "${PROJECT_SOURCE_DIR}/tools")
+  _himaya_include_root(himaya_${name} "${dir}" root)
+  set_target_properties(himaya_${name} PROPERTIES HIMAYA_INCLUDE_ROOT "${root}")
+  if(ARG_PRIVATE_HEADERS)
+    target_include_directories(himaya_${name} PRIVATE "${root}")
+    set_target_properties(himaya_${name} PROPERTIES HIMAYA_PRIVATE_TO "${CMAKE_CURRENT_SOURCE_DIR}")
+    add_library(himaya_${name}_private INTERFACE)
+    add_library(himaya::${name}_private ALIAS himaya_${name}_private)
+    target_include_directories(himaya_${name}_private INTERFACE "${root}")
+    target_link_libraries(himaya_${name}_private INTERFACE himaya_${name})
+    set_target_properties(himaya_${name}_private PROPERTIES HIMAYA_PRIVATE_TO "${CMAKE_CURRENT_SOURCE_DIR}")
+    set_target_properties(himaya_${name} PROPERTIES HIMAYA_PRIVATE_INTERFACE himaya_${name}_private)
+  else()
+    target_include_directories(himaya_${name} PUBLIC "${root}")
+  endif()
   target_link_libraries(himaya_${name} PUBLIC ${ARG_DEPS})
   _himaya_common_options(himaya_${name})
 endfunction()
 
+# Adds a generated header directory to TARGET: public for a library, private (and its _private
+# interface's) for a service's.
+function(_himaya_generated_includes target dir)
+  get_target_property(private_interface ${target} HIMAYA_PRIVATE_INTERFACE)
+  if(private_interface)
+    target_include_directories(${target} PRIVATE "${dir}")
+    target_include_directories(${private_interface} INTERFACE "${dir}")
+  else()
+    target_include_directories(${target} PUBLIC "${dir}")
+  endif()
+endfunction()
+
 function(himaya_cc_binary name)
   cmake_parse_arguments(ARG "" "OUTPUT" "SRCS;DEPS" ${ARGN})
+  _himaya_check_private_use(${name} ${ARG_DEPS})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   _himaya_common_options(${name})
@@ -58,6 +129,7 @@ function(himaya_cc_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  _himaya_check_private_use(${name} ${ARG_DEPS})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock_main)
   _himaya_common_options(${name})
@@ -161,7 +233,7 @@ ${body}  return MigrationSet{\"${ARG_COMPONENT}\", {}};
 }  // namespace himaya::storage
 ")
   target_sources(${target} PRIVATE "${out_dir}/${ARG_COMPONENT}_migrations.cc")
-  target_include_directories(${target} PUBLIC "${out_dir}")
+  _himaya_generated_includes(${target} "${out_dir}")
 endfunction()
 
 # Embeds the text of FILE into TARGET as `const char* <SYMBOL>()` in namespace himaya, declared
@@ -188,7 +260,7 @@ const char* ${ARG_SYMBOL}() {
 }  // namespace himaya
 ")
   target_sources(${target} PRIVATE "${out_dir}/${ARG_SYMBOL}.cc")
-  target_include_directories(${target} PUBLIC "${out_dir}")
+  _himaya_generated_includes(${target} "${out_dir}")
 endfunction()
 
 # A fuzz target: SRCS define LLVMFuzzerTestOneInput; CORPUS is its checked-in corpus directory.
@@ -199,12 +271,24 @@ endfunction()
 # with a driver that runs every file of CORPUS once, as a unit test, so that the corpus (the
 # crashes found so far among it) is replayed by every build.
 set(HIMAYA_FUZZ_SECONDS 15 CACHE STRING "How long each fuzz test fuzzes (fuzz preset)")
+# HEADERS_OF: the himaya libraries whose headers (and generated headers) SRCS include without
+# linking the library (the sources are compiled into the target instead).
 function(himaya_fuzz_target name)
-  cmake_parse_arguments(ARG "" "CORPUS" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "CORPUS" "SRCS;DEPS;HEADERS_OF" ${ARGN})
+  _himaya_check_private_use(${name} ${ARG_DEPS} ${ARG_HEADERS_OF})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
-  target_include_directories(${name} PRIVATE
-    "${PROJECT_SOURCE_DIR}/libs" "${PROJECT_SOURCE_DIR}/services")
+  foreach(library ${ARG_HEADERS_OF})
+    get_target_property(root ${library} HIMAYA_INCLUDE_ROOT)
+    target_include_directories(${name} PRIVATE "${root}")
+    get_target_property(private_interface ${library} HIMAYA_PRIVATE_INTERFACE)
+    if(private_interface)
+      target_include_directories(${name} PRIVATE
+        $<TARGET_PROPERTY:${private_interface},INTERFACE_INCLUDE_DIRECTORIES>)
+    else()
+      target_include_directories(${name} PRIVATE $<TARGET_PROPERTY:${library},INTERFACE_INCLUDE_DIRECTORIES>)
+    endif()
+  endforeach()
   _himaya_common_options(${name})
   if(HIMAYA_FUZZ)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
@@ -223,5 +307,36 @@ function(himaya_fuzz_target name)
     target_sources(${name} PRIVATE "${PROJECT_SOURCE_DIR}/cmake/fuzz_replay_main.cc")
     add_test(NAME ${name} COMMAND ${name} "${ARG_CORPUS}")
     set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 120)
+  endif()
+endfunction()
+
+# A check of the layering rule, run by CTest (label unit): a probe that includes HEADER
+# ("events/outbox.h") from a target linking DEPS is compiled by `cmake --build` of this build
+# tree. EXPECT missing: the test passes only when the compiler says the header is not found
+# (any other outcome, a successful build or another error, fails it); EXPECT found: the probe
+# must compile. HEADER must exist under libs/, services/ or tools/, so that "not found" means
+# "not visible". The probe is built only by its test.
+function(himaya_include_probe name)
+  cmake_parse_arguments(ARG "" "HEADER;EXPECT" "DEPS" ${ARGN})
+  if(NOT EXISTS "${PROJECT_SOURCE_DIR}/libs/${ARG_HEADER}" AND
+     NOT EXISTS "${PROJECT_SOURCE_DIR}/services/${ARG_HEADER}" AND
+     NOT EXISTS "${PROJECT_SOURCE_DIR}/tools/${ARG_HEADER}")
+    message(FATAL_ERROR "${name}: ${ARG_HEADER} is no header of libs/, services/ or tools/")
+  endif()
+  set(source "${CMAKE_CURRENT_BINARY_DIR}/${name}.cc")
+  _himaya_write_if_changed("${source}" "// Generated by himaya_include_probe; do not edit.\n#include \"${ARG_HEADER}\"\n")
+  add_library(${name} OBJECT EXCLUDE_FROM_ALL "${source}")
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  _himaya_common_options(${name})
+  add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}" --build "${PROJECT_BINARY_DIR}" --target ${name})
+  # Two builds of one tree must not run at once.
+  set_tests_properties(${name} PROPERTIES LABELS unit TIMEOUT 300 RESOURCE_LOCK himaya_build_tree)
+  if(ARG_EXPECT STREQUAL "missing")
+    string(REPLACE "." "\\." header_re "${ARG_HEADER}")
+    # gcc: "fatal error: h: No such file or directory"; clang: "fatal error: 'h' file not found"
+    set_tests_properties(${name} PROPERTIES PASS_REGULAR_EXPRESSION
+      "fatal error: ${header_re}: No such file or directory;fatal error: '${header_re}' file not found")
+  elseif(NOT ARG_EXPECT STREQUAL "found")
+    message(FATAL_ERROR "${name}: EXPECT found or missing")
   endif()
 endfunction()
