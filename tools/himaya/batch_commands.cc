@@ -14,18 +14,18 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "commands.h"
+#include "connection.h"
 #include "core/json_file.h"
 #include "datagen/liaison_generator.h"
 #include "failure.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "output.h"
+#include "rpc/call.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
-#include "stack/local_stack.h"
 #include "uploads.h"
 
-ABSL_DECLARE_FLAG(std::string, data_dir);
 ABSL_DECLARE_FLAG(std::string, registration_address);
 ABSL_DECLARE_FLAG(std::string, program);
 ABSL_FLAG(std::string, manifest, "", "batch submit / coverage import: the manifest (default: NAME.manifest.json)");
@@ -53,18 +53,10 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-absl::StatusOr<std::unique_ptr<reg::RegistrationService::Stub>> Registration() {
-  std::string address = absl::GetFlag(FLAGS_registration_address);
-  if (address.empty()) {
-    auto endpoint = stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), "registration");
-    if (!endpoint.ok()) {
-      return absl::UnavailableError(absl::StrCat("cannot find the registration service in ",
-                                                 absl::GetFlag(FLAGS_data_dir),
-                                                 "/run (is 'himaya up' running with the same --data_dir?)"));
-    }
-    address = endpoint->grpc;
-  }
-  return reg::RegistrationService::NewStub(rpc::NewChannel(address));
+absl::StatusOr<std::unique_ptr<RegistrationStub>> Registration() {
+  absl::StatusOr<std::string> address = ServiceAddress("registration", absl::GetFlag(FLAGS_registration_address));
+  if (!address.ok()) return address.status();
+  return reg::RegistrationService::NewStub(rpc::NewChannel(*address));
 }
 
 std::string ManifestPathFor(const std::string& file) {
@@ -237,12 +229,10 @@ int Review(const std::vector<std::string>& args) {
     std::vector<reg::Review> reviews;
     std::string next;
     do {
-      reg::ListReviewsResponse response;
-      auto context = rpc::NewContext();
-      grpc::Status s = (*stub)->ListReviews(context.get(), request, &response);
-      if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-      reviews.insert(reviews.end(), response.reviews().begin(), response.reviews().end());
-      next = response.next_page_token();
+      absl::StatusOr<reg::ListReviewsResponse> response = rpc::Call(**stub, &RegistrationStub::ListReviews, request);
+      if (!response.ok()) return Fail(response.status());
+      reviews.insert(reviews.end(), response->reviews().begin(), response->reviews().end());
+      next = response->next_page_token();
       request.set_page_token(next);
     } while (first_token.empty() && !next.empty());
     if (*format == OutputFormat::kJson) {
@@ -286,15 +276,13 @@ int Review(const std::vector<std::string>& args) {
     request.set_decision(args[2] == "new" ? reg::DecideReviewRequest::REGISTER_AS_NEW
                                           : reg::DecideReviewRequest::MERGE_WITH_EXISTING);
     request.set_agent(absl::GetFlag(FLAGS_agent));
-    reg::Review review;
-    auto context = rpc::NewContext();
-    grpc::Status s = (*stub)->DecideReview(context.get(), request, &review);
-    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-    std::printf("%s: %s as %s by %s%s\n", review.review_id().c_str(), review.state().c_str(),
-                review.registration_number().c_str(), review.decided_by().c_str(),
-                review.household_members_attached() == 0
+    absl::StatusOr<reg::Review> review = rpc::Call(**stub, &RegistrationStub::DecideReview, request);
+    if (!review.ok()) return Fail(review.status());
+    std::printf("%s: %s as %s by %s%s\n", review->review_id().c_str(), review->state().c_str(),
+                review->registration_number().c_str(), review->decided_by().c_str(),
+                review->household_members_attached() == 0
                     ? ""
-                    : absl::StrCat("; ", review.household_members_attached(), " household members attached").c_str());
+                    : absl::StrCat("; ", review->household_members_attached(), " household members attached").c_str());
     return 0;
   }
   return Fail(
@@ -309,11 +297,9 @@ int Ivr(const std::vector<std::string>& args) {
   reg::IvrLookupRequest request;
   request.set_cin(args[1]);
   request.set_birth_date(args[2]);
-  reg::IvrLookupResponse response;
-  auto context = rpc::NewContext();
-  grpc::Status s = (*stub)->LookupForIvr(context.get(), request, &response);
-  if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-  std::printf("%s\n", response.registration_number().c_str());
+  absl::StatusOr<reg::IvrLookupResponse> response = rpc::Call(**stub, &RegistrationStub::LookupForIvr, request);
+  if (!response.ok()) return Fail(response.status());
+  std::printf("%s\n", response->registration_number().c_str());
   return 0;
 }
 
@@ -323,21 +309,19 @@ int Account(const std::vector<std::string>& args) {
   if (args.size() == 2 && args[0] == "code") {
     reg::IssueActivationCodeRequest request;
     request.set_registration_number(args[1]);
-    reg::IssueActivationCodeResponse response;
-    auto context = rpc::NewContext();
-    grpc::Status s = (*stub)->IssueActivationCode(context.get(), request, &response);
-    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
-    std::printf("%s\n", response.code().c_str());
+    absl::StatusOr<reg::IssueActivationCodeResponse> response =
+        rpc::Call(**stub, &RegistrationStub::IssueActivationCode, request);
+    if (!response.ok()) return Fail(response.status());
+    std::printf("%s\n", response->code().c_str());
     return 0;
   }
   if (args.size() == 3 && args[0] == "activate") {
     reg::ActivateAccountRequest request;
     request.set_registration_number(args[1]);
     request.set_code(args[2]);
-    reg::ActivateAccountResponse response;
-    auto context = rpc::NewContext();
-    grpc::Status s = (*stub)->ActivateAccount(context.get(), request, &response);
-    if (!s.ok()) return Fail(rpc::FromGrpcStatus(s));
+    absl::StatusOr<reg::ActivateAccountResponse> activated =
+        rpc::Call(**stub, &RegistrationStub::ActivateAccount, request);
+    if (!activated.ok()) return Fail(activated.status());
     std::printf("account %s activated\n", args[1].c_str());
     return 0;
   }

@@ -152,14 +152,9 @@ int BenchNotify() {
   options.partitions = static_cast<int>(std::max<int64_t>(8, n / 6000));
   auto s = stack::LocalStack::Start(options);
   if (!s.ok()) return Fail(s.status());
-  auto stub = reg::RegistrationService::NewStub(rpc::NewChannel((*s)->endpoint("registration").grpc));
   reg::Manifest manifest;
-  auto received =
-      Upload<reg::BatchStatus>(batch->csv_path, batch->manifest_path, &reg::RegistrationService::Stub::SubmitBatch,
-                               (*s)->endpoint("registration").grpc, &manifest);
-  if (!received.ok()) return Fail(received.status());
-  auto applied = WaitUntilApplied(*received, absl::Milliseconds(200),
-                                  [&] { return GetBatch(*stub, manifest.liaison_body(), manifest.batch_id()); });
+  auto applied = SubmitAndWaitUntilApplied(batch->csv_path, batch->manifest_path, (*s)->endpoint("registration").grpc,
+                                           absl::Milliseconds(200), &manifest);
   if (!applied.ok()) return Fail(applied.status());
   const reg::BatchStatus& status = *applied;
   // A few rows meet a registered look-alike by chance and wait for review: count who is in.

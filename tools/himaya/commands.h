@@ -5,33 +5,36 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
-
 namespace himaya::cli {
 
-// events outbox: each service's pending and set-aside events; events replay --since=T:
-// publish again what each service published since T (after a consumer lost events).
-int Events(const std::vector<std::string>& args);
-
-// Makes this process call the services with the CLI's certificate (--tls_* flags, else the local
-// stack's in DATA_DIR/tls). FAILED_PRECONDITION saying what is missing.
-absl::Status UseCliCredentials();
-
+// stack_commands.cc
 // Starts the local stack in the foreground until Ctrl-C, SIGINT or SIGTERM.
 int Up(const std::vector<std::string>& args);
 // Prints each component's health; non-zero when one is down.
 int Status(const std::vector<std::string>& args);
+
+// person_commands.cc
 // Registers one person from --cin, --last_name, ... flags.
 int Register(const std::vector<std::string>& args);
 // `person get NUMBER|CIN`.
 int Person(const std::vector<std::string>& args);
-// `messages NUMBER`.
+
+// messages_commands.cc
+// `messages NUMBER` | messages resend|opt-out|opt-in NUMBER
 int Messages(const std::vector<std::string>& args);
 // campaign start ... | campaign status ID
 int Campaign(const std::vector<std::string>& args);
+
+// demo_commands.cc
 // Starts a stack, walks a registration through it end to end, prints what happened, stops.
 int Demo(const std::vector<std::string>& args);
 
+// events_commands.cc
+// events outbox: each service's pending and set-aside events; events replay --since=T:
+// publish again what each service published since T (after a consumer lost events).
+int Events(const std::vector<std::string>& args);
+
+// batch_commands.cc
 // batch submit FILE | batch status ID | batch report ID
 int Batch(const std::vector<std::string>& args);
 // coverage import FILE
@@ -45,6 +48,7 @@ int Ivr(const std::vector<std::string>& args);
 // account code NUMBER | account activate NUMBER CODE
 int Account(const std::vector<std::string>& args);
 
+// bench_commands.cc
 // bench intake --records=N [--backend=sqlite|postgres]
 int Bench(const std::vector<std::string>& args);
 

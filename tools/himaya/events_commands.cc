@@ -1,23 +1,20 @@
 // himaya events: where each service's outbox stands, and replays of retained events.
 #include <cstdio>
 
-#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "commands.h"
+#include "connection.h"
 #include "failure.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/events/v1/outbox_admin.grpc.pb.h"
 #include "output.h"
-#include "rpc/client.h"
-#include "rpc/status.h"
+#include "rpc/call.h"
 #include "stack/local_stack.h"
 
 ABSL_FLAG(std::string, since, "", "events replay: publish again what was created at or after this RFC 3339 instant");
 ABSL_FLAG(std::string, service, "", "events: only this service (default: every service of the stack)");
-
-ABSL_DECLARE_FLAG(std::string, data_dir);
 
 namespace himaya::cli {
 namespace {
@@ -30,13 +27,8 @@ std::vector<std::string> TargetServices() {
   return stack::Services();
 }
 
-absl::StatusOr<std::unique_ptr<ev::OutboxAdmin::Stub>> StubFor(const std::string& service) {
-  absl::StatusOr<stack::Endpoint> endpoint = stack::ReadEndpoint(absl::GetFlag(FLAGS_data_dir), service);
-  if (!endpoint.ok()) {
-    return absl::UnavailableError(absl::StrCat("cannot find the ", service, " service in ",
-                                               absl::GetFlag(FLAGS_data_dir), "/run (is 'himaya up' running?)"));
-  }
-  return ev::OutboxAdmin::NewStub(rpc::NewChannel(endpoint->grpc));
+absl::StatusOr<std::string> AddressOf(const std::string& service) {
+  return ServiceAddress(service, "", "is 'himaya up' running?");
 }
 
 int Replay(OutputFormat format) {
@@ -51,14 +43,13 @@ int Replay(OutputFormat format) {
   std::vector<std::vector<std::string>> rows;
   nlohmann::json json = nlohmann::json::array();
   for (const std::string& service : TargetServices()) {
-    auto stub = StubFor(service);
-    if (!stub.ok()) return Fail(stub.status());
-    auto context = rpc::NewContext(absl::Minutes(1));
-    ev::ReplayOutboxResponse response;
-    grpc::Status status = (*stub)->ReplayOutbox(context.get(), request, &response);
-    if (!status.ok()) return Fail(absl::StrCat(service, ": ", rpc::FromGrpcStatus(status).message()));
-    rows.push_back({service, absl::StrCat(response.replayed())});
-    json.push_back({{"service", service}, {"replayed", response.replayed()}});
+    absl::StatusOr<std::string> address = AddressOf(service);
+    if (!address.ok()) return Fail(address.status());
+    absl::StatusOr<ev::ReplayOutboxResponse> response =
+        rpc::Call(*address, &ev::OutboxAdmin::Stub::ReplayOutbox, request, absl::Minutes(1));
+    if (!response.ok()) return Fail(absl::StrCat(service, ": ", response.status().message()));
+    rows.push_back({service, absl::StrCat(response->replayed())});
+    json.push_back({{"service", service}, {"replayed", response->replayed()}});
   }
   PrintRows(format, {"SERVICE", "REPLAYED"}, rows, json);
   return 0;
@@ -68,14 +59,13 @@ int Outbox(OutputFormat format) {
   std::vector<std::vector<std::string>> rows;
   nlohmann::json json = nlohmann::json::array();
   for (const std::string& service : TargetServices()) {
-    auto stub = StubFor(service);
-    if (!stub.ok()) return Fail(stub.status());
-    auto context = rpc::NewContext();
-    ev::OutboxStatus response;
-    grpc::Status status = (*stub)->GetOutbox(context.get(), ev::GetOutboxRequest(), &response);
-    if (!status.ok()) return Fail(absl::StrCat(service, ": ", rpc::FromGrpcStatus(status).message()));
-    rows.push_back({service, absl::StrCat(response.pending()), absl::StrCat(response.set_aside())});
-    json.push_back({{"service", service}, {"pending", response.pending()}, {"set_aside", response.set_aside()}});
+    absl::StatusOr<std::string> address = AddressOf(service);
+    if (!address.ok()) return Fail(address.status());
+    absl::StatusOr<ev::OutboxStatus> response =
+        rpc::Call(*address, &ev::OutboxAdmin::Stub::GetOutbox, ev::GetOutboxRequest());
+    if (!response.ok()) return Fail(absl::StrCat(service, ": ", response.status().message()));
+    rows.push_back({service, absl::StrCat(response->pending()), absl::StrCat(response->set_aside())});
+    json.push_back({{"service", service}, {"pending", response->pending()}, {"set_aside", response->set_aside()}});
   }
   PrintRows(format, {"SERVICE", "PENDING", "SET_ASIDE"}, rows, json);
   return 0;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "commands.h"
+#include "connection.h"
 #include "core/flags.h"
 #include "core/signals.h"
 #include "failure.h"
@@ -64,12 +65,32 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", kUsage);
     return 2;
   }
+  namespace cli = himaya::cli;
+  // Each command, by area: one file per area (commands.h).
   const std::map<std::string, int (*)(const std::vector<std::string>&)> commands = {
-      {"up", himaya::cli::Up},         {"status", himaya::cli::Status},     {"register", himaya::cli::Register},
-      {"person", himaya::cli::Person}, {"messages", himaya::cli::Messages}, {"demo", himaya::cli::Demo},
-      {"batch", himaya::cli::Batch},   {"coverage", himaya::cli::Coverage}, {"gen", himaya::cli::Gen},
-      {"review", himaya::cli::Review}, {"ivr", himaya::cli::Ivr},           {"account", himaya::cli::Account},
-      {"bench", himaya::cli::Bench},   {"campaign", himaya::cli::Campaign}, {"events", himaya::cli::Events}};
+      // stack_commands.cc
+      {"up", cli::Up},
+      {"status", cli::Status},
+      // demo_commands.cc
+      {"demo", cli::Demo},
+      // person_commands.cc
+      {"register", cli::Register},
+      {"person", cli::Person},
+      // messages_commands.cc
+      {"messages", cli::Messages},
+      {"campaign", cli::Campaign},
+      // batch_commands.cc
+      {"batch", cli::Batch},
+      {"coverage", cli::Coverage},
+      {"gen", cli::Gen},
+      {"review", cli::Review},
+      {"ivr", cli::Ivr},
+      {"account", cli::Account},
+      // events_commands.cc
+      {"events", cli::Events},
+      // bench_commands.cc
+      {"bench", cli::Bench},
+  };
   auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);
@@ -77,9 +98,9 @@ int main(int argc, char** argv) {
   }
   // Commands that start their own stack call it with its certificates; the others use the CLI's.
   if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && args[0] != "gen") {
-    absl::Status credentials = himaya::cli::UseCliCredentials();
+    absl::Status credentials = cli::UseCliCredentials();
     // status still reports what it can reach (nothing, then).
-    if (!credentials.ok() && args[0] != "status") return himaya::cli::Fail(credentials);
+    if (!credentials.ok() && args[0] != "status") return cli::Fail(credentials);
   }
   return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
 }

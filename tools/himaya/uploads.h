@@ -17,6 +17,7 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "liaison/manifest.h"
 #include "registration/api/manifest_proto.h"
+#include "rpc/call.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
 
@@ -102,11 +103,7 @@ inline absl::StatusOr<registration::v1::BatchStatus> GetBatch(RegistrationStub& 
   registration::v1::GetBatchRequest request;
   request.set_liaison_body(body);
   request.set_batch_id(id);
-  registration::v1::BatchStatus status;
-  auto context = rpc::NewContext();
-  grpc::Status s = stub.GetBatch(context.get(), request, &status);
-  if (!s.ok()) return rpc::FromGrpcStatus(s);
-  return status;
+  return rpc::Call(stub, &RegistrationStub::GetBatch, request);
 }
 
 // Asks `get` every `interval` until the batch leaves APPLYING (every row has its outcome), and
@@ -137,6 +134,19 @@ absl::StatusOr<Response> Upload(const std::string& file, const std::string& mani
         return registration::v1::RegistrationService::NewStub(rpc::NewChannel(address));
       },
       absl::ZeroDuration(), manifest_out);
+}
+
+// Submits a batch to the service at `address` (one attempt), then asks for its status every
+// `interval` until every row has its outcome. The upload's or the first status call's error.
+inline absl::StatusOr<registration::v1::BatchStatus> SubmitAndWaitUntilApplied(
+    const std::string& file, const std::string& manifest_path, const std::string& address, absl::Duration interval,
+    registration::v1::Manifest* manifest_out) {
+  absl::StatusOr<registration::v1::BatchStatus> received =
+      Upload<registration::v1::BatchStatus>(file, manifest_path, &RegistrationStub::SubmitBatch, address, manifest_out);
+  if (!received.ok()) return received.status();
+  RegistrationStub stub(rpc::NewChannel(address));
+  return WaitUntilApplied(*received, interval,
+                          [&] { return GetBatch(stub, manifest_out->liaison_body(), manifest_out->batch_id()); });
 }
 
 }  // namespace himaya::cli
