@@ -72,16 +72,4 @@ absl::StatusOr<HttpResponse> HttpGet(const std::string& address, const std::stri
   return response;
 }
 
-double MetricSum(const std::string& address, const std::string& prefix) {
-  absl::StatusOr<HttpResponse> response = HttpGet(address, "/metrics");
-  if (!response.ok()) return -1;
-  double total = 0;
-  for (absl::string_view line : absl::StrSplit(response->body, '\n')) {
-    if (!absl::StartsWith(line, prefix)) continue;
-    double v = 0;
-    if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
-  }
-  return total;
-}
-
 }  // namespace himaya::testing

@@ -1,4 +1,4 @@
-// A minimal HTTP/1.1 GET for tests (the services' /metrics endpoints).
+// A minimal HTTP/1.1 GET for tests (the services' /metrics endpoints: metrics_scraper.h).
 #pragma once
 
 #include <string>
@@ -15,9 +15,5 @@ struct HttpResponse {
 
 // GET http://ADDRESS/PATH (address "127.0.0.1:port"). UNAVAILABLE when nothing answers.
 absl::StatusOr<HttpResponse> HttpGet(const std::string& address, const std::string& path);
-
-// The sum of the samples on http://ADDRESS/metrics whose line starts with `prefix` (a family
-// name, or a name and the start of its labels); -1 when nothing answers.
-double MetricSum(const std::string& address, const std::string& prefix);
 
 }  // namespace himaya::testing

@@ -20,11 +20,12 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "liaison/manifest.h"
 #include "registration/api/manifest_proto.h"
+#include "rpc/call.h"
 #include "rpc/client.h"
-#include "rpc/status.h"
 #include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/backends.h"
+#include "testing/kcat.h"
 
 namespace himaya {
 namespace {
@@ -40,11 +41,7 @@ class BatchIntakeCrashTest : public testing::BackendTest {
   absl::StatusOr<reg::BatchStatus> Status(const std::string& id) {
     reg::GetBatchRequest request;
     request.set_batch_id(id);
-    reg::BatchStatus status;
-    auto context = rpc::NewContext();
-    grpc::Status s = Stub().GetBatch(context.get(), request, &status);
-    if (!s.ok()) return rpc::FromGrpcStatus(s);
-    return status;
+    return rpc::Call(Stub(), &reg::RegistrationService::Stub::GetBatch, request);
   }
   // Generates the batch and starts broker and registration with `flags`.
   void SetUpBatchAndStack(std::vector<std::string> flags) {
@@ -131,24 +128,14 @@ class BatchIntakeCrashTest : public testing::BackendTest {
     std::set<std::string> announced;
     ASSERT_TRUE(stack::WaitUntil(
                     [&] {
-                      std::string out = dir_.path() + "/kcat.out";
-                      std::remove(out.c_str());
-                      auto kcat =
-                          core::Subprocess::Start({.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(),
-                                                            "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%S:%s"},
-                                                   .stdout_path = out});
-                      if (!kcat.ok() || kcat->Wait(absl::Seconds(120)).value_or(1) != 0) return false;
-                      std::ifstream in(out, std::ios::binary);
-                      std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                      auto records = testing::ReadTopicWithKcat(stack_->bootstrap_servers(), topic, absl::Seconds(120));
+                      if (!records.ok()) return false;
                       announced.clear();
-                      for (size_t pos = 0; pos < raw.size();) {
-                        size_t colon = raw.find(':', pos);
-                        size_t size = std::stoul(raw.substr(pos, colon - pos));
-                        auto envelope = events::ParseEnvelope(raw.substr(colon + 1, size));
+                      for (const testing::KcatRecord& record : *records) {
+                        auto envelope = events::ParseEnvelope(record.value);
                         if (envelope.ok() && envelope->type() == "himaya.registration.v1.PersonRegistered") {
                           announced.insert(envelope->aggregate_id());
                         }
-                        pos = colon + 1 + size;
                       }
                       return announced.size() >= registered.size();
                     },

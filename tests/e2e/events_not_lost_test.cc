@@ -27,7 +27,8 @@
 #include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/backends.h"
-#include "testing/http.h"
+#include "testing/metrics_scraper.h"
+#include "testing/queries.h"
 
 namespace himaya {
 namespace {
@@ -38,13 +39,7 @@ class EventsNotLostTest : public testing::BackendTest {
  protected:
   // A batch of `rows` people, every one of whom is registered.
   void Generate(int rows) {
-    datagen::LiaisonOptions gen;
-    gen.records = rows;
-    gen.out_dir = dir_.path();
-    gen.seed = 29;
-    gen.duplicate_rate = gen.invalid_rate = gen.lookalike_rate = gen.covered_rate = 0;
-    gen.every_phone = true;
-    auto batch = datagen::GenerateLiaisonBatch(gen);
+    auto batch = datagen::GenerateLiaisonBatch(datagen::EveryoneRegisteredOptions(rows, dir_.path(), 29));
     ASSERT_TRUE(batch.ok()) << batch.status();
     csv_ = batch->csv_path;
   }
@@ -75,8 +70,8 @@ class EventsNotLostTest : public testing::BackendTest {
     return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
   }
 
-  double Metric(const std::string& service, const std::string& prefix) {
-    return testing::MetricSum(stack_->endpoint(service).metrics, prefix);
+  double Metric(const std::string& service, const std::string& name) {
+    return testing::MetricSum(stack_->endpoint(service).metrics, name);
   }
 
   // One count from a service's own database.
@@ -90,14 +85,7 @@ class EventsNotLostTest : public testing::BackendTest {
       if (!opened.ok()) return -1;
       db = std::move(*opened);
     }
-    int64_t n = -1;
-    absl::Status read = db->Read([&](storage::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
-      n = rows.at(0).Int(0);
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(read.ok()) << read;
-    return n;
+    return testing::Count(*db, sql);
   }
   int64_t Registered() { return Count("registration", "SELECT COUNT(*) FROM persons"); }
   int64_t PeopleWithOneActivation() {
@@ -135,6 +123,16 @@ class EventsNotLostTest : public testing::BackendTest {
     }
     EXPECT_EQ(ActivationMessages(), people);
     EXPECT_EQ(PeopleWithOneActivation(), people);
+  }
+
+  // Stops notification (SIGSTOP), submits the generated batch and waits until registration
+  // has published every event of it; notification stays stopped (SIGCONT resumes it).
+  void SubmitWhileNotificationIsStopped() {
+    ASSERT_EQ(kill(stack_->pid("notification"), SIGSTOP), 0);
+    ASSERT_EQ(Himaya({"batch", "submit", csv_}), 0);
+    ASSERT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 0; }, absl::Minutes(2),
+                                 "registration's events on Kafka")
+                    .ok());
   }
 
   // Starts `himaya batch submit` of the generated batch, which waits for every row's outcome.
@@ -181,11 +179,8 @@ TEST_P(EventsNotLostTest, ALaggingConsumerCountsWhatTheBrokerDroppedAndAReplayMe
   StartStack(/*partitions=*/1);
   const std::string since = absl::FormatTime(absl::RFC3339_sec, absl::Now() - absl::Seconds(1), absl::UTCTimeZone());
 
-  ASSERT_EQ(kill(stack_->pid("notification"), SIGSTOP), 0);
-  ASSERT_EQ(Himaya({"batch", "submit", csv_}), 0);
-  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 0; }, absl::Minutes(2),
-                               "registration's events on Kafka")
-                  .ok());
+  SubmitWhileNotificationIsStopped();
+  if (HasFatalFailure()) return;
   ASSERT_EQ(kill(stack_->pid("notification"), SIGCONT), 0);
 
   // Notification reads what the broker kept, and says what it lost: every event on the topic is
@@ -216,11 +211,8 @@ TEST_P(EventsNotLostTest, AStackStartedAgainWithANewBrokerMessagesEveryoneOnce) 
   constexpr int kPeople = 3000;
   Generate(kPeople);
   StartStack(/*partitions=*/8);
-  ASSERT_EQ(kill(stack_->pid("notification"), SIGSTOP), 0);
-  ASSERT_EQ(Himaya({"batch", "submit", csv_}), 0);
-  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("registration", "himaya_outbox_depth") == 0; }, absl::Minutes(2),
-                               "registration's events on Kafka")
-                  .ok());
+  SubmitWhileNotificationIsStopped();
+  if (HasFatalFailure()) return;
   // Registration has marked every event published; notification dies having applied a part.
   ASSERT_EQ(kill(stack_->pid("notification"), SIGCONT), 0);
   ASSERT_TRUE(

@@ -9,12 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/process.h"
 #include "datagen/liaison_generator.h"
 #include "events/kafka.h"
 #include "gtest/gtest.h"
@@ -22,11 +20,12 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "liaison/manifest.h"
 #include "registration/api/manifest_proto.h"
+#include "rpc/call.h"
 #include "rpc/client.h"
-#include "rpc/status.h"
 #include "stack/local_kannel.h"
 #include "stack/local_stack.h"
-#include "testing/http.h"
+#include "testing/kcat.h"
+#include "testing/metrics_scraper.h"
 #include "testing/temp_dir.h"
 
 namespace himaya {
@@ -38,12 +37,7 @@ namespace notif = himaya::notification::v1;
 TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   constexpr int kPeople = 300;
   testing::TempDir dir;
-  datagen::LiaisonOptions gen;
-  gen.records = kPeople;
-  gen.out_dir = dir.path();
-  gen.seed = 13;
-  gen.duplicate_rate = gen.invalid_rate = gen.lookalike_rate = gen.covered_rate = 0;
-  gen.every_phone = true;
+  datagen::LiaisonOptions gen = datagen::EveryoneRegisteredOptions(kPeople, dir.path(), 13);
   gen.language = "fr";  // one part each, so the network's count is a count of messages
   auto batch = datagen::GenerateLiaisonBatch(gen);
   ASSERT_TRUE(batch.ok()) << batch.status();
@@ -93,22 +87,10 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
 
   // Every event once more, as a relay that crashed before marking its rows would send them.
   {
-    const std::string out = dir.path() + "/events.bin";
-    auto kcat = core::Subprocess::Start({.argv = {"/usr/bin/kcat", "-C", "-b", (*s)->bootstrap_servers(), "-t", topic,
-                                                  "-o", "beginning", "-e", "-q", "-f", "%S:%k:%s"},
-                                         .stdout_path = out});
-    ASSERT_TRUE(kcat.ok());
-    ASSERT_EQ(kcat->Wait(absl::Seconds(60)).value_or(1), 0);
-    std::ifstream in(out, std::ios::binary);
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto on_topic = testing::ReadTopicWithKcat((*s)->bootstrap_servers(), topic);
+    ASSERT_TRUE(on_topic.ok()) << on_topic.status();
     std::vector<events::Record> again;
-    for (size_t pos = 0; pos < raw.size();) {
-      size_t colon = raw.find(':', pos);
-      size_t size = std::stoul(raw.substr(pos, colon - pos));
-      size_t key_end = raw.find(':', colon + 1);
-      again.push_back({topic, raw.substr(colon + 1, key_end - colon - 1), raw.substr(key_end + 1, size)});
-      pos = key_end + 1 + size;
-    }
+    for (const testing::KcatRecord& record : *on_topic) again.push_back({topic, record.key, record.value});
     ASSERT_EQ(again.size(), static_cast<size_t>(kPeople + 1));
     auto producer = events::KafkaProducer::Create({(*s)->bootstrap_servers()});
     ASSERT_TRUE(producer.ok());
@@ -131,6 +113,11 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
 
   // One activation message per person, though every event came twice.
   auto notification = notif::NotificationService::NewStub(rpc::NewChannel((*s)->endpoint("notification").grpc));
+  auto messages_of = [&](const std::string& number) {
+    notif::ListMessagesRequest request;
+    request.set_registration_number(number);
+    return rpc::Call(*notification, &notif::NotificationService::Stub::ListMessages, request);
+  };
   std::vector<std::string> numbers;
   {
     reg::GetBatchRequest request;
@@ -160,23 +147,19 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   int open = 0;
   std::string list_error;
   auto settled = [&] {
-    sent = testing::MetricSum(metrics,
-                              "himaya_notification_messages_total{channel=\"sms\",program=\"amo-tns\","
-                              "template=\"activation\",what=\"sent\"}");
+    sent =
+        testing::MetricSum(metrics, "himaya_notification_messages_total",
+                           {{"channel", "sms"}, {"program", "amo-tns"}, {"template", "activation"}, {"what", "sent"}});
     reported = testing::MetricSum(metrics, "himaya_notification_delivery_reports_total");
     if (sent != reported) return false;
     open = 0;
     for (const std::string& number : numbers) {
-      notif::ListMessagesRequest request;
-      request.set_registration_number(number);
-      notif::ListMessagesResponse response;
-      auto context = rpc::NewContext();
-      grpc::Status listed = notification->ListMessages(context.get(), request, &response);
+      absl::StatusOr<notif::ListMessagesResponse> listed = messages_of(number);
       if (!listed.ok()) {
-        list_error = listed.error_message();
+        list_error = std::string(listed.status().message());
         return false;
       }
-      for (const auto& m : response.messages()) {
+      for (const auto& m : listed->messages()) {
         if (m.status() == notif::MESSAGE_STATUS_PENDING || m.status() == notif::MESSAGE_STATUS_SENDING) ++open;
       }
     }
@@ -185,13 +168,10 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   ASSERT_TRUE(stack::WaitUntil(settled, absl::Seconds(120), "every submission to be reported").ok())
       << "sent " << sent << ", reported " << reported << ", messages still to send " << open << " " << list_error;
   for (const std::string& number : numbers) {
-    notif::ListMessagesRequest request;
-    request.set_registration_number(number);
-    notif::ListMessagesResponse response;
-    auto context = rpc::NewContext();
-    ASSERT_TRUE(notification->ListMessages(context.get(), request, &response).ok());
-    ASSERT_EQ(response.messages_size(), 1) << number;
-    EXPECT_EQ(response.messages(0).template_(), "activation");
+    absl::StatusOr<notif::ListMessagesResponse> listed = messages_of(number);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_EQ(listed->messages_size(), 1) << number;
+    EXPECT_EQ(listed->messages(0).template_(), "activation");
   }
 
   std::map<std::string, int> received_by;

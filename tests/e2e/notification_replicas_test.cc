@@ -16,7 +16,8 @@
 #include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/backends.h"
-#include "testing/http.h"
+#include "testing/metrics_scraper.h"
+#include "testing/queries.h"
 #include "testing/temp_dir.h"
 
 namespace himaya {
@@ -36,13 +37,7 @@ std::vector<std::string> SinkMessageIds(const std::string& path) {
 TEST(NotificationReplicas, TwoProcessesOnOnePostgresSendEachMessageOnce) {
   constexpr int kPeople = 5000;
   testing::TempDir dir;
-  datagen::LiaisonOptions gen;
-  gen.records = kPeople;
-  gen.out_dir = dir.path();
-  gen.seed = 21;
-  gen.duplicate_rate = gen.invalid_rate = gen.lookalike_rate = gen.covered_rate = 0;
-  gen.every_phone = true;
-  auto batch = datagen::GenerateLiaisonBatch(gen);
+  auto batch = datagen::GenerateLiaisonBatch(datagen::EveryoneRegisteredOptions(kPeople, dir.path(), 21));
   ASSERT_TRUE(batch.ok()) << batch.status();
   auto database = testing::SharedPostgres().CreateDatabase("replicas");
   ASSERT_TRUE(database.ok()) << database.status();
@@ -98,20 +93,15 @@ TEST(NotificationReplicas, TwoProcessesOnOnePostgresSendEachMessageOnce) {
   auto db = storage::Open({.url = *database, .pool_size = 1});
   ASSERT_TRUE(db.ok()) << db.status();
   auto sent = [](const std::string& metrics) {
-    return testing::MetricSum(metrics,
-                              "himaya_notification_messages_total{channel=\"sms\",program=\"amo-tns\","
-                              "template=\"activation\",what=\"sent\"}");
+    return testing::MetricSum(
+        metrics, "himaya_notification_messages_total",
+        {{"channel", "sms"}, {"program", "amo-tns"}, {"template", "activation"}, {"what", "sent"}});
   };
   int64_t delivered = 0;
   absl::Status done = stack::WaitUntil(
       [&] {
-        absl::Status read = (*db)->Read([&](storage::Transaction& tx) -> absl::Status {
-          auto rows = tx.Query("SELECT count(*) FROM messages WHERE status = 'DELIVERED'");
-          if (!rows.ok()) return rows.status();
-          delivered = rows->at(0).Int(0);
-          return absl::OkStatus();
-        });
-        if (!read.ok() || delivered < kPeople) return false;
+        delivered = testing::Count(**db, "SELECT count(*) FROM messages WHERE status = 'DELIVERED'");
+        if (delivered < kPeople) return false;
         return sent((*s)->endpoint("notification").metrics) + sent(b_endpoint.metrics) ==
                static_cast<double>(SinkMessageIds(sink_a).size() + SinkMessageIds(sink_b).size());
       },

@@ -5,9 +5,7 @@
 
 #include <fstream>
 #include <regex>
-#include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/process.h"
 #include "events/envelope.h"
@@ -18,17 +16,20 @@
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "rpc/call.h"
 #include "rpc/client.h"
-#include "rpc/status.h"
 #include "stack/local_stack.h"
 #include "testing/backends.h"
 #include "testing/http.h"
+#include "testing/kcat.h"
+#include "testing/metrics_scraper.h"
 
 namespace himaya {
 namespace {
 
 namespace reg = himaya::registration::v1;
 namespace notif = himaya::notification::v1;
+using RegistrationStub = reg::RegistrationService::Stub;
 constexpr char kTopic[] = "himaya.registration.amo-tns.v1";
 
 class WalkingSkeletonTest : public testing::BackendTest {
@@ -58,34 +59,25 @@ class WalkingSkeletonTest : public testing::BackendTest {
     r.set_program("amo-tns");
     r.set_category("TAXI");
     r.set_city("Casablanca");
-    auto stub = reg::RegistrationService::NewStub(rpc::NewChannel(stack_->endpoint("registration").grpc));
-    auto context = rpc::NewContext();
-    reg::RegisterPersonResponse response;
-    grpc::Status status = stub->RegisterPerson(context.get(), r, &response);
-    if (!status.ok()) return rpc::FromGrpcStatus(status);
-    return response.person();
+    auto registered = rpc::Call(stack_->endpoint("registration").grpc, &RegistrationStub::RegisterPerson, r);
+    if (!registered.ok()) return registered.status();
+    return registered->person();
   }
 
   absl::StatusOr<reg::Person> GetPerson(const std::string& number) {
-    auto stub = reg::RegistrationService::NewStub(rpc::NewChannel(stack_->endpoint("registration").grpc));
-    auto context = rpc::NewContext();
     reg::GetPersonRequest request;
     request.set_registration_number(number);
-    reg::Person person;
-    grpc::Status status = stub->GetPerson(context.get(), request, &person);
-    if (!status.ok()) return rpc::FromGrpcStatus(status);
-    return person;
+    return rpc::Call(stack_->endpoint("registration").grpc, &RegistrationStub::GetPerson, request);
   }
 
   std::vector<notif::Message> Messages(const std::string& number) {
-    auto stub = notif::NotificationService::NewStub(rpc::NewChannel(stack_->endpoint("notification").grpc));
-    auto context = rpc::NewContext();
     notif::ListMessagesRequest request;
     request.set_registration_number(number);
-    notif::ListMessagesResponse response;
-    grpc::Status status = stub->ListMessages(context.get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.messages().begin(), response.messages().end()};
+    auto response =
+        rpc::Call(stack_->endpoint("notification").grpc, &notif::NotificationService::Stub::ListMessages, request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    if (!response.ok()) return {};
+    return {response->messages().begin(), response->messages().end()};
   }
 
   // Waits until the person has at least one message; returns them all.
@@ -101,41 +93,21 @@ class WalkingSkeletonTest : public testing::BackendTest {
     return messages;
   }
 
-  // Every message on `topic`, read from the beginning by kcat, an independent Kafka client.
+  // The value of every message on `topic`, read from the beginning by kcat, an independent
+  // Kafka client.
   std::vector<std::string> ReadTopicWithKcat(const std::string& topic) {
-    std::string out = dir_.path() + "/kcat.out";
-    std::string err = dir_.path() + "/kcat.err";
-    std::remove(out.c_str());
-    auto kcat = core::Subprocess::Start({.argv = {"/usr/bin/kcat", "-C", "-b", stack_->bootstrap_servers(), "-t", topic,
-                                                  "-o", "beginning", "-e", "-q", "-f", "%S:%s"},
-                                         .stdout_path = out,
-                                         .stderr_path = err});
-    if (!kcat.ok()) {
-      ADD_FAILURE() << kcat.status() << " (install the Debian package 'kcat')";
-      return {};
+    auto records = testing::ReadTopicWithKcat(stack_->bootstrap_servers(), topic);
+    EXPECT_TRUE(records.ok()) << records.status();
+    std::vector<std::string> values;
+    for (const testing::KcatRecord& record : records.value_or(std::vector<testing::KcatRecord>{})) {
+      values.push_back(record.value);
     }
-    std::optional<int> status = kcat->Wait(absl::Seconds(60));
-    EXPECT_EQ(status.value_or(-1), 0) << "kcat failed; see " << err;
-    std::ifstream in(out, std::ios::binary);
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::string> messages;
-    size_t pos = 0;
-    while (pos < raw.size()) {
-      size_t colon = raw.find(':', pos);
-      size_t size = 0;
-      if (colon == std::string::npos || !absl::SimpleAtoi(raw.substr(pos, colon - pos), &size)) {
-        ADD_FAILURE() << "unexpected kcat output";
-        break;
-      }
-      messages.push_back(raw.substr(colon + 1, size));
-      pos = colon + 1 + size;
-    }
-    return messages;
+    return values;
   }
 
-  // The sum of a metric's samples on a service's /metrics, 0 when absent.
-  double Metric(const std::string& service, const std::string& sample_prefix) {
-    return testing::MetricSum(stack_->endpoint(service).metrics, sample_prefix);
+  // The sum of a metric's samples (those with `labels`) on a service's /metrics, 0 when absent.
+  double Metric(const std::string& service, const std::string& name, const testing::MetricLabels& labels = {}) {
+    return testing::MetricSum(stack_->endpoint(service).metrics, name, labels);
   }
 
   std::unique_ptr<stack::LocalStack> stack_;
@@ -259,21 +231,20 @@ TEST_P(WalkingSkeletonTest, AnEventDeliveredTwiceYieldsOneMessageEvenAcrossACras
   ASSERT_TRUE(producer.ok());
   events::Record again{kTopic, person->registration_number(), on_topic[0]};
   for (const absl::Status& s : (*producer)->Publish({again, again})) ASSERT_TRUE(s.ok()) << s;
-  const std::string duplicates = "himaya_consumer_events_total{outcome=\"duplicate\"";
-  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("notification", duplicates) == 2; }, absl::Seconds(60),
-                               "both duplicates to be seen")
-                  .ok());
+  auto duplicates = [&] { return Metric("notification", "himaya_consumer_events_total", {{"outcome", "duplicate"}}); };
+  ASSERT_TRUE(
+      stack::WaitUntil([&] { return duplicates() == 2; }, absl::Seconds(60), "both duplicates to be seen").ok());
   EXPECT_EQ(Messages(person->registration_number()).size(), 1u);
 
   // A notification process killed without warning sees the events again; still one message.
   stack_->StopService("notification", SIGKILL);
   ASSERT_TRUE(stack_->StartService("notification").ok());
-  ASSERT_TRUE(stack::WaitUntil([&] { return Metric("notification", duplicates) >= 3; }, absl::Seconds(60),
+  ASSERT_TRUE(stack::WaitUntil([&] { return duplicates() >= 3; }, absl::Seconds(60),
                                "the restarted process to be given the three events again")
                   .ok())
       << "the kill came too late to test anything: the restarted process was not given the events again ("
-      << Metric("notification", duplicates) << " seen)";
-  EXPECT_EQ(Metric("notification", "himaya_consumer_events_total{outcome=\"applied\""), 0);
+      << duplicates() << " seen)";
+  EXPECT_EQ(Metric("notification", "himaya_consumer_events_total", {{"outcome", "applied"}}), 0);
   EXPECT_EQ(Messages(person->registration_number()).size(), 1u);
   EXPECT_EQ(ReadTopicWithKcat(kTopic).size(), 3u);
 }

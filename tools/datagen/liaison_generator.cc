@@ -412,4 +412,14 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
   return out;
 }
 
+LiaisonOptions EveryoneRegisteredOptions(int64_t records, const std::string& out_dir, uint64_t seed) {
+  LiaisonOptions options;
+  options.records = records;
+  options.out_dir = out_dir;
+  options.seed = seed;
+  options.duplicate_rate = options.invalid_rate = options.lookalike_rate = options.covered_rate = 0;
+  options.every_phone = true;
+  return options;
+}
+
 }  // namespace himaya::datagen

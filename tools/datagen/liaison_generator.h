@@ -43,6 +43,11 @@ struct GeneratedBatch {
   int64_t coverage_rows = 0;
 };
 
+// Options for a batch whose every row is a new, valid person with a mobile number (no duplicate,
+// invalid row, look-alike or person covered elsewhere): each is registered and sent an activation
+// SMS, which end-to-end tests and benchmarks count.
+LiaisonOptions EveryoneRegisteredOptions(int64_t records, const std::string& out_dir, uint64_t seed);
+
 // Writes NAME.csv and NAME.manifest.json, and the coverage file COVERAGE.csv with its manifest,
 // under out_dir. INVALID_ARGUMENT for unknown programs or bodies, or rates outside [0, 1].
 absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& options);

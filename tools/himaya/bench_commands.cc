@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -28,6 +27,7 @@
 #include "stack/local_stack.h"
 #include "storage/bulk.h"
 #include "storage/database.h"
+#include "testing/metrics_scraper.h"
 #include "uploads.h"
 
 ABSL_DECLARE_FLAG(int64_t, records);
@@ -98,24 +98,10 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
   return absl::Now() - start;
 }
 
-// Sums the samples of a metric family on a service's /metrics whose line contains `filter`.
-double Scrape(const std::string& address, const std::string& family, const std::string& filter) {
-  httplib::Client client("http://" + address);
-  auto response = client.Get("/metrics");
-  if (!response || response->status != 200) return -1;
-  double total = 0;
-  std::istringstream lines(response->body);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(family, 0) != 0 || line.find(filter) == std::string::npos) continue;
-    double v = 0;
-    if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &v)) total += v;
-  }
-  return total;
-}
-
-absl::Status WaitForMetric(const std::string& address, const std::string& family, const std::string& filter,
+// Waits until the samples of `name` with `labels` on a service's /metrics add up to `target`.
+absl::Status WaitForMetric(const std::string& address, const std::string& name, const testing::MetricLabels& labels,
                            double target, absl::Duration timeout) {
-  return stack::WaitUntil([&] { return Scrape(address, family, filter) >= target; }, timeout, family);
+  return stack::WaitUntil([&] { return testing::MetricSum(address, name, labels) >= target; }, timeout, name);
 }
 
 int BenchNotify() {
@@ -132,12 +118,7 @@ int BenchNotify() {
   std::printf("bench notify: %lld messages, in %s\n", static_cast<long long>(n), dir.c_str());
   std::fflush(stdout);
 
-  datagen::LiaisonOptions gen;
-  gen.records = n;
-  gen.out_dir = dir;
-  gen.seed = 77;
-  gen.duplicate_rate = gen.invalid_rate = gen.lookalike_rate = gen.covered_rate = 0;
-  gen.every_phone = true;
+  const datagen::LiaisonOptions gen = datagen::EveryoneRegisteredOptions(n, dir, 77);
   auto batch = datagen::GenerateLiaisonBatch(gen);
   if (!batch.ok()) return Fail(batch.status());
   std::filesystem::create_directories(dir + "/kannel");
@@ -177,8 +158,8 @@ int BenchNotify() {
   absl::Time t0 = absl::Now();
   if (auto st = (*s)->StartService("notification", &record_only); !st.ok()) return Fail(st);
   const std::string metrics = (*s)->endpoint("notification").metrics;
-  if (auto st = WaitForMetric(metrics, "himaya_consumer_events_total", "applied", static_cast<double>(events_on_topic),
-                              absl::Minutes(20));
+  if (auto st = WaitForMetric(metrics, "himaya_consumer_events_total", {{"outcome", "applied"}},
+                              static_cast<double>(events_on_topic), absl::Minutes(20));
       !st.ok()) {
     return Fail(st);
   }
@@ -227,7 +208,7 @@ int BenchNotify() {
   absl::Time t2 = absl::Now();
   if (auto st = (*s)->StartService("notification", &send); !st.ok()) return Fail(st);
   if (auto st = WaitForMetric((*s)->endpoint("notification").metrics, "himaya_notification_messages_total",
-                              "what=\"sent\"", static_cast<double>(registered), absl::Minutes(60));
+                              {{"what", "sent"}}, static_cast<double>(registered), absl::Minutes(60));
       !st.ok()) {
     return Fail(st);
   }

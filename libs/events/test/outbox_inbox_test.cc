@@ -14,6 +14,7 @@
 #include "testing/fake_consumer.h"
 #include "testing/fake_producer.h"
 #include "testing/fakes.h"
+#include "testing/queries.h"
 
 namespace himaya::events {
 namespace {
@@ -42,16 +43,7 @@ class EventTablesTest : public testing::BackendTest {
     payload.set_seconds(seconds);
     return NewEnvelope({"test", &clock_, &random_}, payload, "amo-tns", key);
   }
-  int64_t CountRows(const std::string& table) {
-    int64_t n = -1;
-    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM " + table));
-                     n = rows.at(0).Int(0);
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return n;
-  }
+  int64_t CountRows(const std::string& table) { return testing::Count(*db_, "SELECT COUNT(*) FROM " + table); }
   std::unique_ptr<storage::Database> db_;
   testing::FakeClock clock_;
   testing::SeededRandom random_{7};

@@ -11,6 +11,7 @@
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "testing/backends.h"
+#include "testing/queries.h"
 
 namespace himaya::storage {
 namespace {
@@ -39,16 +40,7 @@ class ConformanceTest : public BackendTest {
       return tx.Execute("INSERT INTO people (id, cin) VALUES ($1, $2)", {id, cin}).status();
     });
   }
-  int64_t Count() {
-    int64_t n = -1;
-    EXPECT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM people"));
-                     n = rows.at(0).Int(0);
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return n;
-  }
+  int64_t Count() { return testing::Count(*db_, "SELECT COUNT(*) FROM people"); }
   std::unique_ptr<Database> db_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -83,6 +84,22 @@ TEST(LiaisonGenerator, HouseholdsHaveOneHeadAndShareTheirFamilyName) {
     }
   }
   EXPECT_GT(with_members, static_cast<int>(households.size()) / 2);
+}
+
+TEST(LiaisonGenerator, EveryoneRegisteredIsEveryRowANewPersonWithAPhone) {
+  testing::TempDir dir;
+  auto batch = GenerateLiaisonBatch(EveryoneRegisteredOptions(3000, dir.path(), 29));
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  std::set<std::string> cins, people;
+  const std::vector<std::map<std::string, std::string>> rows = Rows(batch->csv_path);
+  ASSERT_EQ(rows.size(), 3000u);
+  for (const auto& row : rows) {
+    EXPECT_TRUE(cins.insert(row.at("cin")).second) << "a duplicate: " << row.at("cin");
+    EXPECT_TRUE(people.insert(row.at("birth_date") + "|" + row.at("last_name") + "|" + row.at("first_name")).second)
+        << "a look-alike of an earlier row: " << row.at("cin");
+    EXPECT_THAT(row.at("phone"), ::testing::MatchesRegex("06[0-9]{8}"));
+  }
+  EXPECT_EQ(batch->coverage_rows, 0) << "nobody is covered elsewhere";
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#include "testing/queries.h"
+
+#include "gtest/gtest.h"
+
+namespace himaya::testing {
+namespace {
+
+absl::StatusOr<std::vector<storage::Row>> Query(storage::Database& db, absl::string_view sql, storage::Params params) {
+  std::vector<storage::Row> rows;
+  absl::Status read = db.Read([&](storage::Transaction& tx) -> absl::Status {
+    absl::StatusOr<std::vector<storage::Row>> result = tx.Query(sql, params);
+    if (!result.ok()) return result.status();
+    rows = *std::move(result);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return rows;
+}
+
+}  // namespace
+
+std::vector<storage::Row> Rows(storage::Database& db, absl::string_view sql, storage::Params params) {
+  absl::StatusOr<std::vector<storage::Row>> rows = Query(db, sql, params);
+  EXPECT_TRUE(rows.ok()) << rows.status() << " (" << sql << ")";
+  return rows.ok() ? *std::move(rows) : std::vector<storage::Row>{};
+}
+
+int64_t Count(storage::Database& db, absl::string_view sql, storage::Params params) {
+  absl::StatusOr<std::vector<storage::Row>> rows = Query(db, sql, params);
+  EXPECT_TRUE(rows.ok()) << rows.status() << " (" << sql << ")";
+  if (!rows.ok()) return -1;
+  EXPECT_FALSE(rows->empty()) << "no row from " << sql;
+  return rows->empty() ? -1 : rows->front().Int(0);
+}
+
+}  // namespace himaya::testing

@@ -1,0 +1,20 @@
+// Reading a test's database in one line, to assert on what the code under test wrote there.
+// A failed query is a test failure (it names the query's error) rather than a crash.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "storage/database.h"
+
+namespace himaya::testing {
+
+// The integer in the first column of the first row `sql` returns (a COUNT(*), a sum); -1, with
+// a test failure, when the query fails or returns no row.
+int64_t Count(storage::Database& db, absl::string_view sql, storage::Params params = {});
+
+// Every row `sql` returns; none, with a test failure, when the query fails.
+std::vector<storage::Row> Rows(storage::Database& db, absl::string_view sql, storage::Params params = {});
+
+}  // namespace himaya::testing
