@@ -188,7 +188,7 @@ absl::Status LocalStack::StartBroker() {
   return absl::OkStatus();
 }
 
-absl::Status LocalStack::LaunchService(const std::string& service, const std::vector<std::string>* extra_flags,
+absl::Status LocalStack::LaunchService(const std::string& service, const std::vector<std::string>& extra_flags,
                                        const Endpoint* addresses) {
   const std::string run_file = RunFile(options_.data_dir, service);
   std::filesystem::remove(run_file);
@@ -216,8 +216,7 @@ absl::Status LocalStack::LaunchService(const std::string& service, const std::ve
     argv.push_back("--quiet_hours=");
     argv.push_back("--sms_provider=file");
   }
-  const std::vector<std::string>& extra = extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
-  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   const std::string log = LogFile(options_.data_dir, service);
   ASSIGN_OR_RETURN(core::Subprocess process,
                    core::Subprocess::Start({.argv = argv, .stdout_path = log, .stderr_path = log}));
@@ -227,7 +226,8 @@ absl::Status LocalStack::LaunchService(const std::string& service, const std::ve
 
 absl::Status LocalStack::StartService(const std::string& service, const std::vector<std::string>* extra_flags) {
   StopService(service, SIGTERM);
-  RETURN_IF_ERROR(LaunchService(service, extra_flags, nullptr));
+  const std::vector<std::string> flags = extra_flags != nullptr ? *extra_flags : options_.extra_flags[service];
+  RETURN_IF_ERROR(LaunchService(service, flags, nullptr));
   const std::string log = LogFile(options_.data_dir, service);
   auto& slot = services_[service];
   RETURN_IF_ERROR(WaitUntil(
@@ -245,6 +245,7 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
   supervision.started_at = absl::Now();
   supervision.restart_at = absl::InfiniteFuture();
   supervision.served_on = endpoints_[service];
+  supervision.extra_flags = flags;
   WriteStackFile();
   return absl::OkStatus();
 }
@@ -319,7 +320,7 @@ std::vector<std::string> LocalStack::Supervise() {
     ++s.restarts;
     s.started_at = now;
     s.restart_at = absl::InfiniteFuture();
-    absl::Status launched = LaunchService(service, nullptr, s.served_on.grpc.empty() ? nullptr : &s.served_on);
+    absl::Status launched = LaunchService(service, s.extra_flags, s.served_on.grpc.empty() ? nullptr : &s.served_on);
     if (launched.ok()) {
       lines.push_back(absl::StrCat(service, " restarted (pid ", slot->pid(), "; ", s.restarts, " restart(s) so far)"));
     } else {

@@ -71,7 +71,7 @@ class LocalStack {
   pid_t pid(const std::string& service) const;
 
   // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
-  // options' extra flags for it when given.
+  // options' extra flags for it when given, and Supervise restarts it with the same flags.
   absl::Status StartService(const std::string& service, const std::vector<std::string>* extra_flags = nullptr);
   // Sends `signal` (SIGKILL for a crash, SIGTERM for a stop) and waits for the process to end.
   // Returns its wait status (as waitpid), or -1 when it was not running.
@@ -104,12 +104,15 @@ class LocalStack {
     int restarts = 0;
     // Where it last served (empty when it exited before serving: it then gets fresh ports).
     Endpoint served_on;
+    // The extra flags it was started with: a restart gives it the same.
+    std::vector<std::string> extra_flags;
   };
 
   absl::Status LockDataDir();
   absl::Status StartBroker();
-  // Starts the service's process without waiting for it; on `addresses` when given.
-  absl::Status LaunchService(const std::string& service, const std::vector<std::string>* extra_flags,
+  // Starts the service's process with `extra_flags` without waiting for it; on `addresses` when
+  // given.
+  absl::Status LaunchService(const std::string& service, const std::vector<std::string>& extra_flags,
                              const Endpoint* addresses);
   // DATA_DIR/run/stack.json: this process and each service's pid and restarts.
   void WriteStackFile();
