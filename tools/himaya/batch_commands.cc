@@ -122,6 +122,9 @@ int Batch(const std::vector<std::string>& args) {
   // submit
   const bool tty = isatty(STDERR_FILENO);
   reg::Manifest manifest;
+  // The progress line's own copy of the manifest (an empty one when it cannot be read: the upload
+  // says why): `manifest` is written by the upload while the progress thread runs.
+  const reg::Manifest shown = ReadManifest(ManifestPathFor(args[1])).value_or(reg::Manifest());
   std::atomic<bool> uploading{true};
   const absl::Time start = absl::Now();
   std::thread progress;
@@ -129,15 +132,16 @@ int Batch(const std::vector<std::string>& args) {
     const double seconds = std::max(0.001, absl::ToDoubleSeconds(absl::Now() - start));
     std::fprintf(stderr, "\r\033[K%s: %lld/%lld rows read, %lld decided (%.0f rows/s)  %s",
                  StateName(s.state()).c_str(), static_cast<long long>(s.rows_received()),
-                 static_cast<long long>(manifest.record_count()), static_cast<long long>(s.rows_applied()),
+                 static_cast<long long>(shown.record_count()), static_cast<long long>(s.rows_applied()),
                  s.rows_applied() > 0 ? s.rows_applied() / seconds : s.rows_received() / seconds, Counts(s).c_str());
   };
   if (tty) {
+    // Shares with this thread only `uploading`, `shown` (read only) and the stub (thread-safe).
     progress = std::thread([&] {
       while (uploading) {
         absl::SleepFor(absl::Milliseconds(500));
-        if (!uploading || manifest.batch_id().empty()) continue;
-        auto s = GetBatch(**stub, manifest.liaison_body(), manifest.batch_id());
+        if (!uploading || shown.batch_id().empty()) continue;
+        auto s = GetBatch(**stub, shown.liaison_body(), shown.batch_id());
         if (s.ok() && uploading) show(*s);
       }
     });
