@@ -2,8 +2,9 @@
 
 #include <atomic>
 #include <iostream>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -12,9 +13,9 @@ namespace himaya::log {
 namespace {
 
 struct LogState {
-  std::mutex mu;
-  std::string service = "himaya";
-  std::ostream* sink = nullptr;
+  absl::Mutex mu;
+  std::string service ABSL_GUARDED_BY(mu) = "himaya";
+  std::ostream* sink ABSL_GUARDED_BY(mu) = nullptr;
   std::atomic<int> min_level{static_cast<int>(Level::kInfo)};
 };
 
@@ -54,8 +55,9 @@ std::string Pii::Masked() const {
 }
 
 void SetService(absl::string_view service) {
-  std::lock_guard<std::mutex> lock(State().mu);
-  State().service = std::string(service);
+  LogState& state = State();
+  absl::MutexLock lock(&state.mu);
+  state.service = std::string(service);
 }
 
 void SetMinLevel(Level level) { State().min_level = static_cast<int>(level); }
@@ -71,8 +73,9 @@ bool ParseLevel(absl::string_view text, Level* level) {
 }
 
 void SetSinkForTesting(std::ostream* sink) {
-  std::lock_guard<std::mutex> lock(State().mu);
-  State().sink = sink;
+  LogState& state = State();
+  absl::MutexLock lock(&state.mu);
+  state.sink = sink;
 }
 
 void Write(Level level, absl::string_view msg, std::initializer_list<Field> fields) {
@@ -82,7 +85,7 @@ void Write(Level level, absl::string_view msg, std::initializer_list<Field> fiel
   line["ts"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   line["level"] = LevelName(level);
   {
-    std::lock_guard<std::mutex> lock(state.mu);
+    absl::MutexLock lock(&state.mu);
     line["service"] = state.service;
   }
   line["msg"] = std::string(msg);
@@ -102,7 +105,7 @@ void Write(Level level, absl::string_view msg, std::initializer_list<Field> fiel
   // Invalid UTF-8 is replaced rather than thrown on: a log line must never take a process down.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
-  std::lock_guard<std::mutex> lock(state.mu);
+  absl::MutexLock lock(&state.mu);
   std::ostream& out = state.sink != nullptr ? *state.sink : std::cerr;
   out << text;
   out.flush();

@@ -8,10 +8,10 @@ ThreadPool::ThreadPool(int threads, size_t max_queued) : max_queued_(max_queued)
 
 ThreadPool::~ThreadPool() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
+    cv_.SignalAll();
   }
-  cv_.notify_all();
   for (auto& worker : workers_) worker.join();
 }
 
@@ -20,17 +20,17 @@ void ThreadPool::Schedule(std::function<void()> task) { Enqueue(task, /*bounded=
 bool ThreadPool::TrySchedule(std::function<void()> task) { return Enqueue(task, /*bounded=*/true); }
 
 size_t ThreadPool::queued() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return tasks_.size();
 }
 
 bool ThreadPool::Enqueue(std::function<void()>& task, bool bounded) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!stopping_) {
       if (bounded && max_queued_ > 0 && tasks_.size() >= max_queued_) return false;
       tasks_.push_back(std::move(task));
-      cv_.notify_one();
+      cv_.Signal();
       return true;
     }
   }
@@ -42,8 +42,8 @@ void ThreadPool::Work() {
   while (true) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      absl::MutexLock lock(&mu_);
+      while (!stopping_ && tasks_.empty()) cv_.Wait(&mu_);
       if (tasks_.empty()) return;  // stopping, and nothing left
       task = std::move(tasks_.front());
       tasks_.pop_front();

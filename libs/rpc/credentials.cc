@@ -2,10 +2,11 @@
 
 #include <fstream>
 #include <iterator>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 
 namespace himaya::rpc {
 namespace {
@@ -20,8 +21,9 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const std::string& 
   return pem;
 }
 
-std::mutex client_credentials_mutex;
-std::shared_ptr<grpc::ChannelCredentials>& ClientCredentialsSlot() {
+ABSL_CONST_INIT absl::Mutex client_credentials_mutex(absl::kConstInit);
+std::shared_ptr<grpc::ChannelCredentials>& ClientCredentialsSlot()
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(client_credentials_mutex) {
   static auto* const credentials = new std::shared_ptr<grpc::ChannelCredentials>(grpc::InsecureChannelCredentials());
   return *credentials;
 }
@@ -55,12 +57,12 @@ std::shared_ptr<grpc::ChannelCredentials> MutualTlsChannelCredentials(const TlsI
 }
 
 void UseClientCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  std::lock_guard<std::mutex> lock(client_credentials_mutex);
+  absl::MutexLock lock(&client_credentials_mutex);
   ClientCredentialsSlot() = std::move(credentials);
 }
 
 std::shared_ptr<grpc::ChannelCredentials> ClientCredentials() {
-  std::lock_guard<std::mutex> lock(client_credentials_mutex);
+  absl::MutexLock lock(&client_credentials_mutex);
   return ClientCredentialsSlot();
 }
 

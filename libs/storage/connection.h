@@ -2,11 +2,11 @@
 // transaction runner the backends share.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/database.h"
 
 namespace himaya::storage::internal {
@@ -30,9 +30,9 @@ class ConnectionPool {
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
 
-  std::mutex mu_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  absl::Mutex mu_;
+  absl::CondVar available_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const DatabaseOptions& options);

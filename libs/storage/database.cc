@@ -50,19 +50,17 @@ std::optional<std::string> Row::OptionalText(size_t column) const {
 namespace internal {
 
 std::unique_ptr<Connection> ConnectionPool::Acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  available_.wait(lock, [&] { return !idle_.empty(); });
+  absl::MutexLock lock(&mu_);
+  while (idle_.empty()) available_.Wait(&mu_);
   std::unique_ptr<Connection> connection = std::move(idle_.back());
   idle_.pop_back();
   return connection;
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(connection));
-  }
-  available_.notify_one();
+  absl::MutexLock lock(&mu_);
+  idle_.push_back(std::move(connection));
+  available_.Signal();
 }
 
 absl::Status ConnectionPool::Run(bool write, const TransactionFn& fn) {

@@ -2,9 +2,10 @@
 // reproducible random source.
 #pragma once
 
-#include <mutex>
 #include <random>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "core/clock.h"
 #include "core/random.h"
 
@@ -15,34 +16,34 @@ class FakeClock final : public core::Clock {
   explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1640995200))  // 2022-01-01
       : now_(start) {}
   absl::Time Now() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return now_;
   }
   void Advance(absl::Duration d) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     now_ += d;
   }
   void Set(absl::Time t) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     now_ = t;
   }
 
  private:
-  mutable std::mutex mu_;
-  absl::Time now_;
+  mutable absl::Mutex mu_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
 class SeededRandom final : public core::RandomSource {
  public:
   explicit SeededRandom(uint64_t seed) : engine_(seed) {}
   uint64_t Next() override {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return engine_();
   }
 
  private:
-  std::mutex mu_;
-  std::mt19937_64 engine_;
+  absl::Mutex mu_;
+  std::mt19937_64 engine_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace himaya::testing
