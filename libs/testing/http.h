@@ -1,4 +1,4 @@
-// A minimal HTTP/1.1 GET for tests (the services' /metrics endpoints: metrics_scraper.h).
+// One HTTP/1.1 GET for tests (cpp-httplib): the services' /metrics and delivery-report endpoints.
 #pragma once
 
 #include <string>

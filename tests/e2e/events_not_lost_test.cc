@@ -24,10 +24,10 @@
 #include "datagen/liaison_generator.h"
 #include "events/kafka.h"
 #include "gtest/gtest.h"
+#include "metrics/scrape.h"
 #include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/backends.h"
-#include "testing/metrics_scraper.h"
 #include "testing/queries.h"
 
 namespace himaya {
@@ -71,7 +71,7 @@ class EventsNotLostTest : public testing::BackendTest {
   }
 
   double Metric(const std::string& service, const std::string& name) {
-    return testing::MetricSum(stack_->endpoint(service).metrics, name);
+    return metrics::MetricSum(stack_->endpoint(service).metrics, name);
   }
 
   // One count from a service's own database.

@@ -19,13 +19,13 @@
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "liaison/manifest.h"
+#include "metrics/scrape.h"
 #include "registration/api/manifest_proto.h"
 #include "rpc/call.h"
 #include "rpc/client.h"
 #include "stack/local_kannel.h"
 #include "stack/local_stack.h"
 #include "testing/kcat.h"
-#include "testing/metrics_scraper.h"
 #include "testing/temp_dir.h"
 
 namespace himaya {
@@ -148,9 +148,9 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   std::string list_error;
   auto settled = [&] {
     sent =
-        testing::MetricSum(metrics, "himaya_notification_messages_total",
+        metrics::MetricSum(metrics, "himaya_notification_messages_total",
                            {{"channel", "sms"}, {"program", "amo-tns"}, {"template", "activation"}, {"what", "sent"}});
-    reported = testing::MetricSum(metrics, "himaya_notification_delivery_reports_total");
+    reported = metrics::MetricSum(metrics, "himaya_notification_delivery_reports_total");
     if (sent != reported) return false;
     open = 0;
     for (const std::string& number : numbers) {
@@ -183,7 +183,7 @@ TEST(NotificationExactlyOnce, DuplicateEventsAndAKillMidDispatch) {
   int extra = 0;
   for (const auto& [to, n] : received_by) extra += n - 1;
   const double resent =
-      testing::MetricSum((*s)->endpoint("notification").metrics, "himaya_notification_resent_after_crash_total");
+      metrics::MetricSum((*s)->endpoint("notification").metrics, "himaya_notification_resent_after_crash_total");
   EXPECT_LE(extra, resent) << "duplicates only where a crash caught a message mid-send";
   EXPECT_LE(resent, 200) << "bounded by the claim size";
   std::printf("network duplicates after the crash: %d (resent after crash: %.0f)\n", extra, resent);

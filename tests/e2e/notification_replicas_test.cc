@@ -11,12 +11,12 @@
 #include "core/process.h"
 #include "datagen/liaison_generator.h"
 #include "gtest/gtest.h"
+#include "metrics/scrape.h"
 #include "nlohmann/json.hpp"
 #include "rpc/client.h"
 #include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/backends.h"
-#include "testing/metrics_scraper.h"
 #include "testing/queries.h"
 #include "testing/temp_dir.h"
 
@@ -93,7 +93,7 @@ TEST(NotificationReplicas, TwoProcessesOnOnePostgresSendEachMessageOnce) {
   auto db = storage::Open({.url = *database, .pool_size = 1});
   ASSERT_TRUE(db.ok()) << db.status();
   auto sent = [](const std::string& metrics) {
-    return testing::MetricSum(
+    return metrics::MetricSum(
         metrics, "himaya_notification_messages_total",
         {{"channel", "sms"}, {"program", "amo-tns"}, {"template", "activation"}, {"what", "sent"}});
   };

@@ -16,13 +16,13 @@
 #include "himaya/notification/v1/notification.grpc.pb.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
+#include "metrics/scrape.h"
 #include "rpc/call.h"
 #include "rpc/client.h"
 #include "stack/local_stack.h"
 #include "testing/backends.h"
 #include "testing/http.h"
 #include "testing/kcat.h"
-#include "testing/metrics_scraper.h"
 
 namespace himaya {
 namespace {
@@ -106,8 +106,8 @@ class WalkingSkeletonTest : public testing::BackendTest {
   }
 
   // The sum of a metric's samples (those with `labels`) on a service's /metrics, 0 when absent.
-  double Metric(const std::string& service, const std::string& name, const testing::MetricLabels& labels = {}) {
-    return testing::MetricSum(stack_->endpoint(service).metrics, name, labels);
+  double Metric(const std::string& service, const std::string& name, const metrics::MetricLabels& labels = {}) {
+    return metrics::MetricSum(stack_->endpoint(service).metrics, name, labels);
   }
 
   std::unique_ptr<stack::LocalStack> stack_;

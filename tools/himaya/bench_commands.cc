@@ -21,13 +21,13 @@
 #include "events/topics.h"
 #include "failure.h"
 #include "liaison/csv_stream.h"
+#include "metrics/scrape.h"
 #include "rpc/client.h"
 #include "stack/local_kannel.h"
 #include "stack/local_postgres.h"
 #include "stack/local_stack.h"
 #include "storage/bulk.h"
 #include "storage/database.h"
-#include "testing/metrics_scraper.h"
 #include "uploads.h"
 
 ABSL_DECLARE_FLAG(int64_t, records);
@@ -99,9 +99,9 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
 }
 
 // Waits until the samples of `name` with `labels` on a service's /metrics add up to `target`.
-absl::Status WaitForMetric(const std::string& address, const std::string& name, const testing::MetricLabels& labels,
+absl::Status WaitForMetric(const std::string& address, const std::string& name, const metrics::MetricLabels& labels,
                            double target, absl::Duration timeout) {
-  return stack::WaitUntil([&] { return testing::MetricSum(address, name, labels) >= target; }, timeout, name);
+  return stack::WaitUntil([&] { return metrics::MetricSum(address, name, labels) >= target; }, timeout, name);
 }
 
 int BenchNotify() {

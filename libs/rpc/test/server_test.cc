@@ -147,9 +147,12 @@ TEST(Handle, ExpiredCallIsNotRun) {
   auto stub = grpc::health::v1::Health::NewStub(NewChannel(Address(**server)));
   OccupyWorker(*pool, release);
   grpc::Status status;
+  // Long enough for the call to reach the queue on a loaded machine.
+  const absl::Duration deadline = absl::Seconds(3);
+  const absl::Time sent = absl::Now();
   std::thread caller([&] {
     HealthCheckResponse response;
-    auto context = NewContext(absl::Milliseconds(500));
+    auto context = NewContext(deadline);
     status = stub->Check(context.get(), HealthCheckRequest(), &response);
   });
   // The call waits in the queue...
@@ -158,6 +161,10 @@ TEST(Handle, ExpiredCallIsNotRun) {
   ASSERT_EQ(pool->queued(), 1u);
   caller.join();  // ...until its deadline passes
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server's deadline counts from when the call arrived, a little after the client's: the
+  // worker is released once that one has passed too (the condition here is the time itself).
+  const absl::Time server_deadline_passed = sent + deadline + absl::Seconds(1);
+  while (absl::Now() < server_deadline_passed) absl::SleepFor(server_deadline_passed - absl::Now());
   release.Notify();
   pool.reset();  // runs what was queued
   EXPECT_EQ(service.ran, 0);

@@ -1,4 +1,6 @@
-#include "testing/metrics_scraper.h"
+#include "metrics/scrape.h"
+
+#include <httplib.h>
 
 #include <cmath>
 #include <limits>
@@ -7,9 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "testing/http.h"
 
-namespace himaya::testing {
+namespace himaya::metrics {
 namespace {
 
 bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_' || c == ':'; }
@@ -105,11 +106,14 @@ double SumSamples(const std::vector<MetricSample>& samples, absl::string_view na
 }
 
 double MetricSum(const std::string& address, absl::string_view name, const MetricLabels& labels) {
-  absl::StatusOr<HttpResponse> response = HttpGet(address, "/metrics");
-  if (!response.ok() || response->status != 200) return -1;
+  httplib::Client client(absl::StrCat("http://", address));
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  httplib::Result response = client.Get("/metrics");
+  if (!response || response->status != 200) return -1;
   absl::StatusOr<std::vector<MetricSample>> samples = ParseMetrics(response->body);
   if (!samples.ok()) return -1;
   return SumSamples(*samples, name, labels);
 }
 
-}  // namespace himaya::testing
+}  // namespace himaya::metrics

@@ -1,7 +1,7 @@
-// Reading a service's Prometheus metrics, for tests and benchmarks: GET /metrics, parse the
+// Reading a service's Prometheus metrics, for tests, benchmarks and tools: GET /metrics, parse the
 // text exposition format, and add up the samples asked for by name and labels.
 //
-//   double sent = MetricSum(stack->endpoint("notification").metrics,
+//   double sent = metrics::MetricSum(stack->endpoint("notification").metrics,
 //                           "himaya_notification_messages_total", {{"what", "sent"}});
 #pragma once
 
@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace himaya::testing {
+namespace himaya::metrics {
 
 using MetricLabels = std::map<std::string, std::string>;
 
@@ -36,4 +36,4 @@ double SumSamples(const std::vector<MetricSample>& samples, absl::string_view na
 // serves; -1 when nothing answers or the page cannot be parsed.
 double MetricSum(const std::string& address, absl::string_view name, const MetricLabels& labels = {});
 
-}  // namespace himaya::testing
+}  // namespace himaya::metrics

@@ -1,10 +1,10 @@
-#include "testing/metrics_scraper.h"
+#include "metrics/scrape.h"
 
 #include <cmath>
 
 #include "gtest/gtest.h"
 
-namespace himaya::testing {
+namespace himaya::metrics {
 namespace {
 
 constexpr char kExposition[] = R"(# HELP himaya_notification_messages_total Messages by what happened to them.
@@ -68,4 +68,4 @@ TEST(SumSamples, AddsTheSamplesOfOneNameCarryingTheLabelsAsked) {
 TEST(MetricSum, IsMinusOneWhenNothingAnswers) { EXPECT_EQ(MetricSum("127.0.0.1:1", "himaya_outbox_depth"), -1); }
 
 }  // namespace
-}  // namespace himaya::testing
+}  // namespace himaya::metrics
