@@ -4,6 +4,22 @@
 
 namespace himaya::registration {
 
+std::string BatchStateName(BatchState state) {
+  switch (state) {
+    case BatchState::kReceiving:
+      return "RECEIVING";
+    case BatchState::kApplying:
+      return "APPLYING";
+    case BatchState::kCompleted:
+      return "COMPLETED";
+    case BatchState::kRefused:
+      return "REFUSED";
+    case BatchState::kUnknown:
+      break;
+  }
+  return "UNSPECIFIED";
+}
+
 IntakeMetrics::IntakeMetrics(prometheus::Registry& registry)
     : rows(prometheus::BuildCounter()
                .Name("himaya_registration_batch_rows_total")

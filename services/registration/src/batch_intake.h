@@ -15,7 +15,10 @@
 // Reporting (batch_reports.h): a batch's status and its reconciliation report.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,26 @@
 #include "storage/database.h"
 
 namespace himaya::registration {
+
+// Where a batch is: being received, applied in the background, complete (its report ready), or
+// refused whole (and free to be sent again, corrected).
+enum class BatchState { kUnknown, kReceiving, kApplying, kCompleted, kRefused };
+// "RECEIVING", "APPLYING", "COMPLETED", "REFUSED"; "UNSPECIFIED" for kUnknown.
+std::string BatchStateName(BatchState state);
+
+// What a liaison body is told of its batch.
+struct BatchStatus {
+  std::string batch_id;
+  std::string liaison_body;
+  std::string program;
+  BatchState state = BatchState::kUnknown;
+  int64_t rows_received = 0;
+  int64_t rows_applied = 0;
+  std::string refusal;  // why a REFUSED batch was refused
+  absl::Time received_at;
+  std::optional<absl::Time> completed_at;
+  std::map<std::string, int64_t> outcomes;  // rows by outcome so far
+};
 
 // What operations watch of intake: rows by program and outcome as they are decided, batches by
 // program and what became of them (received, refused, completed).

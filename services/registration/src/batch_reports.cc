@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
-#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_store.h"
@@ -16,16 +15,12 @@ namespace {
 // A count kept in JSON (outcome_counts); 0 when it is not a whole number.
 int64_t AsCount(const nlohmann::json& n) { return n.is_number_integer() ? n.get<int64_t>() : 0; }
 
-google::protobuf::Timestamp ToTimestamp(int64_t micros) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
-}
-
-v1::BatchState StateOf(const std::string& state) {
-  if (state == kBatchReceiving) return v1::BATCH_STATE_RECEIVING;
-  if (state == kBatchApplying) return v1::BATCH_STATE_APPLYING;
-  if (state == kBatchCompleted) return v1::BATCH_STATE_COMPLETED;
-  if (state == kBatchRefused) return v1::BATCH_STATE_REFUSED;
-  return v1::BATCH_STATE_UNSPECIFIED;
+BatchState StateOf(const std::string& state) {
+  if (state == kBatchReceiving) return BatchState::kReceiving;
+  if (state == kBatchApplying) return BatchState::kApplying;
+  if (state == kBatchCompleted) return BatchState::kCompleted;
+  if (state == kBatchRefused) return BatchState::kRefused;
+  return BatchState::kUnknown;
 }
 
 // One CSV field of a report, quoted when it must be (RFC 4180). A spreadsheet would run a
@@ -64,8 +59,8 @@ absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view
 
 }  // namespace
 
-absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view given_body,
-                                               absl::string_view batch_id) {
+absl::StatusOr<BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view given_body,
+                                           absl::string_view batch_id) {
   ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
   std::optional<StoredBatch> stored;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
@@ -75,19 +70,19 @@ absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::stri
   if (!stored) {
     return absl::NotFoundError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is unknown"));
   }
-  v1::BatchStatus status;
-  status.set_batch_id(stored->batch_id);
-  status.set_liaison_body(stored->liaison_body);
-  status.set_program(stored->program);
-  status.set_state(StateOf(stored->state));
-  status.set_rows_received(stored->rows_received);
-  status.set_rows_applied(stored->rows_applied);
-  status.set_refusal(stored->refusal);
-  *status.mutable_received_at() = ToTimestamp(stored->received_at_us);
-  if (stored->completed_at_us) *status.mutable_completed_at() = ToTimestamp(*stored->completed_at_us);
+  BatchStatus status;
+  status.batch_id = stored->batch_id;
+  status.liaison_body = stored->liaison_body;
+  status.program = stored->program;
+  status.state = StateOf(stored->state);
+  status.rows_received = stored->rows_received;
+  status.rows_applied = stored->rows_applied;
+  status.refusal = stored->refusal;
+  status.received_at = absl::FromUnixMicros(stored->received_at_us);
+  if (stored->completed_at_us) status.completed_at = absl::FromUnixMicros(*stored->completed_at_us);
   nlohmann::json counts = nlohmann::json::parse(stored->outcome_counts, nullptr, false);
   if (counts.is_object()) {
-    for (const auto& [outcome, n] : counts.items()) (*status.mutable_outcomes())[outcome] = AsCount(n);
+    for (const auto& [outcome, n] : counts.items()) status.outcomes[outcome] = AsCount(n);
   }
   return status;
 }
@@ -98,10 +93,10 @@ absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::stri
   ASSIGN_OR_RETURN(const std::string liaison_body, ResolveBody(db, given_body, batch_id));
   ReportPage page;
   if (!after_row) {
-    ASSIGN_OR_RETURN(v1::BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
-    if (status.state() != v1::BATCH_STATE_COMPLETED) {
+    ASSIGN_OR_RETURN(BatchStatus status, GetBatchStatus(db, liaison_body, batch_id));
+    if (status.state != BatchState::kCompleted) {
       return absl::FailedPreconditionError(absl::StrCat("batch ", liaison_body, "/", batch_id, " is ",
-                                                        v1::BatchState_Name(status.state()).substr(12),
+                                                        BatchStateName(status.state),
                                                         ": its report exists once it is COMPLETED"));
     }
     page.csv = "record_id,row_number,outcome,registration_number,reasons\n";

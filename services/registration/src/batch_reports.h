@@ -9,15 +9,15 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "himaya/registration/v1/registration.pb.h"
+#include "registration/src/batch_intake.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
 
 // The status of a batch; an empty liaison_body finds the batch by id alone when only one body
 // sent that id. NOT_FOUND when unknown.
-absl::StatusOr<v1::BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
-                                               absl::string_view batch_id);
+absl::StatusOr<BatchStatus> GetBatchStatus(storage::Database& db, absl::string_view liaison_body,
+                                           absl::string_view batch_id);
 
 // A page of a batch's reconciliation report (CSV text) and where the next one starts.
 struct ReportPage {

@@ -7,7 +7,6 @@
 #include "absl/strings/str_join.h"
 #include "core/log.h"
 #include "core/status_macros.h"
-#include "registration/api/manifest_proto.h"
 #include "registration/src/batch_reports.h"
 #include "registration/src/batch_store.h"
 #include "registration/src/manifest_checks.h"
@@ -35,22 +34,22 @@ std::vector<std::string> RequiredColumns(const ReferenceData& reference, const s
 
 }  // namespace
 
-BatchUpload::BatchUpload(const IntakeContext& context, v1::Manifest manifest)
+BatchUpload::BatchUpload(const IntakeContext& context, liaison::Manifest manifest)
     : context_(context),
       manifest_(std::move(manifest)),
-      key_(BatchKey(manifest_.liaison_body(), manifest_.batch_id())),
-      file_(manifest_.record_count(), manifest_.sha256(), RequiredColumns(*context_.reference, manifest_.program()),
+      key_(BatchKey(manifest_.liaison_body, manifest_.batch_id)),
+      file_(manifest_.record_count, manifest_.sha256, RequiredColumns(*context_.reference, manifest_.program),
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {
   processing_date_ = absl::FormatCivilTime(absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
 }
 
 absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeContext& context,
-                                                                const v1::Manifest& manifest) {
-  RETURN_IF_ERROR(CheckBatchManifest(ManifestFromProto(manifest), *context.reference));
-  if (std::find(context.programs.begin(), context.programs.end(), manifest.program()) == context.programs.end()) {
+                                                                const liaison::Manifest& manifest) {
+  RETURN_IF_ERROR(CheckBatchManifest(manifest, *context.reference));
+  if (std::find(context.programs.begin(), context.programs.end(), manifest.program) == context.programs.end()) {
     return absl::FailedPreconditionError(absl::StrCat("program: this registration process serves ",
                                                       absl::StrJoin(context.programs, ", "), ", not ",
-                                                      manifest.program()));
+                                                      manifest.program));
   }
   std::unique_ptr<BatchUpload> upload(new BatchUpload(context, manifest));
   const std::string& key = upload->key_;
@@ -60,8 +59,8 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
     received_before = false;
     ASSIGN_OR_RETURN(std::optional<StoredUpload> earlier, BatchStore::FindUpload(tx, key));
     if (earlier && earlier->state != kBatchRefused) {
-      if (absl::AsciiStrToLower(earlier->sha256) != absl::AsciiStrToLower(manifest.sha256())) {
-        return absl::AlreadyExistsError(absl::StrCat("batch_id: ", manifest.batch_id(), " of ", manifest.liaison_body(),
+      if (absl::AsciiStrToLower(earlier->sha256) != absl::AsciiStrToLower(manifest.sha256)) {
+        return absl::AlreadyExistsError(absl::StrCat("batch_id: ", manifest.batch_id, " of ", manifest.liaison_body,
                                                      " was already received with other contents (sha256 differs)"));
       }
       if (earlier->state != kBatchReceiving) {
@@ -74,17 +73,17 @@ absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeCont
     }
     // New, refused before, or an upload that died: start afresh.
     RETURN_IF_ERROR(BatchStore::Forget(tx, key));
-    return BatchStore::Insert(
-        tx, {key, manifest.batch_id(), manifest.liaison_body(), manifest.program(), manifest.record_count(),
-             absl::AsciiStrToLower(manifest.sha256()), manifest.produced_at(), upload->processing_date_,
-             context.instance_id, now + absl::ToInt64Microseconds(context.receive_lease), now});
+    return BatchStore::Insert(tx,
+                              {key, manifest.batch_id, manifest.liaison_body, manifest.program, manifest.record_count,
+                               absl::AsciiStrToLower(manifest.sha256), manifest.produced_at, upload->processing_date_,
+                               context.instance_id, now + absl::ToInt64Microseconds(context.receive_lease), now});
   }));
   if (received_before) {
-    ASSIGN_OR_RETURN(upload->existing_, GetBatchStatus(*context.db, manifest.liaison_body(), manifest.batch_id()));
+    ASSIGN_OR_RETURN(upload->existing_, GetBatchStatus(*context.db, manifest.liaison_body, manifest.batch_id));
     upload->done_ = true;
   } else {
     log::Info("batch receiving",
-              {{"batch", key}, {"program", manifest.program()}, {"record_count", manifest.record_count()}});
+              {{"batch", key}, {"program", manifest.program}, {"record_count", manifest.record_count}});
   }
   return upload;
 }
@@ -116,8 +115,8 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   const std::string household_id = get("household_id");
   const std::string record_id = get("record_id");
   PersonApplication application{
-      get("cin"),   get("last_name"),    get("first_name"), get("birth_date"), get("sex"),
-      get("phone"), manifest_.program(), get("category"),   get("city"),       get("preferred_language")};
+      get("cin"),   get("last_name"),  get("first_name"), get("birth_date"), get("sex"),
+      get("phone"), manifest_.program, get("category"),   get("city"),       get("preferred_language")};
   const absl::CivilDay today = absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone());
   Validated validated = Validate(application, today, *context_.reference);
   std::vector<FieldViolation>& violations = validated.violations;
@@ -141,13 +140,13 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   check("household_id", CheckIdentifier("household_id", household_id));
   check("professional_id", CheckIdentifier("professional_id", get("professional_id")));
   check("address", CheckLength("address", get("address"), kMaxAddressChars));
-  const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body());
+  const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body);
   bool category_ok =
       std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "category"; });
   if (category_ok && !p.category.empty() && body != nullptr && body->categories.count(p.category) == 0) {
     violations.push_back({"category", "CATEGORY_NOT_ALLOWED_FOR_BODY", ""});
   }
-  const ProgramRules* rules = context_.reference->Program(manifest_.program());
+  const ProgramRules* rules = context_.reference->Program(manifest_.program);
   if (rules != nullptr && rules->households && household_id.empty() && !is_too_long("household_id")) {
     violations.push_back({"household_id", "REQUIRED", ""});
   }
@@ -239,7 +238,7 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
   pending_.clear();
   if (claim_lost_) return reason;  // the batch is another upload's now: leave it alone
   log::Warn("batch refused", {{"batch", key_}, {"reason", reason}});
-  CountBatch(context_, manifest_.program(), "refused");
+  CountBatch(context_, manifest_.program, "refused");
   absl::Status cleaned = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     return BatchStore::Refuse(tx, key_, reason.message(), file_.rows());
   });
@@ -251,7 +250,7 @@ void BatchUpload::Abort() {
   if (!done_) Refuse(absl::CancelledError("upload interrupted before the end")).IgnoreError();
 }
 
-absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
+absl::StatusOr<BatchStatus> BatchUpload::Finish() {
   if (done_) {
     if (existing_) return *existing_;
     return refused_.ok() ? absl::FailedPreconditionError("upload already ended") : refused_;
@@ -266,9 +265,9 @@ absl::StatusOr<v1::BatchStatus> BatchUpload::Finish() {
   if (!ready.ok()) return Refuse(ready);
   done_ = true;
   log::Info("batch received", {{"batch", key_}, {"rows", file_.rows()}});
-  CountBatch(context_, manifest_.program(), "received");
+  CountBatch(context_, manifest_.program, "received");
   context_.on_received();
-  return GetBatchStatus(*context_.db, manifest_.liaison_body(), manifest_.batch_id());
+  return GetBatchStatus(*context_.db, manifest_.liaison_body, manifest_.batch_id);
 }
 
 }  // namespace himaya::registration

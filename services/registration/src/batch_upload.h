@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "himaya/registration/v1/registration.pb.h"
+#include "liaison/manifest.h"
 #include "liaison/manifested_csv.h"
 #include "registration/src/batch_intake.h"
 #include "registration/src/staged_row.h"
@@ -24,28 +24,29 @@ class BatchUpload {
   // INVALID_ARGUMENT for a bad manifest; FAILED_PRECONDITION for a program this process does not
   // serve; ALREADY_EXISTS for the id with other bytes; UNAVAILABLE while another upload of it
   // is in progress.
-  static absl::StatusOr<std::unique_ptr<BatchUpload>> Begin(const IntakeContext& context, const v1::Manifest& manifest);
-  const std::optional<v1::BatchStatus>& existing() const { return existing_; }
+  static absl::StatusOr<std::unique_ptr<BatchUpload>> Begin(const IntakeContext& context,
+                                                            const liaison::Manifest& manifest);
+  const std::optional<BatchStatus>& existing() const { return existing_; }
 
   // Parses and stages `bytes`. INVALID_ARGUMENT refuses the batch (header, UTF-8, quoting).
   absl::Status Feed(absl::string_view bytes);
   // Ends the stream: checks count and hash, checks households, and hands the batch to the
   // applier (APPLYING). A refusal returns INVALID_ARGUMENT and leaves the batch REFUSED.
-  absl::StatusOr<v1::BatchStatus> Finish();
+  absl::StatusOr<BatchStatus> Finish();
   // The client went away: the batch is refused ("upload interrupted") and may be sent again.
   void Abort();
 
  private:
-  BatchUpload(const IntakeContext& context, v1::Manifest manifest);
+  BatchUpload(const IntakeContext& context, liaison::Manifest manifest);
   absl::Status OnRow(int64_t row, const std::vector<std::string>& fields);
   absl::Status Flush();
   absl::Status Refuse(const absl::Status& reason);
 
   IntakeContext context_;
-  v1::Manifest manifest_;
+  liaison::Manifest manifest_;
   std::string key_;
   std::string processing_date_;
-  std::optional<v1::BatchStatus> existing_;
+  std::optional<BatchStatus> existing_;
   liaison::ManifestedCsv file_;
   std::vector<StagedRow> pending_;
   bool done_ = false;

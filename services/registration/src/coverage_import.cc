@@ -7,10 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "core/log.h"
 #include "core/status_macros.h"
-#include "registration/api/manifest_proto.h"
 #include "registration/src/manifest_checks.h"
 #include "registration/src/person_rules.h"
-#include "storage/bulk.h"
 
 namespace himaya::registration {
 namespace {
@@ -18,56 +16,51 @@ namespace {
 constexpr size_t kStageRows = 1000;
 constexpr size_t kErrorsKept = 100;
 
-absl::StatusOr<v1::CoverageImportResult> StoredResult(storage::Transaction& tx, const v1::Manifest& m) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT sha256, rows_received, coverages_added, "
-                                       "coverages_updated, rows_invalid, errors FROM coverage_imports "
-                                       "WHERE operator = $1 AND batch_id = $2",
-                                       {m.liaison_body(), m.batch_id()}));
-  if (rows.empty()) return absl::NotFoundError("not imported");
-  if (rows[0].Text(0) != absl::AsciiStrToLower(m.sha256())) {
-    return absl::AlreadyExistsError(absl::StrCat("batch_id: ", m.batch_id(), " of ", m.liaison_body(),
-                                                 " was already imported with other contents"));
+absl::StatusOr<CoverageImportResult> StoredResult(storage::Transaction& tx, const liaison::Manifest& m) {
+  ASSIGN_OR_RETURN(std::optional<StoredCoverageImport> stored,
+                   CoverageStore::FindImport(tx, m.liaison_body, m.batch_id));
+  if (!stored) return absl::NotFoundError("not imported");
+  if (stored->sha256 != absl::AsciiStrToLower(m.sha256)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("batch_id: ", m.batch_id, " of ", m.liaison_body, " was already imported with other contents"));
   }
-  v1::CoverageImportResult result;
-  result.set_batch_id(m.batch_id());
-  result.set_operator_(m.liaison_body());
-  result.set_rows_received(rows[0].Int(1));
-  result.set_coverages_added(rows[0].Int(2));
-  result.set_coverages_updated(rows[0].Int(3));
-  result.set_rows_invalid(rows[0].Int(4));
-  for (absl::string_view e : absl::StrSplit(rows[0].Text(5), '\n', absl::SkipEmpty())) {
-    result.add_errors(std::string(e));
+  CoverageImportResult result;
+  result.batch_id = m.batch_id;
+  result.operator_name = m.liaison_body;
+  result.rows_received = stored->rows_received;
+  result.coverages_added = stored->coverages_added;
+  result.coverages_updated = stored->coverages_updated;
+  result.rows_invalid = stored->rows_invalid;
+  for (absl::string_view e : absl::StrSplit(stored->errors, '\n', absl::SkipEmpty())) {
+    result.errors.push_back(std::string(e));
   }
   return result;
 }
 
 }  // namespace
 
-CoverageUpload::CoverageUpload(storage::Database& db, const core::Clock& clock, v1::Manifest manifest)
+CoverageUpload::CoverageUpload(storage::Database& db, const core::Clock& clock, liaison::Manifest manifest)
     : db_(db),
       clock_(clock),
       manifest_(std::move(manifest)),
-      file_(manifest_.record_count(), manifest_.sha256(), {"cin", "scheme", "valid_from", "valid_to"},
+      file_(manifest_.record_count, manifest_.sha256, {"cin", "scheme", "valid_from", "valid_to"},
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {}
 
 absl::StatusOr<std::unique_ptr<CoverageUpload>> CoverageUpload::Begin(storage::Database& db,
                                                                       const ReferenceData& reference,
                                                                       const core::Clock& clock,
-                                                                      const v1::Manifest& manifest) {
-  RETURN_IF_ERROR(CheckCoverageManifest(ManifestFromProto(manifest), reference));
+                                                                      const liaison::Manifest& manifest) {
+  RETURN_IF_ERROR(CheckCoverageManifest(manifest, reference));
   std::unique_ptr<CoverageUpload> upload(new CoverageUpload(db, clock, manifest));
   RETURN_IF_ERROR(db.Write([&](storage::Transaction& tx) -> absl::Status {
-    absl::StatusOr<v1::CoverageImportResult> stored = StoredResult(tx, manifest);
+    absl::StatusOr<CoverageImportResult> stored = StoredResult(tx, manifest);
     if (stored.ok()) {
       upload->existing_ = *stored;
       upload->done_ = true;
       return absl::OkStatus();
     }
     if (!absl::IsNotFound(stored.status())) return stored.status();
-    return tx
-        .Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
-                 {manifest.liaison_body(), manifest.batch_id()})
-        .status();
+    return CoverageStore::DropStaged(tx, manifest.liaison_body, manifest.batch_id);
   }));
   return upload;
 }
@@ -116,8 +109,8 @@ absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& 
     }
     return absl::OkStatus();
   }
-  pending_.push_back({manifest_.liaison_body(), manifest_.batch_id(), row, *cin, scheme, absl::FormatCivilTime(*from),
-                      to_text.empty() ? storage::Value() : storage::Value(to_text)});
+  pending_.push_back({row, *cin, scheme, absl::FormatCivilTime(*from),
+                      to_text.empty() ? std::nullopt : std::optional<std::string>(to_text)});
   if (pending_.size() >= kStageRows) return Flush();
   return absl::OkStatus();
 }
@@ -125,9 +118,7 @@ absl::Status CoverageUpload::OnRow(int64_t row, const std::vector<std::string>& 
 absl::Status CoverageUpload::Flush() {
   if (pending_.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
-    return storage::InsertRows(tx, "coverage_staging",
-                               {"operator", "batch_id", "line", "cin", "scheme", "valid_from", "valid_to"}, pending_)
-        .status();
+    return CoverageStore::Stage(tx, manifest_.liaison_body, manifest_.batch_id, pending_);
   }));
   pending_.clear();
   return absl::OkStatus();
@@ -136,13 +127,10 @@ absl::Status CoverageUpload::Flush() {
 absl::Status CoverageUpload::Discard(const absl::Status& reason) {
   done_ = true;
   db_.Write([&](storage::Transaction& tx) {
-       return tx
-           .Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2",
-                    {manifest_.liaison_body(), manifest_.batch_id()})
-           .status();
+       return CoverageStore::DropStaged(tx, manifest_.liaison_body, manifest_.batch_id);
      })
       .IgnoreError();
-  log::Warn("coverage file refused", {{"operator", manifest_.liaison_body()}, {"reason", reason}});
+  log::Warn("coverage file refused", {{"operator", manifest_.liaison_body}, {"reason", reason}});
   return reason;
 }
 
@@ -150,64 +138,35 @@ void CoverageUpload::Abort() {
   if (!done_) Discard(absl::CancelledError("upload interrupted before the end")).IgnoreError();
 }
 
-absl::StatusOr<v1::CoverageImportResult> CoverageUpload::Finish() {
+absl::StatusOr<CoverageImportResult> CoverageUpload::Finish() {
   if (existing_) return *existing_;
   if (done_) return absl::FailedPreconditionError("upload already ended");
   if (absl::Status s = file_.Finish(); !s.ok()) return Discard(s);
   if (absl::Status s = Flush(); !s.ok()) return Discard(s);
   done_ = true;
-  v1::CoverageImportResult result;
-  result.set_batch_id(manifest_.batch_id());
-  result.set_operator_(manifest_.liaison_body());
-  result.set_rows_received(file_.rows());
-  result.set_rows_invalid(invalid_);
-  for (const std::string& e : errors_) result.add_errors(e);
+  CoverageImportResult result;
+  result.batch_id = manifest_.batch_id;
+  result.operator_name = manifest_.liaison_body;
+  result.rows_received = file_.rows();
+  result.rows_invalid = invalid_;
+  result.errors = errors_;
   const int64_t now = absl::ToUnixMicros(clock_.Now());
-  const std::string& op = manifest_.liaison_body();
-  const std::string& id = manifest_.batch_id();
-  // Of several lines for one (cin, scheme), the last wins.
-  const std::string latest =
-      "s.line = (SELECT MAX(t.line) FROM coverage_staging t WHERE t.operator = s.operator "
-      "AND t.batch_id = s.batch_id AND t.cin = s.cin AND t.scheme = s.scheme)";
+  const std::string& op = manifest_.liaison_body;
+  const std::string& id = manifest_.batch_id;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto counts,
-                     tx.Query(absl::StrCat("SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM coverages c "
-                                           "WHERE c.cin = s.cin AND c.scheme = s.scheme AND c.operator = s.operator) "
-                                           "THEN 1 ELSE 0 END) FROM coverage_staging s "
-                                           "WHERE s.operator = $1 AND s.batch_id = $2 AND ",
-                                           latest),
-                              {op, id}));
-    const int64_t distinct = counts[0].Int(0);
-    const int64_t updated = counts[0].IsNull(1) ? 0 : counts[0].Int(1);
-    result.set_coverages_added(distinct - updated);
-    result.set_coverages_updated(updated);
-    RETURN_IF_ERROR(
-        tx.Execute(absl::StrCat("INSERT INTO coverages (cin, scheme, operator, valid_from, valid_to, "
-                                "source_batch, updated_at_us) SELECT s.cin, s.scheme, s.operator, s.valid_from, "
-                                "s.valid_to, s.batch_id, $3 FROM coverage_staging s WHERE s.operator = $1 "
-                                "AND s.batch_id = $2 AND ",
-                                latest,
-                                " ON CONFLICT (cin, scheme, operator) DO UPDATE SET valid_from = excluded.valid_from, "
-                                "valid_to = excluded.valid_to, source_batch = excluded.source_batch, "
-                                "updated_at_us = excluded.updated_at_us"),
-                   {op, id, now})
-            .status());
-    RETURN_IF_ERROR(
-        tx.Execute("DELETE FROM coverage_staging WHERE operator = $1 AND batch_id = $2", {op, id}).status());
-    return tx
-        .Execute(
-            "INSERT INTO coverage_imports (operator, batch_id, sha256, rows_received, "
-            "coverages_added, coverages_updated, rows_invalid, errors, imported_at_us) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            {op, id, absl::AsciiStrToLower(manifest_.sha256()), file_.rows(), result.coverages_added(),
-             result.coverages_updated(), invalid_, absl::StrJoin(errors_, "\n"), now})
-        .status();
+    ASSIGN_OR_RETURN(CoverageCounts counts, CoverageStore::ApplyStaged(tx, op, id, now));
+    result.coverages_added = counts.added;
+    result.coverages_updated = counts.updated;
+    return CoverageStore::RecordImport(tx, op, id,
+                                       {absl::AsciiStrToLower(manifest_.sha256), file_.rows(), result.coverages_added,
+                                        result.coverages_updated, invalid_, absl::StrJoin(errors_, "\n")},
+                                       now);
   }));
   log::Info("coverage imported", {{"operator", op},
                                   {"batch_id", id},
                                   {"rows", file_.rows()},
-                                  {"added", result.coverages_added()},
-                                  {"updated", result.coverages_updated()},
+                                  {"added", result.coverages_added},
+                                  {"updated", result.coverages_updated},
                                   {"invalid", invalid_}});
   return result;
 }

@@ -115,6 +115,14 @@ absl::Status PersonStore::RecordActivities(storage::Transaction& tx, const std::
       .status();
 }
 
+absl::Status PersonStore::AddCinAlias(storage::Transaction& tx, absl::string_view cin,
+                                      absl::string_view registration_number, absl::string_view reason) {
+  return tx
+      .Execute("INSERT INTO cin_aliases (cin, registration_number, reason) VALUES ($1, $2, $3)",
+               {cin, registration_number, reason})
+      .status();
+}
+
 absl::StatusOr<std::optional<Person>> PersonStore::FindByNumber(storage::Transaction& tx, absl::string_view number) {
   return FindOne(tx, "registration_number", number);
 }

@@ -34,6 +34,10 @@ class PersonStore {
   // Inserts many persons in few statements. ALREADY_EXISTS when a CIN or a number is taken.
   static absl::Status InsertMany(storage::Transaction& tx, const std::vector<Person>& persons);
   static absl::Status RecordActivities(storage::Transaction& tx, const std::vector<Activity>& activities);
+  // Records `cin` as another CIN of the person `registration_number` (an agent's merge): FindByCin
+  // finds that person by it. ALREADY_EXISTS when the CIN has an alias.
+  static absl::Status AddCinAlias(storage::Transaction& tx, absl::string_view cin,
+                                  absl::string_view registration_number, absl::string_view reason);
   static absl::StatusOr<std::optional<Person>> FindByNumber(storage::Transaction& tx, absl::string_view number);
   static absl::StatusOr<std::optional<Person>> FindByCin(storage::Transaction& tx, absl::string_view cin);
 };

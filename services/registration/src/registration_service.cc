@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "registration/api/manifest_proto.h"
 #include "registration/src/coverage_import.h"
 #include "registration/src/person_rules.h"
 #include "rpc/credentials.h"
@@ -50,13 +51,83 @@ void ToProto(const Person& p, v1::Person* out) {
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(p.registered_at));
 }
 
+void ToProto(const BatchStatus& s, v1::BatchStatus* out) {
+  auto state = [](BatchState state) {
+    switch (state) {
+      case BatchState::kReceiving:
+        return v1::BATCH_STATE_RECEIVING;
+      case BatchState::kApplying:
+        return v1::BATCH_STATE_APPLYING;
+      case BatchState::kCompleted:
+        return v1::BATCH_STATE_COMPLETED;
+      case BatchState::kRefused:
+        return v1::BATCH_STATE_REFUSED;
+      case BatchState::kUnknown:
+        break;
+    }
+    return v1::BATCH_STATE_UNSPECIFIED;
+  };
+  out->set_batch_id(s.batch_id);
+  out->set_liaison_body(s.liaison_body);
+  out->set_program(s.program);
+  out->set_state(state(s.state));
+  out->set_rows_received(s.rows_received);
+  out->set_rows_applied(s.rows_applied);
+  out->set_refusal(s.refusal);
+  *out->mutable_received_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(s.received_at));
+  if (s.completed_at) {
+    *out->mutable_completed_at() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*s.completed_at));
+  }
+  for (const auto& [outcome, n] : s.outcomes) (*out->mutable_outcomes())[outcome] = n;
+}
+
+void ToProto(const CoverageImportResult& r, v1::CoverageImportResult* out) {
+  out->set_batch_id(r.batch_id);
+  out->set_operator_(r.operator_name);
+  out->set_rows_received(r.rows_received);
+  out->set_coverages_added(r.coverages_added);
+  out->set_coverages_updated(r.coverages_updated);
+  out->set_rows_invalid(r.rows_invalid);
+  for (const std::string& e : r.errors) out->add_errors(e);
+}
+
+void ToProto(const Review& r, v1::Review* out) {
+  out->set_review_id(r.review_id);
+  out->set_liaison_body(r.liaison_body);
+  out->set_batch_id(r.batch_id);
+  out->set_record_id(r.record_id);
+  out->set_candidate_registration_number(r.candidate_registration_number);
+  out->set_state(r.state);
+  out->set_decided_by(r.decided_by);
+  out->set_registration_number(r.registration_number);
+  out->set_cin(r.cin);
+  out->set_last_name(r.last_name);
+  out->set_first_name(r.first_name);
+  out->set_birth_date(r.birth_date);
+  out->set_household_members_waiting(r.household_members_waiting);
+  out->set_household_members_attached(r.household_members_attached);
+}
+
+ReviewDecision DecisionOf(v1::DecideReviewRequest::Decision decision) {
+  switch (decision) {
+    case v1::DecideReviewRequest::REGISTER_AS_NEW:
+      return ReviewDecision::kRegisterAsNew;
+    case v1::DecideReviewRequest::MERGE_WITH_EXISTING:
+      return ReviewDecision::kMergeWithExisting;
+    default:
+      return ReviewDecision::kUnspecified;
+  }
+}
+
 // A client-streaming upload (manifest, then chunks) driven by a Session type with Feed, Finish,
-// Abort and existing(), begun by `begin`. Each message is handled on the pool, and the next is
-// read only once it is, so a slow database slows the sender instead of filling memory.
+// Abort and existing() (answering a domain result, given as Response), begun by `begin`. Each message is handled on the
+// pool, and the next is read only once it is, so a slow database slows the sender instead of filling memory.
 template <typename Session, typename Response>
 class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
  public:
-  using BeginFn = std::function<absl::StatusOr<std::unique_ptr<Session>>(const v1::Manifest&)>;
+  using BeginFn = std::function<absl::StatusOr<std::unique_ptr<Session>>(const liaison::Manifest&)>;
   UploadReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, BeginFn begin, Response* response)
       : context_(context), pool_(pool), begin_(std::move(begin)), response_(response) {
     StartRead(&request_);
@@ -76,8 +147,8 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
         session_->Abort();
         return Finish(grpc::Status::CANCELLED);
       }
-      absl::StatusOr<Response> result = session_->Finish();
-      if (result.ok()) *response_ = *result;
+      auto result = session_->Finish();
+      if (result.ok()) ToProto(*result, response_);
       return Finish(rpc::ToGrpcStatus(result.status()));
     }
     if (session_ == nullptr) {
@@ -85,11 +156,11 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
         return Finish(
             grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "manifest: the first message must be the manifest"));
       }
-      absl::StatusOr<std::unique_ptr<Session>> session = begin_(request_.manifest());
+      absl::StatusOr<std::unique_ptr<Session>> session = begin_(ManifestFromProto(request_.manifest()));
       if (!session.ok()) return Finish(rpc::ToGrpcStatus(session.status()));
       session_ = std::move(*session);
       if (session_->existing()) {
-        *response_ = *session_->existing();  // received before: its first result
+        ToProto(*session_->existing(), response_);  // received before: its first result
         return Finish(grpc::Status::OK);
       }
     } else if (request_.part_case() != v1::UploadRequest::kChunk) {
@@ -185,14 +256,16 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
 grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::SubmitBatch(grpc::CallbackServerContext* context,
                                                                              v1::BatchStatus* response) {
   return new UploadReactor<BatchUpload, v1::BatchStatus>(
-      context, pool_, [this](const v1::Manifest& manifest) { return BatchUpload::Begin(domain_.intake, manifest); },
-      response);
+      context, pool_,
+      [this](const liaison::Manifest& manifest) { return BatchUpload::Begin(domain_.intake, manifest); }, response);
 }
 
 grpc::ServerUnaryReactor* RegistrationService::GetBatch(grpc::CallbackServerContext* context,
                                                         const v1::GetBatchRequest* request, v1::BatchStatus* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(*response, GetBatchStatus(*domain_.intake.db, request->liaison_body(), request->batch_id()));
+    ASSIGN_OR_RETURN(BatchStatus status,
+                     GetBatchStatus(*domain_.intake.db, request->liaison_body(), request->batch_id()));
+    ToProto(status, response);
     return absl::OkStatus();
   });
 }
@@ -206,7 +279,7 @@ grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(
                                                                                 v1::CoverageImportResult* response) {
   return new UploadReactor<CoverageUpload, v1::CoverageImportResult>(
       context, pool_,
-      [this](const v1::Manifest& manifest) {
+      [this](const liaison::Manifest& manifest) {
         return CoverageUpload::Begin(*domain_.intake.db, *domain_.intake.reference, *domain_.intake.source.clock,
                                      manifest);
       },
@@ -221,7 +294,7 @@ grpc::ServerUnaryReactor* RegistrationService::ListReviews(grpc::CallbackServerC
         ReviewPage page,
         domain_.reviews->List(request->state(), request->page_size() != 0 ? request->page_size() : request->limit(),
                               request->page_token()));
-    for (auto& r : page.reviews) *response->add_reviews() = std::move(r);
+    for (const Review& r : page.reviews) ToProto(r, response->add_reviews());
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
@@ -231,7 +304,9 @@ grpc::ServerUnaryReactor* RegistrationService::DecideReview(grpc::CallbackServer
                                                             const v1::DecideReviewRequest* request,
                                                             v1::Review* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(*response, domain_.reviews->Decide(request->review_id(), request->decision(), request->agent()));
+    ASSIGN_OR_RETURN(Review decided,
+                     domain_.reviews->Decide(request->review_id(), DecisionOf(request->decision()), request->agent()));
+    ToProto(decided, response);
     return absl::OkStatus();
   });
 }

@@ -3,12 +3,13 @@
 // existing one. Every decision records who made it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "events/envelope.h"
-#include "himaya/registration/v1/registration.pb.h"
 #include "registration/src/number_allocator.h"
 #include "storage/database.h"
 
@@ -16,8 +17,32 @@ namespace himaya::registration {
 
 inline constexpr int kMaxReviewPageSize = 500;
 
+// A batch row waiting for (or given) an agent's decision.
+struct Review {
+  std::string review_id;
+  std::string liaison_body;
+  std::string batch_id;
+  std::string record_id;
+  std::string candidate_registration_number;  // the registered person the row looks like
+  // "PENDING", "REGISTERED", "MERGED", or "ALREADY_REGISTERED" (the CIN was registered before
+  // the decision, which then joined that person).
+  std::string state;
+  std::string decided_by;
+  std::string registration_number;  // the number the decision led to
+  // The row's data as submitted (normalised).
+  std::string cin;
+  std::string last_name;
+  std::string first_name;
+  std::string birth_date;
+  int32_t household_members_waiting = 0;   // spouse and children held until the decision
+  int32_t household_members_attached = 0;  // in Decide's answer: those it attached
+};
+
+// What an agent decides: the row is another person, or the same as the candidate.
+enum class ReviewDecision { kUnspecified = 0, kRegisterAsNew = 1, kMergeWithExisting = 2 };
+
 struct ReviewPage {
-  std::vector<v1::Review> reviews;
+  std::vector<Review> reviews;
   std::string next_page_token;  // empty on the last page
 };
 
@@ -37,8 +62,7 @@ class ReviewQueue {
   // whatever the decision (ALREADY_REGISTERED). The household members held with the row are
   // attached to the resulting number. NOT_FOUND for an unknown review; FAILED_PRECONDITION when
   // already decided; INVALID_ARGUMENT without an agent or a decision.
-  absl::StatusOr<v1::Review> Decide(const std::string& review_id, v1::DecideReviewRequest::Decision decision,
-                                    const std::string& agent);
+  absl::StatusOr<Review> Decide(const std::string& review_id, ReviewDecision decision, const std::string& agent);
 
  private:
   storage::Database& db_;

@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "identity/registration_number.h"
+#include "liaison/manifested_csv.h"
 #include "registration/src/activation_codes.h"
 #include "registration/src/coverage_import.h"
 #include "registration/src/registrar.h"
@@ -37,14 +38,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-v1::Manifest ManifestFor(const std::string& csv, const std::string& id, const std::string& body,
+liaison::Manifest ManifestFor(const std::string& csv, const std::string& id, const std::string& body,
                          const std::string& program, int64_t rows) {
-  v1::Manifest m;
-  m.set_batch_id(id);
-  m.set_liaison_body(body);
-  m.set_program(program);
-  m.set_record_count(rows);
-  m.set_sha256(liaison::Sha256Hex(csv));
+  liaison::Manifest m;
+  m.batch_id = id;
+  m.liaison_body = body;
+  m.program = program;
+  m.record_count = rows;
+  m.sha256 = liaison::Sha256Hex(csv);
   return m;
 }
 
@@ -100,17 +101,17 @@ class BatchIntakeTest : public testing::BackendTest {
   }
 
   // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
-  absl::StatusOr<v1::BatchStatus> Submit(const std::string& csv, const v1::Manifest& manifest, size_t chunk = 7,
+  absl::StatusOr<BatchStatus> Submit(const std::string& csv, const liaison::Manifest& manifest, size_t chunk = 7,
                                          std::vector<std::string> programs = AllPrograms()) {
     ASSIGN_OR_RETURN(auto upload, BatchUpload::Begin(Context(std::move(programs)), manifest));
     if (upload->existing()) return *upload->existing();
     for (size_t i = 0; i < csv.size(); i += chunk) {
       RETURN_IF_ERROR(upload->Feed(absl::string_view(csv).substr(i, chunk)));
     }
-    ASSIGN_OR_RETURN(v1::BatchStatus received, upload->Finish());
-    EXPECT_EQ(received.state(), v1::BATCH_STATE_APPLYING);
+    ASSIGN_OR_RETURN(BatchStatus received, upload->Finish());
+    EXPECT_EQ(received.state, BatchState::kApplying);
     RETURN_IF_ERROR(applier_->ApplyAllReady());
-    return GetBatchStatus(*db_, manifest.liaison_body(), manifest.batch_id());
+    return GetBatchStatus(*db_, manifest.liaison_body, manifest.batch_id);
   }
 
   // The whole report, as WriteBatchReport gives it.
@@ -187,7 +188,7 @@ class BatchIntakeTest : public testing::BackendTest {
   }
 
   // One page of the review queue's reviews in `state`.
-  static absl::StatusOr<std::vector<v1::Review>> Listed(ReviewQueue& queue, const std::string& state, int size) {
+  static absl::StatusOr<std::vector<Review>> Listed(ReviewQueue& queue, const std::string& state, int size) {
     ASSIGN_OR_RETURN(ReviewPage page, queue.List(state, size));
     return page.reviews;
   }
@@ -198,7 +199,7 @@ class BatchIntakeTest : public testing::BackendTest {
   }
 
   void LoadCoverage(const std::string& csv, const std::string& id = "CNOPS-2022-01") {
-    v1::Manifest m = ManifestFor(csv, id, "CNOPS", "", std::count(csv.begin(), csv.end(), '\n') - 1);
+    liaison::Manifest m = ManifestFor(csv, id, "CNOPS", "", std::count(csv.begin(), csv.end(), '\n') - 1);
     auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
     ASSERT_TRUE(upload.ok()) << upload.status();
     ASSERT_TRUE((*upload)->Feed(csv).ok());
@@ -244,9 +245,9 @@ TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
   const std::string csv = kEveryKind;
   auto status = Submit(csv, ManifestFor(csv, "RAMED-1", "RAMED", "amo-tadamon", 13));
   ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(status->state(), v1::BATCH_STATE_COMPLETED);
-  EXPECT_EQ(status->rows_received(), 13);
-  EXPECT_EQ(status->rows_applied(), 13);
+  EXPECT_EQ(status->state, BatchState::kCompleted);
+  EXPECT_EQ(status->rows_received, 13);
+  EXPECT_EQ(status->rows_applied, 13);
 
   std::vector<ReportRow> report = Report("RAMED", "RAMED-1");
   ASSERT_EQ(report.size(), 13u) << "every row has exactly one outcome";
@@ -275,9 +276,9 @@ TEST_P(BatchIntakeTest, OneRowOfEachKindGetsItsOutcomeRowByRow) {
   EXPECT_EQ(row(12), "H1-1 INVALID record_id:DUPLICATE_RECORD_ID(H1-1)");
 
   int64_t total = 0;
-  for (const auto& [outcome, n] : status->outcomes()) total += n;
-  EXPECT_EQ(total, status->rows_received()) << "received = sum of all outcomes";
-  EXPECT_EQ(status->outcomes().at("DEPENDENT"), 3);
+  for (const auto& [outcome, n] : status->outcomes) total += n;
+  EXPECT_EQ(total, status->rows_received) << "received = sum of all outcomes";
+  EXPECT_EQ(status->outcomes.at("DEPENDENT"), 3);
 
   // The head was stored normalised, with the quoted multi-line address.
   Person head = *registrar_->GetByNumber(head1);
@@ -314,8 +315,8 @@ TEST_P(BatchIntakeTest, ChunkSizeOfTheUploadDoesNotMatter) {
     Reset();
     auto status = Submit(csv, ManifestFor(csv, "RAMED-C", "RAMED", "amo-tadamon", 13), chunk);
     ASSERT_TRUE(status.ok()) << status.status();
-    EXPECT_EQ(status->outcomes().at("REGISTERED"), 4) << chunk;
-    EXPECT_EQ(status->outcomes().at("DEPENDENT"), 3) << chunk;
+    EXPECT_EQ(status->outcomes.at("REGISTERED"), 4) << chunk;
+    EXPECT_EQ(status->outcomes.at("DEPENDENT"), 3) << chunk;
     std::string text;
     for (const auto& r : Report("RAMED", "RAMED-C"))
       absl::StrAppend(&text, r.record_id, r.outcome, r.number, r.reasons, "\n");
@@ -332,13 +333,13 @@ constexpr char kTns[] =
 
 TEST_P(BatchIntakeTest, SameBatchAgainReturnsTheFirstResultAndRegistersNoOneTwice) {
   const std::string csv = kTns;
-  v1::Manifest m = ManifestFor(csv, "MAP-1", "MAPMDREF", "amo-tns", 2);
+  liaison::Manifest m = ManifestFor(csv, "MAP-1", "MAPMDREF", "amo-tns", 2);
   auto first = Submit(csv, m);
   ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->outcomes().at("REGISTERED"), 2);
+  EXPECT_EQ(first->outcomes.at("REGISTERED"), 2);
   auto again = Submit(csv, m);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->outcomes().at("REGISTERED"), 2);
+  EXPECT_EQ(again->outcomes.at("REGISTERED"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM persons"), 2);
   EXPECT_EQ(Report("MAPMDREF", "MAP-1").size(), 2u);
 
@@ -353,13 +354,13 @@ TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
   struct Case {
     std::string name;
     std::string csv;
-    v1::Manifest manifest;
+    liaison::Manifest manifest;
     absl::StatusCode code;
     std::string message;
   };
-  v1::Manifest ok = ManifestFor(csv, "X", "MAPMDREF", "amo-tns", 2);
+  liaison::Manifest ok = ManifestFor(csv, "X", "MAPMDREF", "amo-tns", 2);
   auto with = [&](auto change) {
-    v1::Manifest m = ok;
+    liaison::Manifest m = ok;
     change(m);
     return m;
   };
@@ -369,17 +370,17 @@ TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
   const std::string bad_quotes = std::string(kTns) + "3,A103,\"Idrissi\"x,Ali,1980-01-01,M,,AGRI\n";
   const std::string no_sex = "record_id,cin,last_name,first_name,birth_date,category\n1,A1,A,B,1980-01-01,AGRI\n";
   std::vector<Case> cases = {
-      {"unknown body", csv, with([](auto& m) { m.set_liaison_body("NOBODY"); }), absl::StatusCode::kInvalidArgument,
+      {"unknown body", csv, with([](auto& m) { m.liaison_body = "NOBODY"; }), absl::StatusCode::kInvalidArgument,
        "unknown liaison body"},
-      {"program the body does not serve", csv, with([](auto& m) { m.set_program("amo-tadamon"); }),
+      {"program the body does not serve", csv, with([](auto& m) { m.program = "amo-tadamon"; }),
        absl::StatusCode::kInvalidArgument, "does not serve"},
-      {"count mismatch", csv, with([](auto& m) { m.set_record_count(3); }), absl::StatusCode::kInvalidArgument,
+      {"count mismatch", csv, with([](auto& m) { m.record_count = 3; }), absl::StatusCode::kInvalidArgument,
        "record_count"},
-      {"more rows than counted", csv, with([](auto& m) { m.set_record_count(1); }), absl::StatusCode::kInvalidArgument,
+      {"more rows than counted", csv, with([](auto& m) { m.record_count = 1; }), absl::StatusCode::kInvalidArgument,
        "record_count"},
-      {"altered bytes", csv, with([](auto& m) { m.set_sha256(std::string(64, 'a')); }),
+      {"altered bytes", csv, with([](auto& m) { m.sha256 = std::string(64, 'a'); }),
        absl::StatusCode::kInvalidArgument, "sha256"},
-      {"malformed sha", csv, with([](auto& m) { m.set_sha256("abc"); }), absl::StatusCode::kInvalidArgument,
+      {"malformed sha", csv, with([](auto& m) { m.sha256 = "abc"; }), absl::StatusCode::kInvalidArgument,
        "manifest.sha256"},
       {"missing column", no_sex, ManifestFor(no_sex, "X", "MAPMDREF", "amo-tns", 1), absl::StatusCode::kInvalidArgument,
        "missing column sex"},
@@ -398,13 +399,13 @@ TEST_P(BatchIntakeTest, WholeBatchRefusalsApplyNothing) {
   }
   auto refused = GetBatchStatus(*db_, "MAPMDREF", "X");
   ASSERT_TRUE(refused.ok());
-  EXPECT_EQ(refused->state(), v1::BATCH_STATE_REFUSED);
+  EXPECT_EQ(refused->state, BatchState::kRefused);
   EXPECT_GT(Counted("himaya_registration_batches_total", {{"what", "refused"}}), 0);
   EXPECT_EQ(Counted("himaya_registration_batches_total", {{"what", "received"}}), 0);
   // A refused batch may be sent again, corrected.
   auto fixed = Submit(csv, ok);
   ASSERT_TRUE(fixed.ok()) << fixed.status();
-  EXPECT_EQ(fixed->state(), v1::BATCH_STATE_COMPLETED);
+  EXPECT_EQ(fixed->state, BatchState::kCompleted);
 }
 
 TEST_P(BatchIntakeTest, ProcessesRefuseProgramsTheyDoNotServe) {
@@ -449,14 +450,14 @@ TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 3);
   // Newer file: A1 ends, A4 is new; A2 and A3 are not mentioned and stay.
   std::string newer = "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,2022-01-31\nA4,CNOPS,2020-01-01,\n";
-  v1::Manifest m = ManifestFor(newer, "CNOPS-2022-02", "CNOPS", "", 2);
+  liaison::Manifest m = ManifestFor(newer, "CNOPS-2022-02", "CNOPS", "", 2);
   auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
   ASSERT_TRUE(upload.ok());
   ASSERT_TRUE((*upload)->Feed(newer).ok());
   auto result = (*upload)->Finish();
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->coverages_added(), 1);
-  EXPECT_EQ(result->coverages_updated(), 1);
+  EXPECT_EQ(result->coverages_added, 1);
+  EXPECT_EQ(result->coverages_updated, 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM coverages"), 4);
 
   // On 2022-03-15 only A4 is covered: A1 ended, A2 ended, A3 starts later.
@@ -466,8 +467,8 @@ TEST_P(BatchIntakeTest, CoverageFilesAddAndUpdateButNeverDelete) {
       "3,A3,Alaoui,Amal,1980-01-01,F,AGRI\n4,A4,Alaoui,Asmae,1980-01-01,F,AGRI\n";
   auto status = Submit(csv, ManifestFor(csv, "MAP-2", "MAPMDREF", "amo-tns", 4));
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->outcomes().at("REGISTERED"), 3);
-  EXPECT_EQ(status->outcomes().at("ALREADY_COVERED"), 1);
+  EXPECT_EQ(status->outcomes.at("REGISTERED"), 3);
+  EXPECT_EQ(status->outcomes.at("ALREADY_COVERED"), 1);
 }
 
 TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
@@ -475,19 +476,19 @@ TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
       "cin,scheme,valid_from,valid_to\nA1,CNOPS,2010-01-01,\nbad,,2010-13-01,\nA2,CNOPS,2020-01-01,2019-01-01\n"
       "A3,CNOPS,2010-01-01,,extra\n";
   csv += "A4," + std::string(65, 'S') + ",2010-01-01,\n";
-  v1::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 5);
+  liaison::Manifest m = ManifestFor(csv, "C1", "CNOPS", "", 5);
   auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
   ASSERT_TRUE((*upload)->Feed(csv).ok());
   auto result = (*upload)->Finish();
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->rows_invalid(), 4);
-  EXPECT_THAT(result->errors(), ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before"),
+  EXPECT_EQ(result->rows_invalid, 4);
+  EXPECT_THAT(result->errors, ElementsAre(HasSubstr("row 2: cin:"), HasSubstr("row 3: valid_to: is before"),
                                             HasSubstr("row 4: row: 5 fields where the header has 4"),
                                             HasSubstr("row 5: scheme: is longer than 64 characters")));
-  v1::Manifest wrong = ManifestFor(csv, "C2", "NOBODY", "", 3);
+  liaison::Manifest wrong = ManifestFor(csv, "C2", "NOBODY", "", 3);
   EXPECT_EQ(CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, wrong).status().code(),
             absl::StatusCode::kInvalidArgument);
-  v1::Manifest short_count = ManifestFor(csv, "C3", "CNOPS", "", 2);
+  liaison::Manifest short_count = ManifestFor(csv, "C3", "CNOPS", "", 2);
   auto refused = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, short_count);
   (*refused)->Feed(csv).IgnoreError();
   EXPECT_FALSE((*refused)->Finish().ok());
@@ -497,7 +498,7 @@ TEST_P(BatchIntakeTest, CoverageFileErrorsAreReportedAndRefusalsChangeNothing) {
 TEST_P(BatchIntakeTest, AnInterruptedCoverageUploadLeavesNothingStaged) {
   std::string csv = "cin,scheme,valid_from,valid_to\n";
   for (int i = 0; i < 3000; ++i) absl::StrAppend(&csv, "A", i, ",CNOPS,2010-01-01,\n");
-  v1::Manifest m = ManifestFor(csv, "C9", "CNOPS", "", 3000);
+  liaison::Manifest m = ManifestFor(csv, "C9", "CNOPS", "", 3000);
   auto upload = CoverageUpload::Begin(*db_, ReferenceData::Shipped(), clock_, m);
   ASSERT_TRUE(upload.ok());
   // Half the file (enough rows to be staged), then the client goes away.
@@ -522,40 +523,40 @@ TEST_P(BatchIntakeTest, AgentsDecideLookAlikesAndEveryDecisionIsRecorded) {
       "1,B1,Idrissi,Muhammad,1970-01-01,M,AGRI\n2,B2,Idrissy,Mohamed,1970-01-01,M,AGRI\n";
   auto status = Submit(csv, ManifestFor(csv, "MAP-3", "MAPMDREF", "amo-tns", 2));
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 2);
+  EXPECT_EQ(status->outcomes.at("NEEDS_REVIEW"), 2);
   ReviewQueue queue(*db_, *numbers_, Source());
   auto pending = Listed(queue, "", 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u);
-  EXPECT_EQ((*pending)[0].candidate_registration_number(), existing->registration_number);
-  EXPECT_EQ((*pending)[0].cin(), "B1");
+  EXPECT_EQ((*pending)[0].candidate_registration_number, existing->registration_number);
+  EXPECT_EQ((*pending)[0].cin, "B1");
 
-  EXPECT_EQ(queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "").status().code(),
+  EXPECT_EQ(queue.Decide((*pending)[0].review_id, ReviewDecision::kRegisterAsNew, "").status().code(),
             absl::StatusCode::kInvalidArgument);
-  auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  auto registered = queue.Decide((*pending)[0].review_id, ReviewDecision::kRegisterAsNew, "agent.amal");
   ASSERT_TRUE(registered.ok()) << registered.status();
-  EXPECT_EQ(registered->state(), "REGISTERED");
-  EXPECT_EQ(registrar_->GetByCin("B1")->registration_number, registered->registration_number());
+  EXPECT_EQ(registered->state, "REGISTERED");
+  EXPECT_EQ(registrar_->GetByCin("B1")->registration_number, registered->registration_number);
   auto b1 = registrar_->GetByCin("B1");  // registered from the row the review kept
   EXPECT_EQ(absl::StrCat(b1->last_name, "|", b1->first_name, "|", b1->birth_date, "|", b1->sex, "|", b1->category, "|",
                          b1->program),
             "Idrissi|Muhammad|1970-01-01|M|AGRI|amo-tns");
-  auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
+  auto merged = queue.Decide((*pending)[1].review_id, ReviewDecision::kMergeWithExisting, "agent.omar");
   ASSERT_TRUE(merged.ok()) << merged.status();
-  EXPECT_EQ(merged->registration_number(), existing->registration_number);
+  EXPECT_EQ(merged->registration_number, existing->registration_number);
   EXPECT_EQ(registrar_->GetByCin("B2")->registration_number, existing->registration_number)
       << "the merged CIN now finds the existing person";
-  EXPECT_EQ(queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "x").status().code(),
+  EXPECT_EQ(queue.Decide((*pending)[1].review_id, ReviewDecision::kRegisterAsNew, "x").status().code(),
             absl::StatusCode::kFailedPrecondition);
   auto decided = Listed(queue, "MERGED", 10);
   ASSERT_EQ(decided->size(), 1u);
-  EXPECT_EQ((*decided)[0].decided_by(), "agent.omar");
+  EXPECT_EQ((*decided)[0].decided_by, "agent.omar");
 
   // A batch that repeats the merged CIN finds the person already registered.
   const std::string again =
       "record_id,cin,last_name,first_name,birth_date,sex,category\n1,B2,Idrissi,Mohamed,1970-01-01,M,AGRI\n";
   auto status2 = Submit(again, ManifestFor(again, "MAP-4", "MAPMDREF", "amo-tns", 1));
-  EXPECT_EQ(status2->outcomes().at("ALREADY_REGISTERED"), 1);
+  EXPECT_EQ(status2->outcomes.at("ALREADY_REGISTERED"), 1);
 }
 
 TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) {
@@ -569,7 +570,7 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
                           "5,,Idrissy,Sara,2012-04-04,F,H2,CHILD\n";
   auto status = Submit(csv, ManifestFor(csv, "RAMED-R", "RAMED", "amo-tadamon", 5));
   ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(status->outcomes().at("NEEDS_REVIEW"), 5) << "the dependents wait with their head";
+  EXPECT_EQ(status->outcomes.at("NEEDS_REVIEW"), 5) << "the dependents wait with their head";
   std::vector<ReportRow> report = Report("RAMED", "RAMED-R");
   ASSERT_EQ(report.size(), 5u);
   EXPECT_EQ(report[1].outcome, "NEEDS_REVIEW");
@@ -581,17 +582,17 @@ TEST_P(BatchIntakeTest, DependentsOfAHeadInReviewJoinThePersonTheDecisionGives) 
   auto pending = Listed(queue, "", 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u) << "agents decide heads; their households follow";
-  EXPECT_EQ((*pending)[0].household_members_waiting(), 2);
-  EXPECT_EQ((*pending)[1].household_members_waiting(), 1);
-  auto registered = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  EXPECT_EQ((*pending)[0].household_members_waiting, 2);
+  EXPECT_EQ((*pending)[1].household_members_waiting, 1);
+  auto registered = queue.Decide((*pending)[0].review_id, ReviewDecision::kRegisterAsNew, "agent.amal");
   ASSERT_TRUE(registered.ok()) << registered.status();
-  EXPECT_EQ(registered->household_members_attached(), 2);
-  EXPECT_EQ(Listed(queue, "REGISTERED", 10)->at(0).household_members_waiting(), 0);
-  auto merged = queue.Decide((*pending)[1].review_id(), v1::DecideReviewRequest::MERGE_WITH_EXISTING, "agent.omar");
+  EXPECT_EQ(registered->household_members_attached, 2);
+  EXPECT_EQ(Listed(queue, "REGISTERED", 10)->at(0).household_members_waiting, 0);
+  auto merged = queue.Decide((*pending)[1].review_id, ReviewDecision::kMergeWithExisting, "agent.omar");
   ASSERT_TRUE(merged.ok()) << merged.status();
 
   report = Report("RAMED", "RAMED-R");
-  const std::string head1 = registered->registration_number();
+  const std::string head1 = registered->registration_number;
   auto row = [&](size_t i) { return absl::StrCat(report[i].number, " ", report[i].reasons); };
   EXPECT_EQ(row(0), head1 + " name:LOOKS_LIKE_REGISTERED_PERSON;review:REGISTERED");
   EXPECT_EQ(row(1), head1 + " household_id:HEAD_IN_REVIEW;household_id:ATTACHED_AFTER_REVIEW");
@@ -625,11 +626,11 @@ TEST_P(BatchIntakeTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
   auto counter = registrar_->Register({"B1", "Idrissi", "Muhammad", "1970-01-01", "M", "", "amo-tadamon", "", "", ""});
   ASSERT_TRUE(counter.ok()) << counter.status();
 
-  auto decided = queue.Decide((*pending)[0].review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  auto decided = queue.Decide((*pending)[0].review_id, ReviewDecision::kRegisterAsNew, "agent.amal");
   ASSERT_TRUE(decided.ok()) << decided.status();
-  EXPECT_EQ(decided->state(), "ALREADY_REGISTERED");
-  EXPECT_EQ(decided->registration_number(), counter->registration_number);
-  EXPECT_EQ(decided->household_members_attached(), 1);
+  EXPECT_EQ(decided->state, "ALREADY_REGISTERED");
+  EXPECT_EQ(decided->registration_number, counter->registration_number);
+  EXPECT_EQ(decided->household_members_attached, 1);
   EXPECT_TRUE(Listed(queue, "", 10)->empty()) << "nothing is left undecidable in the queue";
   EXPECT_EQ(Count("SELECT COUNT(*) FROM persons WHERE cin = 'B1'"), 1) << "nobody registered twice";
   std::vector<ReportRow> report = Report("RAMED", "RAMED-M");
@@ -848,7 +849,7 @@ TEST_P(BatchIntakeTest, RowsFollowTheReferenceDataGiven) {
   const std::string csv =
       "record_id,cin,last_name,first_name,birth_date,sex,category\n1,A1,Alaoui,Ali,1980-01-01,M,FISH\n"
       "2,A2,Alaoui,Aziz,1980-01-01,M,AGRI\n";
-  v1::Manifest manifest = ManifestFor(csv, "MPM-1", "MPM", "amo-tns", 2);
+  liaison::Manifest manifest = ManifestFor(csv, "MPM-1", "MPM", "amo-tns", 2);
   auto upload = BatchUpload::Begin(context, manifest);
   ASSERT_TRUE(upload.ok()) << upload.status();
   ASSERT_TRUE((*upload)->Feed(csv).ok());
@@ -867,7 +868,7 @@ TEST_P(BatchIntakeTest, RowsFollowTheReferenceDataGiven) {
 TEST_P(BatchIntakeTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
   const std::string csv =
       std::string(kTns) + "3,A102,Idrissi,Meriem,1990-01-01,F,,AGRI\n" + "4,A103,Idrissi,Nabil,1991-01-01,M,,AGRI\n";
-  v1::Manifest manifest = ManifestFor(csv, "MAP-L", "MAPMDREF", "amo-tns", 4);
+  liaison::Manifest manifest = ManifestFor(csv, "MAP-L", "MAPMDREF", "amo-tns", 4);
   auto upload = BatchUpload::Begin(Context(AllPrograms()), manifest);
   ASSERT_TRUE(upload.ok());
   ASSERT_TRUE((*upload)->Feed(csv).ok());
@@ -892,13 +893,13 @@ TEST_P(BatchIntakeTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
   EXPECT_TRUE(applied.ok()) << applied << ": a lost claim is no error to retry";
   auto status = GetBatchStatus(*db_, "MAPMDREF", "MAP-L");
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->state(), v1::BATCH_STATE_APPLYING);
-  EXPECT_EQ(status->rows_applied(), 3) << "the other process goes on from the last chunk committed";
+  EXPECT_EQ(status->state, BatchState::kApplying);
+  EXPECT_EQ(status->rows_applied, 3) << "the other process goes on from the last chunk committed";
 }
 
 TEST_P(BatchIntakeTest, AnUploadThatLostItsClaimLeavesTheBatchToTheOtherUpload) {
   const std::string csv = kTns;
-  v1::Manifest manifest = ManifestFor(csv, "MAP-U", "MAPMDREF", "amo-tns", 2);
+  liaison::Manifest manifest = ManifestFor(csv, "MAP-U", "MAPMDREF", "amo-tns", 2);
   auto upload = BatchUpload::Begin(Context(AllPrograms()), manifest);
   ASSERT_TRUE(upload.ok());
   ASSERT_TRUE((*upload)->Feed(csv).ok());
@@ -910,7 +911,7 @@ TEST_P(BatchIntakeTest, AnUploadThatLostItsClaimLeavesTheBatchToTheOtherUpload) 
   EXPECT_EQ(finished.status().code(), absl::StatusCode::kUnavailable) << finished.status();
   auto status = GetBatchStatus(*db_, "MAPMDREF", "MAP-U");
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->state(), v1::BATCH_STATE_RECEIVING) << "the other upload's batch is not refused";
+  EXPECT_EQ(status->state, BatchState::kReceiving) << "the other upload's batch is not refused";
 }
 
 TEST_P(BatchIntakeTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
@@ -927,7 +928,7 @@ TEST_P(BatchIntakeTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
   auto pending = Listed(queue, "", 0);
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 1u);
-  auto decided = queue.Decide(pending->front().review_id(), v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal");
+  auto decided = queue.Decide(pending->front().review_id, ReviewDecision::kRegisterAsNew, "agent.amal");
   EXPECT_EQ(decided.status().code(), absl::StatusCode::kDataLoss) << decided.status();
   ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
                    return tx.Execute("UPDATE reviews SET row_data = '{\"cin\": 7, \"last_name\": [\"x\"]}'").status();
@@ -1010,7 +1011,7 @@ TEST_P(BatchIntakeTest, TheReviewQueueComesInPagesAndRefusesWhatItDoesNotKnow) {
     auto page = queue.List("", 3, token);
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_LE(page->reviews.size(), 3u);
-    for (const auto& r : page->reviews) seen.push_back(r.record_id());
+    for (const auto& r : page->reviews) seen.push_back(r.record_id);
     token = page->next_page_token;
     ASSERT_LT(++pages, 10);
   } while (!token.empty());
@@ -1034,10 +1035,10 @@ TEST_P(BatchIntakeTest, RequestIdentifiersAreRequiredBoundedAndNotEchoed) {
     EXPECT_LT(s.message().size(), 200u) << "not echoed whole";
   };
   const std::string huge(1 << 20, 'x');
-  expect_invalid(queue.Decide("", v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal").status(), "review_id");
-  expect_invalid(queue.Decide(huge, v1::DecideReviewRequest::REGISTER_AS_NEW, "agent.amal").status(), "review_id");
-  expect_invalid(queue.Decide("r1", v1::DecideReviewRequest::REGISTER_AS_NEW, huge).status(), "agent");
-  expect_invalid(queue.Decide("r1", static_cast<v1::DecideReviewRequest::Decision>(7), "agent.amal").status(),
+  expect_invalid(queue.Decide("", ReviewDecision::kRegisterAsNew, "agent.amal").status(), "review_id");
+  expect_invalid(queue.Decide(huge, ReviewDecision::kRegisterAsNew, "agent.amal").status(), "review_id");
+  expect_invalid(queue.Decide("r1", ReviewDecision::kRegisterAsNew, huge).status(), "agent");
+  expect_invalid(queue.Decide("r1", static_cast<ReviewDecision>(7), "agent.amal").status(),
                  "decision");
   expect_invalid(GetBatchStatus(*db_, "", "").status(), "batch_id");
   expect_invalid(GetBatchStatus(*db_, "", huge).status(), "batch_id");
