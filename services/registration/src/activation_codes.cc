@@ -10,6 +10,7 @@
 #include "events/topics.h"
 #include "google/protobuf/util/time_util.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "registration/src/activation_code_store.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 
@@ -80,17 +81,11 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
       if (!CheckRequiredIdentifier("registration_number", number).ok()) continue;
       ASSIGN_OR_RETURN(out[i].person, PersonStore::FindByNumber(tx, number));
       if (!out[i].person || !queries[i].activation_code) continue;
-      ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));
-      out[i].account_active = !active.empty();
+      ASSIGN_OR_RETURN(out[i].account_active, ActivationCodeStore::IsActive(tx, number));
       if (out[i].account_active) continue;
       // The new code replaces the old; the count of wrong attempts carries over.
-      RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, expires_at_us, "
-                     "attempts, attempts_since_us) VALUES ($1, $2, $3, $4, 0, $3) "
-                     "ON CONFLICT (registration_number) DO UPDATE SET code_hash = excluded.code_hash, "
-                     "issued_at_us = excluded.issued_at_us, expires_at_us = excluded.expires_at_us, used_at_us = NULL",
-                     {number, storage::Bytes{Hash(codes[i])}, absl::ToUnixMicros(now), absl::ToUnixMicros(expires_at)})
-              .status());
+      RETURN_IF_ERROR(ActivationCodeStore::Issue(tx, number, Hash(codes[i]), absl::ToUnixMicros(now),
+                                                 absl::ToUnixMicros(expires_at)));
       out[i].code = IssuedCode{absl::StrCat(codes[i].substr(0, 4), "-", codes[i].substr(4)), expires_at};
       ++issued;
     }
@@ -112,38 +107,26 @@ absl::Status ActivationCodes::Activate(const std::string& registration_number, c
     const int64_t window_start = absl::ToUnixMicros(now - absl::Hours(reference_.activation_attempt_window_hours));
     // The attempt is taken before the code is compared, in one statement: concurrent guesses
     // queue on the row and cannot pass the limit. A window past its time starts afresh.
-    ASSIGN_OR_RETURN(auto taken,
-                     tx.Query("UPDATE activation_codes SET "
-                              "attempts = CASE WHEN attempts_since_us < $3 THEN 1 ELSE attempts + 1 END, "
-                              "attempts_since_us = CASE WHEN attempts_since_us < $3 THEN $2 ELSE attempts_since_us END "
-                              "WHERE registration_number = $1 AND used_at_us IS NULL AND expires_at_us >= $2 "
-                              "AND (attempts < $4 OR attempts_since_us < $3) RETURNING code_hash",
-                              {registration_number, absl::ToUnixMicros(now), window_start,
-                               reference_.activation_code_max_attempts}));
-    if (taken.empty()) {
-      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT expires_at_us, used_at_us FROM activation_codes "
-                                           "WHERE registration_number = $1",
-                                           {registration_number}));
-      if (rows.empty()) return absl::FailedPreconditionError("code: none was issued for this number");
-      if (!rows[0].IsNull(1)) return absl::FailedPreconditionError("code: already used; the account is active");
-      if (absl::ToUnixMicros(now) > rows[0].Int(0)) {
+    ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                     ActivationCodeStore::TakeAttempt(tx, registration_number, absl::ToUnixMicros(now), window_start,
+                                                      reference_.activation_code_max_attempts));
+    if (!taken) {
+      ASSIGN_OR_RETURN(std::optional<StoredCode> kept, ActivationCodeStore::Find(tx, registration_number));
+      if (!kept) return absl::FailedPreconditionError("code: none was issued for this number");
+      if (kept->used) return absl::FailedPreconditionError("code: already used; the account is active");
+      if (absl::ToUnixMicros(now) > kept->expires_at_us) {
         return absl::FailedPreconditionError("code: expired; ask for a new one");
       }
       return absl::FailedPreconditionError(absl::StrCat("code: too many wrong attempts; try again after ",
                                                         reference_.activation_attempt_window_hours, " hours"));
     }
-    const std::string stored = taken[0].Text(0);
+    const std::string& stored = *taken;
     if (stored.size() != hash.size() || crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
                                                          reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
       wrong = true;  // the attempt taken commits even though the call fails
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1",
-                               {registration_number, absl::ToUnixMicros(now)})
-                        .status());
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO accounts (registration_number, activated_at_us) VALUES ($1, $2)",
-                               {registration_number, absl::ToUnixMicros(now)})
-                        .status());
+    RETURN_IF_ERROR(ActivationCodeStore::Activate(tx, registration_number, absl::ToUnixMicros(now)));
     ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
     v1::AccountActivated event;
     event.set_registration_number(registration_number);

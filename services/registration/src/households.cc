@@ -4,24 +4,13 @@
 #include "core/status_macros.h"
 #include "events/topics.h"
 #include "himaya/registration/v1/events.pb.h"
-#include "storage/bulk.h"
 
 namespace himaya::registration {
-
-const std::vector<std::string>& HouseholdMemberColumns() {
-  static const std::vector<std::string> columns = {"member_id",    "head_registration_number",
-                                                   "relationship", "cin",
-                                                   "last_name",    "first_name",
-                                                   "birth_date",   "sex",
-                                                   "program",      "batch_key",
-                                                   "row_number"};
-  return columns;
-}
 
 void HouseholdMembers::Add(const std::string& head_number, const HouseholdMember& member, const MemberSource& from) {
   const std::string member_id = core::NewUuid(*source_.random);
   rows_.push_back({member_id, head_number, member.relationship,
-                   member.cin.empty() ? storage::Value() : storage::Value(member.cin), member.last_name,
+                   member.cin.empty() ? std::nullopt : std::optional<std::string>(member.cin), member.last_name,
                    member.first_name, member.birth_date, member.sex, from.program, from.batch_key, from.row_number});
   v1::HouseholdMemberDeclared event;
   event.set_head_registration_number(head_number);
@@ -35,7 +24,7 @@ void HouseholdMembers::Add(const std::string& head_number, const HouseholdMember
 }
 
 absl::Status HouseholdMembers::Write(storage::Transaction& tx) {
-  RETURN_IF_ERROR(storage::InsertRows(tx, "household_members", HouseholdMemberColumns(), rows_).status());
+  RETURN_IF_ERROR(HouseholdStore::Insert(tx, rows_));
   return events::AppendManyToOutbox(tx, events_, *source_.clock);
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "events/outbox.h"
+#include "registration/src/household_store.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
@@ -30,9 +31,6 @@ struct MemberSource {
   int64_t row_number = 0;
 };
 
-// Columns of household_members, in the order of HouseholdMembers::Add's rows.
-const std::vector<std::string>& HouseholdMemberColumns();
-
 // Members declared in one transaction: rows to insert and events to append.
 class HouseholdMembers {
  public:
@@ -44,7 +42,7 @@ class HouseholdMembers {
 
  private:
   const events::EventSource& source_;
-  std::vector<std::vector<storage::Value>> rows_;
+  std::vector<StoredHouseholdMember> rows_;
   std::vector<events::OutgoingEvent> events_;
 };
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "registration/src/ivr_attempt_store.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 
@@ -57,32 +58,19 @@ absl::StatusOr<std::string> IvrLookup::Lookup(absl::string_view cin, absl::strin
     // Each lookup counts as a failure first, in one statement that holds the row until commit:
     // concurrent lookups queue and cannot pass the limit. A match takes its count back.
     for (const auto& [subject, limit] : subjects) {
-      ASSIGN_OR_RETURN(auto counted,
-                       tx.Query("INSERT INTO ivr_attempts (subject, failures, since_us) VALUES ($1, 1, $2) "
-                                "ON CONFLICT (subject) DO UPDATE SET "
-                                "failures = CASE WHEN ivr_attempts.since_us < $3 THEN 1 "
-                                "ELSE ivr_attempts.failures + 1 END, "
-                                "since_us = CASE WHEN ivr_attempts.since_us < $3 THEN $2 "
-                                "ELSE ivr_attempts.since_us END RETURNING failures",
-                                {subject, now, window_start}));
-      if (counted.empty() || counted[0].Int(0) > limit) {
+      ASSIGN_OR_RETURN(std::optional<int64_t> failures, IvrAttemptStore::CountFailure(tx, subject, now, window_start));
+      if (!failures || *failures > limit) {
         return absl::ResourceExhaustedError("too many failed lookups; try again later");
       }
     }
     ASSIGN_OR_RETURN(std::optional<Person> person, PersonStore::FindByCin(tx, normalized));
     if (!person || person->birth_date != birth_date) return absl::OkStatus();  // the failures stay counted
     for (const auto& [subject, limit] : subjects) {
-      RETURN_IF_ERROR(
-          tx.Execute("UPDATE ivr_attempts SET failures = failures - 1 WHERE subject = $1", {subject}).status());
+      RETURN_IF_ERROR(IvrAttemptStore::TakeBackFailure(tx, subject));
     }
     number = person->registration_number;
     // Counts whose window ended are of no more use.
-    return tx
-        .Execute(
-            "DELETE FROM ivr_attempts WHERE subject IN "
-            "(SELECT subject FROM ivr_attempts WHERE since_us < $1 LIMIT 100)",
-            {window_start})
-        .status();
+    return IvrAttemptStore::ForgetEnded(tx, window_start);
   }));
   if (number.empty()) return absl::NotFoundError("no registered person has this CIN and birth date");
   return number;

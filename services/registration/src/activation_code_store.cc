@@ -1,0 +1,55 @@
+#include "registration/src/activation_code_store.h"
+
+#include "core/status_macros.h"
+
+namespace himaya::registration {
+
+absl::StatusOr<bool> ActivationCodeStore::IsActive(storage::Transaction& tx, absl::string_view number) {
+  ASSIGN_OR_RETURN(auto active, tx.Query("SELECT 1 FROM accounts WHERE registration_number = $1", {number}));
+  return !active.empty();
+}
+
+absl::Status ActivationCodeStore::Issue(storage::Transaction& tx, absl::string_view number,
+                                        const std::string& code_hash, int64_t issued_at_us, int64_t expires_at_us) {
+  return tx
+      .Execute(
+          "INSERT INTO activation_codes (registration_number, code_hash, issued_at_us, expires_at_us, "
+          "attempts, attempts_since_us) VALUES ($1, $2, $3, $4, 0, $3) "
+          "ON CONFLICT (registration_number) DO UPDATE SET code_hash = excluded.code_hash, "
+          "issued_at_us = excluded.issued_at_us, expires_at_us = excluded.expires_at_us, used_at_us = NULL",
+          {number, storage::Bytes{code_hash}, issued_at_us, expires_at_us})
+      .status();
+}
+
+absl::StatusOr<std::optional<std::string>> ActivationCodeStore::TakeAttempt(storage::Transaction& tx,
+                                                                            absl::string_view number, int64_t now_us,
+                                                                            int64_t window_start_us, int max_attempts) {
+  ASSIGN_OR_RETURN(auto taken,
+                   tx.Query("UPDATE activation_codes SET "
+                            "attempts = CASE WHEN attempts_since_us < $3 THEN 1 ELSE attempts + 1 END, "
+                            "attempts_since_us = CASE WHEN attempts_since_us < $3 THEN $2 ELSE attempts_since_us END "
+                            "WHERE registration_number = $1 AND used_at_us IS NULL AND expires_at_us >= $2 "
+                            "AND (attempts < $4 OR attempts_since_us < $3) RETURNING code_hash",
+                            {number, now_us, window_start_us, max_attempts}));
+  if (taken.empty()) return std::nullopt;
+  return taken[0].Text(0);
+}
+
+absl::StatusOr<std::optional<StoredCode>> ActivationCodeStore::Find(storage::Transaction& tx,
+                                                                    absl::string_view number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT expires_at_us, used_at_us FROM activation_codes "
+                                       "WHERE registration_number = $1",
+                                       {number}));
+  if (rows.empty()) return std::nullopt;
+  return StoredCode{rows[0].Int(0), !rows[0].IsNull(1)};
+}
+
+absl::Status ActivationCodeStore::Activate(storage::Transaction& tx, absl::string_view number, int64_t now_us) {
+  RETURN_IF_ERROR(
+      tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1", {number, now_us})
+          .status());
+  return tx.Execute("INSERT INTO accounts (registration_number, activated_at_us) VALUES ($1, $2)", {number, now_us})
+      .status();
+}
+
+}  // namespace himaya::registration
