@@ -91,27 +91,14 @@ absl::StatusOr<CampaignStatus> Campaigns::Status(const std::string& campaign_id)
   return status;
 }
 
-void Campaigns::Start() {
-  thread_ = std::thread([this] {
-    while (true) {
-      absl::StatusOr<int64_t> queued = Advance();
-      if (!queued.ok()) log::Warn("campaigns did not advance", {{"error", queued.status()}});
-      std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_for(lock, std::chrono::milliseconds(queued.ok() && *queued > 0 ? 10 : 1000),
-                       [&] { return stop_; })) {
-        return;
-      }
-    }
-  });
-}
+void Campaigns::Start() { loop_.Start(); }
 
-void Campaigns::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+void Campaigns::Stop() { loop_.Stop(); }
+
+absl::Duration Campaigns::Pass() {
+  absl::StatusOr<int64_t> queued = Advance();
+  if (!queued.ok()) log::Warn("campaigns did not advance", {{"error", queued.status()}});
+  return queued.ok() && *queued > 0 ? absl::Milliseconds(10) : absl::Seconds(1);
 }
 
 }  // namespace himaya::notification

@@ -4,14 +4,12 @@
 // each person once (one message per campaign and person, enforced by the database).
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/background_loop.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "notification/src/campaign.h"
@@ -41,16 +39,16 @@ class Campaigns {
   ~Campaigns() { Stop(); }
 
  private:
+  // One pass of the background loop; returns how long to idle.
+  absl::Duration Pass();
+
   storage::Database& db_;
   const Templates& templates_;
   const core::Clock& clock_;
   core::RandomSource& random_;
   // (program, template, messages) after messages were queued.
   std::function<void(const std::string&, const std::string&, int64_t)> on_queued_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 
 }  // namespace himaya::notification

@@ -129,7 +129,7 @@ absl::Duration Dispatcher::Backoff(int attempt) const {
 }
 
 bool Dispatcher::TakeToken() {
-  std::lock_guard<std::mutex> lock(bucket_mu_);
+  absl::MutexLock lock(&bucket_mu_);
   const absl::Time now = source_.clock->Now();
   const double burst = std::max(1.0, options_.rate_per_second);
   if (refilled_ == absl::InfinitePast()) {
@@ -420,44 +420,23 @@ void Dispatcher::Queued(const std::string& program, const std::string& channel, 
   Wake();
 }
 
-void Dispatcher::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
+void Dispatcher::Start() { loop_.Start(); }
 
-void Dispatcher::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_one();
-}
+void Dispatcher::Wake() { loop_.Wake(); }
 
-void Dispatcher::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+void Dispatcher::Stop() { loop_.Stop(); }
 
-void Dispatcher::Run() {
-  if (absl::StatusOr<int> recovered = RecoverInterrupted(); !recovered.ok()) {
-    log::Warn("dispatch recovery failed", {{"error", recovered.status()}});
-  }
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stop_) return;
-      woken_ = false;
+absl::Duration Dispatcher::Pass() {
+  if (!recovered_) {
+    recovered_ = true;
+    if (absl::StatusOr<int> recovered = RecoverInterrupted(); !recovered.ok()) {
+      log::Warn("dispatch recovery failed", {{"error", recovered.status()}});
     }
-    absl::StatusOr<DispatchCounts> counts = DispatchOnce();
-    if (!counts.ok()) log::Warn("dispatch pass failed", {{"error", counts.status()}});
-    const bool busy = counts.ok() && counts->submitted + counts->retried + counts->failed > 0;
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, busy ? std::chrono::milliseconds(0) : std::chrono::milliseconds(500),
-                 [&] { return stop_ || woken_; });
   }
+  absl::StatusOr<DispatchCounts> counts = DispatchOnce();
+  if (!counts.ok()) log::Warn("dispatch pass failed", {{"error", counts.status()}});
+  const bool busy = counts.ok() && counts->submitted + counts->retried + counts->failed > 0;
+  return busy ? absl::ZeroDuration() : absl::Milliseconds(500);
 }
 
 }  // namespace himaya::notification

@@ -19,17 +19,17 @@
 // closed with the report when its claim is taken over, never sent again (its parts unknown).
 #pragma once
 
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "core/background_loop.h"
 #include "core/clock.h"
 #include "core/thread_pool.h"
 #include "events/envelope.h"
@@ -100,7 +100,9 @@ class Dispatcher final : public DeliveryReportSink {
   void Queued(const std::string& program, const std::string& channel, const std::string& template_key,
               int64_t count = 1);
 
+  // Sends on a background loop (after putting back what this process left SENDING) until Stop().
   void Start();
+  // Runs a pass at once (messages were recorded).
   void Wake();
   void Stop();
 
@@ -121,7 +123,8 @@ class Dispatcher final : public DeliveryReportSink {
   absl::StatusOr<std::vector<bool>> OptedOut(const std::vector<Message>& messages);
   absl::Status RecordSubmitted(const std::vector<Submission>& submissions, absl::Time now);
   bool TakeToken();
-  void Run();
+  // One pass of the background loop; returns how long to idle.
+  absl::Duration Pass();
 
   storage::Database& db_;
   SmsProvider& provider_;
@@ -133,16 +136,13 @@ class Dispatcher final : public DeliveryReportSink {
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<core::ThreadPool> senders_;
-  // Token bucket.
-  std::mutex bucket_mu_;
-  double tokens_ = 0;
-  absl::Time refilled_ = absl::InfinitePast();
-  // Background loop.
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  // Token bucket (the sending threads take from it).
+  absl::Mutex bucket_mu_;
+  double tokens_ ABSL_GUARDED_BY(bucket_mu_) = 0;
+  absl::Time refilled_ ABSL_GUARDED_BY(bucket_mu_) = absl::InfinitePast();
+  // Touched by the loop's passes only.
+  bool recovered_ = false;
+  core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 
 }  // namespace himaya::notification

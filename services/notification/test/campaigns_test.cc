@@ -2,6 +2,9 @@
 // it, and a campaign reaches each matching person once, resuming where it stopped.
 #include "notification/src/campaigns.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "events/inbox.h"
@@ -136,6 +139,27 @@ TEST_P(CampaignsTest, ACampaignWhoseSegmentCannotBeReadStopsAloneWithoutAnExcept
   for (size_t i = 0; i < unreadable.size(); ++i) {
     EXPECT_EQ(campaigns.Status(absl::StrCat("bad-", i))->state, "FAILED") << unreadable[i];
   }
+}
+
+TEST_P(CampaignsTest, StartedTheyAdvanceOnTheirOwnUntilStopped) {
+  Registered("100000017", "AGRI", "Fes", Day(1, 10));
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t queued = 0;
+  Campaigns campaigns(*db_, Templates::Shipped(), clock_, random_,
+                      [&](const std::string& program, const std::string& template_key, int64_t n) {
+                        std::lock_guard<std::mutex> lock(mu);
+                        queued += n;
+                        cv.notify_all();
+                      });
+  ASSERT_TRUE(campaigns.Start("reminder", {.program = "amo-tns"}, "agent.nadia").ok());
+  campaigns.Start();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return queued == 1; }));
+  }
+  campaigns.Stop();
+  campaigns.Stop();  // again: nothing happens
 }
 
 INSTANTIATE_BACKENDS(CampaignsTest);

@@ -4,6 +4,7 @@
 #include "notification/src/dispatcher.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -37,9 +38,16 @@ class FakeProvider final : public SmsProvider {
       return failure;
     }
     sent.push_back(sms);
+    sent_cv.notify_all();
     return absl::StrCat("p-", sent.size());
   }
+  // Waits until `n` SMS were sent, for 10 seconds at most; returns whether they were.
+  bool AwaitSent(size_t n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return sent_cv.wait_for(lock, std::chrono::seconds(10), [&] { return sent.size() >= n; });
+  }
   std::mutex mu;
+  std::condition_variable sent_cv;
   std::vector<OutgoingSms> sent;
   int fail_next = 0;
   absl::Status failure = absl::UnavailableError("smsc link down");
@@ -495,6 +503,20 @@ TEST_P(DispatcherTest, ANumberWithAWrongCheckDigitIsRefusedLikeAMalformedOne) {
     EXPECT_EQ(opt_out.message(), "registration_number: must be 9 digits with a valid check digit") << number;
     EXPECT_EQ(requests.Resend(number, "").status().message(), opt_out.message()) << number;
   }
+}
+
+TEST_P(DispatcherTest, StartedItPutsBackWhatItLeftMidSendAndSendsWhatIsQueued) {
+  Queue("m1", "100000017");
+  ClaimAll("dispatcher");
+  auto d = NewDispatcher();
+  d->Start();
+  ASSERT_TRUE(provider_.AwaitSent(1)) << "the interrupted message, put back at start";
+  Queue("m2", "100000025");
+  d->Queued("amo-tns", "sms", "activation");
+  ASSERT_TRUE(provider_.AwaitSent(2)) << "a message queued while it runs";
+  d->Stop();
+  EXPECT_EQ(StatusOf("m1"), "SUBMITTED/2/");
+  EXPECT_EQ(StatusOf("m2"), "SUBMITTED/1/");
 }
 
 INSTANTIATE_BACKENDS(DispatcherTest);
