@@ -217,30 +217,39 @@ absl::StatusOr<DispatchCounts> Dispatcher::DispatchOnce() {
   if (prepared.size() != queries.size()) return absl::InternalError("the directory answered for other recipients");
 
   // Submit concurrently; counts, submissions and the first error are gathered under a lock.
-  std::mutex mu;
-  std::condition_variable done;
-  size_t finished = 0;
-  absl::Status first_error;
-  std::vector<Submission> submissions;
+  struct Gathered {
+    explicit Gathered(size_t total) : total(total) {}
+    bool AllDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return finished == total; }
+    const size_t total;
+    absl::Mutex mu;
+    size_t finished ABSL_GUARDED_BY(mu) = 0;
+    DispatchCounts counts ABSL_GUARDED_BY(mu);
+    absl::Status first_error ABSL_GUARDED_BY(mu);
+    std::vector<Submission> submissions ABSL_GUARDED_BY(mu);
+  } gathered(claimed.size());
   const PreparedRecipient none;
   for (size_t i = 0, next = 0; i < claimed.size(); ++i) {
     const PreparedRecipient* recipient = opted_out[i] ? &none : &prepared[next++];
     senders_->Schedule([&, i, recipient] {
       DispatchCounts mine;
       absl::StatusOr<std::optional<Submission>> sent = SendOne(claimed[i], opted_out[i], *recipient, mine);
-      std::lock_guard<std::mutex> lock(mu);
-      counts.submitted += mine.submitted;
-      counts.retried += mine.retried;
-      counts.failed += mine.failed;
-      if (!sent.ok() && first_error.ok()) first_error = sent.status();
-      if (sent.ok() && sent->has_value()) submissions.push_back(**sent);
-      ++finished;
-      done.notify_all();
+      absl::MutexLock lock(&gathered.mu);
+      gathered.counts.submitted += mine.submitted;
+      gathered.counts.retried += mine.retried;
+      gathered.counts.failed += mine.failed;
+      if (!sent.ok() && gathered.first_error.ok()) gathered.first_error = sent.status();
+      if (sent.ok() && sent->has_value()) gathered.submissions.push_back(**sent);
+      ++gathered.finished;
     });
   }
+  std::vector<Submission> submissions;
+  absl::Status first_error;
   {
-    std::unique_lock<std::mutex> lock(mu);
-    done.wait(lock, [&] { return finished == claimed.size(); });
+    absl::MutexLock lock(&gathered.mu);
+    gathered.mu.Await(absl::Condition(&gathered, &Gathered::AllDone));
+    counts = gathered.counts;
+    first_error = gathered.first_error;
+    submissions = std::move(gathered.submissions);
   }
   // Recorded together: a crash before this commit sends these again (at most a claim's worth).
   RETURN_IF_ERROR(RecordSubmitted(submissions, now));

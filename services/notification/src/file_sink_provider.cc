@@ -10,7 +10,7 @@ namespace himaya::notification {
 
 absl::StatusOr<std::string> FileSinkProvider::Submit(const OutgoingSms& sms) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&append_mu_);
     std::ofstream out(path_, std::ios::app);
     if (!out) return absl::UnavailableError(absl::StrCat("sms sink: cannot write ", path_));
     nlohmann::json line = {{"message_id", sms.message_id},

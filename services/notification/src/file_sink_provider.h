@@ -3,9 +3,10 @@
 // Development only: the lines hold the texts, activation codes included.
 #pragma once
 
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "notification/src/sms_provider.h"
 
 namespace himaya::notification {
@@ -17,9 +18,10 @@ class FileSinkProvider final : public SmsProvider {
   absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override;
 
  private:
-  std::string path_;
-  DeliveryReportSink* reports_;
-  std::mutex mu_;
+  const std::string path_;
+  DeliveryReportSink* const reports_;
+  // Sending threads append to the file one line at a time.
+  absl::Mutex append_mu_;
 };
 
 }  // namespace himaya::notification
