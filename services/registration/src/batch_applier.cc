@@ -42,25 +42,12 @@ BatchApplier::BatchApplier(IntakeContext context, std::function<void()> on_commi
 
 BatchApplier::~BatchApplier() { Stop(); }
 
-void BatchApplier::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
+void BatchApplier::Start() { loop_.Start(); }
 
-void BatchApplier::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_one();
-}
+void BatchApplier::Wake() { loop_.Wake(); }
 
 void BatchApplier::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
   // Let another process (or this one, restarted) take our batches at once.
   context_.db->Write([&](storage::Transaction& tx) { return BatchStore::ReleaseLeases(tx, context_.instance_id); })
       .IgnoreError();
@@ -263,35 +250,23 @@ absl::Status BatchApplier::ApplyAllReady() {
   }
 }
 
-void BatchApplier::Run() {
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stop_) return;
-      woken_ = false;
-    }
-    absl::StatusOr<std::string> key = Claim();
-    if (key.ok() && !key->empty()) {
-      while (true) {
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          if (stop_) return;
-        }
-        absl::StatusOr<bool> more = ApplyChunk(*key);
-        if (absl::IsAlreadyExists(more.status())) continue;
-        if (!more.ok()) {
-          log::Warn("batch chunk failed; will retry", {{"batch", *key}, {"error", more.status()}});
-          absl::SleepFor(absl::Seconds(1));
-          break;
-        }
-        if (!*more) break;
-      }
-      continue;
-    }
-    if (!key.ok()) log::Warn("batch claim failed", {{"error", key.status()}});
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || woken_; });
+absl::Duration BatchApplier::Pass() {
+  absl::StatusOr<std::string> key = Claim();
+  if (!key.ok()) {
+    log::Warn("batch claim failed", {{"error", key.status()}});
+    return absl::Seconds(1);
   }
+  if (key->empty()) return absl::Seconds(1);
+  while (!loop_.stopping()) {
+    absl::StatusOr<bool> more = ApplyChunk(*key);
+    if (absl::IsAlreadyExists(more.status())) continue;  // raced another registration: redo
+    if (!more.ok()) {
+      log::Warn("batch chunk failed; will retry", {{"batch", *key}, {"error", more.status()}});
+      return absl::Seconds(1);
+    }
+    if (!*more) break;
+  }
+  return absl::ZeroDuration();  // another batch may be ready
 }
 
 }  // namespace himaya::registration

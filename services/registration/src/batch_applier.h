@@ -4,18 +4,16 @@
 // persons, household members, reviews, events and cursor are written in one transaction.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "core/background_loop.h"
 #include "registration/src/batch_intake.h"
 
 namespace himaya::registration {
 
-// Applies batches that finished receiving, on a background thread; resumes, at start, the
+// Applies batches that finished receiving, on a background loop; resumes, at start, the
 // batches a stopped process left half applied.
 class BatchApplier {
  public:
@@ -31,7 +29,9 @@ class BatchApplier {
   absl::Status ApplyAllReady();
 
  private:
-  void Run();
+  // One pass of the background loop: claims a batch and applies it to the end (or until
+  // stopping); returns how long to idle.
+  absl::Duration Pass();
   // Claims one APPLYING batch; empty when none is free.
   absl::StatusOr<std::string> Claim();
   // Applies the next chunk of `key`; returns false when the batch is complete, or when another
@@ -41,11 +41,7 @@ class BatchApplier {
   IntakeContext context_;
   std::function<void()> on_commit_;
   const int chunk_rows_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 
 }  // namespace himaya::registration
