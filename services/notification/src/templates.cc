@@ -57,10 +57,12 @@ absl::StatusOr<Templates> Templates::Parse(absl::string_view text) {
         return absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language, " must be a string"));
       }
       std::string value = body.get<std::string>();
+      // Named here: a lambda may not capture structured bindings before C++20 (clang refuses).
+      const std::string where = absl::StrCat(key, "/", language);
       absl::Status checked = ForEachPlaceholder(value, [&](size_t, size_t, const std::string& name) {
-        return Placeholders().count(name) ? absl::OkStatus()
-                                          : absl::InvalidArgumentError(absl::StrCat("templates: ", key, "/", language,
-                                                                                    " uses unknown {", name, "}"));
+        return Placeholders().count(name)
+                   ? absl::OkStatus()
+                   : absl::InvalidArgumentError(absl::StrCat("templates: ", where, " uses unknown {", name, "}"));
       });
       if (!checked.ok()) return checked;
       t.texts_[key][language] = std::move(value);
