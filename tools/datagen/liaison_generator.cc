@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "core/json_file.h"
+#include "liaison/csv_field.h"
 
 namespace himaya::datagen {
 namespace {
@@ -130,16 +131,6 @@ std::vector<std::string> BodyCategories(const std::string& body) {
   if (body == "MTL") return {"TAXI"};
   if (body == "ONOTAIRES") return {"NOTARY"};
   return {};
-}
-
-std::string Quoted(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Writes a file and hashes what it writes.
@@ -350,13 +341,13 @@ absl::StatusOr<GeneratedBatch> GenerateLiaisonBatch(const LiaisonOptions& o) {
           absl::StrCat(cin, ",", schemes[g.Pick(5)], ",2015-01-01,", g.Chance(0.8) ? "" : "2030-12-31", "\n"));
       ++out.coverage_rows;
     }
-    std::string row = absl::StrCat(record_id, ",", cin, ",", Quoted(p.last), ",", Quoted(p.first), ",", p.last_ar, ",",
-                                   p.first_ar, ",", p.birth, ",", p.sex, ",", phone, ",");
+    std::string row = absl::StrCat(record_id, ",", cin, ",", liaison::CsvField(p.last), ",", liaison::CsvField(p.first),
+                                   ",", p.last_ar, ",", p.first_ar, ",", p.birth, ",", p.sex, ",", phone, ",");
     if (households) {
-      absl::StrAppend(&row, language, ",", Quoted(address), ",", city, ",", household_id, ",", relationship);
+      absl::StrAppend(&row, language, ",", liaison::CsvField(address), ",", city, ",", household_id, ",", relationship);
     } else {
       const std::string email = g.Chance(0.2) ? absl::StrCat(record_id, "@example.ma") : "";
-      absl::StrAppend(&row, email, ",", language, ",", Quoted(address), ",", city, ",", category, ",",
+      absl::StrAppend(&row, email, ",", language, ",", liaison::CsvField(address), ",", city, ",", category, ",",
                       absl::StrFormat("P%08d", out.rows));
     }
     csv.Write(row + "\r\n");

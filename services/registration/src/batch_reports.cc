@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "liaison/csv_field.h"
 #include "nlohmann/json.hpp"
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_store.h"
@@ -23,18 +24,12 @@ BatchState StateOf(const std::string& state) {
   return BatchState::kUnknown;
 }
 
-// One CSV field of a report, quoted when it must be (RFC 4180). A spreadsheet would run a
-// field that starts like a formula: such a field starts with a quote mark instead.
-std::string CsvField(absl::string_view field) {
+// One CSV field of a report. A spreadsheet would run a field that starts like a formula: such a
+// field starts with a quote mark instead.
+std::string ReportField(absl::string_view field) {
   std::string v(field);
   if (!v.empty() && absl::string_view("=+-@\t\r").find(v.front()) != absl::string_view::npos) v.insert(0, "'");
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return liaison::CsvField(v);
 }
 
 // The liaison body of `batch_id` when the caller gave none: NOT_FOUND when no body sent such a
@@ -113,8 +108,8 @@ absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::stri
     rows_read = static_cast<int64_t>(rows.size());
     for (const RowOutcome& r : rows) {
       page.next_after_row = r.row_number;
-      absl::StrAppend(&page.csv, CsvField(TextOf(r.record_id)), ",", r.row_number, ",", CsvField(r.outcome), ",",
-                      CsvField(TextOf(r.registration_number)), ",", CsvField(TextOf(r.reasons)), "\n");
+      absl::StrAppend(&page.csv, ReportField(TextOf(r.record_id)), ",", r.row_number, ",", ReportField(r.outcome), ",",
+                      ReportField(TextOf(r.registration_number)), ",", ReportField(TextOf(r.reasons)), "\n");
     }
     return absl::OkStatus();
   }));

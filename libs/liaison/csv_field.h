@@ -1,0 +1,15 @@
+// Writing the liaison CSV (RFC 4180): what the reconciliation report and the data generator put
+// in a field. The reading side is csv_stream.h.
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace himaya::liaison {
+
+// `field` as one CSV field: unchanged unless it holds a comma, a quote mark or a line break, then
+// quoted with its quote marks doubled.
+std::string CsvField(absl::string_view field);
+
+}  // namespace himaya::liaison

@@ -1,0 +1,41 @@
+#include "liaison/csv_field.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "liaison/csv_stream.h"
+
+namespace himaya::liaison {
+namespace {
+
+TEST(CsvField, APlainFieldIsUnchanged) {
+  EXPECT_EQ(CsvField("ALAOUI"), "ALAOUI");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a b'c"), "a b'c");
+}
+
+TEST(CsvField, CommasQuotesAndLineBreaksAreQuoted) {
+  EXPECT_EQ(CsvField("12, rue Allal"), "\"12, rue Allal\"");
+  EXPECT_EQ(CsvField("dit \"le grand\""), "\"dit \"\"le grand\"\"\"");
+  EXPECT_EQ(CsvField("line\nbreak"), "\"line\nbreak\"");
+  EXPECT_EQ(CsvField("cr\rhere"), "\"cr\rhere\"");
+}
+
+TEST(CsvField, WhatItWritesTheStreamReadsBack) {
+  const std::vector<std::string> fields = {"plain", "a,b", "say \"hi\"", "two\r\nlines", "\"", ","};
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + CsvField(fields[i]);
+  line += "\n";
+  std::vector<std::string> read;
+  CsvStream stream([&](std::vector<std::string>& record) {
+    read = record;
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(stream.Feed(line).ok());
+  ASSERT_TRUE(stream.Finish().ok());
+  EXPECT_EQ(read, fields);
+}
+
+}  // namespace
+}  // namespace himaya::liaison
