@@ -8,7 +8,7 @@
 namespace himaya::registration {
 
 absl::StatusOr<std::vector<std::string>> NumberAllocator::Take(size_t n) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   while (available_.size() < n) {
     const int64_t want = std::max<int64_t>(block_size_, static_cast<int64_t>(n - available_.size()));
     int64_t first = 0;
@@ -32,7 +32,7 @@ absl::StatusOr<std::vector<std::string>> NumberAllocator::Take(size_t n) {
 }
 
 void NumberAllocator::GiveBack(std::vector<std::string> numbers) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   // Oldest first, so numbers keep roughly the order of registration.
   for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) available_.push_front(std::move(*it));
 }

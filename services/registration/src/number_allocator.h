@@ -6,11 +6,12 @@
 #pragma once
 
 #include <deque>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
@@ -28,8 +29,8 @@ class NumberAllocator {
  private:
   storage::Database& db_;
   const int block_size_;
-  std::mutex mu_;
-  std::deque<std::string> available_;
+  absl::Mutex mu_;
+  std::deque<std::string> available_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace himaya::registration

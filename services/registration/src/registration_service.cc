@@ -1,10 +1,11 @@
 #include "registration/src/registration_service.h"
 
-#include <mutex>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "registration/api/manifest_proto.h"
@@ -198,7 +199,7 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
     if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
     if (last_) return Finish(grpc::Status::OK);
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       ++tasks_;
     }
     pool_.Schedule([this] { ReadPage(); });
@@ -206,11 +207,13 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
 
   // gRPC is done with the call; the reactor goes once no pool task still holds it.
   void OnDone() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    done_ = true;
-    if (tasks_ > 0) return;
-    lock.unlock();
-    delete this;
+    bool last = false;
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+      last = tasks_ == 0;
+    }
+    if (last) delete this;
   }
 
  private:
@@ -233,10 +236,12 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
       }
     }
     // OnWriteDone or OnDone may already run on another thread: touch nothing but the count.
-    std::unique_lock<std::mutex> lock(mu_);
-    if (--tasks_ > 0 || !done_) return;
-    lock.unlock();
-    delete this;
+    bool last = false;
+    {
+      absl::MutexLock lock(&mu_);
+      last = --tasks_ == 0 && done_;
+    }
+    if (last) delete this;
   }
 
   grpc::CallbackServerContext* context_;
@@ -246,9 +251,9 @@ class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
   std::optional<int64_t> after_row_;
   bool last_ = false;
   v1::ReportChunk chunk_;
-  std::mutex mu_;
-  int tasks_ = 0;  // pool tasks scheduled and not yet over
-  bool done_ = false;
+  absl::Mutex mu_;
+  int tasks_ ABSL_GUARDED_BY(mu_) = 0;  // pool tasks scheduled and not yet over
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace
