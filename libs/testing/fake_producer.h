@@ -11,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "events/producer.h"
 
 namespace himaya::testing {
@@ -65,6 +66,13 @@ class FakeProducer final : public events::Producer {
   void SetClusterIdentity(std::string identity) {
     absl::MutexLock lock(&mu_);
     identity_ = std::move(identity);
+  }
+  // Waits until `n` records were published or `timeout` passed; returns how many were.
+  size_t WaitForPublished(size_t n, absl::Duration timeout) const {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return published_.size() >= n; };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+    return published_.size();
   }
   // What was published, in order.
   std::vector<events::Record> published() const {

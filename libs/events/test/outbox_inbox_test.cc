@@ -221,11 +221,7 @@ TEST_P(EventTablesTest, ARunningRelayGivesANewBrokerTheRetainedEventsAgainAtItsN
   const absl::Duration check = absl::Seconds(5);
   OutboxRelay relay(*db_, producer, clock_, {.idle_interval = absl::Hours(1), .broker_check_interval = check});
   relay.Start();
-  auto published = [&](size_t n) {
-    absl::Time deadline = absl::Now() + absl::Seconds(10);
-    while (producer.published().size() < n && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
-    return producer.published().size();
-  };
+  auto published = [&](size_t n) { return producer.WaitForPublished(n, absl::Seconds(10)); };
   ASSERT_EQ(published(2), 2u);
 
   producer.SetClusterIdentity("cluster-2");  // restarted: it forgot everything
