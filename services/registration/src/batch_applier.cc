@@ -28,9 +28,6 @@ constexpr absl::Duration kApplyLease = absl::Seconds(15);
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
-// A count kept in JSON (outcome_counts); 0 when it is not a whole number.
-int64_t AsCount(const nlohmann::json& n) { return n.is_number_integer() ? n.get<int64_t>() : 0; }
-
 google::protobuf::Timestamp ToTimestamp(int64_t micros) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
 }
@@ -97,8 +94,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     const std::string& body = batch->liaison_body;
     const std::string& batch_id = batch->batch_id;
     const ApplyPhase phase = batch->phase;
-    nlohmann::json counts = nlohmann::json::parse(batch->outcome_counts, nullptr, false);
-    if (!counts.is_object()) counts = nlohmann::json::object();
+    OutcomeCounts counts = batch->outcome_counts;
 
     ASSIGN_OR_RETURN(std::vector<ChunkRow> rows,
                      BatchStore::ReadChunk(tx, key, phase, batch->after_row, batch->processing_date, chunk_rows_));
@@ -158,7 +154,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       const std::string& outcome = decision.outcome;
       outcomes.push_back({r.row_number, NonEmpty(TextOf(r.record_id)), outcome, NonEmpty(decision.registration_number),
                           NonEmpty(decision.reasons)});
-      counts[outcome] = (counts.contains(outcome) ? AsCount(counts[outcome]) : 0) + 1;
+      ++counts[outcome];
       ++chunk_outcomes[outcome];
     }
     RETURN_IF_ERROR(PersonStore::InsertMany(tx, persons));
@@ -186,9 +182,9 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         done.set_liaison_body(body);
         done.set_program(program);
         int64_t total = 0;
-        for (const auto& [o, n] : counts.items()) {
-          (*done.mutable_outcomes())[o] = AsCount(n);
-          total += AsCount(n);
+        for (const auto& [o, n] : counts) {
+          (*done.mutable_outcomes())[o] = n;
+          total += n;
         }
         done.set_rows(total);
         *done.mutable_completed_at() = ToTimestamp(Micros(now));
@@ -196,7 +192,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       }
     }
     RETURN_IF_ERROR(events::AppendManyToOutbox(tx, outgoing, *context_.source.clock));
-    progress.outcome_counts = counts.dump();
+    progress.outcome_counts = counts;
     progress.lease_until_us = Micros(now) + absl::ToInt64Microseconds(kApplyLease);
     ASSIGN_OR_RETURN(bool saved, BatchStore::SaveProgress(tx, key, context_.instance_id, progress));
     if (!saved) return claim_lost_status(key);

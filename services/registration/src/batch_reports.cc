@@ -5,16 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "liaison/csv_field.h"
-#include "nlohmann/json.hpp"
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_store.h"
 #include "registration/src/person_rules.h"
 
 namespace himaya::registration {
 namespace {
-
-// A count kept in JSON (outcome_counts); 0 when it is not a whole number.
-int64_t AsCount(const nlohmann::json& n) { return n.is_number_integer() ? n.get<int64_t>() : 0; }
 
 BatchState StateOf(const std::string& state) {
   if (state == kBatchReceiving) return BatchState::kReceiving;
@@ -75,10 +71,7 @@ absl::StatusOr<BatchStatus> GetBatchStatus(storage::Database& db, absl::string_v
   status.refusal = stored->refusal;
   status.received_at = absl::FromUnixMicros(stored->received_at_us);
   if (stored->completed_at_us) status.completed_at = absl::FromUnixMicros(*stored->completed_at_us);
-  nlohmann::json counts = nlohmann::json::parse(stored->outcome_counts, nullptr, false);
-  if (counts.is_object()) {
-    for (const auto& [outcome, n] : counts.items()) status.outcomes[outcome] = AsCount(n);
-  }
+  status.outcomes = stored->outcome_counts;
   return status;
 }
 

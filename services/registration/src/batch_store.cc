@@ -2,10 +2,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "nlohmann/json.hpp"
 #include "storage/bulk.h"
 
 namespace himaya::registration {
 namespace {
+
+// What is not a JSON object of whole numbers reads as no counts, or a count of 0.
+OutcomeCounts ParseOutcomeCounts(const std::string& text) {
+  OutcomeCounts counts;
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return counts;
+  for (const auto& [outcome, n] : json.items()) counts[outcome] = n.is_number_integer() ? n.get<int64_t>() : 0;
+  return counts;
+}
 
 // The columns of batch_rows, in the order Stage writes them.
 const std::vector<std::string>& StagedColumns() {
@@ -113,7 +123,7 @@ absl::StatusOr<std::optional<StoredBatch>> BatchStore::Find(storage::Transaction
   b.refusal = r.Text(6);
   b.received_at_us = r.Int(7);
   if (!r.IsNull(8)) b.completed_at_us = r.Int(8);
-  b.outcome_counts = r.Text(9);
+  b.outcome_counts = ParseOutcomeCounts(r.Text(9));
   return b;
 }
 
@@ -235,7 +245,7 @@ absl::StatusOr<std::optional<ApplyCursor>> BatchStore::FindApplyCursor(storage::
   c.phase = static_cast<ApplyPhase>(r.Int(3));
   c.after_row = r.Int(4);
   c.processing_date = r.Text(5);
-  c.outcome_counts = r.Text(6);
+  c.outcome_counts = ParseOutcomeCounts(r.Text(6));
   c.state = r.Text(7);
   c.lease_owner = r.Text(8);
   return c;
@@ -266,13 +276,13 @@ absl::Status BatchStore::InsertOutcomes(storage::Transaction& tx, absl::string_v
 
 absl::StatusOr<bool> BatchStore::SaveProgress(storage::Transaction& tx, absl::string_view key, absl::string_view owner,
                                               const ApplyProgress& p) {
-  ASSIGN_OR_RETURN(int64_t updated,
-                   tx.Execute("UPDATE batches SET apply_phase = $2, apply_cursor = $3, "
-                              "rows_applied = rows_applied + $4, outcome_counts = $5, state = $6, "
-                              "completed_at_us = $7, lease_until_us = $8 "
-                              "WHERE batch_key = $1 AND lease_owner = $9",
-                              {key, static_cast<int>(p.phase), p.after_row, p.rows_applied, p.outcome_counts, p.state,
-                               p.completed_at_us, p.lease_until_us, owner}));
+  ASSIGN_OR_RETURN(int64_t updated, tx.Execute("UPDATE batches SET apply_phase = $2, apply_cursor = $3, "
+                                               "rows_applied = rows_applied + $4, outcome_counts = $5, state = $6, "
+                                               "completed_at_us = $7, lease_until_us = $8 "
+                                               "WHERE batch_key = $1 AND lease_owner = $9",
+                                               {key, static_cast<int>(p.phase), p.after_row, p.rows_applied,
+                                                nlohmann::json(p.outcome_counts).dump(), p.state, p.completed_at_us,
+                                                p.lease_until_us, owner}));
   return updated == 1;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ inline constexpr char kBatchCompleted[] = "COMPLETED";
 inline constexpr char kBatchRefused[] = "REFUSED";
 
 // A batch as its status shows it.
+// Rows of a batch by outcome (kept as a JSON object in batches.outcome_counts).
+using OutcomeCounts = std::map<std::string, int64_t>;
+
 struct StoredBatch {
   std::string batch_id;
   std::string liaison_body;
@@ -32,7 +36,7 @@ struct StoredBatch {
   std::string refusal;
   int64_t received_at_us = 0;
   std::optional<int64_t> completed_at_us;
-  std::string outcome_counts;  // JSON object: outcome -> rows
+  OutcomeCounts outcome_counts;
 };
 
 // What an upload about to begin must know of an earlier upload of the same batch.
@@ -66,7 +70,7 @@ struct ApplyCursor {
   ApplyPhase phase = ApplyPhase::kHeadsAndSingles;
   int64_t after_row = 0;  // the last row applied in this phase
   std::string processing_date;
-  std::string outcome_counts;  // JSON object: outcome -> rows
+  OutcomeCounts outcome_counts;
   std::string state;
   std::string lease_owner;
 };
@@ -76,7 +80,7 @@ struct ApplyProgress {
   ApplyPhase phase = ApplyPhase::kHeadsAndSingles;
   int64_t after_row = 0;
   int64_t rows_applied = 0;  // in this chunk
-  std::string outcome_counts;
+  OutcomeCounts outcome_counts;
   std::string state;
   std::optional<int64_t> completed_at_us;
   int64_t lease_until_us = 0;
