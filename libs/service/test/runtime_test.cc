@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "himaya/events/v1/outbox_admin.grpc.pb.h"
 #include "rpc/client.h"
+#include "stack/local_stack.h"
 #include "testing/http.h"
 #include "testing/temp_dir.h"
 
@@ -33,16 +34,6 @@ using grpc::health::v1::HealthCheckResponse;
 
 constexpr const char* kTopic = "himaya.test.probe.v1";
 constexpr absl::Duration kDeadline = absl::Seconds(30);
-
-// Polls `done` until it holds or the deadline passes; returns whether it held.
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = kDeadline) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return true;
-}
 
 // Calls of `method` (its full name) answered OK, as the runtime's RPC metrics counted them.
 double AnsweredOk(prometheus::Registry& registry, const std::string& method) {
@@ -138,7 +129,8 @@ TEST_F(RuntimeTest, CommittedEventsArePublishedAndConsumedThroughTheInbox) {
   ASSERT_TRUE((*runtime)->Serve({}, {}).ok());
   ASSERT_TRUE(AppendEvent(**runtime).ok());
   (*runtime)->relay().Wake();
-  EXPECT_TRUE(WaitFor([&] { return applier.applied == 1; })) << "applied " << applier.applied;
+  EXPECT_TRUE(stack::WaitUntil([&] { return applier.applied == 1; }, kDeadline, "the event applied").ok())
+      << "applied " << applier.applied;
   EXPECT_EQ(PublishedToTheBroker(), 1);
 }
 
@@ -190,7 +182,7 @@ TEST_F(RuntimeTest, StopsTakingCallsThenDrainsThemThenRunsHooksThenPublishesWhat
     events::v1::OutboxStatus status;
     in_flight = stub->GetOutbox(rpc::NewContext(kDeadline).get(), request, &status);
   });
-  ASSERT_TRUE(WaitFor([&] { return r.handler_pool().queued() == 1; }));
+  ASSERT_TRUE(stack::WaitUntil([&] { return r.handler_pool().queued() == 1; }, kDeadline, "a queued call").ok());
 
   std::thread stopper([&] { runtime.reset(); });
   ASSERT_TRUE(watch->Read(&watched));
