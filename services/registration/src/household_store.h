@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
@@ -30,6 +31,10 @@ struct StoredHouseholdMember {
 class HouseholdStore {
  public:
   static absl::Status Insert(storage::Transaction& tx, const std::vector<StoredHouseholdMember>& members);
+  // The members among `member_ids`, in no particular order (an unknown id has no row), read
+  // in statements of many ids each.
+  static absl::StatusOr<std::vector<StoredHouseholdMember>> FindByIds(storage::Transaction& tx,
+                                                                      const std::vector<std::string>& member_ids);
 };
 
 }  // namespace himaya::registration

@@ -1,12 +1,15 @@
 // Households of amo-tadamon and family-allowances: a spouse or child row becomes a member
 // attached to the head's registration number, and a HouseholdMemberDeclared event tells the
-// beneficiary service (the event names the head's number only, never the member's identity).
+// beneficiary service (the event names the head's number only, never the member's identity),
+// which then asks for the members' identity by their ids (Households::FindMembers).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "events/outbox.h"
 #include "registration/src/household_store.h"
 #include "storage/database.h"
@@ -44,6 +47,31 @@ class HouseholdMembers {
   const events::EventSource& source_;
   std::vector<StoredHouseholdMember> rows_;
   std::vector<events::OutgoingEvent> events_;
+};
+
+inline constexpr size_t kMaxHouseholdMemberIds = 1000;
+
+// A member as the beneficiary service asks for it: who, attached to whom, under which program.
+struct DeclaredHouseholdMember {
+  std::string member_id;
+  std::string head_registration_number;
+  std::string program;
+  HouseholdMember identity;
+};
+
+// The household members declared so far, read by their ids.
+class Households {
+ public:
+  explicit Households(storage::Database& db) : db_(db) {}
+
+  // Each id's member, in the order asked, all read in one transaction: nullopt for an id no
+  // member has. INVALID_ARGUMENT beyond kMaxHouseholdMemberIds ids, or naming the position of an
+  // id that is not a member id (members' ids are UUIDs; the id itself is not quoted).
+  absl::StatusOr<std::vector<std::optional<DeclaredHouseholdMember>>> FindMembers(
+      const std::vector<std::string>& member_ids);
+
+ private:
+  storage::Database& db_;
 };
 
 }  // namespace himaya::registration

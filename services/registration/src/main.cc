@@ -15,6 +15,7 @@
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_applier.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
 #include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<registration::ReviewQueue> reviews;
   std::unique_ptr<registration::ActivationCodes> codes;
   std::unique_ptr<registration::IvrLookup> ivr;
+  std::unique_ptr<registration::Households> households;
   std::unique_ptr<registration::RegistrationService> grpc_service;
   int code = service::RunService(
       argc, argv, "registration",
@@ -122,8 +124,10 @@ int main(int argc, char** argv) {
         codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(), *reference, *key,
                                                                 wake_relay);
         ivr = std::make_unique<registration::IvrLookup>(runtime.db(), runtime.clock(), ivr_limits);
+        households = std::make_unique<registration::Households>(runtime.db());
         grpc_service = std::make_unique<registration::RegistrationService>(
-            registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get(), ivr.get()},
+            registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get(), ivr.get(),
+                                             households.get()},
             runtime.handler_pool());
         applier->Start();
         // Destroyed here, while the database is open: it releases its leases as it goes.

@@ -341,6 +341,11 @@ const std::vector<std::string>& RecipientReaders() {
   static const auto* const readers = new std::vector<std::string>{"notification"};
   return *readers;
 }
+// Household members' identities in bulk: the beneficiary service, which makes them families.
+const std::vector<std::string>& HouseholdReaders() {
+  static const auto* const readers = new std::vector<std::string>{"beneficiary"};
+  return *readers;
+}
 
 }  // namespace
 
@@ -385,6 +390,32 @@ grpc::ServerUnaryReactor* RegistrationService::ActivateAccount(grpc::CallbackSer
                                                                v1::ActivateAccountResponse* response) {
   return rpc::Handle(context, pool_, [this, request]() -> absl::Status {
     return domain_.codes->Activate(request->registration_number(), request->code());
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::GetHouseholdMembers(grpc::CallbackServerContext* context,
+                                                                   const v1::GetHouseholdMembersRequest* request,
+                                                                   v1::GetHouseholdMembersResponse* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, HouseholdReaders()));
+    const std::vector<std::string> ids(request->member_ids().begin(), request->member_ids().end());
+    ASSIGN_OR_RETURN(auto members, domain_.households->FindMembers(ids));
+    for (size_t i = 0; i < members.size(); ++i) {
+      v1::HouseholdMember* out = response->add_members();
+      out->set_member_id(ids[i]);
+      if (!members[i]) continue;
+      const DeclaredHouseholdMember& m = *members[i];
+      out->set_found(true);
+      out->set_head_registration_number(m.head_registration_number);
+      out->set_relationship(m.identity.relationship);
+      out->set_cin(m.identity.cin);
+      out->set_last_name(m.identity.last_name);
+      out->set_first_name(m.identity.first_name);
+      out->set_birth_date(m.identity.birth_date);
+      out->set_sex(m.identity.sex == "F" ? v1::SEX_FEMALE : v1::SEX_MALE);
+      out->set_program(m.program);
+    }
+    return absl::OkStatus();
   });
 }
 

@@ -7,6 +7,7 @@
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_reports.h"
 #include "registration/src/batch_upload.h"
+#include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
 #include "registration/src/registrar.h"
 #include "registration/src/reviews.h"
@@ -19,6 +20,7 @@ struct RegistrationDomain {
   ReviewQueue* reviews;
   ActivationCodes* codes;
   IvrLookup* ivr;
+  Households* households;
 };
 
 class RegistrationService final : public v1::RegistrationService::CallbackService {
@@ -52,6 +54,9 @@ class RegistrationService final : public v1::RegistrationService::CallbackServic
   grpc::ServerUnaryReactor* ActivateAccount(grpc::CallbackServerContext* context,
                                             const v1::ActivateAccountRequest* request,
                                             v1::ActivateAccountResponse* response) override;
+  grpc::ServerUnaryReactor* GetHouseholdMembers(grpc::CallbackServerContext* context,
+                                                const v1::GetHouseholdMembersRequest* request,
+                                                v1::GetHouseholdMembersResponse* response) override;
 
  private:
   RegistrationDomain domain_;
