@@ -7,6 +7,8 @@
 #include "core/status_macros.h"
 #include "events/outbox.h"
 #include "events/topics.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/registration/v1/events.pb.h"
 #include "nlohmann/json.hpp"
 #include "registration/src/batch_store.h"
 #include "registration/src/households.h"
@@ -38,6 +40,21 @@ Review FromStored(const StoredReview& r) {
     review.birth_date = StagedText(*data, "birth_date");
   }
   return review;
+}
+
+// The row's program now applies to a person registered before (merged by the agent, or who
+// registered meanwhile): the event says so, with neither the row's CIN nor its names.
+events::Envelope PersonMergedEvent(const events::EventSource& source, const Review& review, const std::string& number,
+                                   const std::string& program, const std::string& category, absl::Time now) {
+  v1::PersonMerged event;
+  event.set_registration_number(number);
+  event.set_program(program);
+  event.set_category(category);
+  event.set_liaison_body(review.liaison_body);
+  event.set_batch_id(review.batch_id);
+  event.set_review_id(review.review_id);
+  *event.mutable_merged_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  return events::NewEnvelope(source, event, program, number);
 }
 
 // The spouse and children held while their head was in review join the person the decision
@@ -136,10 +153,17 @@ absl::StatusOr<Review> ReviewQueue::Decide(const std::string& review_id, ReviewD
       RETURN_IF_ERROR(
           PersonStore::AddCinAlias(tx, review.cin, result_number, absl::StrCat("review ", review_id, " by ", agent)));
     }
+    const std::string category = StagedText(data, "category");
     RETURN_IF_ERROR(
-        PersonStore::RecordActivities(tx, {{result_number, program, StagedText(data, "category"), review.liaison_body,
+        PersonStore::RecordActivities(tx, {{result_number, program, category, review.liaison_body,
                                             StagedText(data, "professional_id"), batch_key, absl::ToUnixMicros(now)}}));
     const std::string state = existing ? "ALREADY_REGISTERED" : used_number ? "REGISTERED" : "MERGED";
+    // Before the household members it brings, which follow on the same key.
+    if (!used_number) {
+      RETURN_IF_ERROR(events::AppendToOutbox(tx, events::Topic(events::kRegistrationDomain, program),
+                                             PersonMergedEvent(source_, review, result_number, program, category, now),
+                                             *source_.clock));
+    }
     ASSIGN_OR_RETURN(int attached,
                      AttachHeldDependents(tx, batch_key, stored->row_number, result_number,
                                           {program, review.liaison_body, review.batch_id, batch_key, 0}, source_));

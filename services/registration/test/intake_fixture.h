@@ -137,14 +137,20 @@ class IntakeTest : public RegistrationDatabaseTest {
     return rows;
   }
 
-  std::vector<events::Envelope> OutboxEvents() {
-    std::vector<events::Envelope> out;
+  // The outbox's events with their topics, in order.
+  std::vector<std::pair<std::string, events::Envelope>> OutboxRows() {
+    std::vector<std::pair<std::string, events::Envelope>> out;
     EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT payload FROM outbox ORDER BY id"));
-                     for (const auto& r : rows) out.push_back(*events::ParseEnvelope(r.Text(0)));
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT topic, payload FROM outbox ORDER BY id"));
+                     for (const auto& r : rows) out.emplace_back(r.Text(0), *events::ParseEnvelope(r.Text(1)));
                      return absl::OkStatus();
                    })
                     .ok());
+    return out;
+  }
+  std::vector<events::Envelope> OutboxEvents() {
+    std::vector<events::Envelope> out;
+    for (auto& [topic, envelope] : OutboxRows()) out.push_back(std::move(envelope));
     return out;
   }
 

@@ -1,7 +1,9 @@
 // The review queue on both backends: agents deciding look-alikes, dependents following their
-// head, damaged kept rows, pages, and request identifiers checked and not echoed.
+// head, merges told as PersonMerged events, damaged kept rows, pages, and request identifiers
+// checked and not echoed.
 #include "registration/src/reviews.h"
 
+#include "google/protobuf/util/time_util.h"
 #include "intake_fixture.h"
 
 namespace himaya::registration {
@@ -136,6 +138,67 @@ TEST_P(ReviewsTest, AReviewWhoseCinGotRegisteredMeanwhileJoinsThatPerson) {
   EXPECT_EQ(report[0].number, counter->registration_number);
   EXPECT_EQ(report[0].reasons, "name:LOOKS_LIKE_REGISTERED_PERSON;review:ALREADY_REGISTERED");
   EXPECT_EQ(report[1].number, counter->registration_number);
+  // The row's program now applies to that person: a merge, before the child it brings.
+  std::vector<std::string> told;
+  for (const auto& [topic, envelope] : OutboxRows()) {
+    if (auto merge = events::Unpack<v1::PersonMerged>(envelope); merge.ok()) {
+      EXPECT_EQ(topic, "himaya.registration.amo-tadamon.v1");
+      told.push_back(absl::StrCat("merged ", merge->registration_number(), " ", merge->program(), " ",
+                                  merge->batch_id(), " ", merge->review_id() == (*pending)[0].review_id));
+    } else if (auto member = events::Unpack<v1::HouseholdMemberDeclared>(envelope); member.ok()) {
+      told.push_back(absl::StrCat("member of ", member->head_registration_number()));
+    }
+  }
+  EXPECT_THAT(told, ElementsAre("merged " + counter->registration_number + " amo-tadamon RAMED-M 1",
+                                "member of " + counter->registration_number));
+}
+
+TEST_P(ReviewsTest, AMergeTellsThatThePersonJoinedTheProgramWithoutTheRowsIdentity) {
+  auto existing = RegisterLookAlikeTarget();
+  ASSERT_TRUE(existing.ok());
+  const std::string csv = std::string(kHouseholdHeader) +
+                          "1,C1,Idrissy,Mohamed,1970-01-01,M,H1,HEAD\n"
+                          "2,,Idrissy,Sara,2012-04-04,F,H1,CHILD\n"
+                          "3,B1,Idrissi,Muhammad,1970-01-01,M,H2,HEAD\n";
+  ASSERT_TRUE(Submit(csv, ManifestFor(csv, "RAMED-PM", "RAMED", "amo-tadamon", 3)).ok());
+  ReviewQueue queue(*db_, *numbers_, Source());
+  auto pending = Listed(queue, "", 10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  const size_t before = OutboxRows().size();
+  clock_.Advance(absl::Minutes(5));
+  auto merged = queue.Decide((*pending)[0].review_id, ReviewDecision::kMergeWithExisting, "agent.omar");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  ASSERT_EQ(merged->state, "MERGED");
+
+  std::vector<std::pair<std::string, events::Envelope>> added = OutboxRows();
+  added.erase(added.begin(), added.begin() + before);
+  ASSERT_EQ(added.size(), 2u) << "the merge, then the child it brings";
+  EXPECT_EQ(added[0].first, "himaya.registration.amo-tadamon.v1") << "the batch's program";
+  EXPECT_EQ(added[0].second.aggregate_id(), existing->registration_number) << "keyed by the person";
+  auto event = events::Unpack<v1::PersonMerged>(added[0].second);
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->registration_number(), existing->registration_number);
+  EXPECT_EQ(event->program(), "amo-tadamon");
+  EXPECT_EQ(event->liaison_body(), "RAMED");
+  EXPECT_EQ(event->batch_id(), "RAMED-PM");
+  EXPECT_EQ(event->review_id(), (*pending)[0].review_id);
+  EXPECT_EQ(google::protobuf::util::TimeUtil::TimestampToMicroseconds(event->merged_at()),
+            absl::ToUnixMicros(clock_.Now()));
+  const std::string payload = added[0].second.SerializeAsString();
+  for (const char* personal : {"C1", "Idrissy", "Mohamed", "1970-01-01"}) {
+    EXPECT_EQ(payload.find(personal), std::string::npos) << "the event holds " << personal;
+  }
+  auto child = events::Unpack<v1::HouseholdMemberDeclared>(added[1].second);
+  ASSERT_TRUE(child.ok()) << child.status();
+  EXPECT_EQ(child->head_registration_number(), existing->registration_number);
+  EXPECT_EQ(added[1].second.aggregate_id(), existing->registration_number) << "the same key, so after the merge";
+
+  // A new person is registered, not merged.
+  ASSERT_TRUE(queue.Decide((*pending)[1].review_id, ReviewDecision::kRegisterAsNew, "agent.amal").ok());
+  int merges = 0;
+  for (const auto& [topic, envelope] : OutboxRows()) merges += events::Unpack<v1::PersonMerged>(envelope).ok();
+  EXPECT_EQ(merges, 1);
 }
 
 TEST_P(ReviewsTest, AReviewWhoseKeptRowIsDamagedIsAnErrorNotACrash) {
