@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
 #include "storage/database.h"
 
 namespace himaya::testing {
@@ -16,5 +17,19 @@ int64_t Count(storage::Database& db, absl::string_view sql, storage::Params para
 
 // Every row `sql` returns; none, with a test failure, when the query fails.
 std::vector<storage::Row> Rows(storage::Database& db, absl::string_view sql, storage::Params params = {});
+
+// Runs `fn` (a store call returning a StatusOr) in a write transaction of `db`, expects it to
+// succeed and returns its value (a default one, with a test failure, when it fails).
+template <typename Fn>
+auto InWrite(storage::Database& db, Fn fn) {
+  typename decltype(fn(std::declval<storage::Transaction&>()))::value_type out{};
+  absl::Status status = db.Write([&](storage::Transaction& tx) -> absl::Status {
+    auto result = fn(tx);
+    if (result.ok()) out = *result;
+    return result.status();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return out;
+}
 
 }  // namespace himaya::testing

@@ -57,7 +57,7 @@ absl::Status EnsureActivationCodeKey(const std::string& data_dir) {
 }  // namespace
 
 const std::vector<std::string>& Services() {
-  static const auto* const services = new std::vector<std::string>{"registration", "notification"};
+  static const auto* const services = new std::vector<std::string>{"registration", "notification", "beneficiary"};
   return *services;
 }
 

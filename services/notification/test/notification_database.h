@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "notification_migrations.h"
 #include "testing/backends.h"
+#include "testing/queries.h"
 
 namespace himaya::notification {
 
@@ -22,14 +23,7 @@ class NotificationDatabaseTest : public testing::BackendTest {
   // and returns its value.
   template <typename Fn>
   auto InWrite(Fn fn) {
-    typename decltype(fn(std::declval<storage::Transaction&>()))::value_type out{};
-    EXPECT_TRUE(db_->Write([&](storage::Transaction& tx) -> absl::Status {
-                     auto result = fn(tx);
-                     if (result.ok()) out = *result;
-                     return result.status();
-                   })
-                    .ok());
-    return out;
+    return testing::InWrite(*db_, fn);
   }
   std::unique_ptr<storage::Database> db_;
 };

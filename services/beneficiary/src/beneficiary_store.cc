@@ -1,0 +1,177 @@
+#include "beneficiary/src/beneficiary_store.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "beneficiary/src/insured_store.h"
+#include "core/status_macros.h"
+
+namespace himaya::beneficiary {
+namespace {
+
+// The columns ReadDependent reads, in its order.
+constexpr char kDependentColumns[] =
+    "beneficiary_id, registration_number, relationship, first_name, last_name, birth_date, sex, cin, identity_key, "
+    "disabled, studying_until, program, source, member_id, state, refusal, declared_at_us";
+
+Dependent ReadDependent(const storage::Row& r) {
+  Dependent d;
+  d.beneficiary_id = r.Text(0);
+  d.registration_number = r.Text(1);
+  d.relationship = r.Text(2);
+  d.first_name = r.Text(3);
+  d.last_name = r.Text(4);
+  d.birth_date = ParseDay(r.Text(5));
+  d.sex = r.Text(6);
+  d.cin = r.Text(7);
+  d.identity_key = r.Text(8);
+  d.disabled = r.Int(9) != 0;
+  d.studying_until = ParseDay(r.Text(10));
+  d.program = r.Text(11);
+  d.source = r.Text(12);
+  d.member_id = r.Text(13);
+  d.state = ParseState(r.Text(14));
+  d.refusal = r.Text(15);
+  d.declared_at = absl::FromUnixMicros(r.Int(16));
+  return d;
+}
+
+storage::Value OptionalDay(const std::optional<absl::CivilDay>& day) {
+  return day ? storage::Value(FormatDay(*day)) : storage::Value();
+}
+storage::Value OptionalText(const std::string& text) { return text.empty() ? storage::Value() : storage::Value(text); }
+
+// Reads the dependents `where` selects (with `params`), and their periods.
+absl::StatusOr<std::vector<Dependent>> ReadWithPeriods(storage::Transaction& tx, absl::string_view where,
+                                                       storage::Params params) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns, " FROM beneficiaries WHERE ", where,
+                                                    " ORDER BY beneficiary_id"),
+                                       params));
+  std::vector<Dependent> out;
+  if (rows.empty()) return out;
+  std::map<std::string, size_t> index;
+  std::vector<storage::Value> ids;
+  for (const storage::Row& r : rows) {
+    out.push_back(ReadDependent(r));
+    index[out.back().beneficiary_id] = out.size() - 1;
+    ids.push_back(out.back().beneficiary_id);
+  }
+  ASSIGN_OR_RETURN(auto periods, tx.Query(absl::StrCat("SELECT beneficiary_id, start_date, end_date, end_reason, note "
+                                                       "FROM coverage_periods WHERE beneficiary_id IN (",
+                                                       Placeholders(1, ids.size()), ") ORDER BY start_date"),
+                                          ids));
+  for (const storage::Row& p : periods) {
+    out[index[p.Text(0)]].periods.push_back(
+        {ParseDay(p.Text(1)).value_or(absl::CivilDay()), ParseDay(p.Text(2)), p.Text(3), p.Text(4)});
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::Status BeneficiaryStore::Insert(storage::Transaction& tx, const Dependent& d) {
+  RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO beneficiaries (", kDependentColumns,
+                                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                                          "$15, $16, $17)"),
+                             {d.beneficiary_id, d.registration_number, d.relationship, d.first_name, d.last_name,
+                              d.birth_date ? FormatDay(*d.birth_date) : std::string(), d.sex, OptionalText(d.cin),
+                              OptionalText(d.identity_key), d.disabled, OptionalDay(d.studying_until), d.program,
+                              d.source, OptionalText(d.member_id), std::string(StateName(d.state)),
+                              OptionalText(d.refusal), absl::ToUnixMicros(d.declared_at)})
+                      .status());
+  for (const Period& p : d.periods) {
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO coverage_periods (beneficiary_id, start_date, end_date, end_reason, note) "
+                               "VALUES ($1, $2, $3, $4, $5)",
+                               {d.beneficiary_id, FormatDay(p.start), OptionalDay(p.end), OptionalText(p.end_reason),
+                                OptionalText(p.note)})
+                        .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Dependent>> BeneficiaryStore::Find(storage::Transaction& tx,
+                                                                absl::string_view beneficiary_id) {
+  ASSIGN_OR_RETURN(auto found, ReadWithPeriods(tx, "beneficiary_id = $1", {beneficiary_id}));
+  if (found.empty()) return std::nullopt;
+  return std::move(found[0]);
+}
+
+absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::FindMany(storage::Transaction& tx,
+                                                                  const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<Dependent>{};
+  std::vector<storage::Value> params(ids.begin(), ids.end());
+  return ReadWithPeriods(tx, absl::StrCat("beneficiary_id IN (", Placeholders(1, ids.size()), ")"), params);
+}
+
+absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::Family(storage::Transaction& tx,
+                                                                absl::string_view registration_number) {
+  return ReadWithPeriods(tx, "registration_number = $1", {registration_number});
+}
+
+absl::StatusOr<bool> BeneficiaryStore::HasMember(storage::Transaction& tx, absl::string_view member_id) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM beneficiaries WHERE member_id = $1", {member_id}));
+  return !rows.empty();
+}
+
+absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::Pending(storage::Transaction& tx, int limit) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns,
+                                                    " FROM beneficiaries WHERE state = 'DETAILS_PENDING' "
+                                                    "ORDER BY declared_at_us, beneficiary_id LIMIT $1"),
+                                       {limit}));
+  std::vector<Dependent> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(ReadDependent(r));
+  return out;
+}
+
+absl::StatusOr<bool> BeneficiaryStore::Resolve(storage::Transaction& tx, const Dependent& d) {
+  ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Execute("UPDATE beneficiaries SET first_name = $2, last_name = $3, birth_date = $4, sex = $5, "
+                 "cin = $6, identity_key = $7, state = $8, refusal = $9 "
+                 "WHERE beneficiary_id = $1 AND state = 'DETAILS_PENDING'",
+                 {d.beneficiary_id, d.first_name, d.last_name, d.birth_date ? FormatDay(*d.birth_date) : std::string(),
+                  d.sex, OptionalText(d.cin), OptionalText(d.identity_key), std::string(StateName(d.state)),
+                  OptionalText(d.refusal)}));
+  return changed > 0;
+}
+
+absl::StatusOr<bool> BeneficiaryStore::HeldElsewhere(storage::Transaction& tx, absl::string_view identity_key,
+                                                     absl::string_view registration_number, absl::CivilDay on) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM beneficiaries b JOIN coverage_periods p "
+                                       "ON p.beneficiary_id = b.beneficiary_id "
+                                       "WHERE b.identity_key = $1 AND b.registration_number <> $2 "
+                                       "AND b.state = 'ACTIVE' AND (p.end_date IS NULL OR p.end_date >= $3) LIMIT 1",
+                                       {identity_key, registration_number, FormatDay(on)}));
+  return !rows.empty();
+}
+
+absl::StatusOr<bool> BeneficiaryStore::EndPeriod(storage::Transaction& tx, absl::string_view beneficiary_id,
+                                                 absl::CivilDay end, absl::string_view reason, absl::string_view note) {
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE coverage_periods SET end_date = $2, end_reason = $3, note = $4 "
+                              "WHERE beneficiary_id = $1 AND end_date IS NULL",
+                              {beneficiary_id, FormatDay(end), reason, OptionalText(std::string(note))}));
+  return changed > 0;
+}
+
+absl::StatusOr<std::optional<BeneficiaryStore::KeptDeclaration>> BeneficiaryStore::DeclaredWith(
+    storage::Transaction& tx, absl::string_view idempotency_key) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, beneficiary_id FROM declaration_keys "
+                                       "WHERE idempotency_key = $1",
+                                       {idempotency_key}));
+  if (rows.empty()) return std::nullopt;
+  return KeptDeclaration{rows[0].Text(0), rows[0].Text(1)};
+}
+
+absl::Status BeneficiaryStore::KeepDeclaration(storage::Transaction& tx, absl::string_view idempotency_key,
+                                               const KeptDeclaration& declaration, absl::Time at) {
+  return tx
+      .Execute(
+          "INSERT INTO declaration_keys (idempotency_key, registration_number, beneficiary_id, created_at_us) "
+          "VALUES ($1, $2, $3, $4)",
+          {idempotency_key, declaration.registration_number, declaration.beneficiary_id, absl::ToUnixMicros(at)})
+      .status();
+}
+
+}  // namespace himaya::beneficiary

@@ -1,0 +1,57 @@
+// Dependents (spouses, children), their coverage periods and the declarations' idempotency keys
+// in the beneficiary service's own database (their SQL lives here, and only here).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "beneficiary/src/family.h"
+#include "storage/database.h"
+
+namespace himaya::beneficiary {
+
+class BeneficiaryStore {
+ public:
+  // Records a dependent and its periods. ALREADY_EXISTS when its id, or its member_id, is
+  // recorded already.
+  static absl::Status Insert(storage::Transaction& tx, const Dependent& dependent);
+  // The dependent with this id, with its periods; nothing when unknown.
+  static absl::StatusOr<std::optional<Dependent>> Find(storage::Transaction& tx, absl::string_view beneficiary_id);
+  // The dependents among `ids` (unknown ones left out), each with its periods, in no particular
+  // order.
+  static absl::StatusOr<std::vector<Dependent>> FindMany(storage::Transaction& tx, const std::vector<std::string>& ids);
+  // The insured's dependents, each with its periods, by beneficiary id.
+  static absl::StatusOr<std::vector<Dependent>> Family(storage::Transaction& tx, absl::string_view registration_number);
+  // Whether a dependent came from this liaison household member already.
+  static absl::StatusOr<bool> HasMember(storage::Transaction& tx, absl::string_view member_id);
+  // Up to `limit` dependents waiting for their details, the oldest first (without periods).
+  static absl::StatusOr<std::vector<Dependent>> Pending(storage::Transaction& tx, int limit);
+  // Gives a DETAILS_PENDING dependent its identity (names, birth date, sex, CIN, identity key)
+  // and its new state (and refusal). Returns false, changing nothing, when it is no longer
+  // DETAILS_PENDING.
+  static absl::StatusOr<bool> Resolve(storage::Transaction& tx, const Dependent& dependent);
+  // Whether `identity_key` is held by an ACTIVE dependent of another insured than
+  // `registration_number` with a period covering `on` or a later day.
+  static absl::StatusOr<bool> HeldElsewhere(storage::Transaction& tx, absl::string_view identity_key,
+                                            absl::string_view registration_number, absl::CivilDay on);
+  // Ends the dependent's open period on `end` (its last covered day) with the reason and note.
+  // Returns false when it has no open period.
+  static absl::StatusOr<bool> EndPeriod(storage::Transaction& tx, absl::string_view beneficiary_id, absl::CivilDay end,
+                                        absl::string_view reason, absl::string_view note);
+
+  // The dependent a declaration with this idempotency key declared, with the insured it was
+  // declared for; nothing when the key is new.
+  struct KeptDeclaration {
+    std::string registration_number;
+    std::string beneficiary_id;
+  };
+  static absl::StatusOr<std::optional<KeptDeclaration>> DeclaredWith(storage::Transaction& tx,
+                                                                     absl::string_view idempotency_key);
+  // Keeps the key of a declaration that succeeded.
+  static absl::Status KeepDeclaration(storage::Transaction& tx, absl::string_view idempotency_key,
+                                      const KeptDeclaration& declaration, absl::Time at);
+};
+
+}  // namespace himaya::beneficiary

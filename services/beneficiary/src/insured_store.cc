@@ -1,0 +1,139 @@
+#include "beneficiary/src/insured_store.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+
+namespace himaya::beneficiary {
+
+std::string Placeholders(size_t first, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "$" : ", $", first + i);
+  return out;
+}
+
+namespace {
+
+constexpr char kInsuredColumns[] =
+    "registration_number, program, category, city, region, registered_on, registered, family_version";
+
+Insured ReadInsured(const storage::Row& r) {
+  return Insured{r.Text(0),     r.Text(1), r.Text(2),
+                 r.Text(3),     r.Text(4), ParseDay(r.Text(5)).value_or(absl::CivilDay()),
+                 r.Int(6) != 0, r.Int(7)};
+}
+
+}  // namespace
+
+absl::StatusOr<bool> InsuredStore::RecordRegistered(storage::Transaction& tx, const Insured& i) {
+  ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Execute(
+          "INSERT INTO insured (registration_number, program, category, city, region, registered_on, registered) "
+          "VALUES ($1, $2, $3, $4, $5, $6, 1) "
+          "ON CONFLICT (registration_number) DO UPDATE SET program = excluded.program, "
+          "category = excluded.category, city = excluded.city, region = excluded.region, "
+          "registered_on = excluded.registered_on, registered = 1 WHERE insured.registered = 0",
+          {i.registration_number, i.program, i.category, i.city, i.region, FormatDay(i.registered_on)}));
+  ASSIGN_OR_RETURN(bool enrolled, RecordEnrolment(tx, {i.registration_number, i.program, i.category, "PersonRegistered",
+                                                       i.registered_on}));
+  return changed > 0 || enrolled;
+}
+
+absl::StatusOr<bool> InsuredStore::RecordEnrolment(storage::Transaction& tx, const Enrolment& e) {
+  RETURN_IF_ERROR(
+      tx.Execute(
+            "INSERT INTO insured (registration_number, program, category, city, region, registered_on, registered) "
+            "VALUES ($1, $2, $3, '', '', $4, 0) ON CONFLICT (registration_number) DO NOTHING",
+            {e.registration_number, e.program, e.category, FormatDay(e.since)})
+          .status());
+  ASSIGN_OR_RETURN(int64_t inserted,
+                   tx.Execute("INSERT INTO enrolments (registration_number, program, category, source_event, since) "
+                              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (registration_number, program) DO NOTHING",
+                              {e.registration_number, e.program, e.category, e.source_event, FormatDay(e.since)}));
+  return inserted > 0;
+}
+
+absl::StatusOr<std::optional<Insured>> InsuredStore::Find(storage::Transaction& tx,
+                                                          absl::string_view registration_number) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(absl::StrCat("SELECT ", kInsuredColumns, " FROM insured WHERE registration_number = $1"),
+                            {registration_number}));
+  if (rows.empty()) return std::nullopt;
+  return ReadInsured(rows[0]);
+}
+
+absl::StatusOr<std::vector<Insured>> InsuredStore::FindMany(storage::Transaction& tx,
+                                                            const std::vector<std::string>& numbers) {
+  std::vector<Insured> out;
+  if (numbers.empty()) return out;
+  std::vector<storage::Value> params(numbers.begin(), numbers.end());
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(absl::StrCat("SELECT ", kInsuredColumns, " FROM insured WHERE registration_number IN (",
+                                         Placeholders(1, numbers.size()), ")"),
+                            params));
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(ReadInsured(r));
+  return out;
+}
+
+absl::StatusOr<std::vector<Enrolment>> InsuredStore::Enrolments(storage::Transaction& tx,
+                                                                absl::string_view registration_number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, category, source_event, since "
+                                       "FROM enrolments WHERE registration_number = $1 ORDER BY program",
+                                       {registration_number}));
+  std::vector<Enrolment> out;
+  for (const storage::Row& r : rows) {
+    out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), ParseDay(r.Text(4)).value_or(absl::CivilDay())});
+  }
+  return out;
+}
+
+absl::StatusOr<int> InsuredStore::TakeRank(storage::Transaction& tx, absl::string_view registration_number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("UPDATE insured SET next_rank = next_rank + 1 WHERE registration_number = $1 "
+                                       "RETURNING next_rank - 1",
+                                       {registration_number}));
+  if (rows.empty()) return absl::NotFoundError("registration_number: no insured has this number");
+  const int rank = static_cast<int>(rows[0].Int(0));
+  if (rank > 99) return absl::ResourceExhaustedError("family: 99 dependents were declared already");
+  return rank;
+}
+
+absl::Status InsuredStore::BumpFamilyVersion(storage::Transaction& tx, absl::string_view registration_number) {
+  return tx
+      .Execute("UPDATE insured SET family_version = family_version + 1 WHERE registration_number = $1",
+               {registration_number})
+      .status();
+}
+
+absl::StatusOr<std::vector<FamilyCount>> InsuredStore::Counts(storage::Transaction& tx, absl::CivilDay on) {
+  std::map<std::tuple<std::string, std::string, std::string>, FamilyCount> by_group;
+  ASSIGN_OR_RETURN(auto insured, tx.Query("SELECT program, category, region, COUNT(*) FROM insured "
+                                          "GROUP BY program, category, region"));
+  for (const storage::Row& r : insured) {
+    FamilyCount& c = by_group[{r.Text(0), r.Text(1), r.Text(2)}];
+    c.program = r.Text(0);
+    c.category = r.Text(1);
+    c.region = r.Text(2);
+    c.insured = r.Int(3);
+  }
+  ASSIGN_OR_RETURN(auto dependents,
+                   tx.Query("SELECT i.program, i.category, i.region, b.relationship, COUNT(*) "
+                            "FROM beneficiaries b JOIN insured i ON i.registration_number = b.registration_number "
+                            "WHERE b.state = 'ACTIVE' AND EXISTS (SELECT 1 FROM coverage_periods p "
+                            "WHERE p.beneficiary_id = b.beneficiary_id AND p.start_date <= $1 "
+                            "AND (p.end_date IS NULL OR p.end_date >= $1)) "
+                            "GROUP BY i.program, i.category, i.region, b.relationship",
+                            {FormatDay(on)}));
+  for (const storage::Row& r : dependents) {
+    FamilyCount& c = by_group[{r.Text(0), r.Text(1), r.Text(2)}];
+    (r.Text(3) == kSpouse ? c.spouses : c.children) += r.Int(4);
+  }
+  std::vector<FamilyCount> out;
+  for (auto& [key, c] : by_group) out.push_back(c);
+  return out;
+}
+
+}  // namespace himaya::beneficiary

@@ -1,0 +1,61 @@
+// Insured persons and their enrolments in the beneficiary service's own database (their SQL
+// lives here, and only here): recorded from registration's events, read by the family,
+// eligibility and attestation queries, counted for the operations figures.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "beneficiary/src/family.h"
+#include "storage/database.h"
+
+namespace himaya::beneficiary {
+
+// How many insured persons, spouses and children one program, category and region holds
+// (dependents counted while covered by an open period, under their insured's program,
+// category and region).
+struct FamilyCount {
+  std::string program;
+  std::string category;
+  std::string region;
+  int64_t insured = 0;
+  int64_t spouses = 0;
+  int64_t children = 0;
+};
+
+class InsuredStore {
+ public:
+  // Records a registered person, and their enrolment in their program. A person first named by
+  // a merge or a household event takes the registration's details (program, category, city,
+  // region, first covered day). Returns whether anything changed (false for a person already
+  // registered).
+  static absl::StatusOr<bool> RecordRegistered(storage::Transaction& tx, const Insured& insured);
+  // Enrols a person in a program (nothing when already enrolled in it). A person not known yet
+  // is recorded, not yet registered, covered from `enrolment.since`, with the enrolment's program
+  // and category and no city or region (PersonRegistered fills them in later). Returns whether
+  // the enrolment was new.
+  static absl::StatusOr<bool> RecordEnrolment(storage::Transaction& tx, const Enrolment& enrolment);
+  // The insured with this number; nothing when unknown.
+  static absl::StatusOr<std::optional<Insured>> Find(storage::Transaction& tx, absl::string_view registration_number);
+  // The insured among `numbers` (unknown ones left out), in no particular order.
+  static absl::StatusOr<std::vector<Insured>> FindMany(storage::Transaction& tx,
+                                                       const std::vector<std::string>& numbers);
+  // The insured's enrolments, by program.
+  static absl::StatusOr<std::vector<Enrolment>> Enrolments(storage::Transaction& tx,
+                                                           absl::string_view registration_number);
+  // Takes the insured's next dependent rank (1, 2, ...; never given twice). NOT_FOUND for an
+  // unknown insured; RESOURCE_EXHAUSTED past 99.
+  static absl::StatusOr<int> TakeRank(storage::Transaction& tx, absl::string_view registration_number);
+  // Marks the family changed (attestations issued before no longer show it).
+  static absl::Status BumpFamilyVersion(storage::Transaction& tx, absl::string_view registration_number);
+  // The figures of every program, category and region holding an insured, with dependents
+  // covered on `on`.
+  static absl::StatusOr<std::vector<FamilyCount>> Counts(storage::Transaction& tx, absl::CivilDay on);
+};
+
+// "$first, $first+1, ..." for `n` parameters.
+std::string Placeholders(size_t first, size_t n);
+
+}  // namespace himaya::beneficiary

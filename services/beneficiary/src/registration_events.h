@@ -1,0 +1,33 @@
+// What registration's events mean to the beneficiary service, in one place, applied in the
+// inbox's transaction: PersonRegistered records an insured person (and their enrolment);
+// PersonMerged enrols a person in one more program (recording them when their registration,
+// on another program's topic, has not come yet); HouseholdMemberDeclared records a spouse or
+// child of a liaison household, DETAILS_PENDING until HouseholdDetails asks registration who
+// they are. Other events change nothing; so does an event applied twice (natural keys).
+#pragma once
+
+#include <functional>
+
+#include "core/clock.h"
+#include "events/inbox.h"
+
+namespace himaya::beneficiary {
+
+class RegistrationEvents final : public events::EventApplier {
+ public:
+  // `on_member_pending` runs after a household member is recorded DETAILS_PENDING (the loop
+  // asking registration wakes there); it may run before the transaction commits, which only
+  // makes the loop look early.
+  explicit RegistrationEvents(
+      const core::Clock& clock, std::function<void()> on_member_pending = [] {})
+      : clock_(clock), on_member_pending_(std::move(on_member_pending)) {}
+  // INVALID_ARGUMENT (the event is dead-lettered) for an event without its registration number,
+  // a household member without its id or with another relationship than SPOUSE or CHILD.
+  absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
+
+ private:
+  const core::Clock& clock_;
+  std::function<void()> on_member_pending_;
+};
+
+}  // namespace himaya::beneficiary
