@@ -189,6 +189,17 @@ void ServiceRuntime::Shutdown() {
   }
 }
 
+absl::StatusOr<std::string> PeerAddress(const std::string& service, const std::string& given) {
+  if (!given.empty()) return given;
+  const std::string run_file = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/run/", service, ".json");
+  auto run = core::ReadJsonFile(run_file);
+  if (!run.ok() || !run->is_object() || !run->contains("grpc") || !(*run)["grpc"].is_string()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(service, "_address: not given, and no ", service, " found in DATA_DIR/run/", service, ".json"));
+  }
+  return (*run)["grpc"].get<std::string>();
+}
+
 int RunService(int argc, char** argv, const std::string& name,
                std::vector<storage::MigrationSet> (*migrations)(storage::Dialect),
                const std::function<absl::Status(ServiceRuntime&)>& setup) {

@@ -106,6 +106,11 @@ class ServiceRuntime {
   std::vector<std::function<void()>> stop_hooks_;
 };
 
+// The gRPC address of another service of the suite: `given` (its --<service>_address flag) when
+// set, else the one the local stack wrote in DATA_DIR/run/<service>.json. INVALID_ARGUMENT naming
+// the flag when neither says.
+absl::StatusOr<std::string> PeerAddress(const std::string& service, const std::string& given);
+
 // Runs a service's main: blocks termination signals, parses flags, and on any start-up error
 // prints one line and returns 1. `setup` builds the domain and calls Serve.
 int RunService(int argc, char** argv, const std::string& name,

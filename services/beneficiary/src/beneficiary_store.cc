@@ -1,6 +1,8 @@
 #include "beneficiary/src/beneficiary_store.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "beneficiary/src/insured_store.h"
@@ -114,13 +116,14 @@ absl::StatusOr<bool> BeneficiaryStore::HasMember(storage::Transaction& tx, absl:
 }
 
 absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::Pending(storage::Transaction& tx, int limit) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns,
-                                                    " FROM beneficiaries WHERE state = 'DETAILS_PENDING' "
-                                                    "ORDER BY declared_at_us, beneficiary_id LIMIT $1"),
-                                       {limit}));
-  std::vector<Dependent> out;
-  out.reserve(rows.size());
-  for (const storage::Row& r : rows) out.push_back(ReadDependent(r));
+  ASSIGN_OR_RETURN(std::vector<Dependent> out,
+                   ReadWithPeriods(tx,
+                                   "beneficiary_id IN (SELECT beneficiary_id FROM beneficiaries "
+                                   "WHERE state = 'DETAILS_PENDING' ORDER BY declared_at_us, beneficiary_id LIMIT $1)",
+                                   {limit}));
+  std::sort(out.begin(), out.end(), [](const Dependent& a, const Dependent& b) {
+    return std::tie(a.declared_at, a.beneficiary_id) < std::tie(b.declared_at, b.beneficiary_id);
+  });
   return out;
 }
 

@@ -26,7 +26,7 @@ class BeneficiaryStore {
   static absl::StatusOr<std::vector<Dependent>> Family(storage::Transaction& tx, absl::string_view registration_number);
   // Whether a dependent came from this liaison household member already.
   static absl::StatusOr<bool> HasMember(storage::Transaction& tx, absl::string_view member_id);
-  // Up to `limit` dependents waiting for their details, the oldest first (without periods).
+  // Up to `limit` dependents waiting for their details, each with its periods, the oldest first.
   static absl::StatusOr<std::vector<Dependent>> Pending(storage::Transaction& tx, int limit);
   // Gives a DETAILS_PENDING dependent its identity (names, birth date, sex, CIN, identity key)
   // and its new state (and refusal). Returns false, changing nothing, when it is no longer

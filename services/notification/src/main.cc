@@ -5,7 +5,6 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "core/json_file.h"
 #include "core/log.h"
 #include "events/topics.h"
 #include "notification/src/activation_messages.h"
@@ -48,16 +47,6 @@ namespace {
 
 using namespace himaya;
 
-absl::StatusOr<std::string> RegistrationAddress() {
-  if (!absl::GetFlag(FLAGS_registration_address).empty()) return absl::GetFlag(FLAGS_registration_address);
-  auto run = core::ReadJsonFile(absl::GetFlag(FLAGS_data_dir) + "/run/registration.json");
-  if (!run.ok() || !run->is_object() || !run->contains("grpc") || !(*run)["grpc"].is_string()) {
-    return absl::InvalidArgumentError(
-        "registration_address: not given, and no registration found in DATA_DIR/run/registration.json");
-  }
-  return (*run)["grpc"].get<std::string>();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,7 +73,7 @@ int main(int argc, char** argv) {
         auto loaded = notification::Templates::Load(absl::GetFlag(FLAGS_templates));
         if (!loaded.ok()) return loaded.status();
         templates = std::make_unique<notification::Templates>(*std::move(loaded));
-        auto registration = RegistrationAddress();
+        auto registration = service::PeerAddress("registration", absl::GetFlag(FLAGS_registration_address));
         if (!registration.ok()) return registration.status();
         directory = notification::NewRegistrationDirectory(*registration);
         auto quiet = notification::ParseQuietHours(absl::GetFlag(FLAGS_quiet_hours));
