@@ -34,7 +34,8 @@ ABSL_FLAG(bool, wait, true, "batch submit: wait until every row has its outcome"
 ABSL_FLAG(absl::Duration, retry_for, absl::Minutes(2),
           "batch submit / coverage import: how long to keep trying while registration is unavailable");
 ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
-ABSL_FLAG(std::string, out, ".", "gen liaison: output directory");
+ABSL_FLAG(std::string, out, ".",
+          "gen liaison: output directory; attestation get: the PDF file, or the directory of attestation-NUMBER.pdf");
 ABSL_FLAG(uint64_t, seed, 1, "gen liaison: random seed");
 ABSL_FLAG(std::string, body, "", "gen liaison: liaison body (default: the program's usual one)");
 ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an earlier person");
@@ -42,7 +43,8 @@ ABSL_FLAG(double, invalid_rate, 0.02, "gen liaison: share of rows breaking a rul
 ABSL_FLAG(double, lookalike_rate, 0.005, "gen liaison: share of look-alikes under another CIN");
 ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already covered elsewhere");
 ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED");
-ABSL_FLAG(std::string, agent, "", "review decide: the agent deciding");
+ABSL_FLAG(std::string, agent, "",
+          "review decide: the agent deciding; family declare/remove: the agent acting (default: the user)");
 ABSL_FLAG(int, page_size, 500, "review list: reviews asked per call (at most 500)");
 ABSL_FLAG(std::string, page_token, "",
           "review list: show only the page after this token (a previous page's next page token); "

@@ -48,6 +48,14 @@ int Ivr(const std::vector<std::string>& args);
 // account code NUMBER | account activate NUMBER CODE
 int Account(const std::vector<std::string>& args);
 
+// beneficiary_commands.cc
+// family declare NUMBER ... | family list NUMBER | family remove NUMBER BENEFICIARY_ID ...
+int Family(const std::vector<std::string>& args);
+// eligibility NUMBER|BENEFICIARY_ID [--date=D]: exit 0 when covered, 3 when not.
+int Eligibility(const std::vector<std::string>& args);
+// attestation get NUMBER --out=FILE.pdf | attestation verify FILE.pdf [--keys=DIR]
+int Attestation(const std::vector<std::string>& args);
+
 // bench_commands.cc
 // bench intake --records=N [--backend=sqlite|postgres]
 int Bench(const std::vector<std::string>& args);

@@ -8,6 +8,7 @@
 ABSL_FLAG(std::string, data_dir, "./var", "Data directory of the local stack");
 ABSL_FLAG(std::string, registration_address, "", "gRPC address of registration (default: found in the data directory)");
 ABSL_FLAG(std::string, notification_address, "", "gRPC address of notification (default: found in the data directory)");
+ABSL_FLAG(std::string, beneficiary_address, "", "gRPC address of beneficiary (default: found in the data directory)");
 ABSL_FLAG(std::string, tls_cert, "",
           "Certificate the CLI shows to the services (mutual TLS; default: DATA_DIR/tls/cli.crt of the local stack)");
 ABSL_FLAG(std::string, tls_key, "", "Private key of --tls_cert (default: DATA_DIR/tls/cli.key)");

@@ -38,6 +38,15 @@ Talking to the running stack:
   ivr lookup CIN DATE     the registration number, as the voice server asks it
   account code NUMBER     issue a portal activation code
   account activate NUMBER CODE
+  family declare NUMBER --relationship=SPOUSE|CHILD --first_name=... --last_name=...
+           --birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] [--disabled]
+                          declare a spouse or child (prints the beneficiary id; a refusal its reason)
+  family list NUMBER      the insured and their family, with coverage periods
+  family remove NUMBER BENEFICIARY_ID --reason=DIVORCE|DEATH|... --end_date=YYYY-MM-DD
+  eligibility NUMBER|BENEFICIARY_ID [--date=YYYY-MM-DD]
+                          covered on that day (exit 0), or not and why (exit 3)
+  attestation get NUMBER [--out=FILE.pdf]
+                          the registration certificate, with its signed QR code
   events outbox           each service's events pending and set aside
   events replay --since=2026-11-29T08:00:00Z [--service=NAME]
                           publish again what was published since then (consumers skip
@@ -86,6 +95,10 @@ int main(int argc, char** argv) {
       {"review", cli::Review},
       {"ivr", cli::Ivr},
       {"account", cli::Account},
+      // beneficiary_commands.cc
+      {"family", cli::Family},
+      {"eligibility", cli::Eligibility},
+      {"attestation", cli::Attestation},
       // events_commands.cc
       {"events", cli::Events},
       // bench_commands.cc

@@ -1,0 +1,275 @@
+// himaya family / eligibility / attestation get: an insured's family (declare, list, remove),
+// coverage on a date, and the registration certificate, asked of the beneficiary service.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "commands.h"
+#include "connection.h"
+#include "failure.h"
+#include "google/protobuf/util/json_util.h"
+#include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "output.h"
+#include "rpc/call.h"
+
+ABSL_DECLARE_FLAG(std::string, beneficiary_address);
+ABSL_DECLARE_FLAG(std::string, cin);
+ABSL_DECLARE_FLAG(std::string, last_name);
+ABSL_DECLARE_FLAG(std::string, first_name);
+ABSL_DECLARE_FLAG(std::string, birth_date);
+ABSL_DECLARE_FLAG(std::string, sex);
+ABSL_DECLARE_FLAG(std::string, agent);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_FLAG(std::string, relationship, "", "family declare: SPOUSE or CHILD");
+ABSL_FLAG(std::string, studying_until, "", "family declare: a child's declared end of studies (YYYY-MM-DD)");
+ABSL_FLAG(bool, disabled, false, "family declare: the child is disabled (covered whatever the age)");
+ABSL_FLAG(std::string, reason, "", "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER)");
+ABSL_FLAG(std::string, end_date, "", "family remove: the last covered day (YYYY-MM-DD)");
+ABSL_FLAG(std::string, date, "", "eligibility: the day asked (YYYY-MM-DD; default: today)");
+
+namespace himaya::cli {
+namespace {
+
+namespace ben = himaya::beneficiary::v1;
+using BeneficiaryStub = ben::BeneficiaryService::Stub;
+
+// Exit code of `himaya eligibility` when the beneficiary is not covered on the date.
+constexpr int kNotCovered = 3;
+
+absl::StatusOr<std::string> BeneficiaryAddress() {
+  return ServiceAddress("beneficiary", absl::GetFlag(FLAGS_beneficiary_address));
+}
+
+// A day flag: empty when not given and not `required`; INVALID_ARGUMENT naming the flag when it
+// is not a day of the calendar written YYYY-MM-DD.
+absl::Status CheckDay(const std::string& flag, const std::string& value, bool required) {
+  if (value.empty()) {
+    return required ? absl::InvalidArgumentError(absl::StrCat("--", flag, "=YYYY-MM-DD is required"))
+                    : absl::OkStatus();
+  }
+  absl::CivilDay day;
+  if (value.size() != 10 || !absl::ParseCivilTime(value, &day) || absl::FormatCivilTime(day) != value) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": a day written YYYY-MM-DD"));
+  }
+  return absl::OkStatus();
+}
+
+// Who acts, as the service records it: the agent named by --agent, else the user running the
+// command.
+std::string Agent() {
+  std::string agent = absl::GetFlag(FLAGS_agent);
+  if (agent.empty() && std::getenv("USER") != nullptr) agent = std::getenv("USER");
+  return absl::StrCat("AGENT:", agent.empty() ? "cli" : agent);
+}
+
+// A failed call as one line; a rule's refusal (FAILED_PRECONDITION, its message starting with
+// the rule's reason code) says it was refused.
+int FailCall(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kFailedPrecondition) {
+    return Fail(absl::StrCat("refused: ", status.message()));
+  }
+  return Fail(status);
+}
+
+// The message as JSON with the proto's field names, every field present.
+nlohmann::json ToJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string text;
+  if (!google::protobuf::util::MessageToJsonString(message, &text, options).ok()) return nullptr;
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
+std::string RelationshipName(ben::Relationship r) {
+  return std::string(absl::StripPrefix(ben::Relationship_Name(r), "RELATIONSHIP_"));
+}
+
+std::string Periods(const ben::Beneficiary& b) {
+  std::vector<std::string> periods;
+  for (const ben::CoveragePeriod& p : b.periods()) {
+    periods.push_back(absl::StrCat(p.start_date(), "..", p.end_date().empty() ? "" : p.end_date(),
+                                   p.end_reason().empty() ? "" : absl::StrCat(" ", p.end_reason())));
+  }
+  return absl::StrJoin(periods, ", ");
+}
+
+// Prints beneficiaries as a table, or `json` as it is.
+void PrintBeneficiaries(OutputFormat format, const std::vector<ben::Beneficiary>& beneficiaries,
+                        const nlohmann::json& json) {
+  std::vector<std::vector<std::string>> rows;
+  for (const ben::Beneficiary& b : beneficiaries) {
+    std::vector<std::string> notes;
+    if (b.disabled()) notes.push_back("disabled");
+    if (!b.studying_until().empty()) notes.push_back(absl::StrCat("studying until ", b.studying_until()));
+    rows.push_back({b.beneficiary_id(), RelationshipName(b.relationship()),
+                    absl::StrCat(b.first_name(), " ", b.last_name()), b.birth_date(), b.sex(),
+                    b.covered_today() ? "yes" : absl::StrCat("no ", b.reason_today()), Periods(b),
+                    absl::StrJoin(notes, ", ")});
+  }
+  PrintRows(format,
+            {"BENEFICIARY_ID", "RELATIONSHIP", "NAME", "BIRTH_DATE", "SEX", "COVERED_TODAY", "PERIODS", "NOTES"}, rows,
+            json);
+}
+
+int Declare(OutputFormat format, const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    return Fail(
+        "usage: himaya family declare NUMBER --relationship=SPOUSE|CHILD --first_name=... --last_name=... "
+        "--birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] [--disabled]");
+  }
+  ben::DeclareFamilyMemberRequest request;
+  request.set_registration_number(args[1]);
+  const std::string relationship = absl::GetFlag(FLAGS_relationship);
+  if (relationship == "SPOUSE") {
+    request.set_relationship(ben::RELATIONSHIP_SPOUSE);
+  } else if (relationship == "CHILD") {
+    request.set_relationship(ben::RELATIONSHIP_CHILD);
+  } else {
+    return Fail("--relationship: SPOUSE or CHILD");
+  }
+  if (absl::GetFlag(FLAGS_first_name).empty()) return Fail("--first_name is required");
+  if (absl::GetFlag(FLAGS_last_name).empty()) return Fail("--last_name is required");
+  if (absl::Status s = CheckDay("birth_date", absl::GetFlag(FLAGS_birth_date), true); !s.ok())
+    return Fail(std::string(s.message()));
+  if (absl::Status s = CheckDay("studying_until", absl::GetFlag(FLAGS_studying_until), false); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  const std::string sex = absl::GetFlag(FLAGS_sex);
+  if (sex != "M" && sex != "F") return Fail("--sex: M or F");
+  request.set_first_name(absl::GetFlag(FLAGS_first_name));
+  request.set_last_name(absl::GetFlag(FLAGS_last_name));
+  request.set_birth_date(absl::GetFlag(FLAGS_birth_date));
+  request.set_sex(sex);
+  request.set_cin(absl::GetFlag(FLAGS_cin));
+  request.set_studying_until(absl::GetFlag(FLAGS_studying_until));
+  request.set_disabled(absl::GetFlag(FLAGS_disabled));
+  request.set_declared_by(Agent());
+  absl::StatusOr<std::string> address = BeneficiaryAddress();
+  if (!address.ok()) return Fail(address.status());
+  auto declared = rpc::Call(*address, &BeneficiaryStub::DeclareFamilyMember, request);
+  if (!declared.ok()) return FailCall(declared.status());
+  PrintBeneficiaries(format, {declared->beneficiary()}, ToJson(declared->beneficiary()));
+  return 0;
+}
+
+int List(OutputFormat format, const std::vector<std::string>& args) {
+  if (args.size() != 2) return Fail("usage: himaya family list NUMBER");
+  ben::ListFamilyRequest request;
+  request.set_registration_number(args[1]);
+  absl::StatusOr<std::string> address = BeneficiaryAddress();
+  if (!address.ok()) return Fail(address.status());
+  auto family = rpc::Call(*address, &BeneficiaryStub::ListFamily, request);
+  if (!family.ok()) return FailCall(family.status());
+  PrintBeneficiaries(format, {family->beneficiaries().begin(), family->beneficiaries().end()}, ToJson(*family));
+  return 0;
+}
+
+int Remove(OutputFormat format, const std::vector<std::string>& args) {
+  if (args.size() != 3) {
+    return Fail("usage: himaya family remove NUMBER BENEFICIARY_ID --reason=REASON --end_date=YYYY-MM-DD");
+  }
+  if (absl::GetFlag(FLAGS_reason).empty()) {
+    return Fail("--reason is required (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER)");
+  }
+  if (absl::Status s = CheckDay("end_date", absl::GetFlag(FLAGS_end_date), true); !s.ok())
+    return Fail(std::string(s.message()));
+  ben::RemoveFamilyMemberRequest request;
+  request.set_registration_number(args[1]);
+  request.set_beneficiary_id(args[2]);
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  request.set_end_date(absl::GetFlag(FLAGS_end_date));
+  request.set_removed_by(Agent());
+  absl::StatusOr<std::string> address = BeneficiaryAddress();
+  if (!address.ok()) return Fail(address.status());
+  auto removed = rpc::Call(*address, &BeneficiaryStub::RemoveFamilyMember, request);
+  if (!removed.ok()) return FailCall(removed.status());
+  PrintBeneficiaries(format, {removed->beneficiary()}, ToJson(removed->beneficiary()));
+  return 0;
+}
+
+// Where `attestation get` writes: --out when it names a file, else attestation-NUMBER.pdf in
+// the directory it names (the current one by default).
+std::string AttestationPath(const std::string& number) {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  std::error_code error;
+  if (out.empty() || std::filesystem::is_directory(out, error)) {
+    return absl::StrCat(out.empty() ? "." : out, "/attestation-", number, ".pdf");
+  }
+  return out;
+}
+
+int GetAttestation(OutputFormat format, const std::vector<std::string>& args) {
+  if (args.size() != 2) return Fail("usage: himaya attestation get NUMBER --out=FILE.pdf");
+  ben::GetAttestationRequest request;
+  request.set_registration_number(args[1]);
+  absl::StatusOr<std::string> address = BeneficiaryAddress();
+  if (!address.ok()) return Fail(address.status());
+  auto attestation = rpc::Call(*address, &BeneficiaryStub::GetAttestation, request);
+  if (!attestation.ok()) return FailCall(attestation.status());
+  const std::string path = AttestationPath(args[1]);
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << attestation->pdf();
+    if (!file.flush()) return Fail(absl::StrCat("--out: cannot write ", path));
+  }
+  nlohmann::json json = ToJson(*attestation);
+  json.erase("pdf");
+  json["file"] = path;
+  PrintRows(format, {"ATTESTATION_ID", "REGISTRATION_NUMBER", "ISSUED_ON", "VALID_UNTIL", "FILE"},
+            {{attestation->attestation_id(), attestation->registration_number(), attestation->issued_on(),
+              attestation->valid_until(), path}},
+            json);
+  return 0;
+}
+
+}  // namespace
+
+int Family(const std::vector<std::string>& args) {
+  absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
+  if (!format.ok()) return Fail(std::string(format.status().message()));
+  if (!args.empty() && args[0] == "declare") return Declare(*format, args);
+  if (!args.empty() && args[0] == "list") return List(*format, args);
+  if (!args.empty() && args[0] == "remove") return Remove(*format, args);
+  return Fail("usage: himaya family declare NUMBER ... | family list NUMBER | family remove NUMBER BENEFICIARY_ID ...");
+}
+
+int Eligibility(const std::vector<std::string>& args) {
+  absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
+  if (!format.ok()) return Fail(std::string(format.status().message()));
+  if (args.size() != 1) return Fail("usage: himaya eligibility NUMBER|BENEFICIARY_ID [--date=YYYY-MM-DD]");
+  if (absl::Status s = CheckDay("date", absl::GetFlag(FLAGS_date), false); !s.ok())
+    return Fail(std::string(s.message()));
+  ben::EligibilityQuestion question;
+  question.set_beneficiary_id(args[0]);
+  question.set_date(absl::GetFlag(FLAGS_date));
+  absl::StatusOr<std::string> address = BeneficiaryAddress();
+  if (!address.ok()) return Fail(address.status());
+  auto answer = rpc::Call(*address, &BeneficiaryStub::CheckEligibility, question);
+  if (!answer.ok()) return FailCall(answer.status());
+  const ben::EligibilityAnswer& a = *answer;
+  PrintRows(*format, {"BENEFICIARY_ID", "DATE", "COVERED", "THROUGH", "PROGRAM", "RELATIONSHIP", "UNTIL", "REASON"},
+            {{a.beneficiary_id(), a.date(), a.covered() ? "yes" : "no", a.registration_number(), a.program(),
+              a.relationship() == ben::RELATIONSHIP_UNSPECIFIED ? "" : RelationshipName(a.relationship()),
+              a.covered_until(), a.reason()}},
+            ToJson(a));
+  return a.covered() ? 0 : kNotCovered;
+}
+
+int Attestation(const std::vector<std::string>& args) {
+  absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
+  if (!format.ok()) return Fail(std::string(format.status().message()));
+  if (!args.empty() && args[0] == "get") return GetAttestation(*format, args);
+  return Fail("usage: himaya attestation get NUMBER --out=FILE.pdf");
+}
+
+}  // namespace himaya::cli
