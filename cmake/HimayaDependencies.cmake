@@ -102,3 +102,21 @@ find_program(HIMAYA_PROMTOOL promtool)
 if(NOT HIMAYA_PROMTOOL)
   _himaya_missing("promtool (Prometheus alert rule tests)" "prometheus")
 endif()
+
+# A library found by pkg-config as the imported target PkgConfig::<PREFIX>, or the configure
+# stops naming the Debian package to install.
+function(_himaya_pkg_config prefix module what debian_package)
+  pkg_check_modules(${prefix} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${prefix}_FOUND)
+    _himaya_missing("${what}" "${debian_package}")
+  endif()
+endfunction()
+
+# The registration certificate (libs/attestation): Pango on Cairo's PDF surface, fonts through
+# fontconfig, QR codes drawn with libqrencode and read back with poppler and zbar.
+_himaya_pkg_config(PANGOCAIRO pangocairo "Pango with Cairo (pangocairo)" "libpango1.0-dev")
+_himaya_pkg_config(CAIRO_PDF cairo-pdf "Cairo's PDF surface" "libcairo2-dev")
+_himaya_pkg_config(FONTCONFIG fontconfig "fontconfig" "libfontconfig-dev")
+_himaya_pkg_config(QRENCODE libqrencode "libqrencode" "libqrencode-dev")
+_himaya_pkg_config(POPPLER_CPP poppler-cpp "poppler's C++ API" "libpoppler-cpp-dev")
+_himaya_pkg_config(ZBAR zbar "zbar (bar code reader)" "libzbar-dev")
