@@ -82,6 +82,16 @@ if(NOT SODIUM_FOUND)
   _himaya_missing("libsodium" "libsodium-dev")
 endif()
 
+pkg_check_modules(LIBCBOR QUIET IMPORTED_TARGET libcbor)
+if(NOT LIBCBOR_FOUND)
+  _himaya_missing("libcbor (CBOR, the attestation seal)" "libcbor-dev")
+endif()
+
+find_package(ZLIB QUIET)
+if(NOT ZLIB_FOUND)
+  _himaya_missing("zlib" "zlib1g-dev")
+endif()
+
 pkg_check_modules(UTF8PROC QUIET IMPORTED_TARGET libutf8proc)
 if(NOT UTF8PROC_FOUND)
   _himaya_missing("utf8proc (Unicode normalisation)" "libutf8proc-dev")
