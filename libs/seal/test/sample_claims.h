@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "identity/registration_number.h"
 #include "seal/attestation_claims.h"
 
@@ -18,16 +19,20 @@ inline AttestationClaims TypicalFamily() {
   claims.program = "amo-tadamon";
   claims.issued_on = absl::CivilDay(2026, 11, 28);
   claims.valid_until = absl::CivilDay(2027, 11, 27);
-  claims.members = {
-      {"B100000231", MemberRelationship::kSpouse, "Fatima Zahra", "Bennani", absl::CivilDay(1984, 3, 12)},
-      {"B100000249", MemberRelationship::kSpouse, "Khadija", "Ouazzani", absl::CivilDay(1990, 7, 1)},
-      {"B100000257", MemberRelationship::kChild, "Youssef", "El Amrani", absl::CivilDay(2006, 1, 30)},
-      {"B100000265", MemberRelationship::kChild, "Salma", "El Amrani", absl::CivilDay(2009, 5, 17)},
-      {"B100000273", MemberRelationship::kChild, "Adam", "El Amrani", absl::CivilDay(2012, 9, 4)},
-      {"B100000281", MemberRelationship::kChild, "Imane", "El Amrani", absl::CivilDay(2015, 12, 25)},
-      {"B100000299", MemberRelationship::kChild, "Omar", "El Amrani", absl::CivilDay(2018, 2, 14)},
-      {"B100000307", MemberRelationship::kChild, "Aya", "El Amrani", absl::CivilDay(2023, 6, 8)},
+  // Dependents' ids are the insured's number and a rank.
+  const auto member = [&claims](MemberRelationship relationship, const char* first_name, const char* last_name,
+                                absl::CivilDay birth_date) {
+    const std::string id = absl::StrCat(claims.registration_number, "-0", claims.members.size() + 1);
+    claims.members.push_back({id, relationship, first_name, last_name, birth_date});
   };
+  member(MemberRelationship::kSpouse, "Fatima Zahra", "Bennani", absl::CivilDay(1984, 3, 12));
+  member(MemberRelationship::kSpouse, "Khadija", "Ouazzani", absl::CivilDay(1990, 7, 1));
+  member(MemberRelationship::kChild, "Youssef", "El Amrani", absl::CivilDay(2006, 1, 30));
+  member(MemberRelationship::kChild, "Salma", "El Amrani", absl::CivilDay(2009, 5, 17));
+  member(MemberRelationship::kChild, "Adam", "El Amrani", absl::CivilDay(2012, 9, 4));
+  member(MemberRelationship::kChild, "Imane", "El Amrani", absl::CivilDay(2015, 12, 25));
+  member(MemberRelationship::kChild, "Omar", "El Amrani", absl::CivilDay(2018, 2, 14));
+  member(MemberRelationship::kChild, "Aya", "El Amrani", absl::CivilDay(2023, 6, 8));
   return claims;
 }
 
