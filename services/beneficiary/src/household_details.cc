@@ -1,6 +1,7 @@
 #include "beneficiary/src/household_details.h"
 
 #include "beneficiary/src/beneficiary_store.h"
+#include "beneficiary/src/coverage.h"
 #include "beneficiary/src/family_events.h"
 #include "beneficiary/src/insured_store.h"
 #include "core/log.h"
@@ -8,10 +9,11 @@
 
 namespace himaya::beneficiary {
 
-HouseholdDetails::HouseholdDetails(storage::Database& db, RegistrationDirectory& directory, const core::Clock& clock,
-                                   events::EventSource source, HouseholdDetailsOptions options,
-                                   std::function<void()> on_published)
+HouseholdDetails::HouseholdDetails(storage::Database& db, const FamilyRules& rules, RegistrationDirectory& directory,
+                                   const core::Clock& clock, events::EventSource source,
+                                   HouseholdDetailsOptions options, std::function<void()> on_published)
     : db_(db),
+      rules_(rules),
       directory_(directory),
       clock_(clock),
       source_(std::move(source)),
@@ -37,7 +39,19 @@ absl::Status HouseholdDetails::Decide(storage::Transaction& tx, Dependent& d, co
   const absl::CivilDay start = d.periods.empty() ? absl::CivilDay() : d.periods.front().start;
   ASSIGN_OR_RETURN(bool held, BeneficiaryStore::HeldElsewhere(tx, d.identity_key, d.registration_number, start));
   if (held) {
-    d.refusal = kAlreadyDependent;
+    d.refusal = std::string(RefusalName(RefusalCode::kAlreadyDependent));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::vector<Dependent> family, BeneficiaryStore::Family(tx, d.registration_number));
+  FamilySnapshot snapshot;
+  for (const Dependent& member : family) {
+    if (member.state == DependentState::kActive) snapshot.members.push_back(FactsOf(member));
+  }
+  absl::Status allowed = CheckDeclaration(
+      rules_, NewMember{RelationshipOf(d.relationship), *d.birth_date, false, std::nullopt}, snapshot, start);
+  if (!allowed.ok()) {
+    if (RefusalOf(allowed) == RefusalCode::kNone) return allowed;
+    d.refusal = std::string(RefusalName(RefusalOf(allowed)));
     return absl::OkStatus();
   }
   d.state = DependentState::kActive;

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "beneficiary/src/family.h"
+#include "beneficiary/src/family_rules.h"
 #include "beneficiary/src/registration_directory.h"
 #include "core/background_loop.h"
 #include "core/clock.h"
@@ -19,7 +20,8 @@
 
 namespace himaya::beneficiary {
 
-// Why a household member is refused, beside the family rules' codes.
+// Why a household member is refused, beside the family rules' codes (CheckDeclaration's, and
+// ALREADY_DEPENDENT).
 inline constexpr char kMemberUnknown[] = "MEMBER_UNKNOWN";        // registration knows no such member
 inline constexpr char kDetailsInvalid[] = "DETAILS_INVALID";      // no valid birth date or sex
 inline constexpr char kAlreadyDependent[] = "ALREADY_DEPENDENT";  // a dependent of another insured
@@ -36,8 +38,8 @@ class HouseholdDetails {
  public:
   // `on_published` runs after a transaction that appended events committed (the relay wakes).
   HouseholdDetails(
-      storage::Database& db, RegistrationDirectory& directory, const core::Clock& clock, events::EventSource source,
-      HouseholdDetailsOptions options = {}, std::function<void()> on_published = [] {});
+      storage::Database& db, const FamilyRules& rules, RegistrationDirectory& directory, const core::Clock& clock,
+      events::EventSource source, HouseholdDetailsOptions options = {}, std::function<void()> on_published = [] {});
   ~HouseholdDetails() { Stop(); }
 
   // Decides up to one batch of pending members. Returns how many were decided (0 when none is
@@ -54,6 +56,7 @@ class HouseholdDetails {
   // Fills in `dependent` from `details` and decides its state in `tx`.
   absl::Status Decide(storage::Transaction& tx, Dependent& dependent, const MemberDetails& details);
   storage::Database& db_;
+  const FamilyRules& rules_;
   RegistrationDirectory& directory_;
   const core::Clock& clock_;
   events::EventSource source_;

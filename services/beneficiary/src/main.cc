@@ -1,5 +1,9 @@
 // himaya-beneficiary: insured persons, their families, and who is covered on which date.
 #include "absl/flags/flag.h"
+#include "beneficiary/src/beneficiary_service.h"
+#include "beneficiary/src/eligibility.h"
+#include "beneficiary/src/families.h"
+#include "beneficiary/src/family_rules.h"
 #include "beneficiary/src/household_details.h"
 #include "beneficiary/src/registration_directory.h"
 #include "beneficiary/src/registration_events.h"
@@ -11,6 +15,8 @@
 ABSL_FLAG(std::string, registration_address, "",
           "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
 ABSL_FLAG(absl::Duration, registration_deadline, absl::Seconds(5), "Deadline of each call to registration");
+ABSL_FLAG(std::string, family_rules, "", "The family rules (JSON; default: the shipped config/family_rules.json)");
+ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of \"today\" (the default date of questions)");
 ABSL_FLAG(absl::Duration, household_retry, absl::Seconds(5),
           "How long household members wait before registration is asked again after it could not answer");
 
@@ -21,21 +27,32 @@ using namespace himaya;
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::optional<beneficiary::FamilyRules> rules;
   std::unique_ptr<beneficiary::RegistrationDirectory> directory;
+  std::unique_ptr<beneficiary::Families> families;
+  std::unique_ptr<beneficiary::Eligibility> eligibility;
+  std::unique_ptr<beneficiary::BeneficiaryService> grpc_service;
   std::unique_ptr<beneficiary::HouseholdDetails> household_details;
   std::unique_ptr<beneficiary::RegistrationEvents> registration_events;
   return service::RunService(
       argc, argv, "beneficiary",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::BeneficiaryMigrations(d)}; },
       [&](service::ServiceRuntime& runtime) -> absl::Status {
+        auto loaded = beneficiary::FamilyRules::Load(absl::GetFlag(FLAGS_family_rules));
+        if (!loaded.ok()) return loaded.status();
+        rules.emplace(*std::move(loaded));
+        absl::TimeZone zone;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
+          return absl::InvalidArgumentError("time_zone: unknown (install tzdata)");
+        }
         auto registration = service::PeerAddress("registration", absl::GetFlag(FLAGS_registration_address));
         if (!registration.ok()) return registration.status();
         directory = beneficiary::NewRegistrationDirectory(*registration, absl::GetFlag(FLAGS_registration_deadline));
         beneficiary::HouseholdDetailsOptions household;
         household.retry_after = absl::GetFlag(FLAGS_household_retry);
-        household_details = std::make_unique<beneficiary::HouseholdDetails>(runtime.db(), *directory, runtime.clock(),
-                                                                            runtime.event_source(), household,
-                                                                            [&runtime] { runtime.relay().Wake(); });
+        household_details = std::make_unique<beneficiary::HouseholdDetails>(
+            runtime.db(), *rules, *directory, runtime.clock(), runtime.event_source(), household,
+            [&runtime] { runtime.relay().Wake(); });
         registration_events =
             std::make_unique<beneficiary::RegistrationEvents>(runtime.clock(), [&] { household_details->Wake(); });
         absl::Status consumer =
@@ -45,6 +62,11 @@ int main(int argc, char** argv) {
         household_details->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] { household_details->Stop(); });
-        return runtime.Serve({}, {});
+        families = std::make_unique<beneficiary::Families>(runtime.db(), *rules, *directory, runtime.clock(),
+                                                           runtime.event_source(), zone);
+        eligibility = std::make_unique<beneficiary::Eligibility>(runtime.db(), *rules, runtime.clock(), zone);
+        grpc_service =
+            std::make_unique<beneficiary::BeneficiaryService>(*families, *eligibility, runtime.handler_pool());
+        return runtime.Serve({grpc_service.get()}, {beneficiary::v1::BeneficiaryService::service_full_name()});
       });
 }

@@ -22,7 +22,7 @@ class HouseholdDetailsTest : public BeneficiaryDatabaseTest {
     BeneficiaryDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
     details_ = std::make_unique<HouseholdDetails>(
-        *db_, directory_, clock_, events::EventSource{"beneficiary", &clock_, &random_},
+        *db_, FamilyRules::Shipped(), directory_, clock_, events::EventSource{"beneficiary", &clock_, &random_},
         HouseholdDetailsOptions{.batch_size = 2, .retry_after = absl::Milliseconds(10)}, [this] { ++published_; });
   }
   // A pending member of insured `number`, recorded as registration_events.cc does.

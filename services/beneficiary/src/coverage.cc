@@ -1,0 +1,47 @@
+#include "beneficiary/src/coverage.h"
+
+namespace himaya::beneficiary {
+
+Relationship RelationshipOf(absl::string_view name) {
+  if (name == kSpouse) return Relationship::kSpouse;
+  if (name == kChild) return Relationship::kChild;
+  return Relationship::kInsured;
+}
+
+BeneficiaryFacts FactsOf(const Dependent& d) {
+  BeneficiaryFacts facts;
+  facts.relationship = RelationshipOf(d.relationship);
+  facts.birth_date = d.birth_date.value_or(absl::CivilDay());
+  facts.disabled = d.disabled;
+  facts.studying_until = d.studying_until;
+  for (const Period& p : d.periods) facts.periods.push_back({p.start, p.end, ReasonCode::kRemoved});
+  return facts;
+}
+
+CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date) {
+  BeneficiaryFacts facts;
+  facts.relationship = Relationship::kInsured;
+  facts.birth_date = insured.registered_on;  // an insured has no age limit
+  facts.periods.push_back({insured.registered_on, std::nullopt, ReasonCode::kRemoved});
+  return CoverageOn(rules, facts, date);
+}
+
+Coverage CoverageOf(const CoverageAnswer& answer) {
+  Coverage out;
+  out.covered = answer.covered;
+  if (!answer.covered) out.reason = std::string(ReasonName(answer.reason));
+  if (answer.covered) out.covered_until = answer.covered_until;
+  return out;
+}
+
+Coverage DependentCoverageOn(const FamilyRules& rules, const Dependent& dependent, const Insured& insured,
+                             absl::CivilDay date) {
+  if (dependent.state == DependentState::kDetailsPending) {
+    return {false, std::string(ReasonName(ReasonCode::kDetailsPending)), std::nullopt};
+  }
+  if (dependent.state == DependentState::kRefused) return {false, dependent.refusal, std::nullopt};
+  return CoverageOf(
+      ThroughInsured(CoverageOn(rules, FactsOf(dependent), date), InsuredCoverageOn(rules, insured, date)));
+}
+
+}  // namespace himaya::beneficiary

@@ -1,0 +1,37 @@
+// Coverage on a date of an insured or a dependent as stored, decided by the family rules
+// (family_rules.h): the stored records become the rules' facts here, and only here.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "beneficiary/src/family.h"
+#include "beneficiary/src/family_rules.h"
+
+namespace himaya::beneficiary {
+
+// Covered or not on a date, and when not, why (a ReasonName, or a refused member's code).
+struct Coverage {
+  bool covered = false;
+  std::string reason;
+  // When covered and an end is known: the last covered day.
+  std::optional<absl::CivilDay> covered_until;
+};
+
+// The rules' facts of a stored dependent (a member whose details are pending has none that
+// count: DependentCoverageOn answers for it).
+BeneficiaryFacts FactsOf(const Dependent& dependent);
+// The relationship named "SPOUSE" or "CHILD" (kInsured otherwise).
+Relationship RelationshipOf(absl::string_view name);
+
+// The insured's coverage on `date`: from their registration day, without end.
+CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date);
+// A dependent's coverage on `date` through `insured`: DETAILS_PENDING while their identity is
+// not known, the refusal's code when refused, else the rules' answer through the insured's.
+Coverage DependentCoverageOn(const FamilyRules& rules, const Dependent& dependent, const Insured& insured,
+                             absl::CivilDay date);
+// `answer` as the API gives it.
+Coverage CoverageOf(const CoverageAnswer& answer);
+
+}  // namespace himaya::beneficiary
