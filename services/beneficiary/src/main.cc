@@ -3,6 +3,7 @@
 #include "beneficiary/src/beneficiary_service.h"
 #include "beneficiary/src/eligibility.h"
 #include "beneficiary/src/families.h"
+#include "beneficiary/src/family_figures.h"
 #include "beneficiary/src/family_rules.h"
 #include "beneficiary/src/household_details.h"
 #include "beneficiary/src/registration_directory.h"
@@ -17,6 +18,8 @@ ABSL_FLAG(std::string, registration_address, "",
 ABSL_FLAG(absl::Duration, registration_deadline, absl::Seconds(5), "Deadline of each call to registration");
 ABSL_FLAG(std::string, family_rules, "", "The family rules (JSON; default: the shipped config/family_rules.json)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of \"today\" (the default date of questions)");
+ABSL_FLAG(absl::Duration, figures_interval, absl::Seconds(15),
+          "How often the insured/spouses/children gauges are counted again from the database");
 ABSL_FLAG(absl::Duration, household_retry, absl::Seconds(5),
           "How long household members wait before registration is asked again after it could not answer");
 
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
   std::optional<beneficiary::FamilyRules> rules;
   std::unique_ptr<beneficiary::RegistrationDirectory> directory;
   std::unique_ptr<beneficiary::Families> families;
+  std::unique_ptr<beneficiary::FamilyFigures> figures;
   std::unique_ptr<beneficiary::Eligibility> eligibility;
   std::unique_ptr<beneficiary::BeneficiaryService> grpc_service;
   std::unique_ptr<beneficiary::HouseholdDetails> household_details;
@@ -59,9 +63,15 @@ int main(int argc, char** argv) {
             runtime.AddConsumer("beneficiary", events::Topics(events::kRegistrationDomain, runtime.config().programs),
                                 *registration_events);
         if (!consumer.ok()) return consumer;
+        figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), runtime.registry(), runtime.clock(),
+                                                               absl::GetFlag(FLAGS_figures_interval), zone);
         household_details->Start();
+        figures->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).
-        runtime.OnStop([&] { household_details->Stop(); });
+        runtime.OnStop([&] {
+          figures->Stop();
+          household_details->Stop();
+        });
         families = std::make_unique<beneficiary::Families>(runtime.db(), *rules, *directory, runtime.clock(),
                                                            runtime.event_source(), zone);
         eligibility = std::make_unique<beneficiary::Eligibility>(runtime.db(), *rules, runtime.clock(), zone);
