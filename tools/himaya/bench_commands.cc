@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench_directory.h"
 #include "commands.h"
 #include "core/status_macros.h"
 #include "datagen/liaison_generator.h"
@@ -106,15 +107,9 @@ absl::Status WaitForMetric(const std::string& address, const std::string& name, 
 
 int BenchNotify() {
   const int64_t n = absl::GetFlag(FLAGS_messages);
-  char pattern[] = "/tmp/himaya-bench-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) return Fail(absl::InternalError("mkdtemp"));
-  const std::string dir = pattern;
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
-    }
-  } cleanup{dir};
+  absl::StatusOr<BenchDirectory> bench_dir = BenchDirectory::Make();
+  if (!bench_dir.ok()) return Fail(bench_dir.status());
+  const std::string& dir = bench_dir->path();
   std::printf("bench notify: %lld messages, in %s\n", static_cast<long long>(n), dir.c_str());
   std::fflush(stdout);
 
@@ -250,27 +245,23 @@ int BenchNotify() {
 
 int Bench(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "notify") return BenchNotify();
+  if (args.size() == 1 && args[0] == "eligibility") return BenchEligibility();
   if (args.size() != 1 || args[0] != "intake") {
     return Fail(absl::InvalidArgumentError(
-        "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N"));
+        "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N | "
+        "bench eligibility [--beneficiaries=N]"));
   }
   const int64_t records = absl::GetFlag(FLAGS_records);
   const std::string backend = absl::GetFlag(FLAGS_backend);
   if (backend != "sqlite" && backend != "postgres") {
     return Fail(absl::InvalidArgumentError("backend: sqlite or postgres"));
   }
-  char pattern[] = "/tmp/himaya-bench-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) return Fail(absl::InternalError("mkdtemp"));
-  const std::string dir = pattern;
+  absl::StatusOr<BenchDirectory> bench_dir = BenchDirectory::Make();
+  if (!bench_dir.ok()) return Fail(bench_dir.status());
+  const std::string& dir = bench_dir->path();
   // PostgreSQL runs as its own user when we are root: it must be able to reach its directory.
   std::filesystem::permissions(dir, std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
                                         std::filesystem::perms::others_exec);
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(dir);
-    }
-  } cleanup{dir};
 
   std::printf("bench intake: %lld records, %s, in %s\n", static_cast<long long>(records), backend.c_str(), dir.c_str());
   std::fflush(stdout);

@@ -57,7 +57,10 @@ int Eligibility(const std::vector<std::string>& args);
 int Attestation(const std::vector<std::string>& args);
 
 // bench_commands.cc
-// bench intake --records=N [--backend=sqlite|postgres]
+// bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility
 int Bench(const std::vector<std::string>& args);
+// bench_eligibility.cc
+// bench eligibility [--beneficiaries=N] [--concurrency=C] [--duration=D]
+int BenchEligibility();
 
 }  // namespace himaya::cli

@@ -60,6 +60,9 @@ Data:
 Benchmarks (each starts its own stack in a temporary directory):
   bench intake --records=N [--backend=sqlite|postgres]
   bench notify --messages=N      events to queued messages, and messages to a local Kannel
+  bench eligibility [--beneficiaries=1000000] [--concurrency=8] [--duration=10s]
+                                 registration events applied, then CheckEligibility beside the
+                                 health Check of the same server, and the batch form
 
 Run 'himaya --helpfull' for every flag.)";
 

@@ -1,0 +1,286 @@
+// himaya bench eligibility: the beneficiary service's coverage question against a database of
+// N insured beneficiaries (1 M by default). First how fast it applies N registration events
+// (PersonRegistered, produced to the stack's broker, then consumed from a cold start) beside raw
+// inserts of as many rows; then the rate and p50/p99 latency of CheckEligibility beside the
+// server's health Check as the baseline (the same server, connections and concurrency), and of
+// CheckEligibilityBatch.
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "bench_directory.h"
+#include "commands.h"
+#include "core/status_macros.h"
+#include "events/envelope.h"
+#include "events/kafka.h"
+#include "events/topics.h"
+#include "failure.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
+#include "himaya/registration/v1/events.pb.h"
+#include "identity/registration_number.h"
+#include "metrics/scrape.h"
+#include "rpc/client.h"
+#include "rpc/credentials.h"
+#include "rpc/status.h"
+#include "stack/local_stack.h"
+#include "storage/bulk.h"
+#include "storage/database.h"
+
+ABSL_FLAG(int64_t, beneficiaries, 1000000, "bench eligibility: insured beneficiaries loaded");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "bench eligibility: how long each method is called");
+ABSL_FLAG(int, concurrency, 8, "bench eligibility: callers at once, each on its own connection");
+
+namespace himaya::cli {
+namespace {
+
+namespace ben = himaya::beneficiary::v1;
+namespace reg = himaya::registration::v1;
+using Health = grpc::health::v1::Health;
+
+constexpr char kProgram[] = "amo-tns";
+// Every insured is registered on this day, and asked about on kAskedOn: covered.
+constexpr absl::CivilDay kRegisteredOn(2022, 3, 15);
+constexpr char kAskedOn[] = "2026-11-29";
+constexpr int kBatchQuestions = 1000;
+
+std::string NumberOf(int64_t i) { return identity::FormatRegistrationNumber(identity::kFirstSequence + i); }
+
+// N PersonRegistered events on the program's topic, as registration publishes them.
+absl::Status ProduceRegistrations(const std::string& bootstrap, int64_t n) {
+  ASSIGN_OR_RETURN(auto producer, events::KafkaProducer::Create({.bootstrap_servers = bootstrap}));
+  core::SystemRandom random;
+  const events::EventSource source{"registration", &core::SystemClock::Get(), &random};
+  const std::string topic = events::Topic(events::kRegistrationDomain, kProgram);
+  const auto registered_at = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(absl::FromCivil(kRegisteredOn, absl::UTCTimeZone()) + absl::Hours(9)));
+  std::vector<events::Record> records;
+  for (int64_t i = 0; i < n; ++i) {
+    reg::PersonRegistered event;
+    event.set_registration_number(NumberOf(i));
+    event.set_program(kProgram);
+    event.set_category("AGRI");
+    event.set_city("Settat");
+    event.set_region("Casablanca-Settat");
+    event.set_preferred_language(i % 2 ? "ar" : "fr");
+    event.set_has_phone(true);
+    *event.mutable_registered_at() = registered_at;
+    records.push_back({topic, event.registration_number(),
+                       events::NewEnvelope(source, event, kProgram, event.registration_number()).SerializeAsString()});
+    if (records.size() == 20000 || i + 1 == n) {
+      for (const absl::Status& s : producer->Publish(records)) RETURN_IF_ERROR(s);
+      records.clear();
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The baseline of the load: as many rows as the insured's, inserted raw in one transaction into
+// a database of the same kind.
+absl::StatusOr<absl::Duration> RawInsert(const std::string& url, int64_t n) {
+  ASSIGN_OR_RETURN(auto db, storage::Open({.url = url, .pool_size = 1}));
+  const absl::Time start = absl::Now();
+  RETURN_IF_ERROR(db->Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(
+        tx.ExecuteScript("CREATE TABLE raw_insured (registration_number TEXT PRIMARY KEY, program TEXT, "
+                         "category TEXT, city TEXT, region TEXT, registered_on TEXT)"));
+    std::vector<std::vector<storage::Value>> rows;
+    for (int64_t i = 0; i < n; ++i) {
+      rows.push_back({NumberOf(i), kProgram, "AGRI", "Settat", "Casablanca-Settat", "2022-03-15"});
+      if (rows.size() == 1000 || i + 1 == n) {
+        RETURN_IF_ERROR(
+            storage::InsertRows(tx, "raw_insured",
+                                {"registration_number", "program", "category", "city", "region", "registered_on"}, rows)
+                .status());
+        rows.clear();
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return absl::Now() - start;
+}
+
+// Calls made by `concurrency` callers for `duration`, each on its own connection.
+struct CallFigures {
+  int64_t calls = 0;
+  int64_t failures = 0;
+  std::string first_failure;
+  absl::Duration elapsed;
+  std::vector<double> latencies_ms;  // sorted
+
+  double rate() const { return static_cast<double>(calls) / absl::ToDoubleSeconds(elapsed); }
+  double Percentile(double p) const {
+    if (latencies_ms.empty()) return 0;
+    return latencies_ms[std::min(latencies_ms.size() - 1, static_cast<size_t>(p * latencies_ms.size()))];
+  }
+};
+
+// `call(channel, random)` is one call; it returns its status. Each caller makes calls until
+// `duration` has passed.
+CallFigures Measure(const std::string& address, int concurrency, absl::Duration duration,
+                    const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, std::mt19937_64&)>& call) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < concurrency; ++c) {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt("himaya.bench_caller", c);  // a connection of its own, as separate clients have
+    channels.push_back(grpc::CreateCustomChannel(address, rpc::ClientCredentials(), arguments));
+  }
+  std::vector<CallFigures> each(concurrency);
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + duration;
+  std::vector<std::thread> callers;
+  for (int c = 0; c < concurrency; ++c) {
+    callers.emplace_back([&, c] {
+      std::mt19937_64 random(c + 1);
+      CallFigures& mine = each[c];
+      for (absl::Time now = absl::Now(); now < end;) {
+        grpc::Status status = call(channels[c], random);
+        const absl::Time done = absl::Now();
+        if (status.ok()) {
+          ++mine.calls;
+          mine.latencies_ms.push_back(absl::ToDoubleMilliseconds(done - now));
+        } else if (++mine.failures == 1) {
+          mine.first_failure = rpc::FromGrpcStatus(status).ToString();
+        }
+        now = done;
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  CallFigures all;
+  all.elapsed = absl::Now() - start;
+  for (CallFigures& f : each) {
+    all.calls += f.calls;
+    all.failures += f.failures;
+    if (all.first_failure.empty()) all.first_failure = f.first_failure;
+    all.latencies_ms.insert(all.latencies_ms.end(), f.latencies_ms.begin(), f.latencies_ms.end());
+  }
+  std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
+  return all;
+}
+
+std::unique_ptr<grpc::ClientContext> CallContext() { return rpc::NewContext(absl::Seconds(10)); }
+
+}  // namespace
+
+int BenchEligibility() {
+  const int64_t n = absl::GetFlag(FLAGS_beneficiaries);
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  const absl::Duration duration = absl::GetFlag(FLAGS_duration);
+  if (n < 1 || n > identity::kLastSequence - identity::kFirstSequence) {
+    return Fail("--beneficiaries: from 1 to 89,999,998");
+  }
+  if (concurrency < 1) return Fail("--concurrency: at least 1");
+  if (duration <= absl::ZeroDuration()) return Fail("--duration: more than 0");
+  absl::StatusOr<BenchDirectory> dir = BenchDirectory::Make();
+  if (!dir.ok()) return Fail(dir.status());
+  std::printf("bench eligibility: %lld beneficiaries, sqlite, %d callers, %s per method, in %s\n",
+              static_cast<long long>(n), concurrency, absl::FormatDuration(duration).c_str(), dir->path().c_str());
+  std::fflush(stdout);
+
+  // Registration's events first, beneficiary stopped, so that they wait on Kafka. The embedded
+  // broker keeps at most 5 MiB per partition: enough partitions that none of them is dropped.
+  stack::StackOptions options;
+  options.data_dir = dir->path() + "/stack";
+  options.services = {"registration"};
+  options.partitions = static_cast<int>(std::max<int64_t>(8, n / 6000));
+  auto s = stack::LocalStack::Start(options);
+  if (!s.ok()) return Fail(s.status());
+  absl::Time t = absl::Now();
+  if (absl::Status produced = ProduceRegistrations((*s)->bootstrap_servers(), n); !produced.ok()) {
+    return Fail(produced);
+  }
+  std::printf("  %lld PersonRegistered events produced to Kafka in %.1f s (not timed)\n", static_cast<long long>(n),
+              absl::ToDoubleSeconds(absl::Now() - t));
+  std::fflush(stdout);
+
+  // 1. The events applied: from beneficiary's start until its consumer applied every one.
+  t = absl::Now();
+  if (absl::Status started = (*s)->StartService("beneficiary"); !started.ok()) return Fail(started);
+  const std::string metrics = (*s)->endpoint("beneficiary").metrics;
+  absl::Status applied = stack::WaitUntil(
+      [&] {
+        return metrics::MetricSum(metrics, "himaya_consumer_events_total", {{"outcome", "applied"}}) >=
+               static_cast<double>(n);
+      },
+      absl::Hours(2), "every registration event applied");
+  if (!applied.ok()) return Fail(applied);
+  const absl::Duration apply = absl::Now() - t;
+  auto raw = RawInsert(absl::StrCat("sqlite:", dir->path(), "/raw.db"), n);
+  if (!raw.ok()) return Fail(raw.status());
+  const double apply_rate = static_cast<double>(n) / absl::ToDoubleSeconds(apply);
+  const double raw_rate = static_cast<double>(n) / absl::ToDoubleSeconds(*raw);
+  std::printf(
+      "eligibility: applies %lld registration events in %.1f s (%.0f/s); raw insert of %lld rows %.1f s (%.0f/s); "
+      "ratio %.3f\n",
+      static_cast<long long>(n), absl::ToDoubleSeconds(apply), apply_rate, static_cast<long long>(n),
+      absl::ToDoubleSeconds(*raw), raw_rate, apply_rate / raw_rate);
+  std::fflush(stdout);
+
+  // 2. Questions, against the health Check of the same server.
+  const std::string address = (*s)->endpoint("beneficiary").grpc;
+  auto health = [](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64&) {
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    return Health::NewStub(channel)->Check(CallContext().get(), request, &response);
+  };
+  auto one = [n](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
+    ben::EligibilityQuestion question;
+    question.set_beneficiary_id(NumberOf(static_cast<int64_t>(random() % n)));
+    question.set_date(kAskedOn);
+    ben::EligibilityAnswer answer;
+    grpc::Status status =
+        ben::BeneficiaryService::NewStub(channel)->CheckEligibility(CallContext().get(), question, &answer);
+    if (status.ok() && !answer.covered()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("not covered: ", answer.reason()));
+    }
+    return status;
+  };
+  auto batch = [n](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
+    ben::CheckEligibilityBatchRequest request;
+    for (int q = 0; q < kBatchQuestions; ++q) {
+      ben::EligibilityQuestion* question = request.add_questions();
+      question->set_beneficiary_id(NumberOf(static_cast<int64_t>(random() % n)));
+      question->set_date(kAskedOn);
+    }
+    ben::CheckEligibilityBatchResponse response;
+    grpc::Status status =
+        ben::BeneficiaryService::NewStub(channel)->CheckEligibilityBatch(CallContext().get(), request, &response);
+    if (status.ok() && response.answers_size() != kBatchQuestions) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "answers missing");
+    }
+    return status;
+  };
+  Measure(address, concurrency, absl::Seconds(1), health);  // warm-up: connections, caches
+  Measure(address, concurrency, absl::Seconds(1), one);
+  const CallFigures baseline = Measure(address, concurrency, duration, health);
+  const CallFigures questions = Measure(address, concurrency, duration, one);
+  const CallFigures batches = Measure(address, concurrency, duration, batch);
+  (*s)->Stop();
+  for (const auto& [method, f] : {std::pair<const char*, const CallFigures*>{"health Check", &baseline},
+                                  {"CheckEligibility", &questions},
+                                  {"CheckEligibilityBatch", &batches}}) {
+    if (f->failures > 0) {
+      return Fail(absl::StrCat(method, ": ", f->failures, " calls failed, the first: ", f->first_failure));
+    }
+  }
+  std::printf(
+      "eligibility: CheckEligibility %.0f/s, p50 %.2f ms, p99 %.2f ms; health Check (baseline, same server) %.0f/s, "
+      "p50 %.2f ms, p99 %.2f ms; ratio %.2f\n",
+      questions.rate(), questions.Percentile(0.5), questions.Percentile(0.99), baseline.rate(),
+      baseline.Percentile(0.5), baseline.Percentile(0.99), questions.rate() / baseline.rate());
+  std::printf(
+      "eligibility: CheckEligibilityBatch of %d: %.0f answers/s (%.1f calls/s), p50 %.1f ms, p99 %.1f ms per call; "
+      "%.1f times the answers/s of CheckEligibility\n",
+      kBatchQuestions, batches.rate() * kBatchQuestions, batches.rate(), batches.Percentile(0.5),
+      batches.Percentile(0.99), batches.rate() * kBatchQuestions / questions.rate());
+  return 0;
+}
+
+}  // namespace himaya::cli

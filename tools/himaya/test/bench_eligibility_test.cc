@@ -1,0 +1,87 @@
+// `himaya bench eligibility` as an operator runs it, small: it loads the insured through
+// registration events, asks CheckEligibility beside the health Check and the batch form, and
+// prints each figure with its baseline; a bad flag is one line and a non-zero exit. Real
+// processes (its own stack in a temporary directory).
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/process.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "stack/local_stack.h"
+#include "testing/temp_dir.h"
+
+namespace himaya::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct BenchRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class BenchEligibilityTest : public ::testing::Test {
+ protected:
+  BenchRun Bench(std::vector<std::string> flags) {
+    std::vector<std::string> argv = {stack::DefaultBinDir() + "/himaya", "bench", "eligibility"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const std::string out = absl::StrCat(dir_.path(), "/run-", ++runs_, ".out");
+    const std::string err = absl::StrCat(dir_.path(), "/run-", runs_, ".err");
+    auto p = core::Subprocess::Start({.argv = argv, .stdout_path = out, .stderr_path = err});
+    if (!p.ok()) return {-1, "", std::string(p.status().message())};
+    std::optional<int> status = p->Wait(absl::Minutes(5));
+    BenchRun run{-1, ReadFile(out), ReadFile(err)};
+    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
+    return run;
+  }
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  // The number that the first group of `pattern` matches in `text` (-1 when absent).
+  static double Figure(const std::string& text, const std::string& pattern) {
+    std::smatch m;
+    double value = -1;
+    if (std::regex_search(text, m, std::regex(pattern)) && !absl::SimpleAtod(m[1].str(), &value)) return -1;
+    return value;
+  }
+
+  testing::TempDir dir_;
+  int runs_ = 0;
+};
+
+TEST_F(BenchEligibilityTest, PrintsEachFigureBesideItsBaseline) {
+  BenchRun run = Bench({"--beneficiaries=3000", "--duration=1s", "--concurrency=2"});
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_GT(Figure(run.out, R"(applies 3000 registration events in [0-9.]+ s \(([0-9]+)/s\))"), 0) << run.out;
+  EXPECT_GE(Figure(run.out, R"(raw insert of 3000 rows [0-9.]+ s \([0-9]+/s\); ratio ([0-9.]+))"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(CheckEligibility ([0-9]+)/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms)"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(health Check \(baseline, same server\) ([0-9]+)/s)"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(p99 [0-9.]+ ms; ratio ([0-9.]+)\n)"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(CheckEligibilityBatch of 1000: ([0-9]+) answers/s)"), 0) << run.out;
+}
+
+TEST_F(BenchEligibilityTest, ABadFlagIsOneLineAndStartsNothing) {
+  for (const auto& [flag, says] :
+       std::vector<std::pair<std::string, std::string>>{{"--beneficiaries=0", "--beneficiaries: from 1 to"},
+                                                        {"--concurrency=0", "--concurrency: at least 1"},
+                                                        {"--duration=0s", "--duration: more than 0"}}) {
+    BenchRun run = Bench({flag});
+    EXPECT_EQ(run.code, 1) << flag << run.out << run.err;
+    EXPECT_THAT(run.err, StartsWith("himaya: ")) << flag;
+    EXPECT_THAT(run.err, HasSubstr(says)) << flag;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_EQ(run.out, "") << "nothing started";
+  }
+}
+
+}  // namespace
+}  // namespace himaya::cli
