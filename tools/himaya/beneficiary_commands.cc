@@ -1,5 +1,7 @@
-// himaya family / eligibility / attestation get: an insured's family (declare, list, remove),
-// coverage on a date, and the registration certificate, asked of the beneficiary service.
+// himaya family / eligibility / attestation: an insured's family (declare, list, remove),
+// coverage on a date, and the registration certificate, asked of the beneficiary service; and
+// `attestation verify`, offline: the certificate's QR code read out of the PDF and its seal
+// checked against the issuer's public keys.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +14,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "attestation/pdf_qr_reader.h"
 #include "commands.h"
 #include "connection.h"
 #include "failure.h"
@@ -20,8 +24,10 @@
 #include "nlohmann/json.hpp"
 #include "output.h"
 #include "rpc/call.h"
+#include "seal/seal.h"
 
 ABSL_DECLARE_FLAG(std::string, beneficiary_address);
+ABSL_DECLARE_FLAG(std::string, data_dir);
 ABSL_DECLARE_FLAG(std::string, cin);
 ABSL_DECLARE_FLAG(std::string, last_name);
 ABSL_DECLARE_FLAG(std::string, first_name);
@@ -35,6 +41,9 @@ ABSL_FLAG(bool, disabled, false, "family declare: the child is disabled (covered
 ABSL_FLAG(std::string, reason, "", "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER)");
 ABSL_FLAG(std::string, end_date, "", "family remove: the last covered day (YYYY-MM-DD)");
 ABSL_FLAG(std::string, date, "", "eligibility: the day asked (YYYY-MM-DD; default: today)");
+ABSL_FLAG(std::string, keys, "",
+          "attestation verify: the directory of the issuer's public keys (<kid>.pub); default: the local stack's, "
+          "DATA_DIR/secrets/attestation");
 
 namespace himaya::cli {
 namespace {
@@ -42,8 +51,10 @@ namespace {
 namespace ben = himaya::beneficiary::v1;
 using BeneficiaryStub = ben::BeneficiaryService::Stub;
 
-// Exit code of `himaya eligibility` when the beneficiary is not covered on the date.
+// Exit code of `himaya eligibility` when the beneficiary is not covered on the date, and of
+// `himaya attestation verify` when the certificate is refused.
 constexpr int kNotCovered = 3;
+constexpr int kRefused = 3;
 
 absl::StatusOr<std::string> BeneficiaryAddress() {
   return ServiceAddress("beneficiary", absl::GetFlag(FLAGS_beneficiary_address));
@@ -232,6 +243,77 @@ int GetAttestation(OutputFormat format, const std::vector<std::string>& args) {
   return 0;
 }
 
+std::string ReadWholeFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  *ok = static_cast<bool>(in) || in.eof();
+  return bytes;
+}
+
+std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+// Checks the certificate in a PDF offline: exit 0 when its seal is valid now, kRefused with the
+// reason (MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID) when not; 1 when the
+// file or the keys cannot be read, or the PDF holds no certificate's QR code.
+int VerifyAttestation(OutputFormat format, const std::vector<std::string>& args) {
+  if (args.size() != 2) return Fail("usage: himaya attestation verify FILE.pdf [--keys=DIR]");
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(args[1], error)) return Fail(absl::StrCat("cannot read ", args[1]));
+  if (std::filesystem::file_size(args[1], error) > attestation::kMaxPdfBytes) {
+    return Fail(absl::StrCat(args[1], ": larger than a certificate may be (", attestation::kMaxPdfBytes, " bytes)"));
+  }
+  bool read = false;
+  const std::string pdf = ReadWholeFile(args[1], &read);
+  if (!read) return Fail(absl::StrCat("cannot read ", args[1]));
+  std::string keys = absl::GetFlag(FLAGS_keys);
+  if (keys.empty()) keys = absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/secrets/attestation");
+  absl::StatusOr<seal::KeyRing> ring = seal::LoadKeyRing(keys);
+  if (!ring.ok()) return Fail(absl::StrCat("--keys: ", ring.status().message()));
+  absl::StatusOr<std::vector<std::string>> codes = attestation::ReadQrCodes(pdf);
+  if (!codes.ok()) return Fail(absl::StrCat(args[1], ": ", codes.status().message()));
+  const std::string* sealed = nullptr;
+  for (const std::string& code : *codes) {
+    if (absl::StartsWith(code, seal::kSealPrefix)) {
+      sealed = &code;
+      break;
+    }
+  }
+  if (sealed == nullptr) return Fail(absl::StrCat(args[1], ": no registration certificate's QR code in it"));
+  absl::StatusOr<seal::AttestationClaims> claims = seal::Open(*sealed, *ring, absl::Now());
+  if (!claims.ok()) {
+    std::optional<seal::Refusal> refusal = seal::RefusalOf(claims.status());
+    if (!refusal) return Fail(claims.status());
+    const std::string status(seal::RefusalName(*refusal));
+    PrintRows(format, {"STATUS", "DETAIL"}, {{status, std::string(claims.status().message())}},
+              {{"status", status}, {"detail", std::string(claims.status().message())}});
+    return kRefused;
+  }
+  const seal::AttestationClaims& c = *claims;
+  nlohmann::json members = nlohmann::json::array();
+  for (const seal::AttestationMember& m : c.members) {
+    members.push_back({{"beneficiary_id", m.beneficiary_id},
+                       {"relationship", m.relationship == seal::MemberRelationship::kSpouse ? "SPOUSE" : "CHILD"},
+                       {"first_name", m.first_name},
+                       {"last_name", m.last_name},
+                       {"birth_date", Day(m.birth_date)}});
+  }
+  PrintRows(
+      format,
+      {"STATUS", "ATTESTATION_ID", "REGISTRATION_NUMBER", "NAME", "PROGRAM", "ISSUED_ON", "VALID_UNTIL", "MEMBERS"},
+      {{"VALID", c.attestation_id, c.registration_number, absl::StrCat(c.first_name, " ", c.last_name), c.program,
+        Day(c.issued_on), Day(c.valid_until), absl::StrCat(c.members.size())}},
+      {{"status", "VALID"},
+       {"attestation_id", c.attestation_id},
+       {"registration_number", c.registration_number},
+       {"first_name", c.first_name},
+       {"last_name", c.last_name},
+       {"program", c.program},
+       {"issued_on", Day(c.issued_on)},
+       {"valid_until", Day(c.valid_until)},
+       {"members", members}});
+  return 0;
+}
+
 }  // namespace
 
 int Family(const std::vector<std::string>& args) {
@@ -269,7 +351,8 @@ int Attestation(const std::vector<std::string>& args) {
   absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
   if (!format.ok()) return Fail(std::string(format.status().message()));
   if (!args.empty() && args[0] == "get") return GetAttestation(*format, args);
-  return Fail("usage: himaya attestation get NUMBER --out=FILE.pdf");
+  if (!args.empty() && args[0] == "verify") return VerifyAttestation(*format, args);
+  return Fail("usage: himaya attestation get NUMBER --out=FILE.pdf | attestation verify FILE.pdf [--keys=DIR]");
 }
 
 }  // namespace himaya::cli

@@ -47,6 +47,9 @@ Talking to the running stack:
                           covered on that day (exit 0), or not and why (exit 3)
   attestation get NUMBER [--out=FILE.pdf]
                           the registration certificate, with its signed QR code
+  attestation verify FILE.pdf [--keys=DIR]
+                          offline: its QR code's signature and expiry (exit 0 valid, 3 refused
+                          with the reason: MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, ...)
   events outbox           each service's events pending and set aside
   events replay --since=2026-11-29T08:00:00Z [--service=NAME]
                           publish again what was published since then (consumers skip
@@ -112,8 +115,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "himaya: unknown command '%s'\n\n%s\n", args[0].c_str(), kUsage);
     return 2;
   }
-  // Commands that start their own stack call it with its certificates; the others use the CLI's.
-  if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && args[0] != "gen") {
+  // Commands that start their own stack call it with its certificates; the others use the CLI's,
+  // but for those that call no service.
+  const bool offline = args[0] == "gen" || (args[0] == "attestation" && args.size() > 1 && args[1] == "verify");
+  if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && !offline) {
     absl::Status credentials = cli::UseCliCredentials();
     // status still reports what it can reach (nothing, then).
     if (!credentials.ok() && args[0] != "status") return cli::Fail(credentials);

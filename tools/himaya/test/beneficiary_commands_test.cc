@@ -1,7 +1,9 @@
 // The `himaya family`, `eligibility` and `attestation get` commands as a user runs them: the real
 // binary against a scripted beneficiary service over the suite's mutual TLS. Every flag reaches
 // the request, tables and JSON show the answers, exit codes say covered (0) or not (3), and bad
-// flags, refusals and errors are one line on standard error with a non-zero exit.
+// flags, refusals and errors are one line on standard error with a non-zero exit. And
+// `attestation verify`, offline, on certificates drawn and sealed here: valid (0), or refused
+// with the reason (3): a changed byte, an unknown key, another key under the same id, expired.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "attestation/attestation_pdf.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +24,7 @@
 #include "nlohmann/json.hpp"
 #include "rpc/credentials.h"
 #include "rpc/server.h"
+#include "seal/seal.h"
 #include "stack/local_authority.h"
 #include "stack/local_stack.h"
 #include "testing/temp_dir.h"
@@ -388,6 +393,135 @@ TEST_F(BeneficiaryCommandsTest, WithoutARunningServiceTheErrorSaysWhatToCheck) {
   ExpectOneLineError(Himaya({"family", "list", kInsured}, /*with_address=*/false),
                      "cannot find the beneficiary service in " + data_dir_ + "/run");
   ExpectOneLineError(Himaya({"eligibility", kInsured, "--beneficiary_address=127.0.0.1:1"}, false), "UNAVAILABLE");
+}
+
+// A certificate of 100000017 and one child, sealed by `key` at `sealed_at`, valid until
+// `valid_until`; `change` alters the QR text before it is drawn.
+std::string SealedCertificatePdf(
+    const seal::SigningKey& key, absl::Time sealed_at, absl::CivilDay valid_until,
+    const std::function<void(std::string&)>& change = [](std::string&) {}) {
+  const absl::CivilDay issued_on = absl::ToCivilDay(sealed_at, absl::UTCTimeZone());
+  seal::AttestationClaims claims{
+      "att-7",
+      kInsured,
+      "Ahmed",
+      "Alaoui",
+      "amo-tadamon",
+      issued_on,
+      valid_until,
+      {{"100000017-01", seal::MemberRelationship::kChild, "Sara", "Alaoui", absl::CivilDay(2012, 4, 4)}}};
+  absl::StatusOr<std::string> text = seal::Seal(claims, key, sealed_at);
+  EXPECT_TRUE(text.ok()) << text.status();
+  attestation::AttestationDocument document;
+  document.attestation_id = "att-7";
+  document.registration_number = kInsured;
+  document.insured = {"Ahmed", "Alaoui", "", ""};
+  document.program = "amo-tadamon";
+  document.program_label = "AMO Tadamon";
+  document.fund_name = "Caisse nationale";
+  document.issued_on = issued_on;
+  document.valid_until = valid_until;
+  document.members = {
+      {attestation::Relationship::kChild, {"Sara", "Alaoui", "", ""}, absl::CivilDay(2012, 4, 4), "100000017-01"}};
+  document.qr_text = text.value_or("");
+  change(document.qr_text);
+  absl::StatusOr<std::string> pdf = attestation::RenderAttestationPdf(document);
+  EXPECT_TRUE(pdf.ok()) << pdf.status();
+  return pdf.value_or("");
+}
+
+class AttestationVerifyTest : public BeneficiaryCommandsTest {
+ protected:
+  void SetUp() override {
+    BeneficiaryCommandsTest::SetUp();
+    keys_ = data_dir_ + "/secrets/attestation";
+    auto key = seal::CreateSigningKey(keys_, "k2026");
+    ASSERT_TRUE(key.ok()) << key.status();
+    key_ = std::make_unique<seal::SigningKey>(*key);
+  }
+  std::string Write(const std::string& name, const std::string& bytes) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+  absl::CivilDay InDays(int days) { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + days; }
+
+  std::string keys_;
+  std::unique_ptr<seal::SigningKey> key_;
+};
+
+TEST_F(AttestationVerifyTest, AValidCertificateIsShownWithItsFamily) {
+  const std::string pdf = Write("valid.pdf", SealedCertificatePdf(*key_, absl::Now(), InDays(90)));
+  // Offline: no service and no certificate of the CLI (the data directory holds the keys only).
+  std::filesystem::remove_all(data_dir_ + "/tls");
+  CliRun run = Himaya({"attestation", "verify", pdf}, /*with_address=*/false);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_THAT(run.out, ContainsRegex("\nVALID +att-7 +100000017 +Ahmed Alaoui +amo-tadamon +[0-9-]+ +[0-9-]+ +1 *\n"));
+
+  run = Himaya({"attestation", "verify", pdf, "--keys=" + keys_, "--output=json"}, false);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  nlohmann::json json = Json(run);
+  EXPECT_EQ(json.value("status", ""), "VALID");
+  EXPECT_EQ(json.value("valid_until", ""), absl::FormatCivilTime(InDays(90)));
+  ASSERT_EQ(json["members"].size(), 1u);
+  EXPECT_EQ(json["members"][0].value("beneficiary_id", ""), "100000017-01");
+  EXPECT_EQ(json["members"][0].value("birth_date", ""), "2012-04-04");
+  EXPECT_TRUE(service_.requests().empty()) << "nothing asked of the service";
+}
+
+TEST_F(AttestationVerifyTest, ARefusedCertificateExitsThreeWithTheReason) {
+  auto refused = [&](const std::string& name, const std::string& pdf, const std::string& keys) {
+    CliRun run = Himaya({"attestation", "verify", Write(name, pdf), "--keys=" + keys}, false);
+    EXPECT_EQ(run.code, 3) << name << ": " << run.out << run.err;
+    EXPECT_EQ(run.err, "") << name;
+    return run.out;
+  };
+  // One character of the QR text changed (in its Base45 body).
+  EXPECT_THAT(refused("changed.pdf",
+                      SealedCertificatePdf(*key_, absl::Now(), InDays(90),
+                                           [](std::string& text) { text[20] = text[20] == 'A' ? 'B' : 'A'; }),
+                      keys_),
+              ContainsRegex("\n(MALFORMED|BAD_SIGNATURE) "));
+  // Sealed by a key the verifier does not hold.
+  const std::string other = dir_.path() + "/other-keys";
+  auto stranger = seal::CreateSigningKey(other, "k1999");
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_THAT(refused("stranger.pdf", SealedCertificatePdf(*stranger, absl::Now(), InDays(90)), keys_),
+              HasSubstr("\nUNKNOWN_KEY "));
+  // Another key under the verifier's key id.
+  auto impostor = seal::SigningKey::Generate("k2026");
+  ASSERT_TRUE(impostor.ok());
+  EXPECT_THAT(refused("impostor.pdf", SealedCertificatePdf(*impostor, absl::Now(), InDays(90)), keys_),
+              HasSubstr("\nBAD_SIGNATURE "));
+  // Valid until yesterday.
+  nlohmann::json expired = nlohmann::json::parse(
+      Himaya({"attestation", "verify",
+              Write("expired.pdf", SealedCertificatePdf(*key_, absl::Now() - absl::Hours(24 * 100), InDays(-1))),
+              "--keys=" + keys_, "--output=json"},
+             false)
+          .out,
+      nullptr, false);
+  EXPECT_EQ(expired.value("status", ""), "EXPIRED");
+}
+
+TEST_F(AttestationVerifyTest, WhatIsNotACertificateIsOneLineAndExitOne) {
+  const std::string valid = Write("valid.pdf", SealedCertificatePdf(*key_, absl::Now(), InDays(90)));
+  auto error = [&](std::vector<std::string> args, const std::string& says) {
+    args.insert(args.begin(), {"attestation", "verify"});
+    CliRun run = Himaya(args, false);
+    EXPECT_EQ(run.code, 1) << run.out << run.err;
+    EXPECT_THAT(run.err, StartsWith("himaya: "));
+    EXPECT_THAT(run.err, HasSubstr(says));
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  };
+  error({dir_.path() + "/none.pdf"}, "cannot read " + dir_.path() + "/none.pdf");
+  error({dir_.path()}, "cannot read");
+  error({Write("text.pdf", "hello, not a PDF")}, "text.pdf: ");
+  error({Write("plain.pdf", SealedCertificatePdf(*key_, absl::Now(), InDays(90),
+                                                 [](std::string& text) { text = "https://example.org/x"; }))},
+        "no registration certificate's QR code in it");
+  error({valid, "--keys=" + dir_.path() + "/no-keys"}, "--keys: ");
+  error({}, "usage: himaya attestation verify FILE.pdf");
 }
 
 }  // namespace
