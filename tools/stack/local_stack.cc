@@ -19,6 +19,7 @@
 #include "core/status_macros.h"
 #include "rpc/client.h"
 #include "rpc/credentials.h"
+#include "seal/keys.h"
 #include "stack/local_authority.h"
 
 namespace himaya::stack {
@@ -52,6 +53,20 @@ absl::Status EnsureActivationCodeKey(const std::string& data_dir) {
     return absl::InternalError("no random bytes for the activation code key");
   }
   return WriteFileWithMode(path, absl::StrCat(absl::BytesToHexString(key), "\n"), 0600);
+}
+
+std::string AttestationKeysDir(const std::string& data_dir) { return absl::StrCat(data_dir, "/secrets/attestation"); }
+constexpr char kAttestationKeyId[] = "stack-1";
+std::string AttestationKeyFile(const std::string& data_dir) {
+  return absl::StrCat(AttestationKeysDir(data_dir), "/", kAttestationKeyId, ".key");
+}
+
+// Creates the key attestations are sealed with once, DATA_DIR/secrets/attestation/stack-1.key
+// (and .pub beside it, the key ring of verifiers), so that certificates issued before a restart
+// still verify.
+absl::Status EnsureAttestationKey(const std::string& data_dir) {
+  if (std::filesystem::exists(AttestationKeyFile(data_dir))) return absl::OkStatus();
+  return seal::CreateSigningKey(AttestationKeysDir(data_dir), kAttestationKeyId).status();
 }
 
 }  // namespace
@@ -106,6 +121,7 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
   }
   RETURN_IF_ERROR(stack->LockDataDir());
   RETURN_IF_ERROR(EnsureActivationCodeKey(o.data_dir));
+  RETURN_IF_ERROR(EnsureAttestationKey(o.data_dir));
   std::vector<std::string> identities = Services();
   identities.push_back(kCliIdentity);
   RETURN_IF_ERROR(EnsureCertificates(TlsDir(o.data_dir), identities));
@@ -210,6 +226,10 @@ absl::Status LocalStack::LaunchService(const std::string& service, const std::ve
   argv.insert(argv.end(), tls.begin(), tls.end());
   if (service == "registration") {
     argv.push_back(absl::StrCat("--activation_code_key_file=", ActivationCodeKeyFile(options_.data_dir)));
+  }
+  if (service == "beneficiary") {
+    argv.push_back(absl::StrCat("--attestation_key_file=", AttestationKeyFile(options_.data_dir)));
+    argv.push_back(absl::StrCat("--attestation_keys_dir=", AttestationKeysDir(options_.data_dir)));
   }
   if (service == "notification") {
     // A local stack sends at any hour, into DATA_DIR/sms.jsonl.

@@ -3,7 +3,8 @@
 // `himaya demo`, and by the end-to-end tests, which also kill and restart services in it.
 // One stack at a time per data directory: it holds an exclusive lock on DATA_DIR/run/stack.lock
 // while it runs (a second stack on the same SQLite files and run/ files would corrupt both).
-// Secrets it makes once and keeps there: DATA_DIR/secrets/activation_code.key, and DATA_DIR/tls,
+// Secrets it makes once and keeps there: DATA_DIR/secrets/activation_code.key,
+// DATA_DIR/secrets/attestation/stack-1.{key,pub} (attestations' seal), and DATA_DIR/tls,
 // a certificate authority with a certificate per service and one for the CLI (local_authority.h):
 // internal gRPC is mutual TLS, and the process that starts a stack calls it as the CLI.
 #pragma once

@@ -1,6 +1,7 @@
 #include "beneficiary/src/beneficiary_service.h"
 
 #include "core/status_macros.h"
+#include "google/protobuf/util/time_util.h"
 #include "rpc/server.h"
 
 namespace himaya::beneficiary {
@@ -155,6 +156,38 @@ grpc::ServerUnaryReactor* BeneficiaryService::CheckEligibilityBatch(grpc::Callba
     for (const v1::EligibilityQuestion& q : request->questions()) questions.push_back({q.beneficiary_id(), q.date()});
     ASSIGN_OR_RETURN(std::vector<EligibilityAnswer> answers, eligibility_.CheckMany(questions));
     for (const EligibilityAnswer& a : answers) ToProto(a, response->add_answers());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* BeneficiaryService::GetAttestation(grpc::CallbackServerContext* context,
+                                                             const v1::GetAttestationRequest* request,
+                                                             v1::Attestation* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(Attestation a, attestations_.Issue(request->registration_number()));
+    response->set_attestation_id(a.attestation_id);
+    response->set_registration_number(a.registration_number);
+    response->set_issued_on(FormatDay(a.issued_on));
+    response->set_valid_until(FormatDay(a.valid_until));
+    response->set_pdf(std::move(a.pdf));
+    response->set_qr_text(a.qr_text);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* BeneficiaryService::VerifyAttestation(grpc::CallbackServerContext* context,
+                                                                const v1::VerifyAttestationRequest* request,
+                                                                v1::VerifyAttestationResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(Verification v, attestations_.Verify(request->qr_text(), request->attestation_id()));
+    response->set_status(v.status);
+    response->set_attestation_id(v.attestation_id);
+    response->set_registration_number(v.registration_number);
+    response->set_issued_on(Day(v.issued_on));
+    response->set_valid_until(Day(v.valid_until));
+    response->set_superseded_by(v.superseded_by);
+    *response->mutable_checked_at() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(v.checked_at));
     return absl::OkStatus();
   });
 }

@@ -3,6 +3,7 @@
 // code in the trailing metadata `himaya-reason`. It holds no rules and reads no database.
 #pragma once
 
+#include "beneficiary/src/attestations.h"
 #include "beneficiary/src/eligibility.h"
 #include "beneficiary/src/families.h"
 #include "core/thread_pool.h"
@@ -15,8 +16,8 @@ inline constexpr char kReasonMetadata[] = "himaya-reason";
 
 class BeneficiaryService final : public v1::BeneficiaryService::CallbackService {
  public:
-  BeneficiaryService(Families& families, Eligibility& eligibility, core::ThreadPool& pool)
-      : families_(families), eligibility_(eligibility), pool_(pool) {}
+  BeneficiaryService(Families& families, Eligibility& eligibility, Attestations& attestations, core::ThreadPool& pool)
+      : families_(families), eligibility_(eligibility), attestations_(attestations), pool_(pool) {}
   grpc::ServerUnaryReactor* DeclareFamilyMember(grpc::CallbackServerContext* context,
                                                 const v1::DeclareFamilyMemberRequest* request,
                                                 v1::DeclareFamilyMemberResponse* response) override;
@@ -31,10 +32,17 @@ class BeneficiaryService final : public v1::BeneficiaryService::CallbackService 
   grpc::ServerUnaryReactor* CheckEligibilityBatch(grpc::CallbackServerContext* context,
                                                   const v1::CheckEligibilityBatchRequest* request,
                                                   v1::CheckEligibilityBatchResponse* response) override;
+  grpc::ServerUnaryReactor* GetAttestation(grpc::CallbackServerContext* context,
+                                           const v1::GetAttestationRequest* request,
+                                           v1::Attestation* response) override;
+  grpc::ServerUnaryReactor* VerifyAttestation(grpc::CallbackServerContext* context,
+                                              const v1::VerifyAttestationRequest* request,
+                                              v1::VerifyAttestationResponse* response) override;
 
  private:
   Families& families_;
   Eligibility& eligibility_;
+  Attestations& attestations_;
   core::ThreadPool& pool_;
 };
 

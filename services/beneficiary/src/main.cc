@@ -1,5 +1,6 @@
 // himaya-beneficiary: insured persons, their families, and who is covered on which date.
 #include "absl/flags/flag.h"
+#include "beneficiary/src/attestations.h"
 #include "beneficiary/src/beneficiary_service.h"
 #include "beneficiary/src/eligibility.h"
 #include "beneficiary/src/families.h"
@@ -11,6 +12,7 @@
 #include "beneficiary_migrations.h"
 #include "events/topics.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
+#include "seal/keys.h"
 #include "service/runtime.h"
 
 ABSL_FLAG(std::string, registration_address, "",
@@ -18,6 +20,11 @@ ABSL_FLAG(std::string, registration_address, "",
 ABSL_FLAG(absl::Duration, registration_deadline, absl::Seconds(5), "Deadline of each call to registration");
 ABSL_FLAG(std::string, family_rules, "", "The family rules (JSON; default: the shipped config/family_rules.json)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of \"today\" (the default date of questions)");
+ABSL_FLAG(std::string, attestation_key_file, "",
+          "The Ed25519 key attestations are sealed with (<kid>.key; none: GetAttestation is refused)");
+ABSL_FLAG(std::string, attestation_keys_dir, "",
+          "The public keys (<kid>.pub) VerifyAttestation accepts (default: the signing key's alone)");
+ABSL_FLAG(int, attestation_validity_days, 90, "Days an attestation is valid, its issue day included");
 ABSL_FLAG(absl::Duration, figures_interval, absl::Seconds(15),
           "How often the insured/spouses/children gauges are counted again from the database");
 ABSL_FLAG(absl::Duration, household_retry, absl::Seconds(5),
@@ -34,6 +41,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<beneficiary::RegistrationDirectory> directory;
   std::unique_ptr<beneficiary::Families> families;
   std::unique_ptr<beneficiary::FamilyFigures> figures;
+  std::optional<seal::SigningKey> signing_key;
+  std::unique_ptr<beneficiary::Attestations> attestations;
   std::unique_ptr<beneficiary::Eligibility> eligibility;
   std::unique_ptr<beneficiary::BeneficiaryService> grpc_service;
   std::unique_ptr<beneficiary::HouseholdDetails> household_details;
@@ -75,8 +84,29 @@ int main(int argc, char** argv) {
         families = std::make_unique<beneficiary::Families>(runtime.db(), *rules, *directory, runtime.clock(),
                                                            runtime.event_source(), zone);
         eligibility = std::make_unique<beneficiary::Eligibility>(runtime.db(), *rules, runtime.clock(), zone);
-        grpc_service =
-            std::make_unique<beneficiary::BeneficiaryService>(*families, *eligibility, runtime.handler_pool());
+        seal::KeyRing ring;
+        if (const std::string file = absl::GetFlag(FLAGS_attestation_key_file); !file.empty()) {
+          auto key = seal::LoadSigningKey(file);
+          if (!key.ok()) return key.status();
+          signing_key.emplace(*std::move(key));
+        }
+        if (const std::string dir = absl::GetFlag(FLAGS_attestation_keys_dir); !dir.empty()) {
+          auto loaded_ring = seal::LoadKeyRing(dir);
+          if (!loaded_ring.ok()) return loaded_ring.status();
+          ring = *std::move(loaded_ring);
+        } else if (signing_key) {
+          if (absl::Status added = ring.Add(signing_key->kid(), signing_key->public_key()); !added.ok()) return added;
+        }
+        if (absl::GetFlag(FLAGS_attestation_validity_days) < 1) {
+          return absl::InvalidArgumentError("attestation_validity_days: at least 1");
+        }
+        beneficiary::AttestationOptions attestation_options;
+        attestation_options.validity_days = absl::GetFlag(FLAGS_attestation_validity_days);
+        attestations = std::make_unique<beneficiary::Attestations>(
+            *families, runtime.db(), *directory, signing_key ? &*signing_key : nullptr, std::move(ring),
+            runtime.clock(), runtime.random(), attestation_options);
+        grpc_service = std::make_unique<beneficiary::BeneficiaryService>(*families, *eligibility, *attestations,
+                                                                         runtime.handler_pool());
         return runtime.Serve({grpc_service.get()}, {beneficiary::v1::BeneficiaryService::service_full_name()});
       });
 }

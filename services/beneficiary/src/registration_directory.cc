@@ -67,6 +67,19 @@ class GrpcRegistrationDirectory final : public RegistrationDirectory {
                                                absl::StatusCodeToString(person.status().code()), "); try again"));
   }
 
+  absl::StatusOr<InsuredNames> Names(const std::string& registration_number) override {
+    reg::GetPersonRequest request;
+    request.set_registration_number(registration_number);
+    absl::StatusOr<reg::Person> person =
+        rpc::Call(stub_, &reg::RegistrationService::Stub::GetPerson, request, deadline_);
+    if (person.ok()) return InsuredNames{person->first_name(), person->last_name()};
+    if (person.status().code() == absl::StatusCode::kNotFound) {
+      return absl::NotFoundError("registration_number: registration knows no such person");
+    }
+    return absl::UnavailableError(absl::StrCat("registration cannot give the insured's names now (",
+                                               absl::StatusCodeToString(person.status().code()), "); try again"));
+  }
+
  private:
   reg::RegistrationService::Stub stub_;
   const absl::Duration deadline_;

@@ -1,6 +1,7 @@
 // What the beneficiary service asks the registration service, over gRPC with a deadline: the
-// identity of liaison household members (their events name only a member id), and whether a
-// CIN belongs to a registered person (who is then insured directly, never a dependent).
+// identity of liaison household members (their events name only a member id), whether a CIN
+// belongs to a registered person (who is then insured directly, never a dependent), and an
+// insured's names for their certificate (names are not kept here).
 // Nothing of it is asked in a transaction.
 #pragma once
 
@@ -28,6 +29,12 @@ struct MemberDetails {
   std::string program;
 };
 
+// An insured person's names, as the certificate prints them.
+struct InsuredNames {
+  std::string first_name;
+  std::string last_name;
+};
+
 class RegistrationDirectory {
  public:
   virtual ~RegistrationDirectory() = default;
@@ -38,6 +45,9 @@ class RegistrationDirectory {
   // Whether a person with this (normalised) CIN is registered. UNAVAILABLE when registration
   // cannot answer in time.
   virtual absl::StatusOr<bool> IsRegistered(const std::string& cin) = 0;
+  // The names of the person with this registration number. NOT_FOUND when registration knows no
+  // such person; UNAVAILABLE when it cannot answer in time.
+  virtual absl::StatusOr<InsuredNames> Names(const std::string& registration_number) = 0;
 };
 
 // Registration at `address`, each call ending after `deadline`.

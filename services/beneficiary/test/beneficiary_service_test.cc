@@ -13,6 +13,7 @@
 #include "himaya/beneficiary/v1/events.pb.h"
 #include "rpc/call.h"
 #include "rpc/server.h"
+#include "seal/seal.h"
 #include "testing/queries.h"
 
 namespace himaya::beneficiary {
@@ -35,7 +36,15 @@ class BeneficiaryServiceTest : public BeneficiaryDatabaseTest {
     families_ = std::make_unique<Families>(*db_, FamilyRules::Shipped(), registration_, clock_,
                                            events::EventSource{"beneficiary", &clock_, &random_});
     eligibility_ = std::make_unique<Eligibility>(*db_, FamilyRules::Shipped(), clock_);
-    service_ = std::make_unique<BeneficiaryService>(*families_, *eligibility_, pool_);
+    auto key = seal::SigningKey::FromSeed("test-1", std::string(32, '\x07'));
+    ASSERT_TRUE(key.ok()) << key.status();
+    key_.emplace(*key);
+    seal::KeyRing ring;
+    ASSERT_TRUE(ring.Add(key_->kid(), key_->public_key()).ok());
+    attestations_ = std::make_unique<Attestations>(*families_, *db_, registration_, &*key_, std::move(ring), clock_,
+                                                   random_, AttestationOptions{.validity_days = 90});
+    registration_.AddNames("100000017", {"Amina", "Alaoui"});
+    service_ = std::make_unique<BeneficiaryService>(*families_, *eligibility_, *attestations_, pool_);
     auto server = rpc::Server::Start({.services = {service_.get()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -99,6 +108,8 @@ class BeneficiaryServiceTest : public BeneficiaryDatabaseTest {
   core::ThreadPool pool_{2};
   std::unique_ptr<Families> families_;
   std::unique_ptr<Eligibility> eligibility_;
+  std::optional<seal::SigningKey> key_;
+  std::unique_ptr<Attestations> attestations_;
   std::unique_ptr<BeneficiaryService> service_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<Stub> stub_;
@@ -328,6 +339,74 @@ TEST_P(BeneficiaryServiceTest, EligibilityAnswersThroughTheEdge) {
   EXPECT_EQ(answers->answers(1).reason(), "NOT_REGISTERED");
   EXPECT_EQ(answers->answers(1).relationship(), v1::RELATIONSHIP_UNSPECIFIED);
   EXPECT_EQ(answers->answers(2).reason(), "AGE_LIMIT");
+}
+
+TEST_P(BeneficiaryServiceTest, AnAttestationVerifiesUntilTheFamilyChangesOrItExpires) {
+  ASSERT_TRUE(Declare(Child("Sara", "2015-06-01")).ok());
+  v1::GetAttestationRequest get;
+  get.set_registration_number("100000017");
+  auto attestation = rpc::Call(*stub_, &Stub::GetAttestation, get);
+  ASSERT_TRUE(attestation.ok()) << attestation.status();
+  EXPECT_TRUE(absl::StartsWith(attestation->pdf(), "%PDF"));
+  EXPECT_EQ(attestation->registration_number(), "100000017");
+  EXPECT_EQ(attestation->issued_on(), "2026-03-01");
+  EXPECT_EQ(attestation->valid_until(), "2026-05-29");
+  EXPECT_TRUE(absl::StartsWith(attestation->qr_text(), "HMY1:"));
+  // What the QR holds: the insured and the family covered today.
+  seal::KeyRing ring;
+  ASSERT_TRUE(ring.Add(key_->kid(), key_->public_key()).ok());
+  auto claims = seal::Open(attestation->qr_text(), ring, clock_.Now());
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(claims->first_name, "Amina");
+  ASSERT_EQ(claims->members.size(), 1u);
+  EXPECT_EQ(claims->members[0].beneficiary_id, "100000017-01");
+
+  auto verify = [&](const std::string& qr_text, const std::string& id) {
+    v1::VerifyAttestationRequest r;
+    r.set_qr_text(qr_text);
+    r.set_attestation_id(id);
+    auto v = rpc::Call(*stub_, &Stub::VerifyAttestation, r);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : v1::VerifyAttestationResponse{};
+  };
+  v1::VerifyAttestationResponse valid = verify(attestation->qr_text(), "");
+  EXPECT_EQ(valid.status(), "VALID");
+  EXPECT_EQ(valid.attestation_id(), attestation->attestation_id());
+  EXPECT_EQ(valid.valid_until(), "2026-05-29");
+  EXPECT_EQ(verify("", attestation->attestation_id()).status(), "VALID");
+  EXPECT_EQ(verify("", "no-such-id").status(), "UNKNOWN");
+
+  std::string changed = attestation->qr_text();
+  changed[changed.size() / 2] = changed[changed.size() / 2] == 'A' ? 'B' : 'A';
+  const std::string refused = verify(changed, "").status();
+  EXPECT_TRUE(refused == "BAD_SIGNATURE" || refused == "MALFORMED") << refused;
+  auto stranger = seal::SigningKey::FromSeed("other-1", std::string(32, '\x09'));
+  seal::AttestationClaims forged = *claims;
+  EXPECT_EQ(verify(*seal::Seal(forged, *stranger, clock_.Now()), "").status(), "UNKNOWN_KEY");
+
+  // The family changes: the first attestation is superseded by the next one issued.
+  ASSERT_TRUE(Remove("100000017-01", "OTHER", "2026-03-01").ok());
+  auto next = rpc::Call(*stub_, &Stub::GetAttestation, get);
+  ASSERT_TRUE(next.ok());
+  v1::VerifyAttestationResponse superseded = verify(attestation->qr_text(), "");
+  EXPECT_EQ(superseded.status(), "SUPERSEDED");
+  EXPECT_EQ(superseded.superseded_by(), next->attestation_id());
+  EXPECT_EQ(verify(next->qr_text(), "").status(), "VALID");
+  clock_.Advance(absl::Hours(24 * 90));
+  EXPECT_EQ(verify(next->qr_text(), "").status(), "EXPIRED");
+  EXPECT_EQ(verify("", next->attestation_id()).status(), "EXPIRED");
+  v1::VerifyAttestationRequest empty;
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::VerifyAttestation, empty).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(BeneficiaryServiceTest, AnAttestationNeedsTheInsuredsNamesFromRegistration) {
+  v1::GetAttestationRequest get;
+  get.set_registration_number("100000033");
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::GetAttestation, get).status().code(), absl::StatusCode::kNotFound);
+  get.set_registration_number("100000017");
+  registration_.FailWith(absl::UnavailableError("down"));
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::GetAttestation, get).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM attestations"), 0);
 }
 
 INSTANTIATE_BACKENDS(BeneficiaryServiceTest);

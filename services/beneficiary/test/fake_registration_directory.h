@@ -34,6 +34,18 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
     return registered_cins_.count(cin) > 0;
   }
 
+  absl::StatusOr<InsuredNames> Names(const std::string& registration_number) override {
+    absl::MutexLock lock(&mu_);
+    if (!error_.ok()) return absl::UnavailableError("registration cannot tell now");
+    auto it = names_.find(registration_number);
+    if (it == names_.end()) return absl::NotFoundError("registration_number: no such person");
+    return it->second;
+  }
+
+  void AddNames(const std::string& registration_number, InsuredNames names) {
+    absl::MutexLock lock(&mu_);
+    names_[registration_number] = std::move(names);
+  }
   void AddMember(MemberDetails details) {
     absl::MutexLock lock(&mu_);
     details.found = true;
@@ -61,6 +73,7 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
   mutable absl::Mutex mu_;
   std::map<std::string, MemberDetails> members_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> registered_cins_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, InsuredNames> names_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   int member_calls_ ABSL_GUARDED_BY(mu_) = 0;
   int cin_calls_ ABSL_GUARDED_BY(mu_) = 0;

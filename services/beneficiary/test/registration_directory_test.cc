@@ -45,7 +45,12 @@ class FakeRegistration final : public reg::RegistrationService::CallbackService 
   grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context, const reg::GetPersonRequest* request,
                                       reg::Person* response) override {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    if (request->cin() == "BK1") {
+    if (request->registration_number() == "100000017") {
+      response->set_registration_number("100000017");
+      response->set_first_name("Amina");
+      response->set_last_name("Alaoui");
+      reactor->Finish(grpc::Status::OK);
+    } else if (request->cin() == "BK1") {
       response->set_registration_number("100000017");
       reactor->Finish(grpc::Status::OK);
     } else if (request->cin() == "BROKEN") {
@@ -129,6 +134,17 @@ TEST_F(RegistrationDirectoryTest, ACinIsRegisteredOrNotOrCannotBeToldNow) {
   EXPECT_FALSE(*directory->IsRegistered("BK2"));
   absl::Status broken = directory->IsRegistered("BROKEN").status();
   EXPECT_EQ(broken.code(), absl::StatusCode::kUnavailable) << "never declare without the check";
+}
+
+TEST_F(RegistrationDirectoryTest, AnInsuredsNamesOrWhyNot) {
+  auto directory = Serve(&registration_);
+  absl::StatusOr<InsuredNames> names = directory->Names("100000017");
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(names->first_name, "Amina");
+  EXPECT_EQ(names->last_name, "Alaoui");
+  EXPECT_EQ(directory->Names("100000025").status().code(), absl::StatusCode::kNotFound);
+  server_->Shutdown(absl::ZeroDuration());
+  EXPECT_EQ(directory->Names("100000017").status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

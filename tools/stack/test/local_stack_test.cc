@@ -115,6 +115,19 @@ TEST_F(LocalStackTest, TheActivationCodeKeyIsMadeOnceAndKeptAcrossRestarts) {
   EXPECT_NE(Slurp(other.path() + "/secrets/activation_code.key"), key);
 }
 
+TEST_F(LocalStackTest, TheAttestationKeyIsMadeOnceAndKeptAcrossRestarts) {
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  const std::string key_file = data_dir() + "/secrets/attestation/stack-1.key";
+  const std::string key = Slurp(key_file);
+  EXPECT_THAT(key, ::testing::MatchesRegex("[0-9a-f]{64}\n"));
+  EXPECT_THAT(Slurp(data_dir() + "/secrets/attestation/stack-1.pub"), ::testing::MatchesRegex("[0-9a-f]{64}\n"));
+  stack_.reset();
+  StartStack();
+  ASSERT_NE(stack_, nullptr);
+  EXPECT_EQ(Slurp(key_file), key) << "certificates issued before the restart still verify";
+}
+
 TEST_F(LocalStackTest, AKilledServiceIsRestartedOnItsAddressesWhileTheBrokerRunsOn) {
   StartStack();
   ASSERT_NE(stack_, nullptr);
