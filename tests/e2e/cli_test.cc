@@ -1,7 +1,8 @@
 // The `himaya` command line as a user drives it: `himaya up` in the foreground, then status,
 // register, person get, messages, a household batch whose head goes to review, the review
 // decided, the report, errors (one line, non-zero exit), and SIGTERM stopping the stack with
-// exit code 0. Real processes on the embedded defaults (SQLite, embedded broker).
+// exit code 0; a family declared, listed, asked about on days and removed. Real processes on the embedded defaults
+// (SQLite, embedded broker).
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "core/json_file.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
@@ -192,6 +195,64 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
 
   EXPECT_TRUE(StopUp()) << "himaya up stops on SIGTERM with exit code 0";
   EXPECT_NE(Himaya({"status"}).code, 0) << "nothing left running";
+}
+
+TEST_F(CliTest, AnAgentDeclaresAFamilyAndAsksWhoIsCoveredOnADay) {
+  const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+  const std::string tomorrow = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 1);
+  CliRun registered = Himaya({"register", "--cin=BK200001", "--last_name=Alaoui", "--first_name=Ahmed",
+                              "--birth_date=1980-01-01", "--sex=M", "--program=amo-tns", "--category=AGRI"});
+  ASSERT_EQ(registered.code, 0) << registered.out;
+  const std::string number = NumberRegistered(registered);
+  ASSERT_EQ(Himaya({"register", "--cin=BK200002", "--last_name=Idrissi", "--first_name=Salma",
+                    "--birth_date=1982-02-02", "--sex=F", "--program=amo-tns", "--category=AGRI"})
+                .code,
+            0);
+  // Beneficiary learns of the insured from registration's event.
+  CliRun insured;
+  ASSERT_TRUE(stack::WaitUntil(
+                  [&] {
+                    insured = Himaya({"eligibility", number});
+                    return insured.code == 0;
+                  },
+                  absl::Seconds(60), "the insured covered")
+                  .ok())
+      << insured.out;
+
+  CliRun declared =
+      Himaya({"family", "declare", number, "--relationship=CHILD", "--first_name=Sara", "--last_name=Alaoui",
+              "--birth_date=2010-05-01", "--sex=F", "--agent=agent.amal", "--output=json"});
+  ASSERT_EQ(declared.code, 0) << declared.out;
+  nlohmann::json child = nlohmann::json::parse(declared.out, nullptr, false);
+  ASSERT_TRUE(child.is_object()) << declared.out;
+  const std::string child_id = child.value("beneficiary_id", "");
+  EXPECT_EQ(child_id, number + "-01");
+
+  CliRun family = Himaya({"family", "list", number});
+  ASSERT_EQ(family.code, 0) << family.out;
+  EXPECT_THAT(family.out, ContainsRegex("\n" + number + " +INSURED +yes"))  // events carry no names
+      << family.out;
+  EXPECT_THAT(family.out, ContainsRegex("\n" + child_id + " +CHILD +Sara Alaoui +2010-05-01 +F +yes"));
+
+  CliRun covered = Himaya({"eligibility", child_id, "--date=" + today});
+  EXPECT_EQ(covered.code, 0) << covered.out;
+  CliRun grown = Himaya({"eligibility", child_id, "--date=2032-01-01", "--output=json"});
+  EXPECT_EQ(grown.code, 3) << grown.out;
+  EXPECT_EQ(nlohmann::json::parse(grown.out, nullptr, false).value("reason", ""), "AGE_LIMIT") << grown.out;
+
+  // A registered person cannot also be a dependent: the refusal names its rule.
+  CliRun refused = Himaya({"family", "declare", number, "--relationship=SPOUSE", "--first_name=Salma",
+                           "--last_name=Idrissi", "--birth_date=1982-02-02", "--sex=F", "--cin=BK200002"});
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_THAT(refused.out, StartsWith("himaya: refused: DIRECTLY_INSURED"));
+  EXPECT_EQ(std::count(refused.out.begin(), refused.out.end(), '\n'), 1) << refused.out;
+
+  CliRun removed = Himaya({"family", "remove", number, child_id, "--reason=DECLARED_IN_ERROR", "--end_date=" + today});
+  ASSERT_EQ(removed.code, 0) << removed.out;
+  CliRun after = Himaya({"eligibility", child_id, "--date=" + tomorrow});
+  EXPECT_EQ(after.code, 3) << after.out;
+  EXPECT_THAT(after.out, HasSubstr("REMOVED"));
+  EXPECT_EQ(Himaya({"eligibility", child_id, "--date=" + today}).code, 0) << "the past stays answerable";
 }
 
 TEST_F(CliTest, ASecondUpOnTheSameDataDirectoryIsRefusedAndTheFirstStackRunsOn) {

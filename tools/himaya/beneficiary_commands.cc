@@ -9,6 +9,7 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -123,9 +124,9 @@ void PrintBeneficiaries(OutputFormat format, const std::vector<ben::Beneficiary>
     if (b.disabled()) notes.push_back("disabled");
     if (!b.studying_until().empty()) notes.push_back(absl::StrCat("studying until ", b.studying_until()));
     rows.push_back({b.beneficiary_id(), RelationshipName(b.relationship()),
-                    absl::StrCat(b.first_name(), " ", b.last_name()), b.birth_date(), b.sex(),
-                    b.covered_today() ? "yes" : absl::StrCat("no ", b.reason_today()), Periods(b),
-                    absl::StrJoin(notes, ", ")});
+                    std::string(absl::StripAsciiWhitespace(absl::StrCat(b.first_name(), " ", b.last_name()))),
+                    b.birth_date(), b.sex(), b.covered_today() ? "yes" : absl::StrCat("no ", b.reason_today()),
+                    Periods(b), absl::StrJoin(notes, ", ")});
   }
   PrintRows(format,
             {"BENEFICIARY_ID", "RELATIONSHIP", "NAME", "BIRTH_DATE", "SEX", "COVERED_TODAY", "PERIODS", "NOTES"}, rows,
