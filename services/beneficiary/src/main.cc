@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
         household_details = std::make_unique<beneficiary::HouseholdDetails>(
             runtime.db(), *rules, *directory, runtime.clock(), runtime.event_source(), household,
             [&runtime] { runtime.relay().Wake(); });
-        registration_events =
-            std::make_unique<beneficiary::RegistrationEvents>(runtime.clock(), [&] { household_details->Wake(); });
+        registration_events = std::make_unique<beneficiary::RegistrationEvents>(runtime.clock(), zone,
+                                                                                [&] { household_details->Wake(); });
         absl::Status consumer =
             runtime.AddConsumer("beneficiary", events::Topics(events::kRegistrationDomain, runtime.config().programs),
                                 *registration_events);

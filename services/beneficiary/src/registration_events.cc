@@ -13,10 +13,10 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-// The day (UTC) of `at`, or of the envelope's time when `at` is unset.
-absl::CivilDay DayOf(const google::protobuf::Timestamp& at, const events::Envelope& envelope) {
+// The day in `zone` of `at`, or of the envelope's time when `at` is unset.
+absl::CivilDay DayOf(const google::protobuf::Timestamp& at, const events::Envelope& envelope, absl::TimeZone zone) {
   const google::protobuf::Timestamp& t = at.seconds() != 0 || at.nanos() != 0 ? at : envelope.occurred_at();
-  return absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()), absl::UTCTimeZone());
+  return absl::ToCivilDay(absl::FromUnixSeconds(t.seconds()), zone);
 }
 
 std::string ProgramOf(const std::string& program, const events::Envelope& envelope) {
@@ -34,7 +34,7 @@ absl::Status RegistrationEvents::Apply(storage::Transaction& tx, const events::E
                     e.category(),
                     e.city(),
                     e.region(),
-                    DayOf(e.registered_at(), envelope),
+                    DayOf(e.registered_at(), envelope, zone_),
                     true};
     return InsuredStore::RecordRegistered(tx, insured).status();
   }
@@ -42,7 +42,7 @@ absl::Status RegistrationEvents::Apply(storage::Transaction& tx, const events::E
     ASSIGN_OR_RETURN(reg::PersonMerged e, events::Unpack<reg::PersonMerged>(envelope));
     if (e.registration_number().empty()) return absl::InvalidArgumentError("PersonMerged: no registration_number");
     return InsuredStore::RecordEnrolment(tx, {e.registration_number(), ProgramOf(e.program(), envelope), e.category(),
-                                              "PersonMerged", DayOf(e.merged_at(), envelope)})
+                                              "PersonMerged", DayOf(e.merged_at(), envelope, zone_)})
         .status();
   }
   if (envelope.type() != events::EventType<reg::HouseholdMemberDeclared>()) return absl::OkStatus();
@@ -57,7 +57,7 @@ absl::Status RegistrationEvents::Apply(storage::Transaction& tx, const events::E
   ASSIGN_OR_RETURN(bool known, BeneficiaryStore::HasMember(tx, e.member_id()));
   if (known) return absl::OkStatus();
   const std::string program = ProgramOf(e.program(), envelope);
-  const absl::CivilDay day = DayOf({}, envelope);
+  const absl::CivilDay day = DayOf({}, envelope, zone_);
   // The head's PersonRegistered normally came first on the same topic; a head merged into this
   // program may be known only by this event so far.
   RETURN_IF_ERROR(

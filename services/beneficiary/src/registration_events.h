@@ -8,6 +8,7 @@
 
 #include <functional>
 
+#include "absl/time/time.h"
 #include "core/clock.h"
 #include "events/inbox.h"
 
@@ -18,15 +19,18 @@ class RegistrationEvents final : public events::EventApplier {
   // `on_member_pending` runs after a household member is recorded DETAILS_PENDING (the loop
   // asking registration wakes there); it may run before the transaction commits, which only
   // makes the loop look early.
-  explicit RegistrationEvents(
-      const core::Clock& clock, std::function<void()> on_member_pending = [] {})
-      : clock_(clock), on_member_pending_(std::move(on_member_pending)) {}
+  // Days (of registration, of a merge, the start of a household member's period) are days in
+  // `zone`, the zone of "today" in the rest of the service.
+  RegistrationEvents(
+      const core::Clock& clock, absl::TimeZone zone, std::function<void()> on_member_pending = [] {})
+      : clock_(clock), zone_(zone), on_member_pending_(std::move(on_member_pending)) {}
   // INVALID_ARGUMENT (the event is dead-lettered) for an event without its registration number,
   // a household member without its id or with another relationship than SPOUSE or CHILD.
   absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
 
  private:
   const core::Clock& clock_;
+  absl::TimeZone zone_;
   std::function<void()> on_member_pending_;
 };
 

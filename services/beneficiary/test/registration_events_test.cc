@@ -29,15 +29,16 @@ class RegistrationEventsTest : public BeneficiaryDatabaseTest {
     events::Envelope env = events::NewEnvelope({"registration", &clock_, &random_}, event, program, key);
     return {"himaya.registration." + program + ".v1", 0, offset_++, key, env.SerializeAsString()};
   }
-  events::ConsumedMessage Registered(const std::string& number, const std::string& program = "amo-tns") {
+  events::ConsumedMessage Registered(const std::string& number, const std::string& program = "amo-tns",
+                                     absl::Time at = absl::FromCivil(absl::CivilSecond(2022, 4, 1, 9, 0, 0),
+                                                                     absl::UTCTimeZone())) {
     reg::PersonRegistered e;
     e.set_registration_number(number);
     e.set_program(program);
     e.set_category("AGRI");
     e.set_city("Settat");
     e.set_region("Casablanca-Settat");
-    *e.mutable_registered_at() = TimeUtil::SecondsToTimestamp(
-        absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2022, 4, 1, 9, 0, 0), absl::UTCTimeZone())));
+    *e.mutable_registered_at() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(at));
     return Message(e, program, number);
   }
   events::ConsumedMessage Merged(const std::string& number) {
@@ -62,8 +63,13 @@ class RegistrationEventsTest : public BeneficiaryDatabaseTest {
   std::optional<Insured> Find(const std::string& number) {
     return InWrite([&](storage::Transaction& tx) { return InsuredStore::Find(tx, number); });
   }
+  static absl::TimeZone Casablanca() {
+    absl::TimeZone zone;
+    EXPECT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &zone));
+    return zone;
+  }
   int pending_wakes_ = 0;
-  RegistrationEvents applier_{clock_, [this] { ++pending_wakes_; }};
+  RegistrationEvents applier_{clock_, Casablanca(), [this] { ++pending_wakes_; }};
   std::unique_ptr<events::InboxHandler> inbox_;
   int64_t offset_ = 0;
 };
@@ -84,6 +90,23 @@ TEST_P(RegistrationEventsTest, ARegisteredPersonIsInsuredOnceHoweverOftenDeliver
   ASSERT_TRUE(Write([&](storage::Transaction& tx) { return applier_.Apply(tx, env); }).ok());
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM insured"), 1);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM enrolments"), 1);
+}
+
+TEST_P(RegistrationEventsTest, DaysAreDaysInTheServicesTimeZone) {
+  // Casablanca is UTC+1, except during Ramadan (2026-02-15 to 2026-03-22) at UTC+0.
+  const absl::Time april_late = absl::FromCivil(absl::CivilSecond(2026, 4, 9, 23, 30, 0), absl::UTCTimeZone());
+  const absl::Time march_late = absl::FromCivil(absl::CivilSecond(2026, 3, 9, 23, 30, 0), absl::UTCTimeZone());
+  EXPECT_EQ(*inbox_->Process(Registered("100000017", "amo-tns", april_late)), events::Outcome::kApplied);
+  EXPECT_EQ(*inbox_->Process(Registered("100000025", "amo-tns", march_late)), events::Outcome::kApplied);
+  EXPECT_EQ(Find("100000017")->registered_on, absl::CivilDay(2026, 4, 10)) << "23:30 UTC is 00:30 in Casablanca";
+  EXPECT_EQ(Find("100000025")->registered_on, absl::CivilDay(2026, 3, 9)) << "UTC+0 that day";
+  // A household member's period starts on the event's day there too.
+  clock_.Set(april_late);
+  EXPECT_EQ(*inbox_->Process(Member("100000017", "M-1", "CHILD")), events::Outcome::kApplied);
+  auto family = InWrite([&](storage::Transaction& tx) { return BeneficiaryStore::Family(tx, "100000017"); });
+  ASSERT_EQ(family.size(), 1u);
+  ASSERT_EQ(family[0].periods.size(), 1u);
+  EXPECT_EQ(family[0].periods[0].start, absl::CivilDay(2026, 4, 10));
 }
 
 TEST_P(RegistrationEventsTest, AMergeBeforeTheRegistrationEndsAsOneInsuredInTwoPrograms) {
