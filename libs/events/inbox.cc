@@ -44,6 +44,7 @@ size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, a
     }
     return absl::OkStatus();
   });
+  applier_.Finished(status.ok());
   if (IsPermanent(status)) return MessageHandler::HandleBatch(messages, error);
   if (!status.ok()) {
     *error = status;
@@ -69,6 +70,7 @@ absl::StatusOr<Outcome> InboxHandler::Process(const ConsumedMessage& message) {
     if (duplicate) return absl::OkStatus();
     return applier_.Apply(tx, *envelope);
   });
+  applier_.Finished(status.ok());
   if (status.ok()) {
     Count(message, duplicate ? "duplicate" : "applied");
     return duplicate ? Outcome::kDuplicate : Outcome::kApplied;

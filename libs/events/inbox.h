@@ -21,6 +21,10 @@ class EventApplier {
   // Applies `envelope` in `tx`. INVALID_ARGUMENT or FAILED_PRECONDITION: the event can never be
   // applied (it is dead-lettered); any other error: try again later.
   virtual absl::Status Apply(storage::Transaction& tx, const Envelope& envelope) = 0;
+  // Called once the transaction of one or more Apply calls has ended: `committed` or rolled
+  // back. What must follow only effects that are durable (waking a worker, a log line) goes
+  // here. Apply may have run more than once for one event before (a retried conflict).
+  virtual void Finished(bool committed) { (void)committed; }
 };
 
 enum class Outcome { kApplied, kDuplicate, kRejected };

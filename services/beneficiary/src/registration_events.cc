@@ -75,10 +75,23 @@ absl::Status RegistrationEvents::Apply(storage::Transaction& tx, const events::E
   d.declared_at = clock_.Now();
   d.periods.push_back({day, std::nullopt, "", ""});
   RETURN_IF_ERROR(BeneficiaryStore::Insert(tx, d));
-  on_member_pending_();
-  log::Info("household member recorded, details pending",
-            {{"beneficiary_id", d.beneficiary_id}, {"event_id", envelope.event_id()}});
+  absl::MutexLock lock(&mu_);
+  recorded_[envelope.event_id()] = d.beneficiary_id;
   return absl::OkStatus();
+}
+
+void RegistrationEvents::Finished(bool committed) {
+  absl::flat_hash_map<std::string, std::string> recorded;
+  {
+    absl::MutexLock lock(&mu_);
+    recorded.swap(recorded_);
+  }
+  if (!committed || recorded.empty()) return;
+  for (const auto& [event_id, beneficiary_id] : recorded) {
+    log::Info("household member recorded, details pending",
+              {{"beneficiary_id", beneficiary_id}, {"event_id", event_id}});
+  }
+  on_member_pending_();
 }
 
 }  // namespace himaya::beneficiary

@@ -8,6 +8,8 @@
 
 #include <functional>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/clock.h"
 #include "events/inbox.h"
@@ -16,9 +18,8 @@ namespace himaya::beneficiary {
 
 class RegistrationEvents final : public events::EventApplier {
  public:
-  // `on_member_pending` runs after a household member is recorded DETAILS_PENDING (the loop
-  // asking registration wakes there); it may run before the transaction commits, which only
-  // makes the loop look early.
+  // `on_member_pending` runs once household members recorded DETAILS_PENDING are committed (the
+  // loop asking registration wakes there and finds them); not when the transaction rolls back.
   // Days (of registration, of a merge, the start of a household member's period) are days in
   // `zone`, the zone of "today" in the rest of the service.
   RegistrationEvents(
@@ -27,11 +28,17 @@ class RegistrationEvents final : public events::EventApplier {
   // INVALID_ARGUMENT (the event is dead-lettered) for an event without its registration number,
   // a household member without its id or with another relationship than SPOUSE or CHILD.
   absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
+  // Logs the household members recorded by the transaction and wakes the loop, when committed.
+  void Finished(bool committed) override;
 
  private:
   const core::Clock& clock_;
   absl::TimeZone zone_;
   std::function<void()> on_member_pending_;
+  absl::Mutex mu_;
+  // Household members recorded by the open transaction: event id -> beneficiary id (keyed by
+  // event, as a retried transaction applies its events again).
+  absl::flat_hash_map<std::string, std::string> recorded_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace himaya::beneficiary

@@ -69,7 +69,11 @@ class RegistrationEventsTest : public BeneficiaryDatabaseTest {
     return zone;
   }
   int pending_wakes_ = 0;
-  RegistrationEvents applier_{clock_, Casablanca(), [this] { ++pending_wakes_; }};
+  int64_t members_seen_at_wake_ = -1;  // what the woken loop would find, read outside the transaction
+  RegistrationEvents applier_{clock_, Casablanca(), [this] {
+                                ++pending_wakes_;
+                                members_seen_at_wake_ = testing::Count(*db_, "SELECT COUNT(*) FROM beneficiaries");
+                              }};
   std::unique_ptr<events::InboxHandler> inbox_;
   int64_t offset_ = 0;
 };
@@ -130,7 +134,9 @@ TEST_P(RegistrationEventsTest, AMergeBeforeTheRegistrationEndsAsOneInsuredInTwoP
 TEST_P(RegistrationEventsTest, AHouseholdMemberWaitsForItsDetailsAndIsRecordedOnce) {
   EXPECT_EQ(*inbox_->Process(Registered("100000017", "amo-tadamon")), events::Outcome::kApplied);
   EXPECT_EQ(*inbox_->Process(Member("100000017", "M-1", "SPOUSE")), events::Outcome::kApplied);
+  EXPECT_EQ(members_seen_at_wake_, 1) << "the loop is woken after the commit";
   EXPECT_EQ(*inbox_->Process(Member("100000017", "M-2", "CHILD")), events::Outcome::kApplied);
+  EXPECT_EQ(members_seen_at_wake_, 2);
   // Registration published the first member again (a new event id: the inbox cannot tell).
   EXPECT_EQ(*inbox_->Process(Member("100000017", "M-1", "SPOUSE")), events::Outcome::kApplied);
   EXPECT_EQ(pending_wakes_, 2);
@@ -146,6 +152,17 @@ TEST_P(RegistrationEventsTest, AHouseholdMemberWaitsForItsDetailsAndIsRecordedOn
   EXPECT_EQ(family[0].periods[0].start, absl::CivilDay(2026, 3, 1)) << "from the event's day";
   EXPECT_EQ(family[1].beneficiary_id, "100000017-02");
   EXPECT_EQ(family[1].relationship, "CHILD");
+}
+
+TEST_P(RegistrationEventsTest, ABatchRolledBackWakesNothingAndTheMembersItKeepsWakeOnce) {
+  // One event of the batch is refused for good: the batch rolls back, then each is applied alone.
+  absl::Status error;
+  EXPECT_EQ(inbox_->HandleBatch({Member("100000017", "M-1", "CHILD"), Member("100000017", "M-2", "COUSIN")}, &error),
+            2u);
+  EXPECT_TRUE(error.ok()) << error;
+  EXPECT_EQ(pending_wakes_, 1);
+  EXPECT_EQ(members_seen_at_wake_, 1);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM dead_letters"), 1);
 }
 
 TEST_P(RegistrationEventsTest, AHouseholdMemberOfAHeadNotSeenYetRecordsTheHead) {
