@@ -1,7 +1,8 @@
 // The `himaya` command line as a user drives it: `himaya up` in the foreground, then status,
 // register, person get, messages, a household batch whose head goes to review, the review
 // decided, the report, errors (one line, non-zero exit), and SIGTERM stopping the stack with
-// exit code 0; a family declared, listed, asked about on days and removed. Real processes on the embedded defaults
+// exit code 0; a family declared, listed, asked about on days, certified (the certificate
+// verified offline) and removed. Real processes on the embedded defaults
 // (SQLite, embedded broker).
 #include <signal.h>
 #include <sys/stat.h>
@@ -239,6 +240,19 @@ TEST_F(CliTest, AnAgentDeclaresAFamilyAndAsksWhoIsCoveredOnADay) {
   CliRun grown = Himaya({"eligibility", child_id, "--date=2032-01-01", "--output=json"});
   EXPECT_EQ(grown.code, 3) << grown.out;
   EXPECT_EQ(nlohmann::json::parse(grown.out, nullptr, false).value("reason", ""), "AGE_LIMIT") << grown.out;
+
+  // The certificate, then checked offline with the stack's public keys (DATA_DIR/secrets/attestation).
+  const std::string pdf = dir_.path() + "/attestation.pdf";
+  CliRun issued = Himaya({"attestation", "get", number, "--out=" + pdf});
+  ASSERT_EQ(issued.code, 0) << issued.out;
+  EXPECT_THAT(issued.out, HasSubstr(pdf));
+  CliRun verified = Himaya({"attestation", "verify", pdf, "--output=json"});
+  ASSERT_EQ(verified.code, 0) << verified.out;
+  nlohmann::json attestation = nlohmann::json::parse(verified.out, nullptr, false);
+  EXPECT_EQ(attestation.value("status", ""), "VALID") << verified.out;
+  EXPECT_EQ(attestation.value("registration_number", ""), number);
+  ASSERT_EQ(attestation["members"].size(), 1u) << verified.out;
+  EXPECT_EQ(attestation["members"][0].value("beneficiary_id", ""), child_id);
 
   // A registered person cannot also be a dependent: the refusal names its rule.
   CliRun refused = Himaya({"family", "declare", number, "--relationship=SPOUSE", "--first_name=Salma",
