@@ -199,8 +199,11 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
 }
 
 TEST_F(CliTest, AnAgentDeclaresAFamilyAndAsksWhoIsCoveredOnADay) {
-  const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
-  const std::string tomorrow = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 1);
+  // The service's days are Africa/Casablanca's (its --time_zone).
+  absl::TimeZone casablanca;
+  ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca));
+  const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), casablanca));
+  const std::string tomorrow = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), casablanca) + 1);
   CliRun registered = Himaya({"register", "--cin=BK200001", "--last_name=Alaoui", "--first_name=Ahmed",
                               "--birth_date=1980-01-01", "--sex=M", "--program=amo-tns", "--category=AGRI"});
   ASSERT_EQ(registered.code, 0) << registered.out;
