@@ -36,6 +36,7 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
 
   absl::StatusOr<InsuredNames> Names(const std::string& registration_number) override {
     absl::MutexLock lock(&mu_);
+    ++names_calls_;
     if (!error_.ok()) return absl::UnavailableError("registration cannot tell now");
     auto it = names_.find(registration_number);
     if (it == names_.end()) return absl::NotFoundError("registration_number: no such person");
@@ -64,6 +65,10 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
     absl::MutexLock lock(&mu_);
     return member_calls_;
   }
+  int names_calls() const {
+    absl::MutexLock lock(&mu_);
+    return names_calls_;
+  }
   int cin_calls() const {
     absl::MutexLock lock(&mu_);
     return cin_calls_;
@@ -77,6 +82,7 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   int member_calls_ ABSL_GUARDED_BY(mu_) = 0;
   int cin_calls_ ABSL_GUARDED_BY(mu_) = 0;
+  int names_calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace himaya::beneficiary
