@@ -110,6 +110,37 @@ absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::Family(storage::Transac
   return ReadWithPeriods(tx, "registration_number = $1", {registration_number});
 }
 
+absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::ActiveBetween(storage::Transaction& tx,
+                                                                       absl::string_view first,
+                                                                       absl::string_view last) {
+  // Periods by a join on the same range rather than by ids: a page may hold many dependents.
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns,
+                                                    " FROM beneficiaries WHERE registration_number >= $1 "
+                                                    "AND registration_number <= $2 AND state = 'ACTIVE' "
+                                                    "ORDER BY beneficiary_id"),
+                                       {first, last}));
+  std::vector<Dependent> out;
+  std::map<std::string, size_t> index;
+  for (const storage::Row& r : rows) {
+    out.push_back(ReadDependent(r));
+    index[out.back().beneficiary_id] = out.size() - 1;
+  }
+  if (out.empty()) return out;
+  ASSIGN_OR_RETURN(auto periods, tx.Query("SELECT p.beneficiary_id, p.start_date, p.end_date, p.end_reason, p.note "
+                                          "FROM coverage_periods p JOIN beneficiaries b "
+                                          "ON b.beneficiary_id = p.beneficiary_id "
+                                          "WHERE b.registration_number >= $1 AND b.registration_number <= $2 "
+                                          "AND b.state = 'ACTIVE' ORDER BY p.start_date",
+                                          {first, last}));
+  for (const storage::Row& p : periods) {
+    auto at = index.find(p.Text(0));
+    if (at == index.end()) continue;  // became ACTIVE between the two reads
+    out[at->second].periods.push_back(
+        {ParseDay(p.Text(1)).value_or(absl::CivilDay()), ParseDay(p.Text(2)), p.Text(3), p.Text(4)});
+  }
+  return out;
+}
+
 absl::StatusOr<bool> BeneficiaryStore::HasMember(storage::Transaction& tx, absl::string_view member_id) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM beneficiaries WHERE member_id = $1", {member_id}));
   return !rows.empty();

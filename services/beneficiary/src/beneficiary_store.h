@@ -24,6 +24,10 @@ class BeneficiaryStore {
   static absl::StatusOr<std::vector<Dependent>> FindMany(storage::Transaction& tx, const std::vector<std::string>& ids);
   // The insured's dependents, each with its periods, by beneficiary id.
   static absl::StatusOr<std::vector<Dependent>> Family(storage::Transaction& tx, absl::string_view registration_number);
+  // The ACTIVE dependents, with their periods, of the insured whose numbers lie between `first`
+  // and `last` (both included), by beneficiary id: one page of a pass over every family.
+  static absl::StatusOr<std::vector<Dependent>> ActiveBetween(storage::Transaction& tx, absl::string_view first,
+                                                              absl::string_view last);
   // Whether a dependent came from this liaison household member already.
   static absl::StatusOr<bool> HasMember(storage::Transaction& tx, absl::string_view member_id);
   // Up to `limit` dependents waiting for their details, each with its periods, the oldest first.

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "beneficiary/src/beneficiary_store.h"
+#include "beneficiary/src/coverage.h"
 #include "beneficiary/src/insured_store.h"
 #include "core/log.h"
 #include "core/status_macros.h"
@@ -14,11 +16,15 @@ prometheus::Family<prometheus::Gauge>& Gauge(prometheus::Registry& registry, con
   return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
 }
 
+// Insured persons read per page of the pass (their enrolments and dependents with them).
+constexpr int kPage = 2000;
+
 }  // namespace
 
-FamilyFigures::FamilyFigures(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
-                             absl::Duration interval, absl::TimeZone zone)
+FamilyFigures::FamilyFigures(storage::Database& db, const FamilyRules& rules, prometheus::Registry& registry,
+                             const core::Clock& clock, absl::Duration interval, absl::TimeZone zone)
     : db_(db),
+      rules_(rules),
       clock_(clock),
       interval_(interval),
       zone_(zone),
@@ -28,21 +34,66 @@ FamilyFigures::FamilyFigures(storage::Database& db, prometheus::Registry& regist
       children_(Gauge(registry, "himaya_beneficiary_children",
                       "Children covered today, by their insured's program, category and region")),
       beneficiaries_(Gauge(registry, "himaya_beneficiary_beneficiaries",
-                           "Insured persons and their covered spouses and children, by program, category and region")) {
+                           "Insured persons and their covered spouses and children, by program, category and region")),
+      pass_seconds_(Gauge(registry, "himaya_beneficiary_figures_pass_seconds",
+                          "How long the last count of the figures took (a pass over every family)")
+                        .Add({})) {}
+
+absl::Status FamilyFigures::CountPage(const std::vector<Insured>& page, absl::CivilDay today,
+                                      std::map<Group, FamilyCount>& counts) {
+  std::vector<Enrolment> enrolments;
+  std::vector<Dependent> dependents;
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    const std::string& first = page.front().registration_number;
+    const std::string& last = page.back().registration_number;
+    ASSIGN_OR_RETURN(enrolments, InsuredStore::EnrolmentsBetween(tx, first, last));
+    ASSIGN_OR_RETURN(dependents, BeneficiaryStore::ActiveBetween(tx, first, last));
+    return absl::OkStatus();
+  }));
+  std::map<std::string, const Insured*> insured;
+  for (const Insured& i : page) insured[i.registration_number] = &i;
+  // The category of an insured in each program (their enrolment's).
+  std::map<std::pair<std::string, std::string>, std::string> category;
+  for (const Enrolment& e : enrolments) {
+    const auto at = insured.find(e.registration_number);
+    if (at == insured.end() || !at->second->registered) continue;
+    category[{e.registration_number, e.program}] = e.category;
+    if (InsuredCoverageOn(rules_, *at->second, today).covered)
+      ++counts[{e.program, e.category, at->second->region}].insured;
+  }
+  for (const Dependent& d : dependents) {
+    const auto at = insured.find(d.registration_number);
+    if (at == insured.end() || !at->second->registered) continue;
+    if (!DependentCoverageOn(rules_, d, *at->second, today).covered) continue;
+    const auto in_program = category.find({d.registration_number, d.program});
+    FamilyCount& c = counts[{d.program, in_program != category.end() ? in_program->second : at->second->category,
+                             at->second->region}];
+    ++(d.relationship == kSpouse ? c.spouses : c.children);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status FamilyFigures::Refresh() {
-  std::vector<FamilyCount> counts;
-  absl::Status read = db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(counts, InsuredStore::Counts(tx, absl::ToCivilDay(clock_.Now(), zone_)));
-    return absl::OkStatus();
-  });
-  if (!read.ok()) {
-    log::Warn("family figures not refreshed", {{"error", std::string(read.message())}});
-    return read;
-  }
+  const absl::Time started = absl::Now();
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
   std::map<Group, FamilyCount> now;
-  for (const FamilyCount& c : counts) now[{c.program, c.category, c.region}] = c;
+  std::string after;
+  absl::Status pass;
+  while (pass.ok()) {
+    std::vector<Insured> page;
+    pass = db_.Read([&](storage::Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(page, InsuredStore::Page(tx, after, kPage));
+      return absl::OkStatus();
+    });
+    if (!pass.ok() || page.empty()) break;
+    pass = CountPage(page, today, now);
+    if (page.size() < static_cast<size_t>(kPage)) break;
+    after = page.back().registration_number;
+  }
+  if (!pass.ok()) {
+    log::Warn("family figures not refreshed", {{"error", std::string(pass.message())}});
+    return pass;
+  }
   absl::MutexLock lock(&mu_);
   for (const Group& g : seen_) now.try_emplace(g);  // gone: 0
   for (const auto& [group, c] : now) {
@@ -54,6 +105,7 @@ absl::Status FamilyFigures::Refresh() {
     beneficiaries_.Add(labels).Set(static_cast<double>(c.insured + c.spouses + c.children));
     seen_.insert(group);
   }
+  pass_seconds_.Set(absl::ToDoubleSeconds(absl::Now() - started));
   return absl::OkStatus();
 }
 

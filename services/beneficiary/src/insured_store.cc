@@ -108,31 +108,29 @@ absl::Status InsuredStore::BumpFamilyVersion(storage::Transaction& tx, absl::str
       .status();
 }
 
-absl::StatusOr<std::vector<FamilyCount>> InsuredStore::Counts(storage::Transaction& tx, absl::CivilDay on) {
-  std::map<std::tuple<std::string, std::string, std::string>, FamilyCount> by_group;
-  ASSIGN_OR_RETURN(auto insured, tx.Query("SELECT program, category, region, COUNT(*) FROM insured "
-                                          "GROUP BY program, category, region"));
-  for (const storage::Row& r : insured) {
-    FamilyCount& c = by_group[{r.Text(0), r.Text(1), r.Text(2)}];
-    c.program = r.Text(0);
-    c.category = r.Text(1);
-    c.region = r.Text(2);
-    c.insured = r.Int(3);
+absl::StatusOr<std::vector<Insured>> InsuredStore::Page(storage::Transaction& tx, absl::string_view after, int limit) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kInsuredColumns,
+                                                    " FROM insured WHERE registration_number > $1 "
+                                                    "ORDER BY registration_number LIMIT $2"),
+                                       {after, limit}));
+  std::vector<Insured> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(ReadInsured(r));
+  return out;
+}
+
+absl::StatusOr<std::vector<Enrolment>> InsuredStore::EnrolmentsBetween(storage::Transaction& tx,
+                                                                       absl::string_view first,
+                                                                       absl::string_view last) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, program, category, source_event, since "
+                                       "FROM enrolments WHERE registration_number >= $1 AND registration_number <= $2 "
+                                       "ORDER BY registration_number, program",
+                                       {first, last}));
+  std::vector<Enrolment> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) {
+    out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), ParseDay(r.Text(4)).value_or(absl::CivilDay())});
   }
-  ASSIGN_OR_RETURN(auto dependents,
-                   tx.Query("SELECT i.program, i.category, i.region, b.relationship, COUNT(*) "
-                            "FROM beneficiaries b JOIN insured i ON i.registration_number = b.registration_number "
-                            "WHERE b.state = 'ACTIVE' AND EXISTS (SELECT 1 FROM coverage_periods p "
-                            "WHERE p.beneficiary_id = b.beneficiary_id AND p.start_date <= $1 "
-                            "AND (p.end_date IS NULL OR p.end_date >= $1)) "
-                            "GROUP BY i.program, i.category, i.region, b.relationship",
-                            {FormatDay(on)}));
-  for (const storage::Row& r : dependents) {
-    FamilyCount& c = by_group[{r.Text(0), r.Text(1), r.Text(2)}];
-    (r.Text(3) == kSpouse ? c.spouses : c.children) += r.Int(4);
-  }
-  std::vector<FamilyCount> out;
-  for (auto& [key, c] : by_group) out.push_back(c);
   return out;
 }
 

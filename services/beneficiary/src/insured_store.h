@@ -13,18 +13,6 @@
 
 namespace himaya::beneficiary {
 
-// How many insured persons, spouses and children one program, category and region holds
-// (dependents counted while covered by an open period, under their insured's program,
-// category and region).
-struct FamilyCount {
-  std::string program;
-  std::string category;
-  std::string region;
-  int64_t insured = 0;
-  int64_t spouses = 0;
-  int64_t children = 0;
-};
-
 class InsuredStore {
  public:
   // Records a registered person, and their enrolment in their program. A person first named by
@@ -50,9 +38,12 @@ class InsuredStore {
   static absl::StatusOr<int> TakeRank(storage::Transaction& tx, absl::string_view registration_number);
   // Marks the family changed (attestations issued before no longer show it).
   static absl::Status BumpFamilyVersion(storage::Transaction& tx, absl::string_view registration_number);
-  // The figures of every program, category and region holding an insured, with dependents
-  // covered on `on`.
-  static absl::StatusOr<std::vector<FamilyCount>> Counts(storage::Transaction& tx, absl::CivilDay on);
+  // Up to `limit` insured whose number sorts after `after` (all when empty), in number order:
+  // one page of a pass over every insured.
+  static absl::StatusOr<std::vector<Insured>> Page(storage::Transaction& tx, absl::string_view after, int limit);
+  // The enrolments of the insured whose numbers lie between `first` and `last` (both included).
+  static absl::StatusOr<std::vector<Enrolment>> EnrolmentsBetween(storage::Transaction& tx, absl::string_view first,
+                                                                  absl::string_view last);
 };
 
 // "$first, $first+1, ..." for `n` parameters.

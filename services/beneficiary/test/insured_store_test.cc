@@ -88,39 +88,25 @@ TEST_P(InsuredStoreTest, FindManyAndTheFamilyVersion) {
   EXPECT_EQ(Find("1")->family_version, 0);
 }
 
-TEST_P(InsuredStoreTest, CountsInsuredAndDependentsCoveredOnTheDay) {
-  InWrite([&](storage::Transaction& tx) { return InsuredStore::RecordRegistered(tx, Registered("1")); });
-  Insured other = Registered("2");
-  other.region = "Fes-Meknes";
-  InWrite([&](storage::Transaction& tx) { return InsuredStore::RecordRegistered(tx, other); });
-  auto add = [&](const std::string& id, absl::string_view relationship, DependentState state,
-                 std::optional<absl::CivilDay> end) {
-    Dependent d;
-    d.beneficiary_id = id;
-    d.registration_number = "1";
-    d.relationship = std::string(relationship);
-    d.program = "amo-tns";
-    d.source = kSourcePortal;
-    d.state = state;
-    d.periods.push_back({absl::CivilDay(2022, 5, 1), end, end ? "DIVORCE" : "", ""});
-    ASSERT_TRUE(Write([&](storage::Transaction& tx) { return BeneficiaryStore::Insert(tx, d); }).ok());
-  };
-  add("1-01", kSpouse, DependentState::kActive, std::nullopt);
-  add("1-02", kSpouse, DependentState::kActive, absl::CivilDay(2023, 1, 1));
-  add("1-03", kChild, DependentState::kActive, std::nullopt);
-  add("1-04", kChild, DependentState::kRefused, std::nullopt);
-  add("1-05", kChild, DependentState::kDetailsPending, std::nullopt);
-  auto counts = InWrite([&](storage::Transaction& tx) { return InsuredStore::Counts(tx, absl::CivilDay(2024, 1, 1)); });
-  ASSERT_EQ(counts.size(), 2u);
-  EXPECT_EQ(counts[0].region, "Casablanca-Settat");
-  EXPECT_EQ(counts[0].insured, 1);
-  EXPECT_EQ(counts[0].spouses, 1) << "the divorced spouse is no longer counted";
-  EXPECT_EQ(counts[0].children, 1) << "refused and pending children are not counted";
-  EXPECT_EQ(counts[1].region, "Fes-Meknes");
-  EXPECT_EQ(counts[1].insured, 1);
-  EXPECT_EQ(counts[1].spouses + counts[1].children, 0);
-  counts = InWrite([&](storage::Transaction& tx) { return InsuredStore::Counts(tx, absl::CivilDay(2022, 12, 1)); });
-  EXPECT_EQ(counts[0].spouses, 2);
+TEST_P(InsuredStoreTest, APassReadsInsuredByPagesWithTheirEnrolments) {
+  for (const char* n : {"3", "1", "2"}) {
+    InWrite([&](storage::Transaction& tx) { return InsuredStore::RecordRegistered(tx, Registered(n)); });
+  }
+  InWrite([&](storage::Transaction& tx) {
+    return InsuredStore::RecordEnrolment(tx, {"2", "amo-tadamon", "RAMED", "PersonMerged", absl::CivilDay(2024, 1, 1)});
+  });
+  auto page = InWrite([&](storage::Transaction& tx) { return InsuredStore::Page(tx, "", 2); });
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].registration_number, "1");
+  EXPECT_EQ(page[1].registration_number, "2");
+  page = InWrite([&](storage::Transaction& tx) { return InsuredStore::Page(tx, "2", 2); });
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].registration_number, "3");
+  auto enrolments = InWrite([&](storage::Transaction& tx) { return InsuredStore::EnrolmentsBetween(tx, "2", "3"); });
+  ASSERT_EQ(enrolments.size(), 3u);
+  EXPECT_EQ(enrolments[0].registration_number, "2");
+  EXPECT_EQ(enrolments[0].program, "amo-tadamon");
+  EXPECT_EQ(enrolments[2].registration_number, "3");
 }
 
 INSTANTIATE_BACKENDS(InsuredStoreTest);
