@@ -2,8 +2,12 @@
 // details given once, "one insured at a time", removals and declaration keys.
 #include "beneficiary/src/beneficiary_store.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "beneficiary/test/beneficiary_database.h"
 #include "gtest/gtest.h"
+#include "testing/queries.h"
+#include "testing/temp_dir.h"
 
 namespace himaya::beneficiary {
 namespace {
@@ -173,6 +177,44 @@ TEST_P(BeneficiaryStoreTest, ADeclarationKeyIsKeptOnce) {
 }
 
 INSTANTIATE_BACKENDS(BeneficiaryStoreTest);
+
+}  // namespace
+}  // namespace himaya::beneficiary
+
+namespace himaya::beneficiary {
+namespace {
+
+// The plans of the queries eligibility, the family list, household details and attestations
+// make (SQLite's planner on empty tables): each reads through an index, none scans a table.
+TEST(BeneficiaryQueryPlans, EligibilityAndFamilyQueriesUseIndexes) {
+  testing::TempDir dir;
+  auto db = storage::Open({.url = "sqlite:" + dir.path() + "/plans.db"});
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE(storage::ApplyMigrations(**db, {events::EventTablesMigrations((*db)->dialect()),
+                                              storage::BeneficiaryMigrations((*db)->dialect())})
+                  .ok());
+  for (const char* query : {
+           "SELECT * FROM insured WHERE registration_number IN ($1, $2)",
+           "SELECT * FROM beneficiaries WHERE beneficiary_id IN ($1, $2)",
+           "SELECT * FROM beneficiaries WHERE registration_number = $1 AND $2 <> ''",
+           "SELECT * FROM coverage_periods WHERE beneficiary_id IN ($1, $2)",
+           "SELECT * FROM beneficiaries WHERE state = 'DETAILS_PENDING' AND $1 <> $2 ORDER BY declared_at_us "
+           "LIMIT 10",
+           "SELECT 1 FROM beneficiaries b JOIN coverage_periods p ON p.beneficiary_id = b.beneficiary_id "
+           "WHERE b.identity_key = $1 AND b.registration_number <> $2",
+           "SELECT * FROM attestations WHERE registration_number = $1 AND family_version = $2 "
+           "ORDER BY issued_at_us DESC LIMIT 1",
+       }) {
+    std::string plan;
+    for (const storage::Row& r : testing::Rows(**db, absl::StrCat("EXPLAIN QUERY PLAN ", query), {"a", "b"})) {
+      const std::string step = r.Text(r.size() - 1);
+      absl::StrAppend(&plan, step, "; ");
+      // A scan of a (partial) index is a read through it; a scan of the table is not.
+      EXPECT_FALSE(absl::StartsWith(step, "SCAN") && !absl::StrContains(step, "USING")) << query << ": " << step;
+    }
+    EXPECT_TRUE(absl::StrContains(plan, "INDEX")) << query << ": " << plan;
+  }
+}
 
 }  // namespace
 }  // namespace himaya::beneficiary
