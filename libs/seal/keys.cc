@@ -42,15 +42,13 @@ struct Wiped {
   ~Wiped() { sodium_memzero(text.data(), text.size()); }
 };
 
-// The bytes of a file of hexadecimal (surrounding whitespace ignored), which must be `size`.
-absl::Status ReadHexFile(const fs::path& file, uint8_t* out, size_t size) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(file.string(), ": cannot be read"));
-  Wiped content{std::string(kMaxKeyFileBytes + 1, '\0')};
-  in.read(content.text.data(), kMaxKeyFileBytes + 1);
-  const std::streamsize read = in.gcount();
-  if (read > kMaxKeyFileBytes) return absl::InvalidArgumentError(absl::StrCat(file.string(), ": too long for a key"));
-  const absl::string_view hex = absl::StripAsciiWhitespace(absl::string_view(content.text.data(), read));
+// The bytes `text` of `file` holds in hexadecimal (surrounding whitespace ignored), which must
+// be `size`.
+absl::Status DecodeHex(const fs::path& file, absl::string_view text, uint8_t* out, size_t size) {
+  if (text.size() > static_cast<size_t>(kMaxKeyFileBytes)) {
+    return absl::InvalidArgumentError(absl::StrCat(file.string(), ": too long for a key"));
+  }
+  const absl::string_view hex = absl::StripAsciiWhitespace(text);
   size_t decoded = 0;
   const char* end = nullptr;
   if (hex.size() != 2 * size || sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &decoded, &end) != 0 ||
@@ -61,6 +59,23 @@ absl::Status ReadHexFile(const fs::path& file, uint8_t* out, size_t size) {
   }
   return absl::OkStatus();
 }
+
+// The bytes of a file of hexadecimal (surrounding whitespace ignored), which must be `size`.
+absl::Status ReadHexFile(const fs::path& file, uint8_t* out, size_t size) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(file.string(), ": cannot be read"));
+  Wiped content{std::string(kMaxKeyFileBytes + 1, '\0')};
+  in.read(content.text.data(), kMaxKeyFileBytes + 1);
+  return DecodeHex(file, absl::string_view(content.text.data(), static_cast<size_t>(in.gcount())), out, size);
+}
+
+// Closes a file descriptor when it goes.
+struct OpenFile {
+  int fd = -1;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 std::string Hex(const uint8_t* bytes, size_t size) {
   std::string hex(2 * size + 1, '\0');
@@ -179,16 +194,36 @@ std::vector<std::string> KeyRing::kids() const {
 
 absl::StatusOr<SigningKey> LoadSigningKey(const fs::path& file) {
   ASSIGN_OR_RETURN(std::string kid, KidOf(file, kSecretExtension));
+  // Opened once, without following a symbolic link, and checked on what was opened (fstat), so
+  // that the file read is the file whose owner and mode were checked.
+  OpenFile opened{::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)};
+  if (opened.fd < 0) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(file.string(), ": no such signing key"));
+    if (errno == ELOOP) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file.string(), ": is a symbolic link; give the signing key file itself"));
+    }
+    return absl::PermissionDeniedError(absl::StrCat(file.string(), ": cannot be read: ", std::strerror(errno)));
+  }
   struct stat info {};
-  if (::stat(file.c_str(), &info) != 0) {
-    return absl::NotFoundError(absl::StrCat(file.string(), ": no such signing key"));
+  if (::fstat(opened.fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(file.string(), ": is not a regular file"));
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     return absl::PermissionDeniedError(
         absl::StrCat(file.string(), ": a signing key must be readable by its owner only (chmod 600)"));
   }
+  Wiped content{std::string(kMaxKeyFileBytes + 1, '\0')};
+  size_t got = 0;
+  while (got < content.text.size()) {
+    const ssize_t n = ::read(opened.fd, content.text.data() + got, content.text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return absl::PermissionDeniedError(absl::StrCat(file.string(), ": cannot be read"));
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
   std::array<uint8_t, kSeedBytes> seed{};
-  absl::Status read = ReadHexFile(file, seed.data(), seed.size());
+  absl::Status read = DecodeHex(file, absl::string_view(content.text.data(), got), seed.data(), seed.size());
   absl::StatusOr<SigningKey> key =
       read.ok() ? SigningKey::FromSeed(kid, absl::string_view(reinterpret_cast<const char*>(seed.data()), seed.size()))
                 : absl::StatusOr<SigningKey>(read);

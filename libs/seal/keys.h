@@ -74,9 +74,10 @@ class KeyRing {
   absl::flat_hash_map<std::string, std::string> keys_;
 };
 
-// Reads the signing key in `file` (<kid>.key). NOT_FOUND when it does not exist,
-// PERMISSION_DENIED when the group or others may read it, INVALID_ARGUMENT for a bad name or
-// content.
+// Reads the signing key in `file` (<kid>.key), opened once without following a symbolic link
+// and checked on the open file. NOT_FOUND when it does not exist, PERMISSION_DENIED when the
+// group or others may read it, INVALID_ARGUMENT for a bad name or content, a symbolic link or
+// what is not a regular file.
 absl::StatusOr<SigningKey> LoadSigningKey(const std::filesystem::path& file);
 
 // Reads every <kid>.pub file of `directory` (other files, such as <kid>.key, are ignored).

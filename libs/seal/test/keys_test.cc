@@ -112,6 +112,21 @@ TEST(KeyFiles, RefusesASecretKeyOthersMayRead) {
   EXPECT_THAT(loaded.status().message(), HasSubstr("chmod 600"));
 }
 
+TEST(KeyFiles, RefusesASymbolicLinkOrWhatIsNotAFile) {
+  testing::TempDir dir;
+  const fs::path root(dir.path());
+  ASSERT_TRUE(CreateSigningKey(root, "k1").ok());
+  // A link to a good key (which a path check followed) is refused: the key is read as opened.
+  fs::create_symlink(root / "k1.key", root / "k2.key");
+  const absl::StatusOr<SigningKey> linked = LoadSigningKey(root / "k2.key");
+  EXPECT_EQ(linked.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(linked.status().message(), HasSubstr("symbolic link"));
+  fs::create_directory(root / "k3.key");
+  fs::permissions(root / "k3.key", fs::perms::owner_all, fs::perm_options::replace);
+  EXPECT_THAT(LoadSigningKey(root / "k3.key").status().message(), HasSubstr("not a regular file"));
+  EXPECT_TRUE(LoadSigningKey(root / "k1.key").ok());
+}
+
 TEST(KeyFiles, RefusesBadKeyFiles) {
   testing::TempDir dir;
   const fs::path root(dir.path());
