@@ -170,14 +170,26 @@ absl::StatusOr<bool> BeneficiaryStore::Resolve(storage::Transaction& tx, const D
   return changed > 0;
 }
 
-absl::StatusOr<bool> BeneficiaryStore::HeldElsewhere(storage::Transaction& tx, absl::string_view identity_key,
-                                                     absl::string_view registration_number, absl::CivilDay on) {
+absl::StatusOr<bool> BeneficiaryStore::HeldElsewhere(storage::Transaction& tx, const Dependent& d, absl::CivilDay on) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM beneficiaries b JOIN coverage_periods p "
                                        "ON p.beneficiary_id = b.beneficiary_id "
-                                       "WHERE b.identity_key = $1 AND b.registration_number <> $2 "
-                                       "AND b.state = 'ACTIVE' AND (p.end_date IS NULL OR p.end_date >= $3) LIMIT 1",
-                                       {identity_key, registration_number, FormatDay(on)}));
+                                       "WHERE (b.identity_key = $1 OR b.cin = $2) AND b.registration_number <> $3 "
+                                       "AND b.state = 'ACTIVE' AND (p.end_date IS NULL OR p.end_date >= $4) LIMIT 1",
+                                       {d.identity_key, OptionalText(d.cin), d.registration_number, FormatDay(on)}));
   return !rows.empty();
+}
+
+absl::Status BeneficiaryStore::LockIdentities(storage::Transaction& tx, std::vector<std::string> identity_keys) {
+  std::sort(identity_keys.begin(), identity_keys.end());
+  identity_keys.erase(std::unique(identity_keys.begin(), identity_keys.end()), identity_keys.end());
+  for (const std::string& key : identity_keys) {
+    // An upsert that always writes: it takes the row even when it exists already.
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO dependent_identities (identity_key) VALUES ($1) "
+                               "ON CONFLICT (identity_key) DO UPDATE SET identity_key = excluded.identity_key",
+                               {key})
+                        .status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> BeneficiaryStore::EndPeriod(storage::Transaction& tx, absl::string_view beneficiary_id,

@@ -36,10 +36,13 @@ class BeneficiaryStore {
   // and its new state (and refusal). Returns false, changing nothing, when it is no longer
   // DETAILS_PENDING.
   static absl::StatusOr<bool> Resolve(storage::Transaction& tx, const Dependent& dependent);
-  // Whether `identity_key` is held by an ACTIVE dependent of another insured than
-  // `registration_number` with a period covering `on` or a later day.
-  static absl::StatusOr<bool> HeldElsewhere(storage::Transaction& tx, absl::string_view identity_key,
-                                            absl::string_view registration_number, absl::CivilDay on);
+  // Whether the person `dependent` is (by its identity key or its CIN) is held by an ACTIVE
+  // dependent of another insured than its own with a period covering `on` or a later day. Call it
+  // after LockIdentities, in the same transaction, for an answer that holds until commit.
+  static absl::StatusOr<bool> HeldElsewhere(storage::Transaction& tx, const Dependent& dependent, absl::CivilDay on);
+  // Takes the row of each of `identity_keys` (IdentityKeys), in sorted order, until the end of
+  // the transaction: two transactions asking about one person then run one after the other.
+  static absl::Status LockIdentities(storage::Transaction& tx, std::vector<std::string> identity_keys);
   // Ends the dependent's open period on `end` (its last covered day) with the reason and note.
   // Returns false when it has no open period.
   static absl::StatusOr<bool> EndPeriod(storage::Transaction& tx, absl::string_view beneficiary_id, absl::CivilDay end,

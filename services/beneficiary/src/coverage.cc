@@ -18,6 +18,18 @@ BeneficiaryFacts FactsOf(const Dependent& d) {
   return facts;
 }
 
+FamilySnapshot SnapshotBefore(const std::vector<Dependent>& family, absl::string_view beneficiary_id) {
+  FamilySnapshot snapshot;
+  for (const Dependent& member : family) {
+    if (member.beneficiary_id == beneficiary_id || member.state == DependentState::kRefused) continue;
+    // Ids of one family differ only by their two-digit rank: they sort in the order recorded.
+    const bool recorded_after = !beneficiary_id.empty() && member.beneficiary_id > beneficiary_id;
+    if (member.state == DependentState::kDetailsPending && recorded_after) continue;
+    snapshot.members.push_back(FactsOf(member));
+  }
+  return snapshot;
+}
+
 CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date) {
   BeneficiaryFacts facts;
   facts.relationship = Relationship::kInsured;

@@ -22,6 +22,11 @@ struct Coverage {
 // The rules' facts of a stored dependent (a member whose details are pending has none that
 // count: DependentCoverageOn answers for it).
 BeneficiaryFacts FactsOf(const Dependent& dependent);
+// The family a member joins, as the rules see it: its ACTIVE members, and those waiting for their
+// details that were recorded before `beneficiary_id` (all of them for a new declaration, whose id
+// is empty); REFUSED members and the member itself left out. Declarations and household
+// decisions are checked against it alike.
+FamilySnapshot SnapshotBefore(const std::vector<Dependent>& family, absl::string_view beneficiary_id = "");
 // The relationship named "SPOUSE" or "CHILD" (kInsured otherwise).
 Relationship RelationshipOf(absl::string_view name);
 

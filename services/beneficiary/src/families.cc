@@ -123,7 +123,7 @@ absl::StatusOr<FamilyMember> Families::Declare(const Declaration& a) {
   }
   RETURN_IF_ERROR(CheckKey("declared_by", a.declared_by));
   RETURN_IF_ERROR(CheckKey("idempotency_key", a.idempotency_key));
-  d.identity_key = IdentityKey(d.cin, d.last_name, d.first_name, *d.birth_date);
+  d.identity_key = IdentityKey(d.last_name, d.first_name, *d.birth_date);
   d.state = DependentState::kActive;
   d.periods.push_back({start, std::nullopt, "", ""});
 
@@ -157,19 +157,21 @@ absl::StatusOr<FamilyMember> Families::Declare(const Declaration& a) {
 
   Insured insured;
   absl::Status written = db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<Insured> found, InsuredStore::Find(tx, a.registration_number));
+    // The insured's row, then the person's identity rows, before anything is read: two
+    // declarations into one family, or of one person, run one after the other.
+    ASSIGN_OR_RETURN(std::optional<Insured> found, InsuredStore::FindForUpdate(tx, a.registration_number));
     if (!found) return absl::NotFoundError("registration_number: no insured has this number");
     insured = *found;
+    RETURN_IF_ERROR(BeneficiaryStore::LockIdentities(tx, IdentityKeys(d)));
     ASSIGN_OR_RETURN(std::vector<Dependent> family, BeneficiaryStore::Family(tx, a.registration_number));
-    FamilySnapshot snapshot;
     for (const Dependent& member : family) {
-      if (member.state == DependentState::kRefused) continue;
-      if (member.identity_key == d.identity_key) RETURN_IF_ERROR(CheckRedeclaration(FactsOf(member), start));
-      snapshot.members.push_back(FactsOf(member));
+      if (member.state == DependentState::kActive && SamePerson(member, d)) {
+        RETURN_IF_ERROR(CheckRedeclaration(FactsOf(member), start));
+      }
     }
     RETURN_IF_ERROR(CheckDeclaration(rules_, NewMember{a.relationship, *d.birth_date, d.disabled, d.studying_until},
-                                     snapshot, start));
-    ASSIGN_OR_RETURN(bool held, BeneficiaryStore::HeldElsewhere(tx, d.identity_key, a.registration_number, start));
+                                     SnapshotBefore(family), start));
+    ASSIGN_OR_RETURN(bool held, BeneficiaryStore::HeldElsewhere(tx, d, start));
     if (held) return Refuse(RefusalCode::kAlreadyDependent, "the person is a dependent of another insured");
     ASSIGN_OR_RETURN(int rank, InsuredStore::TakeRank(tx, a.registration_number));
     d.beneficiary_id = DependentId(a.registration_number, rank);

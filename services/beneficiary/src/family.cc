@@ -55,10 +55,18 @@ std::string NormalisedName(absl::string_view name) {
 
 }  // namespace
 
-std::string IdentityKey(absl::string_view cin, absl::string_view last_name, absl::string_view first_name,
-                        absl::CivilDay birth_date) {
-  if (!cin.empty()) return absl::StrCat("CIN:", cin);
+std::string IdentityKey(absl::string_view last_name, absl::string_view first_name, absl::CivilDay birth_date) {
   return absl::StrCat("NAME:", NormalisedName(last_name), "|", NormalisedName(first_name), "|", FormatDay(birth_date));
+}
+
+std::vector<std::string> IdentityKeys(const Dependent& d) {
+  std::vector<std::string> keys = {d.identity_key};
+  if (!d.cin.empty()) keys.push_back(absl::StrCat("CIN:", d.cin));
+  return keys;
+}
+
+bool SamePerson(const Dependent& a, const Dependent& b) {
+  return (!a.identity_key.empty() && a.identity_key == b.identity_key) || (!a.cin.empty() && a.cin == b.cin);
 }
 
 std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }

@@ -76,8 +76,8 @@ struct Dependent {
   std::optional<absl::CivilDay> birth_date;  // none while DETAILS_PENDING
   std::string sex;                           // "M", "F"; empty while DETAILS_PENDING
   std::string cin;                           // empty when none
-  // The CIN when present, else the normalised names and birth date (IdentityKey); empty while
-  // DETAILS_PENDING.
+  // The normalised names and birth date (IdentityKey), the CIN being a second key (IdentityKeys);
+  // empty while DETAILS_PENDING.
   std::string identity_key;
   bool disabled = false;
   std::optional<absl::CivilDay> studying_until;
@@ -95,11 +95,14 @@ std::string DependentId(absl::string_view registration_number, int rank);
 // The insured's registration number of a beneficiary id (the id itself for an insured).
 std::string InsuredNumberOf(absl::string_view beneficiary_id);
 
-// The key under which one person is a dependent of one insured at a time: "CIN:<cin>" when a CIN
-// is given, else "NAME:<last>|<first>|<birth date>" with the names' ASCII letters upper-cased
-// and runs of spaces, hyphens, apostrophes and dots made one space (none at either end).
-std::string IdentityKey(absl::string_view cin, absl::string_view last_name, absl::string_view first_name,
-                        absl::CivilDay birth_date);
+// The key under which one person is a dependent of one insured at a time, with or without a CIN:
+// "NAME:<last>|<first>|<birth date>" with the names' ASCII letters upper-cased and runs of
+// spaces, hyphens, apostrophes and dots made one space (none at either end).
+std::string IdentityKey(absl::string_view last_name, absl::string_view first_name, absl::CivilDay birth_date);
+// Every key the dependent is known by: their identity_key, then "CIN:<cin>" when they have a CIN.
+std::vector<std::string> IdentityKeys(const Dependent& dependent);
+// Whether two dependents are one person: the same name key, or the same CIN.
+bool SamePerson(const Dependent& a, const Dependent& b);
 
 // YYYY-MM-DD.
 std::string FormatDay(absl::CivilDay day);

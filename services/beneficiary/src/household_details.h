@@ -53,8 +53,10 @@ class HouseholdDetails {
 
  private:
   absl::Duration Pass();
-  // Fills in `dependent` from `details` and decides its state in `tx`.
-  absl::Status Decide(storage::Transaction& tx, Dependent& dependent, const MemberDetails& details);
+  // Fills in `dependent` from `details` and decides its state in `tx` (DIRECTLY_INSURED when
+  // registration said its CIN is a registered person's).
+  absl::Status Decide(storage::Transaction& tx, Dependent& dependent, const MemberDetails& details,
+                      bool directly_insured);
   storage::Database& db_;
   const FamilyRules& rules_;
   RegistrationDirectory& directory_;

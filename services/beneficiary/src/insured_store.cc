@@ -65,6 +65,17 @@ absl::StatusOr<std::optional<Insured>> InsuredStore::Find(storage::Transaction& 
   return ReadInsured(rows[0]);
 }
 
+absl::StatusOr<std::optional<Insured>> InsuredStore::FindForUpdate(storage::Transaction& tx,
+                                                                   absl::string_view registration_number) {
+  // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
+  const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kInsuredColumns,
+                                                    " FROM insured WHERE registration_number = $1", lock),
+                                       {registration_number}));
+  if (rows.empty()) return std::nullopt;
+  return ReadInsured(rows[0]);
+}
+
 absl::StatusOr<std::vector<Insured>> InsuredStore::FindMany(storage::Transaction& tx,
                                                             const std::vector<std::string>& numbers) {
   std::vector<Insured> out;

@@ -27,6 +27,11 @@ class InsuredStore {
   static absl::StatusOr<bool> RecordEnrolment(storage::Transaction& tx, const Enrolment& enrolment);
   // The insured with this number; nothing when unknown.
   static absl::StatusOr<std::optional<Insured>> Find(storage::Transaction& tx, absl::string_view registration_number);
+  // The insured with this number, its row held until the end of the transaction (two changes of
+  // one family then run one after the other); nothing when unknown. Take it before reading the
+  // family a change is checked against.
+  static absl::StatusOr<std::optional<Insured>> FindForUpdate(storage::Transaction& tx,
+                                                              absl::string_view registration_number);
   // The insured among `numbers` (unknown ones left out), in no particular order.
   static absl::StatusOr<std::vector<Insured>> FindMany(storage::Transaction& tx,
                                                        const std::vector<std::string>& numbers);

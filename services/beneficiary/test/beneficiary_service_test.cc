@@ -257,6 +257,19 @@ TEST_P(BeneficiaryServiceTest, AChildIsADependentOfOneInsuredAtATime) {
   EXPECT_EQ(declared->beneficiary_id(), "100000025-01");
 }
 
+TEST_P(BeneficiaryServiceTest, APersonIsKnownByTheNamesWithOrWithoutTheCin) {
+  v1::DeclareFamilyMemberRequest with_cin = Child("Sara", "2015-06-01");
+  with_cin.set_cin("BK7");
+  ASSERT_TRUE(Declare(with_cin).ok());
+  v1::DeclareFamilyMemberRequest without_cin = Child("Sara", "2015-06-01", "100000025");
+  EXPECT_EQ(Refused(without_cin).reason, "ALREADY_DEPENDENT") << "the CIN left out in the other family";
+  EXPECT_EQ(Refused(Child("Sara", "2015-06-01")).reason, "ALREADY_DECLARED") << "the CIN left out in the same one";
+  v1::DeclareFamilyMemberRequest renamed = Child("Sarah", "2015-06-01", "100000025");
+  renamed.set_cin("bk7");
+  EXPECT_EQ(Refused(renamed).reason, "ALREADY_DEPENDENT") << "the same CIN under another spelling of the name";
+  EXPECT_EQ(Outbox(), 1);
+}
+
 TEST_P(BeneficiaryServiceTest, ARemovalEndsThePeriodPublishesTheCodeAndKeepsTheNoteToItself) {
   ASSERT_TRUE(Declare(Child("Sara", "2015-06-01")).ok());
   auto removed = Remove("100000017-01", "DECLARED_IN_ERROR", "2026-03-10");

@@ -23,7 +23,7 @@ class BeneficiaryStoreTest : public BeneficiaryDatabaseTest {
     d.last_name = "Alaoui";
     d.birth_date = absl::CivilDay(2010, 5, 4);
     d.sex = "F";
-    d.identity_key = IdentityKey("", d.last_name, d.first_name, *d.birth_date);
+    d.identity_key = IdentityKey(d.last_name, d.first_name, *d.birth_date);
     d.studying_until = absl::CivilDay(2032, 6, 30);
     d.program = "amo-tns";
     d.source = kSourcePortal;
@@ -121,11 +121,21 @@ TEST_P(BeneficiaryStoreTest, AHouseholdMemberIsRecordedOnceThenResolvedOnce) {
 
 TEST_P(BeneficiaryStoreTest, AnIdentityIsHeldElsewhereWhileAnotherFamilyCoversIt) {
   Dependent d = Child("1", 1);
+  d.cin = "BK1";
   ASSERT_TRUE(Insert(d).ok());
-  auto held = [&](const std::string& number, absl::CivilDay on) {
-    return InWrite(
-        [&](storage::Transaction& tx) { return BeneficiaryStore::HeldElsewhere(tx, d.identity_key, number, on); });
+  auto held_as = [&](Dependent asked, const std::string& number, absl::CivilDay on) {
+    asked.registration_number = number;
+    return InWrite([&](storage::Transaction& tx) { return BeneficiaryStore::HeldElsewhere(tx, asked, on); });
   };
+  auto held = [&](const std::string& number, absl::CivilDay on) { return held_as(d, number, on); };
+  Dependent by_names = d;
+  by_names.cin.clear();
+  EXPECT_TRUE(held_as(by_names, "2", absl::CivilDay(2030, 1, 1))) << "the same names without the CIN";
+  Dependent by_cin = d;
+  by_cin.identity_key = IdentityKey("Alaoui", "Sarah", *d.birth_date);
+  EXPECT_TRUE(held_as(by_cin, "2", absl::CivilDay(2030, 1, 1))) << "the same CIN under other names";
+  by_cin.cin = "BK2";
+  EXPECT_FALSE(held_as(by_cin, "2", absl::CivilDay(2030, 1, 1)));
   EXPECT_TRUE(held("2", absl::CivilDay(2030, 1, 1)));
   EXPECT_FALSE(held("1", absl::CivilDay(2030, 1, 1))) << "its own family does not count";
   EXPECT_TRUE(InWrite([&](storage::Transaction& tx) {
@@ -144,6 +154,16 @@ TEST_P(BeneficiaryStoreTest, AnIdentityIsHeldElsewhereWhileAnotherFamilyCoversIt
   refused.state = DependentState::kRefused;
   ASSERT_TRUE(Insert(refused).ok());
   EXPECT_FALSE(held("2", absl::CivilDay(2026, 1, 1))) << "a refused dependent holds nothing";
+}
+
+TEST_P(BeneficiaryStoreTest, AnIdentitysRowIsRecordedOnceAndTakenAgainAndAgain) {
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(Write([&](storage::Transaction& tx) {
+                  return BeneficiaryStore::LockIdentities(tx, {"NAME:B", "CIN:A", "NAME:B"});
+                }).ok());
+  }
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM dependent_identities"), 2);
+  EXPECT_TRUE(Write([&](storage::Transaction& tx) { return BeneficiaryStore::LockIdentities(tx, {}); }).ok());
 }
 
 TEST_P(BeneficiaryStoreTest, AFamilyIsReadWholeAndManyAtOnce) {
@@ -201,7 +221,7 @@ TEST(BeneficiaryQueryPlans, EligibilityAndFamilyQueriesUseIndexes) {
            "SELECT * FROM beneficiaries WHERE state = 'DETAILS_PENDING' AND $1 <> $2 ORDER BY declared_at_us "
            "LIMIT 10",
            "SELECT 1 FROM beneficiaries b JOIN coverage_periods p ON p.beneficiary_id = b.beneficiary_id "
-           "WHERE b.identity_key = $1 AND b.registration_number <> $2",
+           "WHERE (b.identity_key = $1 OR b.cin = $2) AND b.registration_number <> $2",
            "SELECT * FROM attestations WHERE registration_number = $1 AND family_version = $2 "
            "ORDER BY issued_at_us DESC LIMIT 1",
        }) {

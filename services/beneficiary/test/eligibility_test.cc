@@ -37,7 +37,7 @@ class EligibilityTest : public BeneficiaryDatabaseTest {
     d.last_name = "Alaoui";
     d.birth_date = birth;
     d.sex = "F";
-    d.identity_key = IdentityKey("", d.last_name, d.first_name, birth);
+    d.identity_key = IdentityKey(d.last_name, d.first_name, birth);
     d.program = "amo-tns";
     d.source = kSourcePortal;
     d.declared_at = clock_.Now();

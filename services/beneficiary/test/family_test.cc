@@ -13,13 +13,29 @@ TEST(FamilyTest, DependentIdsAreTheInsuredsNumberAndATwoDigitRank) {
   EXPECT_EQ(InsuredNumberOf("100000017"), "100000017");
 }
 
-TEST(FamilyTest, IdentityKeyIsTheCinOrTheNamesWithTheBirthDate) {
+TEST(FamilyTest, IdentityKeyIsTheNamesWithTheBirthDate) {
   const absl::CivilDay birth(2010, 5, 4);
-  EXPECT_EQ(IdentityKey("BK123456", "Alaoui", "Amina", birth), "CIN:BK123456");
-  EXPECT_EQ(IdentityKey("", "El  Alaoui", "Amina", birth), "NAME:EL ALAOUI|AMINA|2010-05-04");
-  EXPECT_EQ(IdentityKey("", " el-alaoui ", "amina", birth), IdentityKey("", "El Alaoui", "AMINA", birth));
-  EXPECT_EQ(IdentityKey("", "Ait'Ali", "Sara.", birth), "NAME:AIT ALI|SARA|2010-05-04");
-  EXPECT_NE(IdentityKey("", "Alaoui", "Amina", birth), IdentityKey("", "Alaoui", "Amina", birth + 1));
+  EXPECT_EQ(IdentityKey("El  Alaoui", "Amina", birth), "NAME:EL ALAOUI|AMINA|2010-05-04");
+  EXPECT_EQ(IdentityKey(" el-alaoui ", "amina", birth), IdentityKey("El Alaoui", "AMINA", birth));
+  EXPECT_EQ(IdentityKey("Ait'Ali", "Sara.", birth), "NAME:AIT ALI|SARA|2010-05-04");
+  EXPECT_NE(IdentityKey("Alaoui", "Amina", birth), IdentityKey("Alaoui", "Amina", birth + 1));
+}
+
+TEST(FamilyTest, APersonWithACinIsKnownByTheNamesAndByTheCin) {
+  Dependent with_cin;
+  with_cin.identity_key = IdentityKey("Alaoui", "Amina", absl::CivilDay(2010, 5, 4));
+  with_cin.cin = "BK123456";
+  EXPECT_EQ(IdentityKeys(with_cin), (std::vector<std::string>{"NAME:ALAOUI|AMINA|2010-05-04", "CIN:BK123456"}));
+  Dependent without_cin = with_cin;
+  without_cin.cin.clear();
+  EXPECT_EQ(IdentityKeys(without_cin), std::vector<std::string>{"NAME:ALAOUI|AMINA|2010-05-04"});
+  EXPECT_TRUE(SamePerson(with_cin, without_cin)) << "the same names and birth date";
+  Dependent renamed = with_cin;
+  renamed.identity_key = IdentityKey("Alaoui", "Aminata", absl::CivilDay(2010, 5, 4));
+  EXPECT_TRUE(SamePerson(with_cin, renamed)) << "the same CIN";
+  renamed.cin = "BK9";
+  EXPECT_FALSE(SamePerson(with_cin, renamed));
+  EXPECT_FALSE(SamePerson(Dependent{}, Dependent{})) << "pending members are no one yet";
 }
 
 TEST(FamilyTest, OnlyRealDatesParse) {

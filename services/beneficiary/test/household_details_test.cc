@@ -96,7 +96,7 @@ TEST_P(HouseholdDetailsTest, MembersBecomeDependentsWithTheirEventOnceRegistrati
   EXPECT_EQ(got->state, DependentState::kActive);
   EXPECT_EQ(got->first_name, "Amina");
   EXPECT_EQ(got->cin, "BK1");
-  EXPECT_EQ(got->identity_key, "CIN:BK1");
+  EXPECT_EQ(got->identity_key, "NAME:ALAOUI|AMINA|1990-01-02");
   EXPECT_EQ(got->birth_date, absl::CivilDay(1990, 1, 2));
   EXPECT_EQ(Find("100000017-02")->identity_key, "NAME:ALAOUI|SARA|2015-06-01");
   std::vector<v1::BeneficiaryDeclared> events = Published();
@@ -151,6 +151,29 @@ TEST_P(HouseholdDetailsTest, EveryMemberEndsWithARecordedOutcome) {
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM beneficiaries WHERE state = 'DETAILS_PENDING'"), 0);
   EXPECT_EQ(Published().size(), 1u) << "refused members publish nothing";
   EXPECT_EQ(testing::Count(*db_, "SELECT family_version FROM insured WHERE registration_number = '100000025'"), 0);
+}
+
+TEST_P(HouseholdDetailsTest, AMemberInsuredDirectlyOrInTheFamilyAlreadyIsRefused) {
+  Pending("100000017", 1, "M-1", kChild);
+  Pending("100000017", 2, "M-2", kChild);  // M-1 again, without the CIN
+  Pending("100000025", 1, "M-3", kChild);  // a registered person's CIN
+  directory_.AddMember(Details("M-1", "Sara", "BK1"));
+  directory_.AddMember(Details("M-2", "Sara"));
+  directory_.AddMember(Details("M-3", "Omar", "BK9"));
+  directory_.AddRegisteredCin("BK9");
+  while (*details_->DecideBatch() > 0) {
+  }
+  EXPECT_EQ(Find("100000017-01")->state, DependentState::kActive);
+  EXPECT_EQ(Find("100000017-02")->refusal, "ALREADY_DECLARED");
+  EXPECT_EQ(Find("100000025-01")->refusal, "DIRECTLY_INSURED");
+  EXPECT_EQ(directory_.cin_calls(), 2) << "BK1 and BK9, asked before the transaction";
+  EXPECT_EQ(Published().size(), 1u);
+  // Registration cannot tell whether a CIN is registered: the member waits.
+  Pending("100000033", 1, "M-4", kChild);
+  directory_.AddMember(Details("M-4", "Nora", "BK4"));
+  directory_.FailWith(absl::UnavailableError("down"));
+  EXPECT_EQ(details_->DecideBatch().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Find("100000033-01")->state, DependentState::kDetailsPending);
 }
 
 INSTANTIATE_BACKENDS(HouseholdDetailsTest);

@@ -86,6 +86,11 @@ TEST_P(InsuredStoreTest, FindManyAndTheFamilyVersion) {
   ASSERT_TRUE(Write([](storage::Transaction& tx) { return InsuredStore::BumpFamilyVersion(tx, "2"); }).ok());
   EXPECT_EQ(Find("2")->family_version, 1);
   EXPECT_EQ(Find("1")->family_version, 0);
+  auto held = InWrite([&](storage::Transaction& tx) { return InsuredStore::FindForUpdate(tx, "2"); });
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->family_version, 1);
+  EXPECT_EQ(held->category, Find("2")->category);
+  EXPECT_FALSE(InWrite([&](storage::Transaction& tx) { return InsuredStore::FindForUpdate(tx, "9"); }));
 }
 
 TEST_P(InsuredStoreTest, APassReadsInsuredByPagesWithTheirEnrolments) {
