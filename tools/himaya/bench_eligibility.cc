@@ -1,9 +1,11 @@
 // himaya bench eligibility: the beneficiary service's coverage question against a database of
-// N insured beneficiaries (1 M by default). First how fast it applies N registration events
-// (PersonRegistered, produced to the stack's broker, then consumed from a cold start) beside raw
-// inserts of as many rows; then the rate and p50/p99 latency of CheckEligibility beside the
+// N insured beneficiaries (1 M by default) and a child declared for a share of them. First how
+// fast it applies N registration events (PersonRegistered, produced to the stack's broker, then
+// consumed from a cold start) beside raw inserts of as many rows, and declares the children
+// (DeclareFamilyMember); then the rate and p50/p99 latency of CheckEligibility about insured
+// persons and about children (the dependent's path: beneficiary, periods, insured) beside the
 // server's health Check as the baseline (the same server, connections and concurrency), and of
-// CheckEligibilityBatch.
+// CheckEligibilityBatch (half insured, half children). Questions are about the service's today.
 #include <algorithm>
 #include <cstdio>
 #include <random>
@@ -36,6 +38,8 @@
 ABSL_FLAG(int64_t, beneficiaries, 1000000, "bench eligibility: insured beneficiaries loaded");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "bench eligibility: how long each method is called");
 ABSL_FLAG(int, concurrency, 8, "bench eligibility: callers at once, each on its own connection");
+ABSL_FLAG(double, dependents_share, 0.25,
+          "bench eligibility: share of the insured who get a child declared (DeclareFamilyMember), from 0 to 1");
 
 namespace himaya::cli {
 namespace {
@@ -45,12 +49,23 @@ namespace reg = himaya::registration::v1;
 using Health = grpc::health::v1::Health;
 
 constexpr char kProgram[] = "amo-tns";
-// Every insured is registered on this day, and asked about on kAskedOn: covered.
+// Every insured is registered on this day, and asked about today (the service's time zone's):
+// covered, and so are their children, born on kChildBorn and declared from today.
 constexpr absl::CivilDay kRegisteredOn(2022, 3, 15);
-constexpr char kAskedOn[] = "2026-11-29";
+constexpr absl::CivilDay kChildBorn(2016, 6, 1);
+constexpr char kServiceTimeZone[] = "Africa/Casablanca";
 constexpr int kBatchQuestions = 1000;
 
 std::string NumberOf(int64_t i) { return identity::FormatRegistrationNumber(identity::kFirstSequence + i); }
+// The child declared for insured `i` (its first dependent).
+std::string ChildOf(int64_t i) { return absl::StrCat(NumberOf(i), "-01"); }
+
+// Today where the service is (its default --time_zone), as "YYYY-MM-DD".
+std::string ServiceToday() {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(kServiceTimeZone, &zone)) zone = absl::UTCTimeZone();
+  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), zone));
+}
 
 // N PersonRegistered events on the program's topic, as registration publishes them.
 absl::Status ProduceRegistrations(const std::string& bootstrap, int64_t n) {
@@ -167,6 +182,41 @@ CallFigures Measure(const std::string& address, int concurrency, absl::Duration 
 
 std::unique_ptr<grpc::ClientContext> CallContext() { return rpc::NewContext(absl::Seconds(10)); }
 
+// Declares a child for each of the first `children` insured, by `concurrency` callers; OK when
+// every one was declared.
+absl::Status DeclareChildren(const std::string& address, int concurrency, int64_t children) {
+  std::vector<std::thread> callers;
+  std::vector<absl::Status> failed(concurrency);
+  for (int c = 0; c < concurrency; ++c) {
+    callers.emplace_back([&, c] {
+      grpc::ChannelArguments arguments;
+      arguments.SetInt("himaya.bench_caller", c);
+      auto stub =
+          ben::BeneficiaryService::NewStub(grpc::CreateCustomChannel(address, rpc::ClientCredentials(), arguments));
+      for (int64_t i = c; i < children && failed[c].ok(); i += concurrency) {
+        ben::DeclareFamilyMemberRequest request;
+        request.set_registration_number(NumberOf(i));
+        request.set_relationship(ben::RELATIONSHIP_CHILD);
+        request.set_first_name("Amina");
+        request.set_last_name(absl::StrCat("Bench ", i));  // one identity per child
+        request.set_birth_date(absl::FormatCivilTime(kChildBorn));
+        request.set_sex("F");
+        request.set_declared_by("AGENT:bench");
+        ben::DeclareFamilyMemberResponse response;
+        grpc::Status status = stub->DeclareFamilyMember(CallContext().get(), request, &response);
+        if (!status.ok()) {
+          failed[c] = rpc::FromGrpcStatus(status);
+        } else if (response.beneficiary().beneficiary_id() != ChildOf(i)) {
+          failed[c] = absl::InternalError(absl::StrCat("declared as ", response.beneficiary().beneficiary_id()));
+        }
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  for (const absl::Status& f : failed) RETURN_IF_ERROR(f);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int BenchEligibility() {
@@ -178,10 +228,15 @@ int BenchEligibility() {
   }
   if (concurrency < 1) return Fail("--concurrency: at least 1");
   if (duration <= absl::ZeroDuration()) return Fail("--duration: more than 0");
+  const double share = absl::GetFlag(FLAGS_dependents_share);
+  if (!(share >= 0 && share <= 1)) return Fail("--dependents_share: from 0 to 1");
+  const int64_t children = static_cast<int64_t>(share * static_cast<double>(n));
   absl::StatusOr<BenchDirectory> dir = BenchDirectory::Make();
   if (!dir.ok()) return Fail(dir.status());
-  std::printf("bench eligibility: %lld beneficiaries, sqlite, %d callers, %s per method, in %s\n",
-              static_cast<long long>(n), concurrency, absl::FormatDuration(duration).c_str(), dir->path().c_str());
+  const std::string today = ServiceToday();
+  std::printf("bench eligibility: %lld insured, %lld children, sqlite, %d callers, %s per method, asked on %s, in %s\n",
+              static_cast<long long>(n), static_cast<long long>(children), concurrency,
+              absl::FormatDuration(duration).c_str(), today.c_str(), dir->path().c_str());
   std::fflush(stdout);
 
   // Registration's events first, beneficiary stopped, so that they wait on Kafka. The embedded
@@ -223,31 +278,50 @@ int BenchEligibility() {
       absl::ToDoubleSeconds(*raw), raw_rate, apply_rate / raw_rate);
   std::fflush(stdout);
 
-  // 2. Questions, against the health Check of the same server.
+  // The dependents: children declared through the service (its rules, a write transaction each).
   const std::string address = (*s)->endpoint("beneficiary").grpc;
+  t = absl::Now();
+  if (absl::Status declared = DeclareChildren(address, concurrency, children); !declared.ok()) {
+    return Fail(declared);
+  }
+  const absl::Duration declare = absl::Now() - t;
+  if (children > 0) {
+    std::printf("eligibility: declares %lld children in %.1f s (%.0f/s, DeclareFamilyMember, %d callers)\n",
+                static_cast<long long>(children), absl::ToDoubleSeconds(declare),
+                static_cast<double>(children) / absl::ToDoubleSeconds(declare), concurrency);
+    std::fflush(stdout);
+  }
+
+  // 2. Questions, against the health Check of the same server.
   auto health = [](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64&) {
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     return Health::NewStub(channel)->Check(CallContext().get(), request, &response);
   };
-  auto one = [n](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
-    ben::EligibilityQuestion question;
-    question.set_beneficiary_id(NumberOf(static_cast<int64_t>(random() % n)));
-    question.set_date(kAskedOn);
-    ben::EligibilityAnswer answer;
-    grpc::Status status =
-        ben::BeneficiaryService::NewStub(channel)->CheckEligibility(CallContext().get(), question, &answer);
-    if (status.ok() && !answer.covered()) {
-      return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("not covered: ", answer.reason()));
-    }
-    return status;
+  // A question about insured `i`, or about their child.
+  auto ask = [&today](ben::EligibilityQuestion& question, int64_t i, bool child) {
+    question.set_beneficiary_id(child ? ChildOf(i) : NumberOf(i));
+    question.set_date(today);
   };
-  auto batch = [n](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
+  auto asking = [&](bool about_children) {
+    return [&, about_children](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
+      ben::EligibilityQuestion question;
+      ask(question, static_cast<int64_t>(random() % (about_children ? children : n)), about_children);
+      ben::EligibilityAnswer answer;
+      grpc::Status status =
+          ben::BeneficiaryService::NewStub(channel)->CheckEligibility(CallContext().get(), question, &answer);
+      if (status.ok() && !answer.covered()) {
+        return grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat("not covered: ", answer.reason()));
+      }
+      return status;
+    };
+  };
+  auto one = asking(false);
+  auto batch = [&](const std::shared_ptr<grpc::Channel>& channel, std::mt19937_64& random) {
     ben::CheckEligibilityBatchRequest request;
     for (int q = 0; q < kBatchQuestions; ++q) {
-      ben::EligibilityQuestion* question = request.add_questions();
-      question->set_beneficiary_id(NumberOf(static_cast<int64_t>(random() % n)));
-      question->set_date(kAskedOn);
+      const bool child = children > 0 && q % 2 == 1;
+      ask(*request.add_questions(), static_cast<int64_t>(random() % (child ? children : n)), child);
     }
     ben::CheckEligibilityBatchResponse response;
     grpc::Status status =
@@ -261,10 +335,13 @@ int BenchEligibility() {
   Measure(address, concurrency, absl::Seconds(1), one);
   const CallFigures baseline = Measure(address, concurrency, duration, health);
   const CallFigures questions = Measure(address, concurrency, duration, one);
+  CallFigures about_children;
+  if (children > 0) about_children = Measure(address, concurrency, duration, asking(true));
   const CallFigures batches = Measure(address, concurrency, duration, batch);
   (*s)->Stop();
   for (const auto& [method, f] : {std::pair<const char*, const CallFigures*>{"health Check", &baseline},
                                   {"CheckEligibility", &questions},
+                                  {"CheckEligibility of children", &about_children},
                                   {"CheckEligibilityBatch", &batches}}) {
     if (f->failures > 0) {
       return Fail(absl::StrCat(method, ": ", f->failures, " calls failed, the first: ", f->first_failure));
@@ -275,9 +352,16 @@ int BenchEligibility() {
       "p50 %.2f ms, p99 %.2f ms; ratio %.2f\n",
       questions.rate(), questions.Percentile(0.5), questions.Percentile(0.99), baseline.rate(),
       baseline.Percentile(0.5), baseline.Percentile(0.99), questions.rate() / baseline.rate());
+  if (children > 0) {
+    std::printf(
+        "eligibility: CheckEligibility of children (the dependent's path) %.0f/s, p50 %.2f ms, p99 %.2f ms; "
+        "ratio %.2f to the health Check\n",
+        about_children.rate(), about_children.Percentile(0.5), about_children.Percentile(0.99),
+        about_children.rate() / baseline.rate());
+  }
   std::printf(
       "eligibility: CheckEligibilityBatch of %d: %.0f answers/s (%.1f calls/s), p50 %.1f ms, p99 %.1f ms per call; "
-      "%.1f times the answers/s of CheckEligibility\n",
+      "%.1f times the answers/s of CheckEligibility (half of its questions about children)\n",
       kBatchQuestions, batches.rate() * kBatchQuestions, batches.rate(), batches.Percentile(0.5),
       batches.Percentile(0.99), batches.rate() * kBatchQuestions / questions.rate());
   return 0;

@@ -1,5 +1,6 @@
 // `himaya bench eligibility` as an operator runs it, small: it loads the insured through
-// registration events, asks CheckEligibility beside the health Check and the batch form, and
+// registration events, declares children, asks CheckEligibility about both beside the health
+// Check and the batch form, and
 // prints each figure with its baseline; a bad flag is one line and a non-zero exit. Real
 // processes (its own stack in a temporary directory).
 #include <sys/wait.h>
@@ -10,6 +11,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -67,13 +70,22 @@ TEST_F(BenchEligibilityTest, PrintsEachFigureBesideItsBaseline) {
   EXPECT_GT(Figure(run.out, R"(health Check \(baseline, same server\) ([0-9]+)/s)"), 0) << run.out;
   EXPECT_GT(Figure(run.out, R"(p99 [0-9.]+ ms; ratio ([0-9.]+)\n)"), 0) << run.out;
   EXPECT_GT(Figure(run.out, R"(CheckEligibilityBatch of 1000: ([0-9]+) answers/s)"), 0) << run.out;
+  // The dependents' path: a quarter of the insured get a child, asked about apart.
+  EXPECT_GT(Figure(run.out, R"(declares 750 children in [0-9.]+ s \(([0-9]+)/s)"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(CheckEligibility of children \(the dependent's path\) ([0-9]+)/s)"), 0) << run.out;
+  // Asked about the service's today, not a fixed day.
+  absl::TimeZone casablanca;
+  ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca));
+  EXPECT_THAT(run.out,
+              HasSubstr(absl::StrCat("asked on ", absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), casablanca)))));
 }
 
 TEST_F(BenchEligibilityTest, ABadFlagIsOneLineAndStartsNothing) {
   for (const auto& [flag, says] :
        std::vector<std::pair<std::string, std::string>>{{"--beneficiaries=0", "--beneficiaries: from 1 to"},
                                                         {"--concurrency=0", "--concurrency: at least 1"},
-                                                        {"--duration=0s", "--duration: more than 0"}}) {
+                                                        {"--duration=0s", "--duration: more than 0"},
+                                                        {"--dependents_share=2", "--dependents_share: from 0 to 1"}}) {
     BenchRun run = Bench({flag});
     EXPECT_EQ(run.code, 1) << flag << run.out << run.err;
     EXPECT_THAT(run.err, StartsWith("himaya: ")) << flag;
