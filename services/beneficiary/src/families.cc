@@ -98,6 +98,7 @@ absl::StatusOr<FamilyMember> Families::Declare(const Declaration& a) {
   ASSIGN_OR_RETURN(d.first_name, CheckName("first_name", a.first_name));
   ASSIGN_OR_RETURN(d.last_name, CheckName("last_name", a.last_name));
   ASSIGN_OR_RETURN(d.birth_date, CheckDay("birth_date", a.birth_date));
+  if (*d.birth_date > Today()) return Refuse(RefusalCode::kBirthDateInFuture, "the person is not born yet");
   d.sex = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(a.sex));
   if (d.sex != "M" && d.sex != "F") return absl::InvalidArgumentError("sex: must be M or F");
   if (!absl::StripAsciiWhitespace(a.cin).empty()) {

@@ -76,11 +76,10 @@ class Families {
 
   // Declares a spouse or a child. INVALID_ARGUMENT naming the field at fault; NOT_FOUND for an
   // unknown insured; a family rule's refusal (family_rules.h Refuse: SPOUSE_LIMIT,
-  // CHILD_AGE_LIMIT, ..., DIRECTLY_INSURED when the CIN is a registered person's,
-  // ALREADY_DEPENDENT when another family covers the person, saying nothing of that family,
-  // ALREADY_DECLARED when this one does); UNAVAILABLE when registration cannot tell in time
-  // whether the CIN is registered (nothing is declared without that check). The same
-  // idempotency key again returns the dependent it declared.
+  // CHILD_AGE_LIMIT, ..., BIRTH_DATE_IN_FUTURE when born after today, DIRECTLY_INSURED when the CIN is a registered
+  // person's, ALREADY_DEPENDENT when another family covers the person, saying nothing of that family, ALREADY_DECLARED
+  // when this one does); UNAVAILABLE when registration cannot tell in time whether the CIN is registered (nothing is
+  // declared without that check). The same idempotency key again returns the dependent it declared.
   absl::StatusOr<FamilyMember> Declare(const Declaration& declaration);
   // Ends a dependent's coverage on the removal's end date. NOT_FOUND when the beneficiary is not
   // in this insured's family; the rules' refusals (REASON_REQUIRED, REASON_UNKNOWN,

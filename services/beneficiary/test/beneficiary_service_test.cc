@@ -219,7 +219,12 @@ TEST_P(BeneficiaryServiceTest, EveryRuleRefusesWithItsCode) {
     EXPECT_NE(got.code, grpc::StatusCode::OK);
   }
   EXPECT_EQ(Refused(Spouse("Salma")).code, grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Outbox(), 4);
+  v1::DeclareFamilyMemberRequest unborn = Child("Omar", "2026-09-01");
+  unborn.set_start_date("2026-09-01");
+  EXPECT_EQ(Refused(unborn).reason, "BIRTH_DATE_IN_FUTURE") << "born after today, on the start date";
+  EXPECT_EQ(Refused(Child("Omar", "2026-03-02")).reason, "BIRTH_DATE_IN_FUTURE") << "tomorrow";
+  EXPECT_TRUE(Declare(Child("Omar", "2026-03-01")).ok()) << "born today";
+  EXPECT_EQ(Outbox(), 5);
 }
 
 TEST_P(BeneficiaryServiceTest, APersonDirectlyInsuredIsNotADependentAndTheCheckIsNeverSkipped) {
