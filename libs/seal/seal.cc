@@ -20,13 +20,16 @@ absl::StatusOr<T> Malformed(absl::StatusOr<T> result) {
 
 }  // namespace
 
-absl::Time SealExpiry(const AttestationClaims& claims) {
-  return absl::FromCivil(claims.valid_until + 1, absl::UTCTimeZone());
+absl::Time ExpiryOf(absl::CivilDay valid_until, absl::TimeZone zone) { return absl::FromCivil(valid_until + 1, zone); }
+
+absl::Time SealExpiry(const AttestationClaims& claims, absl::TimeZone zone) {
+  return ExpiryOf(claims.valid_until, zone);
 }
 
-absl::StatusOr<std::string> Seal(const AttestationClaims& claims, const SigningKey& key, absl::Time now) {
+absl::StatusOr<std::string> Seal(const AttestationClaims& claims, const SigningKey& key, absl::Time now,
+                                 absl::TimeZone zone) {
   RETURN_IF_ERROR(CheckAttestationClaims(claims));
-  const absl::Time expiry = SealExpiry(claims);
+  const absl::Time expiry = SealExpiry(claims, zone);
   if (now >= expiry) return absl::InvalidArgumentError("valid_until: the attestation would be expired already");
   ASSIGN_OR_RETURN(std::string payload, EncodeSealedClaims(SealedClaims{now, expiry, claims}));
   ASSIGN_OR_RETURN(std::string signed_bytes, SignCoseSign1(payload, key));

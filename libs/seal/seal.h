@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "seal/attestation_claims.h"
 #include "seal/keys.h"
@@ -26,13 +27,18 @@ inline constexpr size_t kMaxSignedBytes = 8192;
 // behind by minutes).
 inline constexpr absl::Duration kClockSkew = absl::Hours(1);
 
-// The seal's expiry: the end (midnight UTC) of the attestation's valid_until day.
-absl::Time SealExpiry(const AttestationClaims& claims);
+// The end of an attestation's last valid day `valid_until` in the issuer's time zone `zone`
+// (the midnight after it there): the instant it expires, offline and online alike.
+absl::Time ExpiryOf(absl::CivilDay valid_until, absl::TimeZone zone);
+// The seal's expiry: ExpiryOf the claims' valid_until in `zone`.
+absl::Time SealExpiry(const AttestationClaims& claims, absl::TimeZone zone = absl::UTCTimeZone());
 
-// The text of the QR code for `claims`, signed by `key` at `now`. INVALID_ARGUMENT when
-// CheckAttestationClaims refuses the claims, when the attestation has already expired at `now`,
-// or when the result would not fit a QR code (kMaxSealTextLength).
-absl::StatusOr<std::string> Seal(const AttestationClaims& claims, const SigningKey& key, absl::Time now);
+// The text of the QR code for `claims`, signed by `key` at `now`, expiring at the end of
+// valid_until in `zone` (SealExpiry). INVALID_ARGUMENT when CheckAttestationClaims refuses the
+// claims, when the attestation has already expired at `now`, or when the result would not fit a
+// QR code (kMaxSealTextLength).
+absl::StatusOr<std::string> Seal(const AttestationClaims& claims, const SigningKey& key, absl::Time now,
+                                 absl::TimeZone zone = absl::UTCTimeZone());
 
 // The claims of a sealed `text`, checked against `ring` at `now`. A refusal otherwise (see
 // refusal.h: RefusalOf tells which): MALFORMED for anything that is not a seal of this format

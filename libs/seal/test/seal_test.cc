@@ -138,6 +138,17 @@ TEST_F(SealTest, ExpiredAtTheEndOfValidUntil) {
   EXPECT_THAT(RefusalOf(Open(text, ring_, end + absl::Hours(24 * 400)).status()), Optional(Refusal::kExpired));
 }
 
+TEST_F(SealTest, ExpiredAtTheEndOfValidUntilInTheIssuersTimeZone) {
+  absl::TimeZone casablanca;
+  ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca)) << "tzdata";
+  const std::string text = *Seal(TypicalFamily(), key_, IssueTime(), casablanca);
+  const absl::Time end = absl::FromCivil(absl::CivilDay(2027, 11, 28), casablanca);
+  EXPECT_EQ(end, absl::FromCivil(absl::CivilSecond(2027, 11, 27, 23, 0, 0), absl::UTCTimeZone())) << "UTC+1";
+  EXPECT_EQ(SealExpiry(TypicalFamily(), casablanca), end);
+  EXPECT_TRUE(Open(text, ring_, end - absl::Seconds(1)).ok());
+  EXPECT_THAT(RefusalOf(Open(text, ring_, end).status()), Optional(Refusal::kExpired));
+}
+
 TEST_F(SealTest, IssuedLaterThanTheCheckIsNotYetValid) {
   const std::string text = *Seal(TypicalFamily(), key_, IssueTime());
   EXPECT_TRUE(Open(text, ring_, IssueTime() - kClockSkew).ok());
