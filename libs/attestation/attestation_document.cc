@@ -62,6 +62,7 @@ absl::Status CheckAttestationDocument(const AttestationDocument& document) {
   RETURN_IF_ERROR(CheckAscii("program", d.program, kMaxIdentifierBytes));
   RETURN_IF_ERROR(CheckNames("insured", d.insured));
   RETURN_IF_ERROR(CheckText("program_label", d.program_label, true));
+  RETURN_IF_ERROR(CheckText("program_label_ar", d.program_label_ar, false));
   RETURN_IF_ERROR(CheckText("fund_name", d.fund_name, true));
   RETURN_IF_ERROR(CheckText("fund_name_ar", d.fund_name_ar, false));
   if (d.valid_until < d.issued_on) return absl::InvalidArgumentError("valid_until: before issued_on");

@@ -38,10 +38,11 @@ struct AttestationDocument {
   std::string attestation_id;
   std::string registration_number;
   PersonNames insured;
-  std::string program;        // its code, e.g. "amo-tadamon"
-  std::string program_label;  // as printed, e.g. "AMO Tadamon"
-  std::string fund_name;      // the issuing fund, as printed in French
-  std::string fund_name_ar;   // and in Arabic (empty: the French name on both sides)
+  std::string program;           // its code, e.g. "amo-tadamon"
+  std::string program_label;     // as printed in French, e.g. "AMO Tadamon"
+  std::string program_label_ar;  // and in Arabic (empty: the French label on both sides)
+  std::string fund_name;         // the issuing fund, as printed in French
+  std::string fund_name_ar;      // and in Arabic (empty: the French name on both sides)
   absl::CivilDay issued_on;
   absl::CivilDay valid_until;
   // The family covered on `issued_on`, in the order printed (the insured is not among them).

@@ -294,7 +294,8 @@ class CertificateWriter {
     const std::pair<std::string, std::string> arabic[] = {
         {"رقم التسجيل", d_.registration_number},
         {"المؤمن له", ArabicName(d_.insured)},
-        {"النظام", absl::StrCat(d_.program_label, " (", d_.program, ")")},
+        {"النظام",
+         absl::StrCat(d_.program_label_ar.empty() ? d_.program_label : d_.program_label_ar, " (", d_.program, ")")},
         {"تاريخ الإصدار", FormatDay(d_.issued_on)},
         {"صالحة إلى غاية", FormatDay(d_.valid_until)},
         {"رقم الشهادة", d_.attestation_id},

@@ -24,6 +24,7 @@ TEST(CheckAttestationDocument, ArabicNamesAndTheFundsArabicNameMayBeMissing) {
                 d.insured.first_name_ar.clear();
                 d.insured.last_name_ar.clear();
                 d.fund_name_ar.clear();
+                d.program_label_ar.clear();
                 d.members.clear();
               }).ok());
 }
@@ -52,6 +53,8 @@ TEST(CheckAttestationDocument, NamesAreBoundedInCharactersNotBytes) {
   EXPECT_TRUE(CheckChanged([&](AttestationDocument& d) { d.insured.last_name_ar = arabic_64; }).ok());
   EXPECT_EQ(CheckChanged([&](AttestationDocument& d) { d.insured.last_name_ar = arabic_64 + "س"; }),
             absl::InvalidArgumentError("insured.last_name_ar: longer than 64 characters"));
+  EXPECT_EQ(CheckChanged([&](AttestationDocument& d) { d.program_label_ar = arabic_64 + "س"; }),
+            absl::InvalidArgumentError("program_label_ar: longer than 64 characters"));
   EXPECT_EQ(CheckChanged([](AttestationDocument& d) { d.members[1].names.first_name = std::string(65, 'a'); }),
             absl::InvalidArgumentError("members[1].names.first_name: longer than 64 characters"));
 }

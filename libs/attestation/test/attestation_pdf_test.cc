@@ -186,6 +186,19 @@ TEST(RenderAttestationPdf, TheFundsFrenchNameStandsInWhenItHasNoArabicOne) {
   EXPECT_NE(text.find(document.fund_name, first + 1), std::string::npos);
 }
 
+TEST(RenderAttestationPdf, TheProgramIsNamedByItsLabelInEachLanguageThenItsCode) {
+  AttestationDocument document = SampleDocument();
+  std::string text = Text(Render(document));
+  EXPECT_THAT(text, HasSubstr("AMO Tadamon (amo-tadamon)"));
+  EXPECT_THAT(text, HasSubstr("أمو تضامن"));
+  document.program_label_ar.clear();
+  text = Text(Render(document));
+  EXPECT_THAT(text, Not(HasSubstr("أمو تضامن")));
+  size_t first = text.find("AMO Tadamon");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(text.find("AMO Tadamon", first + 1), std::string::npos) << "on both sides";
+}
+
 TEST(RenderAttestationPdf, TheSameCertificateGivesTheSameBytes) {
   EXPECT_EQ(Render(SampleDocument()), Render(SampleDocument()));
 }

@@ -36,6 +36,7 @@ inline AttestationDocument SampleDocument() {
   d.insured = {"Amina", "Alaoui", "أمينة", "العلوي"};
   d.program = "amo-tadamon";
   d.program_label = "AMO Tadamon";
+  d.program_label_ar = "أمو تضامن";
   d.fund_name = "Caisse nationale de sécurité sociale";
   d.fund_name_ar = "الصندوق الوطني للضمان الاجتماعي";
   d.issued_on = absl::CivilDay(2026, 11, 29);
