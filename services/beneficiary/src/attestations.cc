@@ -1,21 +1,40 @@
 #include "beneficiary/src/attestations.h"
 
+#include "absl/strings/str_cat.h"
 #include "attestation/attestation_document.h"
 #include "attestation/attestation_pdf.h"
 #include "beneficiary/src/attestation_store.h"
+#include "beneficiary/src/family_rules.h"
 #include "beneficiary/src/insured_store.h"
 #include "core/log.h"
+#include "core/programs.h"
 #include "core/status_macros.h"
 #include "seal/refusal.h"
 #include "seal/seal.h"
 
 namespace himaya::beneficiary {
 
-absl::StatusOr<Attestation> Attestations::Issue(const std::string& registration_number) {
+ProgramLabels ProgramLabelsOf(absl::string_view program) {
+  if (program == core::kProgramAmoTns) {
+    return {"AMO des travailleurs non salariés", "التأمين الإجباري عن المرض للعمال غير الأجراء"};
+  }
+  if (program == core::kProgramAmoTadamon) return {"AMO Tadamon", "أمو تضامن"};
+  if (program == core::kProgramFamilyAllowances) return {"Allocations familiales", "التعويضات العائلية"};
+  return {std::string(program), std::string(program)};
+}
+
+absl::StatusOr<Attestation> Attestations::Issue(const std::string& registration_number, const std::string& language) {
+  if (!language.empty() && language != "fr" && language != "ar") {
+    return absl::InvalidArgumentError("language: fr, ar or empty");
+  }
   if (signing_key_ == nullptr) {
     return absl::FailedPreconditionError("attestations: no signing key is configured (--attestation_key_file)");
   }
   ASSIGN_OR_RETURN(FamilyView family, families_.List(registration_number));
+  if (!family.insured_today.covered) {
+    return Refuse(RefusalCode::kInsuredNotCovered,
+                  absl::StrCat("the insured is not covered today (", family.insured_today.reason, ")"));
+  }
   ASSIGN_OR_RETURN(InsuredNames names, registration_.Names(registration_number));
   const absl::CivilDay today = families_.Today();
   seal::AttestationClaims claims;
@@ -31,7 +50,9 @@ absl::StatusOr<Attestation> Attestations::Issue(const std::string& registration_
   document.registration_number = registration_number;
   document.insured = {names.first_name, names.last_name, "", ""};
   document.program = family.insured.program;
-  document.program_label = family.insured.program;
+  const ProgramLabels labels = ProgramLabelsOf(family.insured.program);
+  document.program_label = labels.fr;
+  document.program_label_ar = labels.ar;
   document.fund_name = options_.fund_name;
   document.fund_name_ar = options_.fund_name_ar;
   document.issued_on = claims.issued_on;
@@ -48,7 +69,7 @@ absl::StatusOr<Attestation> Attestations::Issue(const std::string& registration_
                                 d.birth_date.value_or(absl::CivilDay()),
                                 d.beneficiary_id});
   }
-  ASSIGN_OR_RETURN(document.qr_text, seal::Seal(claims, *signing_key_, clock_.Now()));
+  ASSIGN_OR_RETURN(document.qr_text, seal::Seal(claims, *signing_key_, clock_.Now(), families_.zone()));
   ASSIGN_OR_RETURN(std::string pdf, attestation::RenderAttestationPdf(document));
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return AttestationStore::Insert(tx,
@@ -63,6 +84,12 @@ absl::StatusOr<Attestation> Attestations::Issue(const std::string& registration_
 }
 
 absl::StatusOr<Verification> Attestations::Verify(const std::string& qr_text, const std::string& attestation_id) {
+  if (qr_text.empty() == attestation_id.empty()) {
+    return absl::InvalidArgumentError("qr_text or attestation_id: exactly one is required");
+  }
+  if (attestation_id.size() > seal::kMaxIdLength) {
+    return absl::InvalidArgumentError(absl::StrCat("attestation_id: longer than ", seal::kMaxIdLength, " characters"));
+  }
   Verification out;
   out.checked_at = clock_.Now();
   std::string id = attestation_id;
@@ -76,7 +103,6 @@ absl::StatusOr<Verification> Attestations::Verify(const std::string& qr_text, co
     }
     id = claims->attestation_id;
   }
-  if (id.empty()) return absl::InvalidArgumentError("qr_text or attestation_id: one is required");
   std::optional<IssuedAttestation> issued;
   std::optional<Insured> insured;
   std::optional<IssuedAttestation> latest;
@@ -98,7 +124,7 @@ absl::StatusOr<Verification> Attestations::Verify(const std::string& qr_text, co
   out.registration_number = issued->registration_number;
   out.issued_on = issued->issued_on;
   out.valid_until = issued->valid_until;
-  if (issued->valid_until < families_.Today()) {
+  if (out.checked_at >= seal::ExpiryOf(issued->valid_until, families_.zone())) {
     out.status = "EXPIRED";
   } else if (insured && insured->family_version != issued->family_version) {
     out.status = "SUPERSEDED";

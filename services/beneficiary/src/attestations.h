@@ -25,6 +25,14 @@ struct AttestationOptions {
   std::string fund_name_ar = "الصندوق الوطني للضمان الاجتماعي";
 };
 
+// A program as a certificate prints it, in French and in Arabic.
+struct ProgramLabels {
+  std::string fr;
+  std::string ar;
+};
+// The labels of one of core::AllPrograms(); an unknown program is printed by its code.
+ProgramLabels ProgramLabelsOf(absl::string_view program);
+
 struct Attestation {
   std::string attestation_id;
   std::string registration_number;
@@ -61,10 +69,15 @@ class Attestations {
         random_(random),
         options_(std::move(options)) {}
 
-  // Issues a certificate for the insured today. NOT_FOUND for an unknown insured; UNAVAILABLE
-  // when registration cannot give their names in time; FAILED_PRECONDITION without a key.
-  absl::StatusOr<Attestation> Issue(const std::string& registration_number);
-  // Checks a QR text (when given) or an attestation id. INVALID_ARGUMENT when neither is given.
+  // Issues a certificate for the insured today, valid until the end of its last valid day in
+  // the service's time zone (Families::zone), the seal's expiry and the online check's alike.
+  // `language` is "fr", "ar" or empty (INVALID_ARGUMENT otherwise); NOT_FOUND for an unknown
+  // insured; INSURED_NOT_COVERED (family_rules.h Refuse, FAILED_PRECONDITION) for an insured not
+  // covered today, saying why (NOT_YET_COVERED, ...); UNAVAILABLE when registration cannot give
+  // their names in time; FAILED_PRECONDITION without a key.
+  absl::StatusOr<Attestation> Issue(const std::string& registration_number, const std::string& language = "");
+  // Checks a QR text or an attestation id (at most seal::kMaxIdLength characters): exactly one
+  // of them, INVALID_ARGUMENT naming both fields otherwise.
   absl::StatusOr<Verification> Verify(const std::string& qr_text, const std::string& attestation_id);
 
  private:

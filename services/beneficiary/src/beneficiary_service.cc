@@ -163,8 +163,10 @@ grpc::ServerUnaryReactor* BeneficiaryService::CheckEligibilityBatch(grpc::Callba
 grpc::ServerUnaryReactor* BeneficiaryService::GetAttestation(grpc::CallbackServerContext* context,
                                                              const v1::GetAttestationRequest* request,
                                                              v1::Attestation* response) {
-  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(Attestation a, attestations_.Issue(request->registration_number()));
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    absl::StatusOr<Attestation> issued = attestations_.Issue(request->registration_number(), request->language());
+    if (!issued.ok()) return WithReason(context, issued.status());
+    Attestation& a = *issued;
     response->set_attestation_id(a.attestation_id);
     response->set_registration_number(a.registration_number);
     response->set_issued_on(FormatDay(a.issued_on));

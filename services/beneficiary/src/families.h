@@ -89,6 +89,8 @@ class Families {
   absl::StatusOr<FamilyView> List(const std::string& registration_number);
 
   absl::CivilDay Today() const { return absl::ToCivilDay(clock_.Now(), zone_); }
+  // The time zone of "today".
+  absl::TimeZone zone() const { return zone_; }
 
  private:
   absl::StatusOr<FamilyMember> Find(const std::string& registration_number, const std::string& beneficiary_id);

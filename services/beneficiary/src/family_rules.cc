@@ -312,6 +312,7 @@ constexpr RefusalRule kRefusals[] = {
     {RefusalCode::kAlreadyDependent, "ALREADY_DEPENDENT", absl::StatusCode::kFailedPrecondition},
     {RefusalCode::kMemberUnknown, "MEMBER_UNKNOWN", absl::StatusCode::kFailedPrecondition},
     {RefusalCode::kDetailsInvalid, "DETAILS_INVALID", absl::StatusCode::kFailedPrecondition},
+    {RefusalCode::kInsuredNotCovered, "INSURED_NOT_COVERED", absl::StatusCode::kFailedPrecondition},
 };
 
 constexpr bool InEnumOrder() {
@@ -321,7 +322,7 @@ constexpr bool InEnumOrder() {
   return true;
 }
 static_assert(InEnumOrder(), "kRefusals lists every RefusalCode in the enum's order");
-static_assert(std::size(kRefusals) == static_cast<size_t>(RefusalCode::kDetailsInvalid) + 1,
+static_assert(std::size(kRefusals) == static_cast<size_t>(RefusalCode::kInsuredNotCovered) + 1,
               "kRefusals lists every RefusalCode");
 
 const RefusalRule* RuleOf(RefusalCode refusal) {

@@ -137,10 +137,11 @@ enum class RefusalCode {
   kNoteInvalid,          // a removal's note too long, not UTF-8, or holding control characters
   kAlreadyDeclared,      // a re-declaration while a period is open or ends on the date or later
   // --- decided by the service
-  kDirectlyInsured,   // the CIN belongs to a registered person
-  kAlreadyDependent,  // the person is a dependent of another insured
-  kMemberUnknown,     // a liaison household member registration knows nothing of
-  kDetailsInvalid,    // a liaison household member without a valid birth date or sex
+  kDirectlyInsured,    // the CIN belongs to a registered person
+  kAlreadyDependent,   // the person is a dependent of another insured
+  kMemberUnknown,      // a liaison household member registration knows nothing of
+  kDetailsInvalid,     // a liaison household member without a valid birth date or sex
+  kInsuredNotCovered,  // a certificate asked for an insured not covered on the day
 };
 // "SPOUSE_LIMIT", "CHILD_AGE_LIMIT", ... ("NONE").
 absl::string_view RefusalName(RefusalCode refusal);

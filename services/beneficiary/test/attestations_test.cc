@@ -7,6 +7,7 @@
 #include "beneficiary/src/attestations.h"
 
 #include <filesystem>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,11 +17,13 @@
 #include "beneficiary/src/insured_store.h"
 #include "beneficiary/test/beneficiary_database.h"
 #include "beneficiary/test/fake_registration_directory.h"
+#include "core/programs.h"
 #include "gtest/gtest.h"
 #include "rpc/call.h"
 #include "rpc/server.h"
 #include "seal/base45.h"
 #include "seal/compression.h"
+#include "seal/refusal.h"
 #include "seal/seal.h"
 #include "testing/queries.h"
 #include "testing/temp_dir.h"
@@ -44,8 +47,9 @@ class AttestationsTest : public BeneficiaryDatabaseTest {
     auto ring = seal::LoadKeyRing(keys_dir_.path());
     ASSERT_TRUE(ring.ok()) << ring.status();
     ring_ = *ring;
+    ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &zone_)) << "tzdata";
     families_ = std::make_unique<Families>(*db_, FamilyRules::Shipped(), registration_, clock_,
-                                           events::EventSource{"beneficiary", &clock_, &random_});
+                                           events::EventSource{"beneficiary", &clock_, &random_}, zone_);
     eligibility_ = std::make_unique<Eligibility>(*db_, FamilyRules::Shipped(), clock_);
     attestations_ = std::make_unique<Attestations>(*families_, *db_, registration_, &*key_, ring_, clock_, random_,
                                                    AttestationOptions{.validity_days = 90});
@@ -99,6 +103,32 @@ class AttestationsTest : public BeneficiaryDatabaseTest {
     r.set_language(language);
     return rpc::Call(*stub_, &Stub::GetAttestation, r);
   }
+  // A refused GetAttestation: its code, message and `himaya-reason`.
+  struct Refusal {
+    grpc::StatusCode code;
+    std::string message;
+    std::string reason;
+  };
+  Refusal Refused(const std::string& number, const std::string& language = "") {
+    v1::GetAttestationRequest r;
+    r.set_registration_number(number);
+    r.set_language(language);
+    grpc::ClientContext context;
+    v1::Attestation response;
+    grpc::Status status = stub_->GetAttestation(&context, r, &response);
+    Refusal out{status.error_code(), status.error_message(), ""};
+    auto it = context.GetServerTrailingMetadata().find(kReasonMetadata);
+    if (it != context.GetServerTrailingMetadata().end()) out.reason = std::string(it->second.data(), it->second.size());
+    return out;
+  }
+  absl::StatusOr<v1::VerifyAttestationResponse> Verify(const std::string& qr_text, const std::string& id) {
+    v1::VerifyAttestationRequest r;
+    r.set_qr_text(qr_text);
+    r.set_attestation_id(id);
+    return rpc::Call(*stub_, &Stub::VerifyAttestation, r);
+  }
+  // The instant `day` starts in the service's time zone.
+  absl::Time StartOf(absl::CivilDay day) const { return absl::FromCivil(day, zone_); }
   absl::StatusOr<v1::VerifyAttestationResponse> VerifyText(const std::string& qr_text) {
     v1::VerifyAttestationRequest r;
     r.set_qr_text(qr_text);
@@ -122,6 +152,7 @@ class AttestationsTest : public BeneficiaryDatabaseTest {
   }
   int64_t Recorded() { return testing::Count(*db_, "SELECT COUNT(*) FROM attestations"); }
 
+  absl::TimeZone zone_;
   testing::TempDir keys_dir_;
   std::optional<seal::SigningKey> key_;
   seal::KeyRing ring_;
@@ -250,15 +281,81 @@ TEST_P(AttestationsTest, ARemovalSupersedesTheCertificatesShowingTheMember) {
   EXPECT_EQ(StatusOfText(issued->qr_text()), "SUPERSEDED");
 }
 
-TEST_P(AttestationsTest, ACertificateExpiresAtTheEndOfItsLastValidDay) {
+TEST_P(AttestationsTest, ACertificateExpiresAtTheEndOfItsLastValidDayInTheServicesTimeZoneOnlineAndOffline) {
   auto issued = Get(kLatinInsured);
   ASSERT_TRUE(issued.ok()) << issued.status();
-  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 29, 23, 59, 59), absl::UTCTimeZone()));
+  ASSERT_EQ(issued->valid_until(), "2026-05-29");
+  // Casablanca is UTC+1 then: the last valid second is 22:59:59 UTC, an hour before the UTC midnight.
+  const absl::Time end = StartOf(absl::CivilDay(2026, 5, 30));
+  ASSERT_EQ(end, absl::FromCivil(absl::CivilSecond(2026, 5, 29, 23, 0, 0), absl::UTCTimeZone()));
+  clock_.Set(end - absl::Seconds(1));
   EXPECT_EQ(StatusOfId(issued->attestation_id()), "VALID");
   EXPECT_EQ(StatusOfText(issued->qr_text()), "VALID");
-  clock_.Advance(absl::Seconds(1));
+  EXPECT_TRUE(seal::Open(issued->qr_text(), ring_, clock_.Now()).ok()) << "offline, as a reader with the ring";
+  clock_.Set(end);
   EXPECT_EQ(StatusOfId(issued->attestation_id()), "EXPIRED");
   EXPECT_EQ(StatusOfText(issued->qr_text()), "EXPIRED");
+  auto offline = seal::Open(issued->qr_text(), ring_, clock_.Now());
+  EXPECT_EQ(seal::RefusalOf(offline.status()), seal::Refusal::kExpired) << offline.status();
+}
+
+TEST_P(AttestationsTest, AnInsuredNotCoveredTodayGetsNoCertificate) {
+  constexpr char kLater[] = "100000033";
+  InWrite([&](storage::Transaction& tx) {
+    return InsuredStore::RecordRegistered(
+        tx, {kLater, "amo-tns", "AGRI", "Settat", "Casablanca-Settat", absl::CivilDay(2026, 3, 2), true, 0});
+  });
+  registration_.AddNames(kLater, {"Omar", "Tazi"});
+  const Refusal refused = Refused(kLater);
+  EXPECT_EQ(refused.code, grpc::StatusCode::FAILED_PRECONDITION) << refused.message;
+  EXPECT_EQ(refused.reason, "INSURED_NOT_COVERED");
+  EXPECT_TRUE(absl::StrContains(refused.message, "NOT_YET_COVERED")) << refused.message;
+  EXPECT_EQ(Recorded(), 0);
+  EXPECT_EQ(registration_.names_calls(), 0);
+
+  clock_.Set(StartOf(absl::CivilDay(2026, 3, 2)));
+  auto issued = Get(kLater);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(issued->issued_on(), "2026-03-02") << "covered from the day of registration";
+}
+
+TEST_P(AttestationsTest, ALanguageOtherThanFrenchOrArabicIsRefused) {
+  EXPECT_TRUE(Get(kLatinInsured, "fr").ok());
+  EXPECT_TRUE(Get(kLatinInsured, "ar").ok());
+  EXPECT_TRUE(Get(kLatinInsured, "").ok());
+  for (const char* language : {"en", "FR", "fr-MA", " ar"}) {
+    const Refusal refused = Refused(kLatinInsured, language);
+    EXPECT_EQ(refused.code, grpc::StatusCode::INVALID_ARGUMENT) << language;
+    EXPECT_TRUE(absl::StrContains(refused.message, "language")) << refused.message;
+  }
+  EXPECT_EQ(Recorded(), 3);
+}
+
+TEST_P(AttestationsTest, AVerificationAsksForExactlyOneOfQrTextAndAnIdOfBoundedLength) {
+  auto issued = Get(kLatinInsured);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  auto both = Verify(issued->qr_text(), issued->attestation_id());
+  EXPECT_EQ(both.status().code(), absl::StatusCode::kInvalidArgument) << both.status();
+  EXPECT_TRUE(absl::StrContains(both.status().message(), "qr_text")) << both.status();
+  EXPECT_TRUE(absl::StrContains(both.status().message(), "attestation_id")) << both.status();
+  auto neither = Verify("", "");
+  EXPECT_EQ(neither.status().code(), absl::StatusCode::kInvalidArgument) << neither.status();
+
+  EXPECT_EQ(StatusOfId(std::string(seal::kMaxIdLength, 'a')), "UNKNOWN");
+  auto long_id = VerifyId(std::string(seal::kMaxIdLength + 1, 'a'));
+  EXPECT_EQ(long_id.status().code(), absl::StatusCode::kInvalidArgument) << long_id.status();
+  EXPECT_TRUE(absl::StrContains(long_id.status().message(), "attestation_id")) << long_id.status();
+  EXPECT_EQ(StatusOfId(issued->attestation_id()), "VALID");
+}
+
+TEST_P(AttestationsTest, TheProgramIsPrintedByItsFrenchAndArabicLabels) {
+  auto issued = Get(kLatinInsured);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  auto text = attestation::testing::ExtractText(issued->pdf());
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_FALSE(absl::StrContains(*text, "amo-tns (amo-tns)")) << *text;
+  EXPECT_TRUE(absl::StrContains(*text, "AMO des travailleurs non salariés")) << *text;
+  EXPECT_TRUE(absl::StrContains(*text, "للعمال غير الأجراء")) << *text;
 }
 
 TEST_P(AttestationsTest, ASealChangedOrSignedByAKeyNotInTheRingIsRefusedWithItsReason) {
@@ -325,6 +422,19 @@ TEST_P(AttestationsTest, WhenRegistrationCannotTellTheNamesNothingIsIssued) {
 }
 
 INSTANTIATE_BACKENDS(AttestationsTest);
+
+TEST(ProgramLabelsOf, EveryProgramHasItsOwnFrenchAndArabicLabels) {
+  std::set<std::string> seen;
+  for (const std::string& program : core::AllPrograms()) {
+    const ProgramLabels labels = ProgramLabelsOf(program);
+    EXPECT_NE(labels.fr, program);
+    EXPECT_NE(labels.ar, program);
+    EXPECT_TRUE(seen.insert(labels.fr).second) << labels.fr;
+    EXPECT_TRUE(seen.insert(labels.ar).second) << labels.ar;
+  }
+  EXPECT_EQ(ProgramLabelsOf("amo-tadamon").fr, "AMO Tadamon");
+  EXPECT_EQ(ProgramLabelsOf("other").fr, "other") << "an unknown program by its code";
+}
 
 }  // namespace
 }  // namespace himaya::beneficiary

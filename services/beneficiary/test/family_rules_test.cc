@@ -726,7 +726,7 @@ TEST(Names, ReasonsAreTheIssuesWords) {
 
 TEST(Names, EveryRefusalHasItsOwnNameAndTravelsInItsStatus) {
   std::set<std::string> names;
-  for (int i = 1; i <= static_cast<int>(RefusalCode::kDetailsInvalid); ++i) {
+  for (int i = 1; i <= static_cast<int>(RefusalCode::kInsuredNotCovered); ++i) {
     const auto refusal = static_cast<RefusalCode>(i);
     const std::string name(RefusalName(refusal));
     EXPECT_NE(name, "UNKNOWN");
@@ -740,6 +740,7 @@ TEST(Names, EveryRefusalHasItsOwnNameAndTravelsInItsStatus) {
   EXPECT_EQ(RefusalName(RefusalCode::kChildAgeLimit), "CHILD_AGE_LIMIT");
   EXPECT_EQ(RefusalName(RefusalCode::kMemberUnknown), "MEMBER_UNKNOWN");
   EXPECT_EQ(RefusalName(RefusalCode::kDetailsInvalid), "DETAILS_INVALID");
+  EXPECT_EQ(RefusalName(RefusalCode::kInsuredNotCovered), "INSURED_NOT_COVERED");
   EXPECT_EQ(Refuse(RefusalCode::kDirectlyInsured, "m").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Refuse(RefusalCode::kAlreadyDependent, "m").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(RefusalOf(absl::OkStatus()), RefusalCode::kNone);
