@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "core/utf8.h"
+#include "identity/cin.h"
 #include "identity/registration_number.h"
 
 namespace himaya::beneficiary {
@@ -56,18 +57,9 @@ absl::Status CheckKey(absl::string_view field, absl::string_view value) {
 }  // namespace
 
 absl::StatusOr<std::string> NormalizeCin(absl::string_view cin) {
-  std::string value = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(cin));
-  size_t letters = 0;
-  while (letters < value.size() && absl::ascii_isalpha(static_cast<unsigned char>(value[letters]))) ++letters;
-  const size_t digits = value.size() - letters;
-  bool all_digits = true;
-  for (size_t i = letters; i < value.size(); ++i) {
-    all_digits = all_digits && absl::ascii_isdigit(static_cast<unsigned char>(value[i]));
-  }
-  if (letters < 1 || letters > 2 || digits < 1 || digits > 6 || !all_digits) {
-    return absl::InvalidArgumentError("cin: must be 1-2 Latin letters then 1-6 digits");
-  }
-  return value;
+  std::optional<std::string> value = identity::NormalizedCin(cin);
+  if (!value) return absl::InvalidArgumentError("cin: must be 1-2 Latin letters then 1-6 digits");
+  return *value;
 }
 
 FamilyMember Families::WithCoverage(Dependent dependent, const Insured& insured) const {

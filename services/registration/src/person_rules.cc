@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/utf8.h"
+#include "identity/cin.h"
 #include "registration/src/reference_data.h"
 
 namespace himaya::registration {
@@ -56,17 +57,10 @@ bool AllDigits(absl::string_view s) {
 }  // namespace
 
 absl::StatusOr<std::string> NormalizeCin(absl::string_view cin) {
-  std::string value = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(cin));
-  if (value.empty()) return Violation("cin", "REQUIRED", "is required");
-  size_t letters = 0;
-  while (letters < value.size() && absl::ascii_isalpha(static_cast<unsigned char>(value[letters]))) {
-    ++letters;
-  }
-  absl::string_view digits = absl::string_view(value).substr(letters);
-  if (letters < 1 || letters > 2 || digits.size() < 1 || digits.size() > 6 || !AllDigits(digits)) {
-    return Violation("cin", "CIN_FORMAT", "must be 1-2 Latin letters then 1-6 digits");
-  }
-  return value;
+  if (absl::StripAsciiWhitespace(cin).empty()) return Violation("cin", "REQUIRED", "is required");
+  std::optional<std::string> value = identity::NormalizedCin(cin);
+  if (!value) return Violation("cin", "CIN_FORMAT", "must be 1-2 Latin letters then 1-6 digits");
+  return *value;
 }
 
 absl::StatusOr<std::string> NormalizePhone(absl::string_view phone) {
