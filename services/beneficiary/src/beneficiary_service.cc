@@ -148,9 +148,6 @@ grpc::ServerUnaryReactor* BeneficiaryService::CheckEligibilityBatch(grpc::Callba
                                                                     const v1::CheckEligibilityBatchRequest* request,
                                                                     v1::CheckEligibilityBatchResponse* response) {
   return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
-    if (request->questions_size() > static_cast<int>(kMaxQuestionsPerBatch)) {
-      return absl::InvalidArgumentError("questions: at most 1000 in one call");
-    }
     std::vector<EligibilityQuestion> questions;
     questions.reserve(request->questions_size());
     for (const v1::EligibilityQuestion& q : request->questions()) questions.push_back({q.beneficiary_id(), q.date()});
