@@ -123,7 +123,8 @@ TEST(Handle, FullQueueAnswersResourceExhausted) {
   ASSERT_TRUE(server.ok());
   auto stub = grpc::health::v1::Health::NewStub(NewChannel(Address(**server)));
   OccupyWorker(pool, release);
-  pool.Schedule([] {});  // the queue now holds its one task
+  absl::Notification queued_task_ran;
+  pool.Schedule([&] { queued_task_ran.Notify(); });  // the queue now holds its one task
   HealthCheckResponse response;
   auto context = NewContext(absl::Seconds(10));
   const absl::Time start = absl::Now();
@@ -132,7 +133,8 @@ TEST(Handle, FullQueueAnswersResourceExhausted) {
   EXPECT_EQ(status.error_message(), "server busy, try again");
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // refused at once, not after waiting
   release.Notify();
-  // Room again: the next call is served.
+  // Room again once the queued task has left the queue: the next call is served.
+  ASSERT_TRUE(queued_task_ran.WaitForNotificationWithTimeout(absl::Seconds(10)));
   auto context2 = NewContext(absl::Seconds(10));
   EXPECT_TRUE(stub->Check(context2.get(), HealthCheckRequest(), &response).ok());
   EXPECT_EQ(service.ran, 1);
