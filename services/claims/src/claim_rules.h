@@ -1,0 +1,153 @@
+// The claims service's rules, kept as configuration (config/claim_rules.json, or a deployment's
+// own file), and the pure decisions taken with them: what an item of a reimbursement file is
+// worth, or why it is rejected; what the file's outcome is; whether it goes to an agent first.
+// No clock, no storage, no proto, no network: every fact (eligibility, tariff, history, the
+// day) is a parameter, so each rule is tested at its bounds.
+//
+// Conventions (the tests hold them):
+// - Amounts are integers in centimes. reimbursed = floor(min(amount_paid, tnr × quantity) ×
+//   rate / 100), computed in 64-bit integers (no floating point anywhere).
+// - Filing delay: an item whose care_date is more than `filing_delay_days` before the file's
+//   filed_date is FILED_TOO_LATE (filed on care + 60: accepted; care + 61: rejected).
+// - Repetition: the same act for the same beneficiary within `min_days_between` days of an
+//   earlier accepted one is REPEATED_TOO_SOON (care dates exactly min_days_between apart:
+//   accepted). min_days_between 0: no limit. Earlier items of the same file count, in the file's
+//   order.
+// - Duplicate: the same beneficiary, act, care date and amount already accepted in another file
+//   (or earlier in the same file) is DUPLICATE.
+// - ALD: the higher rate applies when the item names a certificate of that beneficiary valid on
+//   the care date (both validity days included); an invalid certificate is not a rejection, the
+//   ordinary rate applies.
+// - When several rules reject an item, the first in this order is given: INVALID_ROW,
+//   NOT_COVERED, UNKNOWN_ACT, ACT_NOT_IN_TARIFF, FILED_TOO_LATE, DUPLICATE,
+//   QUANTITY_OVER_MAXIMUM, REPEATED_TOO_SOON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace himaya::claims {
+
+// An item as filed (a bulk row or an item of SubmitClaim), once its fields are read.
+struct FiledItem {
+  int item = 0;  // from 1, the file's order
+  std::string beneficiary_id;
+  absl::CivilDay care_date;
+  std::string act_code;
+  int quantity = 0;
+  int64_t amount_paid_centimes = 0;
+  std::string ald_certificate;  // empty if none
+  // Set when the row could not be read: the field at fault (the item is INVALID_ROW).
+  std::string invalid_field;
+};
+
+// One act of a TNR version.
+struct TariffAct {
+  std::string act_code;
+  std::string label;
+  std::string category;  // CONSULTATION, PHARMACY, BIOLOGY, RADIOLOGY, HOSPITALISATION, DENTAL, ...
+  int64_t tnr_centimes = 0;
+  int max_quantity = 0;      // per item
+  int min_days_between = 0;  // 0: no limit
+};
+
+// What is known about an item when it is decided (gathered by the service).
+struct ItemFacts {
+  // Eligibility on the care date (the beneficiary service's answer).
+  bool covered = false;
+  std::string not_covered_reason;  // its reason code when not covered
+  // The insured through whom the beneficiary is covered: must be the file's insured.
+  std::string covered_through;
+  // Whether the act code exists in any tariff version, and its entry on the care date.
+  bool act_known = false;
+  std::optional<TariffAct> act;
+  bool ald_valid = false;
+  // The latest earlier accepted care date of this act for this beneficiary in other files, and
+  // the file it is in (REPEATED_TOO_SOON).
+  std::optional<absl::CivilDay> previous_care_date;
+  std::string previous_claim_id;
+  // The same item already accepted in another file (DUPLICATE), and that file.
+  std::string duplicate_of;
+};
+
+struct ItemDecision {
+  int item = 0;
+  bool accepted = false;
+  std::string reason;         // empty when accepted
+  std::string reason_detail;  // codes only (see claims.proto)
+  int64_t tnr_centimes = 0;
+  int rate_percent = 0;
+  int64_t reimbursed_centimes = 0;
+};
+
+enum class Outcome { kAccepted, kPartial, kRejected };
+absl::string_view OutcomeName(Outcome outcome);  // "ACCEPTED", "PARTIAL", "REJECTED"
+
+struct FileDecision {
+  Outcome outcome = Outcome::kRejected;
+  std::vector<ItemDecision> items;
+  int64_t claimed_centimes = 0;
+  int64_t reimbursed_centimes = 0;
+  // "AMOUNT_OVER_THRESHOLD", "SAMPLED", or empty: no review.
+  std::string review_reason;
+};
+
+class ClaimRules {
+ public:
+  // Strict JSON (unknown, missing or repeated keys, wrong types, values out of range:
+  // INVALID_ARGUMENT naming the key).
+  static absl::StatusOr<ClaimRules> Parse(absl::string_view json);
+  static const ClaimRules& Shipped();
+  // The file at `path`, the shipped rules when empty.
+  static absl::StatusOr<ClaimRules> Load(const std::string& path);
+
+  // Rate in percent for a program and a care category, ordinary or with a valid ALD
+  // certificate (the most specific configured entry wins; defaults 70 and 90).
+  int RatePercent(absl::string_view program, absl::string_view category, bool ald) const;
+  int filing_delay_days() const { return filing_delay_days_; }
+  int due_days() const { return due_days_; }
+  int64_t review_threshold_centimes() const { return review_threshold_centimes_; }
+  // Percent of files drawn for review, in hundredths (250 = 2.5 %), and the draw's seed.
+  int sample_basis_points() const { return sample_basis_points_; }
+  uint64_t sample_seed() const { return sample_seed_; }
+  int escalate_after_days() const { return escalate_after_days_; }
+
+  // Decides every item of a file, in order (earlier items count for DUPLICATE and
+  // REPEATED_TOO_SOON), then the file: outcome, totals, and whether it goes to review (over the
+  // threshold, or drawn: a pure function of the seed and the claim id, so reproducible).
+  FileDecision Decide(const std::string& claim_id, const std::string& registration_number,
+                      absl::CivilDay filed_date, const std::string& program,
+                      const std::vector<FiledItem>& items, const std::vector<ItemFacts>& facts) const;
+
+ private:
+  struct Rate {
+    std::string program;   // "" for any
+    std::string category;  // "" for any
+    int ordinary = 70;
+    int ald = 90;
+  };
+  ClaimRules() = default;
+
+  std::vector<Rate> rates_;
+  int filing_delay_days_ = 60;
+  int due_days_ = 9;
+  int64_t review_threshold_centimes_ = 0;
+  int sample_basis_points_ = 0;
+  uint64_t sample_seed_ = 0;
+  int escalate_after_days_ = 3;
+};
+
+// Reads an amount in dirhams with at most two decimals ("150", "150.5", "150.50") into
+// centimes. INVALID_ARGUMENT for anything else (signs, exponents, more decimals, overflow past
+// 10^12 centimes).
+absl::StatusOr<int64_t> ParseDirhams(absl::string_view text);
+// 15050 -> "150.50".
+std::string FormatDirhams(int64_t centimes);
+
+}  // namespace himaya::claims
