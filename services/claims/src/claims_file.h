@@ -5,7 +5,6 @@
 #pragma once
 
 #include <functional>
-#include <functional>
 #include <string>
 #include <vector>
 
