@@ -121,9 +121,9 @@ class ClaimRules {
   // Decides every item of a file, in order (earlier items count for DUPLICATE and
   // REPEATED_TOO_SOON), then the file: outcome, totals, and whether it goes to review (over the
   // threshold, or drawn: a pure function of the seed and the claim id, so reproducible).
-  FileDecision Decide(const std::string& claim_id, const std::string& registration_number,
-                      absl::CivilDay filed_date, const std::string& program,
-                      const std::vector<FiledItem>& items, const std::vector<ItemFacts>& facts) const;
+  FileDecision Decide(const std::string& claim_id, const std::string& registration_number, absl::CivilDay filed_date,
+                      const std::string& program, const std::vector<FiledItem>& items,
+                      const std::vector<ItemFacts>& facts) const;
 
  private:
   struct Rate {
@@ -142,6 +142,10 @@ class ClaimRules {
   uint64_t sample_seed_ = 0;
   int escalate_after_days_ = 3;
 };
+
+// Whether a certificate valid from `valid_from` to `valid_until` (both days included) covers care
+// on `care_date` (the service sets ItemFacts::ald_valid with it).
+bool AldValidOn(absl::CivilDay valid_from, absl::CivilDay valid_until, absl::CivilDay care_date);
 
 // Reads an amount in dirhams with at most two decimals ("150", "150.5", "150.50") into
 // centimes. INVALID_ARGUMENT for anything else (signs, exponents, more decimals, overflow past

@@ -4,10 +4,14 @@
 // with the field at fault, so that every row ends with an outcome.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "claim_rules.h"
@@ -16,6 +20,39 @@ namespace himaya::claims {
 
 // The file's columns, in the order the contract lists them (ald_certificate optional).
 const std::vector<std::string>& ClaimsFileRequiredColumns();  // without ald_certificate
+inline constexpr char kAldCertificateColumn[] = "ald_certificate";
+
+// The contract's limits (docs/claims-file.md).
+inline constexpr size_t kMaxClaimIdLength = 32;
+inline constexpr size_t kMaxActCodeLength = 16;
+inline constexpr size_t kMaxAldCertificateLength = 32;
+inline constexpr int kMaxQuantity = 999;
+inline constexpr int kMaxItemsPerClaim = 50;
+
+// The checks of one field, shared by ReadClaimRow and SubmitClaim. Each returns OK or
+// INVALID_ARGUMENT "<field>: <what it must be>", never quoting the value.
+// claim_id: 1 to 32 of [A-Za-z0-9-].
+absl::Status CheckClaimId(absl::string_view claim_id);
+// beneficiary_id: the insured's registration number itself, or NUMBER-NN with NN 01 to 99 and
+// NUMBER the insured's. `registration_number` is assumed valid (identity::CheckRegistrationNumber).
+absl::Status CheckBeneficiaryOf(absl::string_view registration_number, absl::string_view beneficiary_id);
+// A day written YYYY-MM-DD (a real day, zero-padded); `field` names it in the error.
+absl::StatusOr<absl::CivilDay> ParseClaimDay(absl::string_view field, absl::string_view text);
+// act_code: trimmed of spaces and upper-cased, then 1 to 16 of [A-Z0-9.-]. Returns the code so
+// written (the form the tariff holds).
+absl::StatusOr<std::string> NormalizeActCode(absl::string_view act_code);
+// quantity: 1 to 999.
+absl::Status CheckQuantity(int64_t quantity);
+// amount_paid in centimes: more than 0, at most 10^12 (ParseDirhams' bound).
+absl::Status CheckAmountPaid(int64_t centimes);
+// ald_certificate: empty (none), or 1 to 32 printable ASCII characters (no space at either end).
+absl::Status CheckAldCertificate(absl::string_view certificate);
+
+// Every field of an item already typed (SubmitClaim's), in the contract's order, for the file of
+// `registration_number` filed on `filed_date`: beneficiary, care date (not after filed_date),
+// act code (written as NormalizeActCode returns it), quantity, amount, certificate. The first
+// error, as the checks above give it.
+absl::Status CheckFiledItem(absl::string_view registration_number, absl::CivilDay filed_date, const FiledItem& item);
 
 struct ClaimRow {
   int64_t row = 0;  // the row's place in the data file, from 1 after the header
@@ -26,9 +63,11 @@ struct ClaimRow {
 };
 
 // Reads a row by column name through `get` (the value of a column, "" when absent). Never
-// fails: a bad field is named in item.invalid_field (the first one, in the contract's order);
-// claim_id and registration_number are kept as written (bounded) even then, so the report can
-// name the file.
+// fails: a bad field is named in item.invalid_field (the first one, in the contract's order:
+// care_date is the one at fault when it is after a valid filed_date); claim_id and
+// registration_number are kept as written (bounded: at most 64 bytes) even then, so the report
+// can name the file. item.item is left 0: the intake numbers the items of a file in its order.
+// The act code is kept normalised (NormalizeActCode).
 ClaimRow ReadClaimRow(int64_t row, const std::function<const std::string&(const std::string& column)>& get);
 
 }  // namespace himaya::claims
