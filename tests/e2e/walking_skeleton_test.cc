@@ -122,6 +122,7 @@ TEST_P(WalkingSkeletonTest, ServicesAreHealthyAndExposePrometheusMetrics) {
   EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("notification").grpc, "himaya.notification.v1.NotificationService")
                 .value_or(false),
             true);
+  EXPECT_EQ(rpc::CheckHealth(stack_->endpoint("claims").grpc, "himaya.claims.v1.ClaimsService").value_or(false), true);
   for (const std::string& service : stack::Services()) {
     auto response = testing::HttpGet(stack_->endpoint(service).metrics, "/metrics");
     ASSERT_TRUE(response.ok()) << response.status();

@@ -72,7 +72,7 @@ absl::Status EnsureAttestationKey(const std::string& data_dir) {
 }  // namespace
 
 const std::vector<std::string>& Services() {
-  static const auto* const services = new std::vector<std::string>{"registration", "notification", "beneficiary"};
+  static const auto* const services = new std::vector<std::string>{"registration", "notification", "beneficiary", "claims"};
   return *services;
 }
 

@@ -1,0 +1,36 @@
+// himaya-claims: reimbursement files received one at a time or in bulk, decided by explained
+// rules against the national reference tariff, reviewed, paid, and watched against their due date.
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
+#include "claims/src/claims_service.h"
+#include "claims_migrations.h"
+#include "core/log.h"
+#include "himaya/claims/v1/claims.grpc.pb.h"
+#include "service/runtime.h"
+
+ABSL_FLAG(std::string, beneficiary_address, "",
+          "gRPC address of beneficiary (default: found in DATA_DIR/run/beneficiary.json)");
+ABSL_FLAG(absl::Duration, beneficiary_deadline, absl::Seconds(5), "Deadline of each call to beneficiary");
+ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (receipt, due dates)");
+
+int main(int argc, char** argv) {
+  using namespace himaya;
+  std::unique_ptr<claims::ClaimsService> grpc_service;
+  return service::RunService(
+      argc, argv, "claims",
+      [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::ClaimsMigrations(d)}; },
+      [&](service::ServiceRuntime& runtime) -> absl::Status {
+        absl::TimeZone zone;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
+          return absl::InvalidArgumentError("time_zone: unknown (install tzdata)");
+        }
+        auto beneficiary = service::PeerAddress("beneficiary", absl::GetFlag(FLAGS_beneficiary_address));
+        if (!beneficiary.ok()) return beneficiary.status();
+        if (absl::GetFlag(FLAGS_beneficiary_deadline) <= absl::ZeroDuration()) {
+          return absl::InvalidArgumentError("beneficiary_deadline: must be positive");
+        }
+        log::Info("claims asks beneficiary", {{"address", *beneficiary}});
+        grpc_service = std::make_unique<claims::ClaimsService>(runtime.handler_pool());
+        return runtime.Serve({grpc_service.get()}, {claims::v1::ClaimsService::service_full_name()});
+      });
+}
