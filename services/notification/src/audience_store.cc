@@ -17,6 +17,14 @@ absl::Status AudienceStore::Add(storage::Transaction& tx, const AudienceMember& 
       .status();
 }
 
+absl::StatusOr<std::optional<std::string>> AudienceStore::LanguageOf(storage::Transaction& tx,
+                                                                     const std::string& registration_number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT preferred_language FROM audience WHERE registration_number = $1",
+                                       {registration_number}));
+  if (rows.empty()) return std::nullopt;
+  return rows[0].Text(0);
+}
+
 absl::Status AudienceStore::MarkActivated(storage::Transaction& tx, const std::string& registration_number,
                                           absl::Time at) {
   return tx

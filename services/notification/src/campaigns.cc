@@ -16,6 +16,10 @@ absl::StatusOr<std::string> Campaigns::Start(const std::string& template_key, co
   if (!templates_.Has(template_key, "fr") || !templates_.Has(template_key, "ar")) {
     return absl::NotFoundError(absl::StrCat("template ", template_key, " does not exist in fr and ar"));
   }
+  if (templates_.NeedsEventValues(template_key)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("template ", template_key, " is sent on its event only, not to a campaign"));
+  }
   const std::string id = core::NewUuid(random_);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
     return CampaignStore::Insert(tx, id, template_key, segment, agent, clock_.Now());

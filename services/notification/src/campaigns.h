@@ -26,7 +26,8 @@ class Campaigns {
           [](const std::string&, const std::string&, int64_t) {})
       : db_(db), templates_(templates), clock_(clock), random_(random), on_queued_(std::move(on_queued)) {}
 
-  // INVALID_ARGUMENT without a program or an agent; NOT_FOUND for an unknown template.
+  // INVALID_ARGUMENT without a program or an agent; NOT_FOUND for an unknown template;
+  // FAILED_PRECONDITION for a template sent on its event only (a claim's decision).
   absl::StatusOr<std::string> Start(const std::string& template_key, const Segment& segment, const std::string& agent);
   // Queues the next chunk of every running campaign; returns how many messages it queued.
   absl::StatusOr<int64_t> Advance(int chunk = 1000);

@@ -351,9 +351,15 @@ absl::StatusOr<std::optional<Dispatcher::Submission>> Dispatcher::SendOne(const 
   if (recipient.recipient.phone.empty()) return fail_now("no phone known");
   if (absl::IsFailedPrecondition(recipient.status)) return fail_now("account already active");
 
-  std::map<std::string, std::string> values = {{"registration_number", m.registration_number}};
+  // What the message's event gave (a claim's id, outcome, amount), and what is asked now.
+  std::map<std::string, std::string> values = m.template_values;
+  values["registration_number"] = m.registration_number;
   if (templates_.NeedsActivationCode(m.template_key)) values["activation_code"] = recipient.activation_code;
-  absl::StatusOr<std::string> text = templates_.Render(m.template_key, m.language, values);
+  // A message recorded without a language (its person was not in the audience) is written in the
+  // one registration knows.
+  const std::string language =
+      !m.language.empty() ? m.language : (recipient.recipient.preferred_language == "ar" ? "ar" : "fr");
+  absl::StatusOr<std::string> text = templates_.Render(m.template_key, language, values);
   if (!text.ok()) return fail_now(std::string(text.status().message()));
   const SmsLength length = MeasureSms(*text);
 

@@ -9,6 +9,7 @@
 #include "events/topics.h"
 #include "notification/src/activation_messages.h"
 #include "notification/src/campaigns.h"
+#include "notification/src/claim_messages.h"
 #include "notification/src/dispatcher.h"
 #include "notification/src/file_sink_provider.h"
 #include "notification/src/kannel_provider.h"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<notification::Dispatcher> dispatcher;
   std::unique_ptr<notification::DeliveryReportServer> reports;
   std::unique_ptr<notification::ActivationMessages> activation;
+  std::unique_ptr<notification::ClaimMessages> claim_messages;
   std::unique_ptr<notification::MessageRequests> requests;
   std::unique_ptr<notification::Campaigns> campaigns;
   std::unique_ptr<notification::NotificationService> grpc_service;
@@ -134,6 +136,14 @@ int main(int argc, char** argv) {
             });
         absl::Status consumer = runtime.AddConsumer(
             "notification", events::Topics(events::kRegistrationDomain, runtime.config().programs), *activation);
+        if (!consumer.ok()) return consumer;
+        // Claims' decisions and payments, announced to the insured: a consumer group of its own.
+        claim_messages = std::make_unique<notification::ClaimMessages>(
+            runtime.clock(), runtime.random(), [&](const std::string& program, const std::string& template_key) {
+              dispatcher->Queued(program, "sms", template_key);
+            });
+        consumer = runtime.AddConsumer(
+            "notification-claims", events::Topics(events::kClaimsDomain, runtime.config().programs), *claim_messages);
         if (!consumer.ok()) return consumer;
         auto queued = [&](const std::string& program, const std::string& template_key, int64_t n) {
           dispatcher->Queued(program, "sms", template_key, n);

@@ -1,6 +1,7 @@
 // A message the fund sends to a person, and where it stands.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/time/time.h"
@@ -9,6 +10,8 @@ namespace himaya::notification {
 
 inline constexpr char kChannelSms[] = "sms";
 inline constexpr char kTemplateActivation[] = "activation";
+inline constexpr char kTemplateClaimDecided[] = "claim_decided";
+inline constexpr char kTemplateClaimPaid[] = "claim_paid";
 
 enum class MessageStatus { kPending, kSending, kSubmitted, kDelivered, kFailed };
 
@@ -31,6 +34,9 @@ struct Message {
   int parts = 0;
   std::string last_error;
   std::string campaign_id;  // empty unless a campaign queued it
+  // What the template needs that only its event gives (claim_id, outcome, amount), kept with the
+  // message to render it at send time. Never a secret: the text itself is never stored.
+  std::map<std::string, std::string> template_values;
 };
 
 }  // namespace himaya::notification

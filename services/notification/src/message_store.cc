@@ -1,7 +1,9 @@
 #include "notification/src/message_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/log.h"
 #include "core/status_macros.h"
+#include "nlohmann/json.hpp"
 #include "storage/bulk.h"
 
 namespace himaya::notification {
@@ -60,16 +62,45 @@ std::optional<EarlyReport> ReadEarlyReport(const storage::Row& r, size_t status)
   return EarlyReport{r.Text(status) == "DELIVERED", r.Text(status + 1)};
 }
 
+// A message's template values as the column holds them: a JSON object, NULL when there are none.
+storage::Value TemplateValuesColumn(const std::map<std::string, std::string>& values) {
+  if (values.empty()) return storage::Value();
+  return storage::Value(nlohmann::json(values).dump());
+}
+
+// The reverse. The column is written by TemplateValuesColumn only; a value it cannot read (a
+// hand-edited row) is logged and left out, and the message then fails at rendering, naming the
+// placeholder without its value.
+std::map<std::string, std::string> ReadTemplateValues(const storage::Row& r, size_t column,
+                                                      absl::string_view message_id) {
+  std::map<std::string, std::string> out;
+  if (r.IsNull(column)) return out;
+  nlohmann::json json = nlohmann::json::parse(r.Text(column), nullptr, false);
+  bool readable = json.is_object();
+  if (readable) {
+    for (const auto& [name, value] : json.items()) {
+      if (value.is_string()) {
+        out[name] = value.get<std::string>();
+      } else {
+        readable = false;
+      }
+    }
+  }
+  if (!readable) log::Warn("unreadable template values", {{"message_id", std::string(message_id)}});
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<bool> MessageStore::InsertOnce(storage::Transaction& tx, const Message& m) {
   ASSIGN_OR_RETURN(int64_t inserted,
                    tx.Execute("INSERT INTO messages (message_id, registration_number, program, "
-                              "channel, template, language, status, source_event_id, created_at_us) "
-                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                              "channel, template, language, status, source_event_id, created_at_us, template_values) "
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
                               "ON CONFLICT (source_event_id, channel) DO NOTHING",
                               {m.message_id, m.registration_number, m.program, m.channel, m.template_key, m.language,
-                               StatusName(m.status), m.source_event_id, absl::ToUnixMicros(m.created_at)}));
+                               StatusName(m.status), m.source_event_id, absl::ToUnixMicros(m.created_at),
+                               TemplateValuesColumn(m.template_values)}));
   return inserted == 1;
 }
 
@@ -117,7 +148,8 @@ absl::StatusOr<std::map<std::string, int64_t>> MessageStore::CountByStatus(stora
 
 absl::StatusOr<std::vector<DueMessage>> MessageStore::Due(storage::Transaction& tx, absl::Time now, int limit) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                                       "language, attempts, status, early_report, early_report_reason "
+                                       "language, attempts, status, early_report, early_report_reason, "
+                                       "template_values "
                                        "FROM messages WHERE status IN ('PENDING', "
                                        "'SENDING') AND next_attempt_at_us <= $1 "
                                        "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
@@ -135,6 +167,7 @@ absl::StatusOr<std::vector<DueMessage>> MessageStore::Due(storage::Transaction& 
     due.message.attempts = static_cast<int>(r.Int(6));
     due.message.status = ParseStatus(r.Text(7));
     due.early_report = ReadEarlyReport(r, 8);
+    due.message.template_values = ReadTemplateValues(r, 10, due.message.message_id);
     out.push_back(std::move(due));
   }
   return out;

@@ -33,6 +33,9 @@ absl::StatusOr<Message> MessageRequests::Resend(const std::string& registration_
                                                 const std::string& template_key) {
   RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
   const std::string key = template_key.empty() ? std::string(kTemplateActivation) : template_key;
+  if (templates_.NeedsEventValues(key)) {
+    return absl::FailedPreconditionError(absl::StrCat("template ", key, " is sent on its event only, never resent"));
+  }
   Message m;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<Message> previous, MessageStore::ForPerson(tx, registration_number));

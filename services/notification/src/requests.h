@@ -29,7 +29,7 @@ class MessageRequests {
   absl::Status SetOptOut(const std::string& registration_number, const std::string& channel, bool opted_out);
   // Queues `template_key` again for the person, in the language and program of their last
   // message. NOT_FOUND for an unknown template; FAILED_PRECONDITION when the person has no
-  // message yet.
+  // message yet, or for a template sent on its event only (a claim's decision).
   absl::StatusOr<Message> Resend(const std::string& registration_number, const std::string& template_key);
 
  private:

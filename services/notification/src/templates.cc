@@ -11,8 +11,18 @@
 namespace himaya::notification {
 namespace {
 
+// The values an event gives a message, kept with it until it is sent.
+const std::set<std::string>& EventPlaceholders() {
+  static const auto* const names = new std::set<std::string>{"claim_id", "outcome", "amount"};
+  return *names;
+}
+
 const std::set<std::string>& Placeholders() {
-  static const auto* const names = new std::set<std::string>{"registration_number", "activation_code", "portal_url"};
+  static const auto* const names = [] {
+    auto* all = new std::set<std::string>{"registration_number", "activation_code", "portal_url"};
+    all->insert(EventPlaceholders().begin(), EventPlaceholders().end());
+    return all;
+  }();
   return *names;
 }
 
@@ -25,6 +35,30 @@ absl::Status ForEachPlaceholder(absl::string_view text,
     if (absl::Status s = fn(open, close, std::string(text.substr(open + 1, close - open - 1))); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+// "words": {placeholder: {language: {code: text}}}, optional; checked like the rest.
+absl::StatusOr<Templates::Words> ParseWords(const nlohmann::json& json) {
+  Templates::Words out;
+  auto words = json.find("words");
+  if (words == json.end()) return out;
+  const absl::Status bad =
+      absl::InvalidArgumentError("templates: words must be an object {placeholder: {language: {code: text}}}");
+  if (!words->is_object()) return bad;
+  for (const auto& [name, languages] : words->items()) {
+    if (!Placeholders().count(name)) {
+      return absl::InvalidArgumentError(absl::StrCat("templates: words for unknown {", name, "}"));
+    }
+    if (!languages.is_object()) return bad;
+    for (const auto& [language, codes] : languages.items()) {
+      if (!codes.is_object()) return bad;
+      for (const auto& [code, text] : codes.items()) {
+        if (!text.is_string()) return bad;
+        out[name][language][code] = text.get<std::string>();
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -68,6 +102,9 @@ absl::StatusOr<Templates> Templates::Parse(absl::string_view text) {
       t.texts_[key][language] = std::move(value);
     }
   }
+  absl::StatusOr<Words> words = ParseWords(json);
+  if (!words.ok()) return words.status();
+  t.words_ = *std::move(words);
   return t;
 }
 
@@ -94,11 +131,21 @@ bool Templates::Has(absl::string_view key, absl::string_view language) const {
   return it != texts_.end() && it->second.count(std::string(language)) > 0;
 }
 
-bool Templates::NeedsActivationCode(absl::string_view key) const {
+bool Templates::Uses(absl::string_view key, absl::string_view placeholder) const {
   auto it = texts_.find(key);
   if (it == texts_.end()) return false;
+  const std::string marker = absl::StrCat("{", placeholder, "}");
   for (const auto& [language, text] : it->second) {
-    if (text.find("{activation_code}") != std::string::npos) return true;
+    if (text.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool Templates::NeedsActivationCode(absl::string_view key) const { return Uses(key, "activation_code"); }
+
+bool Templates::NeedsEventValues(absl::string_view key) const {
+  for (const std::string& name : EventPlaceholders()) {
+    if (Uses(key, name)) return true;
   }
   return false;
 }
@@ -123,6 +170,18 @@ absl::StatusOr<std::string> Templates::Render(absl::string_view key, absl::strin
       if (v == values.end())
         return absl::InvalidArgumentError(absl::StrCat("template ", key, ": no value for {", name, "}"));
       value = v->second;
+      if (auto words = words_.find(name); words != words_.end()) {
+        // A code, written in words of the message's language.
+        const std::string* word = nullptr;
+        if (auto in_language = words->second.find(std::string(language)); in_language != words->second.end()) {
+          if (auto w = in_language->second.find(value); w != in_language->second.end()) word = &w->second;
+        }
+        if (word == nullptr) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("template ", key, ": no ", language, " words for {", name, "} ", value));
+        }
+        value = *word;
+      }
     }
     out.append(body, copied, open - copied);
     out += value;

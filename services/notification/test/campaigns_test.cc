@@ -110,6 +110,9 @@ TEST_P(CampaignsTest, BadRequestsAreRefused) {
   EXPECT_EQ(campaigns.Start("reminder", {.program = "amo-tns"}, "").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(campaigns.Start("nope", {.program = "amo-tns"}, "a").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(campaigns.Start("claim_decided", {.program = "amo-tns"}, "a").status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "a claim's decision has no claim to speak of in a campaign";
   EXPECT_EQ(campaigns.Status("nope").status().code(), absl::StatusCode::kNotFound);
 }
 

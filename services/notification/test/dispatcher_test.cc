@@ -19,6 +19,7 @@
 #include "himaya/notification/v1/events.pb.h"
 #include "notification/src/message_store.h"
 #include "notification/src/requests.h"
+#include "notification/test/dispatch_fakes.h"
 #include "notification/test/notification_database.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
@@ -27,58 +28,6 @@ namespace himaya::notification {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Thread-safe, as the dispatcher sends from several threads (in no set order within a pass).
-class FakeProvider final : public SmsProvider {
- public:
-  std::string name() const override { return "fake"; }
-  absl::StatusOr<std::string> Submit(const OutgoingSms& sms) override {
-    std::lock_guard<std::mutex> lock(mu);
-    if (fail_next > 0) {
-      --fail_next;
-      return failure;
-    }
-    sent.push_back(sms);
-    sent_cv.notify_all();
-    return absl::StrCat("p-", sent.size());
-  }
-  // Waits until `n` SMS were sent, for 10 seconds at most; returns whether they were.
-  bool AwaitSent(size_t n) {
-    std::unique_lock<std::mutex> lock(mu);
-    return sent_cv.wait_for(lock, std::chrono::seconds(10), [&] { return sent.size() >= n; });
-  }
-  std::mutex mu;
-  std::condition_variable sent_cv;
-  std::vector<OutgoingSms> sent;
-  int fail_next = 0;
-  absl::Status failure = absl::UnavailableError("smsc link down");
-};
-
-class FakeDirectory final : public PersonDirectory {
- public:
-  std::vector<PreparedRecipient> Prepare(const std::vector<RecipientQuery>& queries) override {
-    batches.push_back(queries.size());
-    std::vector<PreparedRecipient> out;
-    for (const RecipientQuery& q : queries) {
-      PreparedRecipient p;
-      auto it = phones.find(q.registration_number);
-      if (!down.ok()) {
-        p.status = down;
-      } else if (it == phones.end()) {
-        p.status = absl::NotFoundError("unknown");
-      } else {
-        p.recipient = {it->second, "fr"};
-        if (q.activation_code) p.activation_code = absl::StrCat("CODE-", ++codes_issued);
-      }
-      out.push_back(std::move(p));
-    }
-    return out;
-  }
-  std::map<std::string, std::string> phones;
-  std::atomic<int> codes_issued{0};
-  std::vector<size_t> batches;  // the number of queries of each call
-  absl::Status down;            // registration cannot answer
-};
 
 // A provider that reports on each message before it answers its submission (Kannel may call back
 // before sendsms answers): `delivered` or not with `reason`, then `after_report` runs and

@@ -2,6 +2,8 @@
 // by person and by id, and the dispatcher's claims, submissions, kept reports and closings.
 #include "notification/src/message_store.h"
 
+#include <map>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "notification/test/notification_database.h"
@@ -45,6 +47,36 @@ TEST_P(MessageStoreTest, RecordsOneMessagePerEventAndChannelAndReadsThemBack) {
   EXPECT_TRUE(InWrite([&](storage::Transaction& tx) { return MessageStore::ForPerson(tx, "100000025"); }).empty());
   EXPECT_EQ(Get("m1").template_key, "activation");
   EXPECT_FALSE(InWrite([&](storage::Transaction& tx) { return MessageStore::Find(tx, "nope"); }).has_value());
+}
+
+TEST_P(MessageStoreTest, TemplateValuesComeBackWithTheDueMessage) {
+  Message decided = Pending("v1", "100000017", t0_);
+  decided.template_key = "claim_decided";
+  decided.template_values = {{"claim_id", "F-2026-0001"}, {"outcome", "PARTIAL"}, {"amount", "123.45"}};
+  EXPECT_TRUE(InWrite([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, decided); }));
+  EXPECT_TRUE(
+      InWrite([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, Pending("v2", "100000025", t0_)); }));
+  auto due = InWrite([&](storage::Transaction& tx) { return MessageStore::Due(tx, t0_, 10); });
+  ASSERT_EQ(due.size(), 2u);
+  std::map<std::string, std::map<std::string, std::string>> values;
+  for (const DueMessage& d : due) values[d.message.message_id] = d.message.template_values;
+  EXPECT_THAT(values["v1"],
+              ElementsAre(Pair("amount", "123.45"), Pair("claim_id", "F-2026-0001"), Pair("outcome", "PARTIAL")));
+  EXPECT_TRUE(values["v2"].empty()) << "an activation message keeps none";
+}
+
+TEST_P(MessageStoreTest, UnreadableTemplateValuesLeaveTheOthersDue) {
+  EXPECT_TRUE(
+      InWrite([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, Pending("v1", "100000017", t0_)); }));
+  for (const char* bad : {"{not json", "[1, 2]", R"({"claim_id": 7, "outcome": "ACCEPTED"})"}) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return tx.Execute("UPDATE messages SET template_values = $1", {bad}).status();
+                   })
+                    .ok());
+    auto due = InWrite([&](storage::Transaction& tx) { return MessageStore::Due(tx, t0_, 10); });
+    ASSERT_EQ(due.size(), 1u) << bad;
+    EXPECT_EQ(due[0].message.template_values.count("claim_id"), 0u) << bad;
+  }
 }
 
 TEST_P(MessageStoreTest, ACampaignsMessagesAreRecordedTogetherAndCountedByStatus) {

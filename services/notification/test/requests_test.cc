@@ -65,6 +65,11 @@ TEST_P(RequestsTest, ResendQueuesTheTemplateInTheLanguageAndProgramOfTheLastMess
   EXPECT_EQ(requests_->List("100000017")->size(), 3u);
   EXPECT_EQ(requests_->Resend("100000017", "reminder")->template_key, "reminder");
   EXPECT_EQ(requests_->Resend("100000017", "nope").status().code(), absl::StatusCode::kNotFound);
+  for (const char* key : {"claim_decided", "claim_paid"}) {
+    EXPECT_EQ(requests_->Resend("100000017", key).status().code(), absl::StatusCode::kFailedPrecondition)
+        << key << " needs its claim, which only its event gives";
+  }
+  EXPECT_EQ(requests_->List("100000017")->size(), 4u);
 }
 
 TEST_P(RequestsTest, OptOutOnlyOnSmsAndUndone) {
