@@ -28,11 +28,14 @@
 
 ABSL_DECLARE_FLAG(std::string, registration_address);
 ABSL_DECLARE_FLAG(std::string, program);
-ABSL_FLAG(std::string, manifest, "", "batch submit / coverage import: the manifest (default: NAME.manifest.json)");
+ABSL_FLAG(std::string, manifest, "",
+          "batch submit / coverage import / claims submit: the manifest (default: NAME.manifest.json)");
 ABSL_FLAG(std::string, liaison_body, "", "batch status/report: the liaison body, when a batch id is ambiguous");
-ABSL_FLAG(bool, wait, true, "batch submit: wait until every row has its outcome");
+ABSL_FLAG(bool, wait, true,
+          "batch submit: wait until every row has its outcome; claims submit: until every file is decided");
 ABSL_FLAG(absl::Duration, retry_for, absl::Minutes(2),
-          "batch submit / coverage import: how long to keep trying while registration is unavailable");
+          "batch submit / coverage import / claims submit / tariff import: how long to keep trying while the service "
+          "is unavailable");
 ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
 ABSL_FLAG(std::string, out, ".",
           "gen liaison: output directory; attestation get: the PDF file, or the directory of attestation-NUMBER.pdf");
@@ -42,12 +45,15 @@ ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an
 ABSL_FLAG(double, invalid_rate, 0.02, "gen liaison: share of rows breaking a rule");
 ABSL_FLAG(double, lookalike_rate, 0.005, "gen liaison: share of look-alikes under another CIN");
 ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already covered elsewhere");
-ABSL_FLAG(std::string, state, "PENDING", "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED");
+ABSL_FLAG(std::string, state, "PENDING",
+          "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED; claims review list: PENDING or DECIDED");
 ABSL_FLAG(std::string, agent, "",
-          "review decide: the agent deciding; family declare/remove: the agent acting (default: the user)");
-ABSL_FLAG(int, page_size, 500, "review list: reviews asked per call (at most 500)");
+          "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add: the agent "
+          "acting (default: the user)");
+ABSL_FLAG(int, page_size, 500, "review list, claims review list, claims overdue: entries asked per call (at most 500)");
 ABSL_FLAG(std::string, page_token, "",
-          "review list: show only the page after this token (a previous page's next page token); "
+          "review list, claims review list, claims overdue: show only the page after this token (a previous page's "
+          "next page token); "
           "default: every page");
 
 namespace himaya::cli {

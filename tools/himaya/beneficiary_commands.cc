@@ -19,6 +19,7 @@
 #include "attestation/pdf_qr_reader.h"
 #include "commands.h"
 #include "connection.h"
+#include "day_flag.h"
 #include "failure.h"
 #include "google/protobuf/util/json_util.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
@@ -39,7 +40,9 @@ ABSL_DECLARE_FLAG(std::string, out);
 ABSL_FLAG(std::string, relationship, "", "family declare: SPOUSE or CHILD");
 ABSL_FLAG(std::string, studying_until, "", "family declare: a child's declared end of studies (YYYY-MM-DD)");
 ABSL_FLAG(bool, disabled, false, "family declare: the child is disabled (covered whatever the age)");
-ABSL_FLAG(std::string, reason, "", "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER)");
+ABSL_FLAG(std::string, reason, "",
+          "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER); claims review decide: a "
+          "reason code kept with the decision (e.g. FORGED_DOCUMENT)");
 ABSL_FLAG(std::string, end_date, "", "family remove: the last covered day (YYYY-MM-DD)");
 ABSL_FLAG(std::string, date, "", "eligibility: the day asked (YYYY-MM-DD; default: today)");
 ABSL_FLAG(std::string, keys, "",
@@ -61,35 +64,12 @@ absl::StatusOr<std::string> BeneficiaryAddress() {
   return ServiceAddress("beneficiary", absl::GetFlag(FLAGS_beneficiary_address));
 }
 
-// A day flag: empty when not given and not `required`; INVALID_ARGUMENT naming the flag when it
-// is not a day of the calendar written YYYY-MM-DD.
-absl::Status CheckDay(const std::string& flag, const std::string& value, bool required) {
-  if (value.empty()) {
-    return required ? absl::InvalidArgumentError(absl::StrCat("--", flag, "=YYYY-MM-DD is required"))
-                    : absl::OkStatus();
-  }
-  absl::CivilDay day;
-  if (value.size() != 10 || !absl::ParseCivilTime(value, &day) || absl::FormatCivilTime(day) != value) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": a day written YYYY-MM-DD"));
-  }
-  return absl::OkStatus();
-}
-
 // Who acts, as the service records it: the agent named by --agent, else the user running the
 // command.
 std::string Agent() {
   std::string agent = absl::GetFlag(FLAGS_agent);
   if (agent.empty() && std::getenv("USER") != nullptr) agent = std::getenv("USER");
   return absl::StrCat("AGENT:", agent.empty() ? "cli" : agent);
-}
-
-// A failed call as one line; a rule's refusal (FAILED_PRECONDITION, its message starting with
-// the rule's reason code) says it was refused.
-int FailCall(const absl::Status& status) {
-  if (status.code() == absl::StatusCode::kFailedPrecondition) {
-    return Fail(absl::StrCat("refused: ", status.message()));
-  }
-  return Fail(status);
 }
 
 // The message as JSON with the proto's field names, every field present.

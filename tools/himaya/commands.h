@@ -56,6 +56,13 @@ int Eligibility(const std::vector<std::string>& args);
 // attestation get NUMBER --out=FILE.pdf | attestation verify FILE.pdf [--keys=DIR]
 int Attestation(const std::vector<std::string>& args);
 
+// claims_commands.cc
+// claims submit FILE.csv | report [SENDER/]BATCH_ID | status CLAIM_ID | review list |
+// review decide CLAIM_ID --decision=confirm|reject --agent=ID | overdue | ald add ...
+int Claims(const std::vector<std::string>& args);
+// tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
+int Tariff(const std::vector<std::string>& args);
+
 // bench_commands.cc
 // bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility
 int Bench(const std::vector<std::string>& args);

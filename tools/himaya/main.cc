@@ -50,6 +50,18 @@ Talking to the running stack:
   attestation verify FILE.pdf [--keys=DIR]
                           offline: its QR code's signature and expiry (exit 0 valid, 3 refused
                           with the reason: MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, ...)
+  claims submit FILE.csv  send a bulk claims file (manifest: FILE.manifest.json or --manifest);
+                          waits until every file is decided (--wait=false: only received)
+  claims report [SENDER/]BATCH_ID
+                          its report: claim_id,item,outcome,reason,reimbursed_centimes (CSV)
+  claims status CLAIM_ID  a file and its items: decision, reason, amounts
+  claims review list [--state=PENDING|DECIDED]
+  claims review decide CLAIM_ID --decision=confirm|reject --agent=ID [--reason=CODE]
+  claims overdue          files past their due date, oldest first
+  claims ald add --certificate=C --beneficiary=ID --from=YYYY-MM-DD --until=YYYY-MM-DD
+  tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
+                          a TNR version (act_code,label,category,tnr_amount,max_quantity,
+                          min_days_between)
   events outbox           each service's events pending and set aside
   events replay --since=2026-11-29T08:00:00Z [--service=NAME]
                           publish again what was published since then (consumers skip
@@ -107,6 +119,9 @@ int main(int argc, char** argv) {
       {"attestation", cli::Attestation},
       // events_commands.cc
       {"events", cli::Events},
+      // claims_commands.cc
+      {"claims", cli::Claims},
+      {"tariff", cli::Tariff},
       // bench_commands.cc
       {"bench", cli::Bench},
   };

@@ -1,4 +1,5 @@
-// Sending a manifest and its data file to the registration service (batches, coverage files).
+// Sending a file to a service as a client stream, its header first (registration's batches and
+// coverage files with their manifest; claims' bulk files and tariff versions).
 #pragma once
 
 #include <algorithm>
@@ -30,9 +31,9 @@ inline std::string DefaultManifestPath(const std::string& file) {
   return base + ".manifest.json";
 }
 
-// Reads a manifest file (parsed as the registration service checks it). INVALID_ARGUMENT or
-// NOT_FOUND naming the file.
-inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string& path) {
+// Reads a manifest file (the liaison manifest, libs/liaison). INVALID_ARGUMENT or NOT_FOUND naming
+// the file.
+inline absl::StatusOr<liaison::Manifest> ReadManifestFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("manifest ", path, " cannot be read"));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -40,20 +41,29 @@ inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string
   if (!manifest.ok()) {
     return absl::Status(manifest.status().code(), absl::StrCat(path, ": ", manifest.status().message()));
   }
+  return manifest;
+}
+
+// Reads a manifest file as the registration service takes it.
+inline absl::StatusOr<registration::v1::Manifest> ReadManifest(const std::string& path) {
+  absl::StatusOr<liaison::Manifest> manifest = ReadManifestFile(path);
+  if (!manifest.ok()) return manifest.status();
   return registration::ManifestToProto(*manifest);
 }
 
 // Calls `attempt` until it succeeds or fails otherwise than UNAVAILABLE (the service starting
 // again after a crash, or still holding the lease of the upload the crash interrupted), for at
-// most `retry_for`, waiting 1, 2, 4, then 5 s between attempts and saying so on stderr.
+// most `retry_for`, waiting 1, 2, 4, then 5 s between attempts and saying so on stderr, naming
+// `service`.
 template <typename T>
-absl::StatusOr<T> RetryWhileUnavailable(absl::Duration retry_for, const std::function<absl::StatusOr<T>()>& attempt) {
+absl::StatusOr<T> RetryWhileUnavailable(absl::Duration retry_for, const std::function<absl::StatusOr<T>()>& attempt,
+                                        const std::string& service = "registration") {
   const absl::Time give_up = absl::Now() + retry_for;
   absl::Duration wait = absl::Seconds(1);
   for (;;) {
     absl::StatusOr<T> result = attempt();
     if (result.ok() || !absl::IsUnavailable(result.status()) || absl::Now() + wait > give_up) return result;
-    std::fprintf(stderr, "registration unavailable (%s); trying again in %s\n",
+    std::fprintf(stderr, "%s unavailable (%s); trying again in %s\n", service.c_str(),
                  std::string(result.status().message()).c_str(), absl::FormatDuration(wait).c_str());
     absl::SleepFor(wait);
     wait = std::min(wait * 2, absl::Seconds(5));
@@ -61,6 +71,21 @@ absl::StatusOr<T> RetryWhileUnavailable(absl::Duration retry_for, const std::fun
 }
 
 using RegistrationStub = registration::v1::RegistrationService::Stub;
+
+// Writes `header`, then the bytes of `in` in 256 KiB chunks (each a Request with its `chunk`
+// set), and ends the call. The call's status: the server's answer when it stopped reading early.
+template <typename Request>
+absl::Status StreamFile(std::istream& in, grpc::ClientWriter<Request>& writer, const Request& header) {
+  bool open = writer.Write(header);
+  Request request;
+  std::vector<char> buffer(256 * 1024);
+  while (open && (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)) {
+    request.set_chunk(buffer.data(), in.gcount());
+    open = writer.Write(request);
+  }
+  writer.WritesDone();
+  return rpc::FromGrpcStatus(writer.Finish());
+}
 
 // Streams the manifest, then the file in 256 KiB chunks; returns the server's answer. The call
 // has no deadline: a million rows take a while, and the server paces the sender. Sending again
@@ -82,19 +107,38 @@ absl::StatusOr<Response> Upload(const std::string& file, const std::string& mani
     grpc::ClientContext context;
     Response response;
     auto writer = ((**stub).*call)(&context, &response);
-    registration::v1::UploadRequest request;
-    *request.mutable_manifest() = *manifest;
-    bool open = writer->Write(request);
-    std::vector<char> buffer(256 * 1024);
-    while (open && (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)) {
-      request.set_chunk(buffer.data(), in.gcount());
-      open = writer->Write(request);
-    }
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    if (!status.ok()) return rpc::FromGrpcStatus(status);
+    registration::v1::UploadRequest header;
+    *header.mutable_manifest() = *manifest;
+    if (absl::Status sent = StreamFile(in, *writer, header); !sent.ok()) return sent;
     return response;
   });
+}
+
+// Sends `file` after `header` through the client-streaming `method` of the service at
+// `address()` (asked at each attempt: the service may have moved after a restart), trying again
+// while it is UNAVAILABLE for `retry_for`. The server's answer; NOT_FOUND when the file cannot be
+// read.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> UploadFile(const std::string& file, const Request& header,
+                                    std::unique_ptr<grpc::ClientWriter<Request>> (Stub::*method)(grpc::ClientContext*,
+                                                                                                 Response*),
+                                    const std::function<absl::StatusOr<std::string>()>& address,
+                                    absl::Duration retry_for, const std::string& service) {
+  return RetryWhileUnavailable<Response>(
+      retry_for,
+      [&]() -> absl::StatusOr<Response> {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", file));
+        absl::StatusOr<std::string> target = address();
+        if (!target.ok()) return target.status();
+        Stub stub(rpc::NewChannel(*target));
+        grpc::ClientContext context;
+        Response response;
+        auto writer = (stub.*method)(&context, &response);
+        if (absl::Status sent = StreamFile(in, *writer, header); !sent.ok()) return sent;
+        return response;
+      },
+      service);
 }
 
 // The status of a batch; an empty body finds it by id alone.

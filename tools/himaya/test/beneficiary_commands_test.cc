@@ -22,12 +22,9 @@
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
 #include "nlohmann/json.hpp"
-#include "rpc/credentials.h"
-#include "rpc/server.h"
+#include "scripted_service_test.h"
 #include "seal/seal.h"
-#include "stack/local_authority.h"
 #include "stack/local_stack.h"
-#include "testing/temp_dir.h"
 
 namespace himaya::cli {
 namespace {
@@ -162,77 +159,17 @@ class ScriptedBeneficiary final : public ben::BeneficiaryService::CallbackServic
   std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
 };
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-class BeneficiaryCommandsTest : public ::testing::Test {
+class BeneficiaryCommandsTest : public ScriptedServiceTest {
  protected:
-  void SetUp() override {
-    data_dir_ = dir_.path() + "/var";
-    const std::string tls = data_dir_ + "/tls";
-    std::filesystem::create_directories(tls);
-    absl::Status certificates = stack::EnsureCertificates(tls, {"beneficiary", stack::kCliIdentity});
-    ASSERT_TRUE(certificates.ok()) << certificates;
-    auto identity = rpc::LoadTlsIdentity(stack::CertificateFiles(tls, "beneficiary"));
-    ASSERT_TRUE(identity.ok()) << identity.status();
-    auto server =
-        rpc::Server::Start({.services = {&service_}, .credentials = rpc::MutualTlsServerCredentials(*identity)});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-  }
-  void TearDown() override {
-    if (server_) server_->Shutdown(absl::Seconds(1));
-  }
+  void SetUp() override { Serve("beneficiary", &service_); }
 
-  // Runs `himaya ARGS` against the scripted service to its end.
-  CliRun Himaya(std::vector<std::string> args, bool with_address = true) {
-    args.insert(args.begin(), stack::DefaultBinDir() + "/himaya");
-    args.push_back("--data_dir=" + data_dir_);
-    if (with_address) args.push_back(absl::StrCat("--beneficiary_address=127.0.0.1:", server_->port()));
-    const std::string out = absl::StrCat(dir_.path(), "/run-", ++runs_, ".out");
-    const std::string err = absl::StrCat(dir_.path(), "/run-", runs_, ".err");
-    auto p = core::Subprocess::Start({.argv = args,
-                                      .env = {{"USER", "agent.amal"}},
-                                      .stdout_path = out,
-                                      .stderr_path = err,
-                                      .working_dir = dir_.path()});
-    if (!p.ok()) return {-1, "", std::string(p.status().message())};
-    std::optional<int> status = p->Wait(absl::Seconds(60));
-    CliRun run{-1, ReadFile(out), ReadFile(err)};
-    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
-    return run;
-  }
-
-  static std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-
-  // A failure as the CLI reports one: a non-zero exit, one line on standard error, nothing on
-  // standard output.
+  // As every command fails, and not with 3, kept for "not covered".
   static void ExpectOneLineError(const CliRun& run, const std::string& says) {
-    EXPECT_NE(run.code, 0) << run.out << run.err;
+    ScriptedServiceTest::ExpectOneLineError(run, says);
     EXPECT_NE(run.code, 3) << "3 is kept for 'not covered'";
-    EXPECT_THAT(run.err, StartsWith("himaya: "));
-    EXPECT_THAT(run.err, HasSubstr(says));
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_EQ(run.out, "");
   }
 
-  static nlohmann::json Json(const CliRun& run) {
-    nlohmann::json json = nlohmann::json::parse(run.out, nullptr, false);
-    EXPECT_FALSE(json.is_discarded()) << run.out;
-    return json;
-  }
-
-  testing::TempDir dir_;
-  std::string data_dir_;
   ScriptedBeneficiary service_;
-  std::unique_ptr<rpc::Server> server_;
-  int runs_ = 0;
 };
 
 TEST_F(BeneficiaryCommandsTest, FamilyDeclareSendsEveryFlagAndPrintsTheBeneficiaryId) {
