@@ -98,18 +98,48 @@ struct FileDecision {
   std::string review_reason;
 };
 
+// A care category's written form (TariffAct::category, a rate's category): 1 to 32 of [A-Z_].
+bool IsCareCategory(absl::string_view category);
+
+// Item rejection reasons (ItemDecision::reason), and the detail NOT_COVERED carries when the
+// beneficiary is covered through another insured than the file's.
+inline constexpr char kInvalidRow[] = "INVALID_ROW";
+inline constexpr char kNotCovered[] = "NOT_COVERED";
+inline constexpr char kUnknownAct[] = "UNKNOWN_ACT";
+inline constexpr char kActNotInTariff[] = "ACT_NOT_IN_TARIFF";
+inline constexpr char kFiledTooLate[] = "FILED_TOO_LATE";
+inline constexpr char kDuplicate[] = "DUPLICATE";
+inline constexpr char kQuantityOverMaximum[] = "QUANTITY_OVER_MAXIMUM";
+inline constexpr char kRepeatedTooSoon[] = "REPEATED_TOO_SOON";
+inline constexpr char kNotInFamily[] = "NOT_IN_FAMILY";
+// Review reasons (FileDecision::review_reason).
+inline constexpr char kAmountOverThreshold[] = "AMOUNT_OVER_THRESHOLD";
+inline constexpr char kSampled[] = "SAMPLED";
+
 class ClaimRules {
  public:
   // Strict JSON (unknown, missing or repeated keys, wrong types, values out of range:
-  // INVALID_ARGUMENT naming the key).
+  // INVALID_ARGUMENT "claim_rules: <key>: ..." naming the key). Every key is required:
+  // filing_delay_days (1-3650), due_days (1-365), escalate_after_days (1-365), review_threshold
+  // (dirhams as a string, "5000.00", ParseDirhams), sample_percent (a string with at most two
+  // decimals, "2.5", or an integer; 0 to 100), sample_seed (an integer from 0 to 2^64-1), rates
+  // (a list, maybe empty, of {"program"?: a known program, "category"?: IsCareCategory,
+  // "ordinary": 0-100, "ald": ordinary-100}, no two for the same program and category).
   static absl::StatusOr<ClaimRules> Parse(absl::string_view json);
+  // The rules shipped with the service (config/claim_rules.json, embedded at build time).
   static const ClaimRules& Shipped();
-  // The file at `path`, the shipped rules when empty.
+  // The file at `path`, the shipped rules when empty. NOT_FOUND when it cannot be read.
   static absl::StatusOr<ClaimRules> Load(const std::string& path);
 
   // Rate in percent for a program and a care category, ordinary or with a valid ALD
   // certificate (the most specific configured entry wins; defaults 70 and 90).
+  // Specificity: program and category, then program alone, then category alone, then an entry
+  // naming neither; no entry matching: 70 and 90.
   int RatePercent(absl::string_view program, absl::string_view category, bool ald) const;
+  // Whether the draw picks the file `claim_id` for review: a hash of the seed and the id
+  // (64-bit FNV-1a, then SplitMix64's finaliser), modulo 10000, below sample_basis_points.
+  // The same seed and id always draw the same.
+  bool Sampled(absl::string_view claim_id) const;
   int filing_delay_days() const { return filing_delay_days_; }
   int due_days() const { return due_days_; }
   int64_t review_threshold_centimes() const { return review_threshold_centimes_; }
@@ -121,6 +151,18 @@ class ClaimRules {
   // Decides every item of a file, in order (earlier items count for DUPLICATE and
   // REPEATED_TOO_SOON), then the file: outcome, totals, and whether it goes to review (over the
   // threshold, or drawn: a pure function of the seed and the claim id, so reproducible).
+  // facts[i] is about items[i] (an item without facts is decided as not covered). Details:
+  // NOT_COVERED carries facts.not_covered_reason, or NOT_IN_FAMILY when covered_through is not
+  // `registration_number`; INVALID_ROW the field; DUPLICATE and REPEATED_TOO_SOON the earlier
+  // file's claim id (`claim_id` itself for an earlier item of the same file). Only accepted
+  // items count as earlier ones. An item without invalid_field whose quantity (1-999) or
+  // amount_paid (1 to 10^12 centimes) is out of the contract's bounds is INVALID_ROW naming it.
+  // A rejected item keeps the TNR amount when the act is in the tariff on its care date, rate
+  // and reimbursement 0. The ALD rate needs both a certificate named and facts.ald_valid.
+  // claimed = sum of every item's amount_paid (each within 0..10^12); outcome ACCEPTED
+  // (every item), REJECTED (none, or no item), PARTIAL otherwise. Review: reimbursed above the
+  // threshold -> AMOUNT_OVER_THRESHOLD; else, for a file with something accepted, Sampled() ->
+  // SAMPLED.
   FileDecision Decide(const std::string& claim_id, const std::string& registration_number, absl::CivilDay filed_date,
                       const std::string& program, const std::vector<FiledItem>& items,
                       const std::vector<ItemFacts>& facts) const;
@@ -146,6 +188,9 @@ class ClaimRules {
 // Whether a certificate valid from `valid_from` to `valid_until` (both days included) covers care
 // on `care_date` (the service sets ItemFacts::ald_valid with it).
 bool AldValidOn(absl::CivilDay valid_from, absl::CivilDay valid_until, absl::CivilDay care_date);
+
+// The largest amount ParseDirhams reads, in centimes (10 billion dirhams).
+inline constexpr int64_t kMaxDirhamsCentimes = 1'000'000'000'000;
 
 // Reads an amount in dirhams with at most two decimals ("150", "150.5", "150.50") into
 // centimes. INVALID_ARGUMENT for anything else (signs, exponents, more decimals, overflow past

@@ -13,8 +13,6 @@ namespace {
 // What the report keeps of claim_id and registration_number when they are not valid.
 constexpr size_t kMaxKeptBytes = 64;
 
-constexpr int64_t kMaxAmountCentimes = 1'000'000'000'000;
-
 bool IsClaimIdChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-'; }
 
 bool IsActCodeChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'; }
@@ -98,7 +96,7 @@ absl::Status CheckQuantity(int64_t quantity) {
 }
 
 absl::Status CheckAmountPaid(int64_t centimes) {
-  if (centimes <= 0 || centimes > kMaxAmountCentimes) {
+  if (centimes <= 0 || centimes > kMaxDirhamsCentimes) {
     return FieldError("amount_paid", "must be more than 0 and at most 10000000000.00 dirhams");
   }
   return absl::OkStatus();

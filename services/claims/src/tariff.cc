@@ -16,7 +16,6 @@ namespace {
 
 constexpr size_t kMaxActs = 100000;
 constexpr size_t kMaxTariffFieldBytes = 200;
-constexpr size_t kMaxCategoryLength = 32;
 constexpr int kMaxMinDaysBetween = 3650;
 
 enum Column { kActCode, kLabel, kCategory, kTnrAmount, kMaxQuantityColumn, kMinDaysBetween, kColumns };
@@ -43,14 +42,6 @@ bool IsLabel(absl::string_view label) {
   if (label.empty() || !core::IsValidUtf8(label)) return false;
   for (char c : label) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
-  }
-  return true;
-}
-
-bool IsCategory(absl::string_view category) {
-  if (category.empty() || category.size() > kMaxCategoryLength) return false;
-  for (char c : category) {
-    if (!(c >= 'A' && c <= 'Z') && c != '_') return false;
   }
   return true;
 }
@@ -82,7 +73,7 @@ class TariffReader {
     }
     act.label = std::string(value[kLabel]);
     act.category = absl::AsciiStrToUpper(value[kCategory]);
-    if (!IsCategory(act.category)) return LineError(line, "category", "must be 1 to 32 characters of A-Z and _");
+    if (!IsCareCategory(act.category)) return LineError(line, "category", "must be 1 to 32 characters of A-Z and _");
     absl::StatusOr<int64_t> amount = ParseDirhams(value[kTnrAmount]);
     if (!amount.ok() || *amount <= 0) {
       return LineError(line, "tnr_amount", "must be dirhams above 0 with at most two decimals (80.00)");
