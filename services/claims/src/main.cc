@@ -3,6 +3,8 @@
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
 #include "claims/src/claims_service.h"
+#include "claims/src/payment_runs.h"
+#include "claims/src/payment_service.h"
 #include "claims_migrations.h"
 #include "core/log.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
@@ -16,6 +18,8 @@ ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (r
 int main(int argc, char** argv) {
   using namespace himaya;
   std::unique_ptr<claims::ClaimsService> grpc_service;
+  std::unique_ptr<claims::PaymentRuns> payment_runs;
+  std::unique_ptr<claims::PaymentService> payment_service;
   return service::RunService(
       argc, argv, "claims",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::ClaimsMigrations(d)}; },
@@ -31,6 +35,12 @@ int main(int argc, char** argv) {
         }
         log::Info("claims asks beneficiary", {{"address", *beneficiary}});
         grpc_service = std::make_unique<claims::ClaimsService>(runtime.handler_pool());
-        return runtime.Serve({grpc_service.get()}, {claims::v1::ClaimsService::service_full_name()});
+        payment_runs = std::make_unique<claims::PaymentRuns>(
+            runtime.db(), runtime.event_source(),
+            claims::PaymentRuns::Hooks{nullptr, [&runtime] { runtime.relay().Wake(); }});
+        payment_service = std::make_unique<claims::PaymentService>(runtime.handler_pool(), *payment_runs);
+        return runtime.Serve(
+            {grpc_service.get(), payment_service.get()},
+            {claims::v1::ClaimsService::service_full_name(), claims::v1::ClaimPaymentService::service_full_name()});
       });
 }

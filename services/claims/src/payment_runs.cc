@@ -74,7 +74,7 @@ absl::StatusOr<PaymentRun> PaymentRuns::Create(absl::string_view date_text, absl
     RETURN_IF_ERROR(PaymentStore::InsertRun(tx, fresh));
     ASSIGN_OR_RETURN(std::vector<RunClaim> claims, PaymentStore::TakePayableClaims(tx, run_id));
     if (claims.empty()) {
-      return absl::FailedPreconditionError("NOTHING_TO_PAY: no decided file waits for payment");
+      return absl::FailedPreconditionError(absl::StrCat(kNothingToPay, ": no decided file waits for payment"));
     }
     const std::vector<PaymentLine> lines = GroupIntoLines(claims);
     RETURN_IF_ERROR(PaymentStore::InsertLines(tx, run_id, lines, claims));

@@ -82,6 +82,10 @@ class PaymentRuns {
   const Hooks hooks_;
 };
 
+// The code of a run refused because no file waits for payment (FAILED_PRECONDITION, its message
+// starting with it).
+inline constexpr absl::string_view kNothingToPay = "NOTHING_TO_PAY";
+
 // The instructions' header line, with its line end.
 inline constexpr absl::string_view kInstructionsHeader = "run_id,line,registration_number,claims,amount_centimes\n";
 
