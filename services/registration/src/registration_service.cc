@@ -2,10 +2,8 @@
 
 #include <optional>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "registration/api/manifest_proto.h"
@@ -13,6 +11,7 @@
 #include "registration/src/person_rules.h"
 #include "rpc/credentials.h"
 #include "rpc/server.h"
+#include "rpc/streams.h"
 
 namespace himaya::registration {
 namespace {
@@ -180,82 +179,6 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   std::unique_ptr<Session> session_;
 };
 
-// Streams a batch's reconciliation report, a page per message. A page is read on the pool and
-// handed to gRPC; the next is read once that write is done. No thread waits on the reader, so
-// slow readers cost memory for one page each, not a handler thread.
-class ReportReactor final : public grpc::ServerWriteReactor<v1::ReportChunk> {
- public:
-  ReportReactor(grpc::CallbackServerContext* context, core::ThreadPool& pool, storage::Database& db,
-                v1::GetBatchRequest request)
-      : context_(context), pool_(pool), db_(db), request_(std::move(request)) {
-    tasks_ = 1;
-    if (!pool_.TrySchedule([this] { ReadPage(); })) {
-      tasks_ = 0;
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy, try again"));
-    }
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
-    if (last_) return Finish(grpc::Status::OK);
-    {
-      absl::MutexLock lock(&mu_);
-      ++tasks_;
-    }
-    pool_.Schedule([this] { ReadPage(); });
-  }
-
-  // gRPC is done with the call; the reactor goes once no pool task still holds it.
-  void OnDone() override {
-    bool last = false;
-    {
-      absl::MutexLock lock(&mu_);
-      done_ = true;
-      last = tasks_ == 0;
-    }
-    if (last) delete this;
-  }
-
- private:
-  // On the pool: reads the next page and starts writing it, or finishes the call.
-  void ReadPage() {
-    if (context_->IsCancelled()) {
-      Finish(grpc::Status::CANCELLED);
-    } else {
-      absl::StatusOr<ReportPage> page =
-          ReadBatchReportPage(db_, request_.liaison_body(), request_.batch_id(), after_row_);
-      if (!page.ok()) {
-        Finish(rpc::ToGrpcStatus(page.status()));
-      } else if (page->csv.empty()) {
-        Finish(grpc::Status::OK);
-      } else {
-        after_row_ = page->next_after_row;
-        last_ = page->last;
-        chunk_.set_csv(std::move(page->csv));
-        StartWrite(&chunk_);
-      }
-    }
-    // OnWriteDone or OnDone may already run on another thread: touch nothing but the count.
-    bool last = false;
-    {
-      absl::MutexLock lock(&mu_);
-      last = --tasks_ == 0 && done_;
-    }
-    if (last) delete this;
-  }
-
-  grpc::CallbackServerContext* context_;
-  core::ThreadPool& pool_;
-  storage::Database& db_;
-  const v1::GetBatchRequest request_;
-  std::optional<int64_t> after_row_;
-  bool last_ = false;
-  v1::ReportChunk chunk_;
-  absl::Mutex mu_;
-  int tasks_ ABSL_GUARDED_BY(mu_) = 0;  // pool tasks scheduled and not yet over
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-};
-
 }  // namespace
 
 grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::SubmitBatch(grpc::CallbackServerContext* context,
@@ -277,7 +200,15 @@ grpc::ServerUnaryReactor* RegistrationService::GetBatch(grpc::CallbackServerCont
 
 grpc::ServerWriteReactor<v1::ReportChunk>* RegistrationService::GetBatchReport(grpc::CallbackServerContext* context,
                                                                                const v1::GetBatchRequest* request) {
-  return new ReportReactor(context, pool_, *domain_.intake.db, *request);
+  // A page per message (rpc/streams.h): slow readers cost memory for one page each, not a thread.
+  return new rpc::PagedWriteReactor<v1::ReportChunk>(
+      context, pool_,
+      [this, request = *request](std::optional<int64_t> after_row) -> absl::StatusOr<rpc::StreamPage> {
+        ASSIGN_OR_RETURN(ReportPage page, ReadBatchReportPage(*domain_.intake.db, request.liaison_body(),
+                                                              request.batch_id(), after_row));
+        return rpc::StreamPage{std::move(page.csv), page.next_after_row, page.last};
+      },
+      [](std::string bytes, v1::ReportChunk* chunk) { chunk->set_csv(std::move(bytes)); });
 }
 
 grpc::ServerReadReactor<v1::UploadRequest>* RegistrationService::ImportCoverage(grpc::CallbackServerContext* context,
