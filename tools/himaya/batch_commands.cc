@@ -38,8 +38,9 @@ ABSL_FLAG(absl::Duration, retry_for, absl::Minutes(2),
           "is unavailable");
 ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
 ABSL_FLAG(std::string, out, ".",
-          "gen liaison: output directory; attestation get: the PDF file, or the directory of attestation-NUMBER.pdf");
-ABSL_FLAG(uint64_t, seed, 1, "gen liaison: random seed");
+          "gen liaison, gen claims: output directory; attestation get: the PDF file, or the directory of "
+          "attestation-NUMBER.pdf");
+ABSL_FLAG(uint64_t, seed, 1, "gen liaison, gen claims: random seed");
 ABSL_FLAG(std::string, body, "", "gen liaison: liaison body (default: the program's usual one)");
 ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an earlier person");
 ABSL_FLAG(double, invalid_rate, 0.02, "gen liaison: share of rows breaking a rule");
@@ -205,8 +206,11 @@ int Coverage(const std::vector<std::string>& args) {
 }
 
 int Gen(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "claims") return GenClaims(args);
   if (args.size() != 1 || args[0] != "liaison") {
-    return Fail("usage: himaya gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B] [rates]");
+    return Fail(
+        "usage: himaya gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B] [rates] | gen claims "
+        "...");
   }
   datagen::LiaisonOptions o;
   o.records = absl::GetFlag(FLAGS_records);

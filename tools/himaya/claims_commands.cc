@@ -32,7 +32,9 @@ ABSL_DECLARE_FLAG(int, page_size);
 ABSL_DECLARE_FLAG(std::string, page_token);
 ABSL_DECLARE_FLAG(std::string, agent);
 ABSL_DECLARE_FLAG(std::string, reason);
-ABSL_FLAG(std::string, sender, "", "claims report: the sender of the batch, when its id is ambiguous");
+ABSL_FLAG(std::string, sender, "",
+          "claims report: the sender of the batch, when its id is ambiguous; gen claims: the sender of the file "
+          "(default CASHPLUS)");
 ABSL_FLAG(std::string, decision, "", "claims review decide: confirm (the rules' decision stands) or reject");
 ABSL_FLAG(std::string, certificate, "", "claims ald add: the ALD certificate's number");
 ABSL_FLAG(std::string, beneficiary, "", "claims ald add: the beneficiary id it is for (NUMBER or NUMBER-NN)");

@@ -39,7 +39,7 @@ int Events(const std::vector<std::string>& args);
 int Batch(const std::vector<std::string>& args);
 // coverage import FILE
 int Coverage(const std::vector<std::string>& args);
-// gen liaison --records N --program P ...
+// gen liaison --records N --program P ... | gen claims ... (GenClaims)
 int Gen(const std::vector<std::string>& args);
 // review list | review decide ID new|merge --agent=NAME
 int Review(const std::vector<std::string>& args);
@@ -62,6 +62,10 @@ int Attestation(const std::vector<std::string>& args);
 int Claims(const std::vector<std::string>& args);
 // tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
 int Tariff(const std::vector<std::string>& args);
+
+// gen_claims_command.cc
+// gen claims --from_batch=[BODY/]ID | --insured=FILE [--claims=N] [rejection percentages]
+int GenClaims(const std::vector<std::string>& args);
 
 // bench_commands.cc
 // bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility

@@ -71,6 +71,11 @@ Commands that print data print a table, or JSON with --output=json.
 
 Data:
   gen liaison --records=N --program=P [--out=DIR] [--seed=S] [--body=B]
+  gen claims --from_batch=[BODY/]BATCH_ID | --insured=FILE [--claims=N] [--filed_date=YYYY-MM-DD]
+           [--not_covered=%] [--unknown_act=%] [--late=%] [--duplicate=%] [--over_quantity=%]
+           [--too_soon=%] [--sender=S] [--out=DIR] [--seed=S] [--tariff=FILE]
+                          a bulk claims file and its manifest for people the stack registered
+                          (--from_batch, families asked of beneficiary) or a file lists
 
 Benchmarks (each starts its own stack in a temporary directory):
   bench intake --records=N [--backend=sqlite|postgres]

@@ -447,3 +447,45 @@ TEST_F(ClaimsCommandsTest, WithoutAStackEachCommandSaysWhereItLooked) {
 
 }  // namespace
 }  // namespace himaya::cli
+
+namespace himaya::cli {
+namespace {
+
+// `gen claims` needs no service with --insured: the file lists who to file for.
+TEST_F(ClaimsCommandsTest, GenClaimsWritesAFileForTheInsuredListed) {
+  std::ofstream(dir_.path() + "/people.txt") << "# insured, then a dependent\n100000017\n100000017-01,2026-01-01\n\n"
+                                                "100000025,2025-01-01\n";
+  CliRun run = Himaya({"gen", "claims", "--insured=people.txt", "--claims=50", "--late=10", "--duplicate=10",
+                       "--filed_date=2026-11-20", "--sender=BARIDCASH", "--seed=3"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, ContainsRegex("\nBARIDCASH-3-50 +BARIDCASH +50 +[0-9]+ +[0-9]+ +DUPLICATE [0-9]+, "
+                                     "FILED_TOO_LATE [0-9]+ +./BARIDCASH-3-50.csv\n"));
+  const std::string csv = ReadFile(dir_.path() + "/BARIDCASH-3-50.csv");
+  EXPECT_THAT(csv, StartsWith("claim_id,registration_number,beneficiary_id,care_date,filed_date,act_code,quantity,"
+                              "amount_paid,ald_certificate\nBARIDCASH-3-50-0000001,"));
+  EXPECT_THAT(csv, HasSubstr(",100000017-01,")) << "the dependent files too";
+  nlohmann::json manifest = nlohmann::json::parse(ReadFile(dir_.path() + "/BARIDCASH-3-50.manifest.json"));
+  EXPECT_EQ(manifest.value("sha256", ""), liaison::Sha256Hex(csv));
+
+  run = Himaya({"gen", "claims", "--insured=people.txt", "--claims=5", "--output=json", "--out=" + dir_.path()});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(Json(run).value("claims", 0), 5);
+  EXPECT_EQ(Json(run)["planted"], nlohmann::json::object());
+
+  std::ofstream(dir_.path() + "/orphan.txt") << "100000017-01\n";
+  std::ofstream(dir_.path() + "/badday.txt") << "100000017,2026-02-30\n";
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=orphan.txt"}),
+                     "orphan.txt: line 1: a dependent comes after their insured");
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=badday.txt"}), "badday.txt: line 1: the first covered day");
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=none.txt"}), "cannot read none.txt");
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=people.txt", "--too_soon=101"}),
+                     "--too_soon: a percentage from 0 to 100");
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=people.txt", "--late=60", "--duplicate=60"}),
+                     "add up to more than 100");
+  ExpectOneLineError(Himaya({"gen", "claims", "--insured=people.txt", "--filed_date=2026-11-31"}),
+                     "--filed_date: a day written YYYY-MM-DD");
+  ExpectOneLineError(Himaya({"gen", "claims"}), "usage: himaya gen claims --from_batch=");
+}
+
+}  // namespace
+}  // namespace himaya::cli
