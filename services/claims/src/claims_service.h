@@ -1,8 +1,11 @@
 // The gRPC face of claims (ClaimsService): translates requests into calls of the domain classes
-// and their answers into protos, mapping Status at the edge. A refusal's code also goes in the
-// trailing metadata `himaya-reason`. It holds no rules and reads no database.
+// and their answers into protos (claim_proto.h), mapping Status at the edge. A refusal's code
+// (CLAIM_ID_TAKEN, ...) starts its message and is also given in the trailing metadata
+// `himaya-reason`. It holds no rules and reads no database.
 #pragma once
 
+#include "claims/src/claim_intake.h"
+#include "claims/src/claim_lookup.h"
 #include "core/thread_pool.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
 
@@ -11,12 +14,26 @@ namespace himaya::claims {
 // The trailing metadata key that carries a refusal's code.
 inline constexpr char kReasonMetadata[] = "himaya-reason";
 
+// The domain classes the RPCs call (not owned).
+struct ClaimsDomain {
+  ClaimIntake* intake = nullptr;
+  ClaimLookup* lookup = nullptr;
+};
+
 class ClaimsService final : public v1::ClaimsService::CallbackService {
  public:
-  explicit ClaimsService(core::ThreadPool& pool);
+  ClaimsService(ClaimsDomain domain, core::ThreadPool& pool) : domain_(domain), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* SubmitClaim(grpc::CallbackServerContext* context, const v1::SubmitClaimRequest* request,
+                                        v1::Claim* response) override;
+  grpc::ServerUnaryReactor* GetClaim(grpc::CallbackServerContext* context, const v1::GetClaimRequest* request,
+                                     v1::Claim* response) override;
+  grpc::ServerUnaryReactor* ListClaims(grpc::CallbackServerContext* context, const v1::ListClaimsRequest* request,
+                                       v1::ListClaimsResponse* response) override;
 
  private:
-  [[maybe_unused]] core::ThreadPool& pool_;
+  ClaimsDomain domain_;
+  core::ThreadPool& pool_;
 };
 
 }  // namespace himaya::claims

@@ -2,6 +2,8 @@
 // rules against the national reference tariff, reviewed, paid, and watched against their due date.
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
+#include "claims/src/claim_intake.h"
+#include "claims/src/claim_lookup.h"
 #include "claims/src/claims_service.h"
 #include "claims/src/payment_runs.h"
 #include "claims/src/payment_service.h"
@@ -17,9 +19,13 @@ ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (r
 
 int main(int argc, char** argv) {
   using namespace himaya;
+  std::unique_ptr<claims::ClaimIntake> intake;
+  std::unique_ptr<claims::ClaimLookup> lookup;
   std::unique_ptr<claims::ClaimsService> grpc_service;
   std::unique_ptr<claims::PaymentRuns> payment_runs;
   std::unique_ptr<claims::PaymentService> payment_service;
+  // Called when files arrive: the decider's wake-up once it runs.
+  std::function<void()> wake_decider = [] {};
   return service::RunService(
       argc, argv, "claims",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::ClaimsMigrations(d)}; },
@@ -34,7 +40,13 @@ int main(int argc, char** argv) {
           return absl::InvalidArgumentError("beneficiary_deadline: must be positive");
         }
         log::Info("claims asks beneficiary", {{"address", *beneficiary}});
-        grpc_service = std::make_unique<claims::ClaimsService>(runtime.handler_pool());
+        claims::IntakeOptions intake_options;
+        intake_options.zone = zone;
+        intake = std::make_unique<claims::ClaimIntake>(runtime.db(), runtime.clock(), runtime.random(), intake_options,
+                                                       [&] { wake_decider(); });
+        lookup = std::make_unique<claims::ClaimLookup>(runtime.db());
+        grpc_service = std::make_unique<claims::ClaimsService>(claims::ClaimsDomain{intake.get(), lookup.get()},
+                                                               runtime.handler_pool());
         payment_runs = std::make_unique<claims::PaymentRuns>(
             runtime.db(), runtime.event_source(),
             claims::PaymentRuns::Hooks{nullptr, [&runtime] { runtime.relay().Wake(); }});

@@ -10,8 +10,37 @@ CREATE TABLE claim_batches (
   refusal TEXT NOT NULL DEFAULT '',
   received_at_us BIGINT NOT NULL,
   completed_at_us BIGINT,
+  -- While RECEIVING: the upload holding it may be taken over by another once this has passed
+  -- (its process died).
+  lease_until_us BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (sender, batch_id)
 );
+CREATE INDEX claim_batches_by_id ON claim_batches (batch_id);
+
+-- Every data row of a bulk file, staged as it streams in and kept for the report: read by
+-- ReadClaimRow (invalid_field names the field at fault). Once the whole file matched its
+-- manifest, a row becomes item `item` of its file (claim_items), or the whole file is refused
+-- and each of its rows keeps the reason (rejection: INVALID_ROW, INCONSISTENT_FILE,
+-- TOO_MANY_ITEMS, CLAIM_ID_TAKEN).
+CREATE TABLE claim_batch_rows (
+  sender TEXT NOT NULL,
+  batch_id TEXT NOT NULL,
+  row_number BIGINT NOT NULL,
+  claim_id TEXT NOT NULL,
+  registration_number TEXT NOT NULL,
+  filed_date TEXT NOT NULL,
+  beneficiary_id TEXT NOT NULL,
+  care_date TEXT NOT NULL,
+  act_code TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  amount_paid_centimes BIGINT NOT NULL,
+  ald_certificate TEXT NOT NULL,
+  invalid_field TEXT NOT NULL,
+  item INTEGER NOT NULL DEFAULT 0,
+  rejection TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (sender, batch_id, row_number)
+);
+CREATE INDEX claim_batch_rows_by_claim ON claim_batch_rows (sender, batch_id, claim_id, row_number);
 
 -- Reimbursement files. state: RECEIVED, IN_REVIEW, DECIDED, IN_PAYMENT, PAID. outcome (once the
 -- rules decided): ACCEPTED, PARTIAL, REJECTED. Times in microseconds since the epoch, days

@@ -1,0 +1,136 @@
+#include "claims/src/claim_intake.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "claims/src/claim_store.h"
+#include "claims/src/claims_file.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "identity/registration_number.h"
+
+namespace himaya::claims {
+namespace {
+
+constexpr size_t kMaxAgentIdLength = 64;
+// Ids given at random collide rarely; a few draws more, then the service gives up.
+constexpr int kClaimIdDraws = 5;
+
+absl::Status WithField(absl::string_view prefix, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
+absl::StatusOr<std::string> CheckedChannel(absl::string_view channel) {
+  if (channel.empty() || channel == "PORTAL") return std::string("PORTAL");
+  if (absl::StartsWith(channel, "AGENT:")) {
+    absl::string_view agent = channel.substr(6);
+    const bool printable = std::all_of(agent.begin(), agent.end(), [](char c) {
+      return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+    });
+    if (!agent.empty() && agent.size() <= kMaxAgentIdLength && printable) return std::string(channel);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("channel: PORTAL or AGENT:<id> (an id of 1 to ", kMaxAgentIdLength, " of [A-Za-z0-9._@-])"));
+}
+
+absl::Status CheckIdempotencyKey(absl::string_view key) {
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (key.size() > kMaxIdempotencyKeyLength || !printable) {
+    return absl::InvalidArgumentError(absl::StrCat("idempotency_key: at most ", kMaxIdempotencyKeyLength,
+                                                   " printable ASCII characters without spaces"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ClaimIdTaken(absl::string_view claim_id) {
+  return absl::AlreadyExistsError(absl::StrCat("CLAIM_ID_TAKEN: claim_id ", claim_id, " is another file's"));
+}
+
+}  // namespace
+
+ClaimIntake::ClaimIntake(storage::Database& db, const core::Clock& clock, core::RandomSource& random,
+                         IntakeOptions options, std::function<void()> on_received)
+    : db_(db), clock_(clock), random_(random), options_(options), on_received_(std::move(on_received)) {}
+
+absl::StatusOr<Claim> ClaimIntake::Checked(const ClaimSubmission& s) const {
+  Claim claim;
+  if (!s.claim_id.empty()) RETURN_IF_ERROR(CheckClaimId(s.claim_id));
+  claim.claim_id = s.claim_id;
+  if (s.registration_number.empty()) return absl::InvalidArgumentError("registration_number: required");
+  RETURN_IF_ERROR(identity::CheckRegistrationNumber(s.registration_number));
+  claim.registration_number = s.registration_number;
+  ASSIGN_OR_RETURN(claim.filed_date, ParseClaimDay("filed_date", s.filed_date));
+  claim.received_at = clock_.Now();
+  const absl::CivilDay today = absl::ToCivilDay(claim.received_at, options_.zone);
+  if (claim.filed_date > today) return absl::InvalidArgumentError("filed_date: after today");
+  ASSIGN_OR_RETURN(claim.channel, CheckedChannel(s.channel));
+  RETURN_IF_ERROR(CheckIdempotencyKey(s.idempotency_key));
+  claim.idempotency_key = s.idempotency_key;
+  if (s.items.empty() || s.items.size() > static_cast<size_t>(kMaxItemsPerClaim)) {
+    return absl::InvalidArgumentError(absl::StrCat("items: 1 to ", kMaxItemsPerClaim));
+  }
+  for (size_t n = 0; n < s.items.size(); ++n) {
+    const SubmittedItem& in = s.items[n];
+    const std::string prefix = absl::StrCat("items[", n, "].");
+    ClaimItemRecord item;
+    item.filed.item = static_cast<int>(n) + 1;
+    item.filed.beneficiary_id = in.beneficiary_id;
+    auto care_date = ParseClaimDay("care_date", in.care_date);
+    if (!care_date.ok()) return WithField(prefix, care_date.status());
+    item.filed.care_date = *care_date;
+    auto act = NormalizeActCode(in.act_code);
+    if (!act.ok()) return WithField(prefix, act.status());
+    item.filed.act_code = *act;
+    if (absl::Status q = CheckQuantity(in.quantity); !q.ok()) return WithField(prefix, q);
+    item.filed.quantity = static_cast<int>(in.quantity);
+    item.filed.amount_paid_centimes = in.amount_paid_centimes;
+    item.filed.ald_certificate = in.ald_certificate;
+    if (absl::Status checked = CheckFiledItem(claim.registration_number, claim.filed_date, item.filed); !checked.ok()) {
+      return WithField(prefix, checked);
+    }
+    claim.items.push_back(std::move(item));
+  }
+  claim.claimed_centimes = ClaimedCentimes(claim.items);
+  claim.due_date = today + options_.due_days;
+  return claim;
+}
+
+std::string ClaimIntake::NewClaimId() {
+  return absl::StrFormat("%s%012d", kGivenClaimIdPrefix, random_.Next() % 1000000000000ULL);
+}
+
+absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
+  ASSIGN_OR_RETURN(Claim claim, Checked(submission));
+  const bool allocate = claim.claim_id.empty();
+  std::optional<Claim> earlier;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    earlier.reset();
+    if (!claim.idempotency_key.empty()) {
+      ASSIGN_OR_RETURN(earlier, ClaimStore::FindByIdempotencyKey(tx, claim.idempotency_key));
+      if (earlier) return absl::OkStatus();
+    }
+    for (int draw = 0; allocate && draw < kClaimIdDraws; ++draw) {
+      claim.claim_id = NewClaimId();
+      ASSIGN_OR_RETURN(bool taken, ClaimStore::Exists(tx, claim.claim_id));
+      if (!taken) break;
+      if (draw + 1 == kClaimIdDraws) return absl::UnavailableError("no free claim id found, try again");
+    }
+    if (!allocate) {
+      ASSIGN_OR_RETURN(bool taken, ClaimStore::Exists(tx, claim.claim_id));
+      if (taken) return ClaimIdTaken(claim.claim_id);
+    }
+    absl::Status inserted = ClaimStore::Insert(tx, claim);
+    // Another file took the id (or the key) in between: the same answer as if it had been first.
+    if (absl::IsAlreadyExists(inserted)) return ClaimIdTaken(claim.claim_id);
+    return inserted;
+  }));
+  if (earlier) return *std::move(earlier);
+  log::Info(
+      "claim received",
+      {{"claim_id", claim.claim_id}, {"channel", claim.channel}, {"items", static_cast<int64_t>(claim.items.size())}});
+  if (on_received_) on_received_();
+  return claim;
+}
+
+}  // namespace himaya::claims

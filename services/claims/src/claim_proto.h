@@ -1,0 +1,13 @@
+// A file (claim.h) as claims.proto writes it: the one conversion every RPC returning a Claim uses.
+#pragma once
+
+#include "claims/src/claim.h"
+#include "himaya/claims/v1/claims.pb.h"
+
+namespace himaya::claims {
+
+// The file and, when read with them, its items.
+void ToProto(const Claim& claim, v1::Claim* out);
+void ToProto(const ClaimItemRecord& item, v1::ClaimItem* out);
+
+}  // namespace himaya::claims

@@ -1,0 +1,140 @@
+// ClaimIntake on both backends: a file stored RECEIVED with its due date in the service's time
+// zone, the decider woken, ids given or taken, idempotency keys, and each bad field refused with
+// its name.
+#include "claims/src/claim_intake.h"
+
+#include "absl/strings/match.h"
+#include "claims/src/claim_store.h"
+#include "claims/test/claims_database.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace himaya::claims {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+class ClaimIntakeTest : public ClaimsDatabaseTest {
+ protected:
+  void SetUp() override {
+    ClaimsDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    absl::TimeZone casablanca;
+    ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca));
+    // 23:30 UTC, 00:30 the next day in Casablanca (UTC+1 outside Ramadan).
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 10, 23, 30, 0), absl::UTCTimeZone()));
+    intake_ = std::make_unique<ClaimIntake>(*db_, clock_, random_, IntakeOptions{casablanca, 9}, [this] { ++woken_; });
+  }
+  static ClaimSubmission Submission(const std::string& claim_id = "FS-1") {
+    ClaimSubmission s;
+    s.claim_id = claim_id;
+    s.registration_number = "100000017";
+    s.filed_date = "2026-05-08";
+    s.items.push_back({"100000017", "2026-05-02", " c ", 1, 15000, ""});
+    s.items.push_back({"100000017-01", "2026-05-08", "PH.12", 2, 4050, "ALD-7"});
+    return s;
+  }
+  absl::Status Refusal(const std::function<void(ClaimSubmission&)>& change) {
+    ClaimSubmission s = Submission();
+    change(s);
+    return intake_->Submit(s).status();
+  }
+  std::unique_ptr<ClaimIntake> intake_;
+  int woken_ = 0;
+};
+
+TEST_P(ClaimIntakeTest, AFileIsStoredReceivedDueNineDaysAfterTheDayOfReceiptInTheZone) {
+  auto claim = intake_->Submit(Submission());
+  ASSERT_TRUE(claim.ok()) << claim.status();
+  EXPECT_EQ(claim->claim_id, "FS-1");
+  EXPECT_EQ(claim->state, kClaimReceived);
+  EXPECT_EQ(claim->channel, "PORTAL");
+  EXPECT_EQ(claim->due_date, absl::CivilDay(2026, 5, 20));  // received 2026-05-11 in Casablanca
+  EXPECT_EQ(claim->claimed_centimes, 19050);
+  EXPECT_EQ(woken_, 1);
+  auto stored = InWrite([](storage::Transaction& tx) { return ClaimStore::Find(tx, "FS-1"); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->due_date, absl::CivilDay(2026, 5, 20));
+  EXPECT_EQ(stored->received_at, clock_.Now());
+  ASSERT_EQ(stored->items.size(), 2u);
+  EXPECT_EQ(stored->items[0].filed.item, 1);
+  EXPECT_EQ(stored->items[0].filed.act_code, "C");  // written as the tariff holds it
+  EXPECT_EQ(stored->items[1].filed.item, 2);
+  EXPECT_EQ(stored->items[1].filed.ald_certificate, "ALD-7");
+  EXPECT_EQ(stored->items[1].row_number, 0);
+}
+
+TEST_P(ClaimIntakeTest, WithoutAnIdTheServiceGivesAUniqueOne) {
+  auto first = intake_->Submit(Submission(""));
+  auto second = intake_->Submit(Submission(""));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(first->claim_id, MatchesRegex("HC-[0-9]{12}"));
+  EXPECT_NE(first->claim_id, second->claim_id);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 2);
+}
+
+TEST_P(ClaimIntakeTest, AnIdAnotherFileHoldsIsRefused) {
+  ASSERT_TRUE(intake_->Submit(Submission()).ok());
+  absl::Status taken = intake_->Submit(Submission()).status();
+  EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(absl::StartsWith(taken.message(), "CLAIM_ID_TAKEN: ")) << taken;
+  EXPECT_EQ(woken_, 1);
+}
+
+TEST_P(ClaimIntakeTest, TheSameIdempotencyKeyReturnsTheFirstAnswer) {
+  ClaimSubmission s = Submission("");
+  s.idempotency_key = "portal-7f3a";
+  auto first = intake_->Submit(s);
+  ASSERT_TRUE(first.ok()) << first.status();
+  clock_.Advance(absl::Hours(1));
+  auto again = intake_->Submit(s);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->claim_id, first->claim_id);
+  EXPECT_EQ(again->received_at, first->received_at);
+  EXPECT_EQ(again->items.size(), 2u);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 1);
+  EXPECT_EQ(woken_, 1);
+}
+
+TEST_P(ClaimIntakeTest, EachBadFieldIsRefusedWithItsName) {
+  struct Case {
+    std::function<void(ClaimSubmission&)> change;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](ClaimSubmission& s) { s.claim_id = "FS 1"; }, "claim_id"},
+      {[](ClaimSubmission& s) { s.claim_id = std::string(33, 'A'); }, "claim_id"},
+      {[](ClaimSubmission& s) { s.registration_number = ""; }, "registration_number"},
+      {[](ClaimSubmission& s) { s.registration_number = "100000018"; }, "registration_number"},
+      {[](ClaimSubmission& s) { s.filed_date = "2026-5-8"; }, "filed_date"},
+      {[](ClaimSubmission& s) { s.filed_date = "2026-05-12"; }, "filed_date: after today"},
+      {[](ClaimSubmission& s) { s.channel = "BATCH:X/Y"; }, "channel"},
+      {[](ClaimSubmission& s) { s.channel = "AGENT:"; }, "channel"},
+      {[](ClaimSubmission& s) { s.idempotency_key = std::string(129, 'k'); }, "idempotency_key"},
+      {[](ClaimSubmission& s) { s.idempotency_key = "a key"; }, "idempotency_key"},
+      {[](ClaimSubmission& s) { s.items.clear(); }, "items: 1 to 50"},
+      {[](ClaimSubmission& s) { s.items.resize(51, s.items[0]); }, "items: 1 to 50"},
+      {[](ClaimSubmission& s) { s.items[1].care_date = "2026-05-09"; }, "items[1].care_date"},
+      {[](ClaimSubmission& s) { s.items[0].care_date = "yesterday"; }, "items[0].care_date"},
+      {[](ClaimSubmission& s) { s.items[1].beneficiary_id = "100000025-01"; }, "items[1].beneficiary_id"},
+      {[](ClaimSubmission& s) { s.items[0].act_code = "C$"; }, "items[0].act_code"},
+      {[](ClaimSubmission& s) { s.items[0].quantity = 0; }, "items[0].quantity"},
+      {[](ClaimSubmission& s) { s.items[0].quantity = 1000; }, "items[0].quantity"},
+      {[](ClaimSubmission& s) { s.items[0].amount_paid_centimes = 0; }, "items[0].amount_paid"},
+      {[](ClaimSubmission& s) { s.items[0].ald_certificate = " ALD"; }, "items[0].ald_certificate"},
+  };
+  for (const Case& c : cases) {
+    absl::Status refused = Refusal(c.change);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << c.field << ": " << refused;
+    EXPECT_THAT(std::string(refused.message()), HasSubstr(c.field));
+  }
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 0);
+  EXPECT_EQ(woken_, 0);
+}
+
+INSTANTIATE_BACKENDS(ClaimIntakeTest);
+
+}  // namespace
+}  // namespace himaya::claims
