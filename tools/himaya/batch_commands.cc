@@ -34,12 +34,12 @@ ABSL_FLAG(std::string, liaison_body, "", "batch status/report: the liaison body,
 ABSL_FLAG(bool, wait, true,
           "batch submit: wait until every row has its outcome; claims submit: until every file is decided");
 ABSL_FLAG(absl::Duration, retry_for, absl::Minutes(2),
-          "batch submit / coverage import / claims submit / tariff import: how long to keep trying while the service "
-          "is unavailable");
+          "batch submit / coverage import / claims submit / claims confirm-payment / tariff import: how long to keep "
+          "trying while the service is unavailable");
 ABSL_FLAG(int64_t, records, 1000, "gen liaison: number of records");
 ABSL_FLAG(std::string, out, ".",
           "gen liaison, gen claims: output directory; attestation get: the PDF file, or the directory of "
-          "attestation-NUMBER.pdf");
+          "attestation-NUMBER.pdf; claims pay: the directory of payment-RUN_ID.csv");
 ABSL_FLAG(uint64_t, seed, 1, "gen liaison, gen claims: random seed");
 ABSL_FLAG(std::string, body, "", "gen liaison: liaison body (default: the program's usual one)");
 ABSL_FLAG(double, duplicate_rate, 0.01, "gen liaison: share of rows repeating an earlier person");
@@ -49,8 +49,8 @@ ABSL_FLAG(double, covered_rate, 0.03, "gen liaison: share of people already cove
 ABSL_FLAG(std::string, state, "PENDING",
           "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED; claims review list: PENDING or DECIDED");
 ABSL_FLAG(std::string, agent, "",
-          "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add: the agent "
-          "acting (default: the user)");
+          "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add, claims pay: "
+          "the agent acting (default: the user)");
 ABSL_FLAG(int, page_size, 500, "review list, claims review list, claims overdue: entries asked per call (at most 500)");
 ABSL_FLAG(std::string, page_token, "",
           "review list, claims review list, claims overdue: show only the page after this token (a previous page's "

@@ -44,7 +44,8 @@ ABSL_FLAG(std::string, reason, "",
           "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER); claims review decide: a "
           "reason code kept with the decision (e.g. FORGED_DOCUMENT)");
 ABSL_FLAG(std::string, end_date, "", "family remove: the last covered day (YYYY-MM-DD)");
-ABSL_FLAG(std::string, date, "", "eligibility: the day asked (YYYY-MM-DD; default: today)");
+ABSL_FLAG(std::string, date, "",
+          "eligibility: the day asked (YYYY-MM-DD; default: today); claims pay: the run's value date");
 ABSL_FLAG(std::string, keys, "",
           "attestation verify: the directory of the issuer's public keys (<kid>.pub); default: the local stack's, "
           "DATA_DIR/secrets/attestation");

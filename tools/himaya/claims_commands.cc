@@ -341,9 +341,11 @@ int Claims(const std::vector<std::string>& args) {
   if (command == "review") return ReviewCommand(*format, args);
   if (command == "overdue") return Overdue(*format, args);
   if (command == "ald") return Ald(*format, args);
+  if (command == "pay") return ClaimsPay(args);
+  if (command == "confirm-payment") return ClaimsConfirmPayment(args);
   return Fail(
       "usage: himaya claims submit FILE.csv | report [SENDER/]BATCH_ID | status CLAIM_ID | review list | "
-      "review decide CLAIM_ID ... | overdue | ald add ...");
+      "review decide CLAIM_ID ... | overdue | ald add ... | pay --date=YYYY-MM-DD | confirm-payment FILE.csv");
 }
 
 int Tariff(const std::vector<std::string>& args) {

@@ -60,6 +60,12 @@ int Attestation(const std::vector<std::string>& args);
 // claims submit FILE.csv | report [SENDER/]BATCH_ID | status CLAIM_ID | review list |
 // review decide CLAIM_ID --decision=confirm|reject --agent=ID | overdue | ald add ...
 int Claims(const std::vector<std::string>& args);
+// claim_payment_commands.cc
+// claims pay --date=YYYY-MM-DD [--out=DIR]: the date's payment run, its instructions written to
+// DIR/payment-RUN_ID.csv.
+int ClaimsPay(const std::vector<std::string>& args);
+// claims confirm-payment FILE.csv: the bank's confirmation of a run.
+int ClaimsConfirmPayment(const std::vector<std::string>& args);
 // tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
 int Tariff(const std::vector<std::string>& args);
 

@@ -59,6 +59,13 @@ Talking to the running stack:
   claims review decide CLAIM_ID --decision=confirm|reject --agent=ID [--reason=CODE]
   claims overdue          files past their due date, oldest first
   claims ald add --certificate=C --beneficiary=ID --from=YYYY-MM-DD --until=YYYY-MM-DD
+  claims pay --date=YYYY-MM-DD [--out=DIR]
+                          the date's payment run (made once: asking again finds it) and its
+                          instructions for the bank, DIR/payment-RUN_ID.csv (run_id,line,
+                          registration_number,claims,amount_centimes: one line per insured)
+  claims confirm-payment FILE.csv
+                          the bank's confirmation (run_id,line,registration_number,status,
+                          reason): PAID lines' files paid, FAILED lines' files to the next run
   tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
                           a TNR version (act_code,label,category,tnr_amount,max_quantity,
                           min_days_between)
