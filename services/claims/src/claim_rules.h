@@ -68,8 +68,9 @@ struct ItemFacts {
   bool act_known = false;
   std::optional<TariffAct> act;
   bool ald_valid = false;
-  // The latest earlier accepted care date of this act for this beneficiary in other files, and
-  // the file it is in (REPEATED_TOO_SOON).
+  // The accepted care date of this act for this beneficiary in other files nearest to this
+  // item's (before or after it: the rules compare the days apart either side), and the file it
+  // is in (REPEATED_TOO_SOON).
   std::optional<absl::CivilDay> previous_care_date;
   std::string previous_claim_id;
   // The same item already accepted in another file (DUPLICATE), and that file.

@@ -189,6 +189,11 @@ TEST(ClaimRulesRepetition, AgainstHistoryExactlyMinDaysApartIsAccepted) {
   EXPECT_EQ(d.reason_detail, "F-2024-0042");
   facts.previous_care_date = item.care_date;  // the same day
   EXPECT_EQ(DecideOne(item, facts).reason, "REPEATED_TOO_SOON");
+  // An accepted care date after this one counts the same way (a file filed late).
+  facts.previous_care_date = item.care_date + 729;
+  EXPECT_EQ(DecideOne(item, facts).reason, "REPEATED_TOO_SOON");
+  facts.previous_care_date = item.care_date + 730;
+  EXPECT_TRUE(DecideOne(item, facts).accepted);
 }
 
 TEST(ClaimRulesRepetition, ZeroMinDaysIsNoLimit) {
