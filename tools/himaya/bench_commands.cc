@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench_baseline.h"
 #include "bench_directory.h"
 #include "commands.h"
 #include "core/status_macros.h"
@@ -53,50 +54,6 @@ double PeakRssMb(pid_t pid) {
     }
   }
   return 0;
-}
-
-// The baseline: the same rows, parsed the same way, inserted as they are into one table of the
-// same backend in one transaction.
-absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std::string& url) {
-  ASSIGN_OR_RETURN(auto db, storage::Open({.url = url, .pool_size = 1}));
-  std::ifstream in(csv_path, std::ios::binary);
-  std::vector<std::string> columns;
-  std::vector<std::vector<storage::Value>> rows;
-  int64_t n = 0;
-  const absl::Time start = absl::Now();
-  RETURN_IF_ERROR(db->Write([&](storage::Transaction& tx) -> absl::Status {
-    absl::Status pending = absl::OkStatus();
-    liaison::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
-      if (columns.empty()) {
-        std::vector<std::string> defs;
-        for (size_t i = 0; i < fields.size(); ++i) {
-          columns.push_back(absl::StrCat("c", i));
-          defs.push_back(absl::StrCat("c", i, " TEXT"));
-        }
-        return tx.ExecuteScript(
-            absl::StrCat("CREATE TABLE raw_rows (n BIGINT PRIMARY KEY, ", absl::StrJoin(defs, ", "), ")"));
-      }
-      std::vector<storage::Value> row = {++n};
-      for (size_t i = 0; i < columns.size(); ++i) row.emplace_back(i < fields.size() ? fields[i] : "");
-      rows.push_back(std::move(row));
-      if (rows.size() == 1000) {
-        std::vector<std::string> all = {"n"};
-        all.insert(all.end(), columns.begin(), columns.end());
-        RETURN_IF_ERROR(storage::InsertRows(tx, "raw_rows", all, rows).status());
-        rows.clear();
-      }
-      return absl::OkStatus();
-    });
-    std::vector<char> buffer(256 * 1024);
-    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
-      RETURN_IF_ERROR(csv.Feed(absl::string_view(buffer.data(), in.gcount())));
-    }
-    RETURN_IF_ERROR(csv.Finish());
-    std::vector<std::string> all = {"n"};
-    all.insert(all.end(), columns.begin(), columns.end());
-    return storage::InsertRows(tx, "raw_rows", all, rows).status();
-  }));
-  return absl::Now() - start;
 }
 
 // Waits until the samples of `name` with `labels` on a service's /metrics add up to `target`.
@@ -243,13 +200,56 @@ int BenchNotify() {
 
 }  // namespace
 
+absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std::string& url) {
+  ASSIGN_OR_RETURN(auto db, storage::Open({.url = url, .pool_size = 1}));
+  std::ifstream in(csv_path, std::ios::binary);
+  std::vector<std::string> columns;
+  std::vector<std::vector<storage::Value>> rows;
+  int64_t n = 0;
+  const absl::Time start = absl::Now();
+  RETURN_IF_ERROR(db->Write([&](storage::Transaction& tx) -> absl::Status {
+    absl::Status pending = absl::OkStatus();
+    liaison::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
+      if (columns.empty()) {
+        std::vector<std::string> defs;
+        for (size_t i = 0; i < fields.size(); ++i) {
+          columns.push_back(absl::StrCat("c", i));
+          defs.push_back(absl::StrCat("c", i, " TEXT"));
+        }
+        return tx.ExecuteScript(
+            absl::StrCat("CREATE TABLE raw_rows (n BIGINT PRIMARY KEY, ", absl::StrJoin(defs, ", "), ")"));
+      }
+      std::vector<storage::Value> row = {++n};
+      for (size_t i = 0; i < columns.size(); ++i) row.emplace_back(i < fields.size() ? fields[i] : "");
+      rows.push_back(std::move(row));
+      if (rows.size() == 1000) {
+        std::vector<std::string> all = {"n"};
+        all.insert(all.end(), columns.begin(), columns.end());
+        RETURN_IF_ERROR(storage::InsertRows(tx, "raw_rows", all, rows).status());
+        rows.clear();
+      }
+      return absl::OkStatus();
+    });
+    std::vector<char> buffer(256 * 1024);
+    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+      RETURN_IF_ERROR(csv.Feed(absl::string_view(buffer.data(), in.gcount())));
+    }
+    RETURN_IF_ERROR(csv.Finish());
+    std::vector<std::string> all = {"n"};
+    all.insert(all.end(), columns.begin(), columns.end());
+    return storage::InsertRows(tx, "raw_rows", all, rows).status();
+  }));
+  return absl::Now() - start;
+}
+
 int Bench(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "notify") return BenchNotify();
   if (args.size() == 1 && args[0] == "eligibility") return BenchEligibility();
+  if (args.size() == 1 && args[0] == "claims") return BenchClaims();
   if (args.size() != 1 || args[0] != "intake") {
     return Fail(absl::InvalidArgumentError(
         "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N | "
-        "bench eligibility [--beneficiaries=N]"));
+        "bench eligibility [--beneficiaries=N] | bench claims --claims=N"));
   }
   const int64_t records = absl::GetFlag(FLAGS_records);
   const std::string backend = absl::GetFlag(FLAGS_backend);

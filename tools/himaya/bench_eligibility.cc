@@ -18,6 +18,7 @@
 #include "bench_directory.h"
 #include "commands.h"
 #include "core/status_macros.h"
+#include "day_flag.h"
 #include "events/envelope.h"
 #include "events/kafka.h"
 #include "events/topics.h"
@@ -53,19 +54,11 @@ constexpr char kProgram[] = "amo-tns";
 // covered, and so are their children, born on kChildBorn and declared from today.
 constexpr absl::CivilDay kRegisteredOn(2022, 3, 15);
 constexpr absl::CivilDay kChildBorn(2016, 6, 1);
-constexpr char kServiceTimeZone[] = "Africa/Casablanca";
 constexpr int kBatchQuestions = 1000;
 
 std::string NumberOf(int64_t i) { return identity::FormatRegistrationNumber(identity::kFirstSequence + i); }
 // The child declared for insured `i` (its first dependent).
 std::string ChildOf(int64_t i) { return absl::StrCat(NumberOf(i), "-01"); }
-
-// Today where the service is (its default --time_zone), as "YYYY-MM-DD".
-std::string ServiceToday() {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(kServiceTimeZone, &zone)) zone = absl::UTCTimeZone();
-  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), zone));
-}
 
 // N PersonRegistered events on the program's topic, as registration publishes them.
 absl::Status ProduceRegistrations(const std::string& bootstrap, int64_t n) {
@@ -233,7 +226,7 @@ int BenchEligibility() {
   const int64_t children = static_cast<int64_t>(share * static_cast<double>(n));
   absl::StatusOr<BenchDirectory> dir = BenchDirectory::Make();
   if (!dir.ok()) return Fail(dir.status());
-  const std::string today = ServiceToday();
+  const std::string today = absl::FormatCivilTime(ServiceToday());
   std::printf("bench eligibility: %lld insured, %lld children, sqlite, %d callers, %s per method, asked on %s, in %s\n",
               static_cast<long long>(n), static_cast<long long>(children), concurrency,
               absl::FormatDuration(duration).c_str(), today.c_str(), dir->path().c_str());

@@ -115,15 +115,9 @@ int Submit(OutputFormat format, const std::vector<std::string>& args) {
   if (args.size() != 2) return Fail("usage: himaya claims submit FILE.csv [--manifest=FILE.manifest.json]");
   const std::string manifest_path =
       absl::GetFlag(FLAGS_manifest).empty() ? DefaultManifestPath(args[1]) : absl::GetFlag(FLAGS_manifest);
-  absl::StatusOr<liaison::Manifest> read = ReadManifestFile(manifest_path);
-  if (!read.ok()) return Fail(read.status());
-  v1::ClaimBatchUpload header;
-  v1::Manifest& manifest = *header.mutable_manifest();
-  manifest.set_batch_id(read->batch_id);
-  manifest.set_liaison_body(read->liaison_body);
-  manifest.set_record_count(read->record_count);
-  manifest.set_sha256(read->sha256);
-  manifest.set_produced_at(read->produced_at);
+  absl::StatusOr<v1::ClaimBatchUpload> header = ReadClaimBatchHeader(manifest_path);
+  if (!header.ok()) return Fail(header.status());
+  const v1::Manifest& manifest = header->manifest();
   if (!std::ifstream(args[1], std::ios::binary)) return Fail(absl::StrCat("cannot read ", args[1]));
   if (absl::StatusOr<std::string> address = ClaimsAddress(); !address.ok()) return Fail(address.status());
 
@@ -151,7 +145,7 @@ int Submit(OutputFormat format, const std::vector<std::string>& args) {
   }
   const absl::Duration retry_for = absl::GetFlag(FLAGS_retry_for);
   absl::StatusOr<v1::ClaimBatchStatus> received =
-      UploadFile(args[1], header, &ClaimsStub::SubmitClaimBatch, ClaimsAddress, retry_for, "claims");
+      UploadFile(args[1], *header, &ClaimsStub::SubmitClaimBatch, ClaimsAddress, retry_for, "claims");
   uploading = false;
   if (progress.joinable()) progress.join();
   if (!received.ok()) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "connection.h"
 #include "google/protobuf/util/time_util.h"
+#include "uploads.h"
 
 ABSL_FLAG(std::string, claims_address, "", "gRPC address of claims (default: found in the data directory)");
 
@@ -35,6 +36,19 @@ std::string Decision(const v1::Claim& c) {
 }  // namespace
 
 absl::StatusOr<std::string> ClaimsAddress() { return ServiceAddress("claims", absl::GetFlag(FLAGS_claims_address)); }
+
+absl::StatusOr<v1::ClaimBatchUpload> ReadClaimBatchHeader(const std::string& manifest_path) {
+  absl::StatusOr<liaison::Manifest> read = ReadManifestFile(manifest_path);
+  if (!read.ok()) return read.status();
+  v1::ClaimBatchUpload header;
+  v1::Manifest& manifest = *header.mutable_manifest();
+  manifest.set_batch_id(read->batch_id);
+  manifest.set_liaison_body(read->liaison_body);
+  manifest.set_record_count(read->record_count);
+  manifest.set_sha256(read->sha256);
+  manifest.set_produced_at(read->produced_at);
+  return header;
+}
 
 std::string Dirhams(int64_t centimes) {
   const uint64_t magnitude = centimes < 0 ? 0 - static_cast<uint64_t>(centimes) : static_cast<uint64_t>(centimes);

@@ -1,6 +1,6 @@
-// How the claims commands find the claims service and print its files: amounts in dirhams with
-// two decimals in tables, integers in centimes in JSON (as the service keeps them); reason codes
-// always shown.
+// How the claims commands find the claims service, read a bulk file's manifest, and print the
+// service's files: amounts in dirhams with two decimals in tables, integers in centimes in JSON
+// (as the service keeps them); reason codes always shown.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,10 @@ using ClaimsStub = claims::v1::ClaimsService::Stub;
 
 // The claims service's gRPC address: --claims_address, else the running stack's run file.
 absl::StatusOr<std::string> ClaimsAddress();
+
+// The first message of SubmitClaimBatch: the manifest at `manifest_path` (the liaison manifest,
+// its sender in liaison_body). NOT_FOUND or INVALID_ARGUMENT naming the file.
+absl::StatusOr<claims::v1::ClaimBatchUpload> ReadClaimBatchHeader(const std::string& manifest_path);
 
 // 15050 -> "150.50", -5 -> "-0.05".
 std::string Dirhams(int64_t centimes);

@@ -74,10 +74,13 @@ int Tariff(const std::vector<std::string>& args);
 int GenClaims(const std::vector<std::string>& args);
 
 // bench_commands.cc
-// bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility
+// bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility | bench claims
 int Bench(const std::vector<std::string>& args);
 // bench_eligibility.cc
 // bench eligibility [--beneficiaries=N] [--concurrency=C] [--duration=D]
 int BenchEligibility();
+// bench_claims.cc
+// bench claims [--claims=N] [--insured_count=N]
+int BenchClaims();
 
 }  // namespace himaya::cli

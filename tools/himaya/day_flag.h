@@ -1,5 +1,6 @@
-// Days given on the command line (--date, --from, --effective_from, ...): YYYY-MM-DD, checked
-// before any service is asked, so that a typo is one clear line naming the flag.
+// Days on the command line (--date, --from, --effective_from, ...): YYYY-MM-DD, checked before
+// any service is asked, so that a typo is one clear line naming the flag; and today as the
+// services count days.
 #pragma once
 
 #include <string>
@@ -7,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace himaya::cli {
 
@@ -22,6 +25,13 @@ inline absl::Status CheckDay(const std::string& flag, const std::string& value, 
     return absl::InvalidArgumentError(absl::StrCat("--", flag, ": a day written YYYY-MM-DD"));
   }
   return absl::OkStatus();
+}
+
+// Today in the services' time zone (their default --time_zone, Africa/Casablanca).
+inline absl::CivilDay ServiceToday() {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone("Africa/Casablanca", &zone)) zone = absl::UTCTimeZone();
+  return absl::ToCivilDay(absl::Now(), zone);
 }
 
 }  // namespace himaya::cli

@@ -68,12 +68,6 @@ absl::StatusOr<std::vector<datagen::CoveredFamily>> FamiliesFromStack(const std:
   return families;
 }
 
-std::string TodayInCasablanca() {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone("Africa/Casablanca", &zone)) zone = absl::UTCTimeZone();
-  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), zone));
-}
-
 }  // namespace
 
 int GenClaims(const std::vector<std::string>& args) {
@@ -90,7 +84,7 @@ int GenClaims(const std::vector<std::string>& args) {
   o.claims = absl::GetFlag(FLAGS_claims);
   if (o.claims < 1) return Fail("--claims: at least 1");
   std::string filed = absl::GetFlag(FLAGS_filed_date);
-  if (filed.empty()) filed = TodayInCasablanca();
+  if (filed.empty()) filed = absl::FormatCivilTime(ServiceToday());
   if (absl::Status s = CheckDay("filed_date", filed, true); !s.ok()) return Fail(std::string(s.message()));
   absl::ParseCivilTime(filed, &o.filed_date);
   if (absl::Status s = CheckDay("covered_from", absl::GetFlag(FLAGS_covered_from), false); !s.ok()) {

@@ -90,6 +90,9 @@ Benchmarks (each starts its own stack in a temporary directory):
   bench eligibility [--beneficiaries=1000000] [--concurrency=8] [--duration=10s]
                                  registration events applied, then CheckEligibility beside the
                                  health Check of the same server, and the batch form
+  bench claims --claims=N [--insured_count=N]
+                                 a bulk claims file decided end to end (to the last ClaimDecided
+                                 on Kafka), beside raw inserts of its items
 
 Run 'himaya --helpfull' for every flag.)";
 
