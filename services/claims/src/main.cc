@@ -2,8 +2,12 @@
 // rules against the national reference tariff, reviewed, paid, and watched against their due date.
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
+#include "claims/src/beneficiary_directory.h"
+#include "claims/src/claim_clock.h"
+#include "claims/src/claim_decider.h"
 #include "claims/src/claim_intake.h"
 #include "claims/src/claim_lookup.h"
+#include "claims/src/claim_rules.h"
 #include "claims/src/claims_service.h"
 #include "claims/src/payment_runs.h"
 #include "claims/src/payment_service.h"
@@ -15,6 +19,12 @@
 ABSL_FLAG(std::string, beneficiary_address, "",
           "gRPC address of beneficiary (default: found in DATA_DIR/run/beneficiary.json)");
 ABSL_FLAG(absl::Duration, beneficiary_deadline, absl::Seconds(5), "Deadline of each call to beneficiary");
+ABSL_FLAG(std::string, claim_rules, "", "The claim rules (JSON; default: the shipped config/claim_rules.json)");
+ABSL_FLAG(int, decide_chunk, 500, "Files decided together: one eligibility pass, one transaction");
+ABSL_FLAG(absl::Duration, decide_period, absl::Seconds(5),
+          "How often the decider looks for received files when nothing woke it");
+ABSL_FLAG(absl::Duration, decide_retry, absl::Seconds(5),
+          "How long received files wait before beneficiary is asked again after it could not answer");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (receipt, due dates)");
 
 int main(int argc, char** argv) {
@@ -22,6 +32,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<claims::ClaimIntake> intake;
   std::unique_ptr<claims::ClaimLookup> lookup;
   std::unique_ptr<claims::ClaimsService> grpc_service;
+  std::optional<claims::ClaimRules> rules;
+  std::unique_ptr<claims::BeneficiaryDirectory> directory;
+  std::unique_ptr<claims::ProcessingTime> processing_time;
+  std::unique_ptr<claims::ClaimDecider> decider;
   std::unique_ptr<claims::PaymentRuns> payment_runs;
   std::unique_ptr<claims::PaymentService> payment_service;
   // Called when files arrive: the decider's wake-up once it runs.
@@ -40,8 +54,26 @@ int main(int argc, char** argv) {
           return absl::InvalidArgumentError("beneficiary_deadline: must be positive");
         }
         log::Info("claims asks beneficiary", {{"address", *beneficiary}});
+        auto loaded = claims::ClaimRules::Load(absl::GetFlag(FLAGS_claim_rules));
+        if (!loaded.ok()) return loaded.status();
+        rules.emplace(*std::move(loaded));
+        if (absl::GetFlag(FLAGS_decide_chunk) < 1) return absl::InvalidArgumentError("decide_chunk: at least 1");
+        directory = claims::NewBeneficiaryDirectory(*beneficiary, absl::GetFlag(FLAGS_beneficiary_deadline));
+        processing_time = std::make_unique<claims::ProcessingTime>(runtime.registry());
+        decider = std::make_unique<claims::ClaimDecider>(
+            runtime.db(), *rules, *directory, runtime.clock(), runtime.event_source(), runtime.registry(),
+            *processing_time,
+            claims::ClaimDeciderOptions{.chunk_files = absl::GetFlag(FLAGS_decide_chunk),
+                                        .retry_after = absl::GetFlag(FLAGS_decide_retry),
+                                        .period = absl::GetFlag(FLAGS_decide_period)},
+            [&runtime] { runtime.relay().Wake(); });
+        decider->Start();
+        // Workers go while the database is open (the runtime closes it after the hooks).
+        runtime.OnStop([&] { decider->Stop(); });
+        wake_decider = [&] { decider->Wake(); };
         claims::IntakeOptions intake_options;
         intake_options.zone = zone;
+        intake_options.due_days = rules->due_days();
         intake = std::make_unique<claims::ClaimIntake>(runtime.db(), runtime.clock(), runtime.random(), intake_options,
                                                        [&] { wake_decider(); });
         lookup = std::make_unique<claims::ClaimLookup>(runtime.db());
@@ -49,7 +81,12 @@ int main(int argc, char** argv) {
                                                                runtime.handler_pool());
         payment_runs = std::make_unique<claims::PaymentRuns>(
             runtime.db(), runtime.event_source(),
-            claims::PaymentRuns::Hooks{nullptr, [&runtime] { runtime.relay().Wake(); }});
+            claims::PaymentRuns::Hooks{[&](const std::vector<claims::RunClaim>& paid, absl::Time paid_at) {
+                                         for (const claims::RunClaim& c : paid) {
+                                           processing_time->Observe(c.program, c.received_at, paid_at);
+                                         }
+                                       },
+                                       [&runtime] { runtime.relay().Wake(); }});
         payment_service = std::make_unique<claims::PaymentService>(runtime.handler_pool(), *payment_runs);
         return runtime.Serve(
             {grpc_service.get(), payment_service.get()},
