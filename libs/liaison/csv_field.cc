@@ -12,4 +12,10 @@ std::string CsvField(absl::string_view field) {
   return out + "\"";
 }
 
+std::string ReportCsvField(absl::string_view field) {
+  std::string v(field);
+  if (!v.empty() && absl::string_view("=+-@\t\r").find(v.front()) != absl::string_view::npos) v.insert(0, "'");
+  return CsvField(v);
+}
+
 }  // namespace himaya::liaison

@@ -12,4 +12,9 @@ namespace himaya::liaison {
 // quoted with its quote marks doubled.
 std::string CsvField(absl::string_view field);
 
+// `field` as one CSV field of a report a person may open in a spreadsheet: a field that starts
+// like a formula (=, +, -, @, tab, carriage return) starts with a quote mark instead, so that
+// the spreadsheet shows it rather than runs it; then as CsvField.
+std::string ReportCsvField(absl::string_view field);
+
 }  // namespace himaya::liaison

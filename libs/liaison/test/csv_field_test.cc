@@ -37,5 +37,16 @@ TEST(CsvField, WhatItWritesTheStreamReadsBack) {
   EXPECT_EQ(read, fields);
 }
 
+TEST(ReportCsvField, AFieldThatStartsLikeAFormulaStartsWithAQuoteMark) {
+  EXPECT_EQ(ReportCsvField("=SUM(A1:A9)"), "'=SUM(A1:A9)");
+  EXPECT_EQ(ReportCsvField("+212600000000"), "'+212600000000");
+  EXPECT_EQ(ReportCsvField("-1"), "'-1");
+  EXPECT_EQ(ReportCsvField("@cmd"), "'@cmd");
+  EXPECT_EQ(ReportCsvField("\tx"), "'\tx");
+  EXPECT_EQ(ReportCsvField("=A1,B1"), "\"'=A1,B1\"");
+  EXPECT_EQ(ReportCsvField("F-2026-1"), "F-2026-1");
+  EXPECT_EQ(ReportCsvField(""), "");
+}
+
 }  // namespace
 }  // namespace himaya::liaison

@@ -48,4 +48,17 @@ void ToProto(const Claim& c, v1::Claim* out) {
   for (const ClaimItemRecord& i : c.items) ToProto(i, out->add_items());
 }
 
+void ToProto(const ClaimBatchStatus& s, v1::ClaimBatchStatus* out) {
+  out->set_batch_id(s.batch_id);
+  out->set_sender(s.sender);
+  out->set_state(s.state);
+  out->set_rows_received(s.rows_received);
+  out->set_claims_received(s.claims_received);
+  out->set_claims_decided(s.claims_decided);
+  for (const auto& [outcome, files] : s.outcomes) (*out->mutable_outcomes())[outcome] = files;
+  out->set_refusal(s.refusal);
+  *out->mutable_received_at() = TimestampOf(s.received_at);
+  if (s.completed_at) *out->mutable_completed_at() = TimestampOf(*s.completed_at);
+}
+
 }  // namespace himaya::claims

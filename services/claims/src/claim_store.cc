@@ -1,6 +1,9 @@
 #include "claims/src/claim_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "claims/src/claims_file.h"
 #include "core/status_macros.h"
 #include "storage/bulk.h"
@@ -102,12 +105,13 @@ std::vector<storage::Value> ItemValues(const std::string& claim_id, const ClaimI
           i.reimbursed_centimes};
 }
 
+const std::vector<std::string>& ClaimColumnNames() {
+  static const auto* const names = new std::vector<std::string>(absl::StrSplit(kClaimColumns, ", "));
+  return *names;
+}
+
 const std::vector<std::string>& ItemColumnNames() {
-  static const auto* const names =
-      new std::vector<std::string>{"claim_id",        "item",          "row_number",   "beneficiary_id",
-                                   "care_date",       "act_code",      "quantity",     "amount_paid_centimes",
-                                   "ald_certificate", "invalid_field", "outcome",      "reason",
-                                   "reason_detail",   "tnr_centimes",  "rate_percent", "reimbursed_centimes"};
+  static const auto* const names = new std::vector<std::string>(absl::StrSplit(kItemColumns, ", "));
   return *names;
 }
 
@@ -133,38 +137,40 @@ absl::StatusOr<std::vector<Claim>> Page(storage::Transaction& tx, absl::string_v
 
 }  // namespace
 
-absl::Status ClaimStore::Insert(storage::Transaction& tx, const Claim& c) {
-  std::optional<std::string> key;
-  if (!c.idempotency_key.empty()) key = c.idempotency_key;
-  RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO claims (", kClaimColumns,
-                                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                                          "$15, $16, $17, $18, $19, $20, $21, $22)"),
-                             {c.claim_id,
-                              c.registration_number,
-                              c.program,
-                              c.channel,
-                              c.sender,
-                              c.batch_id,
-                              FormatClaimDay(c.filed_date),
-                              c.state,
-                              c.outcome,
-                              c.claimed_centimes,
-                              c.reimbursed_centimes,
-                              absl::ToUnixMicros(c.received_at),
-                              FormatClaimDay(c.due_date),
-                              MicrosOf(c.decided_at),
-                              MicrosOf(c.settled_at),
-                              c.review_reason,
-                              c.reviewed_by,
-                              c.review_note,
-                              c.escalated,
-                              c.payment_run_id,
-                              MicrosOf(c.paid_at),
-                              key})
-                      .status());
+absl::Status ClaimStore::Insert(storage::Transaction& tx, const Claim& claim) { return InsertMany(tx, {claim}); }
+
+absl::Status ClaimStore::InsertMany(storage::Transaction& tx, const std::vector<Claim>& claims) {
+  std::vector<std::vector<storage::Value>> files;
   std::vector<std::vector<storage::Value>> items;
-  items.reserve(c.items.size());
-  for (const ClaimItemRecord& i : c.items) items.push_back(ItemValues(c.claim_id, i));
+  files.reserve(claims.size());
+  for (const Claim& c : claims) {
+    std::optional<std::string> key;
+    if (!c.idempotency_key.empty()) key = c.idempotency_key;
+    files.push_back({c.claim_id,
+                     c.registration_number,
+                     c.program,
+                     c.channel,
+                     c.sender,
+                     c.batch_id,
+                     FormatClaimDay(c.filed_date),
+                     c.state,
+                     c.outcome,
+                     c.claimed_centimes,
+                     c.reimbursed_centimes,
+                     absl::ToUnixMicros(c.received_at),
+                     FormatClaimDay(c.due_date),
+                     MicrosOf(c.decided_at),
+                     MicrosOf(c.settled_at),
+                     c.review_reason,
+                     c.reviewed_by,
+                     c.review_note,
+                     c.escalated,
+                     c.payment_run_id,
+                     MicrosOf(c.paid_at),
+                     key});
+    for (const ClaimItemRecord& i : c.items) items.push_back(ItemValues(c.claim_id, i));
+  }
+  RETURN_IF_ERROR(storage::InsertRows(tx, "claims", ClaimColumnNames(), files).status());
   return storage::InsertRows(tx, "claim_items", ItemColumnNames(), items).status();
 }
 
@@ -186,6 +192,25 @@ absl::StatusOr<std::optional<Claim>> ClaimStore::FindByIdempotencyKey(storage::T
 absl::StatusOr<bool> ClaimStore::Exists(storage::Transaction& tx, absl::string_view claim_id) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM claims WHERE claim_id = $1", {claim_id}));
   return !rows.empty();
+}
+
+absl::StatusOr<absl::flat_hash_set<std::string>> ClaimStore::Existing(storage::Transaction& tx,
+                                                                      const std::vector<std::string>& claim_ids) {
+  constexpr size_t kPerQuery = 1000;
+  absl::flat_hash_set<std::string> existing;
+  for (size_t next = 0; next < claim_ids.size(); next += kPerQuery) {
+    const size_t end = std::min(claim_ids.size(), next + kPerQuery);
+    std::string sql = "SELECT claim_id FROM claims WHERE claim_id IN (";
+    std::vector<storage::Value> params;
+    for (size_t i = next; i < end; ++i) {
+      absl::StrAppend(&sql, i > next ? ", $" : "$", i - next + 1);
+      params.push_back(claim_ids[i]);
+    }
+    sql += ")";
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+    for (const storage::Row& r : rows) existing.insert(r.Text(0));
+  }
+  return existing;
 }
 
 absl::StatusOr<std::vector<Claim>> ClaimStore::OfInsured(storage::Transaction& tx,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "claims/src/claim.h"
@@ -28,6 +29,8 @@ class ClaimStore {
   // Records a file and its items. ALREADY_EXISTS when its claim_id (or its idempotency key) is
   // recorded already.
   static absl::Status Insert(storage::Transaction& tx, const Claim& claim);
+  // Records many files and their items, many rows per statement (the bulk intake).
+  static absl::Status InsertMany(storage::Transaction& tx, const std::vector<Claim>& claims);
 
   // The file with its items; nothing when unknown.
   static absl::StatusOr<std::optional<Claim>> Find(storage::Transaction& tx, absl::string_view claim_id);
@@ -35,6 +38,9 @@ class ClaimStore {
   static absl::StatusOr<std::optional<Claim>> FindByIdempotencyKey(storage::Transaction& tx, absl::string_view key);
   // Whether a file with this id is recorded.
   static absl::StatusOr<bool> Exists(storage::Transaction& tx, absl::string_view claim_id);
+  // Which of `claim_ids` are recorded (any number: asked a thousand at a time).
+  static absl::StatusOr<absl::flat_hash_set<std::string>> Existing(storage::Transaction& tx,
+                                                                   const std::vector<std::string>& claim_ids);
 
   // An insured's files newest first (without items), at most `limit`, after `after` when given.
   static absl::StatusOr<std::vector<Claim>> OfInsured(storage::Transaction& tx, absl::string_view registration_number,

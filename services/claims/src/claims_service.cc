@@ -4,6 +4,7 @@
 #include "claims/src/claim_proto.h"
 #include "core/status_macros.h"
 #include "rpc/server.h"
+#include "rpc/streams.h"
 
 namespace himaya::claims {
 namespace {
@@ -32,7 +33,79 @@ ClaimSubmission SubmissionOf(const v1::SubmitClaimRequest& r) {
   return s;
 }
 
+liaison::Manifest ManifestOf(const v1::Manifest& m) {
+  liaison::Manifest out;
+  out.batch_id = m.batch_id();
+  out.liaison_body = m.liaison_body();
+  out.record_count = m.record_count();
+  out.sha256 = m.sha256();
+  out.produced_at = m.produced_at();
+  return out;
+}
+
+// One SubmitClaimBatch call: the manifest begins the upload, chunks feed it, the end finishes it.
+struct BatchCall {
+  const BatchIntakeContext* context = nullptr;
+  v1::ClaimBatchStatus* response = nullptr;
+  std::unique_ptr<ClaimBatchUpload> upload;
+
+  absl::Status OnMessage(v1::ClaimBatchUpload& message) {
+    if (upload == nullptr) {
+      if (message.part_case() != v1::ClaimBatchUpload::kManifest) {
+        return absl::InvalidArgumentError("manifest: the first message must be the manifest");
+      }
+      ASSIGN_OR_RETURN(upload, ClaimBatchUpload::Begin(*context, ManifestOf(message.manifest())));
+      return absl::OkStatus();
+    }
+    if (message.part_case() != v1::ClaimBatchUpload::kChunk) {
+      return absl::InvalidArgumentError("upload: a second manifest");
+    }
+    return upload->Feed(message.chunk());
+  }
+  absl::Status OnEnd() {
+    if (upload == nullptr) return absl::InvalidArgumentError("manifest: the upload sent nothing");
+    ASSIGN_OR_RETURN(ClaimBatchStatus status, upload->Finish());
+    ToProto(status, response);
+    return absl::OkStatus();
+  }
+};
+
 }  // namespace
+
+grpc::ServerReadReactor<v1::ClaimBatchUpload>* ClaimsService::SubmitClaimBatch(grpc::CallbackServerContext* context,
+                                                                               v1::ClaimBatchStatus* response) {
+  auto call = std::make_shared<BatchCall>();
+  call->context = domain_.batches;
+  call->response = response;
+  return new rpc::StreamReadReactor<v1::ClaimBatchUpload>(
+      context, pool_, [call](v1::ClaimBatchUpload& message) { return call->OnMessage(message); },
+      [call] { return call->OnEnd(); });
+}
+
+grpc::ServerUnaryReactor* ClaimsService::GetClaimBatch(grpc::CallbackServerContext* context,
+                                                       const v1::GetClaimBatchRequest* request,
+                                                       v1::ClaimBatchStatus* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(ClaimBatchStatus status,
+                     GetClaimBatchStatus(*domain_.batches->db, request->sender(), request->batch_id()));
+    ToProto(status, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::ReportChunk>* ClaimsService::GetClaimBatchReport(grpc::CallbackServerContext* context,
+                                                                              const v1::GetClaimBatchRequest* request) {
+  storage::Database* db = domain_.batches->db;
+  const std::string sender = request->sender();
+  const std::string batch_id = request->batch_id();
+  return new rpc::PagedWriteReactor<v1::ReportChunk>(
+      context, pool_,
+      [db, sender, batch_id](std::optional<int64_t> after) -> absl::StatusOr<rpc::StreamPage> {
+        ASSIGN_OR_RETURN(ClaimReportPage page, ReadClaimBatchReportPage(*db, sender, batch_id, after));
+        return rpc::StreamPage{std::move(page.csv), page.next_after_row, page.last};
+      },
+      [](std::string bytes, v1::ReportChunk* chunk) { chunk->set_csv(std::move(bytes)); });
+}
 
 grpc::ServerUnaryReactor* ClaimsService::SubmitClaim(grpc::CallbackServerContext* context,
                                                      const v1::SubmitClaimRequest* request, v1::Claim* response) {

@@ -4,6 +4,7 @@
 // `himaya-reason`. It holds no rules and reads no database.
 #pragma once
 
+#include "claims/src/batch_upload.h"
 #include "claims/src/claim_intake.h"
 #include "claims/src/claim_lookup.h"
 #include "core/thread_pool.h"
@@ -18,6 +19,7 @@ inline constexpr char kReasonMetadata[] = "himaya-reason";
 struct ClaimsDomain {
   ClaimIntake* intake = nullptr;
   ClaimLookup* lookup = nullptr;
+  const BatchIntakeContext* batches = nullptr;
 };
 
 class ClaimsService final : public v1::ClaimsService::CallbackService {
@@ -26,6 +28,12 @@ class ClaimsService final : public v1::ClaimsService::CallbackService {
 
   grpc::ServerUnaryReactor* SubmitClaim(grpc::CallbackServerContext* context, const v1::SubmitClaimRequest* request,
                                         v1::Claim* response) override;
+  grpc::ServerReadReactor<v1::ClaimBatchUpload>* SubmitClaimBatch(grpc::CallbackServerContext* context,
+                                                                  v1::ClaimBatchStatus* response) override;
+  grpc::ServerUnaryReactor* GetClaimBatch(grpc::CallbackServerContext* context, const v1::GetClaimBatchRequest* request,
+                                          v1::ClaimBatchStatus* response) override;
+  grpc::ServerWriteReactor<v1::ReportChunk>* GetClaimBatchReport(grpc::CallbackServerContext* context,
+                                                                 const v1::GetClaimBatchRequest* request) override;
   grpc::ServerUnaryReactor* GetClaim(grpc::CallbackServerContext* context, const v1::GetClaimRequest* request,
                                      v1::Claim* response) override;
   grpc::ServerUnaryReactor* ListClaims(grpc::CallbackServerContext* context, const v1::ListClaimsRequest* request,

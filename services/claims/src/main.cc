@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   using namespace himaya;
   std::unique_ptr<claims::ClaimIntake> intake;
   std::unique_ptr<claims::ClaimLookup> lookup;
+  claims::BatchIntakeContext batches;
   std::unique_ptr<claims::ClaimsService> grpc_service;
   std::optional<claims::ClaimRules> rules;
   std::unique_ptr<claims::BeneficiaryDirectory> directory;
@@ -77,8 +78,10 @@ int main(int argc, char** argv) {
         intake = std::make_unique<claims::ClaimIntake>(runtime.db(), runtime.clock(), runtime.random(), intake_options,
                                                        [&] { wake_decider(); });
         lookup = std::make_unique<claims::ClaimLookup>(runtime.db());
-        grpc_service = std::make_unique<claims::ClaimsService>(claims::ClaimsDomain{intake.get(), lookup.get()},
-                                                               runtime.handler_pool());
+        batches = {&runtime.db(), &runtime.clock(), intake_options};
+        batches.on_received = [&] { wake_decider(); };
+        grpc_service = std::make_unique<claims::ClaimsService>(
+            claims::ClaimsDomain{intake.get(), lookup.get(), &batches}, runtime.handler_pool());
         payment_runs = std::make_unique<claims::PaymentRuns>(
             runtime.db(), runtime.event_source(),
             claims::PaymentRuns::Hooks{[&](const std::vector<claims::RunClaim>& paid, absl::Time paid_at) {

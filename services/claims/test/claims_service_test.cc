@@ -7,6 +7,7 @@
 #include "core/thread_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "liaison/manifested_csv.h"
 #include "rpc/call.h"
 #include "rpc/client.h"
 #include "rpc/server.h"
@@ -31,7 +32,9 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
     if (HasFatalFailure()) return;
     intake_ = std::make_unique<ClaimIntake>(*db_, clock_, random_, IntakeOptions{}, [] {});
     lookup_ = std::make_unique<ClaimLookup>(*db_);
-    service_ = std::make_unique<ClaimsService>(ClaimsDomain{intake_.get(), lookup_.get()}, pool_);
+    batches_.db = db_.get();
+    batches_.clock = &clock_;
+    service_ = std::make_unique<ClaimsService>(ClaimsDomain{intake_.get(), lookup_.get(), &batches_}, pool_);
     auto server = rpc::Server::Start({.services = {service_.get()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -66,6 +69,7 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
   core::ThreadPool pool_{2};
   std::unique_ptr<ClaimIntake> intake_;
   std::unique_ptr<ClaimLookup> lookup_;
+  BatchIntakeContext batches_;
   std::unique_ptr<ClaimsService> service_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<Stub> stub_;
@@ -139,6 +143,63 @@ TEST_P(ClaimsServiceTest, AnInsuredsFilesNewestFirstAPageAtATime) {
   list.set_page_size(0);
   list.set_registration_number("");
   EXPECT_EQ(rpc::Call(*stub_, &Stub::ListClaims, list).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(ClaimsServiceTest, ABulkFileIsUploadedInChunksAndItsReportStreamed) {
+  const std::string csv =
+      "claim_id,registration_number,beneficiary_id,care_date,filed_date,act_code,quantity,amount_paid\n"
+      "F-1,100000017,100000017,2026-02-27,2026-03-01,C,1,80.00\n"
+      "F-1,100000017,100000017-01,2026-02-28,2026-03-01,C,1,80.00\n";
+  auto upload = [&](const std::string& sha256) {
+    grpc::ClientContext context;
+    v1::ClaimBatchStatus status;
+    auto writer = stub_->SubmitClaimBatch(&context, &status);
+    v1::ClaimBatchUpload message;
+    v1::Manifest* manifest = message.mutable_manifest();
+    manifest->set_batch_id("B-1");
+    manifest->set_liaison_body("CASHPLUS");
+    manifest->set_record_count(2);
+    manifest->set_sha256(sha256);
+    EXPECT_TRUE(writer->Write(message));
+    for (size_t at = 0; at < csv.size(); at += 40) {
+      v1::ClaimBatchUpload chunk;
+      chunk.set_chunk(csv.substr(at, 40));
+      if (!writer->Write(chunk)) break;
+    }
+    writer->WritesDone();
+    grpc::Status done = writer->Finish();
+    return std::make_pair(done, status);
+  };
+  auto [done, status] = upload(liaison::Sha256Hex(csv));
+  ASSERT_TRUE(done.ok()) << done.error_message();
+  EXPECT_EQ(status.state(), "DECIDING");
+  EXPECT_EQ(status.sender(), "CASHPLUS");
+  EXPECT_EQ(status.rows_received(), 2);
+  EXPECT_EQ(status.claims_received(), 1);
+  auto [refused, unused] = upload(liaison::Sha256Hex("other bytes"));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::ALREADY_EXISTS) << refused.error_message();
+
+  v1::GetClaimBatchRequest request;
+  request.set_batch_id("B-1");  // no sender: found by its id
+  auto read = rpc::Call(*stub_, &Stub::GetClaimBatch, request);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->claims_received(), 1);
+  grpc::ClientContext context;
+  auto reader = stub_->GetClaimBatchReport(&context, request);
+  std::string report;
+  v1::ReportChunk chunk;
+  while (reader->Read(&chunk)) report += chunk.csv();
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(report,
+            "claim_id,item,outcome,reason,reimbursed_centimes\n"
+            "F-1,1,PENDING,,0\n"
+            "F-1,2,PENDING,,0\n");
+  request.set_batch_id("B-2");
+  grpc::ClientContext unknown_context;
+  auto unknown = stub_->GetClaimBatchReport(&unknown_context, request);
+  while (unknown->Read(&chunk)) {
+  }
+  EXPECT_EQ(unknown->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 INSTANTIATE_BACKENDS(ClaimsServiceTest);

@@ -20,14 +20,6 @@ BatchState StateOf(const std::string& state) {
   return BatchState::kUnknown;
 }
 
-// One CSV field of a report. A spreadsheet would run a field that starts like a formula: such a
-// field starts with a quote mark instead.
-std::string ReportField(absl::string_view field) {
-  std::string v(field);
-  if (!v.empty() && absl::string_view("=+-@\t\r").find(v.front()) != absl::string_view::npos) v.insert(0, "'");
-  return liaison::CsvField(v);
-}
-
 // The liaison body of `batch_id` when the caller gave none: NOT_FOUND when no body sent such a
 // batch, FAILED_PRECONDITION when several did.
 absl::StatusOr<std::string> ResolveBody(storage::Database& db, absl::string_view liaison_body,
@@ -101,8 +93,9 @@ absl::StatusOr<ReportPage> ReadBatchReportPage(storage::Database& db, absl::stri
     rows_read = static_cast<int64_t>(rows.size());
     for (const RowOutcome& r : rows) {
       page.next_after_row = r.row_number;
-      absl::StrAppend(&page.csv, ReportField(TextOf(r.record_id)), ",", r.row_number, ",", ReportField(r.outcome), ",",
-                      ReportField(TextOf(r.registration_number)), ",", ReportField(TextOf(r.reasons)), "\n");
+      absl::StrAppend(&page.csv, liaison::ReportCsvField(TextOf(r.record_id)), ",", r.row_number, ",",
+                      liaison::ReportCsvField(r.outcome), ",", liaison::ReportCsvField(TextOf(r.registration_number)),
+                      ",", liaison::ReportCsvField(TextOf(r.reasons)), "\n");
     }
     return absl::OkStatus();
   }));

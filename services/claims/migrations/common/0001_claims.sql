@@ -19,9 +19,8 @@ CREATE INDEX claim_batches_by_id ON claim_batches (batch_id);
 
 -- Every data row of a bulk file, staged as it streams in and kept for the report: read by
 -- ReadClaimRow (invalid_field names the field at fault). Once the whole file matched its
--- manifest, a row becomes item `item` of its file (claim_items), or the whole file is refused
--- and each of its rows keeps the reason (rejection: INVALID_ROW, INCONSISTENT_FILE,
--- TOO_MANY_ITEMS, CLAIM_ID_TAKEN).
+-- manifest, a row becomes an item of its file (claim_items.row_number), or it belongs to no file
+-- and keeps the reason (rejection: INVALID_ROW:claim_id, INVALID_ROW:row, CLAIM_ID_TAKEN).
 CREATE TABLE claim_batch_rows (
   sender TEXT NOT NULL,
   batch_id TEXT NOT NULL,
@@ -36,7 +35,10 @@ CREATE TABLE claim_batch_rows (
   amount_paid_centimes BIGINT NOT NULL,
   ald_certificate TEXT NOT NULL,
   invalid_field TEXT NOT NULL,
-  item INTEGER NOT NULL DEFAULT 0,
+  -- Whether the row's own registration_number and filed_date are valid (a file takes its first
+  -- row's).
+  registration_valid INTEGER NOT NULL,
+  filed_date_valid INTEGER NOT NULL,
   rejection TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (sender, batch_id, row_number)
 );
