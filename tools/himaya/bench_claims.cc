@@ -1,7 +1,8 @@
 // himaya bench claims: bulk claims files decided end to end, beside raw inserts of their items.
 // On its own stack (registration, beneficiary, claims; SQLite): a liaison batch registers the
 // insured, the sample TNR is imported, a file of --claims files (3 items each on average, 1 % of
-// items planted for each rejection) is generated for them; then, from the first byte sent until
+// items planted for each rejection that can be, see below) is generated for them; then, from the
+// first byte sent until
 // the last ClaimDecided is on Kafka (read from the topic), with the time of each stage: received
 // (the upload answered), decided (every file decided or in review), published. The baseline: the
 // file's items inserted raw into the same engine.
@@ -44,11 +45,10 @@ namespace v1 = himaya::claims::v1;
 
 constexpr char kProgram[] = "amo-tns";
 constexpr int64_t kMaxClaims = 10'000'000;
-// Percent of items planted for each rejection the generator knows.
+// Percent of items planted for each rejection that can happen to people registered today (whose
+// coverage begins today, the files being filed today at the latest): not FILED_TOO_LATE nor
+// REPEATED_TOO_SOON, which need care before today.
 constexpr double kPlantedPercent = 1;
-// Files are filed this many days after the insured's registration (their first covered day), so
-// that care can be older than the filing delay and still covered.
-constexpr int kFiledAfterRegistration = 91;
 
 // Counts the ClaimDecided events on the claims topic, and when the last one arrived.
 class DecisionsSeen final : public events::MessageHandler {
@@ -157,9 +157,9 @@ int BenchClaims() {
   gen.families = *std::move(families);
   gen.out_dir = dir;
   gen.seed = 42;
-  gen.filed_date = registered_on + kFiledAfterRegistration;
-  for (const char* reason : {datagen::kNotCovered, datagen::kUnknownAct, datagen::kFiledTooLate, datagen::kDuplicate,
-                             datagen::kQuantityOverMaximum, datagen::kRepeatedTooSoon}) {
+  gen.filed_date = registered_on;
+  for (const char* reason :
+       {datagen::kNotCovered, datagen::kUnknownAct, datagen::kDuplicate, datagen::kQuantityOverMaximum}) {
     gen.rejection_percent[reason] = kPlantedPercent;
   }
   auto file = datagen::GenerateClaimsFile(gen);
