@@ -4,6 +4,9 @@
 // confirmed twice, refuses a line confirmed the other way, and applies nothing when a line is bad.
 #include "claims/src/payment_runs.h"
 
+#include <map>
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "claims/test/payment_database.h"
 #include "core/status_macros.h"
@@ -258,6 +261,36 @@ TEST_P(PaymentRunsTest, ABadLineAppliesNothing) {
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payment_lines WHERE status <> 'PENDING'"), 0);
   EXPECT_TRUE(Paid().empty());
   EXPECT_EQ(woken_, 0);
+}
+
+TEST_P(PaymentRunsTest, RunsAskedAtOnceShareNoFileAndADateKeepsOneRun) {
+  for (int i = 0; i < 40; ++i) AddClaim(absl::StrCat("c", i), absl::StrCat("10000001", i % 10), 100);
+  const std::vector<std::string> dates = {"2026-03-02", "2026-03-02", "2026-03-03", "2026-03-03"};
+  std::vector<absl::StatusOr<PaymentRun>> results(dates.size(), absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < dates.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = runs_->Create(dates[i], "agent-7"); });
+  }
+  for (std::thread& t : threads) t.join();
+  std::map<std::string, int64_t> claims_by_run;
+  for (size_t i = 0; i < dates.size(); ++i) {
+    if (!results[i].ok()) {
+      EXPECT_THAT(results[i].status().message(), HasSubstr("NOTHING_TO_PAY")) << results[i].status();
+      continue;
+    }
+    EXPECT_EQ(results[i]->run_id, RunIdOf(results[i]->date));
+    auto [it, fresh] = claims_by_run.emplace(results[i]->run_id, results[i]->claims);
+    if (!fresh) {
+      EXPECT_EQ(it->second, results[i]->claims) << "the same date's run, seen twice";
+    }
+  }
+  int64_t total = 0;
+  for (const auto& [run, claims] : claims_by_run) total += claims;
+  EXPECT_EQ(total, 40);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payment_runs"), static_cast<int64_t>(claims_by_run.size()));
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(DISTINCT claim_id) FROM payment_line_claims"), 40);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payment_line_claims"), 40) << "no file in two runs";
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims WHERE state = 'IN_PAYMENT'"), 40);
 }
 
 INSTANTIATE_BACKENDS(PaymentRunsTest);
