@@ -88,7 +88,9 @@ absl::StatusOr<ClaimBatchStatus> GetClaimBatchStatus(storage::Database& db, absl
   if (counts.in_review > 0) status.outcomes["IN_REVIEW"] = counts.in_review;
   status.refusal = stored->refusal;
   status.received_at = absl::FromUnixMicros(stored->received_at_us);
-  // Complete once no file waits for the rules (those in review have their first decision).
+  if (stored->completed_at_us) status.completed_at = absl::FromUnixMicros(*stored->completed_at_us);
+  // Complete once no file waits for the rules (those in review have their first decision), even
+  // before the decider has marked it so.
   if (status.state == kBatchDeciding && counts.received == 0) {
     status.state = kBatchCompleted;
     status.completed_at = absl::FromUnixMicros(counts.last_decided_at_us.value_or(stored->received_at_us));

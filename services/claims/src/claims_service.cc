@@ -70,7 +70,60 @@ struct BatchCall {
   }
 };
 
+// One ImportTariff call: the header begins the import, chunks feed it, the end records it.
+struct TariffCall {
+  const TariffImports* imports = nullptr;
+  v1::TariffImportResult* response = nullptr;
+  std::unique_ptr<TariffImport> import;
+
+  absl::Status OnMessage(v1::TariffUpload& message) {
+    if (import == nullptr) {
+      if (message.part_case() != v1::TariffUpload::kHeader) {
+        return absl::InvalidArgumentError("header: the first message must be the header");
+      }
+      ASSIGN_OR_RETURN(import, imports->Begin(message.header().version(), message.header().effective_from()));
+      return absl::OkStatus();
+    }
+    if (message.part_case() != v1::TariffUpload::kChunk) return absl::InvalidArgumentError("upload: a second header");
+    return import->Feed(message.chunk());
+  }
+  absl::Status OnEnd() {
+    if (import == nullptr) return absl::InvalidArgumentError("header: the upload sent nothing");
+    ASSIGN_OR_RETURN(TariffImportResult result, import->Finish());
+    response->set_version(result.version);
+    response->set_effective_from(FormatClaimDay(result.effective_from));
+    response->set_acts(result.acts);
+    response->set_already_imported(result.already_imported);
+    return absl::OkStatus();
+  }
+};
+
 }  // namespace
+
+grpc::ServerReadReactor<v1::TariffUpload>* ClaimsService::ImportTariff(grpc::CallbackServerContext* context,
+                                                                       v1::TariffImportResult* response) {
+  auto call = std::make_shared<TariffCall>();
+  call->imports = domain_.tariffs;
+  call->response = response;
+  return new rpc::StreamReadReactor<v1::TariffUpload>(
+      context, pool_, [call](v1::TariffUpload& message) { return call->OnMessage(message); },
+      [call] { return call->OnEnd(); });
+}
+
+grpc::ServerUnaryReactor* ClaimsService::RegisterAldCertificate(grpc::CallbackServerContext* context,
+                                                                const v1::RegisterAldCertificateRequest* request,
+                                                                v1::AldCertificate* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(AldCertificate c,
+                     domain_.ald->Register({request->certificate(), request->beneficiary_id(), request->valid_from(),
+                                            request->valid_until(), request->registered_by()}));
+    response->set_certificate(c.certificate);
+    response->set_beneficiary_id(c.beneficiary_id);
+    response->set_valid_from(FormatClaimDay(c.valid_from));
+    response->set_valid_until(FormatClaimDay(c.valid_until));
+    return absl::OkStatus();
+  });
+}
 
 grpc::ServerReadReactor<v1::ClaimBatchUpload>* ClaimsService::SubmitClaimBatch(grpc::CallbackServerContext* context,
                                                                                v1::ClaimBatchStatus* response) {

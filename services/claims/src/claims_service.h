@@ -7,6 +7,7 @@
 #include "claims/src/batch_upload.h"
 #include "claims/src/claim_intake.h"
 #include "claims/src/claim_lookup.h"
+#include "claims/src/reference_data.h"
 #include "core/thread_pool.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
 
@@ -20,6 +21,8 @@ struct ClaimsDomain {
   ClaimIntake* intake = nullptr;
   ClaimLookup* lookup = nullptr;
   const BatchIntakeContext* batches = nullptr;
+  const TariffImports* tariffs = nullptr;
+  AldCertificates* ald = nullptr;
 };
 
 class ClaimsService final : public v1::ClaimsService::CallbackService {
@@ -34,6 +37,11 @@ class ClaimsService final : public v1::ClaimsService::CallbackService {
                                           v1::ClaimBatchStatus* response) override;
   grpc::ServerWriteReactor<v1::ReportChunk>* GetClaimBatchReport(grpc::CallbackServerContext* context,
                                                                  const v1::GetClaimBatchRequest* request) override;
+  grpc::ServerReadReactor<v1::TariffUpload>* ImportTariff(grpc::CallbackServerContext* context,
+                                                          v1::TariffImportResult* response) override;
+  grpc::ServerUnaryReactor* RegisterAldCertificate(grpc::CallbackServerContext* context,
+                                                   const v1::RegisterAldCertificateRequest* request,
+                                                   v1::AldCertificate* response) override;
   grpc::ServerUnaryReactor* GetClaim(grpc::CallbackServerContext* context, const v1::GetClaimRequest* request,
                                      v1::Claim* response) override;
   grpc::ServerUnaryReactor* ListClaims(grpc::CallbackServerContext* context, const v1::ListClaimsRequest* request,

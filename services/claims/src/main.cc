@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<claims::ClaimIntake> intake;
   std::unique_ptr<claims::ClaimLookup> lookup;
   claims::BatchIntakeContext batches;
+  std::unique_ptr<claims::TariffImports> tariffs;
+  std::unique_ptr<claims::AldCertificates> ald;
   std::unique_ptr<claims::ClaimsService> grpc_service;
   std::optional<claims::ClaimRules> rules;
   std::unique_ptr<claims::BeneficiaryDirectory> directory;
@@ -80,8 +82,11 @@ int main(int argc, char** argv) {
         lookup = std::make_unique<claims::ClaimLookup>(runtime.db());
         batches = {&runtime.db(), &runtime.clock(), intake_options};
         batches.on_received = [&] { wake_decider(); };
+        tariffs = std::make_unique<claims::TariffImports>(runtime.db(), runtime.clock());
+        ald = std::make_unique<claims::AldCertificates>(runtime.db(), runtime.clock());
         grpc_service = std::make_unique<claims::ClaimsService>(
-            claims::ClaimsDomain{intake.get(), lookup.get(), &batches}, runtime.handler_pool());
+            claims::ClaimsDomain{intake.get(), lookup.get(), &batches, tariffs.get(), ald.get()},
+            runtime.handler_pool());
         payment_runs = std::make_unique<claims::PaymentRuns>(
             runtime.db(), runtime.event_source(),
             claims::PaymentRuns::Hooks{[&](const std::vector<claims::RunClaim>& paid, absl::Time paid_at) {

@@ -34,7 +34,10 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
     lookup_ = std::make_unique<ClaimLookup>(*db_);
     batches_.db = db_.get();
     batches_.clock = &clock_;
-    service_ = std::make_unique<ClaimsService>(ClaimsDomain{intake_.get(), lookup_.get(), &batches_}, pool_);
+    tariffs_ = std::make_unique<TariffImports>(*db_, clock_);
+    ald_ = std::make_unique<AldCertificates>(*db_, clock_);
+    service_ = std::make_unique<ClaimsService>(
+        ClaimsDomain{intake_.get(), lookup_.get(), &batches_, tariffs_.get(), ald_.get()}, pool_);
     auto server = rpc::Server::Start({.services = {service_.get()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -70,6 +73,8 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
   std::unique_ptr<ClaimIntake> intake_;
   std::unique_ptr<ClaimLookup> lookup_;
   BatchIntakeContext batches_;
+  std::unique_ptr<TariffImports> tariffs_;
+  std::unique_ptr<AldCertificates> ald_;
   std::unique_ptr<ClaimsService> service_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<Stub> stub_;
@@ -200,6 +205,54 @@ TEST_P(ClaimsServiceTest, ABulkFileIsUploadedInChunksAndItsReportStreamed) {
   while (unknown->Read(&chunk)) {
   }
   EXPECT_EQ(unknown->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(ClaimsServiceTest, ATariffIsImportedAndAnAldCertificateRegistered) {
+  const std::string csv =
+      "act_code,label,category,tnr_amount,max_quantity,min_days_between\n"
+      "C,Consultation,CONSULTATION,80.00,1,0\n"
+      "CS,Consultation spécialiste,SPECIALIST,150.00,1,0\n";
+  auto import = [&](const std::string& version) {
+    grpc::ClientContext context;
+    v1::TariffImportResult result;
+    auto writer = stub_->ImportTariff(&context, &result);
+    v1::TariffUpload header;
+    header.mutable_header()->set_version(version);
+    header.mutable_header()->set_effective_from("2026-01-01");
+    EXPECT_TRUE(writer->Write(header));
+    v1::TariffUpload chunk;
+    chunk.set_chunk(csv);
+    EXPECT_TRUE(writer->Write(chunk));
+    writer->WritesDone();
+    grpc::Status done = writer->Finish();
+    return std::make_pair(done, result);
+  };
+  auto [done, result] = import("TNR-2026-01");
+  ASSERT_TRUE(done.ok()) << done.error_message();
+  EXPECT_EQ(result.version(), "TNR-2026-01");
+  EXPECT_EQ(result.effective_from(), "2026-01-01");
+  EXPECT_EQ(result.acts(), 2);
+  EXPECT_FALSE(result.already_imported());
+  auto [again_done, again] = import("TNR-2026-01");
+  ASSERT_TRUE(again_done.ok()) << again_done.error_message();
+  EXPECT_TRUE(again.already_imported());
+  auto [other_day, unused] = import("TNR-2026-02");
+  EXPECT_EQ(other_day.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::RegisterAldCertificateRequest ald;
+  ald.set_certificate("ALD-2025-0091");
+  ald.set_beneficiary_id("100000017-01");
+  ald.set_valid_from("2025-06-01");
+  ald.set_valid_until("2027-05-31");
+  ald.set_registered_by("agent-1");
+  auto registered = rpc::Call(*stub_, &Stub::RegisterAldCertificate, ald);
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(registered->beneficiary_id(), "100000017-01");
+  EXPECT_EQ(registered->valid_until(), "2027-05-31");
+  ald.set_valid_until("2025-01-01");
+  auto refused = rpc::Call(*stub_, &Stub::RegisterAldCertificate, ald);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("valid_until"));
 }
 
 INSTANTIATE_BACKENDS(ClaimsServiceTest);
