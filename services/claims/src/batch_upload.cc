@@ -202,6 +202,7 @@ absl::Status ClaimBatchUpload::Refuse(const absl::Status& reason) {
     return BatchStore::Refuse(tx, manifest_.liaison_body, manifest_.batch_id, reason.message(), file_.rows());
   });
   if (!recorded.ok()) log::Error("claims batch refusal not recorded", {{"error", recorded}});
+  if (context_.options.metrics != nullptr) context_.options.metrics->Batch("refused");
   return reason;
 }
 
@@ -216,8 +217,15 @@ absl::StatusOr<ClaimBatchStatus> ClaimBatchUpload::Finish() {
   done_ = true;
   log::Info("claims batch received",
             {{"sender", manifest_.liaison_body}, {"batch_id", manifest_.batch_id}, {"rows", file_.rows()}});
+  ASSIGN_OR_RETURN(ClaimBatchStatus status,
+                   GetClaimBatchStatus(*context_.db, manifest_.liaison_body, manifest_.batch_id));
+  if (context_.options.metrics != nullptr) {
+    context_.options.metrics->Batch("received");
+    context_.options.metrics->FilesReceived(BatchChannel(manifest_.liaison_body, manifest_.batch_id),
+                                            status.claims_received);
+  }
   if (context_.on_received) context_.on_received();
-  return GetClaimBatchStatus(*context_.db, manifest_.liaison_body, manifest_.batch_id);
+  return status;
 }
 
 }  // namespace himaya::claims

@@ -129,6 +129,7 @@ absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
   log::Info(
       "claim received",
       {{"claim_id", claim.claim_id}, {"channel", claim.channel}, {"items", static_cast<int64_t>(claim.items.size())}});
+  if (options_.metrics != nullptr) options_.metrics->FilesReceived(claim.channel, 1);
   if (on_received_) on_received_();
   return claim;
 }

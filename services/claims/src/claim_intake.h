@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "claims/src/claim.h"
+#include "claims/src/intake_metrics.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "storage/database.h"
@@ -41,6 +42,8 @@ struct IntakeOptions {
   absl::TimeZone zone = absl::UTCTimeZone();
   // A file is due this many days after the day it was received (the rules' due_days).
   int due_days = 9;
+  // Counts what is received; none in tests that do not look.
+  IntakeMetrics* metrics = nullptr;
 };
 
 // The prefix of the ids the service gives ("HC-" and 12 digits).

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<claims::ClaimIntake> intake;
   std::unique_ptr<claims::ClaimLookup> lookup;
   claims::BatchIntakeContext batches;
+  std::unique_ptr<claims::IntakeMetrics> intake_metrics;
   std::unique_ptr<claims::TariffImports> tariffs;
   std::unique_ptr<claims::AldCertificates> ald;
   std::unique_ptr<claims::ClaimsService> grpc_service;
@@ -76,6 +77,8 @@ int main(int argc, char** argv) {
         wake_decider = [&] { decider->Wake(); };
         claims::IntakeOptions intake_options;
         intake_options.zone = zone;
+        intake_metrics = std::make_unique<claims::IntakeMetrics>(runtime.registry());
+        intake_options.metrics = intake_metrics.get();
         intake_options.due_days = rules->due_days();
         intake = std::make_unique<claims::ClaimIntake>(runtime.db(), runtime.clock(), runtime.random(), intake_options,
                                                        [&] { wake_decider(); });

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "liaison/manifested_csv.h"
+#include "prometheus/text_serializer.h"
 
 namespace himaya::claims {
 namespace {
@@ -48,6 +49,7 @@ class BatchUploadTest : public ClaimsDatabaseTest {
     context_.stage_rows = 2;      // several transactions of staged rows
     context_.file_rows_page = 2;  // files read back across pages
     context_.on_received = [this] { ++woken_; };
+    context_.options.metrics = &metrics_;
   }
   static liaison::Manifest ManifestOf(const std::string& bytes, int64_t rows, const std::string& sender = "CASHPLUS",
                                       const std::string& batch_id = "B-1") {
@@ -86,6 +88,10 @@ class BatchUploadTest : public ClaimsDatabaseTest {
   }
   int64_t Count(const std::string& sql) { return testing::Count(*db_, sql); }
 
+  std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
+
+  prometheus::Registry registry_;
+  IntakeMetrics metrics_{registry_};
   BatchIntakeContext context_;
   int woken_ = 0;
 };
@@ -99,6 +105,8 @@ TEST_P(BatchUploadTest, AFileIsCheckedRowByRowAgainstAGoldenReport) {
   EXPECT_EQ(status->claims_received, 2);
   EXPECT_EQ(status->claims_decided, 0);
   EXPECT_EQ(woken_, 1);
+  EXPECT_THAT(Metrics(), HasSubstr("himaya_claims_received_total{channel=\"BATCH\"} 2"));
+  EXPECT_THAT(Metrics(), HasSubstr("himaya_claims_batches_total{what=\"received\"} 1"));
   EXPECT_EQ(Report(),
             "claim_id,item,outcome,reason,reimbursed_centimes\n"
             "F-1,1,PENDING,,0\n"
@@ -222,6 +230,7 @@ TEST_P(BatchUploadTest, ACountOrAHashThatIsNotTheManifestsKeepsNothing) {
   EXPECT_EQ(ReadClaimBatchReportPage(*db_, "CASHPLUS", "B-1", std::nullopt).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(woken_, 0);
+  EXPECT_THAT(Metrics(), HasSubstr("himaya_claims_batches_total{what=\"refused\"} 3"));
   // Sent right, it is received.
   auto status = Send(ManifestOf(File(), 9), File());
   ASSERT_TRUE(status.ok()) << status.status();

@@ -8,12 +8,14 @@
 #include "claims/test/claims_database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "prometheus/text_serializer.h"
 
 namespace himaya::claims {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 
 class ClaimIntakeTest : public ClaimsDatabaseTest {
  protected:
@@ -24,7 +26,8 @@ class ClaimIntakeTest : public ClaimsDatabaseTest {
     ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca));
     // 23:30 UTC, 00:30 the next day in Casablanca (UTC+1 outside Ramadan).
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 10, 23, 30, 0), absl::UTCTimeZone()));
-    intake_ = std::make_unique<ClaimIntake>(*db_, clock_, random_, IntakeOptions{casablanca, 9}, [this] { ++woken_; });
+    intake_ = std::make_unique<ClaimIntake>(*db_, clock_, random_, IntakeOptions{casablanca, 9, &metrics_},
+                                            [this] { ++woken_; });
   }
   static ClaimSubmission Submission(const std::string& claim_id = "FS-1") {
     ClaimSubmission s;
@@ -40,6 +43,10 @@ class ClaimIntakeTest : public ClaimsDatabaseTest {
     change(s);
     return intake_->Submit(s).status();
   }
+  std::string Metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
+
+  prometheus::Registry registry_;
+  IntakeMetrics metrics_{registry_};
   std::unique_ptr<ClaimIntake> intake_;
   int woken_ = 0;
 };
@@ -53,6 +60,7 @@ TEST_P(ClaimIntakeTest, AFileIsStoredReceivedDueNineDaysAfterTheDayOfReceiptInTh
   EXPECT_EQ(claim->due_date, absl::CivilDay(2026, 5, 20));  // received 2026-05-11 in Casablanca
   EXPECT_EQ(claim->claimed_centimes, 19050);
   EXPECT_EQ(woken_, 1);
+  EXPECT_THAT(Metrics(), HasSubstr("himaya_claims_received_total{channel=\"PORTAL\"} 1"));
   auto stored = InWrite([](storage::Transaction& tx) { return ClaimStore::Find(tx, "FS-1"); });
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->due_date, absl::CivilDay(2026, 5, 20));
@@ -132,6 +140,7 @@ TEST_P(ClaimIntakeTest, EachBadFieldIsRefusedWithItsName) {
   }
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 0);
   EXPECT_EQ(woken_, 0);
+  EXPECT_THAT(Metrics(), Not(HasSubstr("himaya_claims_received_total{")));
 }
 
 INSTANTIATE_BACKENDS(ClaimIntakeTest);
