@@ -43,6 +43,14 @@ absl::StatusOr<ClaimPage> ClaimLookup::OfInsured(const std::string& registration
                                                  const std::string& page_token) {
   if (registration_number.empty()) return absl::InvalidArgumentError("registration_number: required");
   RETURN_IF_ERROR(identity::CheckRegistrationNumber(registration_number));
+  return ReadClaimPage(db_, page_size, page_token,
+                       [&](storage::Transaction& tx, const std::optional<ClaimCursor>& after, int limit) {
+                         return ClaimStore::OfInsured(tx, registration_number, after, limit);
+                       });
+}
+
+absl::StatusOr<ClaimPage> ReadClaimPage(storage::Database& db, int page_size, const std::string& page_token,
+                                        const ClaimPageReader& read) {
   if (page_size < 0 || page_size > kMaxClaimPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page_size: 0 to ", kMaxClaimPageSize));
   }
@@ -52,9 +60,9 @@ absl::StatusOr<ClaimPage> ClaimLookup::OfInsured(const std::string& registration
     ASSIGN_OR_RETURN(after, CursorOf(page_token));
   }
   ClaimPage page;
-  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
     // One more than the page: whether another follows.
-    ASSIGN_OR_RETURN(page.claims, ClaimStore::OfInsured(tx, registration_number, after, limit + 1));
+    ASSIGN_OR_RETURN(page.claims, read(tx, after, limit + 1));
     return absl::OkStatus();
   }));
   if (page.claims.size() > static_cast<size_t>(limit)) {

@@ -2,11 +2,14 @@
 // at a time (ListClaims).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "claims/src/claim.h"
+#include "claims/src/claim_store.h"
 #include "storage/database.h"
 
 namespace himaya::claims {
@@ -19,6 +22,15 @@ struct ClaimPage {
   // Empty on the last page.
   std::string next_page_token;
 };
+
+// Reads one page of files ordered by receipt: `read(tx, after, limit)` gives the files after the
+// cursor. The page size is checked (0: 50; at most 500; INVALID_ARGUMENT otherwise), the token
+// decoded (INVALID_ARGUMENT when not one this service gave), and one more file read to tell
+// whether another page follows.
+using ClaimPageReader = std::function<absl::StatusOr<std::vector<Claim>>(
+    storage::Transaction& tx, const std::optional<ClaimCursor>& after, int limit)>;
+absl::StatusOr<ClaimPage> ReadClaimPage(storage::Database& db, int page_size, const std::string& page_token,
+                                        const ClaimPageReader& read);
 
 class ClaimLookup {
  public:

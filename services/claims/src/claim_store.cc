@@ -115,11 +115,12 @@ const std::vector<std::string>& ItemColumnNames() {
   return *names;
 }
 
+// The files matching `where` (a condition on $1, `key`), oldest or newest received first.
 absl::StatusOr<std::vector<Claim>> Page(storage::Transaction& tx, absl::string_view where, storage::Value key,
                                         const std::optional<ClaimCursor>& after, int limit, bool newest_first) {
   const char* order = newest_first ? "DESC" : "ASC";
   const char* beyond = newest_first ? "<" : ">";
-  std::string sql = absl::StrCat("SELECT ", kClaimColumns, " FROM claims WHERE ", where, " = $1");
+  std::string sql = absl::StrCat("SELECT ", kClaimColumns, " FROM claims WHERE ", where);
   std::vector<storage::Value> params = {std::move(key)};
   if (after) {
     absl::StrAppend(&sql, " AND (received_at_us ", beyond, " $2 OR (received_at_us = $2 AND claim_id ", beyond,
@@ -216,12 +217,23 @@ absl::StatusOr<absl::flat_hash_set<std::string>> ClaimStore::Existing(storage::T
 absl::StatusOr<std::vector<Claim>> ClaimStore::OfInsured(storage::Transaction& tx,
                                                          absl::string_view registration_number,
                                                          const std::optional<ClaimCursor>& after, int limit) {
-  return Page(tx, "registration_number", registration_number, after, limit, /*newest_first=*/true);
+  return Page(tx, "registration_number = $1", registration_number, after, limit, /*newest_first=*/true);
 }
 
 absl::StatusOr<std::vector<Claim>> ClaimStore::InState(storage::Transaction& tx, absl::string_view state,
                                                        const std::optional<ClaimCursor>& after, int limit) {
-  return Page(tx, "state", state, after, limit, /*newest_first=*/false);
+  return Page(tx, "state = $1", state, after, limit, /*newest_first=*/false);
+}
+
+absl::StatusOr<std::vector<Claim>> ClaimStore::Reviewed(storage::Transaction& tx,
+                                                        const std::optional<ClaimCursor>& after, int limit) {
+  return Page(tx, "reviewed_by <> $1", "", after, limit, /*newest_first=*/false);
+}
+
+absl::StatusOr<std::vector<Claim>> ClaimStore::Overdue(storage::Transaction& tx, absl::CivilDay today,
+                                                       const std::optional<ClaimCursor>& after, int limit) {
+  return Page(tx, "settled_at_us IS NULL AND due_date < $1", FormatClaimDay(today), after, limit,
+              /*newest_first=*/false);
 }
 
 absl::StatusOr<std::vector<ClaimItemRecord>> ClaimStore::ItemsOf(storage::Transaction& tx, absl::string_view claim_id) {

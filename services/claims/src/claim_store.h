@@ -50,6 +50,12 @@ class ClaimStore {
   // decider's chunks of RECEIVED files.
   static absl::StatusOr<std::vector<Claim>> InState(storage::Transaction& tx, absl::string_view state,
                                                     const std::optional<ClaimCursor>& after, int limit);
+  // Files an agent reviewed, oldest received first (without items), after `after` when given.
+  static absl::StatusOr<std::vector<Claim>> Reviewed(storage::Transaction& tx, const std::optional<ClaimCursor>& after,
+                                                     int limit);
+  // Files not settled whose due date is before `today`, oldest received first (without items).
+  static absl::StatusOr<std::vector<Claim>> Overdue(storage::Transaction& tx, absl::CivilDay today,
+                                                    const std::optional<ClaimCursor>& after, int limit);
   // The items of a file in its order.
   static absl::StatusOr<std::vector<ClaimItemRecord>> ItemsOf(storage::Transaction& tx, absl::string_view claim_id);
   // Writes an item's decision (outcome, reason, amounts). NOT_FOUND when the item is unknown.
