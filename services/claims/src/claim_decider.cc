@@ -171,7 +171,7 @@ ClaimDecider::ClaimDecider(storage::Database& db, const ClaimRules& rules, Benef
       options_(options),
       on_published_(std::move(on_published)),
       decided_(Counter(registry, "himaya_claims_decided_total",
-                       "Files decided by the rules or after a review, by program and outcome")),
+                       "Files decided by the rules (not sent to review), by program and outcome")),
       review_queued_(Counter(registry, "himaya_claims_review_queued_total",
                              "Files sent to an agent's review by the rules, by program and reason")),
       waits_(Counter(registry, "himaya_claims_decider_waits_total",

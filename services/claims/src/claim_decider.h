@@ -52,7 +52,8 @@ struct ChunkResult {
 
 class ClaimDecider {
  public:
-  // Registers himaya_claims_decided_total{program,outcome}, himaya_claims_review_queued_total
+  // Registers himaya_claims_decided_total{program,outcome} (decided by the rules alone),
+  // himaya_claims_review_queued_total
   // {program,reason} and himaya_claims_decider_waits_total on `registry`. `on_published` runs
   // after a chunk committed events (the relay wakes). The processing time of each file settled
   // at decision (nothing to pay) is observed on `processing_time`.

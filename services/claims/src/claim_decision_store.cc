@@ -162,6 +162,51 @@ absl::StatusOr<bool> ClaimDecisionStore::RecordDecision(storage::Transaction& tx
   return true;
 }
 
+absl::StatusOr<bool> ClaimDecisionStore::RecordReview(storage::Transaction& tx, const std::string& claim_id,
+                                                      const std::string& outcome, int64_t reimbursed_centimes,
+                                                      absl::Time decided_at, bool settled, const std::string& agent,
+                                                      const std::string& note) {
+  const int64_t at = absl::ToUnixMicros(decided_at);
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE claims SET state = 'DECIDED', outcome = $2, reimbursed_centimes = $3, "
+                              "decided_at_us = $4, settled_at_us = $5, reviewed_by = $6, review_note = $7 "
+                              "WHERE claim_id = $1 AND state = 'IN_REVIEW'",
+                              {claim_id, outcome, reimbursed_centimes, at,
+                               settled ? std::optional<int64_t>(at) : std::nullopt, agent, note}));
+  return changed > 0;
+}
+
+absl::StatusOr<std::vector<std::string>> ClaimDecisionStore::Escalate(storage::Transaction& tx,
+                                                                      absl::Time received_before) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query("UPDATE claims SET escalated = 1 WHERE state = 'IN_REVIEW' AND escalated = 0 AND "
+                            "received_at_us < $1 RETURNING program",
+                            {absl::ToUnixMicros(received_before)}));
+  std::vector<std::string> programs;
+  for (const storage::Row& r : rows) programs.push_back(r.Text(0));
+  return programs;
+}
+
+absl::StatusOr<std::vector<OpenFiles>> ClaimDecisionStore::OpenByAge(storage::Transaction& tx, absl::Time now) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query("SELECT program, ($1 - received_at_us) / 86400000000 AS age, COUNT(*) FROM claims "
+                            "WHERE settled_at_us IS NULL GROUP BY program, age",
+                            {absl::ToUnixMicros(now)}));
+  std::vector<OpenFiles> out;
+  for (const storage::Row& r : rows) out.push_back({r.Text(0), std::max<int64_t>(0, r.Int(1)), r.Int(2)});
+  return out;
+}
+
+absl::StatusOr<std::vector<OpenFiles>> ClaimDecisionStore::PastDue(storage::Transaction& tx, absl::CivilDay today) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query("SELECT program, COUNT(*) FROM claims WHERE settled_at_us IS NULL AND due_date < $1 "
+                            "GROUP BY program",
+                            {absl::FormatCivilTime(today)}));
+  std::vector<OpenFiles> out;
+  for (const storage::Row& r : rows) out.push_back({r.Text(0), 0, r.Int(1)});
+  return out;
+}
+
 absl::StatusOr<int64_t> ClaimDecisionStore::CompleteDecidedBatches(storage::Transaction& tx, absl::Time now) {
   return tx.Execute(
       "UPDATE claim_batches SET state = 'COMPLETED', completed_at_us = $1 WHERE state = 'DECIDING' AND NOT EXISTS "

@@ -61,6 +61,13 @@ struct DecisionToRecord {
   bool settled = false;
 };
 
+// How many files not settled a program holds (of an age in whole days since receipt, or past due).
+struct OpenFiles {
+  std::string program;
+  int64_t age_days = 0;
+  int64_t files = 0;
+};
+
 class ClaimDecisionStore {
  public:
   // Up to `limit` RECEIVED files, oldest received first, with their items.
@@ -79,6 +86,22 @@ class ClaimDecisionStore {
   // Writes the decision of a file still RECEIVED: its program, state, outcome, amounts and each
   // item's decision. Returns false (nothing written) when the file is RECEIVED no more.
   static absl::StatusOr<bool> RecordDecision(storage::Transaction& tx, const DecisionToRecord& decision);
+  // Writes an agent's review of a file still IN_REVIEW: DECIDED with `outcome` and
+  // `reimbursed_centimes`, decided (and settled, when `settled`) at `decided_at`, who and why.
+  // Returns false (nothing written) when the file is IN_REVIEW no more.
+  static absl::StatusOr<bool> RecordReview(storage::Transaction& tx, const std::string& claim_id,
+                                           const std::string& outcome, int64_t reimbursed_centimes,
+                                           absl::Time decided_at, bool settled, const std::string& agent,
+                                           const std::string& note);
+  // Marks escalated the files IN_REVIEW, not escalated yet, received before `received_before`.
+  // Returns each one's program (once: a file is escalated once).
+  static absl::StatusOr<std::vector<std::string>> Escalate(storage::Transaction& tx, absl::Time received_before);
+
+  // The files not settled at `now`, by program and age in whole days since receipt.
+  static absl::StatusOr<std::vector<OpenFiles>> OpenByAge(storage::Transaction& tx, absl::Time now);
+  // The files not settled whose due date is before `today`, by program (age_days 0).
+  static absl::StatusOr<std::vector<OpenFiles>> PastDue(storage::Transaction& tx, absl::CivilDay today);
+
   // Marks COMPLETED, at `now`, every DECIDING batch none of whose files is RECEIVED any more.
   // Returns how many. Reads each such batch's files: call it when the RECEIVED files ran out, not
   // after every chunk.

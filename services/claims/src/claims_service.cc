@@ -191,4 +191,44 @@ grpc::ServerUnaryReactor* ClaimsService::ListClaims(grpc::CallbackServerContext*
   });
 }
 
+grpc::ServerUnaryReactor* ClaimsService::ListClaimReviews(grpc::CallbackServerContext* context,
+                                                          const v1::ListClaimReviewsRequest* request,
+                                                          v1::ListClaimReviewsResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(ClaimPage page,
+                     domain_.reviews->List(request->state(), request->page_size(), request->page_token()));
+    for (const Claim& c : page.claims) ToProto(c, response->add_claims());
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ClaimsService::DecideClaimReview(grpc::CallbackServerContext* context,
+                                                           const v1::DecideClaimReviewRequest* request,
+                                                           v1::Claim* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    ReviewDecision decision{request->claim_id(), ReviewVerdict::kConfirm, request->agent(), request->reason()};
+    if (request->decision() == v1::DecideClaimReviewRequest::REJECT) {
+      decision.verdict = ReviewVerdict::kReject;
+    } else if (request->decision() != v1::DecideClaimReviewRequest::CONFIRM) {
+      return absl::InvalidArgumentError("decision: CONFIRM or REJECT");
+    }
+    absl::StatusOr<Claim> claim = domain_.reviews->Decide(decision);
+    if (!claim.ok()) return WithReason(context, claim.status());
+    ToProto(*claim, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ClaimsService::ListOverdueClaims(grpc::CallbackServerContext* context,
+                                                           const v1::ListOverdueClaimsRequest* request,
+                                                           v1::ListOverdueClaimsResponse* response) {
+  return rpc::Handle(context, pool_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(ClaimPage page, domain_.clock->Overdue(request->page_size(), request->page_token()));
+    for (const Claim& c : page.claims) ToProto(c, response->add_claims());
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace himaya::claims

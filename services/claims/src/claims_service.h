@@ -5,8 +5,10 @@
 #pragma once
 
 #include "claims/src/batch_upload.h"
+#include "claims/src/claim_clock.h"
 #include "claims/src/claim_intake.h"
 #include "claims/src/claim_lookup.h"
+#include "claims/src/claim_reviews.h"
 #include "claims/src/reference_data.h"
 #include "core/thread_pool.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
@@ -23,6 +25,8 @@ struct ClaimsDomain {
   const BatchIntakeContext* batches = nullptr;
   const TariffImports* tariffs = nullptr;
   AldCertificates* ald = nullptr;
+  ClaimReviews* reviews = nullptr;
+  ClaimClock* clock = nullptr;
 };
 
 class ClaimsService final : public v1::ClaimsService::CallbackService {
@@ -46,6 +50,16 @@ class ClaimsService final : public v1::ClaimsService::CallbackService {
                                      v1::Claim* response) override;
   grpc::ServerUnaryReactor* ListClaims(grpc::CallbackServerContext* context, const v1::ListClaimsRequest* request,
                                        v1::ListClaimsResponse* response) override;
+  // The review queue and the nine-day clock (claim_reviews.h, claim_clock.h).
+  grpc::ServerUnaryReactor* ListClaimReviews(grpc::CallbackServerContext* context,
+                                             const v1::ListClaimReviewsRequest* request,
+                                             v1::ListClaimReviewsResponse* response) override;
+  grpc::ServerUnaryReactor* DecideClaimReview(grpc::CallbackServerContext* context,
+                                              const v1::DecideClaimReviewRequest* request,
+                                              v1::Claim* response) override;
+  grpc::ServerUnaryReactor* ListOverdueClaims(grpc::CallbackServerContext* context,
+                                              const v1::ListOverdueClaimsRequest* request,
+                                              v1::ListOverdueClaimsResponse* response) override;
 
  private:
   ClaimsDomain domain_;

@@ -7,6 +7,7 @@
 #include "claims/src/claim_decider.h"
 #include "claims/src/claim_intake.h"
 #include "claims/src/claim_lookup.h"
+#include "claims/src/claim_reviews.h"
 #include "claims/src/claim_rules.h"
 #include "claims/src/claims_service.h"
 #include "claims/src/payment_runs.h"
@@ -25,6 +26,8 @@ ABSL_FLAG(absl::Duration, decide_period, absl::Seconds(5),
           "How often the decider looks for received files when nothing woke it");
 ABSL_FLAG(absl::Duration, decide_retry, absl::Seconds(5),
           "How long received files wait before beneficiary is asked again after it could not answer");
+ABSL_FLAG(absl::Duration, clock_interval, absl::Minutes(1),
+          "How often the open and past-due gauges are counted again from the database");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (receipt, due dates)");
 
 int main(int argc, char** argv) {
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<claims::BeneficiaryDirectory> directory;
   std::unique_ptr<claims::ProcessingTime> processing_time;
   std::unique_ptr<claims::ClaimDecider> decider;
+  std::unique_ptr<claims::ClaimReviews> reviews;
+  std::unique_ptr<claims::ClaimClock> claim_clock;
   std::unique_ptr<claims::PaymentRuns> payment_runs;
   std::unique_ptr<claims::PaymentService> payment_service;
   // Called when files arrive: the decider's wake-up once it runs.
@@ -75,6 +80,18 @@ int main(int argc, char** argv) {
         // Workers go while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] { decider->Stop(); });
         wake_decider = [&] { decider->Wake(); };
+        reviews = std::make_unique<claims::ClaimReviews>(
+            runtime.db(), runtime.clock(), runtime.event_source(), runtime.registry(), *processing_time,
+            claims::ClaimReviewsOptions{.escalate_after_days = rules->escalate_after_days()},
+            [&runtime] { runtime.relay().Wake(); });
+        claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone,
+                                                           absl::GetFlag(FLAGS_clock_interval));
+        reviews->Start();
+        claim_clock->Start();
+        runtime.OnStop([&] {
+          claim_clock->Stop();
+          reviews->Stop();
+        });
         claims::IntakeOptions intake_options;
         intake_options.zone = zone;
         intake_metrics = std::make_unique<claims::IntakeMetrics>(runtime.registry());
@@ -88,7 +105,8 @@ int main(int argc, char** argv) {
         tariffs = std::make_unique<claims::TariffImports>(runtime.db(), runtime.clock());
         ald = std::make_unique<claims::AldCertificates>(runtime.db(), runtime.clock());
         grpc_service = std::make_unique<claims::ClaimsService>(
-            claims::ClaimsDomain{intake.get(), lookup.get(), &batches, tariffs.get(), ald.get()},
+            claims::ClaimsDomain{intake.get(), lookup.get(), &batches, tariffs.get(), ald.get(), reviews.get(),
+                                 claim_clock.get()},
             runtime.handler_pool());
         payment_runs = std::make_unique<claims::PaymentRuns>(
             runtime.db(), runtime.event_source(),

@@ -17,18 +17,6 @@
 namespace himaya::claims {
 namespace {
 
-// The shipped rules with a review threshold of 1000 MAD and no sampling.
-const ClaimRules& TestRules() {
-  static const ClaimRules* const rules = [] {
-    absl::StatusOr<ClaimRules> parsed = ClaimRules::Parse(R"({
-      "filing_delay_days": 60, "due_days": 9, "escalate_after_days": 3, "review_threshold": "1000.00",
-      "sample_percent": "0", "sample_seed": 7, "rates": [{"ordinary": 70, "ald": 90}]})");
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    return new ClaimRules(parsed.ok() ? *std::move(parsed) : ClaimRules::Shipped());
-  }();
-  return *rules;
-}
-
 class ClaimDeciderTest : public ReceivedClaimsTest {
  protected:
   void SetUp() override {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "claims/src/claim_rules.h"
 #include "claims/test/claims_database.h"
 #include "storage/bulk.h"
 
@@ -35,16 +36,29 @@ struct TestClaim {
 };
 
 // `n` pharmacy items of 150 MAD for 5 boxes (105 MAD reimbursed each), told apart by their care
-// days from 2026-02-`first_day` (none is another's duplicate).
-inline std::vector<TestItem> PharmacyItems(int n, int first_day = 1) {
+// days, from `first` days after 2026-01-01 (none is another's duplicate; all within the filing
+// delay of 2026-03-01 while first + n <= 59).
+inline std::vector<TestItem> PharmacyItems(int n, int first = 0) {
   std::vector<TestItem> items;
   for (int k = 0; k < n; ++k) {
-    items.push_back({.care_date = absl::FormatCivilTime(absl::CivilDay(2026, 2, first_day) + k),
+    items.push_back({.care_date = absl::FormatCivilTime(absl::CivilDay(2026, 1, 1) + first + k),
                      .act_code = "P",
                      .quantity = 5,
                      .amount_paid_centimes = 15000});
   }
   return items;
+}
+
+// The shipped rules' shape with a review threshold of 1000 MAD and no sampling.
+inline const ClaimRules& TestRules() {
+  static const ClaimRules* const rules = [] {
+    absl::StatusOr<ClaimRules> parsed = ClaimRules::Parse(R"({
+      "filing_delay_days": 60, "due_days": 9, "escalate_after_days": 3, "review_threshold": "1000.00",
+      "sample_percent": "0", "sample_seed": 7, "rates": [{"ordinary": 70, "ald": 90}]})");
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    return new ClaimRules(parsed.ok() ? *std::move(parsed) : ClaimRules::Shipped());
+  }();
+  return *rules;
 }
 
 class ReceivedClaimsTest : public ClaimsDatabaseTest {
