@@ -36,8 +36,12 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
     batches_.clock = &clock_;
     tariffs_ = std::make_unique<TariffImports>(*db_, clock_);
     ald_ = std::make_unique<AldCertificates>(*db_, clock_);
-    service_ = std::make_unique<ClaimsService>(
-        ClaimsDomain{intake_.get(), lookup_.get(), &batches_, tariffs_.get(), ald_.get()}, pool_);
+    reviews_ = std::make_unique<ClaimReviews>(*db_, clock_, events::EventSource{"claims", &clock_, &random_}, registry_,
+                                              processing_time_);
+    claim_clock_ = std::make_unique<ClaimClock>(*db_, registry_, clock_);
+    service_ = std::make_unique<ClaimsService>(ClaimsDomain{intake_.get(), lookup_.get(), &batches_, tariffs_.get(),
+                                                            ald_.get(), reviews_.get(), claim_clock_.get()},
+                                               pool_);
     auto server = rpc::Server::Start({.services = {service_.get()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -75,6 +79,10 @@ class ClaimsServiceTest : public ClaimsDatabaseTest {
   BatchIntakeContext batches_;
   std::unique_ptr<TariffImports> tariffs_;
   std::unique_ptr<AldCertificates> ald_;
+  prometheus::Registry registry_;
+  ProcessingTime processing_time_{registry_};
+  std::unique_ptr<ClaimReviews> reviews_;
+  std::unique_ptr<ClaimClock> claim_clock_;
   std::unique_ptr<ClaimsService> service_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<Stub> stub_;
@@ -115,6 +123,57 @@ TEST_P(ClaimsServiceTest, RefusalsSayTheFieldOrTheCode) {
   EXPECT_EQ(invalid.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(invalid.message, HasSubstr("items[0].care_date"));
   EXPECT_EQ(invalid.reason, "");
+}
+
+TEST_P(ClaimsServiceTest, AReviewIsListedAndDecidedAndOverdueFilesListedThroughTheEdge) {
+  ASSERT_TRUE(rpc::Call(*stub_, &Stub::SubmitClaim, Request("FS-1")).ok());
+  ASSERT_TRUE(rpc::Call(*stub_, &Stub::SubmitClaim, Request("FS-2")).ok());
+  v1::DecideClaimReviewRequest decide;
+  decide.set_claim_id("FS-1");
+  decide.set_decision(v1::DecideClaimReviewRequest::REJECT);
+  decide.set_agent("agent-7");
+  decide.set_reason("FORGED_DOCUMENT");
+  grpc::ClientContext early;
+  v1::Claim claim;
+  EXPECT_EQ(stub_->DecideClaimReview(&early, decide, &claim).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(early.GetServerTrailingMetadata().find(kReasonMetadata)->second, "NOT_IN_REVIEW");
+  // As the decider leaves a file over the review threshold.
+  ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                   return tx
+                       .Execute(
+                           "UPDATE claims SET state = 'IN_REVIEW', program = 'amo-tadamon', outcome = 'ACCEPTED', "
+                           "review_reason = 'SAMPLED' WHERE claim_id = 'FS-1'")
+                       .status();
+                 })
+                  .ok());
+  auto pending = rpc::Call(*stub_, &Stub::ListClaimReviews, v1::ListClaimReviewsRequest());
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  ASSERT_EQ(pending->claims_size(), 1);
+  EXPECT_EQ(pending->claims(0).review_reason(), "SAMPLED");
+  v1::DecideClaimReviewRequest unspecified = decide;
+  unspecified.set_decision(v1::DecideClaimReviewRequest::DECISION_UNSPECIFIED);
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::DecideClaimReview, unspecified).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto decided = rpc::Call(*stub_, &Stub::DecideClaimReview, decide);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_EQ(decided->state(), "DECIDED");
+  EXPECT_EQ(decided->outcome(), "REJECTED");
+  EXPECT_EQ(decided->reviewed_by(), "agent-7");
+  EXPECT_EQ(decided->items(0).reason(), "REJECTED_BY_AGENT");
+  v1::ListClaimReviewsRequest reviewed;
+  reviewed.set_state("DECIDED");
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::ListClaimReviews, reviewed)->claims_size(), 1);
+  reviewed.set_state("LATER");
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::ListClaimReviews, reviewed).status().code(), absl::StatusCode::kInvalidArgument);
+
+  clock_.Advance(absl::Hours(24) * 10);  // FS-2 was due 2026-03-11; FS-1 is settled
+  auto overdue = rpc::Call(*stub_, &Stub::ListOverdueClaims, v1::ListOverdueClaimsRequest());
+  ASSERT_TRUE(overdue.ok()) << overdue.status();
+  ASSERT_EQ(overdue->claims_size(), 1);
+  EXPECT_EQ(overdue->claims(0).claim_id(), "FS-2");
+  v1::ListOverdueClaimsRequest bad;
+  bad.set_page_token("x");
+  EXPECT_EQ(rpc::Call(*stub_, &Stub::ListOverdueClaims, bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(ClaimsServiceTest, AnInsuredsFilesNewestFirstAPageAtATime) {
