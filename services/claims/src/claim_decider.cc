@@ -134,7 +134,7 @@ class ChunkFacts {
         f.previous_care_date = a.care_date;
         f.previous_claim_id = a.claim_id;
       }
-      if (a.care_date == i.care_date && a.amount_paid_centimes == i.amount_paid_centimes && f.duplicate_of.empty()) {
+      if (a.care_date == i.care_date && f.duplicate_of.empty()) {
         f.duplicate_of = a.claim_id;
       }
     }

@@ -341,18 +341,22 @@ FileDecision ClaimRules::Decide(const std::string& claim_id, const std::string& 
       if (!fact.act_known && !fact.act) return Reject(item, kUnknownAct, "");
       if (!fact.act) return Reject(item, kActNotInTariff, "");
       const TariffAct& act = *fact.act;
+      // The units of this act accepted for this beneficiary on this day, earlier in the file.
+      int same_day = 0;
+      for (const FiledItem* earlier : accepted) {
+        if (earlier->beneficiary_id == item.beneficiary_id && earlier->act_code == item.act_code &&
+            earlier->care_date == item.care_date) {
+          same_day += earlier->quantity;
+        }
+      }
       ItemDecision rejected;
       if (filed_date - item.care_date > filing_delay_days_) {
         rejected = Reject(item, kFiledTooLate, "");
       } else if (!fact.duplicate_of.empty()) {
         rejected = Reject(item, kDuplicate, fact.duplicate_of);
-      } else if (std::any_of(accepted.begin(), accepted.end(), [&](const FiledItem* earlier) {
-                   return earlier->beneficiary_id == item.beneficiary_id && earlier->act_code == item.act_code &&
-                          earlier->care_date == item.care_date &&
-                          earlier->amount_paid_centimes == item.amount_paid_centimes;
-                 })) {
+      } else if (same_day > 0 && same_day >= act.max_quantity) {
         rejected = Reject(item, kDuplicate, claim_id);
-      } else if (item.quantity > act.max_quantity) {
+      } else if (same_day + item.quantity > act.max_quantity) {
         rejected = Reject(item, kQuantityOverMaximum, "");
       } else if (act.min_days_between > 0) {
         const auto too_soon = [&](absl::CivilDay earlier) {

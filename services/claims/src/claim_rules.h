@@ -13,8 +13,11 @@
 //   earlier accepted one is REPEATED_TOO_SOON (care dates exactly min_days_between apart:
 //   accepted). min_days_between 0: no limit. Earlier items of the same file count, in the file's
 //   order.
-// - Duplicate: the same beneficiary, act, care date and amount already accepted in another file
-//   (or earlier in the same file) is DUPLICATE.
+// - Duplicate: an item is an act given to a beneficiary on a day; the amount paid is not part of
+//   it. The same beneficiary, act and care date already accepted in another file is DUPLICATE.
+//   In one file, the units of one act on one day may be split over items: an item is DUPLICATE
+//   when the earlier accepted items of that key already reach the act's max_quantity, and
+//   QUANTITY_OVER_MAXIMUM when its own quantity would take their sum past it.
 // - ALD: the higher rate applies when the item names a certificate of that beneficiary valid on
 //   the care date (both validity days included); an invalid certificate is not a rejection, the
 //   ordinary rate applies.
@@ -53,7 +56,7 @@ struct TariffAct {
   std::string label;
   std::string category;  // CONSULTATION, PHARMACY, BIOLOGY, RADIOLOGY, HOSPITALISATION, DENTAL, ...
   int64_t tnr_centimes = 0;
-  int max_quantity = 0;      // per item
+  int max_quantity = 0;      // per beneficiary and day, split over a file's items or not
   int min_days_between = 0;  // 0: no limit
 };
 
@@ -73,7 +76,8 @@ struct ItemFacts {
   // is in (REPEATED_TOO_SOON).
   std::optional<absl::CivilDay> previous_care_date;
   std::string previous_claim_id;
-  // The same item already accepted in another file (DUPLICATE), and that file.
+  // The same item (beneficiary, act, care date) already accepted in another file (DUPLICATE), and
+  // that file.
   std::string duplicate_of;
 };
 

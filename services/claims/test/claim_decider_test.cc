@@ -164,9 +164,12 @@ TEST_P(ClaimDeciderTest, FilesOfOneChunkSeeEachOthersAcceptedItemsInOrder) {
   // A later chunk sees them too, from the database; seven days apart is allowed.
   Receive({.claim_id = "F4"});
   Receive({.claim_id = "F5", .items = {{.care_date = "2026-02-27"}}});
+  Receive({.claim_id = "F6", .items = {{.amount_paid_centimes = 20001}}});  // another amount, the same day
   Decide();
   EXPECT_EQ(ItemDecision("F4", 1), "REJECTED DUPLICATE");
   EXPECT_EQ(ItemDecision("F5", 1), "ACCEPTED ");
+  EXPECT_EQ(ItemDecision("F6", 1), "REJECTED DUPLICATE");
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claim_items WHERE claim_id = 'F6' AND reason_detail = 'F1'"), 1);
 }
 
 TEST_P(ClaimDeciderTest, AChunksQuestionsAreAskedOnceEachInOneCall) {

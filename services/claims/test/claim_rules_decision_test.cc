@@ -264,14 +264,64 @@ TEST(ClaimRulesDuplicate, TheSameItemTwiceInOneFile) {
   EXPECT_EQ(file.items[1].reason_detail, kClaim);
   EXPECT_EQ(file.reimbursed_centimes, 5600);
 
-  // Another amount the same day is not the same item (and C has no repetition limit).
-  second.amount_paid_centimes = 7000;
+  // Another amount the same day is the same item: what was paid is not part of it (C has no
+  // repetition limit, so only DUPLICATE catches it).
+  second.amount_paid_centimes = 8001;
   file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {Item(1), second}, {Facts(), Facts()});
+  EXPECT_EQ(file.items[1].reason, "DUPLICATE");
+  EXPECT_EQ(file.items[1].reason_detail, kClaim);
+  EXPECT_EQ(file.reimbursed_centimes, 5600);
+}
+
+TEST(ClaimRulesDuplicate, AnotherDayBeneficiaryOrActIsAnotherItem) {
+  FiledItem day = Item(2);
+  day.care_date = Item().care_date - 1;
+  FiledItem beneficiary = Item(2);
+  beneficiary.beneficiary_id = std::string(kInsured) + "-01";
+  FiledItem act = Item(2);
+  act.act_code = "CS";
+  for (const FiledItem& second : {day, beneficiary, act}) {
+    const FileDecision file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {Item(1), second},
+                                             {Facts(), Facts(Act(second.act_code, 8000))});
+    EXPECT_TRUE(file.items[1].accepted) << second.beneficiary_id << " " << second.act_code;
+  }
+}
+
+TEST(ClaimRulesDuplicate, UnitsOfOneActOnOneDaySplitOverItemsCountTogether) {
+  const TariffAct boxes = Act("P", 5000, 3, 0, "PHARMACY");
+  FiledItem first = Item(1);
+  first.act_code = "P";
+  first.quantity = 2;
+  first.amount_paid_centimes = 10000;
+  FiledItem second = first;
+  second.item = 2;
+  second.quantity = 1;
+  second.amount_paid_centimes = 5000;
+  // 2 + 1 units: the act's maximum of 3, both accepted.
+  FileDecision file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {first, second}, {Facts(boxes), Facts(boxes)});
+  EXPECT_TRUE(file.items[0].accepted);
   EXPECT_TRUE(file.items[1].accepted);
-  // With a repetition limit, it is repeated too soon.
-  file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {Item(1), second},
-                        {Facts(Act("C", 8000, 1, 1)), Facts(Act("C", 8000, 1, 1))});
-  EXPECT_EQ(file.items[1].reason, "REPEATED_TOO_SOON");
+  // 2 + 2 units: past the maximum, which no item reaches alone.
+  second.quantity = 2;
+  second.amount_paid_centimes = 10000;
+  file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {first, second}, {Facts(boxes), Facts(boxes)});
+  EXPECT_TRUE(file.items[0].accepted);
+  EXPECT_EQ(file.items[1].reason, "QUANTITY_OVER_MAXIMUM");
+  EXPECT_EQ(file.items[1].reason_detail, "");
+  // 3 units already accepted that day: a further one is the same act again.
+  first.quantity = 3;
+  first.amount_paid_centimes = 15000;
+  second.quantity = 1;
+  file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {first, second}, {Facts(boxes), Facts(boxes)});
+  EXPECT_EQ(file.items[1].reason, "DUPLICATE");
+  EXPECT_EQ(file.items[1].reason_detail, kClaim);
+  // A rejected earlier item's units do not count.
+  first.quantity = 4;
+  first.amount_paid_centimes = 20000;
+  second.quantity = 3;
+  file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {first, second}, {Facts(boxes), Facts(boxes)});
+  EXPECT_EQ(file.items[0].reason, "QUANTITY_OVER_MAXIMUM");
+  EXPECT_TRUE(file.items[1].accepted);
 }
 
 TEST(ClaimRulesCoverage, NotCoveredCarriesTheEligibilityReason) {
