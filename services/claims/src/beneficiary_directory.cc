@@ -34,6 +34,11 @@ class GrpcBeneficiaryDirectory final : public BeneficiaryDirectory {
       }
       absl::StatusOr<ben::CheckEligibilityBatchResponse> response =
           rpc::Call(stub_, &ben::BeneficiaryService::Stub::CheckEligibilityBatch, request, deadline_);
+      if (absl::IsInvalidArgument(response.status())) {
+        // The questions are malformed: asking again later would not help. The code only: the
+        // message may echo a beneficiary id.
+        return absl::InvalidArgumentError("the beneficiary service refused the questions (INVALID_ARGUMENT)");
+      }
       if (!response.ok()) {
         // The code only: the message may echo a beneficiary id.
         return absl::UnavailableError(absl::StrCat("the beneficiary service cannot tell coverage now (",

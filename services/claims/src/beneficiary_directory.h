@@ -44,8 +44,9 @@ class BeneficiaryDirectory {
  public:
   virtual ~BeneficiaryDirectory() = default;
   // One answer per question, in order, asked in calls of up to kQuestionsPerCall. UNAVAILABLE
-  // when the beneficiary service cannot answer now (down, slow past the deadline, refusing, or
-  // answering other questions): the caller asks again later.
+  // when the beneficiary service cannot answer now (down, slow past the deadline, or answering
+  // other questions): the caller asks again later. INVALID_ARGUMENT when it refuses the
+  // questions as malformed (an empty id, a bad date): asking the same again would not help.
   virtual absl::StatusOr<std::vector<CoverageAnswer>> CoverageOn(const std::vector<CoverageQuestion>& questions) = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
+#include "identity/registration_number.h"
 
 namespace himaya::claims {
 namespace {
@@ -26,11 +27,12 @@ bool Askable(const FiledItem& item) { return item.invalid_field.empty() && !item
 // decided file adds its accepted items for the files after it.
 class ChunkFacts {
  public:
-  // The distinct questions of `claims`: each insured on the filing day (their program), each
-  // readable item's beneficiary on its care date.
+  // The distinct questions of `claims`: each insured whose registration number is valid on the
+  // filing day (their program), each readable item's beneficiary on its care date. A file with
+  // an invalid number is not asked about (its items are INVALID_ROW already).
   explicit ChunkFacts(const std::vector<ClaimToDecide>& claims) {
     for (const ClaimToDecide& c : claims) {
-      Ask({c.registration_number, c.filed_date});
+      if (identity::CheckRegistrationNumber(c.registration_number).ok()) Ask({c.registration_number, c.filed_date});
       for (const FiledItem& i : c.items) {
         if (!Askable(i)) continue;
         Ask({i.beneficiary_id, i.care_date});
@@ -63,8 +65,9 @@ class ChunkFacts {
   // The file's program: the insured's, else the first one an item's answer names ('' when the
   // beneficiary service knows none of them).
   std::string ProgramOf(const ClaimToDecide& c, const std::vector<CoverageAnswer>& answers) const {
-    const CoverageAnswer& insured = answers[asked_.at({c.registration_number, c.filed_date})];
-    if (!insured.program.empty()) return insured.program;
+    const auto insured = asked_.find({c.registration_number, c.filed_date});
+    if (insured == asked_.end()) return "";  // an invalid registration number: not asked
+    if (!answers[insured->second].program.empty()) return answers[insured->second].program;
     for (const FiledItem& i : c.items) {
       if (!Askable(i)) continue;
       const CoverageAnswer& a = answers[asked_.at({i.beneficiary_id, i.care_date})];
@@ -150,6 +153,30 @@ class ChunkFacts {
   std::map<std::pair<std::string, std::string>, std::vector<AcceptedItem>> history_;
 };
 
+// The answer to a question the beneficiary service refused as malformed (INVALID_ARGUMENT).
+constexpr char kRefusedQuestion[] = "QUESTION_REFUSED";
+
+// Asks `questions` of `directory`; when it refuses them as malformed (INVALID_ARGUMENT, a bug
+// in the questions, not an outage), asks each half again, down to the single questions refused,
+// which are answered not covered (kRefusedQuestion): one bad question never blocks the queue.
+// Any other error (UNAVAILABLE, DEADLINE_EXCEEDED) is returned: the chunk waits.
+absl::StatusOr<std::vector<CoverageAnswer>> AskAround(BeneficiaryDirectory& directory,
+                                                      const std::vector<CoverageQuestion>& questions, int& refused) {
+  absl::StatusOr<std::vector<CoverageAnswer>> answers = directory.CoverageOn(questions);
+  if (!absl::IsInvalidArgument(answers.status())) return answers;
+  if (questions.size() <= 1) {
+    refused += static_cast<int>(questions.size());
+    return std::vector<CoverageAnswer>(questions.size(), CoverageAnswer{.reason = kRefusedQuestion});
+  }
+  const auto middle = questions.begin() + static_cast<std::ptrdiff_t>(questions.size() / 2);
+  ASSIGN_OR_RETURN(std::vector<CoverageAnswer> out,
+                   AskAround(directory, std::vector<CoverageQuestion>(questions.begin(), middle), refused));
+  ASSIGN_OR_RETURN(std::vector<CoverageAnswer> rest,
+                   AskAround(directory, std::vector<CoverageQuestion>(middle, questions.end()), refused));
+  out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  return out;
+}
+
 int CountAccepted(const FileDecision& d) {
   int n = 0;
   for (const ItemDecision& i : d.items) n += i.accepted ? 1 : 0;
@@ -192,10 +219,14 @@ absl::StatusOr<ChunkResult> ClaimDecider::DecideChunk() {
     return result;
   }
   ChunkFacts facts(claims);
-  absl::StatusOr<std::vector<CoverageAnswer>> answers = directory_.CoverageOn(facts.questions());
+  int refused = 0;
+  absl::StatusOr<std::vector<CoverageAnswer>> answers = AskAround(directory_, facts.questions(), refused);
   if (!answers.ok()) {
     waits_.Increment();
     return answers.status();
+  }
+  if (refused > 0) {
+    log::Warn("claims questions refused by the beneficiary service decided not covered", {{"questions", refused}});
   }
   RETURN_IF_ERROR(facts.Read(db_));
   const absl::Time now = clock_.Now();

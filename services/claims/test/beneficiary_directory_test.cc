@@ -1,6 +1,7 @@
 // The beneficiary directory against a fake beneficiary service over real gRPC: questions asked
-// 1,000 at a time and answered in order, and every way the service may fail to answer (down,
-// refusing, answering other questions), each UNAVAILABLE so that the files wait.
+// 1,000 at a time and answered in order, every way the service may fail to answer (down,
+// answering other questions), each UNAVAILABLE so that the files wait, and questions refused as
+// malformed, INVALID_ARGUMENT so that the decider does not wait for them.
 #include "claims/src/beneficiary_directory.h"
 
 #include <mutex>
@@ -113,11 +114,11 @@ TEST_F(BeneficiaryDirectoryTest, AnAnswerForOtherQuestionsIsUnavailable) {
             absl::StatusCode::kUnavailable);
 }
 
-TEST_F(BeneficiaryDirectoryTest, ARefusalIsUnavailableAndEchoesNoIdentifier) {
+TEST_F(BeneficiaryDirectoryTest, ARefusalIsInvalidArgumentAndEchoesNoIdentifier) {
   auto directory = Serve();
   beneficiary_.refuse = true;
   absl::Status refused = directory->CoverageOn({{"100000017", absl::CivilDay(2026, 3, 1)}}).status();
-  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << "asking again would not help";
   EXPECT_EQ(refused.message().find("100000017"), absl::string_view::npos) << refused;
   EXPECT_NE(refused.message().find("INVALID_ARGUMENT"), absl::string_view::npos) << refused;
 }

@@ -219,6 +219,42 @@ TEST_P(ClaimDeciderTest, WhileTheBeneficiaryServiceCannotAnswerFilesWaitThenAreD
   EXPECT_EQ(Published<v1::ClaimDecided>().size(), 1u);
 }
 
+TEST_P(ClaimDeciderTest, AFileWithoutARegistrationNumberBlocksNoOtherFile) {
+  Receive({.claim_id = "G1", .items = PharmacyItems(1, 0)});
+  Receive({.claim_id = "E1",
+           .registration_number = "",
+           .items = {{.beneficiary_id = "", .invalid_field = "registration_number"}}});
+  Receive({.claim_id = "G2", .items = PharmacyItems(1, 1)});
+  Receive({.claim_id = "G3", .items = PharmacyItems(1, 2)});
+  DecideAll();
+  for (const char* good : {"G1", "G2", "G3"}) {
+    EXPECT_EQ(ClaimField(good, "state"), "DECIDED") << good;
+    EXPECT_EQ(ClaimField(good, "outcome"), "ACCEPTED") << good;
+  }
+  EXPECT_EQ(ClaimField("E1", "state"), "DECIDED");
+  EXPECT_EQ(ClaimField("E1", "outcome"), "REJECTED");
+  EXPECT_EQ(ItemDecision("E1", 1), "REJECTED INVALID_ROW");
+  EXPECT_EQ(Metrics().find("himaya_claims_decider_waits_total 1"), std::string::npos) << Metrics();
+}
+
+TEST_P(ClaimDeciderTest, AQuestionTheBeneficiaryServiceRefusesIsNotCoveredAndTheOthersAreDecided) {
+  directory_.RefuseAsMalformed("100000017-77");
+  Receive({.claim_id = "G1", .items = PharmacyItems(1, 0)});
+  Receive({.claim_id = "R1", .items = {{.beneficiary_id = "100000017-77"}, PharmacyItems(1, 1)[0]}});
+  Receive({.claim_id = "G2", .items = PharmacyItems(1, 2)});
+  DecideAll();
+  EXPECT_EQ(ClaimField("G1", "outcome"), "ACCEPTED");
+  EXPECT_EQ(ClaimField("G2", "outcome"), "ACCEPTED");
+  EXPECT_EQ(ClaimField("R1", "outcome"), "PARTIAL");
+  EXPECT_EQ(ItemDecision("R1", 1), "REJECTED NOT_COVERED");
+  EXPECT_EQ(testing::Count(*db_,
+                           "SELECT COUNT(*) FROM claim_items WHERE claim_id = 'R1' AND item = 1 AND "
+                           "reason_detail = 'QUESTION_REFUSED'"),
+            1);
+  EXPECT_EQ(ItemDecision("R1", 2), "ACCEPTED ");
+  EXPECT_EQ(Metrics().find("himaya_claims_decider_waits_total 1"), std::string::npos) << Metrics();
+}
+
 TEST_P(ClaimDeciderTest, TheLoopIsWokenByANewFile) {
   decider_ = std::make_unique<ClaimDecider>(*db_, TestRules(), directory_, clock_,
                                             events::EventSource{"claims", &clock_, &random_}, registry_,

@@ -1,14 +1,17 @@
 // A beneficiary directory in memory for claims' tests: the beneficiaries a test gives it, each
 // covered over a period through an insured in a program, or an error to answer everything
-// with. It counts calls and questions, so a test can tell that a chunk was asked set-wise.
+// with. Like the beneficiary service, it refuses a call holding an empty id (INVALID_ARGUMENT).
+// It counts calls and questions, so a test can tell that a chunk was asked set-wise.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "claims/src/beneficiary_directory.h"
 
@@ -21,6 +24,12 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
     ++calls_;
     questions_ += static_cast<int>(questions.size());
     if (!error_.ok()) return error_;
+    for (size_t i = 0; i < questions.size(); ++i) {
+      // As the beneficiary service's CheckEligibilityBatch: one empty id refuses the whole call.
+      if (questions[i].beneficiary_id.empty() || malformed_.count(questions[i].beneficiary_id) > 0) {
+        return absl::InvalidArgumentError(absl::StrCat("questions[", i, "].beneficiary_id: is required"));
+      }
+    }
     std::vector<CoverageAnswer> out;
     for (const CoverageQuestion& q : questions) {
       CoverageAnswer a;
@@ -52,6 +61,11 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
     absl::MutexLock lock(&mu_);
     known_[beneficiary_id] = {insured, program, from, until, reason_after};
   }
+  // A call asking about `beneficiary_id` is refused as malformed, as one with an empty id is.
+  void RefuseAsMalformed(const std::string& beneficiary_id) {
+    absl::MutexLock lock(&mu_);
+    malformed_.insert(beneficiary_id);
+  }
   // Every call fails with `error` (OK: answers again).
   void FailWith(absl::Status error) {
     absl::MutexLock lock(&mu_);
@@ -76,6 +90,7 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
   };
   mutable absl::Mutex mu_;
   std::map<std::string, Beneficiary> known_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> malformed_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
   int questions_ ABSL_GUARDED_BY(mu_) = 0;
