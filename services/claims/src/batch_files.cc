@@ -42,6 +42,7 @@ BatchFile FileOfRows(const std::vector<StagedClaimRow>& rows, const BatchReceipt
   c.state = kClaimReceived;
   c.received_at = receipt.received_at;
   c.due_date = receipt.due_date;
+  const bool filed_date_valid = first.filed_date_valid && CheckFiledBy(first.filed_date, receipt.received_day).ok();
   for (const StagedClaimRow& row : rows) {
     if (c.items.size() == static_cast<size_t>(kMaxItemsPerClaim)) {
       file.rows_beyond_limit.push_back(row.row_number);
@@ -54,7 +55,7 @@ BatchFile FileOfRows(const std::vector<StagedClaimRow>& rows, const BatchReceipt
     if (!first.registration_valid || row.registration_number != first.registration_number) {
       Fault(item.filed, "registration_number");
     }
-    if (!first.filed_date_valid || row.filed_date != first.filed_date) Fault(item.filed, "filed_date");
+    if (!filed_date_valid || row.filed_date != first.filed_date) Fault(item.filed, "filed_date");
     c.items.push_back(std::move(item));
   }
   c.claimed_centimes = ClaimedCentimes(c.items);

@@ -1,8 +1,8 @@
 // How the staged rows of one claim_id become a reimbursement file (docs/claims-file.md, "Refused
 // whole, or per row"): the file takes its first row's registration_number and filed_date; a row
-// that disagrees, or whose first row's own value is not valid, is an item INVALID_ROW naming
-// that field (unless an earlier column of the contract is at fault already); items are numbered
-// from 1 in the rows' order, and the 51st row and those after it belong to no file. Pure.
+// that disagrees, or whose first row's own value is not valid (a filed_date after the day of
+// receipt included), is an item INVALID_ROW naming that field (unless an earlier column of the contract is at fault
+// already); items are numbered from 1 in the rows' order, and the 51st row and those after it belong to no file. Pure.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@ struct BatchReceipt {
   std::string sender;
   std::string batch_id;
   absl::Time received_at;
+  absl::CivilDay received_day;  // received_at's day in the fund's zone: no file is filed after it
   absl::CivilDay due_date;
 };
 

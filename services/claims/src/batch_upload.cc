@@ -141,8 +141,9 @@ absl::Status ClaimBatchUpload::Flush() {
 
 absl::Status ClaimBatchUpload::MakeFiles(storage::Transaction& tx) {
   const absl::Time received_at = context_.clock->Now();
-  const BatchReceipt receipt{manifest_.liaison_body, manifest_.batch_id, received_at,
-                             absl::ToCivilDay(received_at, context_.options.zone) + context_.options.due_days};
+  const absl::CivilDay received_day = absl::ToCivilDay(received_at, context_.options.zone);
+  const BatchReceipt receipt{manifest_.liaison_body, manifest_.batch_id, received_at, received_day,
+                             received_day + context_.options.due_days};
   std::vector<StagedClaimRow> group;  // the rows of one claim_id
   std::vector<std::vector<StagedClaimRow>> groups;
   std::vector<Claim> files;

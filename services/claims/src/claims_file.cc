@@ -115,6 +115,11 @@ absl::Status CheckAldCertificate(absl::string_view certificate) {
   return absl::OkStatus();
 }
 
+absl::Status CheckFiledBy(absl::CivilDay filed_date, absl::CivilDay received_day) {
+  if (filed_date > received_day) return FieldError("filed_date", "must not be after the day the file was received");
+  return absl::OkStatus();
+}
+
 absl::Status CheckFiledItem(absl::string_view registration_number, absl::CivilDay filed_date, const FiledItem& item) {
   if (absl::Status s = CheckBeneficiaryOf(registration_number, item.beneficiary_id); !s.ok()) return s;
   if (item.care_date > filed_date) return FieldError("care_date", "must not be after filed_date");

@@ -48,6 +48,10 @@ absl::Status CheckAmountPaid(int64_t centimes);
 // ald_certificate: empty (none), or 1 to 32 printable ASCII characters (no space at either end).
 absl::Status CheckAldCertificate(absl::string_view certificate);
 
+// filed_date: not after the day the fund received the file (in the fund's zone), for a file
+// submitted alone (today) and for a bulk file (the batch's day of receipt) alike.
+absl::Status CheckFiledBy(absl::CivilDay filed_date, absl::CivilDay received_day);
+
 // Every field of an item already typed (SubmitClaim's), in the contract's order, for the file of
 // `registration_number` filed on `filed_date`: beneficiary, care date (not after filed_date),
 // act code (written as NormalizeActCode returns it), quantity, amount, certificate. The first

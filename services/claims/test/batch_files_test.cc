@@ -20,7 +20,9 @@ StagedClaimRow Row(int64_t row, const std::string& number = "100000017",
   return r;
 }
 
-const BatchReceipt kReceipt{"CASHPLUS", "B-1", absl::FromUnixSeconds(1778500000), absl::CivilDay(2026, 5, 20)};
+// Received on 2026-05-11 (11:46 UTC), due nine days later.
+const BatchReceipt kReceipt{"CASHPLUS", "B-1", absl::FromUnixSeconds(1778500000), absl::CivilDay(2026, 5, 11),
+                            absl::CivilDay(2026, 5, 20)};
 
 TEST(FileOfRows, TheFileTakesItsFirstRowsValuesAndNumbersItsItemsInOrder) {
   BatchFile file = FileOfRows({Row(3), Row(7), Row(8)}, kReceipt);
@@ -76,6 +78,16 @@ TEST(FileOfRows, WhenTheFirstRowsOwnValueIsInvalidEveryRowNamesIt) {
   quantity.item.invalid_field = "quantity";
   file = FileOfRows({undated, quantity}, kReceipt);
   for (const ClaimItemRecord& i : file.claim.items) EXPECT_EQ(i.filed.invalid_field, "filed_date");
+}
+
+TEST(FileOfRows, AFileFiledAfterTheDayOfReceiptIsInvalidOnEveryRow) {
+  BatchFile on_the_day = FileOfRows({Row(1, "100000017", absl::CivilDay(2026, 5, 11))}, kReceipt);
+  EXPECT_EQ(on_the_day.claim.items[0].filed.invalid_field, "") << "filed on the day of receipt";
+
+  StagedClaimRow quantity = Row(2, "100000017", absl::CivilDay(2026, 5, 12));
+  quantity.item.invalid_field = "quantity";  // after filed_date in the contract
+  BatchFile next_day = FileOfRows({Row(1, "100000017", absl::CivilDay(2026, 5, 12)), quantity}, kReceipt);
+  for (const ClaimItemRecord& i : next_day.claim.items) EXPECT_EQ(i.filed.invalid_field, "filed_date");
 }
 
 TEST(FileOfRows, TheFiftyFirstRowAndThoseAfterBelongToNoFile) {

@@ -196,6 +196,20 @@ TEST_P(BatchUploadTest, TheSameBatchAgainReturnsItsStatusAndReceivesNothingTwice
   EXPECT_EQ(woken_, 1);
 }
 
+TEST_P(BatchUploadTest, AFileFiledAfterTheDayOfReceiptIsInvalidRowFiledDate) {
+  // Received on 2026-05-10: filed that day is in time, filed the day after is not.
+  const std::string bytes = absl::StrCat(kHeader,
+                                         "F-10,100000017,100000017,2026-05-02,2026-05-10,C,1,80.00,\n"
+                                         "F-11,100000017,100000017,2026-05-02,2026-05-11,C,1,80.00,\n");
+  ASSERT_TRUE(Send(ManifestOf(bytes, 2), bytes).ok());
+  auto on_the_day = InWrite([](storage::Transaction& tx) { return ClaimStore::Find(tx, "F-10"); });
+  ASSERT_TRUE(on_the_day.has_value());
+  EXPECT_EQ(on_the_day->items[0].filed.invalid_field, "");
+  auto next_day = InWrite([](storage::Transaction& tx) { return ClaimStore::Find(tx, "F-11"); });
+  ASSERT_TRUE(next_day.has_value());
+  EXPECT_EQ(next_day->items[0].filed.invalid_field, "filed_date");
+}
+
 TEST_P(BatchUploadTest, TheSameIdWithOtherBytesIsRefused) {
   ASSERT_TRUE(Send(ManifestOf(File(), 9), File()).ok());
   const std::string other = absl::StrCat(kHeader, "F-9,100000017,100000017,2026-05-02,2026-05-08,C,1,80.00,\n");
