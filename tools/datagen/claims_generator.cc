@@ -7,12 +7,13 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "claims_file/claim_row.h"
+#include "claims_file/dirhams.h"
+#include "claims_file/tariff_csv.h"
 #include "datagen/liaison_generator.h"
 #include "datagen_tnr_sample_csv.h"
-#include "liaison/csv_stream.h"
 
 namespace himaya::datagen {
 namespace {
@@ -25,61 +26,9 @@ constexpr char kUnknownActCode[] = "X.INCONNU";
 // Care happens in the days before filing, at most this many.
 constexpr int kCareWindowDays = 30;
 constexpr int kMaxItems = 5;
-constexpr int kMaxQuantity = 999;
 constexpr size_t kMaxBatchIdLength = 24;  // the claim ids BATCH-NNNNNNN stay within 32
 
-struct Act {
-  std::string code;
-  int64_t tnr_centimes = 0;
-  int max_quantity = 0;
-  int min_days_between = 0;
-};
-
-// "80.00" -> 8000; false unless dirhams with at most two decimals.
-bool ParseCentimes(const std::string& text, int64_t* centimes) {
-  const size_t dot = text.find('.');
-  const std::string whole = text.substr(0, dot);
-  std::string cents = dot == std::string::npos ? "00" : text.substr(dot + 1);
-  if (cents.size() == 1) cents += "0";
-  int64_t w = 0, c = 0;
-  if (whole.empty() || cents.size() != 2 || !absl::SimpleAtoi(whole, &w) || !absl::SimpleAtoi(cents, &c) || w < 0 ||
-      c < 0 || !absl::ascii_isdigit(cents[0]) || !absl::ascii_isdigit(cents[1])) {
-    return false;
-  }
-  *centimes = w * 100 + c;
-  return true;
-}
-
-absl::StatusOr<std::vector<Act>> ReadTariff(const std::string& csv_text) {
-  std::vector<std::string> header;
-  std::vector<Act> acts;
-  liaison::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
-    if (header.empty()) {
-      for (std::string& f : fields) header.push_back(absl::AsciiStrToLower(f));
-      return absl::OkStatus();
-    }
-    auto get = [&](const char* column) -> std::string {
-      auto it = std::find(header.begin(), header.end(), column);
-      const size_t i = it - header.begin();
-      return it == header.end() || i >= fields.size() ? "" : fields[i];
-    };
-    Act act;
-    act.code = get("act_code");
-    if (act.code.empty() || !ParseCentimes(get("tnr_amount"), &act.tnr_centimes) ||
-        !absl::SimpleAtoi(get("max_quantity"), &act.max_quantity) ||
-        !absl::SimpleAtoi(get("min_days_between"), &act.min_days_between) || act.max_quantity < 1) {
-      return absl::InvalidArgumentError(absl::StrCat("tariff: line ", csv.records(), " cannot be read"));
-    }
-    acts.push_back(std::move(act));
-    return absl::OkStatus();
-  });
-  absl::Status read = csv.Feed(csv_text);
-  if (read.ok()) read = csv.Finish();
-  if (!read.ok()) return read;
-  return acts;
-}
-
-std::string Dirhams(int64_t centimes) { return absl::StrFormat("%d.%02d", centimes / 100, centimes % 100); }
+using Act = claims_file::TariffAct;
 
 struct Item {
   std::string beneficiary_id;
@@ -97,7 +46,7 @@ class Generator {
  public:
   Generator(const ClaimsOptions& o, std::vector<Act> acts) : o_(o), rng_(o.seed) {
     for (Act& a : acts) {
-      if (a.min_days_between == 0 && a.max_quantity < kMaxQuantity) {
+      if (a.min_days_between == 0 && a.max_quantity < claims_file::kMaxQuantity) {
         plain_.push_back(a);
       } else if (a.min_days_between >= 2) {
         spaced_.push_back(a);
@@ -135,7 +84,7 @@ class Generator {
     item.beneficiary_id = who.beneficiary_id;
     item.covered_from = who.covered_from;
     CareDay(who.covered_from, o_.filed_date, &item.care_date);
-    item.act_code = act.code;
+    item.act_code = act.act_code;
     item.quantity = Uniform(1, std::min(act.max_quantity, 3));
     item.amount_centimes = Paid(act, item.quantity);
     return item;
@@ -165,8 +114,8 @@ class Generator {
       item.care_date = latest - Uniform(0, room);
     } else if (reason == kQuantityOverMaximum) {
       const Act& act = plain_[Uniform(0, static_cast<int>(plain_.size()) - 1)];
-      item.act_code = act.code;
-      item.quantity = std::min(kMaxQuantity, act.max_quantity + Uniform(1, 3));
+      item.act_code = act.act_code;
+      item.quantity = std::min(claims_file::kMaxQuantity, act.max_quantity + Uniform(1, 3));
       item.amount_centimes = Paid(act, item.quantity);
     } else if (reason == kDuplicate) {
       Item* source = EarlierClean(items, i, [](const Item&) { return true; });
@@ -189,9 +138,9 @@ class Generator {
     });
     if (first == nullptr) return false;
     const Act& act = *UnusedSpacedAct(*first);
-    spaced_used_.insert({first->beneficiary_id, act.code});
+    spaced_used_.insert({first->beneficiary_id, act.act_code});
     first->source = true;
-    first->act_code = act.code;
+    first->act_code = act.act_code;
     first->quantity = 1;
     first->amount_centimes = Paid(act, 1);
     CareDay(first->covered_from, o_.filed_date - 1, &first->care_date);
@@ -207,7 +156,7 @@ class Generator {
 
   const Act* UnusedSpacedAct(const Item& item) const {
     for (const Act& a : spaced_) {
-      if (!spaced_used_.count({item.beneficiary_id, a.code})) return &a;
+      if (!spaced_used_.count({item.beneficiary_id, a.act_code})) return &a;
     }
     return nullptr;
   }
@@ -265,9 +214,10 @@ absl::StatusOr<GeneratedClaims> GenerateClaimsFile(const ClaimsOptions& options)
     auto it = o.rejection_percent.find(reason);
     return it == o.rejection_percent.end() ? 0.0 : it->second;
   };
-  absl::StatusOr<std::vector<Act>> acts = ReadTariff(o.tariff_csv.empty() ? SampleTariffCsv() : o.tariff_csv);
-  if (!acts.ok()) return acts.status();
-  if (std::any_of(acts->begin(), acts->end(), [](const Act& a) { return a.code == kUnknownActCode; })) {
+  absl::StatusOr<std::vector<Act>> acts =
+      claims_file::ParseTariffCsv(o.tariff_csv.empty() ? SampleTariffCsv() : o.tariff_csv);
+  if (!acts.ok()) return absl::InvalidArgumentError(absl::StrCat("tariff: ", acts.status().message()));
+  if (std::any_of(acts->begin(), acts->end(), [](const Act& a) { return a.act_code == kUnknownActCode; })) {
     return absl::InvalidArgumentError(absl::StrCat("tariff: holds ", kUnknownActCode, ", the unknown act planted"));
   }
   Generator g(o, *std::move(acts));
@@ -342,7 +292,7 @@ absl::StatusOr<GeneratedClaims> GenerateClaimsFile(const ClaimsOptions& options)
       if (item.kind.empty()) ++out.clean_items;
       csv << claim_id << ',' << family.insured.beneficiary_id << ',' << item.beneficiary_id << ','
           << absl::FormatCivilTime(item.care_date) << ',' << filed << ',' << item.act_code << ',' << item.quantity
-          << ',' << Dirhams(item.amount_centimes) << ",\n";
+          << ',' << claims_file::FormatDirhams(item.amount_centimes) << ",\n";
     }
     out.items += n;
     ++out.claims;

@@ -10,6 +10,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "claims_file/dirhams.h"
 #include "claims_output.h"
 #include "commands.h"
 #include "day_flag.h"
@@ -51,7 +52,7 @@ void PrintRun(OutputFormat format, const v1::PaymentRun& run, const std::string&
       "run           %s\ndate          %s\nstate         %s\nfiles         %lld\ninsured       %lld\n"
       "total         %s MAD\nlines paid    %lld\nlines failed  %lld\ninstructions  %s\n",
       run.run_id().c_str(), run.date().c_str(), run.state().c_str(), static_cast<long long>(run.claims()),
-      static_cast<long long>(run.insured()), Dirhams(run.total_centimes()).c_str(),
+      static_cast<long long>(run.insured()), claims_file::FormatDirhams(run.total_centimes()).c_str(),
       static_cast<long long>(run.lines_paid()), static_cast<long long>(run.lines_failed()), file.c_str());
 }
 

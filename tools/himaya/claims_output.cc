@@ -5,8 +5,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "claims_file/dirhams.h"
 #include "connection.h"
 #include "google/protobuf/util/time_util.h"
 #include "uploads.h"
@@ -48,11 +48,6 @@ absl::StatusOr<v1::ClaimBatchUpload> ReadClaimBatchHeader(const std::string& man
   manifest.set_sha256(read->sha256);
   manifest.set_produced_at(read->produced_at);
   return header;
-}
-
-std::string Dirhams(int64_t centimes) {
-  const uint64_t magnitude = centimes < 0 ? 0 - static_cast<uint64_t>(centimes) : static_cast<uint64_t>(centimes);
-  return absl::StrFormat("%s%d.%02d", centimes < 0 ? "-" : "", magnitude / 100, magnitude % 100);
 }
 
 nlohmann::json ClaimJson(const v1::Claim& c, bool with_items) {
@@ -102,8 +97,9 @@ void PrintClaims(OutputFormat format, const std::vector<v1::Claim>& claims, cons
     if (!c.reviewed_by().empty()) absl::StrAppend(&review, " by ", c.reviewed_by());
     if (c.escalated()) absl::StrAppend(&review, " ESCALATED");
     rows.push_back({c.claim_id(), c.registration_number(), Decision(c), c.filed_date(),
-                    Time(c.has_received_at(), c.received_at()), c.due_date(), Dirhams(c.claimed_centimes()),
-                    Dirhams(c.reimbursed_centimes()), review});
+                    Time(c.has_received_at(), c.received_at()), c.due_date(),
+                    claims_file::FormatDirhams(c.claimed_centimes()),
+                    claims_file::FormatDirhams(c.reimbursed_centimes()), review});
   }
   if (format == OutputFormat::kTable && rows.empty()) {
     std::printf("%s\n", empty.c_str());
@@ -126,8 +122,8 @@ void PrintClaim(OutputFormat format, const v1::Claim& c) {
   std::printf("state       %s\n", Decision(c).c_str());
   std::printf("filed       %s, received %s, due %s\n", c.filed_date().c_str(),
               Time(c.has_received_at(), c.received_at()).c_str(), c.due_date().c_str());
-  std::printf("amounts     claimed %s DH, reimbursed %s DH\n", Dirhams(c.claimed_centimes()).c_str(),
-              Dirhams(c.reimbursed_centimes()).c_str());
+  std::printf("amounts     claimed %s DH, reimbursed %s DH\n", claims_file::FormatDirhams(c.claimed_centimes()).c_str(),
+              claims_file::FormatDirhams(c.reimbursed_centimes()).c_str());
   if (c.has_decided_at()) std::printf("decided     %s\n", Time(true, c.decided_at()).c_str());
   if (!c.review_reason().empty()) {
     std::printf("review      %s%s%s\n", c.review_reason().c_str(),
@@ -142,10 +138,11 @@ void PrintClaim(OutputFormat format, const v1::Claim& c) {
   std::vector<std::vector<std::string>> rows;
   for (const v1::ClaimItem& i : c.items()) {
     rows.push_back({absl::StrCat(i.item()), i.beneficiary_id(), i.care_date(), i.act_code(), absl::StrCat(i.quantity()),
-                    Dirhams(i.amount_paid_centimes()), i.ald_certificate(),
+                    claims_file::FormatDirhams(i.amount_paid_centimes()), i.ald_certificate(),
                     i.outcome().empty() ? "PENDING" : i.outcome(), Reason(i.reason(), i.reason_detail()),
-                    i.outcome().empty() ? "" : Dirhams(i.tnr_amount_centimes()),
-                    i.outcome().empty() ? "" : absl::StrCat(i.rate_percent(), "%"), Dirhams(i.reimbursed_centimes())});
+                    i.outcome().empty() ? "" : claims_file::FormatDirhams(i.tnr_amount_centimes()),
+                    i.outcome().empty() ? "" : absl::StrCat(i.rate_percent(), "%"),
+                    claims_file::FormatDirhams(i.reimbursed_centimes())});
   }
   PrintRows(format,
             {"ITEM", "BENEFICIARY_ID", "CARE_DATE", "ACT", "QTY", "PAID_DH", "ALD", "OUTCOME", "REASON", "TNR_DH",

@@ -23,9 +23,6 @@ absl::StatusOr<std::string> ClaimsAddress();
 // its sender in liaison_body). NOT_FOUND or INVALID_ARGUMENT naming the file.
 absl::StatusOr<claims::v1::ClaimBatchUpload> ReadClaimBatchHeader(const std::string& manifest_path);
 
-// 15050 -> "150.50", -5 -> "-0.05".
-std::string Dirhams(int64_t centimes);
-
 // A file as JSON: every field, amounts in centimes (numbers), times in RFC 3339 ("" until they
 // happen), its items when `with_items`.
 nlohmann::json ClaimJson(const claims::v1::Claim& claim, bool with_items);

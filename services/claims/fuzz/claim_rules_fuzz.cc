@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "claims/src/claim_rules.h"
+#include "claims_file/dirhams.h"
 #include "core/programs.h"
 
 namespace {
@@ -31,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(rules->filing_delay_days() >= 1 && rules->filing_delay_days() <= 3650);
   Check(rules->due_days() >= 1 && rules->due_days() <= 365);
   Check(rules->escalate_after_days() >= 1 && rules->escalate_after_days() <= 365);
-  Check(rules->review_threshold_centimes() >= 0 && rules->review_threshold_centimes() <= kMaxDirhamsCentimes);
+  Check(rules->review_threshold_centimes() >= 0 &&
+        rules->review_threshold_centimes() <= himaya::claims_file::kMaxDirhamsCentimes);
   Check(rules->sample_basis_points() >= 0 && rules->sample_basis_points() <= 10000);
   std::vector<std::string> programs = himaya::core::AllPrograms();
   programs.push_back("");

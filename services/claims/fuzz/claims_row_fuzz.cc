@@ -11,7 +11,8 @@
 
 #include "absl/strings/str_split.h"
 #include "claims/src/claim_rules.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
+#include "claims_file/dirhams.h"
 #include "identity/registration_number.h"
 
 namespace {
@@ -24,8 +25,8 @@ void Check(bool condition) {
 
 const std::vector<std::string>& Columns() {
   static const auto* const columns = [] {
-    auto* c = new std::vector<std::string>(ClaimsFileRequiredColumns());
-    c->push_back(kAldCertificateColumn);
+    auto* c = new std::vector<std::string>(himaya::claims_file::ClaimsFileRequiredColumns());
+    c->push_back(himaya::claims_file::kAldCertificateColumn);
     return c;
   }();
   return *columns;
@@ -40,15 +41,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i < parts.size(); ++i) fields[Columns()[i]] = parts[i];
   static const std::string kEmpty;
-  const ClaimRow row = ReadClaimRow(1, [&](const std::string& column) -> const std::string& {
-    auto it = fields.find(column);
-    return it == fields.end() ? kEmpty : it->second;
-  });
+  const himaya::claims_file::ClaimRow row =
+      himaya::claims_file::ReadClaimRow(1, [&](const std::string& column) -> const std::string& {
+        auto it = fields.find(column);
+        return it == fields.end() ? kEmpty : it->second;
+      });
   Check(row.row == 1 && row.claim_id.size() <= 64 && row.registration_number.size() <= 64);
 
-  absl::StatusOr<int64_t> amount = ParseDirhams(fields["amount_paid"]);
+  absl::StatusOr<int64_t> amount = himaya::claims_file::ParseDirhams(fields["amount_paid"]);
   if (amount.ok()) {
-    absl::StatusOr<int64_t> back = ParseDirhams(FormatDirhams(*amount));
+    absl::StatusOr<int64_t> back = himaya::claims_file::ParseDirhams(himaya::claims_file::FormatDirhams(*amount));
     Check(back.ok() && *back == *amount);
   }
 
@@ -58,9 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const std::string& column : Columns()) known = known || column == item.invalid_field;
     Check(known);
   } else {
-    Check(CheckClaimId(row.claim_id).ok());
+    Check(himaya::claims_file::CheckClaimId(row.claim_id).ok());
     Check(himaya::identity::IsValidRegistrationNumber(row.registration_number));
-    Check(CheckFiledItem(row.registration_number, row.filed_date, item).ok());
+    Check(himaya::claims_file::CheckFiledItem(row.registration_number, row.filed_date, item).ok());
   }
 
   // Decided against an act whose amount and limits come from the amount paid.

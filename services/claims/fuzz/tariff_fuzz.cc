@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "claims/src/claims_file.h"
 #include "claims/src/tariff.h"
+#include "claims_file/claim_row.h"
+#include "claims_file/dirhams.h"
+#include "claims_file/tariff_csv.h"
 
 namespace {
 
@@ -24,7 +26,7 @@ void Check(bool condition) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view input(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<std::vector<TariffAct>> acts = ParseTariffCsv(input);
+  absl::StatusOr<std::vector<TariffAct>> acts = himaya::claims_file::ParseTariffCsv(input);
   if (!acts.ok()) {
     Check(acts.status().code() == absl::StatusCode::kInvalidArgument);
     Check(absl::StartsWith(acts.status().message(), "line "));
@@ -33,13 +35,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(!acts->empty() && acts->size() <= 100000);
   std::set<std::string> codes;
   for (const TariffAct& act : *acts) {
-    absl::StatusOr<std::string> code = NormalizeActCode(act.act_code);
+    absl::StatusOr<std::string> code = himaya::claims_file::NormalizeActCode(act.act_code);
     Check(code.ok() && *code == act.act_code);
     Check(codes.insert(act.act_code).second);
     Check(!act.label.empty() && act.label.size() <= 200);
-    Check(IsCareCategory(act.category));
-    Check(act.tnr_centimes > 0 && act.tnr_centimes <= kMaxDirhamsCentimes);
-    Check(act.max_quantity >= 1 && act.max_quantity <= kMaxQuantity);
+    Check(himaya::claims_file::IsCareCategory(act.category));
+    Check(act.tnr_centimes > 0 && act.tnr_centimes <= himaya::claims_file::kMaxDirhamsCentimes);
+    Check(act.max_quantity >= 1 && act.max_quantity <= himaya::claims_file::kMaxQuantity);
     Check(act.min_days_between >= 0 && act.min_days_between <= 3650);
   }
   const absl::CivilDay from(2026, 1, 1);

@@ -1,7 +1,7 @@
 #include "claims/src/batch_files.h"
 
 #include "absl/strings/str_cat.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 
 namespace himaya::claims {
 namespace {
@@ -44,7 +44,7 @@ BatchFile FileOfRows(const std::vector<StagedClaimRow>& rows, const BatchReceipt
   c.due_date = receipt.due_date;
   const bool filed_date_valid = first.filed_date_valid && CheckFiledBy(first.filed_date, receipt.received_day).ok();
   for (const StagedClaimRow& row : rows) {
-    if (c.items.size() == static_cast<size_t>(kMaxItemsPerClaim)) {
+    if (c.items.size() == static_cast<size_t>(claims_file::kMaxItemsPerClaim)) {
       file.rows_beyond_limit.push_back(row.row_number);
       continue;
     }

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "claims/src/batch_files.h"
 #include "claims/src/claim_store.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "identity/registration_number.h"
@@ -33,7 +33,7 @@ absl::Status CheckSender(absl::string_view sender) {
 ClaimBatchUpload::ClaimBatchUpload(const BatchIntakeContext& context, liaison::Manifest manifest)
     : context_(context),
       manifest_(std::move(manifest)),
-      file_(manifest_.record_count, manifest_.sha256, ClaimsFileRequiredColumns(),
+      file_(manifest_.record_count, manifest_.sha256, claims_file::ClaimsFileRequiredColumns(),
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {}
 
 absl::StatusOr<std::unique_ptr<ClaimBatchUpload>> ClaimBatchUpload::Begin(const BatchIntakeContext& context,
@@ -103,14 +103,14 @@ absl::Status ClaimBatchUpload::OnRow(int64_t row, const std::vector<std::string>
     staged.rejection = "INVALID_ROW:row";
   } else {
     auto get = [&](const std::string& column) -> const std::string& { return file_.Get(fields, column); };
-    ClaimRow read = ReadClaimRow(row, get);
+    claims_file::ClaimRow read = claims_file::ReadClaimRow(row, get);
     const std::vector<std::string> too_long = file_.TooLongColumns();
     staged.claim_id = std::move(read.claim_id);
     staged.registration_number = std::move(read.registration_number);
     staged.filed_date = read.filed_date;
     staged.item = std::move(read.item);
     staged.registration_valid = identity::CheckRegistrationNumber(get("registration_number")).ok();
-    staged.filed_date_valid = ParseClaimDay("filed_date", get("filed_date")).ok();
+    staged.filed_date_valid = claims_file::ParseClaimDay("filed_date", get("filed_date")).ok();
     if (!too_long.empty() && staged.item.invalid_field.empty()) staged.item.invalid_field = too_long.front();
     if (staged.item.invalid_field == "claim_id" ||
         std::find(too_long.begin(), too_long.end(), "claim_id") != too_long.end()) {

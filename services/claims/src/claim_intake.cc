@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "claims/src/claim_store.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "identity/registration_number.h"
@@ -55,20 +55,20 @@ ClaimIntake::ClaimIntake(storage::Database& db, const core::Clock& clock, core::
 
 absl::StatusOr<Claim> ClaimIntake::Checked(const ClaimSubmission& s) const {
   Claim claim;
-  if (!s.claim_id.empty()) RETURN_IF_ERROR(CheckClaimId(s.claim_id));
+  if (!s.claim_id.empty()) RETURN_IF_ERROR(claims_file::CheckClaimId(s.claim_id));
   claim.claim_id = s.claim_id;
   if (s.registration_number.empty()) return absl::InvalidArgumentError("registration_number: required");
   RETURN_IF_ERROR(identity::CheckRegistrationNumber(s.registration_number));
   claim.registration_number = s.registration_number;
-  ASSIGN_OR_RETURN(claim.filed_date, ParseClaimDay("filed_date", s.filed_date));
+  ASSIGN_OR_RETURN(claim.filed_date, claims_file::ParseClaimDay("filed_date", s.filed_date));
   claim.received_at = clock_.Now();
   const absl::CivilDay today = absl::ToCivilDay(claim.received_at, options_.zone);
   RETURN_IF_ERROR(CheckFiledBy(claim.filed_date, today));
   ASSIGN_OR_RETURN(claim.channel, CheckedChannel(s.channel));
   RETURN_IF_ERROR(CheckIdempotencyKey(s.idempotency_key));
   claim.idempotency_key = s.idempotency_key;
-  if (s.items.empty() || s.items.size() > static_cast<size_t>(kMaxItemsPerClaim)) {
-    return absl::InvalidArgumentError(absl::StrCat("items: 1 to ", kMaxItemsPerClaim));
+  if (s.items.empty() || s.items.size() > static_cast<size_t>(claims_file::kMaxItemsPerClaim)) {
+    return absl::InvalidArgumentError(absl::StrCat("items: 1 to ", claims_file::kMaxItemsPerClaim));
   }
   for (size_t n = 0; n < s.items.size(); ++n) {
     const SubmittedItem& in = s.items[n];
@@ -76,17 +76,18 @@ absl::StatusOr<Claim> ClaimIntake::Checked(const ClaimSubmission& s) const {
     ClaimItemRecord item;
     item.filed.item = static_cast<int>(n) + 1;
     item.filed.beneficiary_id = in.beneficiary_id;
-    auto care_date = ParseClaimDay("care_date", in.care_date);
+    auto care_date = claims_file::ParseClaimDay("care_date", in.care_date);
     if (!care_date.ok()) return WithField(prefix, care_date.status());
     item.filed.care_date = *care_date;
-    auto act = NormalizeActCode(in.act_code);
+    auto act = claims_file::NormalizeActCode(in.act_code);
     if (!act.ok()) return WithField(prefix, act.status());
     item.filed.act_code = *act;
-    if (absl::Status q = CheckQuantity(in.quantity); !q.ok()) return WithField(prefix, q);
+    if (absl::Status q = claims_file::CheckQuantity(in.quantity); !q.ok()) return WithField(prefix, q);
     item.filed.quantity = static_cast<int>(in.quantity);
     item.filed.amount_paid_centimes = in.amount_paid_centimes;
     item.filed.ald_certificate = in.ald_certificate;
-    if (absl::Status checked = CheckFiledItem(claim.registration_number, claim.filed_date, item.filed); !checked.ok()) {
+    if (absl::Status checked = claims_file::CheckFiledItem(claim.registration_number, claim.filed_date, item.filed);
+        !checked.ok()) {
       return WithField(prefix, checked);
     }
     claim.items.push_back(std::move(item));

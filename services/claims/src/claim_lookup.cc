@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "claims/src/claim_store.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/status_macros.h"
 #include "identity/registration_number.h"
 
@@ -19,7 +19,7 @@ std::string TokenOf(const Claim& last) {
 absl::StatusOr<ClaimCursor> CursorOf(absl::string_view token) {
   std::pair<std::string, std::string> parts = absl::StrSplit(token, absl::MaxSplits('/', 1));
   ClaimCursor cursor;
-  if (!absl::SimpleAtoi(parts.first, &cursor.received_at_us) || !CheckClaimId(parts.second).ok()) {
+  if (!absl::SimpleAtoi(parts.first, &cursor.received_at_us) || !claims_file::CheckClaimId(parts.second).ok()) {
     return absl::InvalidArgumentError("page_token: not one this service gave");
   }
   cursor.claim_id = parts.second;
@@ -29,7 +29,7 @@ absl::StatusOr<ClaimCursor> CursorOf(absl::string_view token) {
 }  // namespace
 
 absl::StatusOr<Claim> ClaimLookup::Get(const std::string& claim_id) {
-  RETURN_IF_ERROR(CheckClaimId(claim_id));
+  RETURN_IF_ERROR(claims_file::CheckClaimId(claim_id));
   std::optional<Claim> claim;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(claim, ClaimStore::Find(tx, claim_id));

@@ -6,7 +6,7 @@
 #include "claims/src/claim_decision_store.h"
 #include "claims/src/claim_events.h"
 #include "claims/src/claim_store.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
@@ -18,7 +18,7 @@ constexpr size_t kMaxAgentLength = 64;
 constexpr size_t kMaxReasonLength = 64;
 
 absl::Status CheckDecision(const ReviewDecision& d) {
-  RETURN_IF_ERROR(CheckClaimId(d.claim_id));
+  RETURN_IF_ERROR(claims_file::CheckClaimId(d.claim_id));
   if (d.agent.empty()) return absl::InvalidArgumentError("agent: required (who decided is recorded)");
   if (d.agent.size() > kMaxAgentLength ||
       !std::all_of(d.agent.begin(), d.agent.end(), [](char c) { return c > ' ' && c < 127; })) {

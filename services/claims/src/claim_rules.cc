@@ -13,8 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "claims/src/claims_file.h"
 #include "claims_claim_rules_json.h"
+#include "claims_file/claim_row.h"
+#include "claims_file/dirhams.h"
+#include "claims_file/tariff_csv.h"
 #include "core/programs.h"
 #include "nlohmann/json.hpp"
 
@@ -79,11 +81,12 @@ absl::StatusOr<int64_t> IntegerIn(const nlohmann::json& value, absl::string_view
 // when `integer_allowed` (2 -> 200), within [0, max].
 absl::StatusOr<int64_t> HundredthsIn(const nlohmann::json& value, absl::string_view key, bool integer_allowed,
                                      int64_t max, absl::string_view example) {
-  const std::string form = absl::StrCat("must be a string with at most two decimals (\"", example, "\")",
-                                        integer_allowed ? " or an integer" : "", ", from 0 to ", FormatDirhams(max));
+  const std::string form =
+      absl::StrCat("must be a string with at most two decimals (\"", example, "\")",
+                   integer_allowed ? " or an integer" : "", ", from 0 to ", claims_file::FormatDirhams(max));
   absl::StatusOr<int64_t> hundredths = absl::InvalidArgumentError("");
   if (value.is_string()) {
-    hundredths = ParseDirhams(value.get<std::string>());
+    hundredths = claims_file::ParseDirhams(value.get<std::string>());
   } else if (integer_allowed && value.is_number_integer()) {
     absl::StatusOr<int64_t> n = IntegerIn(value, key, 0, max / 100);
     if (!n.ok()) return RulesError(key, form);
@@ -138,14 +141,6 @@ uint64_t Mix(uint64_t x) {
 
 }  // namespace
 
-bool IsCareCategory(absl::string_view category) {
-  if (category.empty() || category.size() > 32) return false;
-  for (char c : category) {
-    if (!(c >= 'A' && c <= 'Z') && c != '_') return false;
-  }
-  return true;
-}
-
 absl::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
     case Outcome::kAccepted:
@@ -160,36 +155,6 @@ absl::string_view OutcomeName(Outcome outcome) {
 
 bool AldValidOn(absl::CivilDay valid_from, absl::CivilDay valid_until, absl::CivilDay care_date) {
   return valid_from <= care_date && care_date <= valid_until;
-}
-
-absl::StatusOr<int64_t> ParseDirhams(absl::string_view text) {
-  const absl::Status bad = absl::InvalidArgumentError(
-      "must be an amount in dirhams: digits, then at most two decimals after a point (150, 150.5, 150.50)");
-  const size_t point = text.find('.');
-  const absl::string_view whole = text.substr(0, point);
-  const absl::string_view decimals = point == absl::string_view::npos ? "" : text.substr(point + 1);
-  if (whole.empty() || (point != absl::string_view::npos && (decimals.empty() || decimals.size() > 2))) return bad;
-  int64_t centimes = 0;
-  for (char c : whole) {
-    if (c < '0' || c > '9') return bad;
-    centimes = centimes * 10 + (c - '0') * 100;
-    if (centimes > kMaxDirhamsCentimes) return absl::InvalidArgumentError("must be at most 10000000000.00 dirhams");
-  }
-  int64_t scale = 10;
-  for (char c : decimals) {
-    if (c < '0' || c > '9') return bad;
-    centimes += (c - '0') * scale;
-    scale /= 10;
-  }
-  if (centimes > kMaxDirhamsCentimes) return absl::InvalidArgumentError("must be at most 10000000000.00 dirhams");
-  return centimes;
-}
-
-std::string FormatDirhams(int64_t centimes) {
-  // In unsigned arithmetic, so that the most negative value has a magnitude too.
-  const bool negative = centimes < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(centimes) : static_cast<uint64_t>(centimes);
-  return absl::StrFormat("%s%d.%02d", negative ? "-" : "", magnitude / 100, magnitude % 100);
 }
 
 absl::StatusOr<ClaimRules> ClaimRules::Parse(absl::string_view text) {
@@ -214,7 +179,7 @@ absl::StatusOr<ClaimRules> ClaimRules::Parse(absl::string_view text) {
   if (!n.ok()) return n.status();
   rules.escalate_after_days_ = static_cast<int>(*n);
   n = HundredthsIn(json.at(std::string(kReviewThreshold)), kReviewThreshold, /*integer_allowed=*/false,
-                   kMaxDirhamsCentimes, "5000.00");
+                   claims_file::kMaxDirhamsCentimes, "5000.00");
   if (!n.ok()) return n.status();
   rules.review_threshold_centimes_ = *n;
   n = HundredthsIn(json.at(std::string(kSamplePercent)), kSamplePercent, /*integer_allowed=*/true, 10000, "2.5");
@@ -245,7 +210,7 @@ absl::StatusOr<ClaimRules> ClaimRules::Parse(absl::string_view text) {
     }
     if (entry.contains("category")) {
       const nlohmann::json& category = entry.at("category");
-      if (!category.is_string() || !IsCareCategory(category.get<std::string>())) {
+      if (!category.is_string() || !claims_file::IsCareCategory(category.get<std::string>())) {
         return RulesError(where + ".category", "must be a care category: 1 to 32 of A-Z and _");
       }
       rate.category = category.get<std::string>();
@@ -328,12 +293,12 @@ FileDecision ClaimRules::Decide(const std::string& claim_id, const std::string& 
   for (size_t i = 0; i < items.size(); ++i) {
     const FiledItem& item = items[i];
     const ItemFacts& fact = i < facts.size() ? facts[i] : no_facts;
-    file.claimed_centimes += std::clamp<int64_t>(item.amount_paid_centimes, 0, kMaxDirhamsCentimes);
+    file.claimed_centimes += std::clamp<int64_t>(item.amount_paid_centimes, 0, claims_file::kMaxDirhamsCentimes);
     ItemDecision decision = [&] {
       if (!item.invalid_field.empty()) return Reject(item, kInvalidRow, item.invalid_field);
       // What ReadClaimRow and CheckFiledItem hold already; kept here so that no amount overflows.
-      if (item.quantity < 1 || item.quantity > kMaxQuantity) return Reject(item, kInvalidRow, "quantity");
-      if (item.amount_paid_centimes <= 0 || item.amount_paid_centimes > kMaxDirhamsCentimes) {
+      if (item.quantity < 1 || item.quantity > claims_file::kMaxQuantity) return Reject(item, kInvalidRow, "quantity");
+      if (item.amount_paid_centimes <= 0 || item.amount_paid_centimes > claims_file::kMaxDirhamsCentimes) {
         return Reject(item, kInvalidRow, "amount_paid");
       }
       if (!fact.covered) return Reject(item, kNotCovered, fact.not_covered_reason);

@@ -34,31 +34,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "claims_file/claim_row.h"
+#include "claims_file/tariff_csv.h"
 
 namespace himaya::claims {
 
-// An item as filed (a bulk row or an item of SubmitClaim), once its fields are read.
-struct FiledItem {
-  int item = 0;  // from 1, the file's order
-  std::string beneficiary_id;
-  absl::CivilDay care_date;
-  std::string act_code;
-  int quantity = 0;
-  int64_t amount_paid_centimes = 0;
-  std::string ald_certificate;  // empty if none
-  // Set when the row could not be read: the field at fault (the item is INVALID_ROW).
-  std::string invalid_field;
-};
-
-// One act of a TNR version.
-struct TariffAct {
-  std::string act_code;
-  std::string label;
-  std::string category;  // CONSULTATION, PHARMACY, BIOLOGY, RADIOLOGY, HOSPITALISATION, DENTAL, ...
-  int64_t tnr_centimes = 0;
-  int max_quantity = 0;      // per beneficiary and day, split over a file's items or not
-  int min_days_between = 0;  // 0: no limit
-};
+// The file contract's items and acts are the rules' words.
+using claims_file::FiledItem;
+using claims_file::TariffAct;
 
 // What is known about an item when it is decided (gathered by the service).
 struct ItemFacts {
@@ -102,9 +85,6 @@ struct FileDecision {
   // "AMOUNT_OVER_THRESHOLD", "SAMPLED", or empty: no review.
   std::string review_reason;
 };
-
-// A care category's written form (TariffAct::category, a rate's category): 1 to 32 of [A-Z_].
-bool IsCareCategory(absl::string_view category);
 
 // Item rejection reasons (ItemDecision::reason), and the detail NOT_COVERED carries when the
 // beneficiary is covered through another insured than the file's.
@@ -193,15 +173,5 @@ class ClaimRules {
 // Whether a certificate valid from `valid_from` to `valid_until` (both days included) covers care
 // on `care_date` (the service sets ItemFacts::ald_valid with it).
 bool AldValidOn(absl::CivilDay valid_from, absl::CivilDay valid_until, absl::CivilDay care_date);
-
-// The largest amount ParseDirhams reads, in centimes (10 billion dirhams).
-inline constexpr int64_t kMaxDirhamsCentimes = 1'000'000'000'000;
-
-// Reads an amount in dirhams with at most two decimals ("150", "150.5", "150.50") into
-// centimes. INVALID_ARGUMENT for anything else (signs, exponents, more decimals, overflow past
-// 10^12 centimes).
-absl::StatusOr<int64_t> ParseDirhams(absl::string_view text);
-// 15050 -> "150.50".
-std::string FormatDirhams(int64_t centimes);
 
 }  // namespace himaya::claims

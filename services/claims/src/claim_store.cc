@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/status_macros.h"
 #include "storage/bulk.h"
 

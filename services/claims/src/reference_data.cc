@@ -3,7 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "claims/src/claim.h"
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "identity/registration_number.h"
@@ -28,7 +28,7 @@ absl::Status CheckBeneficiaryId(absl::string_view beneficiary_id) {
   if (!identity::CheckRegistrationNumber(number).ok()) {
     return absl::InvalidArgumentError("beneficiary_id: a registration number, or one followed by -01 to -99");
   }
-  return CheckBeneficiaryOf(number, beneficiary_id);
+  return claims_file::CheckBeneficiaryOf(number, beneficiary_id);
 }
 
 }  // namespace
@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<TariffImport>> TariffImport::Begin(storage::Datab
   }
   std::unique_ptr<TariffImport> import(new TariffImport(db, clock));
   import->version_.version = version;
-  ASSIGN_OR_RETURN(import->version_.effective_from, ParseClaimDay("effective_from", effective_from));
+  ASSIGN_OR_RETURN(import->version_.effective_from, claims_file::ParseClaimDay("effective_from", effective_from));
   return import;
 }
 
@@ -56,7 +56,7 @@ absl::Status TariffImport::Feed(absl::string_view bytes) {
 
 absl::StatusOr<TariffImportResult> TariffImport::Finish() {
   const std::string sha256 = liaison::Sha256Hex(csv_);
-  ASSIGN_OR_RETURN(version_.acts, ParseTariffCsv(csv_));
+  ASSIGN_OR_RETURN(version_.acts, claims_file::ParseTariffCsv(csv_));
   TariffImportResult result{version_.version, version_.effective_from, 0, false};
   bool new_version = false;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
@@ -89,14 +89,14 @@ absl::StatusOr<TariffImportResult> TariffImport::Finish() {
 absl::StatusOr<AldCertificate> AldCertificates::Register(const AldRegistration& r) {
   AldCertificate c;
   if (r.certificate.empty()) return absl::InvalidArgumentError("certificate: required");
-  if (absl::Status s = CheckAldCertificate(r.certificate); !s.ok()) {
+  if (absl::Status s = claims_file::CheckAldCertificate(r.certificate); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("certificate", s.message().substr(s.message().find(':'))));
   }
   c.certificate = r.certificate;
   RETURN_IF_ERROR(CheckBeneficiaryId(r.beneficiary_id));
   c.beneficiary_id = r.beneficiary_id;
-  ASSIGN_OR_RETURN(c.valid_from, ParseClaimDay("valid_from", r.valid_from));
-  ASSIGN_OR_RETURN(c.valid_until, ParseClaimDay("valid_until", r.valid_until));
+  ASSIGN_OR_RETURN(c.valid_from, claims_file::ParseClaimDay("valid_from", r.valid_from));
+  ASSIGN_OR_RETURN(c.valid_until, claims_file::ParseClaimDay("valid_until", r.valid_until));
   if (c.valid_until < c.valid_from) return absl::InvalidArgumentError("valid_until: before valid_from");
   if (!IsIdentifier(r.registered_by, kMaxAgentLength, "-_.@")) {
     return absl::InvalidArgumentError(

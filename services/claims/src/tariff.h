@@ -1,7 +1,6 @@
-// The national reference tariff (TNR) as versioned reference data: a version is a CSV of acts
-// (act_code,label,category,tnr_amount,max_quantity,min_days_between; tnr_amount in dirhams with
-// two decimals) effective for care from its effective_from day until the next version's. Pure:
-// parsing a version's file and answering "this act on this day" over the versions held.
+// The national reference tariff (TNR) as versioned reference data: a version's acts (read from
+// its CSV by claims_file::ParseTariffCsv) are effective for care from its effective_from day
+// until the next version's. Pure: answering "this act on this day" over the versions held.
 #pragma once
 
 #include <map>
@@ -15,16 +14,6 @@
 #include "claim_rules.h"
 
 namespace himaya::claims {
-
-// Reads a version's CSV (header required, columns by name, case-insensitive). INVALID_ARGUMENT
-// "line N: field: reason" for the first bad line; a code twice in one version is refused.
-// Bounded: at most 100000 acts, fields of at most 200 bytes.
-// Line N is the Nth record, the header being 1 (blank lines are not counted). The header holds
-// each of the six columns once, in any order, and nothing else; each act: act_code as
-// NormalizeActCode writes it (trimmed, upper-cased), label UTF-8 without control characters,
-// category 1-32 of [A-Z_] (upper-cased), tnr_amount in dirhams above 0 (ParseDirhams),
-// max_quantity 1-999, min_days_between 0-3650. Malformed CSV: "line N: csv: ...".
-absl::StatusOr<std::vector<TariffAct>> ParseTariffCsv(absl::string_view csv);
 
 struct TariffVersion {
   std::string version;

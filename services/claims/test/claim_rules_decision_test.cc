@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "claims/src/claim_rules.h"
 #include "claims/test/claim_rules_test_support.h"
+#include "claims_file/dirhams.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -72,14 +73,14 @@ TEST(ClaimRulesAmount, FloorsAmountsThatDoNotDivide) {
 TEST(ClaimRulesAmount, LargeAmountsDoNotOverflow) {
   FiledItem item = Item();
   item.quantity = 999;
-  item.amount_paid_centimes = kMaxDirhamsCentimes;
+  item.amount_paid_centimes = claims_file::kMaxDirhamsCentimes;
   // tnr × quantity is past 10^15; the amount paid (10^12) is the smaller.
-  ItemDecision d = DecideOne(item, Facts(Act("C", kMaxDirhamsCentimes, 999)));
+  ItemDecision d = DecideOne(item, Facts(Act("C", claims_file::kMaxDirhamsCentimes, 999)));
   EXPECT_TRUE(d.accepted);
   EXPECT_EQ(d.reimbursed_centimes, 700'000'000'000);
   // tnr × quantity just below what was paid.
-  d = DecideOne(item, Facts(Act("C", kMaxDirhamsCentimes / 999, 999)));
-  EXPECT_EQ(d.reimbursed_centimes, (kMaxDirhamsCentimes / 999) * 999 * 70 / 100);
+  d = DecideOne(item, Facts(Act("C", claims_file::kMaxDirhamsCentimes / 999, 999)));
+  EXPECT_EQ(d.reimbursed_centimes, (claims_file::kMaxDirhamsCentimes / 999) * 999 * 70 / 100);
   // A whole file of 50 such items.
   std::vector<FiledItem> items;
   std::vector<ItemFacts> facts;
@@ -88,10 +89,10 @@ TEST(ClaimRulesAmount, LargeAmountsDoNotOverflow) {
     it.item = i;
     it.care_date = Day(2026, 3, 1) - i;  // not duplicates of each other
     items.push_back(it);
-    facts.push_back(Facts(Act("C", kMaxDirhamsCentimes, 999)));
+    facts.push_back(Facts(Act("C", claims_file::kMaxDirhamsCentimes, 999)));
   }
   const FileDecision file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, items, facts);
-  EXPECT_EQ(file.claimed_centimes, 50 * kMaxDirhamsCentimes);
+  EXPECT_EQ(file.claimed_centimes, 50 * claims_file::kMaxDirhamsCentimes);
   EXPECT_EQ(file.reimbursed_centimes, 50 * 700'000'000'000);
 }
 
@@ -369,13 +370,14 @@ TEST(ClaimRulesInvalidRow, QuantityOrAmountOutOfTheContractsBounds) {
     EXPECT_EQ(d.reason, "INVALID_ROW") << quantity;
     EXPECT_EQ(d.reason_detail, "quantity") << quantity;
   }
-  for (int64_t amount : {int64_t{0}, int64_t{-1}, kMaxDirhamsCentimes + 1, std::numeric_limits<int64_t>::max()}) {
+  for (int64_t amount :
+       {int64_t{0}, int64_t{-1}, claims_file::kMaxDirhamsCentimes + 1, std::numeric_limits<int64_t>::max()}) {
     FiledItem item = Item();
     item.amount_paid_centimes = amount;
     const FileDecision file = Rules().Decide(kClaim, kInsured, kFiled, kProgram, {item}, {Facts()});
     EXPECT_EQ(file.items[0].reason, "INVALID_ROW") << amount;
     EXPECT_EQ(file.items[0].reason_detail, "amount_paid") << amount;
-    EXPECT_LE(file.claimed_centimes, kMaxDirhamsCentimes) << amount;
+    EXPECT_LE(file.claimed_centimes, claims_file::kMaxDirhamsCentimes) << amount;
   }
 }
 

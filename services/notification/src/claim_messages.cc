@@ -1,7 +1,7 @@
 #include "notification/src/claim_messages.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "claims_file/dirhams.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "himaya/claims/v1/events.pb.h"
@@ -18,8 +18,6 @@ bool IsOutcome(const std::string& outcome) {
 
 }  // namespace
 
-std::string DirhamsOf(int64_t centimes) { return absl::StrFormat("%d.%02d", centimes / 100, centimes % 100); }
-
 absl::Status ClaimMessages::Apply(storage::Transaction& tx, const events::Envelope& envelope) {
   using himaya::claims::v1::ClaimDecided;
   using himaya::claims::v1::ClaimPaid;
@@ -33,13 +31,13 @@ absl::Status ClaimMessages::Apply(storage::Transaction& tx, const events::Envelo
     return Record(tx, envelope, event.claim_id(), event.registration_number(), event.program(), kTemplateClaimDecided,
                   {{"claim_id", event.claim_id()},
                    {"outcome", event.outcome()},
-                   {"amount", DirhamsOf(event.reimbursed_centimes())}});
+                   {"amount", claims_file::FormatDirhams(event.reimbursed_centimes())}});
   }
   if (envelope.type() == events::EventType<ClaimPaid>()) {
     ASSIGN_OR_RETURN(ClaimPaid event, events::Unpack<ClaimPaid>(envelope));
     if (event.paid_centimes() < 0) return absl::InvalidArgumentError("ClaimPaid: paid_centimes < 0");
     return Record(tx, envelope, event.claim_id(), event.registration_number(), event.program(), kTemplateClaimPaid,
-                  {{"claim_id", event.claim_id()}, {"amount", DirhamsOf(event.paid_centimes())}});
+                  {{"claim_id", event.claim_id()}, {"amount", claims_file::FormatDirhams(event.paid_centimes())}});
   }
   return absl::OkStatus();
 }

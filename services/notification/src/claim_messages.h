@@ -20,9 +20,6 @@
 
 namespace himaya::notification {
 
-// "123.45" for 12345 centimes: dirhams with two decimals, as the SMS says them.
-std::string DirhamsOf(int64_t centimes);
-
 class ClaimMessages final : public events::EventApplier {
  public:
   // `on_recorded` runs for each message recorded, once its transaction committed (the dispatcher

@@ -28,14 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-TEST(DirhamsOf, TwoDecimalsAlways) {
-  EXPECT_EQ(DirhamsOf(0), "0.00");
-  EXPECT_EQ(DirhamsOf(5), "0.05");
-  EXPECT_EQ(DirhamsOf(100), "1.00");
-  EXPECT_EQ(DirhamsOf(12345), "123.45");
-  EXPECT_EQ(DirhamsOf(1'000'000'07), "1000000.07");
-}
-
 class ClaimMessagesTest : public NotificationDatabaseTest {
  protected:
   void SetUp() override {

@@ -309,8 +309,18 @@ TEST(ClaimsGenerator, BadOptionsNameWhatIsWrong) {
                 for (CoveredFamily& f : o.families) f.insured.covered_from = kFiled + 1;
               }),
               HasSubstr("nobody is covered on filed_date"));
+  // The TNR is read as the service reads it (claims_file::ParseTariffCsv): the header whole, an
+  // amount without a sign nor a third decimal.
   EXPECT_THAT(error([](ClaimsOptions& o) { o.tariff_csv = "act_code,tnr_amount\nC,abc\n"; }),
-              HasSubstr("tariff: line 2"));
+              HasSubstr("tariff: line 1: header: missing column label"));
+  for (const char* amount : {"abc", "+80.00", "80.001"}) {
+    EXPECT_THAT(error([&](ClaimsOptions& o) {
+                  o.tariff_csv = absl::StrCat("act_code,label,category,tnr_amount,max_quantity,min_days_between\n",
+                                              "C,C,C,", amount, ",1,0\n");
+                }),
+                HasSubstr("tariff: line 2: tnr_amount:"))
+        << amount;
+  }
   EXPECT_THAT(error([](ClaimsOptions& o) {
                 o.tariff_csv = "act_code,label,category,tnr_amount,max_quantity,min_days_between\nC,C,C,80.00,1,0\n";
                 o.rejection_percent[kRepeatedTooSoon] = 1;

@@ -1,12 +1,13 @@
 // Amounts in dirhams read into centimes and written back (ParseDirhams, FormatDirhams).
+#include "claims_file/dirhams.h"
+
 #include <cstdint>
 #include <limits>
 #include <string>
 
-#include "claims/src/claim_rules.h"
 #include "gtest/gtest.h"
 
-namespace himaya::claims {
+namespace himaya::claims_file {
 namespace {
 
 TEST(ParseDirhams, ReadsWholeDirhamsAndOneOrTwoDecimals) {
@@ -58,4 +59,4 @@ TEST(FormatDirhams, ParseReadsBackWhatFormatWrote) {
 }
 
 }  // namespace
-}  // namespace himaya::claims
+}  // namespace himaya::claims_file

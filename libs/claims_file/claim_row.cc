@@ -1,13 +1,14 @@
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 
 #include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "claims_file/dirhams.h"
 #include "identity/registration_number.h"
 
-namespace himaya::claims {
+namespace himaya::claims_file {
 namespace {
 
 // What the report keeps of claim_id and registration_number when they are not valid.
@@ -177,4 +178,4 @@ ClaimRow ReadClaimRow(int64_t row, const std::function<const std::string&(const 
   return out;
 }
 
-}  // namespace himaya::claims
+}  // namespace himaya::claims_file

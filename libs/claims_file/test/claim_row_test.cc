@@ -1,6 +1,6 @@
 // A bulk claims file's row read into an item (ReadClaimRow), and the field checks SubmitClaim
 // shares with it: every field's bounds and bad forms, and which field is named first.
-#include "claims/src/claims_file.h"
+#include "claims_file/claim_row.h"
 
 #include <map>
 #include <string>
@@ -9,7 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace himaya::claims {
+namespace himaya::claims_file {
 namespace {
 
 using ::testing::ElementsAre;
@@ -265,4 +265,4 @@ TEST(CheckFiledItem, ChecksEachFieldInOrder) {
 }
 
 }  // namespace
-}  // namespace himaya::claims
+}  // namespace himaya::claims_file

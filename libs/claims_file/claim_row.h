@@ -1,7 +1,8 @@
 // The bulk claims file (docs/claims-file.md): one CSV row per item, the items of a file sharing
 // its claim_id, with the liaison manifest (libs/liaison: count, sha256). This reads one row's
-// fields into what the rules decide; a row that cannot be read still becomes an item, marked
-// with the field at fault, so that every row ends with an outcome.
+// fields into an item as filed, and holds the checks of each field (SubmitClaim makes the same);
+// a row that cannot be read still becomes an item, marked with the field at fault, so that every
+// row ends with an outcome. Shared by the claims service, the generator and the CLI.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +15,21 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
-#include "claim_rules.h"
 
-namespace himaya::claims {
+namespace himaya::claims_file {
+
+// An item as filed (a bulk row or an item of SubmitClaim), once its fields are read.
+struct FiledItem {
+  int item = 0;  // from 1, the file's order
+  std::string beneficiary_id;
+  absl::CivilDay care_date;
+  std::string act_code;
+  int quantity = 0;
+  int64_t amount_paid_centimes = 0;
+  std::string ald_certificate;  // empty if none
+  // Set when the row could not be read: the field at fault (the item is INVALID_ROW).
+  std::string invalid_field;
+};
 
 // The file's columns, in the order the contract lists them (ald_certificate optional).
 const std::vector<std::string>& ClaimsFileRequiredColumns();  // without ald_certificate
@@ -74,4 +87,4 @@ struct ClaimRow {
 // The act code is kept normalised (NormalizeActCode).
 ClaimRow ReadClaimRow(int64_t row, const std::function<const std::string&(const std::string& column)>& get);
 
-}  // namespace himaya::claims
+}  // namespace himaya::claims_file
