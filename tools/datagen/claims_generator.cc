@@ -186,7 +186,8 @@ absl::Status CheckOptions(const ClaimsOptions& o) {
   }
   double total = 0;
   for (const auto& [reason, percent] : o.rejection_percent) {
-    if (std::find_if(std::begin(kReasons), std::end(kReasons), [&](const char* r) { return reason == r; }) ==
+    const std::string& name = reason;  // a lambda may not capture a structured binding (C++17)
+    if (std::find_if(std::begin(kReasons), std::end(kReasons), [&](const char* r) { return name == r; }) ==
         std::end(kReasons)) {
       return absl::InvalidArgumentError(absl::StrCat("rejections: no generator for ", reason));
     }

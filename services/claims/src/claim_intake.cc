@@ -63,7 +63,7 @@ absl::StatusOr<Claim> ClaimIntake::Checked(const ClaimSubmission& s) const {
   ASSIGN_OR_RETURN(claim.filed_date, claims_file::ParseClaimDay("filed_date", s.filed_date));
   claim.received_at = clock_.Now();
   const absl::CivilDay today = absl::ToCivilDay(claim.received_at, options_.zone);
-  RETURN_IF_ERROR(CheckFiledBy(claim.filed_date, today));
+  RETURN_IF_ERROR(claims_file::CheckFiledBy(claim.filed_date, today));
   ASSIGN_OR_RETURN(claim.channel, CheckedChannel(s.channel));
   RETURN_IF_ERROR(CheckIdempotencyKey(s.idempotency_key));
   claim.idempotency_key = s.idempotency_key;
