@@ -152,9 +152,11 @@ int Submit(OutputFormat format, const std::vector<std::string>& args) {
     if (tty) std::fprintf(stderr, "\n");
     return Fail(absl::Status(received.status().code(), absl::StrCat("batch refused: ", received.status().message())));
   }
+  // With --wait, the status as GetClaimBatch gives it (outcomes included) once nothing is left
+  // to decide.
   v1::ClaimBatchStatus status = *received;
-  while (absl::GetFlag(FLAGS_wait) && StillDeciding(status)) {
-    absl::SleepFor(kProgressInterval);
+  for (bool first = true; absl::GetFlag(FLAGS_wait) && (first || StillDeciding(status)); first = false) {
+    if (!first) absl::SleepFor(kProgressInterval);
     absl::StatusOr<v1::ClaimBatchStatus> next = RetryWhileUnavailable<v1::ClaimBatchStatus>(
         retry_for, [&] { return GetBatch(manifest.liaison_body(), manifest.batch_id()); }, "claims");
     if (!next.ok()) {
@@ -309,7 +311,7 @@ int Ald(OutputFormat format, const std::vector<std::string>& args) {
   if (request.valid_until() < request.valid_from()) return Fail("--until: before --from");
   std::string agent = absl::GetFlag(FLAGS_agent);
   if (agent.empty() && std::getenv("USER") != nullptr) agent = std::getenv("USER");
-  request.set_registered_by(absl::StrCat("AGENT:", agent.empty() ? "cli" : agent));
+  request.set_registered_by(agent.empty() ? "cli" : agent);
   absl::StatusOr<std::string> address = ClaimsAddress();
   if (!address.ok()) return Fail(address.status());
   absl::StatusOr<v1::AldCertificate> added = rpc::Call(*address, &ClaimsStub::RegisterAldCertificate, request);

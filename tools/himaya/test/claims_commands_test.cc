@@ -388,14 +388,14 @@ TEST_F(ClaimsCommandsTest, AldAddRegistersTheCertificate) {
   CliRun run = Himaya(good);
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, ContainsRegex("\nALD-77 +100000017-01 +2026-01-01 +2026-12-31\n"));
-  EXPECT_THAT(service_.requests().back(), HasSubstr("registered_by: \"AGENT:agent.amal\""));
+  EXPECT_THAT(service_.requests().back(), HasSubstr("registered_by: \"agent.amal\""));
   std::vector<std::string> json = good;
   json.push_back("--output=json");
   json.push_back("--agent=agent.omar");
   run = Himaya(json);
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(Json(run).value("certificate", ""), "ALD-77");
-  EXPECT_THAT(service_.requests().back(), HasSubstr("registered_by: \"AGENT:agent.omar\""));
+  EXPECT_THAT(service_.requests().back(), HasSubstr("registered_by: \"agent.omar\""));
 
   auto but = [&](const std::string& flag, const std::string& value) {
     std::vector<std::string> args;
