@@ -1,5 +1,7 @@
 #include "claims/src/claim_intake.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -45,6 +47,39 @@ absl::Status CheckIdempotencyKey(absl::string_view key) {
 
 absl::Status ClaimIdTaken(absl::string_view claim_id) {
   return absl::AlreadyExistsError(absl::StrCat("CLAIM_ID_TAKEN: claim_id ", claim_id, " is another file's"));
+}
+
+// A key is the insured's: the same key sent for another insured is another key, and never
+// answers with their file.
+std::string ScopedKey(absl::string_view registration_number, absl::string_view key) {
+  return key.empty() ? std::string() : absl::StrCat(registration_number, "/", key);
+}
+
+// Whether `earlier` (the file recorded under a key) is what `again` asks for: the same insured,
+// filing day, channel, id when one was given, and items.
+bool SameFiling(const Claim& earlier, const Claim& again, bool id_given) {
+  if (earlier.registration_number != again.registration_number || earlier.filed_date != again.filed_date ||
+      earlier.channel != again.channel || (id_given && earlier.claim_id != again.claim_id) ||
+      earlier.items.size() != again.items.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < earlier.items.size(); ++i) {
+    const FiledItem& a = earlier.items[i].filed;
+    const FiledItem& b = again.items[i].filed;
+    if (a.beneficiary_id != b.beneficiary_id || a.care_date != b.care_date || a.act_code != b.act_code ||
+        a.quantity != b.quantity || a.amount_paid_centimes != b.amount_paid_centimes ||
+        a.ald_certificate != b.ald_certificate) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<Claim> FirstAnswer(std::optional<Claim> earlier, const Claim& again, bool id_given) {
+  if (!SameFiling(*earlier, again, id_given)) {
+    return absl::AlreadyExistsError("IDEMPOTENCY_KEY_REUSED: idempotency_key: used for another file");
+  }
+  return *std::move(earlier);
 }
 
 }  // namespace
@@ -104,6 +139,7 @@ std::string ClaimIntake::NewClaimId() {
 absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
   ASSIGN_OR_RETURN(Claim claim, Checked(submission));
   const bool allocate = claim.claim_id.empty();
+  claim.idempotency_key = ScopedKey(claim.registration_number, claim.idempotency_key);
   std::optional<Claim> earlier;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     earlier.reset();
@@ -122,11 +158,16 @@ absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
       if (taken) return ClaimIdTaken(claim.claim_id);
     }
     absl::Status inserted = ClaimStore::Insert(tx, claim);
-    // Another file took the id (or the key) in between: the same answer as if it had been first.
-    if (absl::IsAlreadyExists(inserted)) return ClaimIdTaken(claim.claim_id);
+    if (absl::IsAlreadyExists(inserted)) {
+      // Another file took the id in between: the same answer as if it had been first. With a key,
+      // it may be a retry with the same key that committed in between: ABORTED makes Write run
+      // this again, and the key's lookup (or the id's) then gives the answer.
+      if (claim.idempotency_key.empty()) return ClaimIdTaken(claim.claim_id);
+      return absl::AbortedError("claim recorded concurrently");
+    }
     return inserted;
   }));
-  if (earlier) return *std::move(earlier);
+  if (earlier) return FirstAnswer(std::move(earlier), claim, !allocate);
   log::Info(
       "claim received",
       {{"claim_id", claim.claim_id}, {"channel", claim.channel}, {"items", static_cast<int64_t>(claim.items.size())}});

@@ -3,6 +3,9 @@
 // its name.
 #include "claims/src/claim_intake.h"
 
+#include <thread>
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "claims/src/claim_store.h"
 #include "claims/test/claims_database.h"
@@ -104,6 +107,48 @@ TEST_P(ClaimIntakeTest, TheSameIdempotencyKeyReturnsTheFirstAnswer) {
   EXPECT_EQ(again->items.size(), 2u);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 1);
   EXPECT_EQ(woken_, 1);
+}
+
+TEST_P(ClaimIntakeTest, AKeyIsTheInsuredsAndNeverAnswersWithAnotherInsuredsFile) {
+  ClaimSubmission first = Submission("");
+  first.idempotency_key = "retry-1";
+  ClaimSubmission other = first;
+  other.registration_number = "100000025";
+  other.items = {{"100000025", "2026-05-02", "C", 1, 15000, ""}};
+  auto mine = intake_->Submit(first);
+  auto theirs = intake_->Submit(other);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_NE(theirs->claim_id, mine->claim_id);
+  EXPECT_EQ(theirs->registration_number, "100000025");
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 2);
+}
+
+TEST_P(ClaimIntakeTest, AKeyReusedForAnotherFileIsRefused) {
+  ClaimSubmission s = Submission("");
+  s.idempotency_key = "retry-2";
+  ASSERT_TRUE(intake_->Submit(s).ok());
+  s.items[0].quantity = 2;
+  absl::Status reused = intake_->Submit(s).status();
+  EXPECT_EQ(reused.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(absl::StartsWith(reused.message(), "IDEMPOTENCY_KEY_REUSED: idempotency_key")) << reused;
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 1);
+}
+
+TEST_P(ClaimIntakeTest, RetriesSentAtOnceGetTheSameFile) {
+  ClaimSubmission s = Submission("FS-9");
+  s.idempotency_key = "retry-3";
+  constexpr int kRetries = 4;
+  std::vector<absl::StatusOr<Claim>> answers(kRetries, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRetries; ++i) threads.emplace_back([&, i] { answers[i] = intake_->Submit(s); });
+  for (std::thread& t : threads) t.join();
+  for (const absl::StatusOr<Claim>& answer : answers) {
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_EQ(answer->claim_id, "FS-9");
+  }
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 1);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claim_items"), 2);
 }
 
 TEST_P(ClaimIntakeTest, EachBadFieldIsRefusedWithItsName) {
