@@ -40,8 +40,9 @@ ABSL_FLAG(std::string, certificate, "", "claims ald add: the ALD certificate's n
 ABSL_FLAG(std::string, beneficiary, "", "claims ald add: the beneficiary id it is for (NUMBER or NUMBER-NN)");
 ABSL_FLAG(std::string, from, "", "claims ald add: the first day of validity (YYYY-MM-DD)");
 ABSL_FLAG(std::string, until, "", "claims ald add: the last day of validity (YYYY-MM-DD)");
-ABSL_FLAG(std::string, tariff_version, "", "tariff import: the TNR version's name (e.g. TNR-2026-01)");
-ABSL_FLAG(std::string, effective_from, "", "tariff import: the first care day the version applies to (YYYY-MM-DD)");
+ABSL_FLAG(std::string, tariff_version, "", "tariff import: the TNR version's name (default TNR-<effective_from>)");
+ABSL_FLAG(std::string, effective_from, "",
+          "tariff import: the first care day the version applies to (YYYY-MM-DD, default today)");
 
 namespace himaya::cli {
 namespace {
@@ -348,15 +349,17 @@ int Tariff(const std::vector<std::string>& args) {
   absl::StatusOr<OutputFormat> format = OutputFormatFromFlag();
   if (!format.ok()) return Fail(std::string(format.status().message()));
   if (args.size() != 2 || args[0] != "import") {
-    return Fail("usage: himaya tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD");
+    return Fail("usage: himaya tariff import FILE.csv [--effective_from=YYYY-MM-DD] [--tariff_version=V]");
   }
+  // The version applies to care from today unless told otherwise, and is named after that day.
+  std::string effective_from = absl::GetFlag(FLAGS_effective_from);
+  if (effective_from.empty()) effective_from = absl::FormatCivilTime(ServiceToday());
+  if (absl::Status s = CheckDay("effective_from", effective_from, true); !s.ok()) return Fail(std::string(s.message()));
+  std::string version = absl::GetFlag(FLAGS_tariff_version);
+  if (version.empty()) version = absl::StrCat("TNR-", effective_from);
   v1::TariffUpload header;
-  header.mutable_header()->set_version(absl::GetFlag(FLAGS_tariff_version));
-  header.mutable_header()->set_effective_from(absl::GetFlag(FLAGS_effective_from));
-  if (header.header().version().empty()) return Fail("--tariff_version is required (e.g. TNR-2026-01)");
-  if (absl::Status s = CheckDay("effective_from", header.header().effective_from(), true); !s.ok()) {
-    return Fail(std::string(s.message()));
-  }
+  header.mutable_header()->set_version(version);
+  header.mutable_header()->set_effective_from(effective_from);
   if (absl::StatusOr<std::string> address = ClaimsAddress(); !address.ok()) return Fail(address.status());
   absl::StatusOr<v1::TariffImportResult> imported =
       UploadFile(args[1], header, &ClaimsStub::ImportTariff, ClaimsAddress, absl::GetFlag(FLAGS_retry_for), "claims");

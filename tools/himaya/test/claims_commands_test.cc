@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -424,7 +426,17 @@ TEST_F(ClaimsCommandsTest, TariffImportSendsTheVersionAndItsActs) {
   EXPECT_EQ(Json(run).value("acts", 0), 2);
   EXPECT_EQ(Json(run).value("already_imported", false), true);
 
-  ExpectOneLineError(Himaya({"tariff", "import", file, "--effective_from=2026-01-01"}), "--tariff_version is required");
+  // As the issue names it: the file alone, from today, named after today.
+  run = Himaya({"tariff", "import", file});
+  ASSERT_EQ(run.code, 0) << run.err;
+  absl::TimeZone casablanca;
+  ASSERT_TRUE(absl::LoadTimeZone("Africa/Casablanca", &casablanca));
+  const std::string today = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), casablanca));
+  EXPECT_THAT(service_.requests().back(), HasSubstr("version: \"TNR-" + today + "\""));
+  EXPECT_THAT(service_.requests().back(), HasSubstr("effective_from: \"" + today + "\""));
+  run = Himaya({"tariff", "import", file, "--effective_from=2027-01-01"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(service_.requests().back(), HasSubstr("version: \"TNR-2027-01-01\""));
   ExpectOneLineError(Himaya({"tariff", "import", file, "--tariff_version=V", "--effective_from=2026-1-1"}),
                      "--effective_from: a day written YYYY-MM-DD");
   ExpectOneLineError(
