@@ -155,6 +155,12 @@ absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
     }
     if (!allocate) {
       ASSIGN_OR_RETURN(bool taken, ClaimStore::Exists(tx, claim.claim_id));
+      if (taken && !claim.idempotency_key.empty()) {
+        // A retry with the same key may have committed since the key's lookup (PostgreSQL reads
+        // what is committed at each statement): its file is the answer, not CLAIM_ID_TAKEN.
+        ASSIGN_OR_RETURN(earlier, ClaimStore::FindByIdempotencyKey(tx, claim.idempotency_key));
+        if (earlier) return absl::OkStatus();
+      }
       if (taken) return ClaimIdTaken(claim.claim_id);
     }
     absl::Status inserted = ClaimStore::Insert(tx, claim);
