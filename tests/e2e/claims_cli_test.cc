@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "stack/local_stack.h"
+#include "testing/command.h"
 #include "testing/temp_dir.h"
 
 namespace himaya {
@@ -31,11 +32,7 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using CliRun = testing::CommandRun;
 
 absl::CivilDay TodayInCasablanca() {
   absl::TimeZone zone;
@@ -67,24 +64,10 @@ class ClaimsCliTest : public ::testing::Test {
   CliRun Himaya(std::vector<std::string> args) {
     args.insert(args.begin(), Binary());
     args.push_back("--data_dir=" + data_dir_);
-    const std::string out = absl::StrCat(dir_.path(), "/cli-", ++runs_, ".out");
-    const std::string err = absl::StrCat(dir_.path(), "/cli-", runs_, ".err");
-    auto p = core::Subprocess::Start({.argv = args,
-                                      .env = {{"USER", "agent.amal"}},
-                                      .stdout_path = out,
-                                      .stderr_path = err,
-                                      .working_dir = dir_.path()});
-    if (!p.ok()) return {-1, "", std::string(p.status().message())};
-    std::optional<int> status = p->Wait(absl::Seconds(180));
-    CliRun run{-1, ReadFile(out), ReadFile(err)};
-    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
-    return run;
+    return testing::RunCommand({.argv = args, .env = {{"USER", "agent.amal"}}, .working_dir = dir_.path()},
+                               absl::StrCat(dir_.path(), "/cli-", ++runs_), absl::Seconds(180));
   }
-
-  static std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
+  static std::string ReadFile(const std::string& path) { return testing::ReadWholeFile(path); }
 
   static nlohmann::json Json(const CliRun& run) {
     nlohmann::json json = nlohmann::json::parse(run.out, nullptr, false);

@@ -3,21 +3,16 @@
 // Check and the batch form, and
 // prints each figure with its baseline; a bad flag is one line and a non-zero exit. Real
 // processes (its own stack in a temporary directory).
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <fstream>
-#include <regex>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "core/process.h"
+#include "bench_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "stack/local_stack.h"
-#include "testing/temp_dir.h"
 
 namespace himaya::cli {
 namespace {
@@ -25,40 +20,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct BenchRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-class BenchEligibilityTest : public ::testing::Test {
+class BenchEligibilityTest : public BenchTest {
  protected:
-  BenchRun Bench(std::vector<std::string> flags) {
-    std::vector<std::string> argv = {stack::DefaultBinDir() + "/himaya", "bench", "eligibility"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    const std::string out = absl::StrCat(dir_.path(), "/run-", ++runs_, ".out");
-    const std::string err = absl::StrCat(dir_.path(), "/run-", runs_, ".err");
-    auto p = core::Subprocess::Start({.argv = argv, .stdout_path = out, .stderr_path = err});
-    if (!p.ok()) return {-1, "", std::string(p.status().message())};
-    std::optional<int> status = p->Wait(absl::Minutes(5));
-    BenchRun run{-1, ReadFile(out), ReadFile(err)};
-    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
-    return run;
-  }
-  static std::string ReadFile(const std::string& path) {
-    std::ifstream in(path);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-  // The number that the first group of `pattern` matches in `text` (-1 when absent).
-  static double Figure(const std::string& text, const std::string& pattern) {
-    std::smatch m;
-    double value = -1;
-    if (std::regex_search(text, m, std::regex(pattern)) && !absl::SimpleAtod(m[1].str(), &value)) return -1;
-    return value;
-  }
-
-  testing::TempDir dir_;
-  int runs_ = 0;
+  BenchEligibilityTest() : BenchTest("eligibility", absl::Minutes(5)) {}
 };
 
 TEST_F(BenchEligibilityTest, PrintsEachFigureBesideItsBaseline) {

@@ -4,8 +4,6 @@
 // scripts its service and derives its fixture from ScriptedServiceTest.
 #pragma once
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -22,15 +20,12 @@
 #include "rpc/server.h"
 #include "stack/local_authority.h"
 #include "stack/local_stack.h"
+#include "testing/command.h"
 #include "testing/temp_dir.h"
 
 namespace himaya::cli {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using CliRun = testing::CommandRun;
 
 class ScriptedServiceTest : public ::testing::Test {
  protected:
@@ -60,24 +55,10 @@ class ScriptedServiceTest : public ::testing::Test {
     args.insert(args.begin(), stack::DefaultBinDir() + "/himaya");
     args.push_back("--data_dir=" + data_dir_);
     if (with_address) args.push_back(absl::StrCat("--", identity_, "_address=127.0.0.1:", server_->port()));
-    const std::string out = absl::StrCat(dir_.path(), "/run-", ++runs_, ".out");
-    const std::string err = absl::StrCat(dir_.path(), "/run-", runs_, ".err");
-    auto p = core::Subprocess::Start({.argv = args,
-                                      .env = {{"USER", "agent.amal"}},
-                                      .stdout_path = out,
-                                      .stderr_path = err,
-                                      .working_dir = dir_.path()});
-    if (!p.ok()) return {-1, "", std::string(p.status().message())};
-    std::optional<int> status = p->Wait(absl::Seconds(60));
-    CliRun run{-1, ReadFile(out), ReadFile(err)};
-    if (status && WIFEXITED(*status)) run.code = WEXITSTATUS(*status);
-    return run;
+    return testing::RunCommand({.argv = args, .env = {{"USER", "agent.amal"}}, .working_dir = dir_.path()},
+                               absl::StrCat(dir_.path(), "/run-", ++runs_), absl::Seconds(60));
   }
-
-  static std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
+  static std::string ReadFile(const std::string& path) { return testing::ReadWholeFile(path); }
 
   // A failure as the CLI reports one: a non-zero exit, one line on standard error, nothing on
   // standard output.
