@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "beneficiary/src/family.h"
 #include "beneficiary_family_rules_json.h"
+#include "core/strict_json.h"
 #include "core/utf8.h"
 #include "nlohmann/json.hpp"
 
@@ -28,16 +29,6 @@ constexpr absl::string_view kSpouseMinAge = "spouse_min_age";
 
 absl::Status RulesError(absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("family_rules: ", message));
-}
-
-// A key of the file as an error may quote it: at most 64 bytes, anything but printable ASCII
-// replaced by '?'.
-std::string ShortKey(absl::string_view key) {
-  std::string out(key.substr(0, 64));
-  for (char& c : out) {
-    if (c < 0x20 || c > 0x7E) c = '?';
-  }
-  return key.size() > 64 ? out + "..." : out;
 }
 
 // The integer at `key` of `json` (an object that holds the key), within [min, max].
@@ -124,22 +115,15 @@ bool IsPrintableUtf8(absl::string_view text) {
 
 // Every value's type is checked before it is read: nlohmann's accessors throw otherwise.
 absl::StatusOr<FamilyRules> FamilyRules::Parse(absl::string_view text) {
-  std::set<std::string> keys;
-  std::optional<std::string> repeated;
-  const nlohmann::json::parser_callback_t note_keys = [&](int depth, nlohmann::json::parse_event_t event,
-                                                          nlohmann::json& parsed) {
-    if (event == nlohmann::json::parse_event_t::key && depth == 1 && parsed.is_string()) {
-      if (!keys.insert(parsed.get<std::string>()).second && !repeated) repeated = parsed.get<std::string>();
-    }
-    return true;
-  };
-  const nlohmann::json json = nlohmann::json::parse(text.begin(), text.end(), note_keys, /*allow_exceptions=*/false);
+  const core::StrictJson parsed = core::ParseStrictJson(text);
+  const nlohmann::json& json = parsed.json;
+  const std::optional<std::string>& repeated = parsed.repeated;
   if (json.is_discarded() || !json.is_object()) return RulesError("not a JSON object");
-  if (repeated) return RulesError(absl::StrCat(ShortKey(*repeated), " appears more than once"));
+  if (repeated) return RulesError(absl::StrCat(core::QuotableKey(*repeated), " appears more than once"));
   const std::set<absl::string_view> known = {kMaxSpouses, kChildAgeLimit, kStudentAgeLimit,
                                              kDisabledChildWithoutAgeLimit, kSpouseMinAge};
   for (const auto& item : json.items()) {
-    if (!known.count(item.key())) return RulesError(absl::StrCat("unknown key ", ShortKey(item.key())));
+    if (!known.count(item.key())) return RulesError(absl::StrCat("unknown key ", core::QuotableKey(item.key())));
   }
   for (absl::string_view key : known) {
     if (!json.contains(std::string(key))) return RulesError(absl::StrCat(key, " is missing"));

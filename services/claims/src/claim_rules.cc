@@ -18,6 +18,7 @@
 #include "claims_file/dirhams.h"
 #include "claims_file/tariff_csv.h"
 #include "core/programs.h"
+#include "core/strict_json.h"
 #include "nlohmann/json.hpp"
 
 namespace himaya::claims {
@@ -38,16 +39,6 @@ absl::Status RulesError(absl::string_view key, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("claim_rules: ", key, ": ", message));
 }
 
-// A key of the file as an error may quote it: at most 64 bytes, anything but printable ASCII
-// replaced by '?'.
-std::string ShortKey(absl::string_view key) {
-  std::string out(key.substr(0, 64));
-  for (char& c : out) {
-    if (c < 0x20 || c > 0x7E) c = '?';
-  }
-  return key.size() > 64 ? out + "..." : out;
-}
-
 // OK when `object` holds exactly the keys `required`, and maybe those of `optional`.
 absl::Status CheckKeys(const nlohmann::json& object, absl::string_view where,
                        const std::vector<absl::string_view>& required,
@@ -55,7 +46,7 @@ absl::Status CheckKeys(const nlohmann::json& object, absl::string_view where,
   for (const auto& item : object.items()) {
     const bool known = std::find(required.begin(), required.end(), item.key()) != required.end() ||
                        std::find(optional.begin(), optional.end(), item.key()) != optional.end();
-    if (!known) return RulesError(absl::StrCat(where, ShortKey(item.key())), "unknown key");
+    if (!known) return RulesError(absl::StrCat(where, core::QuotableKey(item.key())), "unknown key");
   }
   for (absl::string_view key : required) {
     if (!object.contains(std::string(key))) return RulesError(absl::StrCat(where, key), "is missing");
@@ -96,30 +87,6 @@ absl::StatusOr<int64_t> HundredthsIn(const nlohmann::json& value, absl::string_v
   return *hundredths;
 }
 
-// A JSON parse that notes the first key repeated within one object, at any depth.
-struct StrictJson {
-  nlohmann::json json;
-  std::optional<std::string> repeated;
-};
-StrictJson ParseStrict(absl::string_view text) {
-  StrictJson out;
-  std::vector<std::set<std::string>> objects;
-  const nlohmann::json::parser_callback_t note_keys = [&](int, nlohmann::json::parse_event_t event,
-                                                          nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
-    if (event == Event::object_start) objects.emplace_back();
-    if (event == Event::object_end && !objects.empty()) objects.pop_back();
-    if (event == Event::key && !objects.empty() && parsed.is_string()) {
-      if (!objects.back().insert(parsed.get<std::string>()).second && !out.repeated) {
-        out.repeated = parsed.get<std::string>();
-      }
-    }
-    return true;
-  };
-  out.json = nlohmann::json::parse(text.begin(), text.end(), note_keys, /*allow_exceptions=*/false);
-  return out;
-}
-
 // FNV-1a over 64 bits.
 uint64_t Fnv1a(uint64_t hash, absl::string_view bytes) {
   for (char c : bytes) {
@@ -158,10 +125,10 @@ bool AldValidOn(absl::CivilDay valid_from, absl::CivilDay valid_until, absl::Civ
 }
 
 absl::StatusOr<ClaimRules> ClaimRules::Parse(absl::string_view text) {
-  const StrictJson parsed = ParseStrict(text);
+  const core::StrictJson parsed = core::ParseStrictJson(text);
   const nlohmann::json& json = parsed.json;
   if (json.is_discarded() || !json.is_object()) return RulesError("file", "not a JSON object");
-  if (parsed.repeated) return RulesError(ShortKey(*parsed.repeated), "appears more than once");
+  if (parsed.repeated) return RulesError(core::QuotableKey(*parsed.repeated), "appears more than once");
   if (absl::Status s = CheckKeys(
           json, "",
           {kFilingDelayDays, kDueDays, kEscalateAfterDays, kReviewThreshold, kSamplePercent, kSampleSeed, kRates});
