@@ -38,7 +38,7 @@ struct Claim {
   std::string claim_id;
   std::string registration_number;
   std::string program;  // "" until eligibility answered
-  // "PORTAL", "AGENT:<id>" or "BATCH:<sender>/<batch_id>".
+  // "PORTAL", "AGENT:<id>", "PARTNER:<client>" or "BATCH:<sender>/<batch_id>".
   std::string channel;
   // The bulk file it came in; empty for SubmitClaim.
   std::string sender;

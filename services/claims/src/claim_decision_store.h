@@ -23,7 +23,7 @@ namespace himaya::claims {
 struct ClaimToDecide {
   std::string claim_id;
   std::string registration_number;
-  std::string channel;  // PORTAL, AGENT:<id>, BATCH:<sender>/<batch_id>
+  std::string channel;  // PORTAL, AGENT:<id>, PARTNER:<client>, BATCH:<sender>/<batch_id>
   std::string sender;   // the bulk file it came in ('' for SubmitClaim)
   std::string batch_id;
   absl::CivilDay filed_date;

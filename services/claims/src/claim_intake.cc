@@ -15,7 +15,8 @@
 namespace himaya::claims {
 namespace {
 
-constexpr size_t kMaxAgentIdLength = 64;
+// The longest agent or partner id a channel names.
+constexpr size_t kMaxChannelIdLength = 64;
 // Ids given at random collide rarely; a few draws more, then the service gives up.
 constexpr int kClaimIdDraws = 5;
 
@@ -25,15 +26,17 @@ absl::Status WithField(absl::string_view prefix, const absl::Status& status) {
 
 absl::StatusOr<std::string> CheckedChannel(absl::string_view channel) {
   if (channel.empty() || channel == "PORTAL") return std::string("PORTAL");
-  if (absl::StartsWith(channel, "AGENT:")) {
-    absl::string_view agent = channel.substr(6);
-    const bool printable = std::all_of(agent.begin(), agent.end(), [](char c) {
+  // An agent at a desk, or a partner (a clinic, an insurer: the gateway's API client, FHIR).
+  for (absl::string_view kind : {"AGENT:", "PARTNER:"}) {
+    if (!absl::StartsWith(channel, kind)) continue;
+    absl::string_view who = channel.substr(kind.size());
+    const bool printable = std::all_of(who.begin(), who.end(), [](char c) {
       return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
     });
-    if (!agent.empty() && agent.size() <= kMaxAgentIdLength && printable) return std::string(channel);
+    if (!who.empty() && who.size() <= kMaxChannelIdLength && printable) return std::string(channel);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("channel: PORTAL or AGENT:<id> (an id of 1 to ", kMaxAgentIdLength, " of [A-Za-z0-9._@-])"));
+  return absl::InvalidArgumentError(absl::StrCat("channel: PORTAL, AGENT:<id> or PARTNER:<id> (an id of 1 to ",
+                                                 kMaxChannelIdLength, " of [A-Za-z0-9._@-])"));
 }
 
 absl::Status CheckIdempotencyKey(absl::string_view key) {

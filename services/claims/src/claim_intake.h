@@ -1,6 +1,7 @@
-// Receiving one reimbursement file (SubmitClaim: the portal, an agent's desk): its fields checked
-// by the same rules as a bulk row (claims_file.h), its id taken or given, and the file stored
-// RECEIVED with its due date, for the decider to take up.
+// Receiving one reimbursement file (SubmitClaim: the portal, an agent's desk, a partner through
+// the gateway's FHIR Claim): its fields checked by the same rules as a bulk row (claims_file.h),
+// its id taken or given, and the file stored RECEIVED with its due date, for the decider to take
+// up.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +33,7 @@ struct ClaimSubmission {
   std::string claim_id;  // empty: the service gives one
   std::string registration_number;
   std::string filed_date;
-  std::string channel;  // "PORTAL" (also when empty) or "AGENT:<id>"
+  std::string channel;  // "PORTAL" (also when empty), "AGENT:<id>" or "PARTNER:<client>"
   std::vector<SubmittedItem> items;
   std::string idempotency_key;  // optional
 };

@@ -5,7 +5,7 @@ namespace himaya::claims {
 IntakeMetrics::IntakeMetrics(prometheus::Registry& registry)
     : files_(prometheus::BuildCounter()
                  .Name("himaya_claims_received_total")
-                 .Help("Reimbursement files received, by channel (PORTAL, AGENT, BATCH)")
+                 .Help("Reimbursement files received, by channel (PORTAL, AGENT, PARTNER, BATCH)")
                  .Register(registry)),
       batches_(prometheus::BuildCounter()
                    .Name("himaya_claims_batches_total")

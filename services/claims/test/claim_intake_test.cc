@@ -151,6 +151,20 @@ TEST_P(ClaimIntakeTest, RetriesSentAtOnceGetTheSameFile) {
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claim_items"), 2);
 }
 
+TEST_P(ClaimIntakeTest, APartnersFileKeepsItsChannelAndIsCountedAsPartner) {
+  ClaimSubmission s = Submission();
+  s.channel = "PARTNER:clinic-atlas";
+  auto claim = intake_->Submit(s);
+  ASSERT_TRUE(claim.ok()) << claim.status();
+  EXPECT_EQ(claim->channel, "PARTNER:clinic-atlas");
+  auto stored = InWrite([](storage::Transaction& tx) { return ClaimStore::Find(tx, "FS-1"); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->channel, "PARTNER:clinic-atlas");
+  // The client's id stays out of the label.
+  EXPECT_THAT(Metrics(), HasSubstr("himaya_claims_received_total{channel=\"PARTNER\"} 1"));
+  EXPECT_THAT(Metrics(), Not(HasSubstr("clinic-atlas")));
+}
+
 TEST_P(ClaimIntakeTest, EachBadFieldIsRefusedWithItsName) {
   struct Case {
     std::function<void(ClaimSubmission&)> change;
@@ -166,6 +180,9 @@ TEST_P(ClaimIntakeTest, EachBadFieldIsRefusedWithItsName) {
        "filed_date: must not be after the day the file was received"},
       {[](ClaimSubmission& s) { s.channel = "BATCH:X/Y"; }, "channel"},
       {[](ClaimSubmission& s) { s.channel = "AGENT:"; }, "channel"},
+      {[](ClaimSubmission& s) { s.channel = "PARTNER:"; }, "channel"},
+      {[](ClaimSubmission& s) { s.channel = "PARTNER:clinic atlas"; }, "channel"},
+      {[](ClaimSubmission& s) { s.channel = "PARTNER:" + std::string(65, 'c'); }, "channel"},
       {[](ClaimSubmission& s) { s.idempotency_key = std::string(129, 'k'); }, "idempotency_key"},
       {[](ClaimSubmission& s) { s.idempotency_key = "a key"; }, "idempotency_key"},
       {[](ClaimSubmission& s) { s.items.clear(); }, "items: 1 to 50"},
