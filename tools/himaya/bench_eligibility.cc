@@ -28,6 +28,7 @@
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
 #include "himaya/registration/v1/events.pb.h"
 #include "identity/registration_number.h"
+#include "load_figures.h"
 #include "metrics/scrape.h"
 #include "rpc/client.h"
 #include "rpc/credentials.h"
@@ -112,65 +113,6 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& url, int64_t n) {
     return absl::OkStatus();
   }));
   return absl::Now() - start;
-}
-
-// Calls made by `concurrency` callers for `duration`, each on its own connection.
-struct CallFigures {
-  int64_t calls = 0;
-  int64_t failures = 0;
-  std::string first_failure;
-  absl::Duration elapsed;
-  std::vector<double> latencies_ms;  // sorted
-
-  double rate() const { return static_cast<double>(calls) / absl::ToDoubleSeconds(elapsed); }
-  double Percentile(double p) const {
-    if (latencies_ms.empty()) return 0;
-    return latencies_ms[std::min(latencies_ms.size() - 1, static_cast<size_t>(p * latencies_ms.size()))];
-  }
-};
-
-// `call(channel, random)` is one call; it returns its status. Each caller makes calls until
-// `duration` has passed.
-CallFigures Measure(const std::string& address, int concurrency, absl::Duration duration,
-                    const std::function<grpc::Status(const std::shared_ptr<grpc::Channel>&, std::mt19937_64&)>& call) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int c = 0; c < concurrency; ++c) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("himaya.bench_caller", c);  // a connection of its own, as separate clients have
-    channels.push_back(grpc::CreateCustomChannel(address, rpc::ClientCredentials(), arguments));
-  }
-  std::vector<CallFigures> each(concurrency);
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + duration;
-  std::vector<std::thread> callers;
-  for (int c = 0; c < concurrency; ++c) {
-    callers.emplace_back([&, c] {
-      std::mt19937_64 random(c + 1);
-      CallFigures& mine = each[c];
-      for (absl::Time now = absl::Now(); now < end;) {
-        grpc::Status status = call(channels[c], random);
-        const absl::Time done = absl::Now();
-        if (status.ok()) {
-          ++mine.calls;
-          mine.latencies_ms.push_back(absl::ToDoubleMilliseconds(done - now));
-        } else if (++mine.failures == 1) {
-          mine.first_failure = rpc::FromGrpcStatus(status).ToString();
-        }
-        now = done;
-      }
-    });
-  }
-  for (std::thread& t : callers) t.join();
-  CallFigures all;
-  all.elapsed = absl::Now() - start;
-  for (CallFigures& f : each) {
-    all.calls += f.calls;
-    all.failures += f.failures;
-    if (all.first_failure.empty()) all.first_failure = f.first_failure;
-    all.latencies_ms.insert(all.latencies_ms.end(), f.latencies_ms.begin(), f.latencies_ms.end());
-  }
-  std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
-  return all;
 }
 
 std::unique_ptr<grpc::ClientContext> CallContext() { return rpc::NewContext(absl::Seconds(10)); }
@@ -324,13 +266,13 @@ int BenchEligibility() {
     }
     return status;
   };
-  Measure(address, concurrency, absl::Seconds(1), health);  // warm-up: connections, caches
-  Measure(address, concurrency, absl::Seconds(1), one);
-  const CallFigures baseline = Measure(address, concurrency, duration, health);
-  const CallFigures questions = Measure(address, concurrency, duration, one);
+  MeasureGrpc(address, concurrency, absl::Seconds(1), health);  // warm-up: connections, caches
+  MeasureGrpc(address, concurrency, absl::Seconds(1), one);
+  const CallFigures baseline = MeasureGrpc(address, concurrency, duration, health);
+  const CallFigures questions = MeasureGrpc(address, concurrency, duration, one);
   CallFigures about_children;
-  if (children > 0) about_children = Measure(address, concurrency, duration, asking(true));
-  const CallFigures batches = Measure(address, concurrency, duration, batch);
+  if (children > 0) about_children = MeasureGrpc(address, concurrency, duration, asking(true));
+  const CallFigures batches = MeasureGrpc(address, concurrency, duration, batch);
   (*s)->Stop();
   for (const auto& [method, f] : {std::pair<const char*, const CallFigures*>{"health Check", &baseline},
                                   {"CheckEligibility", &questions},
