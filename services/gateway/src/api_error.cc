@@ -1,13 +1,18 @@
 #include "gateway/src/api_error.h"
 
 #include <cmath>
+#include <string>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "nlohmann/json.hpp"
 #include "rpc/status.h"
 
 namespace himaya::gateway {
 namespace {
+
+// The payload of a Status that carries a retry delay (WithRetryAfter), in microseconds.
+constexpr char kRetryAfterPayload[] = "type.himaya.ma/gateway.RetryAfter";
 
 std::string CodeName(absl::StatusCode code) { return rpc::CodeName(static_cast<grpc::StatusCode>(code)); }
 
@@ -74,7 +79,23 @@ ApiError ErrorFromGrpc(const grpc::Status& status, absl::string_view retry_after
   return error;
 }
 
-ApiError ErrorFromStatus(const absl::Status& status) { return ErrorFromGrpc(rpc::ToGrpcStatus(status)); }
+ApiError ErrorFromStatus(const absl::Status& status) {
+  ApiError error = ErrorFromGrpc(rpc::ToGrpcStatus(status));
+  error.retry_after = RetryAfterOf(status);
+  return error;
+}
+
+absl::Status WithRetryAfter(absl::Status status, absl::Duration retry_after) {
+  status.SetPayload(kRetryAfterPayload, absl::Cord(std::to_string(absl::ToInt64Microseconds(retry_after))));
+  return status;
+}
+
+absl::Duration RetryAfterOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryAfterPayload);
+  int64_t micros = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &micros) || micros <= 0) return absl::ZeroDuration();
+  return absl::Microseconds(micros);
+}
 
 void WriteJsonError(const ApiError& error, absl::string_view request_id, HttpResponse* response, int http_status) {
   nlohmann::json body = {{"code", CodeName(error.code)}, {"message", error.message}};

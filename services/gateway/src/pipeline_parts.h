@@ -43,12 +43,18 @@ class Authenticator {
   virtual absl::StatusOr<Caller> Authenticate(const HttpRequest& request) = 0;
 };
 
+// Which buckets a request draws from. Every request: its client's, and its account's when it has
+// one. A PUBLIC route that checks or sends credentials (a login, an activation, a code resent;
+// the pipeline counts every PUBLIC route but GET as one) also draws from a tighter bucket of its
+// client's.
+enum class RateClass { kOrdinary, kCredentials };
+
 class RateLimits {
  public:
   virtual ~RateLimits() = default;
   // Per client (address or API key) and per account (insured or agent): zero when admitted,
   // otherwise how long to wait (sent as Retry-After with 429).
-  virtual absl::Duration Admit(const Caller& caller) = 0;
+  virtual absl::Duration Admit(const Caller& caller, RateClass rate_class) = 0;
 };
 
 class AccessAudit {
