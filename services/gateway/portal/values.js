@@ -1,0 +1,26 @@
+// What the forms send, made from what a person types or from the clock: today's date where the
+// services count days, the idempotency key of a submission, an amount typed in dirhams.
+
+// Today in Morocco (the services count days in Africa/Casablanca), YYYY-MM-DD.
+export function casablancaToday(now = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Africa/Casablanca',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+// A random key (printable ASCII, no spaces, 32 hex digits).
+export function newIdempotencyKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// "150", "150.5", "150,50" -> centimes (15000, 15050, 15050); null when it is no amount.
+export function parseDirhams(text) {
+  const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text || '');
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] || '0').padEnd(2, '0'));
+}
