@@ -130,3 +130,6 @@ _himaya_pkg_config(FONTCONFIG fontconfig "fontconfig" "libfontconfig-dev")
 _himaya_pkg_config(QRENCODE libqrencode "libqrencode" "libqrencode-dev")
 _himaya_pkg_config(POPPLER_CPP poppler-cpp "poppler's C++ API" "libpoppler-cpp-dev")
 _himaya_pkg_config(ZBAR zbar "zbar (bar code reader)" "libzbar-dev")
+
+# The gateway's HTTP server (services/gateway, docs/decisions/0009-gateway.md).
+_himaya_pkg_config(MICROHTTPD libmicrohttpd "libmicrohttpd" "libmicrohttpd-dev")

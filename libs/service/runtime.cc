@@ -155,10 +155,12 @@ absl::Status ServiceRuntime::Serve(std::vector<grpc::Service*> services, std::ve
   const std::string grpc_address = absl::StrCat("127.0.0.1:", server_->port());
   const std::string metrics_address = absl::StrCat("127.0.0.1:", metrics_server_->port());
   if (!config_.address_file.empty()) {
-    RETURN_IF_ERROR(core::WriteJsonFile(config_.address_file, {{"service", config_.name},
-                                                               {"grpc", grpc_address},
-                                                               {"metrics", metrics_address},
-                                                               {"pid", static_cast<int>(getpid())}}));
+    nlohmann::json addresses = {{"service", config_.name},
+                                {"grpc", grpc_address},
+                                {"metrics", metrics_address},
+                                {"pid", static_cast<int>(getpid())}};
+    for (const auto& [key, address] : announced_) addresses[key] = address;
+    RETURN_IF_ERROR(core::WriteJsonFile(config_.address_file, addresses));
   }
   log::Info("service serving", {{"grpc", grpc_address}, {"metrics", metrics_address}});
   return absl::OkStatus();

@@ -4,6 +4,7 @@
 // outbox, close the database).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,10 @@ class ServiceRuntime {
   // service every process serves), then writes the address file.
   absl::Status Serve(std::vector<grpc::Service*> services, std::vector<std::string> names);
 
+  // Adds `key`: `address` to the address file Serve writes, beside "grpc" and "metrics": another
+  // listener of the process (the gateway's "http"). Called before Serve.
+  void AnnounceAddress(const std::string& key, const std::string& address) { announced_[key] = address; }
+
   // Runs `hook` when stopping, after calls in flight have drained and before the outbox's last
   // publication and the database's closing: background workers of the domain stop (and, when
   // they touch the database on their way out, are destroyed) there. Hooks run in reverse order.
@@ -104,6 +109,7 @@ class ServiceRuntime {
   std::unique_ptr<grpc::Service> outbox_admin_;
   std::unique_ptr<rpc::Server> server_;
   std::vector<std::function<void()>> stop_hooks_;
+  std::map<std::string, std::string> announced_;
 };
 
 // The gRPC address of another service of the suite: `given` (its --<service>_address flag) when

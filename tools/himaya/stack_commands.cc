@@ -66,6 +66,11 @@ void PrintStack(const stack::LocalStack& s) {
     stack::Endpoint e = s.endpoint(service);
     std::printf("  %-13s gRPC %s, metrics http://%s/metrics\n", service.c_str(), e.grpc.c_str(), e.metrics.c_str());
   }
+  const std::string http = s.endpoint("gateway").http;
+  if (!http.empty()) {
+    std::printf("  portal        http://localhost:%s/ (the gateway: the portal and the HTTP API)\n",
+                http.substr(http.rfind(':') + 1).c_str());
+  }
   std::printf("  sms           %s/sms.jsonl (the SMS the local stack sends)\n", s.data_dir().c_str());
   std::printf("  logs          %s/logs/\n", s.data_dir().c_str());
 }
@@ -121,8 +126,9 @@ int Status(const std::vector<std::string>& args) {
     }
     absl::StatusOr<bool> serving = rpc::CheckHealth(e->grpc);
     if (serving.ok() && *serving) {
-      std::printf("%-13s SERVING   gRPC %s, metrics http://%s/metrics%s\n", service.c_str(), e->grpc.c_str(),
-                  e->metrics.c_str(), restart_note.c_str());
+      const std::string http = e->http.empty() ? "" : absl::StrCat(", HTTP http://", e->http, "/");
+      std::printf("%-13s SERVING   gRPC %s%s, metrics http://%s/metrics%s\n", service.c_str(), e->grpc.c_str(),
+                  http.c_str(), e->metrics.c_str(), restart_note.c_str());
     } else {
       all_up = false;
       std::printf("%-13s DOWN      %s%s\n", service.c_str(),

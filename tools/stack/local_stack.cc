@@ -72,7 +72,8 @@ absl::Status EnsureAttestationKey(const std::string& data_dir) {
 }  // namespace
 
 const std::vector<std::string>& Services() {
-  static const auto* const services = new std::vector<std::string>{"registration", "notification", "beneficiary", "claims"};
+  static const auto* const services =
+      new std::vector<std::string>{"registration", "notification", "beneficiary", "claims", "gateway"};
   return *services;
 }
 
@@ -99,7 +100,9 @@ absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::st
   if (!json.contains("grpc") || !json.contains("metrics")) {
     return absl::DataLossError(absl::StrCat(RunFile(data_dir, service), " names no address"));
   }
-  return Endpoint{json["grpc"].get<std::string>(), json["metrics"].get<std::string>()};
+  Endpoint endpoint{json["grpc"].get<std::string>(), json["metrics"].get<std::string>()};
+  if (json.contains("http") && json["http"].is_string()) endpoint.http = json["http"].get<std::string>();
+  return endpoint;
 }
 
 absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir) {
@@ -221,6 +224,7 @@ absl::Status LocalStack::LaunchService(const std::string& service, const std::ve
   if (addresses != nullptr) {
     argv.push_back(absl::StrCat("--grpc_address=", addresses->grpc));
     argv.push_back(absl::StrCat("--metrics_address=", addresses->metrics));
+    if (!addresses->http.empty()) argv.push_back(absl::StrCat("--http_address=", addresses->http));
   }
   const std::vector<std::string> tls = tls_flags(service);
   argv.insert(argv.end(), tls.begin(), tls.end());
@@ -411,6 +415,11 @@ pid_t LocalStack::pid(const std::string& service) const {
   if (service == "broker") return broker_ != nullptr && broker_->Running() ? broker_->pid() : 0;
   auto it = services_.find(service);
   return it == services_.end() || it->second == nullptr ? 0 : it->second->pid();
+}
+
+std::string LocalStack::gateway_url() const {
+  const std::string http = endpoint("gateway").http;
+  return http.empty() ? "" : absl::StrCat("http://", http);
 }
 
 Endpoint LocalStack::endpoint(const std::string& service) const {

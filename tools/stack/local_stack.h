@@ -48,6 +48,8 @@ struct StackOptions {
 struct Endpoint {
   std::string grpc;
   std::string metrics;
+  // HTTP, for the gateway (empty for the others).
+  std::string http;
 };
 
 class LocalStack {
@@ -62,6 +64,9 @@ class LocalStack {
   // The endpoint of a running service.
   Endpoint endpoint(const std::string& service) const;
   const std::string& data_dir() const { return options_.data_dir; }
+  // The gateway's base URL ("http://127.0.0.1:PORT"): the portal and the HTTP API. Empty when the
+  // gateway does not run.
+  std::string gateway_url() const;
   // The certificate and key of `identity` (a service, or kCliIdentity) and the authority's.
   rpc::TlsFiles tls_files(const std::string& identity) const { return TlsFilesIn(options_.data_dir, identity); }
   // --tls_cert, --tls_key and --tls_ca of `identity`, for a service started beside the stack.

@@ -1,0 +1,49 @@
+#include "gateway/src/backend_call.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
+#include "himaya/claims/v1/claims.grpc.pb.h"
+#include "himaya/registration/v1/registration.grpc.pb.h"
+#include "rpc/client.h"
+
+namespace himaya::gateway {
+
+std::shared_ptr<grpc::Channel> BackendCalls::ChannelFor(const std::string& service) const {
+  if (service == registration::v1::RegistrationService::service_full_name()) return backends_.registration;
+  if (service == beneficiary::v1::BeneficiaryService::service_full_name()) return backends_.beneficiary;
+  if (service == claims::v1::ClaimsService::service_full_name()) return backends_.claims;
+  return nullptr;
+}
+
+std::optional<ApiError> BackendCalls::Call(const google::protobuf::MethodDescriptor& method,
+                                           const google::protobuf::Message& request,
+                                           google::protobuf::Message* response, absl::string_view request_id) const {
+  std::shared_ptr<grpc::Channel> channel = ChannelFor(method.service()->full_name());
+  if (channel == nullptr) {
+    ApiError error;
+    error.code = absl::StatusCode::kUnavailable;
+    error.message = absl::StrCat(method.service()->name(), " is not reachable from the gateway");
+    return error;
+  }
+  grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub(channel);
+  std::unique_ptr<grpc::ClientContext> context = rpc::NewContext(backends_.deadline);
+  context->AddMetadata("x-request-id", std::string(request_id));
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(context.get(), absl::StrCat("/", method.service()->full_name(), "/", method.name()), {}, &request,
+                 response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (status.ok()) return std::nullopt;
+  const auto& trailers = context->GetServerTrailingMetadata();
+  auto retry = trailers.find("retry-after");
+  absl::string_view retry_after;
+  if (retry != trailers.end()) retry_after = absl::string_view(retry->second.data(), retry->second.size());
+  return ErrorFromGrpc(status, retry_after);
+}
+
+}  // namespace himaya::gateway
