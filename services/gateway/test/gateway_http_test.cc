@@ -80,12 +80,22 @@ class HeaderAuthenticator : public Authenticator {
   }
 };
 
-// Limits the caller named "insured:limited".
+// Limits the caller named "insured:limited"; remembers the class of the last request.
 class TestRateLimits : public RateLimits {
  public:
-  absl::Duration Admit(const Caller& caller, RateClass) override {
+  absl::Duration Admit(const Caller& caller, RateClass rate_class) override {
+    absl::MutexLock lock(&mu_);
+    last_class_ = rate_class;
     return caller.subject == "limited" ? absl::Seconds(7) : absl::ZeroDuration();
   }
+  RateClass last_class() {
+    absl::MutexLock lock(&mu_);
+    return last_class_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
 };
 
 class RefusingAudit : public AccessAudit {
@@ -322,6 +332,15 @@ TEST_F(GatewayHttpTest, ARateLimitedCallerIs429WithRetryAfter) {
   EXPECT_EQ(result->status, 429);
   EXPECT_EQ(result->get_header_value("Retry-After"), "7");
   EXPECT_EQ(Envelope(result)["code"], "RESOURCE_EXHAUSTED");
+}
+
+TEST_F(GatewayHttpTest, APublicRouteThatIsNotAGetDrawsFromTheCredentialsBucket) {
+  ASSERT_TRUE(client_->Post("/v1/accounts:resend-code", "{}", "application/json"));
+  EXPECT_EQ(rate_limits_.last_class(), RateClass::kCredentials);
+  ASSERT_TRUE(client_->Get("/ping"));
+  EXPECT_EQ(rate_limits_.last_class(), RateClass::kOrdinary);
+  ASSERT_TRUE(client_->Get("/v1/me/eligibility", {{"X-Test-Caller", "insured:123456782"}}));
+  EXPECT_EQ(rate_limits_.last_class(), RateClass::kOrdinary);
 }
 
 TEST_F(GatewayHttpTest, AnAuditedReadNeedsAReasonAndARecord) {
