@@ -97,7 +97,11 @@ grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, core::Thr
       return reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call ran"));
     }
     if (context->IsCancelled()) return reactor->Finish(grpc::Status::CANCELLED);
-    reactor->Finish(ToGrpcStatus(work()));
+    const absl::Status status = work();
+    if (std::optional<absl::Duration> wait = RetryAfterOf(status)) {
+      context->AddTrailingMetadata(kRetryAfterMetadata, RetryAfterSeconds(*wait));
+    }
+    reactor->Finish(ToGrpcStatus(status));
   });
   if (!queued) reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy, try again"));
   return reactor;

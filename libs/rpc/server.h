@@ -53,7 +53,8 @@ class Server {
 // to gRPC. `work` fills the response; it must not touch the context after returning. When the
 // pool's queue is full the call ends at once, RESOURCE_EXHAUSTED ("server busy, try again");
 // a call cancelled or past its deadline by the time a worker takes it ends CANCELLED or
-// DEADLINE_EXCEEDED without running `work`.
+// DEADLINE_EXCEEDED without running `work`. A wait carried by the status (WithRetryAfter) is
+// sent as the trailing metadata `retry-after`.
 grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, core::ThreadPool& pool,
                                  std::function<absl::Status()> work);
 

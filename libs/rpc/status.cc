@@ -1,10 +1,34 @@
 #include "rpc/status.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/random.h"
 
 namespace himaya::rpc {
+namespace {
+constexpr char kRetryAfterPayload[] = "type.himaya.ma/retry-after-micros";
+}
+
+absl::Status WithRetryAfter(absl::Status status, absl::Duration wait) {
+  if (!status.ok()) status.SetPayload(kRetryAfterPayload, absl::Cord(absl::StrCat(absl::ToInt64Microseconds(wait))));
+  return status;
+}
+
+std::optional<absl::Duration> RetryAfterOf(const absl::Status& status) {
+  const auto payload = status.GetPayload(kRetryAfterPayload);  // absl::optional in Debian's Abseil
+  int64_t micros = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &micros)) return std::nullopt;
+  return absl::Microseconds(micros);
+}
+
+std::string RetryAfterSeconds(absl::Duration wait) {
+  return absl::StrCat(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(wait)))));
+}
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;

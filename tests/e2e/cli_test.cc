@@ -333,7 +333,9 @@ TEST_F(CliTest, ACodeSentBeforeARestartOfTheStackStillActivatesTheAccountAfterIt
 
   ASSERT_TRUE(StopUp());
   StartUp();
-  CliRun activated = Himaya({"account", "activate", number, code});
+  const std::string password_file = absl::StrCat(dir_.path(), "/password");
+  std::ofstream(password_file) << "sel et poivre 2022\n";
+  CliRun activated = Himaya({"account", "activate", number, code, "--password_file=" + password_file});
   EXPECT_EQ(activated.code, 0) << activated.out;
   EXPECT_THAT(activated.out, HasSubstr("activated"));
 }

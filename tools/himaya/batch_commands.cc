@@ -1,9 +1,11 @@
-// himaya batch / coverage / gen / review / ivr / code / activate.
+// himaya batch / coverage / gen / review / ivr / code / activate / resend-code.
+#include <termios.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "absl/flags/declare.h"
@@ -51,6 +53,9 @@ ABSL_FLAG(std::string, state, "PENDING",
 ABSL_FLAG(std::string, agent, "",
           "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add, claims pay: "
           "the agent acting (default: the user)");
+ABSL_FLAG(std::string, password_file, "",
+          "account activate: a file whose first line is the new portal password (default: read from standard "
+          "input, not echoed on a terminal); never a flag's value, which any user sees in the process list");
 ABSL_FLAG(int, page_size, 500, "review list, claims review list, claims overdue: entries asked per call (at most 500)");
 ABSL_FLAG(std::string, page_token, "",
           "review list, claims review list, claims overdue: show only the page after this token (a previous page's "
@@ -319,6 +324,41 @@ int Ivr(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+// The new portal password: the first line of --password_file, or of standard input (typed
+// without echo on a terminal). It is sent to registration and kept nowhere else.
+absl::StatusOr<std::string> ReadPassword() {
+  std::string password;
+  const std::string path = absl::GetFlag(FLAGS_password_file);
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("password_file: cannot read ", path));
+    std::getline(in, password);
+  } else if (isatty(STDIN_FILENO)) {
+    std::fprintf(stderr, "new portal password (12 to 128 characters): ");
+    termios saved;
+    const bool hidden = tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (hidden) {
+      termios quiet = saved;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::getline(std::cin, password);
+    if (hidden) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fprintf(stderr, "\n");
+  } else {
+    std::getline(std::cin, password);
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    return absl::InvalidArgumentError("password: is required (--password_file=FILE, or on standard input)");
+  }
+  return password;
+}
+
+}  // namespace
+
 int Account(const std::vector<std::string>& args) {
   auto stub = Registration();
   if (!stub.ok()) return Fail(stub.status());
@@ -332,16 +372,31 @@ int Account(const std::vector<std::string>& args) {
     return 0;
   }
   if (args.size() == 3 && args[0] == "activate") {
+    absl::StatusOr<std::string> password = ReadPassword();
+    if (!password.ok()) return Fail(password.status());
     reg::ActivateAccountRequest request;
     request.set_registration_number(args[1]);
     request.set_code(args[2]);
+    request.set_password(*password);
     absl::StatusOr<reg::ActivateAccountResponse> activated =
         rpc::Call(**stub, &RegistrationStub::ActivateAccount, request);
     if (!activated.ok()) return Fail(activated.status());
     std::printf("account %s activated\n", args[1].c_str());
     return 0;
   }
-  return Fail("usage: himaya account code NUMBER | account activate NUMBER CODE");
+  if (args.size() == 2 && args[0] == "resend-code") {
+    reg::ResendActivationCodeRequest request;
+    request.set_registration_number(args[1]);
+    absl::StatusOr<reg::ResendActivationCodeResponse> asked =
+        rpc::Call(**stub, &RegistrationStub::ResendActivationCode, request);
+    if (!asked.ok()) return Fail(asked.status());
+    // The same words whether or not the number has an account to open: the answer tells nothing.
+    std::printf("new code requested for %s: sent by SMS if its account is not yet open\n", args[1].c_str());
+    return 0;
+  }
+  return Fail(
+      "usage: himaya account code NUMBER | account activate NUMBER CODE [--password_file=FILE] | account "
+      "resend-code NUMBER");
 }
 
 }  // namespace himaya::cli

@@ -45,7 +45,7 @@ int Gen(const std::vector<std::string>& args);
 int Review(const std::vector<std::string>& args);
 // ivr lookup CIN BIRTH_DATE
 int Ivr(const std::vector<std::string>& args);
-// account code NUMBER | account activate NUMBER CODE
+// account code NUMBER | account activate NUMBER CODE [--password_file=FILE] | account resend-code NUMBER
 int Account(const std::vector<std::string>& args);
 
 // beneficiary_commands.cc

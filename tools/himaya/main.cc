@@ -37,7 +37,11 @@ Talking to the running stack:
   review decide ID new|merge --agent=NAME
   ivr lookup CIN DATE     the registration number, as the voice server asks it
   account code NUMBER     issue a portal activation code
-  account activate NUMBER CODE
+  account activate NUMBER CODE [--password_file=FILE]
+                          open the portal account; the new password is read from FILE's first
+                          line or from standard input (not echoed)
+  account resend-code NUMBER
+                          a new activation code by SMS, within the limits per number and phone
   family declare NUMBER --relationship=SPOUSE|CHILD --first_name=... --last_name=...
            --birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] [--disabled]
                           declare a spouse or child (prints the beneficiary id; a refusal its reason)

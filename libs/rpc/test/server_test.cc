@@ -59,6 +59,8 @@ class EchoHealth final : public grpc::health::v1::Health::CallbackService {
                                   HealthCheckResponse* response) override {
     return Handle(context, pool_, [=]() -> absl::Status {
       if (request->service() == "bad") return absl::InvalidArgumentError("service: bad");
+      if (request->service() == "later")
+        return WithRetryAfter(absl::ResourceExhaustedError("later"), absl::Seconds(42));
       response->set_status(HealthCheckResponse::SERVING);
       return absl::OkStatus();
     });
@@ -85,6 +87,14 @@ TEST(Handle, RunsOnThePoolAndMapsStatus) {
   auto context2 = NewContext();
   EXPECT_TRUE(stub->Check(context2.get(), request, &response).ok());
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  EXPECT_EQ(context2->GetServerTrailingMetadata().count(kRetryAfterMetadata), 0u);
+
+  request.set_service("later");
+  auto context3 = NewContext();
+  EXPECT_EQ(stub->Check(context3.get(), request, &response).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  auto wait = context3->GetServerTrailingMetadata().find(kRetryAfterMetadata);
+  ASSERT_NE(wait, context3->GetServerTrailingMetadata().end()) << "the wait is sent as trailing metadata";
+  EXPECT_EQ(std::string(wait->second.data(), wait->second.size()), "42");
 }
 
 // Counts the calls whose work ran, through Handle().

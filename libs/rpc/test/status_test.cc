@@ -19,6 +19,19 @@ TEST(Status, CodesAndMessagesSurviveTheRoundTrip) {
   }
 }
 
+TEST(Status, AWaitTravelsWithTheStatusAndIsSentInWholeSecondsRoundedUp) {
+  absl::Status locked =
+      WithRetryAfter(absl::ResourceExhaustedError("ACCOUNT_LOCKED: later"), absl::Milliseconds(90500));
+  ASSERT_TRUE(RetryAfterOf(locked).has_value());
+  EXPECT_EQ(*RetryAfterOf(locked), absl::Milliseconds(90500));
+  EXPECT_EQ(RetryAfterSeconds(*RetryAfterOf(locked)), "91");
+  EXPECT_EQ(RetryAfterSeconds(absl::Milliseconds(10)), "1") << "never 0: the caller would retry at once";
+  EXPECT_EQ(ToGrpcStatus(locked).error_message(), "ACCOUNT_LOCKED: later") << "the message is unchanged";
+  EXPECT_FALSE(RetryAfterOf(absl::ResourceExhaustedError("busy")).has_value());
+  EXPECT_TRUE(WithRetryAfter(absl::OkStatus(), absl::Seconds(3)).ok());
+  EXPECT_FALSE(RetryAfterOf(WithRetryAfter(absl::OkStatus(), absl::Seconds(3))).has_value());
+}
+
 TEST(Status, InternalFaultsReachTheCallerOpaqueWithAnIdThatIsLogged) {
   std::ostringstream logged;
   log::SetSinkForTesting(&logged);

@@ -44,11 +44,29 @@ absl::StatusOr<std::optional<StoredCode>> ActivationCodeStore::Find(storage::Tra
   return StoredCode{rows[0].Int(0), !rows[0].IsNull(1)};
 }
 
-absl::Status ActivationCodeStore::Activate(storage::Transaction& tx, absl::string_view number, int64_t now_us) {
+absl::Status ActivationCodeStore::Activate(storage::Transaction& tx, absl::string_view number, int64_t now_us,
+                                           const std::string& password_hash) {
   RETURN_IF_ERROR(
       tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1", {number, now_us})
           .status());
-  return tx.Execute("INSERT INTO accounts (registration_number, activated_at_us) VALUES ($1, $2)", {number, now_us})
+  return tx
+      .Execute("INSERT INTO accounts (registration_number, activated_at_us, password_hash) VALUES ($1, $2, $3)",
+               {number, now_us, password_hash})
+      .status();
+}
+
+absl::StatusOr<std::optional<std::string>> ActivationCodeStore::FindPasswordHash(storage::Transaction& tx,
+                                                                                 absl::string_view number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT password_hash FROM accounts WHERE registration_number = $1 "
+                                       "AND password_hash IS NOT NULL",
+                                       {number}));
+  if (rows.empty()) return std::nullopt;
+  return rows[0].Text(0);
+}
+
+absl::Status ActivationCodeStore::ReplacePasswordHash(storage::Transaction& tx, absl::string_view number,
+                                                      const std::string& password_hash) {
+  return tx.Execute("UPDATE accounts SET password_hash = $2 WHERE registration_number = $1", {number, password_hash})
       .status();
 }
 

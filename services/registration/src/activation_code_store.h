@@ -1,5 +1,6 @@
 // Portal activation in the database: `activation_codes` (each person's latest code, as a keyed
-// hash, with its expiry and the count of wrong attempts) and `accounts` (activated portals).
+// hash, with its expiry and the count of wrong attempts) and `accounts` (activated portals and
+// their passwords' Argon2id hashes).
 // The SQL of these tables lives here, and only here.
 #pragma once
 
@@ -34,8 +35,15 @@ class ActivationCodeStore {
                                                                 int64_t window_start_us, int max_attempts);
   static absl::StatusOr<std::optional<StoredCode>> Find(storage::Transaction& tx,
                                                         absl::string_view registration_number);
-  // The code is used and the account active from `now_us`.
-  static absl::Status Activate(storage::Transaction& tx, absl::string_view registration_number, int64_t now_us);
+  // The code is used and the account active from `now_us`, with its password's hash.
+  static absl::Status Activate(storage::Transaction& tx, absl::string_view registration_number, int64_t now_us,
+                               const std::string& password_hash);
+  // The password's hash of an active account; empty when there is no account or it has none.
+  static absl::StatusOr<std::optional<std::string>> FindPasswordHash(storage::Transaction& tx,
+                                                                     absl::string_view registration_number);
+  // Replaces the hash of an account's password (made again with today's cost).
+  static absl::Status ReplacePasswordHash(storage::Transaction& tx, absl::string_view registration_number,
+                                          const std::string& password_hash);
 };
 
 }  // namespace himaya::registration

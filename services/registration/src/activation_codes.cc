@@ -95,10 +95,17 @@ absl::StatusOr<std::vector<Recipient>> ActivationCodes::PrepareRecipients(const 
   return out;
 }
 
-absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code) {
+absl::Status ActivationCodes::CheckActivation(const std::string& registration_number, const std::string& code) {
   RETURN_IF_ERROR(CheckRequiredIdentifier("registration_number", registration_number));
   if (code.empty()) return absl::InvalidArgumentError("code: is required");
   if (code.size() > 32) return absl::InvalidArgumentError("code: longer than a code");
+  return absl::OkStatus();
+}
+
+absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code,
+                                       const std::string& password_hash) {
+  RETURN_IF_ERROR(CheckActivation(registration_number, code));
+  if (password_hash.empty()) return absl::InvalidArgumentError("password: is required");
   const std::string hash = Hash(Normalize(code));
   bool wrong = false;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
@@ -126,7 +133,7 @@ absl::Status ActivationCodes::Activate(const std::string& registration_number, c
       wrong = true;  // the attempt taken commits even though the call fails
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(ActivationCodeStore::Activate(tx, registration_number, absl::ToUnixMicros(now)));
+    RETURN_IF_ERROR(ActivationCodeStore::Activate(tx, registration_number, absl::ToUnixMicros(now), password_hash));
     ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
     v1::AccountActivated event;
     event.set_registration_number(registration_number);

@@ -52,11 +52,15 @@ class ActivationCodes {
   // code), all in one transaction: one answer per query, in order. INVALID_ARGUMENT beyond
   // kMaxRecipientQueries.
   absl::StatusOr<std::vector<Recipient>> PrepareRecipients(const std::vector<RecipientQuery>& queries);
-  // Opens the account. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when no
-  // code was issued, or it expired, was used, or the person's wrong attempts reached the limit
+  // INVALID_ARGUMENT for a registration number or code that cannot be one (nothing counted).
+  static absl::Status CheckActivation(const std::string& registration_number, const std::string& code);
+  // Opens the account with its password's hash (PortalAccounts makes it), consuming the code in
+  // the same transaction. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when
+  // no code was issued, or it expired, was used, or the person's wrong attempts reached the limit
   // within the window (ReferenceData: a new code does not reset the count). Each attempt is
   // taken atomically, so concurrent guesses cannot pass the limit.
-  absl::Status Activate(const std::string& registration_number, const std::string& code);
+  absl::Status Activate(const std::string& registration_number, const std::string& code,
+                        const std::string& password_hash);
 
   // Normalises what a person typed: upper case, no separators, O read as 0, I and L as 1.
   static std::string Normalize(absl::string_view code);

@@ -1,32 +1,18 @@
 #include "registration/src/ivr_lookup.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "registration/src/ivr_attempt_store.h"
+#include "registration/src/limit_subject.h"
 #include "registration/src/person_rules.h"
 #include "registration/src/person_store.h"
 
 namespace himaya::registration {
-namespace {
-
-// What the attempts table keys on: a digest, so that it keeps no CIN or phone number in clear.
-std::string Subject(absl::string_view kind, absl::string_view value) {
-  const std::string text = absl::StrCat(kind, ":", value);
-  unsigned char digest[16];
-  crypto_generichash(digest, sizeof(digest), reinterpret_cast<const unsigned char*>(text.data()), text.size(), nullptr,
-                     0);
-  return absl::StrCat(kind, ":", absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), 16)));
-}
-
-}  // namespace
 
 absl::Status CheckIvrLimits(const IvrLimits& limits) {
   if (limits.failures_per_cin < 1) return absl::InvalidArgumentError("ivr_failures_per_cin: must be at least 1");
@@ -47,8 +33,8 @@ absl::StatusOr<std::string> IvrLookup::Lookup(absl::string_view cin, absl::strin
     return absl::InvalidArgumentError("birth_date: expected a real date written YYYY-MM-DD");
   }
   // In a fixed order, so that two lookups never wait on each other's rows crosswise.
-  std::vector<std::pair<std::string, int>> subjects = {{Subject("cin", normalized), limits_.failures_per_cin},
-                                                       {Subject("caller", caller), limits_.failures_per_caller}};
+  std::vector<std::pair<std::string, int>> subjects = {{LimitSubject("cin", normalized), limits_.failures_per_cin},
+                                                       {LimitSubject("caller", caller), limits_.failures_per_caller}};
   std::sort(subjects.begin(), subjects.end());
   std::string number;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {

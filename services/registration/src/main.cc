@@ -1,5 +1,5 @@
 // himaya-registration: persons, their registration numbers, liaison batches, coverage reference
-// data, the review queue and portal activation codes.
+// data, the review queue, portal activation codes and portal accounts (passwords, logins).
 #include <sodium.h>
 
 #include <cstdlib>
@@ -15,8 +15,11 @@
 #include "registration/src/activation_codes.h"
 #include "registration/src/batch_applier.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/code_resends.h"
 #include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
+#include "registration/src/passwords.h"
+#include "registration/src/portal_accounts.h"
 #include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
 #include "registration/src/registration_service.h"
@@ -36,6 +39,17 @@ ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
 ABSL_FLAG(int, ivr_failures_per_cin, 5, "Failed IVR lookups of one CIN allowed within --ivr_failure_window");
 ABSL_FLAG(int, ivr_failures_per_caller, 20, "Failed IVR lookups by one caller allowed within --ivr_failure_window");
 ABSL_FLAG(absl::Duration, ivr_failure_window, absl::Hours(1), "The window over which failed IVR lookups count");
+ABSL_FLAG(int, login_failures_per_number, 5,
+          "Failed portal logins on one registration number (known or not) within --login_failure_window before "
+          "it is locked");
+ABSL_FLAG(absl::Duration, login_failure_window, absl::Minutes(15), "The window over which failed logins count");
+ABSL_FLAG(absl::Duration, login_lockout, absl::Minutes(15), "How long a number stays locked");
+ABSL_FLAG(uint64_t, password_hash_ops, 2, "Argon2id passes of a portal password's hash (libsodium's INTERACTIVE: 2)");
+ABSL_FLAG(uint64_t, password_hash_memory_kib, 65536,
+          "Argon2id memory of a portal password's hash, in KiB (libsodium's INTERACTIVE: 65536)");
+ABSL_FLAG(int, code_requests_per_number, 3, "New activation codes asked for one number within --code_request_window");
+ABSL_FLAG(int, code_requests_per_phone, 5, "New activation codes sent to one phone within --code_request_window");
+ABSL_FLAG(absl::Duration, code_request_window, absl::Hours(24), "The window over which code requests count");
 
 namespace {
 
@@ -86,6 +100,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<registration::ReviewQueue> reviews;
   std::unique_ptr<registration::ActivationCodes> codes;
   std::unique_ptr<registration::IvrLookup> ivr;
+  std::unique_ptr<registration::PortalAccounts> accounts;
+  std::unique_ptr<registration::CodeResends> resends;
   std::unique_ptr<registration::Households> households;
   std::unique_ptr<registration::RegistrationService> grpc_service;
   int code = service::RunService(
@@ -105,6 +121,17 @@ int main(int argc, char** argv) {
                                                  absl::GetFlag(FLAGS_ivr_failures_per_caller),
                                                  absl::GetFlag(FLAGS_ivr_failure_window)};
         if (absl::Status s = registration::CheckIvrLimits(ivr_limits); !s.ok()) return s;
+        const registration::LoginLimits login_limits{absl::GetFlag(FLAGS_login_failures_per_number),
+                                                     absl::GetFlag(FLAGS_login_failure_window),
+                                                     absl::GetFlag(FLAGS_login_lockout)};
+        if (absl::Status s = registration::CheckLoginLimits(login_limits); !s.ok()) return s;
+        const registration::PasswordHashing hashing{absl::GetFlag(FLAGS_password_hash_ops),
+                                                    absl::GetFlag(FLAGS_password_hash_memory_kib) * 1024};
+        if (absl::Status s = registration::CheckPasswordHashing(hashing); !s.ok()) return s;
+        const registration::ResendLimits resend_limits{absl::GetFlag(FLAGS_code_requests_per_number),
+                                                       absl::GetFlag(FLAGS_code_requests_per_phone),
+                                                       absl::GetFlag(FLAGS_code_request_window)};
+        if (absl::Status s = registration::CheckResendLimits(resend_limits); !s.ok()) return s;
         absl::StatusOr<std::string> key = ActivationKey();
         if (!key.ok()) return key.status();
         auto wake_relay = [&runtime] { runtime.relay().Wake(); };
@@ -124,10 +151,14 @@ int main(int argc, char** argv) {
         codes = std::make_unique<registration::ActivationCodes>(runtime.db(), runtime.event_source(), *reference, *key,
                                                                 wake_relay);
         ivr = std::make_unique<registration::IvrLookup>(runtime.db(), runtime.clock(), ivr_limits);
+        accounts = std::make_unique<registration::PortalAccounts>(runtime.db(), *codes, runtime.clock(), hashing,
+                                                                  login_limits);
+        resends = std::make_unique<registration::CodeResends>(runtime.db(), runtime.event_source(), resend_limits,
+                                                              wake_relay);
         households = std::make_unique<registration::Households>(runtime.db());
         grpc_service = std::make_unique<registration::RegistrationService>(
             registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get(), ivr.get(),
-                                             households.get()},
+                                             households.get(), accounts.get(), resends.get()},
             runtime.handler_pool());
         applier->Start();
         // Destroyed here, while the database is open: it releases its leases as it goes.

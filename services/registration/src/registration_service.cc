@@ -272,6 +272,17 @@ const std::vector<std::string>& RecipientReaders() {
   static const auto* const readers = new std::vector<std::string>{"notification"};
   return *readers;
 }
+// A portal password set (with the code from the SMS) or a new code sent: the gateway for the
+// portal, an agent's command line at the desk.
+const std::vector<std::string>& AccountOpeners() {
+  static const auto* const openers = new std::vector<std::string>{"gateway", "cli"};
+  return *openers;
+}
+// A portal password checked: the gateway only, which opens the session.
+const std::vector<std::string>& PasswordCheckers() {
+  static const auto* const checkers = new std::vector<std::string>{"gateway"};
+  return *checkers;
+}
 // Household members' identities in bulk: the beneficiary service, which makes them families.
 const std::vector<std::string>& HouseholdReaders() {
   static const auto* const readers = new std::vector<std::string>{"beneficiary"};
@@ -319,8 +330,32 @@ grpc::ServerUnaryReactor* RegistrationService::GetRecipients(grpc::CallbackServe
 grpc::ServerUnaryReactor* RegistrationService::ActivateAccount(grpc::CallbackServerContext* context,
                                                                const v1::ActivateAccountRequest* request,
                                                                v1::ActivateAccountResponse* response) {
-  return rpc::Handle(context, pool_, [this, request]() -> absl::Status {
-    return domain_.codes->Activate(request->registration_number(), request->code());
+  return rpc::Handle(context, pool_, [this, context, request]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, AccountOpeners()));
+    return domain_.accounts->Activate(request->registration_number(), request->code(), request->password());
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::AuthenticateAccount(grpc::CallbackServerContext* context,
+                                                                   const v1::AuthenticateAccountRequest* request,
+                                                                   v1::AuthenticateAccountResponse* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, PasswordCheckers()));
+    ASSIGN_OR_RETURN(AuthenticatedAccount account,
+                     domain_.accounts->Authenticate(request->registration_number(), request->password()));
+    response->set_registration_number(account.registration_number);
+    response->set_program(account.program);
+    response->set_preferred_language(account.preferred_language);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::ResendActivationCode(grpc::CallbackServerContext* context,
+                                                                    const v1::ResendActivationCodeRequest* request,
+                                                                    v1::ResendActivationCodeResponse* response) {
+  return rpc::Handle(context, pool_, [this, context, request]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, AccountOpeners()));
+    return domain_.resends->Request(request->registration_number());
   });
 }
 

@@ -7,8 +7,10 @@
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_reports.h"
 #include "registration/src/batch_upload.h"
+#include "registration/src/code_resends.h"
 #include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
+#include "registration/src/portal_accounts.h"
 #include "registration/src/registrar.h"
 #include "registration/src/reviews.h"
 
@@ -21,6 +23,8 @@ struct RegistrationDomain {
   ActivationCodes* codes;
   IvrLookup* ivr;
   Households* households;
+  PortalAccounts* accounts = nullptr;
+  CodeResends* resends = nullptr;
 };
 
 class RegistrationService final : public v1::RegistrationService::CallbackService {
@@ -54,6 +58,12 @@ class RegistrationService final : public v1::RegistrationService::CallbackServic
   grpc::ServerUnaryReactor* ActivateAccount(grpc::CallbackServerContext* context,
                                             const v1::ActivateAccountRequest* request,
                                             v1::ActivateAccountResponse* response) override;
+  grpc::ServerUnaryReactor* AuthenticateAccount(grpc::CallbackServerContext* context,
+                                                const v1::AuthenticateAccountRequest* request,
+                                                v1::AuthenticateAccountResponse* response) override;
+  grpc::ServerUnaryReactor* ResendActivationCode(grpc::CallbackServerContext* context,
+                                                 const v1::ResendActivationCodeRequest* request,
+                                                 v1::ResendActivationCodeResponse* response) override;
   grpc::ServerUnaryReactor* GetHouseholdMembers(grpc::CallbackServerContext* context,
                                                 const v1::GetHouseholdMembersRequest* request,
                                                 v1::GetHouseholdMembersResponse* response) override;

@@ -11,6 +11,9 @@ using ::testing::HasSubstr;
 
 class ActivationCodesTest : public IntakeTest {};
 
+// What PortalAccounts hands over (the password's hash is its business: portal_accounts_test).
+constexpr char kHash[] = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+
 TEST_P(ActivationCodesTest, ActivationCodesAreSingleUseExpiringAndLimited) {
   auto p = registrar_->Register({"BK77", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
   ASSERT_TRUE(p.ok());
@@ -22,23 +25,24 @@ TEST_P(ActivationCodesTest, ActivationCodesAreSingleUseExpiringAndLimited) {
   ExpectOnlyTheKeyedHashIsStored(n, first->code);
   auto second = codes.Issue(n);  // replaces the first
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(codes.Activate(n, first->code).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(codes.Activate(n, first->code, kHash).code(), absl::StatusCode::kPermissionDenied);
   std::string typed = absl::AsciiStrToLower(second->code);
   typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
-  EXPECT_TRUE(codes.Activate(n, typed).ok()) << "case and separators do not matter";
-  EXPECT_EQ(codes.Activate(n, second->code).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(codes.Activate(n, typed, kHash).ok()) << "case and separators do not matter";
+  EXPECT_EQ(codes.Activate(n, second->code, kHash).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(codes.Issue(n).status().code(), absl::StatusCode::kFailedPrecondition) << "already active";
   EXPECT_EQ(codes.Issue("100000025").status().code(), absl::StatusCode::kNotFound);
 
   auto q = registrar_->Register({"BK78", "Tazi", "Houda", "1991-09-09", "F", "", "amo-tns", "TAXI", "", ""});
   auto limited = codes.Issue(q->registration_number);
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(codes.Activate(q->registration_number, "0000-0000").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(codes.Activate(q->registration_number, limited->code).code(), absl::StatusCode::kFailedPrecondition)
+    EXPECT_EQ(codes.Activate(q->registration_number, "0000-0000", kHash).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(codes.Activate(q->registration_number, limited->code, kHash).code(), absl::StatusCode::kFailedPrecondition)
       << "five wrong attempts spend the code";
   auto expiring = codes.Issue(q->registration_number);
   clock_.Advance(absl::Hours(24 * 31));
-  EXPECT_EQ(codes.Activate(q->registration_number, expiring->code).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(codes.Activate(q->registration_number, expiring->code, kHash).code(),
+            absl::StatusCode::kFailedPrecondition);
   std::map<std::string, int> types;
   for (const auto& e : OutboxEvents()) ++types[e.type()];
   EXPECT_EQ(types["himaya.registration.v1.AccountActivated"], 1);
@@ -54,7 +58,7 @@ TEST_P(ActivationCodesTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer)
   ASSERT_TRUE(a.ok() && b.ok());
   ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
   auto active = codes.Issue(b->registration_number);
-  ASSERT_TRUE(codes.Activate(b->registration_number, active->code).ok());
+  ASSERT_TRUE(codes.Activate(b->registration_number, active->code, kHash).ok());
   auto old = codes.Issue(a->registration_number);
   ASSERT_TRUE(old.ok());
 
@@ -70,10 +74,11 @@ TEST_P(ActivationCodesTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer)
   EXPECT_FALSE((*issued)[2].code.has_value());
   ASSERT_TRUE((*issued)[3].code.has_value());
   EXPECT_NE((*issued)[0].code->code, (*issued)[3].code->code);
-  EXPECT_EQ(codes.Activate(a->registration_number, old->code).code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(codes.Activate(a->registration_number, (*issued)[0].code->code).code(), absl::StatusCode::kPermissionDenied)
+  EXPECT_EQ(codes.Activate(a->registration_number, old->code, kHash).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(codes.Activate(a->registration_number, (*issued)[0].code->code, kHash).code(),
+            absl::StatusCode::kPermissionDenied)
       << "the last code issued is the one that works";
-  EXPECT_TRUE(codes.Activate(a->registration_number, (*issued)[3].code->code).ok());
+  EXPECT_TRUE(codes.Activate(a->registration_number, (*issued)[3].code->code, kHash).ok());
 
   // Without codes: the persons only, and nothing issued.
   auto persons =
@@ -114,7 +119,7 @@ TEST_P(ActivationCodesTest, ConcurrentWrongGuessesCannotPassTheAttemptLimit) {
       guessers.emplace_back([&] {
         ++ready;
         while (ready.load() < kGuesses) std::this_thread::yield();  // all start together
-        absl::Status s = codes.Activate(p->registration_number, wrong);
+        absl::Status s = codes.Activate(p->registration_number, wrong, kHash);
         if (absl::IsPermissionDenied(s)) {
           ++denied;
         } else if (absl::IsFailedPrecondition(s)) {
@@ -131,7 +136,7 @@ TEST_P(ActivationCodesTest, ConcurrentWrongGuessesCannotPassTheAttemptLimit) {
     EXPECT_EQ(testing::Count(*db_, "SELECT attempts FROM activation_codes WHERE registration_number = '" +
                                        p->registration_number + "'"),
               limit);
-    EXPECT_EQ(codes.Activate(p->registration_number, code->code).code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(codes.Activate(p->registration_number, code->code, kHash).code(), absl::StatusCode::kFailedPrecondition);
   }
 }
 
@@ -145,15 +150,15 @@ TEST_P(ActivationCodesTest, ANewCodeDoesNotResetTheWrongAttempts) {
     auto issued = codes.Issue(n);  // a new code before every guess
     ASSERT_TRUE(issued.ok());
     const std::string wrong = issued->code == "0000-0000" ? "1111-1111" : "0000-0000";
-    EXPECT_EQ(codes.Activate(n, wrong).code(), absl::StatusCode::kPermissionDenied) << i;
+    EXPECT_EQ(codes.Activate(n, wrong, kHash).code(), absl::StatusCode::kPermissionDenied) << i;
   }
   auto fresh = codes.Issue(n);
   ASSERT_TRUE(fresh.ok());
-  absl::Status blocked = codes.Activate(n, fresh->code);
+  absl::Status blocked = codes.Activate(n, fresh->code, kHash);
   EXPECT_EQ(blocked.code(), absl::StatusCode::kFailedPrecondition) << "even the right code, until the window ends";
   EXPECT_THAT(std::string(blocked.message()), HasSubstr("too many wrong attempts"));
   clock_.Advance(absl::Hours(ReferenceData::Shipped().activation_attempt_window_hours) + absl::Minutes(1));
-  EXPECT_TRUE(codes.Activate(n, fresh->code).ok()) << "a new window, a new count";
+  EXPECT_TRUE(codes.Activate(n, fresh->code, kHash).ok()) << "a new window, a new count";
 }
 
 INSTANTIATE_BACKENDS(ActivationCodesTest);

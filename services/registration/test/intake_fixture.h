@@ -7,7 +7,9 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -16,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "core/status_macros.h"
 #include "events/outbox.h"
 #include "gmock/gmock.h"
@@ -49,6 +52,26 @@ inline liaison::Manifest ManifestFor(const std::string& csv, const std::string& 
   m.record_count = rows;
   m.sha256 = liaison::Sha256Hex(csv);
   return m;
+}
+
+// Runs `call` on `n` threads started together (concurrent guesses, requests): how many times
+// each status code was returned.
+inline std::map<absl::StatusCode, int> CallTogether(int n, const std::function<absl::Status()>& call) {
+  std::atomic<int> ready{0};
+  absl::Mutex mu;
+  std::map<absl::StatusCode, int> codes;
+  std::vector<std::thread> callers;
+  for (int i = 0; i < n; ++i) {
+    callers.emplace_back([&] {
+      ++ready;
+      while (ready.load() < n) std::this_thread::yield();  // all start together
+      const absl::StatusCode code = call().code();
+      absl::MutexLock lock(&mu);
+      ++codes[code];
+    });
+  }
+  for (auto& t : callers) t.join();
+  return codes;
 }
 
 inline constexpr char kHouseholdHeader[] =

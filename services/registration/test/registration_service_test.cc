@@ -21,10 +21,17 @@ class RegistrationServiceTest : public IntakeTest {
   void SetUp() override {
     IntakeTest::SetUp();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(stack::EnsureCertificates(tls_.path(), {"registration", "beneficiary", "notification"}).ok());
+    ASSERT_TRUE(
+        stack::EnsureCertificates(tls_.path(), {"registration", "beneficiary", "notification", "gateway", "cli"}).ok());
     households_ = std::make_unique<Households>(*db_);
+    codes_ = std::make_unique<ActivationCodes>(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+    accounts_ = std::make_unique<PortalAccounts>(
+        *db_, *codes_, clock_, PasswordHashing{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN},
+        LoginLimits{.failures = 2});
+    resends_ = std::make_unique<CodeResends>(*db_, Source(), ResendLimits{.per_number = 1});
     service_ = std::make_unique<RegistrationService>(
-        RegistrationDomain{registrar_.get(), Context(AllPrograms()), nullptr, nullptr, nullptr, households_.get()},
+        RegistrationDomain{registrar_.get(), Context(AllPrograms()), nullptr, codes_.get(), nullptr, households_.get(),
+                           accounts_.get(), resends_.get()},
         pool_);
     auto identity = rpc::LoadTlsIdentity(stack::CertificateFiles(tls_.path(), "registration"));
     ASSERT_TRUE(identity.ok()) << identity.status();
@@ -47,6 +54,9 @@ class RegistrationServiceTest : public IntakeTest {
   testing::TempDir tls_;
   core::ThreadPool pool_{2};
   std::unique_ptr<Households> households_;
+  std::unique_ptr<ActivationCodes> codes_;
+  std::unique_ptr<PortalAccounts> accounts_;
+  std::unique_ptr<CodeResends> resends_;
   std::unique_ptr<RegistrationService> service_;
   std::unique_ptr<rpc::Server> server_;
 };
@@ -116,6 +126,87 @@ TEST_P(RegistrationServiceTest, GetHouseholdMembersAnswersTheBeneficiaryServiceO
   EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied) << denied.status();
   EXPECT_THAT(std::string(denied.status().message()), HasSubstr("notification"));
   EXPECT_TRUE(rpc::Call(*As("beneficiary"), &Stub::GetHouseholdMembers, request).ok());
+}
+
+// The portal account through the edge: opened with a code and a password, logged into by the
+// gateway (its answer, its refusals, the wait of a lock-out in `retry-after`), a new code asked.
+TEST_P(RegistrationServiceTest, ThePortalAccountIsOpenedAndLoggedIntoThroughTheGateway) {
+  auto person =
+      registrar_->Register({"BK300", "Tazi", "Hamza", "1990-09-09", "M", "0612345678", "amo-tns", "TAXI", "", "ar"});
+  ASSERT_TRUE(person.ok());
+  const std::string number = person->registration_number;
+  auto gateway = As("gateway");
+  v1::ActivateAccountRequest activate;
+  activate.set_registration_number(number);
+  activate.set_code(codes_->Issue(number)->code);
+  activate.set_password("short");
+  auto refused = rpc::Call(*gateway, &Stub::ActivateAccount, activate);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "password: is shorter than 12 characters");
+  activate.set_password("sel et poivre 2022");
+  ASSERT_TRUE(rpc::Call(*gateway, &Stub::ActivateAccount, activate).ok());
+
+  v1::AuthenticateAccountRequest login;
+  login.set_registration_number(number);
+  login.set_password("sel et poivre 2022");
+  auto account = rpc::Call(*gateway, &Stub::AuthenticateAccount, login);
+  ASSERT_TRUE(account.ok()) << account.status();
+  EXPECT_EQ(account->registration_number(), number);
+  EXPECT_EQ(account->program(), "amo-tns");
+  EXPECT_EQ(account->preferred_language(), "ar");
+
+  login.set_password("sel et poivre 2023");
+  for (int i = 0; i < 2; ++i) {
+    auto wrong = rpc::Call(*gateway, &Stub::AuthenticateAccount, login);
+    EXPECT_EQ(wrong.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_THAT(std::string(wrong.status().message()), ::testing::StartsWith("INVALID_CREDENTIALS"));
+  }
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::AuthenticateAccountResponse ignored;
+  grpc::Status locked = gateway->AuthenticateAccount(&context, login, &ignored);
+  EXPECT_EQ(locked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(locked.error_message(), ::testing::StartsWith("ACCOUNT_LOCKED"));
+  auto wait = context.GetServerTrailingMetadata().find(rpc::kRetryAfterMetadata);
+  ASSERT_NE(wait, context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(wait->second.data(), wait->second.size()), "900") << "15 minutes";
+
+  v1::ResendActivationCodeRequest resend;
+  resend.set_registration_number(number);
+  EXPECT_TRUE(rpc::Call(*gateway, &Stub::ResendActivationCode, resend).ok());
+  grpc::ClientContext again;
+  v1::ResendActivationCodeResponse empty;
+  EXPECT_EQ(gateway->ResendActivationCode(&again, resend, &empty).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(again.GetServerTrailingMetadata().count(rpc::kRetryAfterMetadata), 1u);
+}
+
+TEST_P(RegistrationServiceTest, PortalAccountsAnswerOnlyTheIdentitiesThatMayAsk) {
+  const std::string number = identity::FormatRegistrationNumber(99999993);
+  v1::ActivateAccountRequest activate;
+  activate.set_registration_number(number);
+  activate.set_code("ABCD-EFGH");
+  activate.set_password("sel et poivre 2022");
+  v1::AuthenticateAccountRequest login;
+  login.set_registration_number(number);
+  login.set_password("sel et poivre 2022");
+  v1::ResendActivationCodeRequest resend;
+  resend.set_registration_number(number);
+  auto expect_denied = [](const absl::Status& status, const std::string& who) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << who << ": " << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(who));
+  };
+  for (const std::string who : {"notification", "beneficiary"}) {
+    expect_denied(rpc::Call(*As(who), &Stub::ActivateAccount, activate).status(), who);
+    expect_denied(rpc::Call(*As(who), &Stub::AuthenticateAccount, login).status(), who);
+    expect_denied(rpc::Call(*As(who), &Stub::ResendActivationCode, resend).status(), who);
+  }
+  expect_denied(rpc::Call(*As("cli"), &Stub::AuthenticateAccount, login).status(), "cli");
+  // Those allowed reach the domain: no code was issued; nobody has the number.
+  EXPECT_EQ(rpc::Call(*As("cli"), &Stub::ActivateAccount, activate).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(rpc::Call(*As("gateway"), &Stub::AuthenticateAccount, login).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(rpc::Call(*As("cli"), &Stub::ResendActivationCode, resend).ok());
 }
 
 INSTANTIATE_BACKENDS(RegistrationServiceTest);

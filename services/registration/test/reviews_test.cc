@@ -270,9 +270,9 @@ TEST_P(ReviewsTest, RequestIdentifiersAreRequiredBoundedAndNotEchoed) {
   expect_invalid(GetBatchStatus(*db_, huge, "B1").status(), "liaison_body");
   ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
   expect_invalid(codes.Issue("").status(), "registration_number");
-  expect_invalid(codes.Activate("", "ABCD-EFGH"), "registration_number");
-  expect_invalid(codes.Activate(huge, "ABCD-EFGH"), "registration_number");
-  expect_invalid(codes.Activate("100000025", ""), "code");
+  expect_invalid(ActivationCodes::CheckActivation("", "ABCD-EFGH"), "registration_number");
+  expect_invalid(ActivationCodes::CheckActivation(huge, "ABCD-EFGH"), "registration_number");
+  expect_invalid(ActivationCodes::CheckActivation("100000025", ""), "code");
   auto answers = codes.PrepareRecipients({{"", true}, {huge, true}});
   ASSERT_TRUE(answers.ok()) << "one malformed number does not fail the others";
   EXPECT_FALSE((*answers)[0].person.has_value());
