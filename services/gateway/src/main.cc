@@ -8,6 +8,7 @@
 #include "gateway/src/anonymous_parts.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
+#include "gateway/src/portal_assets.h"
 #include "gateway_migrations.h"
 #include "grpcpp/impl/service_type.h"
 #include "rpc/client.h"
@@ -56,6 +57,10 @@ int main(int argc, char** argv) {
           if (!address.ok()) return address.status();
           log::Info("gateway calls", {{"service", name}, {"address", *address}});
           *channel = rpc::NewChannel(*address);
+        }
+        // The portal's pages, embedded at build time, at / and /portal/*.
+        for (gateway::HandRoute& route : gateway::PortalAssets::Embedded().Routes()) {
+          parts.hand_routes.push_back(std::move(route));
         }
         auto built = gateway::Gateway::Create(std::move(parts));
         if (!built.ok()) return built.status();
