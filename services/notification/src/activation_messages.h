@@ -1,14 +1,18 @@
 // What registration's events mean to notification, in one place: PersonRegistered records the
 // activation SMS to send (sent later by the dispatcher, so that consumer lag stays small however
 // slow the provider is) and adds the person to the audience campaigns pick from;
-// AccountActivated marks them activated there. Other events change nothing.
+// ActivationCodeRequested (the portal's "send me a new code") records another, once per request
+// and not for an account already open; AccountActivated marks them activated in the audience.
+// Other events change nothing. The code itself is asked of registration at send time.
 #pragma once
 
 #include <functional>
 
+#include "absl/strings/string_view.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "events/inbox.h"
+#include "notification/src/message.h"
 
 namespace himaya::notification {
 
@@ -21,11 +25,16 @@ class ActivationMessages final : public events::EventApplier {
       const core::Clock& clock, core::RandomSource& random,
       RecordedFn on_recorded = [](const std::string&, const std::string&) {})
       : clock_(clock), random_(random), on_recorded_(std::move(on_recorded)) {}
-  // Records one PENDING activation message per PersonRegistered; other event types of the
+  // Records one PENDING activation message per PersonRegistered, and per request_id of
+  // ActivationCodeRequested (none when the account is open by then); other event types of the
   // topic are not for this consumer and change nothing.
   absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
 
  private:
+  absl::Status ApplyCodeRequested(storage::Transaction& tx, const events::Envelope& envelope);
+  // Records a PENDING activation SMS once per `source` (the dedupe key); tells the dispatcher.
+  absl::Status Record(storage::Transaction& tx, const std::string& registration_number, const std::string& program,
+                      const std::string& language, const std::string& source, absl::string_view event_id);
   const core::Clock& clock_;
   core::RandomSource& random_;
   RecordedFn on_recorded_;

@@ -25,6 +25,13 @@ absl::StatusOr<std::optional<std::string>> AudienceStore::LanguageOf(storage::Tr
   return rows[0].Text(0);
 }
 
+absl::StatusOr<bool> AudienceStore::IsActivated(storage::Transaction& tx, const std::string& registration_number) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT 1 FROM audience WHERE registration_number = $1 "
+                                       "AND activated_at_us IS NOT NULL",
+                                       {registration_number}));
+  return !rows.empty();
+}
+
 absl::Status AudienceStore::MarkActivated(storage::Transaction& tx, const std::string& registration_number,
                                           absl::Time at) {
   return tx

@@ -30,6 +30,8 @@ class AudienceStore {
   // The person's preferred language (fr, ar); nothing when they are not in the audience.
   static absl::StatusOr<std::optional<std::string>> LanguageOf(storage::Transaction& tx,
                                                                const std::string& registration_number);
+  // True when the person activated their account (AccountActivated was applied).
+  static absl::StatusOr<bool> IsActivated(storage::Transaction& tx, const std::string& registration_number);
   // Records that the person activated their account at `at`.
   static absl::Status MarkActivated(storage::Transaction& tx, const std::string& registration_number, absl::Time at);
   // Up to `limit` members of `segment` whose number comes after `after`, in number order.

@@ -1,11 +1,15 @@
-// PersonRegistered -> one activation message, through the inbox, on both backends.
+// PersonRegistered -> one activation message, through the inbox, on both backends;
+// ActivationCodeRequested -> one SMS with a fresh code per request, none for an open account.
 #include "notification/src/activation_messages.h"
 
 #include "events/inbox.h"
 #include "events/outbox.h"
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "notification/src/dispatcher.h"
 #include "notification/src/message_store.h"
+#include "notification/src/templates.h"
+#include "notification/test/dispatch_fakes.h"
 #include "notification/test/notification_database.h"
 #include "testing/backends.h"
 #include "testing/fakes.h"
@@ -13,6 +17,8 @@
 namespace himaya::notification {
 namespace {
 
+using himaya::registration::v1::AccountActivated;
+using himaya::registration::v1::ActivationCodeRequested;
 using himaya::registration::v1::PersonRegistered;
 
 class ActivationMessagesTest : public NotificationDatabaseTest {
@@ -21,13 +27,31 @@ class ActivationMessagesTest : public NotificationDatabaseTest {
     NotificationDatabaseTest::SetUp();
     if (HasFatalFailure()) return;
   }
+  // `event` about `number` as the consumer reads it (a new event id each time).
+  events::ConsumedMessage Consumed(const google::protobuf::Message& event, const std::string& number) {
+    events::Envelope env = events::NewEnvelope({"registration", &clock_, &random_}, event, "amo-tns", number);
+    return {"himaya.registration.amo-tns.v1", 0, 0, number, env.SerializeAsString()};
+  }
   events::ConsumedMessage Registered(const std::string& number, const std::string& language) {
     PersonRegistered e;
     e.set_registration_number(number);
     e.set_program("amo-tns");
     e.set_preferred_language(language);
-    events::Envelope env = events::NewEnvelope({"registration", &clock_, &random_}, e, "amo-tns", number);
-    return {"himaya.registration.amo-tns.v1", 0, 0, number, env.SerializeAsString()};
+    return Consumed(e, number);
+  }
+  // A request for a new code.
+  events::ConsumedMessage CodeRequested(const std::string& number, const std::string& request_id) {
+    ActivationCodeRequested e;
+    e.set_registration_number(number);
+    e.set_program("amo-tns");
+    e.set_request_id(request_id);
+    return Consumed(e, number);
+  }
+  events::ConsumedMessage Activated(const std::string& number) {
+    AccountActivated e;
+    e.set_registration_number(number);
+    e.set_program("amo-tns");
+    return Consumed(e, number);
   }
   std::vector<Message> MessagesOf(const std::string& number) {
     std::vector<Message> out;
@@ -74,6 +98,54 @@ TEST_P(ActivationMessagesTest, OtherEventTypesChangeNothingAndBrokenOnesAreRejec
   events::Envelope env = events::NewEnvelope({"registration", &clock_, &random_}, other, "amo-tns", "x");
   EXPECT_EQ(*inbox.Process({"t", 0, 1, "x", env.SerializeAsString()}), events::Outcome::kApplied);
   EXPECT_EQ(*inbox.Process(Registered("", "fr")), events::Outcome::kRejected);
+}
+
+TEST_P(ActivationMessagesTest, EachRequestForANewCodeSendsExactlyOneSmsWithAFreshCode) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2022, 3, 1, 10, 0, 0), absl::UTCTimeZone()));  // not quiet hours
+  ActivationMessages applier(clock_, random_);
+  events::InboxHandler inbox(*db_, "notification", applier, clock_);
+  ASSERT_EQ(*inbox.Process(Registered("100000017", "ar")), events::Outcome::kApplied);
+  FakeProvider provider;
+  FakeDirectory directory;
+  directory.phones = {{"100000017", "+212612345678"}};
+  Dispatcher dispatcher(*db_, provider, directory, Templates::Shipped(),
+                        events::EventSource{"notification", &clock_, &random_}, DispatchOptions{});
+  ASSERT_TRUE(dispatcher.DispatchOnce().ok());
+  ASSERT_EQ(provider.sent.size(), 1u) << "the first SMS, at registration";
+
+  const events::ConsumedMessage first = CodeRequested("100000017", "request-1");
+  EXPECT_EQ(*inbox.Process(first), events::Outcome::kApplied);
+  EXPECT_EQ(*inbox.Process(first), events::Outcome::kDuplicate) << "the same event delivered again";
+  EXPECT_EQ(*inbox.Process(CodeRequested("100000017", "request-1")), events::Outcome::kApplied)
+      << "the same request published again under another event id";
+  ASSERT_TRUE(dispatcher.DispatchOnce().ok());
+  ASSERT_EQ(provider.sent.size(), 2u) << "one SMS for the request";
+  EXPECT_EQ(provider.sent[1].to, "+212612345678");
+  EXPECT_EQ(provider.sent[1].encoding, SmsEncoding::kUcs2) << "in the person's language, Arabic";
+  EXPECT_NE(provider.sent[1].text.find("CODE-2"), std::string::npos) << "a fresh code: " << provider.sent[1].text;
+
+  EXPECT_EQ(*inbox.Process(CodeRequested("100000017", "request-2")), events::Outcome::kApplied);
+  ASSERT_TRUE(dispatcher.DispatchOnce().ok());
+  EXPECT_EQ(provider.sent.size(), 3u) << "another request, another SMS";
+  std::vector<Message> messages = MessagesOf("100000017");
+  ASSERT_EQ(messages.size(), 3u);
+  for (const Message& m : messages) EXPECT_EQ(m.template_key, "activation");
+}
+
+TEST_P(ActivationMessagesTest, NoNewCodeForAnAccountOpenedMeanwhileAndBrokenRequestsAreRejected) {
+  ActivationMessages applier(clock_, random_);
+  events::InboxHandler inbox(*db_, "notification", applier, clock_);
+  ASSERT_EQ(*inbox.Process(Registered("100000017", "fr")), events::Outcome::kApplied);
+  ASSERT_EQ(*inbox.Process(Activated("100000017")), events::Outcome::kApplied);
+  EXPECT_EQ(*inbox.Process(CodeRequested("100000017", "request-1")), events::Outcome::kApplied);
+  EXPECT_EQ(MessagesOf("100000017").size(), 1u) << "only the first, at registration";
+
+  EXPECT_EQ(*inbox.Process(CodeRequested("100000025", "request-2")), events::Outcome::kApplied);
+  ASSERT_EQ(MessagesOf("100000025").size(), 1u) << "a person not in the audience yet still gets it";
+  EXPECT_EQ(MessagesOf("100000025")[0].language, "") << "in registration's language, asked at send time";
+
+  EXPECT_EQ(*inbox.Process(CodeRequested("", "request-3")), events::Outcome::kRejected);
+  EXPECT_EQ(*inbox.Process(CodeRequested("100000033", "")), events::Outcome::kRejected);
 }
 
 INSTANTIATE_BACKENDS(ActivationMessagesTest);
