@@ -58,12 +58,18 @@ std::string ScopedKey(absl::string_view registration_number, absl::string_view k
   return key.empty() ? std::string() : absl::StrCat(registration_number, "/", key);
 }
 
+// What the caller gave rather than the service chose: a retry compares only these.
+struct Given {
+  bool claim_id = false;
+  bool filed_date = false;
+};
+
 // Whether `earlier` (the file recorded under a key) is what `again` asks for: the same insured,
-// filing day, channel, id when one was given, and items.
-bool SameFiling(const Claim& earlier, const Claim& again, bool id_given) {
-  if (earlier.registration_number != again.registration_number || earlier.filed_date != again.filed_date ||
-      earlier.channel != again.channel || (id_given && earlier.claim_id != again.claim_id) ||
-      earlier.items.size() != again.items.size()) {
+// filing day when one was given, channel, id when one was given, and items.
+bool SameFiling(const Claim& earlier, const Claim& again, Given given) {
+  if (earlier.registration_number != again.registration_number ||
+      (given.filed_date && earlier.filed_date != again.filed_date) || earlier.channel != again.channel ||
+      (given.claim_id && earlier.claim_id != again.claim_id) || earlier.items.size() != again.items.size()) {
     return false;
   }
   for (size_t i = 0; i < earlier.items.size(); ++i) {
@@ -78,8 +84,8 @@ bool SameFiling(const Claim& earlier, const Claim& again, bool id_given) {
   return true;
 }
 
-absl::StatusOr<Claim> FirstAnswer(std::optional<Claim> earlier, const Claim& again, bool id_given) {
-  if (!SameFiling(*earlier, again, id_given)) {
+absl::StatusOr<Claim> FirstAnswer(std::optional<Claim> earlier, const Claim& again, Given given) {
+  if (!SameFiling(*earlier, again, given)) {
     return absl::AlreadyExistsError("IDEMPOTENCY_KEY_REUSED: idempotency_key: used for another file");
   }
   return *std::move(earlier);
@@ -98,10 +104,16 @@ absl::StatusOr<Claim> ClaimIntake::Checked(const ClaimSubmission& s) const {
   if (s.registration_number.empty()) return absl::InvalidArgumentError("registration_number: required");
   RETURN_IF_ERROR(identity::CheckRegistrationNumber(s.registration_number));
   claim.registration_number = s.registration_number;
-  ASSIGN_OR_RETURN(claim.filed_date, claims_file::ParseClaimDay("filed_date", s.filed_date));
   claim.received_at = clock_.Now();
   const absl::CivilDay today = absl::ToCivilDay(claim.received_at, options_.zone);
-  RETURN_IF_ERROR(claims_file::CheckFiledBy(claim.filed_date, today));
+  if (s.filed_date.empty()) {
+    // Filed the day it is received (the portal's claims: the deadline runs from the day the fund
+    // has the file, never from a day the filer chose).
+    claim.filed_date = today;
+  } else {
+    ASSIGN_OR_RETURN(claim.filed_date, claims_file::ParseClaimDay("filed_date", s.filed_date));
+    RETURN_IF_ERROR(claims_file::CheckFiledBy(claim.filed_date, today));
+  }
   ASSIGN_OR_RETURN(claim.channel, CheckedChannel(s.channel));
   RETURN_IF_ERROR(CheckIdempotencyKey(s.idempotency_key));
   claim.idempotency_key = s.idempotency_key;
@@ -176,7 +188,10 @@ absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
     }
     return inserted;
   }));
-  if (earlier) return FirstAnswer(std::move(earlier), claim, !allocate);
+  if (earlier) {
+    return FirstAnswer(std::move(earlier), claim,
+                       Given{.claim_id = !allocate, .filed_date = !submission.filed_date.empty()});
+  }
   log::Info(
       "claim received",
       {{"claim_id", claim.claim_id}, {"channel", claim.channel}, {"items", static_cast<int64_t>(claim.items.size())}});

@@ -109,6 +109,22 @@ TEST_P(ClaimIntakeTest, TheSameIdempotencyKeyReturnsTheFirstAnswer) {
   EXPECT_EQ(woken_, 1);
 }
 
+TEST_P(ClaimIntakeTest, WithoutAFilingDayTheFileIsFiledTheDayItIsReceivedAndARetryTheNextDayIsTheSameFile) {
+  ClaimSubmission s = Submission("");
+  s.filed_date = "";
+  s.idempotency_key = "portal-day";
+  auto first = intake_->Submit(s);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // 23:30 UTC on the 10th is the 11th in Casablanca: the day received, not a day the filer chose.
+  EXPECT_EQ(first->filed_date, absl::CivilDay(2026, 5, 11));
+  clock_.Advance(absl::Hours(24));
+  auto again = intake_->Submit(s);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->claim_id, first->claim_id);
+  EXPECT_EQ(again->filed_date, absl::CivilDay(2026, 5, 11));
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 1);
+}
+
 TEST_P(ClaimIntakeTest, AKeyIsTheInsuredsAndNeverAnswersWithAnotherInsuredsFile) {
   ClaimSubmission first = Submission("");
   first.idempotency_key = "retry-1";

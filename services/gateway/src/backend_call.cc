@@ -2,13 +2,34 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "core/log.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/client.h"
+#include "rpc/status.h"
 
 namespace himaya::gateway {
+namespace {
+
+// What a caller is told of a backend that failed rather than answered.
+const char* OpaqueMessage(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kUnavailable:
+      return "the service is unavailable; try again";
+    case absl::StatusCode::kDeadlineExceeded:
+      return "the service did not answer in time; try again";
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      return "internal error";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> BackendCalls::ChannelFor(const std::string& service) const {
   if (service == registration::v1::RegistrationService::service_full_name()) return backends_.registration;
@@ -43,7 +64,16 @@ std::optional<ApiError> BackendCalls::Call(const google::protobuf::MethodDescrip
   auto retry = trailers.find("retry-after");
   absl::string_view retry_after;
   if (retry != trailers.end()) retry_after = absl::string_view(retry->second.data(), retry->second.size());
-  return ErrorFromGrpc(status, retry_after);
+  ApiError error = ErrorFromGrpc(status, retry_after);
+  if (const char* opaque = OpaqueMessage(error.code)) {
+    // A transport's or a fault's words (addresses, ports, a service's internals) stay in the log.
+    log::Warn("backend call failed", {{"method", method.full_name()},
+                                      {"code", rpc::CodeName(status.error_code())},
+                                      {"detail", status.error_message()},
+                                      {"request_id", std::string(request_id)}});
+    error.message = opaque;
+  }
+  return error;
 }
 
 }  // namespace himaya::gateway

@@ -7,11 +7,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "core/thread_pool.h"
+#include "gateway/src/backend_call.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
+#include "himaya/claims/v1/claims.grpc.pb.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "rpc/client.h"
@@ -305,6 +308,23 @@ TEST_F(GatewayHttpTest, AnUnreachableServiceIs503) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 503);
   EXPECT_EQ(Envelope(result)["code"], "UNAVAILABLE");
+}
+
+TEST(BackendCallsTest, ATransportFailureReachesTheCallerWithoutItsAddress) {
+  // Nothing listens on port 1: the channel's error names the address, which stays in the log.
+  Backends backends;
+  backends.claims = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+  backends.deadline = absl::Seconds(2);
+  BackendCalls calls(backends);
+  const auto* method =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName("himaya.claims.v1.ClaimsService.GetClaim");
+  ASSERT_NE(method, nullptr);
+  claims::v1::GetClaimRequest request;
+  claims::v1::Claim response;
+  std::optional<ApiError> error = calls.Call(*method, request, &response, "req-1");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, absl::StatusCode::kUnavailable);
+  EXPECT_EQ(error->message, "the service is unavailable; try again");
 }
 
 TEST_F(GatewayHttpTest, AccessIsCheckedBeforeAnythingIsCalled) {

@@ -51,14 +51,13 @@ class TranscoderTest : public ::testing::Test {
 
 TEST_F(TranscoderTest, ABodyBecomesTheRequestWithThePrincipalAndFixedFields) {
   claims::v1::SubmitClaimRequest request;
-  auto refused =
-      BuildRequest(RouteNamed("POST", "/v1/me/claims"), Json(R"({"filed_date": "2026-03-01", "idempotencyKey": "k1",
+  auto refused = BuildRequest(RouteNamed("POST", "/v1/me/claims"), Json(R"({"idempotencyKey": "k1",
                "items": [{"item": 1, "act_code": "C", "quantity": 2, "amount_paid_centimes": "15000"}]})"),
-                   {}, insured_, &request);
+                              {}, insured_, &request);
   ASSERT_EQ(Outcome(refused), "accepted") << refused->error.message;
   EXPECT_EQ(request.registration_number(), "123456782");
   EXPECT_EQ(request.channel(), "PORTAL");
-  EXPECT_EQ(request.filed_date(), "2026-03-01");
+  EXPECT_EQ(request.filed_date(), "");
   EXPECT_EQ(request.idempotency_key(), "k1");
   ASSERT_EQ(request.items_size(), 1);
   EXPECT_EQ(request.items(0).quantity(), 2);
@@ -67,7 +66,7 @@ TEST_F(TranscoderTest, ABodyBecomesTheRequestWithThePrincipalAndFixedFields) {
 
 TEST_F(TranscoderTest, ABodyThatIsNotJsonIs415) {
   claims::v1::SubmitClaimRequest request;
-  HttpRequest http = Json(R"({"filed_date": "2026-03-01"})");
+  HttpRequest http = Json(R"({"idempotency_key": "k1"})");
   http.headers["content-type"] = "text/plain";
   auto refused = BuildRequest(RouteNamed("POST", "/v1/me/claims"), http, {}, insured_, &request);
   ASSERT_TRUE(refused);
@@ -77,7 +76,7 @@ TEST_F(TranscoderTest, ABodyThatIsNotJsonIs415) {
 }
 
 TEST_F(TranscoderTest, MalformedJsonIs400WithoutAField) {
-  for (const char* body : {"{", "[1]", "\"text\"", "{\"filed_date\": }"}) {
+  for (const char* body : {"{", "[1]", "\"text\"", "{\"idempotency_key\": }"}) {
     claims::v1::SubmitClaimRequest request;
     auto refused = BuildRequest(RouteNamed("POST", "/v1/me/claims"), Json(body), {}, insured_, &request);
     ASSERT_TRUE(refused) << body;
@@ -106,6 +105,9 @@ TEST_F(TranscoderTest, FieldsTheGatewaySetsAreRefusedByName) {
   auto hidden = BuildRequest(route, Json(R"({"claim_id": "C-1"})"), {}, insured_, &request);
   EXPECT_EQ(Outcome(hidden), "400/0 field=claim_id");
   EXPECT_THAT(hidden->error.message, HasSubstr("unknown field"));
+  // The filing day is the day received: the portal cannot backdate a claim past its deadline.
+  EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"filed_date": "2020-01-01"})"), {}, insured_, &request)),
+            "400/0 field=filed_date");
   // By its JSON name too.
   EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"registrationNumber": "1"})"), {}, insured_, &request)),
             "400/0 field=registrationNumber");
@@ -114,8 +116,8 @@ TEST_F(TranscoderTest, FieldsTheGatewaySetsAreRefusedByName) {
 TEST_F(TranscoderTest, AValueOfTheWrongTypeIsNamed) {
   const Route& route = RouteNamed("POST", "/v1/me/claims");
   claims::v1::SubmitClaimRequest request;
-  EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"filed_date": 20260301})"), {}, insured_, &request)),
-            "400/0 field=filed_date");
+  EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"idempotency_key": 20260301})"), {}, insured_, &request)),
+            "400/0 field=idempotency_key");
   EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"items": {"item": 1}})"), {}, insured_, &request)),
             "400/0 field=items");
   EXPECT_EQ(Outcome(BuildRequest(route, Json(R"({"items": [{"quantity": "two"}]})"), {}, insured_, &request)),
@@ -175,9 +177,9 @@ TEST_F(TranscoderTest, BadQueryParametersAreNamed) {
   // A body route takes no query.
   claims::v1::SubmitClaimRequest submit;
   HttpRequest with_query = Json("{}");
-  with_query.query = {{"filed_date", "2026-01-01"}};
+  with_query.query = {{"idempotency_key", "k1"}};
   EXPECT_EQ(Outcome(BuildRequest(RouteNamed("POST", "/v1/me/claims"), with_query, {}, insured_, &submit)),
-            "400/0 field=filed_date");
+            "400/0 field=idempotency_key");
 }
 
 TEST_F(TranscoderTest, PathVariablesFillTheirFieldsAndCannotBeGivenAgain) {
