@@ -121,7 +121,7 @@ TEST_P(SlowReportReadersTest, GetPersonAnswersWithinItsDeadline) {
     readers.clear();
   };
   absl::Cleanup stop_readers_on_failure = stop_readers;
-  const absl::Status started = stack::WaitUntil([&] { return headers == kSlowReaders; }, absl::Seconds(20),
+  const absl::Status started = stack::WaitUntil([&] { return headers == kSlowReaders; }, absl::Seconds(60),
                                                 "every slow reader to get its first message");
   EXPECT_TRUE(started.ok()) << started << " (" << headers << " of " << kSlowReaders << ")";
 
