@@ -209,7 +209,8 @@ export async function newClaimPage(portal) {
   );
   onSubmit(form, async () => {
     clearErrors(form);
-    const request = { filed_date: today, idempotency_key: key, items: [] };
+    // The service files it the day it receives it (filed_date is not the portal's to choose).
+    const request = { idempotency_key: key, items: [] };
     let first = null;
     fieldsets.forEach((fs, n) => {
       const f = fs.fields;
