@@ -157,7 +157,23 @@ void Gateway::Serve(const HttpRequest& request, HttpResponse* response, std::str
   const Route& route = *match.route;
   *route_name = route.path.text();
   absl::StatusOr<Caller> caller = parts_.authenticator->Authenticate(request);
-  if (!caller.ok()) return fail(ErrorFromStatus(caller.status()));
+  if (!caller.ok()) {
+    // A dead credential (an expired or revoked session, an unknown key) costs the client a token
+    // of the tight bucket, so guessing is as slow as logging in. A stale session cookie is
+    // cleared; on a PUBLIC route the request goes on as anonymous, so that a browser holding one
+    // can still load the portal and log in again.
+    Caller anonymous;
+    anonymous.client = absl::StrCat("ip:", request.peer);
+    if (absl::Duration wait = parts_.rate_limits->Admit(anonymous, RateClass::kCredentials);
+        wait > absl::ZeroDuration()) {
+      ApiError error = Error(absl::StatusCode::kResourceExhausted, "too many requests; retry later");
+      error.retry_after = wait;
+      return fail(error);
+    }
+    if (request.Cookie(kSessionCookie)) response->headers.emplace_back("Set-Cookie", kClearedSessionCookie);
+    if (route.access != api::v1::PUBLIC) return fail(ErrorFromStatus(caller.status()));
+    caller = std::move(anonymous);
+  }
   if (auto refused = CheckAccess(route, *caller)) return fail(*refused);
   // A PUBLIC route that is not a GET checks or sends credentials (a login, an activation, a code).
   const RateClass rate_class =

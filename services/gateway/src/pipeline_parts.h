@@ -29,6 +29,8 @@ namespace himaya::gateway {
 
 // The cookie holding a session's token (HttpOnly; Secure; SameSite=Strict; Path=/).
 inline constexpr char kSessionCookie[] = "himaya_session";
+// The Set-Cookie value that makes a browser forget the session cookie.
+inline constexpr char kClearedSessionCookie[] = "himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict";
 // The header holding an API key: `Authorization: ApiKey <key_id>.<secret>`.
 inline constexpr char kApiKeyScheme[] = "ApiKey";
 // The header in which an agent gives the reason of an audited read.

@@ -69,7 +69,9 @@ class HeaderAuthenticator : public Authenticator {
     Caller caller;
     caller.client = "ip:" + request.peer;
     const std::string who = request.Header("x-test-caller");
-    if (who == "forged") return absl::UnauthenticatedError("unknown session");
+    if (who == "forged" || request.Cookie("himaya_session") == "stale") {
+      return absl::UnauthenticatedError("unknown session");
+    }
     std::vector<std::string> parts = absl::StrSplit(who, ':');
     if (parts.size() >= 2 && parts[0] == "insured") {
       caller.kind = CallerKind::kInsured;
@@ -83,13 +85,19 @@ class HeaderAuthenticator : public Authenticator {
   }
 };
 
-// Limits the caller named "insured:limited"; remembers the class of the last request.
+// Limits the caller named "insured:limited" and the client at address "ip:limited"; remembers
+// the class of the last request.
 class TestRateLimits : public RateLimits {
  public:
   absl::Duration Admit(const Caller& caller, RateClass rate_class) override {
     absl::MutexLock lock(&mu_);
     last_class_ = rate_class;
+    if (caller.client == limited_client_) return absl::Seconds(5);
     return caller.subject == "limited" ? absl::Seconds(7) : absl::ZeroDuration();
+  }
+  void LimitClient(std::string client) {
+    absl::MutexLock lock(&mu_);
+    limited_client_ = std::move(client);
   }
   RateClass last_class() {
     absl::MutexLock lock(&mu_);
@@ -99,6 +107,7 @@ class TestRateLimits : public RateLimits {
  private:
   absl::Mutex mu_;
   RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
+  std::string limited_client_ ABSL_GUARDED_BY(mu_);
 };
 
 class RefusingAudit : public AccessAudit {
@@ -381,6 +390,30 @@ TEST_F(GatewayHttpTest, ALocalMethodNotYetServedIs501) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 501);
   EXPECT_EQ(Envelope(result)["code"], "UNIMPLEMENTED");
+}
+
+TEST_F(GatewayHttpTest, AStaleSessionCookieIsClearedAndDoesNotBarThePublicRoutes) {
+  // The portal's page and a PUBLIC route still answer, as to anyone, and the browser is told to
+  // forget the cookie.
+  auto page = client_->Get("/ping", {{"Cookie", "himaya_session=stale"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Set-Cookie"),
+            "himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
+  // A route for the insured is still 401, and the cookie is cleared there too.
+  auto mine = client_->Get("/v1/me/eligibility", {{"Cookie", "himaya_session=stale"}});
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->status, 401);
+  EXPECT_THAT(mine->get_header_value("Set-Cookie"), HasSubstr("Max-Age=0"));
+  EXPECT_EQ(rate_limits_.last_class(), RateClass::kCredentials);
+}
+
+TEST_F(GatewayHttpTest, DeadCredentialsAreRateLimitedLikeLogins) {
+  rate_limits_.LimitClient("ip:127.0.0.1");
+  auto forged = client_->Get("/v1/me/eligibility", {{"X-Test-Caller", "forged"}});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 429);
+  EXPECT_EQ(forged->get_header_value("Retry-After"), "5");
 }
 
 }  // namespace
