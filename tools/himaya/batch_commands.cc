@@ -23,6 +23,7 @@
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "output.h"
+#include "password_input.h"
 #include "rpc/call.h"
 #include "rpc/client.h"
 #include "rpc/status.h"
@@ -52,9 +53,9 @@ ABSL_FLAG(std::string, state, "PENDING",
           "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED; claims review list: PENDING or DECIDED");
 ABSL_FLAG(std::string, agent, "",
           "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add, claims pay: "
-          "the agent acting (default: the user)");
+          "the agent acting (default: the user); audit: only this agent's reads");
 ABSL_FLAG(std::string, password_file, "",
-          "account activate: a file whose first line is the new portal password (default: read from standard "
+          "account activate, agent add: a file whose first line is the new password (default: read from standard "
           "input, not echoed on a terminal); never a flag's value, which any user sees in the process list");
 ABSL_FLAG(int, page_size, 500, "review list, claims review list, claims overdue: entries asked per call (at most 500)");
 ABSL_FLAG(std::string, page_token, "",
@@ -324,11 +325,7 @@ int Ivr(const std::vector<std::string>& args) {
   return 0;
 }
 
-namespace {
-
-// The new portal password: the first line of --password_file, or of standard input (typed
-// without echo on a terminal). It is sent to registration and kept nowhere else.
-absl::StatusOr<std::string> ReadPassword() {
+absl::StatusOr<std::string> ReadPassword(const char* prompt) {
   std::string password;
   const std::string path = absl::GetFlag(FLAGS_password_file);
   if (!path.empty()) {
@@ -336,7 +333,7 @@ absl::StatusOr<std::string> ReadPassword() {
     if (!in) return absl::InvalidArgumentError(absl::StrCat("password_file: cannot read ", path));
     std::getline(in, password);
   } else if (isatty(STDIN_FILENO)) {
-    std::fprintf(stderr, "new portal password (12 to 128 characters): ");
+    std::fprintf(stderr, "%s", prompt);
     termios saved;
     const bool hidden = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (hidden) {
@@ -357,8 +354,6 @@ absl::StatusOr<std::string> ReadPassword() {
   return password;
 }
 
-}  // namespace
-
 int Account(const std::vector<std::string>& args) {
   auto stub = Registration();
   if (!stub.ok()) return Fail(stub.status());
@@ -372,7 +367,7 @@ int Account(const std::vector<std::string>& args) {
     return 0;
   }
   if (args.size() == 3 && args[0] == "activate") {
-    absl::StatusOr<std::string> password = ReadPassword();
+    absl::StatusOr<std::string> password = ReadPassword("new portal password (12 to 128 characters): ");
     if (!password.ok()) return Fail(password.status());
     reg::ActivateAccountRequest request;
     request.set_registration_number(args[1]);

@@ -69,6 +69,14 @@ int ClaimsConfirmPayment(const std::vector<std::string>& args);
 // tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
 int Tariff(const std::vector<std::string>& args);
 
+// gateway_commands.cc
+// agent add ID --name=... --roles=support,supervisor [--password_file=F] | agent list | agent disable ID
+int Agent(const std::vector<std::string>& args);
+// apikey add CLIENT --scopes=ivr,fhir | apikey list | apikey revoke KEY_ID
+int ApiKey(const std::vector<std::string>& args);
+// audit [--agent=ID] [--subject=NUMBER] [--since=RFC3339]: agents' reads of persons, newest first
+int Audit(const std::vector<std::string>& args);
+
 // gen_claims_command.cc
 // gen claims --from_batch=[BODY/]ID | --insured=FILE [--claims=N] [rejection percentages]
 int GenClaims(const std::vector<std::string>& args);

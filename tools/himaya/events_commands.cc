@@ -13,7 +13,8 @@
 #include "rpc/call.h"
 #include "stack/local_stack.h"
 
-ABSL_FLAG(std::string, since, "", "events replay: publish again what was created at or after this RFC 3339 instant");
+ABSL_FLAG(std::string, since, "", "events replay: publish again what was created at or after this RFC 3339 instant; audit: only "
+          "reads at or after it");
 ABSL_FLAG(std::string, service, "", "events: only this service (default: every service of the stack)");
 
 namespace himaya::cli {

@@ -73,6 +73,16 @@ Talking to the running stack:
   tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
                           a TNR version (act_code,label,category,tnr_amount,max_quantity,
                           min_days_between)
+  agent add ID --name=NAME --roles=support,supervisor [--password_file=F]
+                          an agent's account at the gateway (the password from the file, else
+                          standard input; at least 12 characters)
+  agent list | agent disable ID
+                          agents and their state; disabling ends the agent's sessions at once
+  apikey add CLIENT --scopes=ivr,fhir
+                          an API key for the IVR or a partner, printed once
+  apikey list | apikey revoke KEY_ID
+  audit [--agent=ID] [--subject=NUMBER] [--since=2026-11-29T08:00:00Z]
+                          agents' reads of persons' files (who, what, whom, why), newest first
   events outbox           each service's events pending and set aside
   events replay --since=2026-11-29T08:00:00Z [--service=NAME]
                           publish again what was published since then (consumers skip
@@ -141,6 +151,10 @@ int main(int argc, char** argv) {
       // claims_commands.cc
       {"claims", cli::Claims},
       {"tariff", cli::Tariff},
+      // gateway_commands.cc
+      {"agent", cli::Agent},
+      {"apikey", cli::ApiKey},
+      {"audit", cli::Audit},
       // bench_commands.cc
       {"bench", cli::Bench},
   };

@@ -5,7 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/log.h"
-#include "gateway/src/anonymous_parts.h"
+#include "gateway/src/auth_flags.h"
+#include "gateway/src/auth_parts.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
 #include "gateway/src/portal_assets.h"
@@ -31,19 +32,16 @@ ABSL_FLAG(std::string, claims_address, "", "gRPC address of claims (default: fou
 
 int main(int argc, char** argv) {
   using namespace himaya;
-  gateway::AnonymousAuthenticator authenticator;
-  gateway::UnlimitedRateLimits rate_limits;
-  gateway::NoAccessAudit access_audit;
+  std::unique_ptr<gateway::AuthParts> auth;
   std::unique_ptr<gateway::Gateway> pipeline;
   std::unique_ptr<gateway::HttpServer> http;
   return service::RunService(
       argc, argv, "gateway",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::GatewayMigrations(d)}; },
       [&](service::ServiceRuntime& runtime) -> absl::Status {
+        auto auth_config = gateway::AuthConfigFromFlags();
+        if (!auth_config.ok()) return auth_config.status();
         gateway::GatewayParts parts;
-        parts.authenticator = &authenticator;
-        parts.rate_limits = &rate_limits;
-        parts.access_audit = &access_audit;
         parts.registry = &runtime.registry();
         if (absl::GetFlag(FLAGS_backend_deadline) <= absl::ZeroDuration()) {
           return absl::InvalidArgumentError("backend_deadline: must be positive");
@@ -62,6 +60,15 @@ int main(int argc, char** argv) {
         for (gateway::HandRoute& route : gateway::PortalAssets::Embedded().Routes()) {
           parts.hand_routes.push_back(std::move(route));
         }
+        // Who calls (sessions, agents, API keys), how much, and what agents' reads leave behind.
+        auth = std::make_unique<gateway::AuthParts>(runtime.db(), runtime.clock(), runtime.random(),
+                                                    runtime.handler_pool(), *auth_config, parts.backends);
+        parts.authenticator = &auth->authenticator();
+        parts.rate_limits = &auth->rate_limits();
+        parts.access_audit = &auth->access_audit();
+        parts.local_methods = auth->local_methods();
+        auth->Start();
+        runtime.OnStop([&] { auth->Stop(); });
         auto built = gateway::Gateway::Create(std::move(parts));
         if (!built.ok()) return built.status();
         pipeline = *std::move(built);
@@ -93,6 +100,6 @@ int main(int argc, char** argv) {
         runtime.AnnounceAddress("http", absl::StrCat("127.0.0.1:", http->port()));
         log::Info("gateway serving HTTP", {{"http", absl::StrCat("127.0.0.1:", http->port())},
                                            {"routes", static_cast<int64_t>(pipeline->routes().routes().size())}});
-        return runtime.Serve({}, {});
+        return runtime.Serve({&auth->admin_service()}, {gateway::v1::GatewayAdminService::service_full_name()});
       });
 }

@@ -27,11 +27,19 @@ CREATE TABLE agents (
   -- libsodium's crypto_pwhash_str (Argon2id).
   password_hash TEXT NOT NULL,
   created_at_us BIGINT NOT NULL,
-  disabled_at_us BIGINT,
-  -- Lock-out after repeated failed logins.
-  failed_logins INTEGER NOT NULL DEFAULT 0,
-  locked_until_us BIGINT NOT NULL DEFAULT 0
+  disabled_at_us BIGINT
 );
+
+-- Agents' failed logins by the id given, known or not, so that an unknown id is locked out like a
+-- known one and the answer tells neither: counted until a success, the id locked until
+-- locked_until_us once past the limit. Rows idle longer than the lock-out are purged.
+CREATE TABLE agent_login_failures (
+  agent_id TEXT PRIMARY KEY,
+  failed_logins INTEGER NOT NULL,
+  locked_until_us BIGINT NOT NULL DEFAULT 0,
+  last_failure_us BIGINT NOT NULL
+);
+CREATE INDEX agent_login_failures_by_last ON agent_login_failures (last_failure_us);
 
 -- API keys of the IVR and partners. The key is `<key_id>.<secret>`; only the secret's SHA-256
 -- is kept (a random 256-bit secret needs no slow hash). scopes: comma-separated (ivr, fhir).
@@ -55,6 +63,6 @@ CREATE TABLE access_records (
   reason TEXT NOT NULL,
   request_id TEXT NOT NULL
 );
-CREATE INDEX access_records_by_at ON access_records (at_us);
-CREATE INDEX access_records_by_subject ON access_records (subject, at_us);
-CREATE INDEX access_records_by_agent ON access_records (agent_id, at_us);
+CREATE INDEX access_records_by_at ON access_records (at_us, record_id);
+CREATE INDEX access_records_by_subject ON access_records (subject, at_us, record_id);
+CREATE INDEX access_records_by_agent ON access_records (agent_id, at_us, record_id);

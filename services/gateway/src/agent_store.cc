@@ -1,0 +1,96 @@
+#include "gateway/src/agent_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
+#include "gateway/src/stored_fields.h"
+
+namespace himaya::gateway {
+namespace {
+
+constexpr char kColumns[] = "agent_id, display_name, roles, password_hash, created_at_us, disabled_at_us";
+
+AgentRecord FromRow(const storage::Row& r) {
+  AgentRecord a;
+  a.agent_id = r.Text(0);
+  a.display_name = r.Text(1);
+  a.roles = ListFrom(r.Text(2));
+  a.password_hash = r.Text(3);
+  a.created_at = absl::FromUnixMicros(r.Int(4));
+  a.disabled_at = TimeOrNone(r, 5);
+  return a;
+}
+
+}  // namespace
+
+absl::Status AgentStore::Insert(storage::Transaction& tx, const AgentRecord& a) {
+  return tx
+      .Execute(absl::StrCat("INSERT INTO agents (", kColumns, ") VALUES ($1, $2, $3, $4, $5, $6)"),
+               {a.agent_id, a.display_name, ListText(a.roles), a.password_hash, absl::ToUnixMicros(a.created_at),
+                MicrosOrNull(a.disabled_at)})
+      .status();
+}
+
+absl::StatusOr<std::optional<AgentRecord>> AgentStore::Find(storage::Transaction& tx, absl::string_view agent_id) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query(absl::StrCat("SELECT ", kColumns, " FROM agents WHERE agent_id = $1"), {agent_id}));
+  if (rows.empty()) return std::nullopt;
+  return FromRow(rows[0]);
+}
+
+absl::StatusOr<std::vector<AgentRecord>> AgentStore::List(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query(absl::StrCat("SELECT ", kColumns, " FROM agents ORDER BY agent_id")));
+  std::vector<AgentRecord> agents;
+  agents.reserve(rows.size());
+  for (const storage::Row& r : rows) agents.push_back(FromRow(r));
+  return agents;
+}
+
+absl::Status AgentStore::Disable(storage::Transaction& tx, absl::string_view agent_id, absl::Time at) {
+  ASSIGN_OR_RETURN(int64_t n, tx.Execute("UPDATE agents SET disabled_at_us = COALESCE(disabled_at_us, $1) "
+                                         "WHERE agent_id = $2",
+                                         {absl::ToUnixMicros(at), agent_id}));
+  if (n == 0) return absl::NotFoundError("agent_id: no such agent");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoginFailures> AgentStore::Failures(storage::Transaction& tx, absl::string_view agent_id) {
+  ASSIGN_OR_RETURN(
+      std::vector<storage::Row> rows,
+      tx.Query("SELECT failed_logins, locked_until_us FROM agent_login_failures WHERE agent_id = $1", {agent_id}));
+  LoginFailures failures;
+  if (rows.empty()) return failures;
+  failures.count = static_cast<int>(rows[0].Int(0));
+  if (rows[0].Int(1) > 0) failures.locked_until = absl::FromUnixMicros(rows[0].Int(1));
+  return failures;
+}
+
+absl::StatusOr<int> AgentStore::AddFailure(storage::Transaction& tx, absl::string_view agent_id, absl::Time at) {
+  const int64_t at_us = absl::ToUnixMicros(at);
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO agent_login_failures (agent_id, failed_logins, last_failure_us) "
+                             "VALUES ($1, 1, $2) ON CONFLICT (agent_id) DO UPDATE SET "
+                             "failed_logins = agent_login_failures.failed_logins + 1, last_failure_us = $2",
+                             {agent_id, at_us})
+                      .status());
+  ASSIGN_OR_RETURN(LoginFailures failures, Failures(tx, agent_id));
+  return failures.count;
+}
+
+absl::Status AgentStore::Lock(storage::Transaction& tx, absl::string_view agent_id, absl::Time until) {
+  return tx
+      .Execute("UPDATE agent_login_failures SET failed_logins = 0, locked_until_us = $1 WHERE agent_id = $2",
+               {absl::ToUnixMicros(until), agent_id})
+      .status();
+}
+
+absl::Status AgentStore::ClearFailures(storage::Transaction& tx, absl::string_view agent_id) {
+  return tx.Execute("DELETE FROM agent_login_failures WHERE agent_id = $1", {agent_id}).status();
+}
+
+absl::StatusOr<int64_t> AgentStore::PurgeFailures(storage::Transaction& tx, absl::Time before) {
+  const int64_t before_us = absl::ToUnixMicros(before);
+  return tx.Execute("DELETE FROM agent_login_failures WHERE last_failure_us < $1 AND locked_until_us < $1",
+                    {before_us});
+}
+
+}  // namespace himaya::gateway
