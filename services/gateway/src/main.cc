@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "gateway/src/auth_flags.h"
 #include "gateway/src/auth_parts.h"
+#include "gateway/src/fhir_routes.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
 #include "gateway/src/portal_assets.h"
@@ -28,6 +29,7 @@ ABSL_FLAG(std::string, registration_address, "",
           "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
 ABSL_FLAG(std::string, beneficiary_address, "",
           "gRPC address of beneficiary (default: found in DATA_DIR/run/beneficiary.json)");
+ABSL_FLAG(std::string, fhir_time_zone, "Africa/Casablanca", "Time zone of \"today\" in FHIR Coverage's status");
 ABSL_FLAG(std::string, claims_address, "", "gRPC address of claims (default: found in DATA_DIR/run/claims.json)");
 
 int main(int argc, char** argv) {
@@ -58,6 +60,14 @@ int main(int argc, char** argv) {
         }
         // The portal's pages, embedded at build time, at / and /portal/*.
         for (gateway::HandRoute& route : gateway::PortalAssets::Embedded().Routes()) {
+          parts.hand_routes.push_back(std::move(route));
+        }
+        // FHIR R4 for clinics and partner insurers, at /fhir/r4/* (docs/fhir.md).
+        gateway::FhirOptions fhir;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_fhir_time_zone), &fhir.zone)) {
+          return absl::InvalidArgumentError("fhir_time_zone: unknown (install tzdata)");
+        }
+        for (gateway::HandRoute& route : gateway::FhirRoutes(parts.backends, fhir)) {
           parts.hand_routes.push_back(std::move(route));
         }
         // Who calls (sessions, agents, API keys), how much, and what agents' reads leave behind.
