@@ -55,15 +55,21 @@ absl::StatusOr<std::vector<std::string>> ScanPage(const char* pixels, int width,
   return codes;
 }
 
-absl::StatusOr<std::vector<std::string>> Read(absl::string_view pdf) {
+// The document of `pdf` (which must outlive it: poppler reads the bytes in place), unlocked.
+absl::StatusOr<std::unique_ptr<poppler::document>> Open(absl::string_view pdf) {
   static absl::once_flag quiet;
   absl::call_once(quiet, [] { poppler::set_debug_error_function(&IgnorePopplerMessage, nullptr); });
-  // poppler reads the bytes in place: they outlive the document.
   std::unique_ptr<poppler::document> document(
       poppler::document::load_from_raw_data(pdf.data(), static_cast<int>(pdf.size())));
   if (document == nullptr) return absl::InvalidArgumentError("not a PDF that can be read");
   if (document->is_locked()) return absl::InvalidArgumentError("the PDF is protected by a password");
-  const int pages = document->pages();
+  return document;
+}
+
+absl::StatusOr<std::vector<std::string>> Read(absl::string_view pdf) {
+  absl::StatusOr<std::unique_ptr<poppler::document>> document = Open(pdf);
+  if (!document.ok()) return document.status();
+  const int pages = (*document)->pages();
   if (pages > kMaxScannedPages) {
     return absl::InvalidArgumentError(
         absl::StrCat("the PDF has ", pages, " pages; at most ", kMaxScannedPages, " are scanned for QR codes"));
@@ -73,7 +79,7 @@ absl::StatusOr<std::vector<std::string>> Read(absl::string_view pdf) {
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   std::vector<std::string> codes;
   for (int p = 0; p < pages; ++p) {
-    std::unique_ptr<poppler::page> page(document->create_page(p));
+    std::unique_ptr<poppler::page> page((*document)->create_page(p));
     if (page == nullptr) return absl::InvalidArgumentError(absl::StrCat("page ", p + 1, " cannot be read"));
     const poppler::rectf box = page->page_rect();
     const double pixels = std::fabs(box.width() * kScanDpi / 72) * std::fabs(box.height() * kScanDpi / 72);
@@ -98,21 +104,35 @@ absl::StatusOr<std::vector<std::string>> Read(absl::string_view pdf) {
   return codes;
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<std::string>> ReadQrCodes(absl::string_view pdf) {
+// Runs `read` on `pdf` once its size is checked. poppler-cpp reports failures by its return
+// values, but may throw std::bad_alloc (or what the standard library throws) on a hostile file:
+// no exception leaves this library.
+template <typename T, typename Reader>
+absl::StatusOr<T> Guarded(absl::string_view pdf, const Reader& read) {
   if (pdf.empty()) return absl::InvalidArgumentError("the PDF is empty");
   if (pdf.size() > kMaxPdfBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("the PDF is ", pdf.size(), " bytes; at most ", kMaxPdfBytes, " are read"));
   }
-  // poppler-cpp reports failures by its return values, but may throw std::bad_alloc (or what
-  // the standard library throws) on a hostile file: no exception leaves this library.
   try {
-    return Read(pdf);
+    return read(pdf);
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("the PDF could not be read: ", e.what()));
   }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ReadQrCodes(absl::string_view pdf) {
+  return Guarded<std::vector<std::string>>(pdf, &Read);
+}
+
+absl::StatusOr<int> CountPdfPages(absl::string_view pdf) {
+  return Guarded<int>(pdf, [](absl::string_view bytes) -> absl::StatusOr<int> {
+    absl::StatusOr<std::unique_ptr<poppler::document>> document = Open(bytes);
+    if (!document.ok()) return document.status();
+    return (*document)->pages();
+  });
 }
 
 }  // namespace himaya::attestation

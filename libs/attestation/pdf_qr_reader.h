@@ -1,6 +1,6 @@
 // Reads the QR codes back out of a PDF, as a verifier does with a certificate it was sent
 // (`himaya attestation verify FILE.pdf`): each page is rendered with poppler and scanned with
-// zbar. The PDF may come from anyone, so what it may cost is bounded: its size, its pages,
+// zbar; and counts its pages. The PDF may come from anyone, so what it may cost is bounded: its size, its pages,
 // each page's pixels, the codes returned.
 #pragma once
 
@@ -29,5 +29,10 @@ inline constexpr size_t kMaxQrCodes = 16;
 // be rendered or scanned. Safe to call from several threads: each call has its own document
 // and scanner.
 absl::StatusOr<std::vector<std::string>> ReadQrCodes(absl::string_view pdf);
+
+// How many pages `pdf` has (as `himaya demo` shows a certificate downloaded). INVALID_ARGUMENT
+// when it is empty or larger than kMaxPdfBytes, not a PDF poppler can open, or protected by a
+// password. Nothing is rendered.
+absl::StatusOr<int> CountPdfPages(absl::string_view pdf);
 
 }  // namespace himaya::attestation

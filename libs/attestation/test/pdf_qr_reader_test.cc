@@ -119,6 +119,21 @@ TEST(ReadQrCodes, MorePagesThanTheBoundAreRefused) {
             absl::InvalidArgumentError("the PDF has 9 pages; at most 8 are scanned for QR codes"));
 }
 
+TEST(CountPdfPages, CountsThePagesOfACertificateAndOfAnyPdf) {
+  absl::StatusOr<int> certificate = CountPdfPages(Certificate(SampleDocument()));
+  ASSERT_TRUE(certificate.ok()) << certificate.status();
+  EXPECT_EQ(*certificate, 1);
+  EXPECT_EQ(*CountPdfPages(PlainPdf(3)), 3);
+  // More than ReadQrCodes scans: nothing is rendered.
+  EXPECT_EQ(*CountPdfPages(PlainPdf(kMaxScannedPages + 4)), kMaxScannedPages + 4);
+}
+
+TEST(CountPdfPages, WhatIsNotAPdfIsRefused) {
+  EXPECT_EQ(CountPdfPages("").status(), absl::InvalidArgumentError("the PDF is empty"));
+  EXPECT_EQ(CountPdfPages("%PDF-1.5 not really").status(), absl::InvalidArgumentError("not a PDF that can be read"));
+  EXPECT_EQ(CountPdfPages(std::string(kMaxPdfBytes + 1, ' ')).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ReadQrCodes, APageTooLargeToRenderIsRefused) {
   // 14,400 points is 5 m: 400 Mpx at 200 dpi.
   absl::Status status = ReadQrCodes(PlainPdf(1, 14400, 14400)).status();
