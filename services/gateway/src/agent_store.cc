@@ -10,48 +10,27 @@ namespace {
 constexpr char kColumns[] = "agent_id, display_name, roles, password_hash, created_at_us, disabled_at_us";
 
 AgentRecord FromRow(const storage::Row& r) {
-  AgentRecord a;
-  a.agent_id = r.Text(0);
-  a.display_name = r.Text(1);
-  a.roles = ListFrom(r.Text(2));
-  a.password_hash = r.Text(3);
-  a.created_at = absl::FromUnixMicros(r.Int(4));
-  a.disabled_at = TimeOrNone(r, 5);
-  return a;
+  return {r.Text(0), r.Text(1), ListFrom(r.Text(2)), r.Text(3), absl::FromUnixMicros(r.Int(4)), TimeOrNone(r, 5)};
 }
 
 }  // namespace
 
 absl::Status AgentStore::Insert(storage::Transaction& tx, const AgentRecord& a) {
-  return tx
-      .Execute(absl::StrCat("INSERT INTO agents (", kColumns, ") VALUES ($1, $2, $3, $4, $5, $6)"),
-               {a.agent_id, a.display_name, ListText(a.roles), a.password_hash, absl::ToUnixMicros(a.created_at),
-                MicrosOrNull(a.disabled_at)})
-      .status();
+  return InsertRow(tx, "agents", kColumns,
+                   {a.agent_id, a.display_name, ListText(a.roles), a.password_hash, absl::ToUnixMicros(a.created_at),
+                    MicrosOrNull(a.disabled_at)});
 }
 
 absl::StatusOr<std::optional<AgentRecord>> AgentStore::Find(storage::Transaction& tx, absl::string_view agent_id) {
-  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
-                   tx.Query(absl::StrCat("SELECT ", kColumns, " FROM agents WHERE agent_id = $1"), {agent_id}));
-  if (rows.empty()) return std::nullopt;
-  return FromRow(rows[0]);
+  return ReadRecord(tx, absl::StrCat("SELECT ", kColumns, " FROM agents WHERE agent_id = $1"), {agent_id}, FromRow);
 }
 
 absl::StatusOr<std::vector<AgentRecord>> AgentStore::List(storage::Transaction& tx) {
-  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
-                   tx.Query(absl::StrCat("SELECT ", kColumns, " FROM agents ORDER BY agent_id")));
-  std::vector<AgentRecord> agents;
-  agents.reserve(rows.size());
-  for (const storage::Row& r : rows) agents.push_back(FromRow(r));
-  return agents;
+  return ReadRecords(tx, absl::StrCat("SELECT ", kColumns, " FROM agents ORDER BY agent_id"), {}, FromRow);
 }
 
 absl::Status AgentStore::Disable(storage::Transaction& tx, absl::string_view agent_id, absl::Time at) {
-  ASSIGN_OR_RETURN(int64_t n, tx.Execute("UPDATE agents SET disabled_at_us = COALESCE(disabled_at_us, $1) "
-                                         "WHERE agent_id = $2",
-                                         {absl::ToUnixMicros(at), agent_id}));
-  if (n == 0) return absl::NotFoundError("agent_id: no such agent");
-  return absl::OkStatus();
+  return StampOnce(tx, "agents", "disabled_at_us", "agent_id", agent_id, at, "agent_id: no such agent");
 }
 
 absl::StatusOr<LoginFailures> AgentStore::Failures(storage::Transaction& tx, absl::string_view agent_id) {

@@ -7,6 +7,7 @@
 #include "core/status_macros.h"
 #include "gateway/src/api_error.h"
 #include "gateway/src/session_store.h"
+#include "rpc/status.h"
 
 namespace himaya::gateway {
 namespace {
@@ -106,7 +107,7 @@ absl::StatusOr<AgentView> Agents::Authenticate(absl::string_view agent_id, absl:
   }));
   const absl::Time now = clock_.Now();
   if (failures.locked_until > now) {
-    return WithRetryAfter(
+    return rpc::WithRetryAfter(
         absl::ResourceExhaustedError(absl::StrCat(kAccountLocked, ": too many failed logins; try again later")),
         failures.locked_until - now);
   }

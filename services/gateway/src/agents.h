@@ -68,7 +68,7 @@ class Agents {
   absl::StatusOr<AgentView> Disable(absl::string_view agent_id);
   // The agent, when `password` is its password and it is enabled. UNAUTHENTICATED
   // (INVALID_CREDENTIALS) otherwise, for an unknown, disabled or malformed id alike;
-  // RESOURCE_EXHAUSTED (ACCOUNT_LOCKED) while the id is locked, with its delay (WithRetryAfter).
+  // RESOURCE_EXHAUSTED (ACCOUNT_LOCKED) while the id is locked, with its delay (rpc::WithRetryAfter).
   absl::StatusOr<AgentView> Authenticate(absl::string_view agent_id, absl::string_view password);
   // Forgets failures idle for longer than the lock-out (failures count within that window).
   // Returns how many ids.

@@ -1,18 +1,14 @@
 #include "gateway/src/api_error.h"
 
-#include <cmath>
+#include <algorithm>
 #include <string>
 
-#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "nlohmann/json.hpp"
 #include "rpc/status.h"
 
 namespace himaya::gateway {
 namespace {
-
-// The payload of a Status that carries a retry delay (WithRetryAfter), in microseconds.
-constexpr char kRetryAfterPayload[] = "type.himaya.ma/gateway.RetryAfter";
 
 std::string CodeName(absl::StatusCode code) { return rpc::CodeName(static_cast<grpc::StatusCode>(code)); }
 
@@ -29,8 +25,7 @@ std::string FieldOf(absl::string_view message) {
 
 void AddRetryAfter(const ApiError& error, HttpResponse* response) {
   if (error.retry_after <= absl::ZeroDuration()) return;
-  int64_t seconds = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(error.retry_after))));
-  response->headers.emplace_back("Retry-After", std::to_string(seconds));
+  response->headers.emplace_back("Retry-After", rpc::RetryAfterSeconds(error.retry_after));
 }
 
 }  // namespace
@@ -81,20 +76,8 @@ ApiError ErrorFromGrpc(const grpc::Status& status, absl::string_view retry_after
 
 ApiError ErrorFromStatus(const absl::Status& status) {
   ApiError error = ErrorFromGrpc(rpc::ToGrpcStatus(status));
-  error.retry_after = RetryAfterOf(status);
+  error.retry_after = std::max(rpc::RetryAfterOf(status).value_or(absl::ZeroDuration()), absl::ZeroDuration());
   return error;
-}
-
-absl::Status WithRetryAfter(absl::Status status, absl::Duration retry_after) {
-  status.SetPayload(kRetryAfterPayload, absl::Cord(std::to_string(absl::ToInt64Microseconds(retry_after))));
-  return status;
-}
-
-absl::Duration RetryAfterOf(const absl::Status& status) {
-  auto payload = status.GetPayload(kRetryAfterPayload);
-  int64_t micros = 0;
-  if (!payload || !absl::SimpleAtoi(std::string(*payload), &micros) || micros <= 0) return absl::ZeroDuration();
-  return absl::Microseconds(micros);
 }
 
 void WriteJsonError(const ApiError& error, absl::string_view request_id, HttpResponse* response, int http_status) {

@@ -34,15 +34,9 @@ int HttpStatusOf(absl::StatusCode code);
 // A service's answer as an error: INVALID_ARGUMENT messages of the form "field: what" give the
 // field; the `retry-after` trailing metadata (seconds), when present, the retry delay.
 ApiError ErrorFromGrpc(const grpc::Status& status, absl::string_view retry_after_seconds = {});
-// The same for the gateway's own errors (local methods, its parts); a delay set by WithRetryAfter
-// becomes the retry delay.
+// The same for the gateway's own errors (local methods, its parts); a wait set by
+// rpc::WithRetryAfter (a lock-out, a limit passed on from a service) becomes the retry delay.
 ApiError ErrorFromStatus(const absl::Status& status);
-
-// `status` carrying how long the caller should wait before trying again (a lock-out, a limit
-// passed on from a service), for ErrorFromStatus to send as Retry-After.
-absl::Status WithRetryAfter(absl::Status status, absl::Duration retry_after);
-// The delay WithRetryAfter set; zero when none.
-absl::Duration RetryAfterOf(const absl::Status& status);
 
 // Fills the response with the JSON envelope (and Retry-After). `http_status` 0: HttpStatusOf.
 void WriteJsonError(const ApiError& error, absl::string_view request_id, HttpResponse* response, int http_status = 0);

@@ -53,7 +53,7 @@ absl::Status FromRegistration(const grpc::Status& status, const grpc::ClientCont
   int64_t seconds = 0;
   if (it != trailers.end() && absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &seconds) &&
       seconds > 0) {
-    out = WithRetryAfter(std::move(out), absl::Seconds(seconds));
+    out = rpc::WithRetryAfter(std::move(out), absl::Seconds(seconds));
   }
   return out;
 }

@@ -34,11 +34,10 @@ absl::StatusOr<SessionRecord> FromRow(const storage::Row& r) {
 absl::string_view SessionKindName(SessionKind kind) { return kind == SessionKind::kAgent ? "AGENT" : "INSURED"; }
 
 absl::Status SessionStore::Insert(storage::Transaction& tx, const SessionRecord& s) {
-  return tx
-      .Execute(absl::StrCat("INSERT INTO sessions (", kColumns, ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-               {s.key, SessionKindName(s.kind), s.subject, ListText(s.roles), absl::ToUnixMicros(s.created_at),
-                absl::ToUnixMicros(s.expires_at), absl::ToUnixMicros(s.absolute_expiry), MicrosOrNull(s.revoked_at)})
-      .status();
+  return InsertRow(
+      tx, "sessions", kColumns,
+      {s.key, SessionKindName(s.kind), s.subject, ListText(s.roles), absl::ToUnixMicros(s.created_at),
+       absl::ToUnixMicros(s.expires_at), absl::ToUnixMicros(s.absolute_expiry), MicrosOrNull(s.revoked_at)});
 }
 
 absl::StatusOr<std::optional<SessionRecord>> SessionStore::Find(storage::Transaction& tx, absl::string_view key) {

@@ -6,6 +6,7 @@
 
 #include "gateway/src/api_error.h"
 #include "gateway/src/sessions.h"
+#include "rpc/status.h"
 #include "gateway_database.h"
 #include "gmock/gmock.h"
 
@@ -34,7 +35,7 @@ class AgentsTest : public GatewayDatabaseTest {
   static void ExpectLocked(const absl::StatusOr<AgentView>& login, absl::Duration retry_after) {
     EXPECT_TRUE(absl::IsResourceExhausted(login.status())) << login.status();
     EXPECT_THAT(std::string(login.status().message()), StartsWith("ACCOUNT_LOCKED: "));
-    EXPECT_EQ(RetryAfterOf(login.status()), retry_after);
+    EXPECT_EQ(rpc::RetryAfterOf(login.status()), retry_after);
   }
   std::unique_ptr<Agents> agents_;
 };

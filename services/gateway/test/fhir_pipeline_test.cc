@@ -10,6 +10,7 @@
 #include "gateway/src/gateway.h"
 #include "gateway/test/fhir_r4_required.h"
 #include "gateway/test/fhir_samples.h"
+#include "gateway/test/test_callers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
@@ -36,33 +37,6 @@ class CoveringBeneficiary final : public ben::BeneficiaryService::CallbackServic
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
-  }
-};
-
-// The caller a test header names: "key:<client>:<scope>", or nobody; "forged" is a key unknown.
-class KeyAuthenticator final : public Authenticator {
- public:
-  absl::StatusOr<Caller> Authenticate(const HttpRequest& request) override {
-    Caller caller;
-    caller.client = "ip:" + request.peer;
-    const std::string who = request.Header("x-test-caller");
-    if (who == "forged") return absl::UnauthenticatedError("unknown API key");
-    std::vector<std::string> parts = absl::StrSplit(who, ':');
-    if (parts.size() == 3 && parts[0] == "key") {
-      caller.kind = CallerKind::kApiClient;
-      caller.subject = parts[1];
-      caller.roles = {parts[2]};
-      caller.client = "key:" + parts[1];
-    }
-    return caller;
-  }
-};
-
-// Limits the client "limited".
-class TestRateLimits final : public RateLimits {
- public:
-  absl::Duration Admit(const Caller& caller, RateClass) override {
-    return caller.subject == "limited" ? absl::Seconds(7) : absl::ZeroDuration();
   }
 };
 
@@ -128,7 +102,7 @@ class FhirPipelineTest : public ::testing::Test {
 
   CoveringBeneficiary beneficiary_;
   std::unique_ptr<rpc::Server> backend_;
-  KeyAuthenticator authenticator_;
+  HeaderAuthenticator authenticator_;
   TestRateLimits rate_limits_;
   NoAudit audit_;
   std::unique_ptr<Gateway> gateway_;

@@ -10,6 +10,7 @@
 #include "gateway/src/backend_call.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
+#include "gateway/test/test_callers.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -60,54 +61,6 @@ class FakeBeneficiary : public ben::BeneficiaryService::CallbackService {
   absl::Notification release_;
   absl::Mutex mu_;
   ben::EligibilityQuestion last_question_ ABSL_GUARDED_BY(mu_);
-};
-
-// The caller named by a test header: "insured:<number>", "agent:<id>:<role>", or nobody.
-class HeaderAuthenticator : public Authenticator {
- public:
-  absl::StatusOr<Caller> Authenticate(const HttpRequest& request) override {
-    Caller caller;
-    caller.client = "ip:" + request.peer;
-    const std::string who = request.Header("x-test-caller");
-    if (who == "forged" || request.Cookie("himaya_session") == "stale") {
-      return absl::UnauthenticatedError("unknown session");
-    }
-    std::vector<std::string> parts = absl::StrSplit(who, ':');
-    if (parts.size() >= 2 && parts[0] == "insured") {
-      caller.kind = CallerKind::kInsured;
-      caller.subject = parts[1];
-    } else if (parts.size() == 3 && parts[0] == "agent") {
-      caller.kind = CallerKind::kAgent;
-      caller.subject = parts[1];
-      caller.roles = {parts[2]};
-    }
-    return caller;
-  }
-};
-
-// Limits the caller named "insured:limited" and the client at address "ip:limited"; remembers
-// the class of the last request.
-class TestRateLimits : public RateLimits {
- public:
-  absl::Duration Admit(const Caller& caller, RateClass rate_class) override {
-    absl::MutexLock lock(&mu_);
-    last_class_ = rate_class;
-    if (caller.client == limited_client_) return absl::Seconds(5);
-    return caller.subject == "limited" ? absl::Seconds(7) : absl::ZeroDuration();
-  }
-  void LimitClient(std::string client) {
-    absl::MutexLock lock(&mu_);
-    limited_client_ = std::move(client);
-  }
-  RateClass last_class() {
-    absl::MutexLock lock(&mu_);
-    return last_class_;
-  }
-
- private:
-  absl::Mutex mu_;
-  RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
-  std::string limited_client_ ABSL_GUARDED_BY(mu_);
 };
 
 class RefusingAudit : public AccessAudit {

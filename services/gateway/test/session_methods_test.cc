@@ -22,6 +22,7 @@
 #include "himaya/gateway/v1/gateway.pb.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "rpc/server.h"
+#include "rpc/status.h"
 
 namespace himaya::gateway {
 namespace {
@@ -154,7 +155,7 @@ TEST_P(SessionMethodsTest, RegistrationsRefusalsPassThroughWithTheirDelay) {
   EXPECT_EQ(Header(http, "Set-Cookie"), "");
   auto locked = LogIn("100000025", kInsuredPassword, &http);
   EXPECT_TRUE(absl::IsResourceExhausted(locked.status())) << locked.status();
-  EXPECT_EQ(RetryAfterOf(locked.status()), absl::Minutes(2));
+  EXPECT_EQ(rpc::RetryAfterOf(locked.status()), absl::Minutes(2));
   HttpResponse envelope;
   WriteJsonError(ErrorFromStatus(locked.status()), "req-1", &envelope);
   EXPECT_EQ(envelope.status, 429);
@@ -173,7 +174,8 @@ TEST_P(SessionMethodsTest, MissingOrOversizedCredentialsAreRefusedByName) {
   HttpResponse http;
   EXPECT_THAT(std::string(LogIn("", kInsuredPassword, &http).status().message()), StartsWith("registration_number: "));
   EXPECT_THAT(std::string(LogIn("100000017", "", &http).status().message()), StartsWith("password: "));
-  EXPECT_THAT(std::string(LogIn("100000017", std::string(1025, 'p'), &http).status().message()), StartsWith("password: "));
+  EXPECT_THAT(std::string(LogIn("100000017", std::string(1025, 'p'), &http).status().message()),
+              StartsWith("password: "));
   EXPECT_EQ(registration_.calls(), 0) << "refused before asking registration";
 }
 

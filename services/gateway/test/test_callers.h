@@ -1,0 +1,70 @@
+// The callers and rate limits of the gateway's pipeline tests (gateway_http_test,
+// fhir_pipeline_test): who calls is named by a test header, and a few names are rate limited.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/src/pipeline_parts.h"
+
+namespace himaya::gateway {
+
+// The caller named by the header X-Test-Caller: "insured:<number>", "agent:<id>:<role>",
+// "key:<client>:<scope>" (an API client), or nobody. "forged" (an unknown key) and the session
+// cookie "stale" are dead credentials (UNAUTHENTICATED).
+class HeaderAuthenticator : public Authenticator {
+ public:
+  absl::StatusOr<Caller> Authenticate(const HttpRequest& request) override {
+    Caller caller;
+    caller.client = "ip:" + request.peer;
+    const std::string who = request.Header("x-test-caller");
+    if (who == "forged" || request.Cookie(kSessionCookie) == "stale") {
+      return absl::UnauthenticatedError("unknown credential");
+    }
+    std::vector<std::string> parts = absl::StrSplit(who, ':');
+    if (parts.size() >= 2 && parts[0] == "insured") {
+      caller.kind = CallerKind::kInsured;
+      caller.subject = parts[1];
+    } else if (parts.size() == 3 && parts[0] == "agent") {
+      caller.kind = CallerKind::kAgent;
+      caller.subject = parts[1];
+      caller.roles = {parts[2]};
+    } else if (parts.size() == 3 && parts[0] == "key") {
+      caller.kind = CallerKind::kApiClient;
+      caller.subject = parts[1];
+      caller.roles = {parts[2]};
+      caller.client = "key:" + parts[1];
+    }
+    return caller;
+  }
+};
+
+// Limits the caller whose subject is "limited" (7 s) and the client LimitClient names (5 s);
+// remembers the class of the last request.
+class TestRateLimits : public RateLimits {
+ public:
+  absl::Duration Admit(const Caller& caller, RateClass rate_class) override {
+    absl::MutexLock lock(&mu_);
+    last_class_ = rate_class;
+    if (caller.client == limited_client_) return absl::Seconds(5);
+    return caller.subject == "limited" ? absl::Seconds(7) : absl::ZeroDuration();
+  }
+  void LimitClient(std::string client) {
+    absl::MutexLock lock(&mu_);
+    limited_client_ = std::move(client);
+  }
+  RateClass last_class() {
+    absl::MutexLock lock(&mu_);
+    return last_class_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
+  std::string limited_client_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace himaya::gateway
