@@ -2,11 +2,13 @@
 
 #include <exception>
 
+#include "absl/algorithm/container.h"
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "core/log.h"
 #include "gateway/src/openapi.h"
@@ -53,6 +55,36 @@ std::optional<ApiError> CheckAccess(const Route& route, const Caller& caller) {
 
 // Bounds what an agent may write as a reason in the access audit.
 constexpr size_t kMaxReasonBytes = 500;
+
+// The distinct non-empty values of the string field at `path` in `message`, through message
+// fields repeated or not (a route's audit_answer_subject_field, checked by the route table), in
+// the order found.
+std::vector<std::string> StringsAt(const google::protobuf::Message& message, absl::string_view path) {
+  std::vector<const google::protobuf::Message*> level = {&message};
+  std::vector<absl::string_view> names = absl::StrSplit(path, '.');
+  for (size_t i = 0; i + 1 < names.size(); ++i) {
+    std::vector<const google::protobuf::Message*> next;
+    for (const google::protobuf::Message* m : level) {
+      const google::protobuf::FieldDescriptor* field = m->GetDescriptor()->FindFieldByName(std::string(names[i]));
+      const google::protobuf::Reflection* reflection = m->GetReflection();
+      if (field->is_repeated()) {
+        for (int j = 0; j < reflection->FieldSize(*m, field); ++j) {
+          next.push_back(&reflection->GetRepeatedMessage(*m, field, j));
+        }
+      } else if (reflection->HasField(*m, field)) {
+        next.push_back(&reflection->GetMessage(*m, field));
+      }
+    }
+    level = std::move(next);
+  }
+  std::vector<std::string> values;
+  for (const google::protobuf::Message* m : level) {
+    const google::protobuf::FieldDescriptor* field = m->GetDescriptor()->FindFieldByName(std::string(names.back()));
+    std::string value = m->GetReflection()->GetString(*m, field);
+    if (!value.empty() && absl::c_find(values, value) == values.end()) values.push_back(std::move(value));
+  }
+  return values;
+}
 
 }  // namespace
 
@@ -203,21 +235,18 @@ void Gateway::Call(const Route& route, const HttpRequest& request,
   if (auto refused = BuildRequest(route, request, path_params, caller, in.get())) {
     return fail(refused->error, refused->http_status);
   }
+  const std::string reason = request.Header(kReasonHeader);
   if (route.rule.audited()) {
-    const std::string reason = request.Header(kReasonHeader);
     if (reason.empty() || reason.size() > kMaxReasonBytes) {
       return fail(Error(
           absl::StatusCode::kInvalidArgument,
           absl::StrCat("X-Himaya-Reason: the reason of this read is required (at most ", kMaxReasonBytes, " bytes)"),
           "X-Himaya-Reason"));
     }
-    const std::string subject =
-        in->GetReflection()->GetString(*in, method.input_type()->FindFieldByName(route.rule.audit_subject_field()));
-    absl::Status recorded = parts_.access_audit->Record(caller, route.Name(), subject, reason, request.request_id);
-    if (!recorded.ok()) {
-      log::Error("access audit failed: nothing read",
-                 {{"route", route.Name()}, {"error", recorded}, {"request_id", request.request_id}});
-      return fail(Error(absl::StatusCode::kUnavailable, "the access audit cannot record this read; nothing was read"));
+    if (!route.rule.audit_subject_field().empty()) {
+      const std::string subject =
+          in->GetReflection()->GetString(*in, method.input_type()->FindFieldByName(route.rule.audit_subject_field()));
+      if (auto refused = Audit(route, caller, {subject}, reason, request.request_id)) return fail(*refused);
     }
   }
   auto local = parts_.local_methods.find(method.full_name());
@@ -233,7 +262,25 @@ void Gateway::Call(const Route& route, const HttpRequest& request,
     }
     return fail(*error);
   }
+  if (route.rule.audited() && !route.rule.audit_answer_subject_field().empty()) {
+    const std::vector<std::string> subjects = StringsAt(*out, route.rule.audit_answer_subject_field());
+    if (auto refused = Audit(route, caller, subjects, reason, request.request_id)) return fail(*refused);
+  }
   if (auto refused = WriteAnswer(route, caller, *out, response)) return fail(refused->error, refused->http_status);
+}
+
+std::optional<ApiError> Gateway::Audit(const Route& route, const Caller& caller,
+                                       const std::vector<std::string>& subjects, absl::string_view reason,
+                                       absl::string_view request_id) const {
+  for (const std::string& subject : subjects) {
+    absl::Status recorded = parts_.access_audit->Record(caller, route.Name(), subject, reason, request_id);
+    if (!recorded.ok()) {
+      log::Error("access audit failed: nothing answered",
+                 {{"route", route.Name()}, {"error", recorded}, {"request_id", request_id}});
+      return Error(absl::StatusCode::kUnavailable, "the access audit cannot record this read; nothing was answered");
+    }
+  }
+  return std::nullopt;
 }
 
 void Gateway::Finish(const HttpRequest& request, absl::string_view route, absl::Time start,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ class Gateway {
   // A declared route, once its caller is admitted.
   void Call(const Route& route, const HttpRequest& request, const std::map<std::string, std::string>& path_params,
             const Caller& caller, HttpResponse* response) const;
+  // Records in the access audit that `caller` read each of `subjects` through `route`: 503 when
+  // one cannot be recorded (the read is then refused, nothing answered).
+  std::optional<ApiError> Audit(const Route& route, const Caller& caller, const std::vector<std::string>& subjects,
+                                absl::string_view reason, absl::string_view request_id) const;
   // The headers every answer carries, then metrics and the access log line.
   void Finish(const HttpRequest& request, absl::string_view route, absl::Time start, HttpResponse* response) const;
 

@@ -37,6 +37,18 @@ bool IsSingleString(const FieldDescriptor* field) {
   return field != nullptr && field->type() == FieldDescriptor::TYPE_STRING && !field->is_repeated();
 }
 
+// `path` ("claims.registration_number") goes through message fields, repeated or not, to a
+// single string field.
+bool IsStringPath(const Descriptor* message, absl::string_view path) {
+  std::vector<absl::string_view> names = absl::StrSplit(path, '.');
+  for (size_t i = 0; i + 1 < names.size(); ++i) {
+    const FieldDescriptor* field = message->FindFieldByName(std::string(names[i]));
+    if (field == nullptr || field->message_type() == nullptr || field->is_map()) return false;
+    message = field->message_type();
+  }
+  return IsSingleString(message->FindFieldByName(std::string(names.back())));
+}
+
 }  // namespace
 
 absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
@@ -207,10 +219,19 @@ absl::Status CheckDeclaredRoute(const Route& route) {
   }
   if (rule.audited()) {
     if (rule.access() != api::v1::AGENT) return bad("audited on a route that is not AGENT");
-    if (!IsSingleString(in->FindFieldByName(rule.audit_subject_field()))) {
+    if (rule.audit_subject_field().empty() == rule.audit_answer_subject_field().empty()) {
+      return bad("audited with exactly one of audit_subject_field and audit_answer_subject_field");
+    }
+    if (!rule.audit_subject_field().empty() && !IsSingleString(in->FindFieldByName(rule.audit_subject_field()))) {
       return bad(absl::StrCat("audit_subject_field \"", rule.audit_subject_field(), "\" is not a string field of ",
                               in->name()));
     }
+    if (!rule.audit_answer_subject_field().empty() && !IsStringPath(out, rule.audit_answer_subject_field())) {
+      return bad(absl::StrCat("audit_answer_subject_field \"", rule.audit_answer_subject_field(),
+                              "\" is no path of message fields to a string field of ", out->name()));
+    }
+  } else if (!rule.audit_subject_field().empty() || !rule.audit_answer_subject_field().empty()) {
+    return bad("an audit subject on a route that is not audited");
   }
   if (rule.success_status() != 0 && (rule.success_status() < 200 || rule.success_status() > 299)) {
     return bad("success_status is a 2xx status");

@@ -54,12 +54,7 @@ class FhirPipelineTest : public ::testing::Test {
     auto backend = rpc::Server::Start({.services = {&beneficiary_}});
     ASSERT_TRUE(backend.ok()) << backend.status();
     backend_ = *std::move(backend);
-    GatewayParts parts;
-    parts.authenticator = &authenticator_;
-    parts.rate_limits = &rate_limits_;
-    parts.access_audit = &audit_;
-    auto channel = rpc::NewChannel(absl::StrCat("127.0.0.1:", backend_->port()));
-    parts.backends = {channel, channel, channel, absl::Seconds(5)};
+    GatewayParts parts = TestParts(backend_->port(), &authenticator_, &rate_limits_, &audit_);
     parts.hand_routes = FhirRoutes(parts.backends);
     auto gateway = Gateway::Create(std::move(parts));
     ASSERT_TRUE(gateway.ok()) << gateway.status();

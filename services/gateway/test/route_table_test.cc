@@ -247,5 +247,38 @@ TEST_F(DeclarationTest, AccessRolesBodyAndAuditAreChecked) {
   EXPECT_THAT(Check(rule).message(), HasSubstr("both in the path and set"));
 }
 
+TEST_F(DeclarationTest, AnAuditedRouteNamesOneSubjectInTheRequestOrInTheAnswer) {
+  api::v1::HttpRule rule = Rule("/v1/things", api::v1::AGENT);
+  rule.add_roles("supervisor");
+  rule.set_audited(true);
+  EXPECT_THAT(Check(rule).message(), HasSubstr("exactly one of"));
+  rule.set_audit_answer_subject_field("registration_number");
+  EXPECT_TRUE(Check(rule).ok()) << Check(rule);
+  rule.set_audit_subject_field("registration_number");
+  EXPECT_THAT(Check(rule).message(), HasSubstr("exactly one of"));
+  rule.clear_audit_subject_field();
+  rule.set_audit_answer_subject_field("size");
+  EXPECT_THAT(Check(rule).message(), HasSubstr("audit_answer_subject_field \"size\""));
+  rule.set_audit_answer_subject_field("registration_number.x");
+  EXPECT_THAT(Check(rule).message(), HasSubstr("audit_answer_subject_field \"registration_number.x\""));
+  rule.set_audit_answer_subject_field("nobody");
+  EXPECT_THAT(Check(rule).message(), HasSubstr("audit_answer_subject_field \"nobody\""));
+  rule.set_audited(false);
+  rule.set_audit_answer_subject_field("registration_number");
+  EXPECT_THAT(Check(rule).message(), HasSubstr("not audited"));
+}
+
+TEST(RouteTableTest, AgentsReadingClaimReviewsAreAudited) {
+  auto table = RouteTable::Build(GatewayServices(), {});
+  ASSERT_TRUE(table.ok()) << table.status();
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/v1/claim-reviews"}, {"POST", "/v1/claim-reviews/C1:decide"}}) {
+    RouteMatch match = table->Match(method, path);
+    ASSERT_NE(match.route, nullptr) << path;
+    EXPECT_TRUE(match.route->rule.audited()) << path;
+    EXPECT_THAT(match.route->rule.audit_answer_subject_field(), ::testing::EndsWith("registration_number")) << path;
+  }
+}
+
 }  // namespace
 }  // namespace himaya::gateway

@@ -1,14 +1,18 @@
-// The callers and rate limits of the gateway's pipeline tests (gateway_http_test,
-// fhir_pipeline_test): who calls is named by a test header, and a few names are rate limited.
+// The callers, rate limits and parts of the gateway's pipeline tests (gateway_http_test,
+// fhir_pipeline_test, audited_routes_test): who calls is named by a test header, a few names are
+// rate limited, and the services behind answer on one in-process gRPC server.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/src/gateway.h"
 #include "gateway/src/pipeline_parts.h"
+#include "rpc/client.h"
 
 namespace himaya::gateway {
 
@@ -66,5 +70,17 @@ class TestRateLimits : public RateLimits {
   RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
   std::string limited_client_ ABSL_GUARDED_BY(mu_);
 };
+
+// The parts of a pipeline whose services behind all answer on `backend_port` (5 s deadline).
+inline GatewayParts TestParts(int backend_port, Authenticator* authenticator, RateLimits* rate_limits,
+                              AccessAudit* audit) {
+  GatewayParts parts;
+  parts.authenticator = authenticator;
+  parts.rate_limits = rate_limits;
+  parts.access_audit = audit;
+  auto channel = rpc::NewChannel(absl::StrCat("127.0.0.1:", backend_port));
+  parts.backends = {channel, channel, channel, absl::Seconds(5)};
+  return parts;
+}
 
 }  // namespace himaya::gateway
