@@ -44,15 +44,19 @@ absl::StatusOr<std::optional<StoredCode>> ActivationCodeStore::Find(storage::Tra
   return StoredCode{rows[0].Int(0), !rows[0].IsNull(1)};
 }
 
-absl::Status ActivationCodeStore::Activate(storage::Transaction& tx, absl::string_view number, int64_t now_us,
-                                           const std::string& password_hash) {
+absl::StatusOr<bool> ActivationCodeStore::Activate(storage::Transaction& tx, absl::string_view number,
+                                                   const std::string& code_hash, int64_t now_us,
+                                                   const std::string& password_hash) {
+  ASSIGN_OR_RETURN(int64_t used, tx.Execute("UPDATE activation_codes SET used_at_us = $3 "
+                                            "WHERE registration_number = $1 AND code_hash = $2 "
+                                            "AND used_at_us IS NULL AND expires_at_us >= $3",
+                                            {number, storage::Bytes{code_hash}, now_us}));
+  if (used == 0) return false;
   RETURN_IF_ERROR(
-      tx.Execute("UPDATE activation_codes SET used_at_us = $2 WHERE registration_number = $1", {number, now_us})
+      tx.Execute("INSERT INTO accounts (registration_number, activated_at_us, password_hash) VALUES ($1, $2, $3)",
+                 {number, now_us, password_hash})
           .status());
-  return tx
-      .Execute("INSERT INTO accounts (registration_number, activated_at_us, password_hash) VALUES ($1, $2, $3)",
-               {number, now_us, password_hash})
-      .status();
+  return true;
 }
 
 absl::StatusOr<std::optional<std::string>> ActivationCodeStore::FindPasswordHash(storage::Transaction& tx,

@@ -35,9 +35,10 @@ class ActivationCodeStore {
                                                                 int64_t window_start_us, int max_attempts);
   static absl::StatusOr<std::optional<StoredCode>> Find(storage::Transaction& tx,
                                                         absl::string_view registration_number);
-  // The code is used and the account active from `now_us`, with its password's hash.
-  static absl::Status Activate(storage::Transaction& tx, absl::string_view registration_number, int64_t now_us,
-                               const std::string& password_hash);
+  // The code is used and the account active from `now_us`, with its password's hash, provided
+  // the person's code is still `code_hash`, unused and unexpired; false (nothing written) when not.
+  static absl::StatusOr<bool> Activate(storage::Transaction& tx, absl::string_view registration_number,
+                                       const std::string& code_hash, int64_t now_us, const std::string& password_hash);
   // The password's hash of an active account; empty when there is no account or it has none.
   static absl::StatusOr<std::optional<std::string>> FindPasswordHash(storage::Transaction& tx,
                                                                      absl::string_view registration_number);

@@ -104,8 +104,12 @@ absl::Status ActivationCodes::CheckActivation(const std::string& registration_nu
 
 absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code,
                                        const std::string& password_hash) {
+  return Activate(registration_number, code, [&]() -> absl::StatusOr<std::string> { return password_hash; });
+}
+
+absl::Status ActivationCodes::Activate(const std::string& registration_number, const std::string& code,
+                                       const std::function<absl::StatusOr<std::string>()>& hash_password) {
   RETURN_IF_ERROR(CheckActivation(registration_number, code));
-  if (password_hash.empty()) return absl::InvalidArgumentError("password: is required");
   const std::string hash = Hash(Normalize(code));
   bool wrong = false;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
@@ -118,22 +122,28 @@ absl::Status ActivationCodes::Activate(const std::string& registration_number, c
                      ActivationCodeStore::TakeAttempt(tx, registration_number, absl::ToUnixMicros(now), window_start,
                                                       reference_.activation_code_max_attempts));
     if (!taken) {
-      ASSIGN_OR_RETURN(std::optional<StoredCode> kept, ActivationCodeStore::Find(tx, registration_number));
-      if (!kept) return absl::FailedPreconditionError("code: none was issued for this number");
-      if (kept->used) return absl::FailedPreconditionError("code: already used; the account is active");
-      if (absl::ToUnixMicros(now) > kept->expires_at_us) {
-        return absl::FailedPreconditionError("code: expired; ask for a new one");
-      }
-      return absl::FailedPreconditionError(absl::StrCat("code: too many wrong attempts; try again after ",
-                                                        reference_.activation_attempt_window_hours, " hours"));
+      return WhyNoAttempt(tx, registration_number, now,
+                          absl::StrCat("code: too many wrong attempts; try again after ",
+                                       reference_.activation_attempt_window_hours, " hours"));
     }
     const std::string& stored = *taken;
-    if (stored.size() != hash.size() || crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
-                                                         reinterpret_cast<const unsigned char*>(hash.data())) != 0) {
-      wrong = true;  // the attempt taken commits even though the call fails
-      return absl::OkStatus();
+    wrong = stored.size() != hash.size() || crypto_verify_32(reinterpret_cast<const unsigned char*>(stored.data()),
+                                                             reinterpret_cast<const unsigned char*>(hash.data())) != 0;
+    return absl::OkStatus();  // the attempt taken commits, right or wrong
+  }));
+  if (wrong) return absl::PermissionDeniedError("code: wrong code");
+
+  // The code is right: only now is the password hashed, outside the transaction.
+  ASSIGN_OR_RETURN(const std::string password_hash, hash_password());
+  if (password_hash.empty()) return absl::InvalidArgumentError("password: is required");
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    const absl::Time now = source_.clock->Now();
+    ASSIGN_OR_RETURN(bool opened, ActivationCodeStore::Activate(tx, registration_number, hash, absl::ToUnixMicros(now),
+                                                                password_hash));
+    // Used, expired or replaced while the password was hashed.
+    if (!opened) {
+      return WhyNoAttempt(tx, registration_number, now, "code: replaced by a newer one; use the latest code");
     }
-    RETURN_IF_ERROR(ActivationCodeStore::Activate(tx, registration_number, absl::ToUnixMicros(now), password_hash));
     ASSIGN_OR_RETURN(auto person, PersonStore::FindByNumber(tx, registration_number));
     v1::AccountActivated event;
     event.set_registration_number(registration_number);
@@ -143,10 +153,20 @@ absl::Status ActivationCodes::Activate(const std::string& registration_number, c
                                   events::NewEnvelope(source_, event, event.program(), registration_number),
                                   *source_.clock);
   }));
-  if (wrong) return absl::PermissionDeniedError("code: wrong code");
   log::Info("account activated", {{"registration_number", registration_number}});
   on_commit_();
   return absl::OkStatus();
+}
+
+absl::Status ActivationCodes::WhyNoAttempt(storage::Transaction& tx, const std::string& registration_number,
+                                           absl::Time now, absl::string_view otherwise) const {
+  ASSIGN_OR_RETURN(std::optional<StoredCode> kept, ActivationCodeStore::Find(tx, registration_number));
+  if (!kept) return absl::FailedPreconditionError("code: none was issued for this number");
+  if (kept->used) return absl::FailedPreconditionError("code: already used; the account is active");
+  if (absl::ToUnixMicros(now) > kept->expires_at_us) {
+    return absl::FailedPreconditionError("code: expired; ask for a new one");
+  }
+  return absl::FailedPreconditionError(otherwise);
 }
 
 }  // namespace himaya::registration

@@ -6,6 +6,7 @@
 // event, log or report: only in the answer to IssueActivationCode.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,11 +55,17 @@ class ActivationCodes {
   absl::StatusOr<std::vector<Recipient>> PrepareRecipients(const std::vector<RecipientQuery>& queries);
   // INVALID_ARGUMENT for a registration number or code that cannot be one (nothing counted).
   static absl::Status CheckActivation(const std::string& registration_number, const std::string& code);
-  // Opens the account with its password's hash (PortalAccounts makes it), consuming the code in
-  // the same transaction. PERMISSION_DENIED for a wrong code (counted); FAILED_PRECONDITION when
-  // no code was issued, or it expired, was used, or the person's wrong attempts reached the limit
-  // within the window (ReferenceData: a new code does not reset the count). Each attempt is
-  // taken atomically, so concurrent guesses cannot pass the limit.
+  // Opens the account with its password's hash, made by `hash_password` (PortalAccounts: an
+  // Argon2id hash, ~0.1 s and 64 MiB) only once the code is found right, outside any
+  // transaction; then the code is consumed and the account opened in one transaction, provided
+  // the code is still that one, unused and unexpired. PERMISSION_DENIED for a wrong code
+  // (counted, nothing hashed); FAILED_PRECONDITION when no code was issued, or it expired, was
+  // used (also meanwhile), was replaced meanwhile, or the person's wrong attempts reached the
+  // limit within the window (ReferenceData: a new code does not reset the count). Each attempt
+  // is taken atomically, so concurrent guesses cannot pass the limit.
+  absl::Status Activate(const std::string& registration_number, const std::string& code,
+                        const std::function<absl::StatusOr<std::string>()>& hash_password);
+  // The same with a hash made already.
   absl::Status Activate(const std::string& registration_number, const std::string& code,
                         const std::string& password_hash);
 
@@ -67,6 +74,10 @@ class ActivationCodes {
 
  private:
   std::string Hash(const std::string& normalized_code) const;
+  // Why the person's code cannot be tried (FAILED_PRECONDITION saying which): none issued, used,
+  // expired, or else `otherwise` (too many wrong attempts; replaced).
+  absl::Status WhyNoAttempt(storage::Transaction& tx, const std::string& registration_number, absl::Time now,
+                            absl::string_view otherwise) const;
   storage::Database& db_;
   events::EventSource source_;
   const ReferenceData& reference_;

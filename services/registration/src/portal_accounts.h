@@ -42,7 +42,8 @@ class PortalAccounts {
                  LoginLimits limits);
 
   // Opens the account (ActivationCodes::Activate) with `password`'s hash. The password is
-  // checked first (INVALID_ARGUMENT "password: ...": a bad one spends no attempt of the code).
+  // checked first (INVALID_ARGUMENT "password: ...": a bad one spends no attempt of the code),
+  // then the code (a wrong one is not worth hashing), and only then is the password hashed.
   absl::Status Activate(const std::string& registration_number, const std::string& code, const std::string& password);
   // The account whose password this is. INVALID_ARGUMENT for a malformed number or an empty
   // password (nothing counted); UNAUTHENTICATED kInvalidCredentials for a wrong password, an

@@ -100,6 +100,65 @@ TEST_P(ActivationCodesTest, ManyCodesAndRecipientsInOneCallEachWithItsOwnAnswer)
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("at most 1000"));
 }
 
+TEST_P(ActivationCodesTest, ThePasswordIsHashedOnlyOnceTheCodeIsRight) {
+  auto p = registrar_->Register({"BK83", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(p.ok());
+  const std::string n = p->registration_number;
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  auto issued = codes.Issue(n);
+  ASSERT_TRUE(issued.ok());
+  int hashed = 0;
+  auto hash_password = [&]() -> absl::StatusOr<std::string> {
+    ++hashed;
+    return std::string(kHash);
+  };
+  const std::string wrong = issued->code == "0000-0000" ? "1111-1111" : "0000-0000";
+  EXPECT_EQ(codes.Activate(n, wrong, hash_password).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(hashed, 0) << "a wrong code costs no hash";
+  EXPECT_EQ(codes.Activate("000000000", wrong, hash_password).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(hashed, 0) << "nor does a number without a code";
+  EXPECT_EQ(codes
+                .Activate(n, issued->code,
+                          [&]() -> absl::StatusOr<std::string> {
+                            ++hashed;
+                            return absl::ResourceExhaustedError("no memory for the hash");
+                          })
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM accounts"), 0) << "no account without its hash";
+  EXPECT_TRUE(codes.Activate(n, issued->code, hash_password).ok()) << "the code is still good";
+  EXPECT_EQ(hashed, 2);
+  EXPECT_EQ(codes.Activate(n, issued->code, hash_password).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(hashed, 2) << "a used code costs no hash";
+}
+
+TEST_P(ActivationCodesTest, ACodeUsedOrReplacedWhileThePasswordIsHashedOpensNothing) {
+  auto p = registrar_->Register({"BK84", "Tazi", "Hamza", "1990-09-09", "M", "", "amo-tns", "TAXI", "", ""});
+  ASSERT_TRUE(p.ok());
+  const std::string n = p->registration_number;
+  ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
+  auto first = codes.Issue(n);
+  ASSERT_TRUE(first.ok());
+  std::optional<IssuedCode> newer;
+  absl::Status replaced = codes.Activate(n, first->code, [&]() -> absl::StatusOr<std::string> {
+    auto again = codes.Issue(n);  // a resend while the password is hashed
+    if (again.ok()) newer = *again;
+    return std::string(kHash);
+  });
+  EXPECT_EQ(replaced.code(), absl::StatusCode::kFailedPrecondition) << replaced;
+  EXPECT_THAT(std::string(replaced.message()), HasSubstr("replaced"));
+  ASSERT_TRUE(newer.has_value());
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM accounts"), 0);
+
+  absl::Status used = codes.Activate(n, newer->code, [&]() -> absl::StatusOr<std::string> {
+    EXPECT_TRUE(codes.Activate(n, newer->code, kHash).ok()) << "the same code sent twice at once";
+    return std::string(kHash);
+  });
+  EXPECT_EQ(used.code(), absl::StatusCode::kFailedPrecondition) << used;
+  EXPECT_THAT(std::string(used.message()), HasSubstr("already used"));
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM accounts"), 1) << "opened once";
+}
+
 TEST_P(ActivationCodesTest, ConcurrentWrongGuessesCannotPassTheAttemptLimit) {
   ActivationCodes codes(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
   const int limit = ReferenceData::Shipped().activation_code_max_attempts;
