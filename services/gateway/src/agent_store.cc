@@ -44,21 +44,32 @@ absl::StatusOr<LoginFailures> AgentStore::Failures(storage::Transaction& tx, abs
   return failures;
 }
 
-absl::StatusOr<int> AgentStore::AddFailure(storage::Transaction& tx, absl::string_view agent_id, absl::Time at) {
-  const int64_t at_us = absl::ToUnixMicros(at);
-  RETURN_IF_ERROR(tx.Execute("INSERT INTO agent_login_failures (agent_id, failed_logins, last_failure_us) "
-                             "VALUES ($1, 1, $2) ON CONFLICT (agent_id) DO UPDATE SET "
-                             "failed_logins = agent_login_failures.failed_logins + 1, last_failure_us = $2",
-                             {agent_id, at_us})
-                      .status());
-  ASSIGN_OR_RETURN(LoginFailures failures, Failures(tx, agent_id));
-  return failures.count;
+absl::StatusOr<std::optional<int>> AgentStore::TakeAttempt(storage::Transaction& tx, absl::string_view agent_id,
+                                                           absl::Time now, int max_attempts) {
+  // A lock that ended starts the count again.
+  constexpr char kEnded[] = "(agent_login_failures.locked_until_us > 0 AND agent_login_failures.locked_until_us <= $2)";
+  ASSIGN_OR_RETURN(
+      std::vector<storage::Row> taken,
+      tx.Query(absl::StrCat(
+                   "INSERT INTO agent_login_failures (agent_id, failed_logins, locked_until_us, "
+                   "last_failure_us) VALUES ($1, 1, 0, $2) ON CONFLICT (agent_id) DO UPDATE SET "
+                   "failed_logins = CASE WHEN ",
+                   kEnded, " THEN 1 ELSE agent_login_failures.failed_logins + 1 END, locked_until_us = CASE WHEN ",
+                   kEnded, " THEN 0 ELSE agent_login_failures.locked_until_us END, last_failure_us = $2 WHERE ", kEnded,
+                   " OR (agent_login_failures.locked_until_us = 0 AND agent_login_failures.failed_logins < $3) "
+                   "RETURNING failed_logins"),
+               {agent_id, absl::ToUnixMicros(now), max_attempts}));
+  if (taken.empty()) return std::nullopt;
+  return static_cast<int>(taken[0].Int(0));
 }
 
-absl::Status AgentStore::Lock(storage::Transaction& tx, absl::string_view agent_id, absl::Time until) {
+absl::Status AgentStore::LockIfReached(storage::Transaction& tx, absl::string_view agent_id, int max_attempts,
+                                       absl::Time until) {
   return tx
-      .Execute("UPDATE agent_login_failures SET failed_logins = 0, locked_until_us = $1 WHERE agent_id = $2",
-               {absl::ToUnixMicros(until), agent_id})
+      .Execute(
+          "UPDATE agent_login_failures SET locked_until_us = $3 WHERE agent_id = $1 AND failed_logins >= $2 "
+          "AND locked_until_us = 0",
+          {agent_id, max_attempts, absl::ToUnixMicros(until)})
       .status();
 }
 

@@ -25,7 +25,7 @@ struct AgentRecord {
   std::optional<absl::Time> disabled_at;
 };
 
-// The failed logins given for one agent id, known or not.
+// The login attempts not yet followed by a success for one agent id, known or not.
 struct LoginFailures {
   int count = 0;
   absl::Time locked_until = absl::InfinitePast();
@@ -41,12 +41,18 @@ class AgentStore {
   // Marks the agent disabled at `at` unless it already is. NOT_FOUND for an unknown id.
   static absl::Status Disable(storage::Transaction& tx, absl::string_view agent_id, absl::Time at);
 
-  // The failures recorded for `agent_id`; none (count 0) when there are none.
+  // The attempts counted for `agent_id` and its lock; none (count 0) when there are none.
   static absl::StatusOr<LoginFailures> Failures(storage::Transaction& tx, absl::string_view agent_id);
-  // Counts one more failure at `at` and returns the count.
-  static absl::StatusOr<int> AddFailure(storage::Transaction& tx, absl::string_view agent_id, absl::Time at);
-  // Locks the id until `until`, its count starting again from zero.
-  static absl::Status Lock(storage::Transaction& tx, absl::string_view agent_id, absl::Time until);
+  // Counts one login attempt at `now`, before its password is checked, in one statement
+  // (concurrent attempts queue on the row): only while the id is not locked and its attempts are
+  // fewer than `max_attempts` (a lock that ended starts the count again). The count after it;
+  // nothing when no attempt may be made.
+  static absl::StatusOr<std::optional<int>> TakeAttempt(storage::Transaction& tx, absl::string_view agent_id,
+                                                        absl::Time now, int max_attempts);
+  // Locks the id until `until` when its attempts reached `max_attempts` and it is not locked yet
+  // (a failed attempt).
+  static absl::Status LockIfReached(storage::Transaction& tx, absl::string_view agent_id, int max_attempts,
+                                    absl::Time until);
   // Forgets the failures of `agent_id` (a successful login).
   static absl::Status ClearFailures(storage::Transaction& tx, absl::string_view agent_id);
   // Deletes the failures of ids whose last failure is before `before` and not locked past it.

@@ -98,38 +98,36 @@ absl::StatusOr<AgentView> Agents::Disable(absl::string_view agent_id) {
 absl::StatusOr<AgentView> Agents::Authenticate(absl::string_view agent_id, absl::string_view password) {
   // A malformed id is looked up like any other (and found nowhere): no shortcut to time.
   if (agent_id.size() > 64) agent_id = agent_id.substr(0, 64);
+  // The attempt is counted before the password is checked, in one statement, so that concurrent
+  // guesses cannot pass the limit; the agent is read in the same transaction.
   std::optional<AgentRecord> agent;
+  std::optional<int> taken;
   LoginFailures failures;
-  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(taken, AgentStore::TakeAttempt(tx, agent_id, clock_.Now(), lockout_.max_failures));
+    if (!taken) {
+      ASSIGN_OR_RETURN(failures, AgentStore::Failures(tx, agent_id));
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(agent, AgentStore::Find(tx, agent_id));
-    ASSIGN_OR_RETURN(failures, AgentStore::Failures(tx, agent_id));
     return absl::OkStatus();
   }));
   const absl::Time now = clock_.Now();
-  if (failures.locked_until > now) {
+  if (!taken) {
+    // Locked; or the limit reached by attempts still being checked, whose lock is not written yet.
+    const absl::Duration wait = failures.locked_until > now ? failures.locked_until - now : lockout_.lock_for;
     return rpc::WithRetryAfter(
-        absl::ResourceExhaustedError(absl::StrCat(kAccountLocked, ": too many failed logins; try again later")),
-        failures.locked_until - now);
+        absl::ResourceExhaustedError(absl::StrCat(kAccountLocked, ": too many failed logins; try again later")), wait);
   }
   // The hash is verified whatever the account, so that every failure takes as long.
   const bool matches = VerifyPassword(password, agent ? agent->password_hash : dummy_hash_);
-  if (!agent || !matches || agent->disabled_at) {
-    RETURN_IF_ERROR(Failed(agent_id));
-    return InvalidCredentials();
-  }
-  if (failures.count > 0) {
-    RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) { return AgentStore::ClearFailures(tx, agent_id); }));
-  }
+  const bool right = agent && matches && !agent->disabled_at;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) {
+    if (!right) return AgentStore::LockIfReached(tx, agent_id, lockout_.max_failures, clock_.Now() + lockout_.lock_for);
+    return AgentStore::ClearFailures(tx, agent_id);
+  }));
+  if (!right) return InvalidCredentials();
   return ViewOf(*agent);
-}
-
-absl::Status Agents::Failed(absl::string_view agent_id) {
-  return db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    const absl::Time now = clock_.Now();
-    ASSIGN_OR_RETURN(int count, AgentStore::AddFailure(tx, agent_id, now));
-    if (count >= lockout_.max_failures) RETURN_IF_ERROR(AgentStore::Lock(tx, agent_id, now + lockout_.lock_for));
-    return absl::OkStatus();
-  });
 }
 
 absl::StatusOr<int64_t> Agents::PurgeFailures() {

@@ -33,7 +33,8 @@ inline constexpr char kAccountLocked[] = "ACCOUNT_LOCKED";
 absl::Status CheckClientId(absl::string_view field, absl::string_view id);
 
 struct LockoutPolicy {
-  // Consecutive failures that lock an id.
+  // Consecutive failures that lock an id (attempts counted before the password is checked, so
+  // that concurrent ones cannot pass it).
   int max_failures = 5;
   // How long it stays locked.
   absl::Duration lock_for = absl::Minutes(15);
@@ -79,8 +80,6 @@ class Agents {
   void Stop() { purge_loop_.Stop(); }
 
  private:
-  absl::Status Failed(absl::string_view agent_id);
-
   storage::Database& db_;
   const core::Clock& clock_;
   const PasswordCost cost_;

@@ -1,14 +1,19 @@
 // Agents on both backends: accounts added with their checks (id, name, roles, password length),
 // listed without hashes, disabled with their sessions revoked; logins checked against the
 // Argon2id hash, and the lock-out after repeated failures applied to a known, an unknown and a
-// disabled id alike, with the same answers and a Retry-After, lifted after its time.
+// disabled id alike, with the same answers and a Retry-After, lifted after its time; concurrent
+// wrong passwords cannot pass the limit.
 #include "gateway/src/agents.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "gateway/src/api_error.h"
 #include "gateway/src/sessions.h"
-#include "rpc/status.h"
 #include "gateway_database.h"
 #include "gmock/gmock.h"
+#include "rpc/status.h"
 
 namespace himaya::gateway {
 namespace {
@@ -97,6 +102,37 @@ TEST_P(AgentsTest, RepeatedFailuresLockAKnownIdEvenAgainstTheRightPasswordUntilT
   ExpectLocked(agents_->Authenticate("agent.amal", kPassword), absl::Minutes(5));
   clock_.Advance(absl::Minutes(5));
   EXPECT_TRUE(agents_->Authenticate("agent.amal", kPassword).ok()) << "unlocked when the time is up";
+}
+
+TEST_P(AgentsTest, ConcurrentWrongPasswordsCannotPassTheLimit) {
+  ASSERT_TRUE(AddAmal().ok());
+  // Several rounds, since one round of a race may happen to line up.
+  for (int round = 0; round < 3; ++round) {
+    constexpr int kGuesses = 12;
+    std::atomic<int> ready{0}, wrong{0}, locked{0}, other{0};
+    std::vector<std::thread> guessers;
+    for (int i = 0; i < kGuesses; ++i) {
+      guessers.emplace_back([&] {
+        ++ready;
+        while (ready.load() < kGuesses) std::this_thread::yield();  // all start together
+        absl::StatusOr<AgentView> login = agents_->Authenticate("agent.amal", "wrong password");
+        if (absl::IsUnauthenticated(login.status())) {
+          ++wrong;
+        } else if (absl::IsResourceExhausted(login.status())) {
+          ++locked;
+        } else {
+          ++other;
+        }
+      });
+    }
+    for (auto& t : guessers) t.join();
+    EXPECT_EQ(wrong.load(), 3) << "passwords checked, round " << round;
+    EXPECT_EQ(locked.load(), kGuesses - 3);
+    EXPECT_EQ(other.load(), 0);
+    ExpectLocked(agents_->Authenticate("agent.amal", kPassword), absl::Minutes(15));
+    clock_.Advance(absl::Minutes(15));
+    ASSERT_TRUE(agents_->Authenticate("agent.amal", kPassword).ok()) << "unlocked when the time is up";
+  }
 }
 
 TEST_P(AgentsTest, AnUnknownIdLocksLikeAKnownOne) {
