@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "core/strict_json.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 
@@ -244,8 +245,15 @@ std::optional<HttpError> FromBody(const Route& route, const HttpRequest& request
     e.http_status = 415;
     return e;
   }
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  // A key given twice is refused: the checks below would see its last value, protobuf's parse
+  // both (a list concatenated).
+  core::StrictJson parsed = core::ParseStrictJson(request.body);
+  const nlohmann::json& body = parsed.json;
   if (body.is_discarded()) return Invalid("", "body: malformed JSON");
+  if (parsed.repeated) {
+    const std::string key = core::QuotableKey(*parsed.repeated);
+    return Invalid(key, absl::StrCat(key, ": given twice"));
+  }
   if (!body.is_object()) return Invalid("", "body: a JSON object expected");
   for (const auto& [key, value] : body.items()) {
     const FieldDescriptor* f = FieldNamed(message->GetDescriptor(), key);

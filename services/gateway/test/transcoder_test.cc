@@ -93,6 +93,26 @@ TEST_F(TranscoderTest, AnUnknownFieldIsNamedAtAnyDepth) {
             "400/0 field=items[1].act");
 }
 
+TEST_F(TranscoderTest, AKeyGivenTwiceIsRefusedByName) {
+  const Route& route = RouteNamed("POST", "/v1/me/claims");
+  claims::v1::SubmitClaimRequest request;
+  auto twice =
+      BuildRequest(route, Json(R"({"idempotency_key": "k1", "idempotency_key": "k2"})"), {}, insured_, &request);
+  EXPECT_EQ(Outcome(twice), "400/0 field=idempotency_key");
+  EXPECT_EQ(twice->error.message, "idempotency_key: given twice");
+  auto nested = BuildRequest(route, Json(R"({"items": [{"item": 1, "act_code": "C", "quantity": 1, "quantity": 9}]})"),
+                             {}, insured_, &request);
+  EXPECT_EQ(Outcome(nested), "400/0 field=quantity");
+  auto lists = BuildRequest(route, Json(R"({"items": [{"item": 1}], "items": [{"item": 2}]})"), {}, insured_, &request);
+  EXPECT_EQ(Outcome(lists), "400/0 field=items") << "protobuf would have joined the two lists";
+  // The same key in two objects is no repetition.
+  auto two_items = BuildRequest(route, Json(R"({"idempotency_key": "k", "items": [{"item": 1, "act_code": "C",
+               "quantity": 1, "amount_paid_centimes": 5}, {"item": 2, "act_code": "C", "quantity": 1,
+               "amount_paid_centimes": 5}]})"),
+                                {}, insured_, &request);
+  EXPECT_EQ(Outcome(two_items), "accepted") << two_items->error.message;
+}
+
 TEST_F(TranscoderTest, FieldsTheGatewaySetsAreRefusedByName) {
   const Route& route = RouteNamed("POST", "/v1/me/claims");
   claims::v1::SubmitClaimRequest request;
