@@ -8,7 +8,8 @@
 namespace himaya::gateway {
 namespace {
 
-// After a sweep that freed nothing, the next waits this long (a sweep walks the whole table).
+// After a sweep, the next waits this long (a sweep walks the whole table), unless many newcomers
+// found no room meanwhile.
 constexpr absl::Duration kSweepPause = absl::Seconds(1);
 // A bucket this close to a whole token has one (refills are sums of floating-point fractions).
 constexpr double kTokenSlack = 1e-9;
@@ -59,7 +60,10 @@ TokenBuckets::Bucket& TokenBuckets::Refilled(Table& table, const std::string& ke
   if (it != table.buckets.end()) {
     bucket = &it->second;
   } else {
-    if (table.buckets.size() >= options_.max_buckets) Sweep(table, now);
+    if (table.buckets.size() >= options_.max_buckets) {
+      ++table.newcomers_since_sweep;
+      Sweep(table, now);
+    }
     if (table.buckets.size() < options_.max_buckets) {
       bucket = &table.buckets.emplace(key, Bucket{static_cast<double>(table.rate.burst), now}).first->second;
     } else {
@@ -77,14 +81,20 @@ TokenBuckets::Bucket& TokenBuckets::Refilled(Table& table, const std::string& ke
 }
 
 void TokenBuckets::Sweep(Table& table, absl::Time now) {
-  if (now < table.next_sweep) return;
+  if (now < table.next_sweep && table.newcomers_since_sweep < sweep_every_) return;
   const double burst = table.rate.burst;
-  const size_t before = table.buckets.size();
   absl::erase_if(table.buckets, [&](const auto& entry) {
     const Bucket& b = entry.second;
     return b.tokens + absl::ToDoubleSeconds(now - b.updated) * table.rate.per_second >= burst;
   });
-  table.next_sweep = table.buckets.size() < before ? absl::InfinitePast() : now + kSweepPause;
+  table.next_sweep = now + kSweepPause;
+  table.newcomers_since_sweep = 0;
+  ++sweeps_;
+}
+
+size_t TokenBuckets::SweepCount() const {
+  absl::MutexLock lock(&mu_);
+  return sweeps_;
 }
 
 size_t TokenBuckets::BucketCount() const {

@@ -4,10 +4,14 @@
 // none when one is empty; the wait is the time until that bucket has a token again.
 //
 // Memory is bounded: each table holds at most `max_buckets`. When one is full, buckets that have
-// refilled completely (the same as new ones) are dropped; if none has, newcomers share one
-// overflow bucket of that table until room is made, so a flood of addresses is throttled as one.
+// refilled completely (the same as new ones) are dropped by a sweep of the table; newcomers that
+// find no room share one overflow bucket of that table until room is made, so a flood of
+// addresses is throttled as one. A sweep walks the whole table, so it runs at most once a second,
+// or sooner once max_buckets / 8 newcomers (at least 64) found no room: amortised, a newcomer
+// costs a few steps, however many of the buckets each sweep frees.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -46,6 +50,8 @@ class TokenBuckets final : public RateLimits {
 
   // Buckets held now, all tables together (for tests and the gauge).
   size_t BucketCount() const;
+  // Sweeps made so far, all tables together (for tests).
+  size_t SweepCount() const;
 
  private:
   struct Bucket {
@@ -57,8 +63,10 @@ class TokenBuckets final : public RateLimits {
     absl::flat_hash_map<std::string, Bucket> buckets;
     Bucket overflow;
     bool overflow_used = false;
-    // No sweep before this (the last one freed nothing).
+    // No sweep before this (a second after the last one) ...
     absl::Time next_sweep = absl::InfinitePast();
+    // ... unless this many newcomers found the table full since the last one.
+    size_t newcomers_since_sweep = 0;
   };
 
   // The bucket of `key` in `table`, refilled to `now` (made full when new).
@@ -67,10 +75,13 @@ class TokenBuckets final : public RateLimits {
 
   const core::Clock& clock_;
   const RateLimitOptions options_;
+  // Newcomers finding a table full that allow a sweep before its second is over.
+  const size_t sweep_every_ = std::max<size_t>(64, options_.max_buckets / 8);
   mutable absl::Mutex mu_;
-  Table clients_ ABSL_GUARDED_BY(mu_){options_.client, {}, {}, false, absl::InfinitePast()};
-  Table accounts_ ABSL_GUARDED_BY(mu_){options_.account, {}, {}, false, absl::InfinitePast()};
-  Table credentials_ ABSL_GUARDED_BY(mu_){options_.credentials, {}, {}, false, absl::InfinitePast()};
+  size_t sweeps_ ABSL_GUARDED_BY(mu_) = 0;
+  Table clients_ ABSL_GUARDED_BY(mu_){options_.client, {}, {}, false, absl::InfinitePast(), 0};
+  Table accounts_ ABSL_GUARDED_BY(mu_){options_.account, {}, {}, false, absl::InfinitePast(), 0};
+  Table credentials_ ABSL_GUARDED_BY(mu_){options_.credentials, {}, {}, false, absl::InfinitePast(), 0};
 };
 
 }  // namespace himaya::gateway

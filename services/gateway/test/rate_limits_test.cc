@@ -1,7 +1,8 @@
 // Token buckets at their bounds with a fake clock: a client's burst, then one token per 1/rate
 // with the wait until it as Retry-After; an account's bucket shared by its clients; the tighter
 // credentials bucket; nothing taken when one bucket is empty; memory bounded under a flood of
-// addresses (refilled buckets dropped, newcomers sharing one overflow bucket).
+// addresses (refilled buckets dropped, newcomers sharing one overflow bucket), and sweeps of a full
+// table amortised.
 #include "gateway/src/rate_limits.h"
 
 #include "absl/strings/str_cat.h"
@@ -103,6 +104,28 @@ TEST_F(RateLimitsTest, AFloodOfAddressesCannotGrowMemoryPastTheBound) {
   clock_.Advance(absl::Seconds(2));
   EXPECT_EQ(Admitted(limits, Anonymous("10.9.9.8"), 4), 4);
   EXPECT_LE(limits.BucketCount(), 3u);
+}
+
+TEST_F(RateLimitsTest, ATableFullOfBucketsRefillingOneByOneIsNotSweptForEachNewcomer) {
+  RateLimitOptions o = Options();
+  o.client = {1, 1};  // one token, back after a second
+  o.max_buckets = 100;
+  TokenBuckets limits(clock_, o);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(limits.Admit(Anonymous(absl::StrCat("10.1.0.", i)), RateClass::kOrdinary), absl::ZeroDuration());
+    clock_.Advance(absl::Milliseconds(10));
+  }
+  // From now on, each newcomer finds exactly one more bucket refilled: a sweep per newcomer would
+  // walk the whole table each time.
+  clock_.Advance(absl::Milliseconds(10));
+  for (int i = 0; i < 1000; ++i) {
+    limits.Admit(Anonymous(absl::StrCat("10.2.", i / 256, ".", i % 256)), RateClass::kOrdinary);
+    clock_.Advance(absl::Milliseconds(10));
+    EXPECT_LE(limits.BucketCount(), 100u);
+  }
+  // 10 s: at most one a second, plus one per 64 newcomers finding no room.
+  EXPECT_LE(limits.SweepCount(), 10u + 1000u / 64 + 1) << "sweeps for 1000 newcomers";
+  EXPECT_GE(limits.SweepCount(), 10u) << "room is still made";
 }
 
 TEST_F(RateLimitsTest, ABucketInUseIsKeptWhenRoomIsMade) {
