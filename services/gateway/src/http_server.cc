@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -23,7 +24,26 @@ struct Exchange {
   size_t url_bytes = 0;
   // The body went past its limit: the rest is discarded, and the answer is 413.
   bool body_too_large = false;
+  // The bodies of all connections went past their budget: the rest is discarded, and the
+  // answer is 503.
+  bool over_budget = false;
+  // Bytes of the server's body budget this request holds (its declared length, or what it sent),
+  // given back when it completes.
+  size_t reserved = 0;
 };
+
+// Takes `bytes` more of the server's budget for `exchange`; false (nothing taken) past it.
+bool Reserve(std::atomic<size_t>& buffered, size_t budget, Exchange* exchange, size_t bytes) {
+  size_t now = buffered.load();
+  do {
+    if (now + bytes > budget) return false;
+  } while (!buffered.compare_exchange_weak(now, now + bytes));
+  exchange->reserved += bytes;
+  return true;
+}
+
+// The answer to a request refused for the budget: UNAVAILABLE, worth retrying in a moment.
+constexpr char kBusyMessage[] = "the gateway holds too many request bodies; retry in a moment";
 
 MHD_Result AddHeader(void* cls, MHD_ValueKind, const char* key, const char* value) {
   auto* exchange = static_cast<Exchange*>(cls);
@@ -90,8 +110,12 @@ struct HttpServer::Callbacks {
     if (code == MHD_CONNECTION_NOTIFY_STARTED) static_cast<HttpServer*>(cls)->connections_accepted_.fetch_add(1);
   }
 
-  static void Completed(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
-    delete static_cast<Exchange*>(*state);
+  static void Completed(void* cls, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
+    auto* exchange = static_cast<Exchange*>(*state);
+    if (exchange != nullptr && exchange->reserved > 0) {
+      static_cast<HttpServer*>(cls)->buffered_body_bytes_.fetch_sub(exchange->reserved);
+    }
+    delete exchange;
     *state = nullptr;
   }
 
@@ -100,6 +124,7 @@ struct HttpServer::Callbacks {
     ApiError error;
     error.code = code;
     error.message = std::move(message);
+    if (code == absl::StatusCode::kUnavailable) error.retry_after = absl::Seconds(1);
     HttpResponse response;
     server->refused_(exchange->request, error, http_status, &response);
     return Send(connection, response);
@@ -133,17 +158,26 @@ struct HttpServer::Callbacks {
         return Refuse(server, connection, exchange, absl::StatusCode::kInvalidArgument, 413,
                       absl::StrCat("body: larger than ", o.max_body_bytes, " bytes"));
       }
+      // A declared body takes its room in the budget before it is read; refused at once without.
+      if (declared > 0 &&
+          !Reserve(server->buffered_body_bytes_, o.max_buffered_body_bytes, exchange, static_cast<size_t>(declared))) {
+        return Refuse(server, connection, exchange, absl::StatusCode::kUnavailable, 503, kBusyMessage);
+      }
       return MHD_YES;
     }
     if (*upload_data_size > 0) {
-      // A body sent in chunks, without its length: kept up to the limit, then discarded.
-      if (!exchange->body_too_large) {
-        if (exchange->request.body.size() + *upload_data_size > o.max_body_bytes) {
+      // A body sent in chunks, without its length: kept up to the limits, then discarded.
+      const size_t size = exchange->request.body.size() + *upload_data_size;
+      if (!exchange->body_too_large && !exchange->over_budget) {
+        if (size > o.max_body_bytes) {
           exchange->body_too_large = true;
-          std::string().swap(exchange->request.body);
+        } else if (size > exchange->reserved && !Reserve(server->buffered_body_bytes_, o.max_buffered_body_bytes,
+                                                         exchange, size - exchange->reserved)) {
+          exchange->over_budget = true;
         } else {
           exchange->request.body.append(upload_data, *upload_data_size);
         }
+        if (exchange->body_too_large || exchange->over_budget) std::string().swap(exchange->request.body);
       }
       *upload_data_size = 0;
       return MHD_YES;
@@ -151,6 +185,9 @@ struct HttpServer::Callbacks {
     if (exchange->body_too_large) {
       return Refuse(server, connection, exchange, absl::StatusCode::kInvalidArgument, 413,
                     absl::StrCat("body: larger than ", o.max_body_bytes, " bytes"));
+    }
+    if (exchange->over_budget) {
+      return Refuse(server, connection, exchange, absl::StatusCode::kUnavailable, 503, kBusyMessage);
     }
     HttpResponse response;
     server->handler_(exchange->request, &response);
@@ -184,6 +221,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   if (options.per_address_limit < 1) return absl::InvalidArgumentError("http_per_address_limit: at least 1");
   if (options.idle_timeout < absl::Seconds(1)) return absl::InvalidArgumentError("http_idle_timeout: at least 1s");
   if (options.max_body_bytes < 1) return absl::InvalidArgumentError("http_max_body_bytes: at least 1");
+  if (options.max_buffered_body_bytes < options.max_body_bytes) {
+    return absl::InvalidArgumentError("http_max_buffered_body_bytes: at least http_max_body_bytes");
+  }
   std::unique_ptr<HttpServer> server(new HttpServer(options, std::move(handler), std::move(refused)));
   // Room for the request line and headers within our own limits (answered in the envelope), and
   // for reading: a request beyond twice them is refused by libmicrohttpd itself.
@@ -196,7 +236,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
       static_cast<unsigned>(options.per_address_limit), MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(absl::ToInt64Seconds(options.idle_timeout)), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       memory_limit, MHD_OPTION_URI_LOG_CALLBACK, &Callbacks::Begin, nullptr, MHD_OPTION_NOTIFY_COMPLETED,
-      &Callbacks::Completed, nullptr, MHD_OPTION_NOTIFY_CONNECTION, &Callbacks::Connection, server.get(),
+      &Callbacks::Completed, server.get(), MHD_OPTION_NOTIFY_CONNECTION, &Callbacks::Connection, server.get(),
       MHD_OPTION_EXTERNAL_LOGGER, &LogFromLibrary, nullptr, MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
     return absl::UnavailableError(absl::StrCat("http_address: cannot listen on ", options.address));

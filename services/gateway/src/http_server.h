@@ -2,7 +2,8 @@
 // an internal pool of threads, keep-alive, limits on connections (in all and per address), idle
 // connections closed, and requests bounded (body, URL, headers). A handler receives the request
 // read whole and fills the response; a handler runs on one of the pool's threads, so the pool's
-// size bounds the requests handled at once.
+// size bounds the requests handled at once. The bodies held by all connections together are
+// bounded too.
 #pragma once
 
 #include <atomic>
@@ -34,6 +35,10 @@ struct HttpServerOptions {
   absl::Duration idle_timeout = absl::Seconds(30);
   // A larger body is refused (413) without being read whole.
   size_t max_body_bytes = 1 << 20;
+  // The bodies buffered by all connections together: past it, a request is refused (503,
+  // UNAVAILABLE with Retry-After) rather than read, so that many connections each sending a body
+  // up to max_body_bytes cannot hold connection_limit times it.
+  size_t max_buffered_body_bytes = 64 << 20;
   // The request line's URL (414) and the request's header lines (431) beyond these are refused.
   size_t max_url_bytes = 8 * 1024;
   size_t max_header_bytes = 16 * 1024;
@@ -60,6 +65,8 @@ class HttpServer {
   int port() const { return port_; }
   // Connections accepted since the start (keep-alive: several requests share one).
   int64_t connections_accepted() const { return connections_accepted_.load(); }
+  // Bytes of request bodies held now, all connections together.
+  size_t buffered_body_bytes() const { return buffered_body_bytes_.load(); }
   // Stops listening, closes connections (handlers running finish first). Idempotent.
   void Shutdown();
 
@@ -76,6 +83,7 @@ class HttpServer {
   ::MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
   std::atomic<int64_t> connections_accepted_{0};
+  std::atomic<size_t> buffered_body_bytes_{0};
 };
 
 // host:port -> the two parts. INVALID_ARGUMENT naming `flag` when malformed.

@@ -22,6 +22,8 @@ ABSL_FLAG(int, http_connection_limit, 1000, "Open HTTP connections at most; past
 ABSL_FLAG(int, http_per_address_limit, 64, "Open HTTP connections at most from one client address");
 ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(30), "An idle HTTP connection is closed after this");
 ABSL_FLAG(int64_t, http_max_body_bytes, 1 << 20, "A larger request body is refused (413) without being read");
+ABSL_FLAG(int64_t, http_max_buffered_body_bytes, 64 << 20,
+          "Request bodies held by all connections together at most; past it a request is refused (503)");
 ABSL_FLAG(int64_t, http_max_url_bytes, 8 * 1024, "A longer URL is refused (414)");
 ABSL_FLAG(int64_t, http_max_header_bytes, 16 * 1024, "Larger request headers are refused (431)");
 ABSL_FLAG(absl::Duration, backend_deadline, absl::Seconds(3), "Deadline of each call to a service behind");
@@ -91,10 +93,12 @@ int main(int argc, char** argv) {
         for (const auto& [flag, value] :
              {std::pair{"http_max_body_bytes", absl::GetFlag(FLAGS_http_max_body_bytes)},
               std::pair{"http_max_url_bytes", absl::GetFlag(FLAGS_http_max_url_bytes)},
-              std::pair{"http_max_header_bytes", absl::GetFlag(FLAGS_http_max_header_bytes)}}) {
+              std::pair{"http_max_header_bytes", absl::GetFlag(FLAGS_http_max_header_bytes)},
+              std::pair{"http_max_buffered_body_bytes", absl::GetFlag(FLAGS_http_max_buffered_body_bytes)}}) {
           if (value < 1) return absl::InvalidArgumentError(absl::StrCat(flag, ": at least 1"));
         }
         options.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
+        options.max_buffered_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_buffered_body_bytes));
         options.max_url_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_url_bytes));
         options.max_header_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_header_bytes));
         gateway::Gateway* g = pipeline.get();
