@@ -2,6 +2,8 @@
 
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "rpc/credentials.h"
 #include "rpc/status.h"
 
@@ -9,6 +11,28 @@ namespace himaya::rpc {
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   return grpc::CreateChannel(address, ClientCredentials());
+}
+
+std::vector<std::shared_ptr<grpc::Channel>> NewChannels(const std::string& address, int connections) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < connections; ++c) {
+    grpc::ChannelArguments arguments;
+    // Channels of different arguments never share a subchannel, hence a connection.
+    arguments.SetInt("himaya.connection", c);
+    channels.push_back(grpc::CreateCustomChannel(address, ClientCredentials(), arguments));
+  }
+  return channels;
+}
+
+ChannelPool::ChannelPool(std::shared_ptr<grpc::Channel> channel) {
+  if (channel != nullptr) channels_.push_back(std::move(channel));
+}
+
+ChannelPool::ChannelPool(std::vector<std::shared_ptr<grpc::Channel>> channels) : channels_(std::move(channels)) {}
+
+std::shared_ptr<grpc::Channel> ChannelPool::Next() const {
+  if (channels_.empty()) return nullptr;
+  return channels_[turn_->fetch_add(1, std::memory_order_relaxed) % channels_.size()];
 }
 
 std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout) {

@@ -38,8 +38,9 @@
 #include "storage/database.h"
 
 ABSL_FLAG(int64_t, beneficiaries, 1000000, "bench eligibility: insured beneficiaries loaded");
-ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "bench eligibility: how long each method is called");
-ABSL_FLAG(int, concurrency, 8, "bench eligibility: callers at once, each on its own connection");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
+          "bench eligibility, gateway: how long each method (each load) is called");
+ABSL_FLAG(int, concurrency, 8, "bench eligibility, gateway: callers at once, each on its own connection");
 ABSL_FLAG(double, dependents_share, 0.25,
           "bench eligibility: share of the insured who get a child declared (DeclareFamilyMember), from 0 to 1");
 

@@ -82,7 +82,8 @@ int Audit(const std::vector<std::string>& args);
 int GenClaims(const std::vector<std::string>& args);
 
 // bench_commands.cc
-// bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility | bench claims
+// bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility | bench claims |
+// bench gateway
 int Bench(const std::vector<std::string>& args);
 // bench_eligibility.cc
 // bench eligibility [--beneficiaries=N] [--concurrency=C] [--duration=D]
@@ -90,5 +91,9 @@ int BenchEligibility();
 // bench_claims.cc
 // bench claims [--claims=N] [--insured_count=N]
 int BenchClaims();
+// bench_gateway.cc
+// bench gateway [--registered=N] [--concurrency=C] [--duration=D]: GET /v1/me/eligibility through
+// the gateway beside a static answer and a direct gRPC call.
+int BenchGateway();
 
 }  // namespace himaya::cli

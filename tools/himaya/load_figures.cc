@@ -4,10 +4,7 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "rpc/client.h"
-#include "rpc/credentials.h"
 #include "rpc/status.h"
 
 namespace himaya::cli {
@@ -27,12 +24,8 @@ LoadFigures CallFigures::Summary() const {
 }
 
 CallFigures MeasureGrpc(const std::string& address, int concurrency, absl::Duration duration, const GrpcCall& call) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int c = 0; c < concurrency; ++c) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("himaya.bench_caller", c);  // a connection of its own, as separate clients have
-    channels.push_back(grpc::CreateCustomChannel(address, rpc::ClientCredentials(), arguments));
-  }
+  // A connection of each caller's own, as separate clients have.
+  const std::vector<std::shared_ptr<grpc::Channel>> channels = rpc::NewChannels(address, concurrency);
   std::vector<CallFigures> each(concurrency);
   const absl::Time start = absl::Now();
   const absl::Time end = start + duration;

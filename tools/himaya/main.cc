@@ -107,6 +107,10 @@ Benchmarks (each starts its own stack in a temporary directory):
   bench claims --claims=N [--insured_count=N]
                                  a bulk claims file decided end to end (to the last ClaimDecided
                                  on Kafka), beside raw inserts of its items
+  bench gateway [--registered=100] [--concurrency=8] [--duration=10s] [--output=json]
+                                 GET /v1/me/eligibility through the gateway (wrk, one session)
+                                 beside a static answer of the gateway and CheckEligibility
+                                 called directly over gRPC: requests/s, p50, p99, ratios
 
 Run 'himaya --helpfull' for every flag.)";
 

@@ -97,4 +97,12 @@ absl::StatusOr<GatewayAnswer> GatewayClient::Send(const std::string& method, con
   return answer;
 }
 
+absl::StatusOr<GatewayAnswer> Expecting(int expected, const std::string& route, absl::StatusOr<GatewayAnswer> answer) {
+  if (!answer.ok()) return answer.status();
+  if (answer->status != expected) {
+    return absl::InternalError(absl::StrCat(route, ": HTTP ", answer->status, " ", answer->body));
+  }
+  return answer;
+}
+
 }  // namespace himaya::stack

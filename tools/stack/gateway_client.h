@@ -34,6 +34,10 @@ struct GatewayAnswer {
   std::string ErrorCode() const;
 };
 
+// `answer` when its status is `expected`; otherwise an error naming `route` ("POST /v1/sessions"),
+// the status and the body (the gateway's error envelope, which holds no secret).
+absl::StatusOr<GatewayAnswer> Expecting(int expected, const std::string& route, absl::StatusOr<GatewayAnswer> answer);
+
 // One client, one connection; not for use by several threads at once.
 class GatewayClient {
  public:

@@ -32,9 +32,9 @@ const char* OpaqueMessage(absl::StatusCode code) {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> BackendCalls::ChannelFor(const std::string& service) const {
-  if (service == registration::v1::RegistrationService::service_full_name()) return backends_.registration;
-  if (service == beneficiary::v1::BeneficiaryService::service_full_name()) return backends_.beneficiary;
-  if (service == claims::v1::ClaimsService::service_full_name()) return backends_.claims;
+  if (service == registration::v1::RegistrationService::service_full_name()) return backends_.registration.Next();
+  if (service == beneficiary::v1::BeneficiaryService::service_full_name()) return backends_.beneficiary.Next();
+  if (service == claims::v1::ClaimsService::service_full_name()) return backends_.claims.Next();
   return nullptr;
 }
 

@@ -26,7 +26,7 @@ class BackendCalls {
                                const google::protobuf::Message& request, google::protobuf::Message* response,
                                absl::string_view request_id) const;
 
-  // The channel serving `service` (a full name); null when none.
+  // The next channel to `service` (a full name); null when none.
   std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service) const;
 
  private:

@@ -46,8 +46,8 @@ bool IsClaimId(absl::string_view id) {
 class FhirEndpoints {
  public:
   FhirEndpoints(const Backends& backends, FhirOptions options)
-      : beneficiary_(ben::BeneficiaryService::NewStub(backends.beneficiary)),
-        claims_(cv1::ClaimsService::NewStub(backends.claims)),
+      : beneficiary_(ben::BeneficiaryService::NewStub(backends.beneficiary.Next())),
+        claims_(cv1::ClaimsService::NewStub(backends.claims.Next())),
         deadline_(backends.deadline),
         options_(std::move(options)) {}
 

@@ -26,6 +26,9 @@ ABSL_FLAG(int64_t, http_max_buffered_body_bytes, 64 << 20,
           "Request bodies held by all connections together at most; past it a request is refused (503)");
 ABSL_FLAG(int64_t, http_max_url_bytes, 8 * 1024, "A longer URL is refused (414)");
 ABSL_FLAG(int64_t, http_max_header_bytes, 16 * 1024, "Larger request headers are refused (431)");
+ABSL_FLAG(int, backend_connections, 4,
+          "Connections to each service behind, taken in turn by the calls (one HTTP/2 connection is read by one "
+          "of the service's pollers)");
 ABSL_FLAG(absl::Duration, backend_deadline, absl::Seconds(3), "Deadline of each call to a service behind");
 ABSL_FLAG(std::string, registration_address, "",
           "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
@@ -51,6 +54,10 @@ int main(int argc, char** argv) {
           return absl::InvalidArgumentError("backend_deadline: must be positive");
         }
         parts.backends.deadline = absl::GetFlag(FLAGS_backend_deadline);
+        const int connections = absl::GetFlag(FLAGS_backend_connections);
+        if (connections < 1 || connections > 64) {
+          return absl::InvalidArgumentError("backend_connections: from 1 to 64");
+        }
         for (const auto& [name, given, channel] :
              {std::tuple{"registration", absl::GetFlag(FLAGS_registration_address), &parts.backends.registration},
               std::tuple{"beneficiary", absl::GetFlag(FLAGS_beneficiary_address), &parts.backends.beneficiary},
@@ -58,7 +65,7 @@ int main(int argc, char** argv) {
           auto address = service::PeerAddress(name, given);
           if (!address.ok()) return address.status();
           log::Info("gateway calls", {{"service", name}, {"address", *address}});
-          *channel = rpc::NewChannel(*address);
+          *channel = rpc::ChannelPool(rpc::NewChannels(*address, connections));
         }
         // The portal's pages, embedded at build time, at / and /portal/*.
         for (gateway::HandRoute& route : gateway::PortalAssets::Embedded().Routes()) {

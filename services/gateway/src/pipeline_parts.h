@@ -24,6 +24,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "himaya/api/v1/http.pb.h"
+#include "rpc/client.h"
 
 namespace himaya::gateway {
 
@@ -100,9 +101,10 @@ struct HandRoute {
 
 // The services behind the gateway, over mutual TLS as `gateway`.
 struct Backends {
-  std::shared_ptr<grpc::Channel> registration;
-  std::shared_ptr<grpc::Channel> beneficiary;
-  std::shared_ptr<grpc::Channel> claims;
+  // A few connections to each (--backend_connections), taken in turn by each call.
+  rpc::ChannelPool registration;
+  rpc::ChannelPool beneficiary;
+  rpc::ChannelPool claims;
   // Of every backend call.
   absl::Duration deadline = absl::Seconds(3);
 };

@@ -78,7 +78,7 @@ absl::Status Answer(const Sessions& sessions, const OpenedSession& opened, Messa
 LocalMethods SessionMethods(Sessions& sessions, Agents& agents, const Backends& backends) {
   LocalMethods methods;
   std::shared_ptr<rv1::RegistrationService::Stub> registration =
-      backends.registration ? rv1::RegistrationService::NewStub(backends.registration) : nullptr;
+      backends.registration ? rv1::RegistrationService::NewStub(backends.registration.Next()) : nullptr;
   const absl::Duration deadline = backends.deadline;
   methods[MethodName("CreateSession")] = [&sessions, registration, deadline](const Caller&, const HttpRequest&,
                                                                              const Message& message, Message* response,

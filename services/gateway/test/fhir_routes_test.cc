@@ -118,7 +118,7 @@ class FhirRoutesTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     auto channel = rpc::NewChannel(absl::StrCat("127.0.0.1:", server_->port()));
-    routes_ = FhirRoutes({nullptr, channel, channel, absl::Seconds(5)});
+    routes_ = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(5)});
   }
   void TearDown() override {
     if (server_) server_->Shutdown(absl::Seconds(1));
@@ -293,7 +293,7 @@ TEST_F(FhirRoutesTest, UnknownResourcesAreNotFound) {
 TEST(FhirRoutesBackendTest, ABackendDownIsUnavailable) {
   // Nothing listens there: every call fails at once, UNAVAILABLE.
   auto channel = rpc::NewChannel("127.0.0.1:1");
-  std::vector<HandRoute> routes = FhirRoutes({nullptr, channel, channel, absl::Seconds(2)});
+  std::vector<HandRoute> routes = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(2)});
   Caller client{CallerKind::kApiClient, "clinic-atlas", {"fhir"}, "", "key:k1"};
   for (const HandRoute& r : routes) {
     if (r.path_template != "/fhir/r4/Coverage" && r.path_template != "/fhir/r4/Claim") continue;

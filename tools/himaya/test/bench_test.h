@@ -2,6 +2,7 @@
 // and the figures read back from what it printed.
 #pragma once
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
@@ -27,6 +28,16 @@ class BenchTest : public ::testing::Test {
     std::vector<std::string> argv = {stack::DefaultBinDir() + "/himaya", "bench", benchmark_};
     argv.insert(argv.end(), flags.begin(), flags.end());
     return testing::RunCommand({.argv = argv}, absl::StrCat(dir_.path(), "/run-", ++runs_), timeout_);
+  }
+  // Runs the benchmark with one bad `flag`: refused at once (exit 1, nothing printed on
+  // stdout, nothing started) with one line on stderr that `says` why.
+  void ExpectRefusedAtOnce(const std::string& flag, const std::string& says) {
+    BenchRun run = Bench({flag});
+    EXPECT_EQ(run.code, 1) << flag << run.out << run.err;
+    EXPECT_EQ(run.err.rfind("himaya: ", 0), 0u) << flag << ": " << run.err;
+    EXPECT_NE(run.err.find(says), std::string::npos) << flag << ": " << run.err << " should say " << says;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_EQ(run.out, "") << "nothing started";
   }
   // The number the first group of `pattern` matches in `text` (-1 when absent).
   static double Figure(const std::string& text, const std::string& pattern) {
