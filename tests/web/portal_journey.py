@@ -400,7 +400,7 @@ class Journey:
         self.audit('claims')
 
         self.step('log out; the session cookie no longer opens anything')
-        cookie = self.driver.get_cookie('himaya_session')
+        cookie = self.driver.get_cookie('__Host-himaya_session')
         check(cookie and cookie.get('httpOnly'), f'the session is an HttpOnly cookie: {cookie}')
         check(self.request('/v1/me', cookie['value']) == 200, 'the cookie works while signed in')
         self.find('#logout').click()
@@ -418,7 +418,7 @@ class Journey:
         self.audit('resend')
 
     def request(self, path, cookie):
-        request = urllib.request.Request(self.base + path, headers={'Cookie': f'himaya_session={cookie}'})
+        request = urllib.request.Request(self.base + path, headers={'Cookie': f'__Host-himaya_session={cookie}'})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status

@@ -13,7 +13,7 @@
 namespace himaya::stack {
 namespace {
 
-constexpr char kSessionCookie[] = "himaya_session";
+constexpr char kSessionCookie[] = "__Host-himaya_session";
 
 // The value Set-Cookie gives the session cookie: nullopt when it names another cookie, "" when
 // it clears it (an empty value or Max-Age=0).

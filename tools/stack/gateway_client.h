@@ -1,5 +1,5 @@
 // A client of the gateway as a browser is: one keep-alive connection, JSON bodies, and the
-// session cookie (himaya_session) taken from Set-Cookie and sent back until the gateway clears
+// session cookie (__Host-himaya_session) taken from Set-Cookie and sent back until the gateway clears
 // it. For the demo, the gateway benchmark and the end-to-end tests of the local stack.
 #pragma once
 
@@ -59,7 +59,7 @@ class GatewayClient {
   // The session's token as the cookie holds it; empty when there is none.
   const std::string& session() const { return session_; }
   void set_session(std::string session) { session_ = std::move(session); }
-  // The Cookie header this client sends ("himaya_session=TOKEN"); empty without a session.
+  // The Cookie header this client sends ("__Host-himaya_session=TOKEN"); empty without a session.
   std::string CookieHeader() const;
   const std::string& address() const { return address_; }
 

@@ -53,6 +53,28 @@ std::optional<ApiError> CheckAccess(const Route& route, const Caller& caller) {
   }
 }
 
+// A request that changes something (not a GET) and that the session cookie authenticates must
+// come from the gateway's own pages: refused when the browser says it comes from another site
+// (Sec-Fetch-Site: cross-site) or another origin (Origin, when sent, naming another host than the
+// request's Host). SameSite=Strict keeps the cookie off such requests in today's browsers; this
+// holds for the others too.
+std::optional<ApiError> CheckSameOrigin(const HttpRequest& request, const Caller& caller) {
+  if (caller.session_key.empty() || request.method == "GET" || request.method == "HEAD") return std::nullopt;
+  if (absl::EqualsIgnoreCase(request.Header("sec-fetch-site"), "cross-site")) {
+    return Error(absl::StatusCode::kPermissionDenied,
+                 "Sec-Fetch-Site: a request from another site may not change anything with the session cookie");
+  }
+  const std::string origin = request.Header("origin");
+  if (origin.empty()) return std::nullopt;
+  const size_t scheme = origin.find("://");
+  const std::string host = request.Header("host");
+  if (scheme == std::string::npos || host.empty() || !absl::EqualsIgnoreCase(origin.substr(scheme + 3), host)) {
+    return Error(absl::StatusCode::kPermissionDenied,
+                 "Origin: a request from another origin may not change anything with the session cookie");
+  }
+  return std::nullopt;
+}
+
 // Bounds what an agent may write as a reason in the access audit.
 constexpr size_t kMaxReasonBytes = 500;
 
@@ -206,6 +228,7 @@ void Gateway::Serve(const HttpRequest& request, HttpResponse* response, std::str
     if (route.access != api::v1::PUBLIC) return fail(ErrorFromStatus(caller.status()));
     caller = std::move(anonymous);
   }
+  if (auto refused = CheckSameOrigin(request, *caller)) return fail(*refused);
   if (auto refused = CheckAccess(route, *caller)) return fail(*refused);
   // A PUBLIC route that is not a GET checks or sends credentials (a login, an activation, a code).
   const RateClass rate_class =

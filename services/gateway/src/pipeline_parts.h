@@ -3,7 +3,8 @@
 // agent's read leaves in the access audit, the methods served in process, the routes handled by
 // code (FHIR, the portal's files), and the services behind.
 //
-// A request goes: request id -> route matched (404 otherwise) -> Authenticate -> access checked
+// A request goes: request id -> route matched (404 otherwise) -> Authenticate (a cookie-
+// authenticated change from another origin: 403) -> access checked
 // against the route's declaration (401/403) -> RateLimits::Admit (429) -> for an audited agent
 // route, AccessAudit::Record before anything is read -> the backend call (or local method, or
 // hand route) with a deadline -> the answer, or the one error envelope.
@@ -28,10 +29,13 @@
 
 namespace himaya::gateway {
 
-// The cookie holding a session's token (HttpOnly; Secure; SameSite=Strict; Path=/).
-inline constexpr char kSessionCookie[] = "himaya_session";
+// The cookie holding a session's token (HttpOnly; Secure; SameSite=Strict; Path=/; no Domain).
+// The __Host- prefix makes a browser refuse it unless it is Secure, for the path / and set by
+// this very host: a sibling subdomain cannot plant one (cookie tossing).
+inline constexpr char kSessionCookie[] = "__Host-himaya_session";
 // The Set-Cookie value that makes a browser forget the session cookie.
-inline constexpr char kClearedSessionCookie[] = "himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict";
+inline constexpr char kClearedSessionCookie[] =
+    "__Host-himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict";
 // The header holding an API key: `Authorization: ApiKey <key_id>.<secret>`.
 inline constexpr char kApiKeyScheme[] = "ApiKey";
 // The header in which an agent gives the reason of an audited read.

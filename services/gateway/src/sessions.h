@@ -1,5 +1,5 @@
-// Sessions of the portal and of agents' desks: a random token in the cookie `himaya_session`
-// (HttpOnly; Secure; SameSite=Strict), of which only the SHA-256 is kept. A session ends when
+// Sessions of the portal and of agents' desks: a random token in the cookie
+// `__Host-himaya_session` (HttpOnly; Secure; SameSite=Strict; Path=/), of which only the SHA-256 is kept. A session ends when
 // idle for `idle` (the expiry slides with use, written at most once per `extend_every`), at
 // `absolute` after it was opened whatever its use, or when revoked (logged out, agent disabled).
 // Ended sessions are purged by a background loop.

@@ -39,7 +39,7 @@ class AuthenticatorTest : public GatewayDatabaseTest {
 TEST_P(AuthenticatorTest, ASessionCookieGivesTheInsured) {
   auto opened = sessions_->Open(SessionKind::kInsured, "100000017", {});
   ASSERT_TRUE(opened.ok());
-  auto caller = authenticator_->Authenticate(Request("lang=fr; himaya_session=" + opened->token));
+  auto caller = authenticator_->Authenticate(Request("lang=fr; __Host-himaya_session=" + opened->token));
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->kind, CallerKind::kInsured);
   EXPECT_EQ(caller->subject, "100000017");
@@ -51,7 +51,7 @@ TEST_P(AuthenticatorTest, ASessionCookieGivesTheInsured) {
 TEST_P(AuthenticatorTest, AnAgentsSessionCookieGivesTheAgentAndRoles) {
   auto opened = sessions_->Open(SessionKind::kAgent, "agent.amal", {"supervisor", "support"});
   ASSERT_TRUE(opened.ok());
-  auto caller = authenticator_->Authenticate(Request("himaya_session=" + opened->token));
+  auto caller = authenticator_->Authenticate(Request("__Host-himaya_session=" + opened->token));
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->kind, CallerKind::kAgent);
   EXPECT_EQ(caller->subject, "agent.amal");
@@ -74,7 +74,7 @@ TEST_P(AuthenticatorTest, AnApiKeyGivesItsClientAndScopes) {
 }
 
 TEST_P(AuthenticatorTest, NoCredentialIsTheAnonymousCallerByAddress) {
-  for (const std::string& cookie : {std::string(), std::string("lang=ar"), std::string("himaya_session=")}) {
+  for (const std::string& cookie : {std::string(), std::string("lang=ar"), std::string("__Host-himaya_session=")}) {
     auto caller = authenticator_->Authenticate(Request(cookie));
     ASSERT_TRUE(caller.ok()) << caller.status();
     EXPECT_EQ(caller->kind, CallerKind::kAnonymous);
@@ -88,15 +88,16 @@ TEST_P(AuthenticatorTest, ABadSessionCookieIsRefusedWithOneMessage) {
   auto revoked = sessions_->Open(SessionKind::kInsured, "100000025", {});
   ASSERT_TRUE(expired.ok() && revoked.ok());
   ASSERT_TRUE(sessions_->Revoke(revoked->session.key).ok());
-  ExpectRefused(authenticator_->Authenticate(Request("himaya_session=" + revoked->token)), kSessionRefused);
-  ExpectRefused(authenticator_->Authenticate(Request("himaya_session=garbage")), kSessionRefused);
-  ExpectRefused(authenticator_->Authenticate(Request("himaya_session=" + NewToken())), kSessionRefused);
+  ExpectRefused(authenticator_->Authenticate(Request("__Host-himaya_session=" + revoked->token)), kSessionRefused);
+  ExpectRefused(authenticator_->Authenticate(Request("__Host-himaya_session=garbage")), kSessionRefused);
+  ExpectRefused(authenticator_->Authenticate(Request("__Host-himaya_session=" + NewToken())), kSessionRefused);
   clock_.Advance(absl::Minutes(31));
-  ExpectRefused(authenticator_->Authenticate(Request("himaya_session=" + expired->token)), kSessionRefused);
+  ExpectRefused(authenticator_->Authenticate(Request("__Host-himaya_session=" + expired->token)), kSessionRefused);
   // A bad cookie is refused even beside a good key.
   auto key = keys_->Create("ivr", {"ivr"});
   ASSERT_TRUE(key.ok());
-  ExpectRefused(authenticator_->Authenticate(Request("himaya_session=garbage", "ApiKey " + key->key)), kSessionRefused);
+  ExpectRefused(authenticator_->Authenticate(Request("__Host-himaya_session=garbage", "ApiKey " + key->key)),
+                kSessionRefused);
 }
 
 TEST_P(AuthenticatorTest, ABadAuthorizationHeaderIsRefusedWithOneMessage) {

@@ -348,17 +348,52 @@ TEST_F(GatewayHttpTest, ALocalMethodNotYetServedIs501) {
 TEST_F(GatewayHttpTest, AStaleSessionCookieIsClearedAndDoesNotBarThePublicRoutes) {
   // The portal's page and a PUBLIC route still answer, as to anyone, and the browser is told to
   // forget the cookie.
-  auto page = client_->Get("/ping", {{"Cookie", "himaya_session=stale"}});
+  auto page = client_->Get("/ping", {{"Cookie", "__Host-himaya_session=stale"}});
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Set-Cookie"),
-            "himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
+            "__Host-himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
   // A route for the insured is still 401, and the cookie is cleared there too.
-  auto mine = client_->Get("/v1/me/eligibility", {{"Cookie", "himaya_session=stale"}});
+  auto mine = client_->Get("/v1/me/eligibility", {{"Cookie", "__Host-himaya_session=stale"}});
   ASSERT_TRUE(mine);
   EXPECT_EQ(mine->status, 401);
   EXPECT_THAT(mine->get_header_value("Set-Cookie"), HasSubstr("Max-Age=0"));
   EXPECT_EQ(rate_limits_.last_class(), RateClass::kCredentials);
+}
+
+TEST_F(GatewayHttpTest, AChangeTheSessionCookieAuthenticatesIsRefusedFromAnotherOrigin) {
+  const std::string cookie = std::string(kSessionCookie) + "=live";
+  const std::string body = R"({"cin": "AB123456"})";
+  auto foreign = client_->Post("/v1/me/family", {{"Cookie", cookie}, {"Origin", "https://evil.example"}}, body,
+                               "application/json");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  nlohmann::json error = Envelope(foreign);
+  EXPECT_EQ(error["code"], "PERMISSION_DENIED");
+  EXPECT_THAT(error["message"].get<std::string>(), HasSubstr("Origin"));
+  auto null_origin = client_->Post("/v1/me/family", {{"Cookie", cookie}, {"Origin", "null"}}, body, "application/json");
+  ASSERT_TRUE(null_origin);
+  EXPECT_EQ(null_origin->status, 403);
+  auto cross_site =
+      client_->Delete("/v1/me/family/123456782-01", {{"Cookie", cookie}, {"Sec-Fetch-Site", "cross-site"}});
+  ASSERT_TRUE(cross_site);
+  EXPECT_EQ(cross_site->status, 403);
+  EXPECT_THAT(Envelope(cross_site)["message"].get<std::string>(), HasSubstr("Sec-Fetch-Site"));
+
+  // The gateway's own origin, no Origin at all, a read, or a caller without the cookie go on.
+  const std::string own = absl::StrCat("http://127.0.0.1:", server_->port());
+  for (const httplib::Headers& headers :
+       {httplib::Headers{{"Cookie", cookie}, {"Origin", own}, {"Sec-Fetch-Site", "same-origin"}},
+        httplib::Headers{{"Cookie", cookie}},
+        httplib::Headers{{"X-Test-Caller", "insured:123456782"}, {"Origin", "https://evil.example"}}}) {
+    auto result = client_->Post("/v1/me/family", headers, body, "application/json");
+    ASSERT_TRUE(result);
+    EXPECT_NE(result->status, 403) << result->body;
+  }
+  auto read = client_->Get("/v1/me/eligibility?date=2026-05-01",
+                           {{"Cookie", cookie}, {"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}});
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->status, 200) << read->body;
 }
 
 TEST_F(GatewayHttpTest, DeadCredentialsAreRateLimitedLikeLogins) {

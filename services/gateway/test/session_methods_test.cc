@@ -111,7 +111,7 @@ class SessionMethodsTest : public GatewayDatabaseTest {
   }
   // The token of a Set-Cookie value.
   static std::string TokenOf(const std::string& set_cookie) {
-    std::string prefix = "himaya_session=";
+    std::string prefix = "__Host-himaya_session=";
     return set_cookie.substr(prefix.size(), set_cookie.find(';') - prefix.size());
   }
 
@@ -133,7 +133,7 @@ TEST_P(SessionMethodsTest, AnInsuredLogsInThroughRegistrationAndGetsACookieNotAT
   HttpResponse http;
   auto cookie = LogIn("100000017", kInsuredPassword, &http);
   ASSERT_TRUE(cookie.ok()) << cookie.status();
-  EXPECT_THAT(*cookie, StartsWith("himaya_session="));
+  EXPECT_THAT(*cookie, StartsWith("__Host-himaya_session="));
   EXPECT_THAT(*cookie, HasSubstr("HttpOnly"));
   EXPECT_EQ(Header(http, "Cache-Control"), "no-store");
   EXPECT_EQ(last_session_.kind(), "INSURED");

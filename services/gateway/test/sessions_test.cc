@@ -111,13 +111,13 @@ TEST_P(SessionsTest, TheCookieIsHttpOnlySecureStrictAndLastsUntilTheAbsoluteExpi
   auto opened = sessions_->Open(SessionKind::kInsured, "100000017", {});
   ASSERT_TRUE(opened.ok());
   const std::string cookie = sessions_->Cookie(*opened);
-  EXPECT_TRUE(absl::StartsWith(cookie, "himaya_session=" + opened->token + ";")) << cookie;
+  EXPECT_TRUE(absl::StartsWith(cookie, "__Host-himaya_session=" + opened->token + ";")) << cookie;
   EXPECT_THAT(cookie, HasSubstr("; Max-Age=43200;"));
   EXPECT_THAT(cookie, HasSubstr("; Path=/;"));
   EXPECT_THAT(cookie, HasSubstr("; HttpOnly;"));
   EXPECT_THAT(cookie, HasSubstr("; Secure;"));
   EXPECT_THAT(cookie, HasSubstr("; SameSite=Strict"));
-  EXPECT_EQ(Sessions::ClearedCookie(), "himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
+  EXPECT_EQ(Sessions::ClearedCookie(), "__Host-himaya_session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict");
 }
 
 TEST_P(SessionsTest, PurgeRemovesEndedSessionsOnly) {

@@ -17,8 +17,9 @@
 namespace himaya::gateway {
 
 // The caller named by the header X-Test-Caller: "insured:<number>", "agent:<id>:<role>",
-// "key:<client>:<scope>" (an API client), or nobody. "forged" (an unknown key) and the session
-// cookie "stale" are dead credentials (UNAUTHENTICATED).
+// "key:<client>:<scope>" (an API client), or nobody; the session cookie "live" is the insured
+// 123456782's session. "forged" (an unknown key) and the session cookie "stale" are dead
+// credentials (UNAUTHENTICATED).
 class HeaderAuthenticator : public Authenticator {
  public:
   absl::StatusOr<Caller> Authenticate(const HttpRequest& request) override {
@@ -27,6 +28,12 @@ class HeaderAuthenticator : public Authenticator {
     const std::string who = request.Header("x-test-caller");
     if (who == "forged" || request.Cookie(kSessionCookie) == "stale") {
       return absl::UnauthenticatedError("unknown credential");
+    }
+    if (request.Cookie(kSessionCookie) == "live") {
+      caller.kind = CallerKind::kInsured;
+      caller.subject = "123456782";
+      caller.session_key = "live-key";
+      return caller;
     }
     std::vector<std::string> parts = absl::StrSplit(who, ':');
     if (parts.size() >= 2 && parts[0] == "insured") {

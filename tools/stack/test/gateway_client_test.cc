@@ -19,7 +19,7 @@ class GatewayClientTest : public ::testing::Test {
     server_.Post("/v1/sessions", [](const httplib::Request& request, httplib::Response& response) {
       response.status = 201;
       response.set_header("Set-Cookie", "theme=dark; Path=/");
-      response.set_header("Set-Cookie", "himaya_session=tok3n; HttpOnly; Secure; SameSite=Strict; Path=/");
+      response.set_header("Set-Cookie", "__Host-himaya_session=tok3n; HttpOnly; Secure; SameSite=Strict; Path=/");
       response.set_content(request.body, "application/json");
     });
     server_.Get("/v1/me", [](const httplib::Request& request, httplib::Response& response) {
@@ -28,7 +28,7 @@ class GatewayClientTest : public ::testing::Test {
                            "application/json");
     });
     server_.Delete("/v1/sessions/current", [](const httplib::Request&, httplib::Response& response) {
-      response.set_header("Set-Cookie", "himaya_session=; Max-Age=0; Path=/");
+      response.set_header("Set-Cookie", "__Host-himaya_session=; Max-Age=0; Path=/");
       response.set_content("{}", "application/json");
     });
     server_.Post("/v1/broken", [](const httplib::Request& request, httplib::Response& response) {
@@ -59,12 +59,12 @@ TEST_F(GatewayClientTest, KeepsTheSessionCookieUntilTheServerClearsIt) {
   EXPECT_EQ(in->status, 201);
   EXPECT_EQ(in->Json()["registration_number"], "100000017");
   EXPECT_EQ(client.session(), "tok3n");
-  EXPECT_EQ(client.CookieHeader(), "himaya_session=tok3n");
+  EXPECT_EQ(client.CookieHeader(), "__Host-himaya_session=tok3n");
   EXPECT_EQ(in->headers.count("set-cookie"), 2u);
 
   auto me = client.Get("/v1/me");
   ASSERT_TRUE(me.ok()) << me.status();
-  EXPECT_EQ(me->Json()["cookie"], "himaya_session=tok3n");
+  EXPECT_EQ(me->Json()["cookie"], "__Host-himaya_session=tok3n");
   EXPECT_EQ(me->Header("x-request-id"), "r-1");
   EXPECT_EQ(me->content_type, "application/json");
   EXPECT_EQ(me->ErrorCode(), "");
