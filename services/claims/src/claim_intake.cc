@@ -53,9 +53,12 @@ absl::Status ClaimIdTaken(absl::string_view claim_id) {
 }
 
 // A key is the insured's: the same key sent for another insured is another key, and never
-// answers with their file.
-std::string ScopedKey(absl::string_view registration_number, absl::string_view key) {
-  return key.empty() ? std::string() : absl::StrCat(registration_number, "/", key);
+// answers with their file. A partner's key (channel PARTNER:<id>) is the partner's: no insured
+// can take it first, and the partner reusing it for another insured is refused.
+std::string ScopedKey(absl::string_view registration_number, absl::string_view channel, absl::string_view key) {
+  if (key.empty()) return std::string();
+  if (absl::StartsWith(channel, "PARTNER:")) return absl::StrCat(channel, "/", key);
+  return absl::StrCat(registration_number, "/", key);
 }
 
 // What the caller gave rather than the service chose: a retry compares only these.
@@ -154,7 +157,7 @@ std::string ClaimIntake::NewClaimId() {
 absl::StatusOr<Claim> ClaimIntake::Submit(const ClaimSubmission& submission) {
   ASSIGN_OR_RETURN(Claim claim, Checked(submission));
   const bool allocate = claim.claim_id.empty();
-  claim.idempotency_key = ScopedKey(claim.registration_number, claim.idempotency_key);
+  claim.idempotency_key = ScopedKey(claim.registration_number, claim.channel, claim.idempotency_key);
   std::optional<Claim> earlier;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     earlier.reset();

@@ -140,6 +140,26 @@ TEST_P(ClaimIntakeTest, AKeyIsTheInsuredsAndNeverAnswersWithAnotherInsuredsFile)
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 2);
 }
 
+TEST_P(ClaimIntakeTest, APartnersKeyIsThePartnersNotTheInsureds) {
+  ClaimSubmission portal = Submission("");
+  portal.idempotency_key = "fhir:clinic-atlas:INV-1";  // an insured takes a clinic's key first
+  ClaimSubmission clinic = portal;
+  clinic.channel = "PARTNER:clinic-atlas";
+  clinic.items[0].quantity = 2;
+  auto taken = intake_->Submit(portal);
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  auto filed = intake_->Submit(clinic);
+  ASSERT_TRUE(filed.ok()) << filed.status();
+  EXPECT_NE(filed->claim_id, taken->claim_id);
+  EXPECT_EQ(filed->channel, "PARTNER:clinic-atlas");
+  ClaimSubmission another_insured = clinic;
+  another_insured.registration_number = "100000025";
+  another_insured.items = {{"100000025", "2026-05-02", "C", 1, 15000, ""}};
+  absl::Status reused = intake_->Submit(another_insured).status();
+  EXPECT_EQ(reused.code(), absl::StatusCode::kAlreadyExists) << "the clinic's key names one file, whoever's";
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM claims"), 2);
+}
+
 TEST_P(ClaimIntakeTest, AKeyReusedForAnotherFileIsRefused) {
   ClaimSubmission s = Submission("");
   s.idempotency_key = "retry-2";

@@ -25,16 +25,20 @@ absl::StatusOr<std::optional<AccessCursor>> CursorOf(absl::string_view token) {
 
 }  // namespace
 
+std::string ReaderOf(const Caller& caller) {
+  return caller.kind == CallerKind::kApiClient ? absl::StrCat(kClientReaderPrefix, caller.subject) : caller.subject;
+}
+
 absl::Status AccessLog::Record(const Caller& agent, absl::string_view action, absl::string_view subject,
                                absl::string_view reason, absl::string_view request_id) {
-  if (agent.kind != CallerKind::kAgent || agent.subject.empty()) {
-    return absl::InvalidArgumentError("only an agent's reads are audited");
+  if ((agent.kind != CallerKind::kAgent && agent.kind != CallerKind::kApiClient) || agent.subject.empty()) {
+    return absl::InvalidArgumentError("only agents' and API clients' reads are audited");
   }
   if (reason.empty()) return absl::InvalidArgumentError("x-himaya-reason: required for this read");
   if (reason.size() > kMaxReasonLength) {
     return absl::InvalidArgumentError(absl::StrCat("x-himaya-reason: at most ", kMaxReasonLength, " characters"));
   }
-  AccessRecord record{core::NewUuid(random_), clock_.Now(),        agent.subject,          std::string(action),
+  AccessRecord record{core::NewUuid(random_), clock_.Now(),        ReaderOf(agent),        std::string(action),
                       std::string(subject),   std::string(reason), std::string(request_id)};
   return db_.Write([&](storage::Transaction& tx) { return AccessRecordStore::Insert(tx, record); });
 }

@@ -1,5 +1,6 @@
-// The access audit log (Law 09-08): every read of a person's data by an agent is written, durably,
-// before it is answered (AccessAudit), and read back newest first by `himaya audit`.
+// The access audit log (Law 09-08): every read of a person's data by an agent, or by a partner
+// through FHIR, is written, durably, before it is answered (AccessAudit), and read back newest
+// first by `himaya audit`.
 #pragma once
 
 #include <string>
@@ -21,6 +22,11 @@ inline constexpr int kMaxAccessPage = 500;
 // The longest reason kept; a longer one is refused.
 inline constexpr size_t kMaxReasonLength = 500;
 
+// Who read, as recorded (the agent column): an agent's id, or "client:<client_id>" for an API
+// client (agents' ids have no ':', so neither is taken for the other).
+inline constexpr char kClientReaderPrefix[] = "client:";
+std::string ReaderOf(const Caller& caller);
+
 struct AccessPage {
   std::vector<AccessRecord> records;
   // Empty on the last page.
@@ -32,8 +38,9 @@ class AccessLog final : public AccessAudit {
   AccessLog(storage::Database& db, const core::Clock& clock, core::RandomSource& random)
       : db_(db), clock_(clock), random_(random) {}
 
-  // Commits the record before returning. INVALID_ARGUMENT when the caller is not an agent, or the
-  // reason is empty or longer than kMaxReasonLength (the read is then refused).
+  // Commits the record before returning, under ReaderOf(agent). INVALID_ARGUMENT when the caller
+  // is not an agent or an API client, or the reason is empty or longer than kMaxReasonLength (the
+  // read is then refused).
   absl::Status Record(const Caller& agent, absl::string_view action, absl::string_view subject,
                       absl::string_view reason, absl::string_view request_id) override;
 

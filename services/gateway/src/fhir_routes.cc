@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/log.h"
 #include "gateway/src/fhir_capability.h"
 #include "gateway/src/fhir_claims.h"
 #include "gateway/src/fhir_coverage.h"
@@ -22,6 +23,8 @@ namespace ben = beneficiary::v1;
 namespace cv1 = claims::v1;
 
 constexpr char kBase[] = "/fhir/r4";
+// The reason of a partner's read in the access audit (a partner sends none).
+constexpr char kPartnerReadReason[] = "FHIR read by an API client";
 
 void Answer(const nlohmann::json& resource, HttpResponse* response, int status = 200) {
   response->status = status;
@@ -45,15 +48,17 @@ bool IsClaimId(absl::string_view id) {
 // The FHIR endpoints over typed stubs of the backends.
 class FhirEndpoints {
  public:
-  FhirEndpoints(const Backends& backends, FhirOptions options)
-      : beneficiary_(ben::BeneficiaryService::NewStub(backends.beneficiary.Next())),
+  FhirEndpoints(const Backends& backends, AccessAudit& audit, FhirOptions options)
+      : audit_(audit),
+        beneficiary_(ben::BeneficiaryService::NewStub(backends.beneficiary.Next())),
         claims_(cv1::ClaimsService::NewStub(backends.claims.Next())),
         deadline_(backends.deadline),
         options_(std::move(options)) {}
 
-  void SearchCoverage(const HttpRequest& request, HttpResponse* response) {
+  void SearchCoverage(const HttpRequest& request, const Caller& caller, HttpResponse* response) {
     absl::StatusOr<std::string> beneficiary_id = fhir::BeneficiaryOfSearch(request);
     if (!beneficiary_id.ok()) return Fail(fhir::FhirError(beneficiary_id.status()), request, response);
+    if (!Audited(request, caller, "GET /fhir/r4/Coverage", *beneficiary_id, response)) return;
     ben::ListFamilyRequest ask;
     ask.set_registration_number(fhir::InsuredOf(*beneficiary_id));
     ben::ListFamilyResponse family;
@@ -66,10 +71,11 @@ class FhirEndpoints {
     Answer(fhir::CoverageBundle(&family, *beneficiary_id, options_.fund, today), response);
   }
 
-  void CheckEligibility(const HttpRequest& request, HttpResponse* response) {
+  void CheckEligibility(const HttpRequest& request, const Caller& caller, HttpResponse* response) {
     if (!AcceptBody(request, response)) return;
     absl::StatusOr<fhir::EligibilityQuery> query = fhir::ReadEligibilityRequest(request.body);
     if (!query.ok()) return Fail(fhir::FhirError(query.status()), request, response);
+    if (!Audited(request, caller, "POST /fhir/r4/CoverageEligibilityRequest", query->beneficiary_id, response)) return;
     ben::EligibilityQuestion question;
     question.set_beneficiary_id(query->beneficiary_id);
     question.set_date(query->date);
@@ -103,10 +109,23 @@ class FhirEndpoints {
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) return Fail(unknown, request, response);
     if (!status.ok()) return Fail(ErrorFromGrpc(status), request, response);
     if (claim.channel() != fhir::PartnerChannel(caller.subject)) return Fail(unknown, request, response);
+    if (!Audited(request, caller, "GET /fhir/r4/ClaimResponse/{id}", claim.registration_number(), response)) return;
     Answer(fhir::ClaimResponse(claim, options_.fund), response);
   }
 
  private:
+  // Writes the partner's read of `subject` to the access audit; otherwise answers 503.
+  bool Audited(const HttpRequest& request, const Caller& caller, absl::string_view action, absl::string_view subject,
+               HttpResponse* response) {
+    absl::Status recorded = audit_.Record(caller, action, subject, kPartnerReadReason, request.request_id);
+    if (recorded.ok()) return true;
+    log::Error("access audit failed: nothing answered",
+               {{"route", action}, {"error", recorded}, {"request_id", request.request_id}});
+    Fail({absl::StatusCode::kUnavailable, "the access audit cannot record this read; nothing was answered", "", {}},
+         request, response);
+    return false;
+  }
+
   // A body in FHIR JSON (or plain JSON) within the size limit; otherwise answers 415 or 413.
   static bool AcceptBody(const HttpRequest& request, HttpResponse* response) {
     std::string type = absl::AsciiStrToLower(request.Header("content-type"));
@@ -127,6 +146,7 @@ class FhirEndpoints {
     return true;
   }
 
+  AccessAudit& audit_;
   std::unique_ptr<ben::BeneficiaryService::Stub> beneficiary_;
   std::unique_ptr<cv1::ClaimsService::Stub> claims_;
   const absl::Duration deadline_;
@@ -147,8 +167,8 @@ HandRoute Route(std::string method, absl::string_view path, api::v1::Access acce
 
 }  // namespace
 
-std::vector<HandRoute> FhirRoutes(const Backends& backends, FhirOptions options) {
-  auto endpoints = std::make_shared<FhirEndpoints>(backends, std::move(options));
+std::vector<HandRoute> FhirRoutes(const Backends& backends, AccessAudit& audit, FhirOptions options) {
+  auto endpoints = std::make_shared<FhirEndpoints>(backends, audit, std::move(options));
   std::vector<HandRoute> routes;
 
   HandRoute metadata = Route("GET", "/metadata", api::v1::PUBLIC, "FHIR R4 CapabilityStatement");
@@ -169,14 +189,16 @@ std::vector<HandRoute> FhirRoutes(const Backends& backends, FhirOptions options)
 
   HandRoute coverage =
       Route("GET", "/Coverage", api::v1::API_KEY, "FHIR R4 Coverage search by beneficiary (searchset Bundle)");
-  coverage.handle = [endpoints](const HttpRequest& request, const Caller&, const std::map<std::string, std::string>&,
-                                HttpResponse* response) { endpoints->SearchCoverage(request, response); };
+  coverage.handle = [endpoints](const HttpRequest& request, const Caller& caller,
+                                const std::map<std::string, std::string>&,
+                                HttpResponse* response) { endpoints->SearchCoverage(request, caller, response); };
   routes.push_back(std::move(coverage));
 
   HandRoute eligibility = Route("POST", "/CoverageEligibilityRequest", api::v1::API_KEY,
                                 "FHIR R4 CoverageEligibilityRequest, answered by a CoverageEligibilityResponse");
-  eligibility.handle = [endpoints](const HttpRequest& request, const Caller&, const std::map<std::string, std::string>&,
-                                   HttpResponse* response) { endpoints->CheckEligibility(request, response); };
+  eligibility.handle = [endpoints](const HttpRequest& request, const Caller& caller,
+                                   const std::map<std::string, std::string>&,
+                                   HttpResponse* response) { endpoints->CheckEligibility(request, caller, response); };
   routes.push_back(std::move(eligibility));
 
   HandRoute claim = Route("POST", "/Claim", api::v1::API_KEY, "FHIR R4 Claim, filed and answered by a ClaimResponse");

@@ -26,7 +26,10 @@ struct FhirOptions {
 };
 
 // The routes, the catch-alls last (an unknown resource under /fhir/r4/ is a 404
-// OperationOutcome). They keep stubs of `backends`' channels.
-std::vector<HandRoute> FhirRoutes(const Backends& backends, FhirOptions options = {});
+// OperationOutcome). They keep stubs of `backends`' channels. A partner's read of a person (a
+// Coverage search, an eligibility request, a ClaimResponse) is written to `audit` (who: the API
+// client; subject: the beneficiary, or the claim's insured) before it is answered; 503 when it
+// cannot be. `audit` outlives the routes.
+std::vector<HandRoute> FhirRoutes(const Backends& backends, AccessAudit& audit, FhirOptions options = {});
 
 }  // namespace himaya::gateway

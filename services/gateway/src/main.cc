@@ -71,14 +71,6 @@ int main(int argc, char** argv) {
         for (gateway::HandRoute& route : gateway::PortalAssets::Embedded().Routes()) {
           parts.hand_routes.push_back(std::move(route));
         }
-        // FHIR R4 for clinics and partner insurers, at /fhir/r4/* (docs/fhir.md).
-        gateway::FhirOptions fhir;
-        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_fhir_time_zone), &fhir.zone)) {
-          return absl::InvalidArgumentError("fhir_time_zone: unknown (install tzdata)");
-        }
-        for (gateway::HandRoute& route : gateway::FhirRoutes(parts.backends, fhir)) {
-          parts.hand_routes.push_back(std::move(route));
-        }
         // Who calls (sessions, agents, API keys), how much, and what agents' reads leave behind.
         auth = std::make_unique<gateway::AuthParts>(runtime.db(), runtime.clock(), runtime.random(),
                                                     runtime.handler_pool(), *auth_config, parts.backends);
@@ -88,6 +80,14 @@ int main(int argc, char** argv) {
         parts.local_methods = auth->local_methods();
         auth->Start();
         runtime.OnStop([&] { auth->Stop(); });
+        // FHIR R4 for clinics and partner insurers, at /fhir/r4/* (docs/fhir.md).
+        gateway::FhirOptions fhir;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_fhir_time_zone), &fhir.zone)) {
+          return absl::InvalidArgumentError("fhir_time_zone: unknown (install tzdata)");
+        }
+        for (gateway::HandRoute& route : gateway::FhirRoutes(parts.backends, auth->access_audit(), fhir)) {
+          parts.hand_routes.push_back(std::move(route));
+        }
         auto built = gateway::Gateway::Create(std::move(parts));
         if (!built.ok()) return built.status();
         pipeline = *std::move(built);

@@ -67,8 +67,9 @@ class RateLimits {
 class AccessAudit {
  public:
   virtual ~AccessAudit() = default;
-  // Durably records that `agent` ran `action` (the route's method and template) on `subject`
-  // (a registration number) for `reason`. An error refuses the read (nothing is answered
+  // Durably records that `agent` (an agent, or an API client reading through FHIR) ran `action`
+  // (the route's method and template) on `subject` (a registration number or beneficiary id) for
+  // `reason`. An error refuses the read (nothing is answered
   // unrecorded).
   virtual absl::Status Record(const Caller& agent, absl::string_view action, absl::string_view subject,
                               absl::string_view reason, absl::string_view request_id) = 0;

@@ -1,5 +1,6 @@
 // The access audit log on both backends: a record is committed with who, what, on whom, why, when
-// and the request; only agents' reads with a reason are recorded; records come back newest first
+// and the request; only agents' and API clients' reads with a reason are recorded (a client's
+// under "client:<id>"); records come back newest first
 // a page at a time (ties kept apart), filtered by agent, subject and time, and a bad page size or
 // token is refused.
 #include "gateway/src/access_log.h"
@@ -66,6 +67,16 @@ TEST_P(AccessLogTest, OnlyAnAgentsReadWithAReasonIsRecorded) {
       log_->Record(Agent("agent.amal"), kAction, "100000017", std::string(kMaxReasonLength + 1, 'r'), "r")));
   EXPECT_TRUE(log_->Record(Agent("agent.amal"), kAction, "100000017", std::string(kMaxReasonLength, 'r'), "r").ok());
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM access_records"), 1);
+}
+
+TEST_P(AccessLogTest, AnApiClientsReadIsRecordedUnderItsClient) {
+  Caller clinic{CallerKind::kApiClient, "clinic-atlas", {"fhir"}, "", "key:k1"};
+  ASSERT_TRUE(log_->Record(clinic, "GET /fhir/r4/Coverage", "100000017-01", "FHIR read", "r1").ok());
+  auto page = log_->List(AccessFilter{}, 0, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->records.size(), 1u);
+  EXPECT_EQ(page->records[0].agent_id, "client:clinic-atlas");
+  EXPECT_EQ(page->records[0].subject, "100000017-01");
 }
 
 TEST_P(AccessLogTest, RecordsComeNewestFirstAPageAtATimeTiesIncluded) {

@@ -62,31 +62,6 @@ class ReviewingClaims final : public cv1::ClaimsService::CallbackService {
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// Keeps "<agent> <action> <subject> <reason>" of each record; refuses them all once told to.
-class RecordingAudit final : public AccessAudit {
- public:
-  absl::Status Record(const Caller& agent, absl::string_view action, absl::string_view subject,
-                      absl::string_view reason, absl::string_view) override {
-    absl::MutexLock lock(&mu_);
-    if (refuse_) return absl::UnavailableError("audit store down");
-    records_.push_back(absl::StrCat(agent.subject, " ", action, " ", subject, " ", reason));
-    return absl::OkStatus();
-  }
-  void Refuse() {
-    absl::MutexLock lock(&mu_);
-    refuse_ = true;
-  }
-  std::vector<std::string> records() {
-    absl::MutexLock lock(&mu_);
-    return records_;
-  }
-
- private:
-  absl::Mutex mu_;
-  bool refuse_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::string> records_ ABSL_GUARDED_BY(mu_);
-};
-
 class AuditedRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -40,14 +40,6 @@ class CoveringBeneficiary final : public ben::BeneficiaryService::CallbackServic
   }
 };
 
-class NoAudit final : public AccessAudit {
- public:
-  absl::Status Record(const Caller&, absl::string_view, absl::string_view, absl::string_view,
-                      absl::string_view) override {
-    return absl::OkStatus();
-  }
-};
-
 class FhirPipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -55,7 +47,7 @@ class FhirPipelineTest : public ::testing::Test {
     ASSERT_TRUE(backend.ok()) << backend.status();
     backend_ = *std::move(backend);
     GatewayParts parts = TestParts(backend_->port(), &authenticator_, &rate_limits_, &audit_);
-    parts.hand_routes = FhirRoutes(parts.backends);
+    parts.hand_routes = FhirRoutes(parts.backends, audit_);
     auto gateway = Gateway::Create(std::move(parts));
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
@@ -99,7 +91,7 @@ class FhirPipelineTest : public ::testing::Test {
   std::unique_ptr<rpc::Server> backend_;
   HeaderAuthenticator authenticator_;
   TestRateLimits rate_limits_;
-  NoAudit audit_;
+  RecordingAudit audit_;
   std::unique_ptr<Gateway> gateway_;
 };
 

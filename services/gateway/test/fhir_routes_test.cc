@@ -1,6 +1,7 @@
 // The FHIR routes against fake beneficiary and claims services over real gRPC: each route's
 // declaration (access, scope, OperationOutcome errors), answers, every bad input and backend
-// failure as an OperationOutcome with its HTTP status, and a client reading only its own claims.
+// failure as an OperationOutcome with its HTTP status, a client reading only its own claims, and
+// each partner read of a person written to the access audit first (503 when it cannot be).
 #include "gateway/src/fhir_routes.h"
 
 #include <mutex>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/test/fhir_r4_required.h"
 #include "gateway/test/fhir_samples.h"
+#include "gateway/test/test_callers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
@@ -20,6 +22,7 @@ namespace {
 
 namespace ben = beneficiary::v1;
 namespace cv1 = claims::v1;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -118,7 +121,7 @@ class FhirRoutesTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     auto channel = rpc::NewChannel(absl::StrCat("127.0.0.1:", server_->port()));
-    routes_ = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(5)});
+    routes_ = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(5)}, audit_);
   }
   void TearDown() override {
     if (server_) server_->Shutdown(absl::Seconds(1));
@@ -162,6 +165,7 @@ class FhirRoutesTest : public ::testing::Test {
   FakeBeneficiary beneficiary_;
   FakeClaims claims_;
   std::unique_ptr<rpc::Server> server_;
+  RecordingAudit audit_;
   std::vector<HandRoute> routes_;
   Caller client_{CallerKind::kApiClient, "clinic-atlas", {"fhir"}, "", "key:k1"};
 };
@@ -212,6 +216,19 @@ TEST_F(FhirRoutesTest, CoverageIsSearchedByBeneficiary) {
   EXPECT_EQ(Body(unknown)["total"], 0);
   request.query = {{"beneficiary", "12"}};
   ExpectOutcome(Call("GET", "/fhir/r4/Coverage", request), 400, "INVALID_ARGUMENT", "Coverage.beneficiary");
+  EXPECT_THAT(audit_.records(), ElementsAre("clinic-atlas GET /fhir/r4/Coverage 100000017 FHIR read by an API client",
+                                            "clinic-atlas GET /fhir/r4/Coverage 100000025 FHIR read by an API client"))
+      << "each search of a beneficiary, found or not; not a malformed one";
+}
+
+TEST_F(FhirRoutesTest, NothingIsReadOrAnsweredWhenTheAuditCannotRecord) {
+  audit_.Refuse();
+  HttpRequest request;
+  request.query = {{"beneficiary", "100000017"}};
+  ExpectOutcome(Call("GET", "/fhir/r4/Coverage", request), 503, "UNAVAILABLE");
+  ExpectOutcome(Call("POST", "/fhir/r4/CoverageEligibilityRequest", Post(fhir::SampleEligibilityRequest())), 503,
+                "UNAVAILABLE");
+  EXPECT_TRUE(beneficiary_.asked.empty()) << "nothing asked of beneficiary";
 }
 
 TEST_F(FhirRoutesTest, EligibilityIsAskedOfBeneficiary) {
@@ -228,6 +245,10 @@ TEST_F(FhirRoutesTest, EligibilityIsAskedOfBeneficiary) {
   other["patient"] = {{"reference", "Patient/100000025-01"}};
   nlohmann::json nobody = Body(Call("POST", "/fhir/r4/CoverageEligibilityRequest", Post(other)));
   EXPECT_EQ(nobody["error"][0]["code"]["coding"][0]["code"], "NOT_REGISTERED");
+  EXPECT_THAT(audit_.records(),
+              ElementsAre("clinic-atlas POST /fhir/r4/CoverageEligibilityRequest 100000017 FHIR read by an API client",
+                          "clinic-atlas POST /fhir/r4/CoverageEligibilityRequest 100000025-01 FHIR read by an API "
+                          "client"));
 }
 
 TEST_F(FhirRoutesTest, EachBadBodyIsAnOperationOutcome) {
@@ -270,6 +291,10 @@ TEST_F(FhirRoutesTest, AClaimIsFiledOnTheClientsChannelAndReadBackByItOnly) {
 
   HttpResponse mine = Call("GET", "/fhir/r4/ClaimResponse/{id}", HttpRequest{}, {{"id", id}});
   EXPECT_EQ(mine.status, 200) << mine.body;
+  EXPECT_THAT(audit_.records(),
+              ElementsAre(absl::StrCat("clinic-atlas GET /fhir/r4/ClaimResponse/{id} ",
+                                       claims_.submitted[0].registration_number(), " FHIR read by an API client")))
+      << "the claim read back, under its insured; not the filing";
   EXPECT_EQ(Body(mine)["id"], id);
   EXPECT_THAT(fhir::MissingRequiredElements(Body(mine)), IsEmpty());
 
@@ -277,6 +302,7 @@ TEST_F(FhirRoutesTest, AClaimIsFiledOnTheClientsChannelAndReadBackByItOnly) {
   ExpectOutcome(Call("GET", "/fhir/r4/ClaimResponse/{id}", HttpRequest{}, {{"id", id}}), 404, "NOT_FOUND");
   ExpectOutcome(Call("GET", "/fhir/r4/ClaimResponse/{id}", HttpRequest{}, {{"id", "HC-999"}}), 404, "NOT_FOUND");
   ExpectOutcome(Call("GET", "/fhir/r4/ClaimResponse/{id}", HttpRequest{}, {{"id", "../x"}}), 404, "NOT_FOUND");
+  EXPECT_EQ(audit_.records().size(), 1u) << "another client's claim is not read";
 }
 
 TEST_F(FhirRoutesTest, TheClaimsServicesRefusalNamesTheClaimsElement) {
@@ -293,7 +319,8 @@ TEST_F(FhirRoutesTest, UnknownResourcesAreNotFound) {
 TEST(FhirRoutesBackendTest, ABackendDownIsUnavailable) {
   // Nothing listens there: every call fails at once, UNAVAILABLE.
   auto channel = rpc::NewChannel("127.0.0.1:1");
-  std::vector<HandRoute> routes = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(2)});
+  RecordingAudit audit;
+  std::vector<HandRoute> routes = FhirRoutes({rpc::ChannelPool(), channel, channel, absl::Seconds(2)}, audit);
   Caller client{CallerKind::kApiClient, "clinic-atlas", {"fhir"}, "", "key:k1"};
   for (const HandRoute& r : routes) {
     if (r.path_template != "/fhir/r4/Coverage" && r.path_template != "/fhir/r4/Claim") continue;

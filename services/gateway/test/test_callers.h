@@ -1,4 +1,4 @@
-// The callers, rate limits and parts of the gateway's pipeline tests (gateway_http_test,
+// The callers, rate limits, access audit and parts of the gateway's pipeline tests (gateway_http_test,
 // fhir_pipeline_test, audited_routes_test): who calls is named by a test header, a few names are
 // rate limited, and the services behind answer on one in-process gRPC server.
 #pragma once
@@ -76,6 +76,32 @@ class TestRateLimits : public RateLimits {
   absl::Mutex mu_;
   RateClass last_class_ ABSL_GUARDED_BY(mu_) = RateClass::kOrdinary;
   std::string limited_client_ ABSL_GUARDED_BY(mu_);
+};
+
+// Keeps "<who> <action> <subject> <reason>" of each record (who: the caller's subject); refuses
+// them all once told to.
+class RecordingAudit final : public AccessAudit {
+ public:
+  absl::Status Record(const Caller& agent, absl::string_view action, absl::string_view subject,
+                      absl::string_view reason, absl::string_view) override {
+    absl::MutexLock lock(&mu_);
+    if (refuse_) return absl::UnavailableError("audit store down");
+    records_.push_back(absl::StrCat(agent.subject, " ", action, " ", subject, " ", reason));
+    return absl::OkStatus();
+  }
+  void Refuse() {
+    absl::MutexLock lock(&mu_);
+    refuse_ = true;
+  }
+  std::vector<std::string> records() {
+    absl::MutexLock lock(&mu_);
+    return records_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool refuse_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::string> records_ ABSL_GUARDED_BY(mu_);
 };
 
 // The parts of a pipeline whose services behind all answer on `backend_port` (5 s deadline).
