@@ -2,28 +2,11 @@
 
 #include <optional>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "gateway/src/credential_text.h"
 
 namespace himaya::gateway {
-namespace {
-
-// A page token: "<at_us>~<record_id>" of the last record given.
-std::string TokenOf(const AccessRecord& last) { return absl::StrCat(absl::ToUnixMicros(last.at), "~", last.record_id); }
-
-absl::StatusOr<std::optional<AccessCursor>> CursorOf(absl::string_view token) {
-  if (token.empty()) return std::nullopt;
-  const size_t tilde = token.find('~');
-  int64_t at_us = 0;
-  if (tilde == absl::string_view::npos || !absl::SimpleAtoi(token.substr(0, tilde), &at_us) ||
-      token.size() - tilde - 1 != 36) {
-    return absl::InvalidArgumentError("page_token: not a token this list gave");
-  }
-  return AccessCursor{absl::FromUnixMicros(at_us), std::string(token.substr(tilde + 1))};
-}
-
-}  // namespace
 
 std::string ReaderOf(const Caller& caller) {
   return caller.kind == CallerKind::kApiClient ? absl::StrCat(kClientReaderPrefix, caller.subject) : caller.subject;
@@ -48,7 +31,7 @@ absl::StatusOr<AccessPage> AccessLog::List(const AccessFilter& filter, int page_
     return absl::InvalidArgumentError(absl::StrCat("page_size: 0 to ", kMaxAccessPage));
   }
   if (page_size == 0) page_size = kDefaultAccessPage;
-  ASSIGN_OR_RETURN(std::optional<AccessCursor> after, CursorOf(page_token));
+  ASSIGN_OR_RETURN(std::optional<AccessCursor> after, AccessCursorOf(page_token));
   AccessPage page;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     // One more than asked tells whether another page follows.
@@ -57,7 +40,7 @@ absl::StatusOr<AccessPage> AccessLog::List(const AccessFilter& filter, int page_
   }));
   if (static_cast<int>(page.records.size()) > page_size) {
     page.records.resize(page_size);
-    page.next_page_token = TokenOf(page.records.back());
+    page.next_page_token = AccessPageToken({page.records.back().at, page.records.back().record_id});
   }
   return page;
 }

@@ -8,6 +8,7 @@
 #include "core/status_macros.h"
 #include "gateway/src/agents.h"
 #include "gateway/src/api_key_store.h"
+#include "gateway/src/credential_text.h"
 #include "gateway/src/secrets.h"
 
 namespace himaya::gateway {
@@ -67,17 +68,14 @@ absl::StatusOr<ApiKeyView> ApiKeys::Revoke(absl::string_view key_id) {
 }
 
 absl::StatusOr<ApiClient> ApiKeys::Authenticate(absl::string_view credential) {
-  const size_t dot = credential.find('.');
-  if (dot == absl::string_view::npos || dot == 0 || dot > 64) return absl::UnauthenticatedError(kApiKeyRefused);
-  const absl::string_view key_id = credential.substr(0, dot);
-  const absl::string_view secret = credential.substr(dot + 1);
-  if (!LooksLikeToken(secret)) return absl::UnauthenticatedError(kApiKeyRefused);
+  std::optional<ApiKeyParts> parts = SplitApiKey(credential);
+  if (!parts) return absl::UnauthenticatedError(kApiKeyRefused);
   std::optional<ApiKeyRecord> key;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(key, ApiKeyStore::Find(tx, key_id));
+    ASSIGN_OR_RETURN(key, ApiKeyStore::Find(tx, parts->key_id));
     return absl::OkStatus();
   }));
-  if (!key || key->revoked_at || !SameSecret(Sha256Hex(secret), key->secret_sha256)) {
+  if (!key || key->revoked_at || !SameSecret(Sha256Hex(parts->secret), key->secret_sha256)) {
     return absl::UnauthenticatedError(kApiKeyRefused);
   }
   return ApiClient{key->key_id, key->client_id, key->scopes};

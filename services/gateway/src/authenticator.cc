@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "gateway/src/credential_text.h"
 
 namespace himaya::gateway {
 
@@ -25,14 +26,9 @@ absl::StatusOr<Caller> CredentialAuthenticator::Authenticate(const HttpRequest& 
   }
   const std::string authorization = request.Header("authorization");
   if (!authorization.empty()) {
-    absl::string_view value = absl::StripAsciiWhitespace(authorization);
-    const absl::string_view scheme = kApiKeyScheme;
-    if (value.size() <= scheme.size() + 1 || !absl::StartsWithIgnoreCase(value, scheme) ||
-        value[scheme.size()] != ' ') {
-      return absl::UnauthenticatedError(kApiKeyRefused);
-    }
-    ASSIGN_OR_RETURN(ApiClient client,
-                     keys_.Authenticate(absl::StripLeadingAsciiWhitespace(value.substr(scheme.size()))));
+    std::optional<std::string> credential = ApiKeyOfAuthorization(authorization);
+    if (!credential) return absl::UnauthenticatedError(kApiKeyRefused);
+    ASSIGN_OR_RETURN(ApiClient client, keys_.Authenticate(*credential));
     caller.kind = CallerKind::kApiClient;
     caller.subject = client.client_id;
     caller.roles = client.scopes;
