@@ -29,13 +29,15 @@ absl::StatusOr<std::vector<std::string>> RegisterInsured(const stack::LocalStack
 
 // The tariff the tests decide against (ImportTestTariff), effective from 2020-01-01:
 // C (consultation, 80.00, at most 1), PH.GENERIQUE (pharmacy, 45.00, at most 10),
-// B.GLY (biology, 11.00, at most 1), CS (specialist, 150.00, at most 1).
+// B.GLY (biology, 11.00, at most 1), CS (specialist, 150.00, at most 1), HOSP (surgery in
+// hospital, 9000.00, at most 1: one item reimbursed past the review threshold).
 inline constexpr char kTestTariffCsv[] =
     "act_code,label,category,tnr_amount,max_quantity,min_days_between\n"
     "C,Consultation medecin generaliste,CONSULTATION,80.00,1,0\n"
     "PH.GENERIQUE,Medicament generique,PHARMACY,45.00,10,0\n"
     "B.GLY,Glycemie,BIOLOGY,11.00,1,0\n"
-    "CS,Consultation specialiste,SPECIALIST,150.00,1,0\n";
+    "CS,Consultation specialiste,SPECIALIST,150.00,1,0\n"
+    "HOSP,Chirurgie en hospitalisation,HOSPITAL,9000.00,1,0\n";
 absl::StatusOr<cl::TariffImportResult> ImportTestTariff(cl::ClaimsService::Stub& claims);
 
 // One row of a bulk claims file (docs/claims-file.md): one item.
