@@ -1,8 +1,8 @@
 #include "gateway/src/backend_call.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "core/log.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "himaya/beneficiary/v1/beneficiary.grpc.pb.h"
 #include "himaya/claims/v1/claims.grpc.pb.h"
@@ -51,14 +51,21 @@ std::optional<ApiError> BackendCalls::Call(const google::protobuf::MethodDescrip
   grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub(channel);
   std::unique_ptr<grpc::ClientContext> context = rpc::NewContext(backends_.deadline);
   context->AddMetadata("x-request-id", std::string(request_id));
-  absl::Notification done;
+  // The calling thread waits on a queue of the call's own and reaps the answer itself, as gRPC's
+  // synchronous stubs do: no hand-over from one of gRPC's threads (a wake-up and a context
+  // switch more per request, which the benchmark showed).
+  grpc::CompletionQueue queue;
   grpc::Status status;
-  stub.UnaryCall(context.get(), absl::StrCat("/", method.service()->full_name(), "/", method.name()), {}, &request,
-                 response, [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
+  std::unique_ptr<grpc::ClientAsyncResponseReader<google::protobuf::Message>> call = stub.PrepareUnaryCall(
+      context.get(), absl::StrCat("/", method.service()->full_name(), "/", method.name()), request, &queue);
+  call->StartCall();
+  call->Finish(response, &status, &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  if (!queue.Next(&tag, &ok) || tag != &queue) status = grpc::Status(grpc::StatusCode::INTERNAL, "no answer reaped");
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
   if (status.ok()) return std::nullopt;
   const auto& trailers = context->GetServerTrailingMetadata();
   auto retry = trailers.find("retry-after");
