@@ -238,8 +238,22 @@ class Journey:
                   if e['level'] == 'SEVERE' and 'status of 4' not in e['message']]
         check(not errors, f'browser errors on {name}: {errors}')
 
+    def field(self, field, value):
+        """The form's field `field` once the page has rendered it (a select: with the option
+        `value`, its options may come from a request)."""
+        css = f'[data-field="{field}"]'
+
+        def ready():
+            found = self.driver.find_elements(By.CSS_SELECTOR, css)
+            if not found:
+                return None
+            if found[0].tag_name == 'select' and not found[0].find_elements(By.CSS_SELECTOR, f'option[value="{value}"]'):
+                return None
+            return found[0]
+        return self.wait(ready, f'the field {field}')
+
     def fill(self, field, value):
-        element = self.find(f'[data-field="{field}"]')
+        element = self.field(field, value)
         if element.tag_name == 'select':
             Select(element).select_by_value(value)
         elif element.get_attribute('type') == 'date':
