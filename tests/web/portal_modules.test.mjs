@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const portal = join(dirname(fileURLToPath(import.meta.url)), '../../services/gateway/portal');
 const { MESSAGES, LANGUAGES, initialLanguage, setLanguage, t, formatDirhams } = await import(join(portal, 'i18n.js'));
 const { ApiError, reasonOf, fieldOf, pick } = await import(join(portal, 'api.js'));
-const { parseDirhams, casablancaToday, newIdempotencyKey } = await import(join(portal, 'values.js'));
+const { parseDirhams, casablancaToday, servicesToday, askServicesToday, newIdempotencyKey } = await import(
+  join(portal, 'values.js')
+);
 
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -103,6 +105,16 @@ test("today is Casablanca's and keys are printable", () => {
   const a = newIdempotencyKey();
   assert.match(a, /^[0-9a-f]{32}$/);
   assert.notEqual(newIdempotencyKey(), a);
+});
+
+test("the services' today is the eligibility answer's date, else Casablanca's by the browser", async () => {
+  assert.equal(servicesToday({ date: '2026-11-30', covered: true }), '2026-11-30');
+  assert.equal(servicesToday(null), casablancaToday());
+  assert.equal(servicesToday({ covered: true }), casablancaToday());
+  assert.equal(servicesToday({ date: 20261130 }), casablancaToday(), 'a date that is no string is not taken');
+  assert.equal(await askServicesToday({ eligibility: async () => ({ date: '2027-01-01' }) }), '2027-01-01');
+  const failing = { eligibility: async () => { throw new Error('offline'); } };
+  assert.equal(await askServicesToday(failing), casablancaToday());
 });
 
 // WCAG 2 relative luminance and contrast.

@@ -17,7 +17,7 @@ import {
 } from './dom.js';
 import { fullName } from './family.js';
 import { formatDay, formatDirhams, has, t } from './i18n.js';
-import { casablancaToday, newIdempotencyKey, parseDirhams } from './values.js';
+import { askServicesToday, newIdempotencyKey, parseDirhams } from './values.js';
 
 function words(prefix, code) {
   if (!code) return '';
@@ -144,10 +144,9 @@ function itemFieldset(n, options, values, onRemove) {
 }
 
 export async function newClaimPage(portal) {
-  const family = await api.family();
+  const [family, today] = await Promise.all([api.family(), askServicesToday(api)]);
   portal.signIn();
   const options = beneficiaryOptions(family);
-  const today = casablancaToday();
   const blank = () => ({
     beneficiary_id: options.length === 1 ? options[0][0] : '',
     act_code: '',

@@ -3,7 +3,7 @@
 import { api, pick } from './api.js';
 import { clearErrors, errorSummary, field, h, onSubmit, replace, requireFilled, showError, stacked } from './dom.js';
 import { formatDay, has, t } from './i18n.js';
-import { casablancaToday, newIdempotencyKey } from './values.js';
+import { askServicesToday, casablancaToday, newIdempotencyKey } from './values.js';
 
 const REMOVAL_REASONS = ['DIVORCE', 'DEATH', 'DECLARED_IN_ERROR', 'OWN_COVERAGE', 'OTHER'];
 
@@ -173,7 +173,7 @@ export async function declarePage(portal) {
 }
 
 export async function removePage(portal, beneficiaryId) {
-  const family = await api.family();
+  const [family, today] = await Promise.all([api.family(), askServicesToday(api)]);
   portal.signIn();
   const member = pick(family, 'beneficiaries', []).find((m) => pick(m, 'beneficiary_id', '') === beneficiaryId);
   if (!member) {
@@ -185,7 +185,7 @@ export async function removePage(portal, beneficiaryId) {
     label: t('field.reason'),
     options: REMOVAL_REASONS.map((r) => [r, t(`removal.${r}`)]),
   });
-  const endDate = field({ name: 'end_date', label: t('field.end_date'), type: 'date', value: casablancaToday() });
+  const endDate = field({ name: 'end_date', label: t('field.end_date'), type: 'date', value: today });
   const form = h(
     'form',
     { novalidate: true, 'aria-labelledby': 'page-title', id: 'remove-form' },

@@ -11,6 +11,18 @@ export function casablancaToday(now = new Date()) {
   }).format(now);
 }
 
+// The services' today as an eligibility answer (GET /v1/me/eligibility without a date) states
+// it, else casablancaToday(). A browser's own time-zone rules may lag Morocco's (Chromium's put
+// Casablanca at UTC+0 when it is UTC+1), and a day off is refused by the services around midnight.
+export function servicesToday(eligibility) {
+  return (eligibility && typeof eligibility.date === 'string' && eligibility.date) || casablancaToday();
+}
+
+// The services' today, asked of the gateway (casablancaToday() when it cannot answer).
+export async function askServicesToday(api) {
+  return servicesToday(await api.eligibility().catch(() => null));
+}
+
 // A random key (printable ASCII, no spaces, 32 hex digits).
 export function newIdempotencyKey() {
   const bytes = new Uint8Array(16);
