@@ -30,7 +30,8 @@ TEST(DemoTest, WalksRegistrationsAndTheInsuredsJourneyThroughTheGatewayToAPaidCl
   EXPECT_THAT(run.out, ContainsRegex("registered: number [0-9]{9}"));
   EXPECT_THAT(run.out, ContainsRegex("COMPLETED in [0-9.]+ s: .*REGISTERED [0-9]+"));
   // The journey through the gateway, step by step.
-  EXPECT_THAT(run.out, ContainsRegex(R"(to \+212\*+[0-9]{2}: ".*Code d'activation: [0-9A-Z]{2}\*\*-\*\*\*\*)"));
+  // The SMS in the person's language (fr or ar), its code masked: "...: PW**-****. ...".
+  EXPECT_THAT(run.out, ContainsRegex(R"(to \+212\*+[0-9]{2}: ".*: [0-9A-Z]{2}\*\*-\*\*\*\*\. )"));
   EXPECT_THAT(run.out, HasSubstr("POST /v1/accounts:activate: activated"));
   EXPECT_THAT(run.out, ContainsRegex("POST /v1/sessions: logged in; the session is a cookie \\(.*HttpOnly; Secure; "
                                      "SameSite=Strict\\)"));
