@@ -113,6 +113,16 @@ if(NOT HIMAYA_PROMTOOL)
   _himaya_missing("promtool (Prometheus alert rule tests)" "prometheus")
 endif()
 
+# python3 with PyYAML runs deploy/test (the alerts' runbook sections, the dashboards' checks).
+find_program(HIMAYA_PYTHON3 python3)
+if(HIMAYA_PYTHON3)
+  execute_process(COMMAND "${HIMAYA_PYTHON3}" -c "import yaml" RESULT_VARIABLE _himaya_python_yaml
+                  OUTPUT_QUIET ERROR_QUIET)
+endif()
+if(NOT HIMAYA_PYTHON3 OR NOT _himaya_python_yaml EQUAL 0)
+  _himaya_missing("python3 with PyYAML (deploy/test)" "python3-yaml")
+endif()
+
 # A library found by pkg-config as the imported target PkgConfig::<PREFIX>, or the configure
 # stops naming the Debian package to install.
 function(_himaya_pkg_config prefix module what debian_package)
