@@ -13,6 +13,10 @@ int Up(const std::vector<std::string>& args);
 // Prints each component's health; non-zero when one is down.
 int Status(const std::vector<std::string>& args);
 
+// health_command.cc
+// health --address=HOST:PORT [--service=NAME]: exit 0 when the server answers SERVING.
+int Health(const std::vector<std::string>& args);
+
 // person_commands.cc
 // Registers one person from --cin, --last_name, ... flags.
 int Register(const std::vector<std::string>& args);

@@ -13,9 +13,12 @@
 #include "rpc/call.h"
 #include "stack/local_stack.h"
 
-ABSL_FLAG(std::string, since, "", "events replay: publish again what was created at or after this RFC 3339 instant; audit: only "
+ABSL_FLAG(std::string, since, "",
+          "events replay: publish again what was created at or after this RFC 3339 instant; audit: only "
           "reads at or after it");
-ABSL_FLAG(std::string, service, "", "events: only this service (default: every service of the stack)");
+ABSL_FLAG(std::string, service, "",
+          "events: only this service (default: every service of the stack); health: the gRPC service asked "
+          "about (default: the server as a whole)");
 
 namespace himaya::cli {
 namespace {

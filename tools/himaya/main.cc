@@ -16,6 +16,9 @@ Local stack (data directory: --data_dir or HIMAYA_DATA_DIR, default ./var):
   up                      start broker and services in the foreground, restarting a service
                           that crashes (with back-off); Ctrl-C stops them
   status                  health and restarts of each component of the running stack
+  health --address=HOST:PORT [--service=NAME] [--timeout=5s]
+                          one server's gRPC health (grpc.health.v1): exit 0 when SERVING, for
+                          container health checks and probes (with --tls_cert of the pod)
   demo                    start a stack, register a person end to end, show what happened
 
 Talking to the running stack:
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
       // stack_commands.cc
       {"up", cli::Up},
       {"status", cli::Status},
+      {"health", cli::Health},
       // demo_commands.cc
       {"demo", cli::Demo},
       // person_commands.cc
