@@ -7,7 +7,7 @@ tested by a *_test.yml both firing and not firing.
 Dashboards (deploy/grafana/*.json): valid JSON, a uid of their own, Grafana's JSON model
 (schemaVersion, a `datasource` variable, panels with gridPos and targets on `${datasource}`),
 and every PromQL expression (panels' targets, variables' label_values) parses with promtool's
-parser, once Grafana's variables are given a value.
+parser, once Grafana's variables are given a value, and reads only recording rules that exist.
 
 Usage: deploy_check.py --deploy=DIR --operations=FILE [--promtool=PATH]
 Prints each problem on a line of its own and exits 1, or a summary and exits 0.
@@ -30,6 +30,8 @@ PANEL_TYPES_WITHOUT_QUERIES = ("row", "text")
 
 # Grafana's own interval variables, and a user variable as $name, ${name} or ${name:format}.
 GRAFANA_INTERVALS = re.compile(r"\$(__rate_interval|__interval|__range)\b|\$\{(__rate_interval|__interval|__range)\}")
+# A recording rule's output, level:metric:operations.
+RECORDED_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*:[A-Za-z0-9_]+:[A-Za-z0-9_]+\b")
 GRAFANA_VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z]+)?\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -107,6 +109,23 @@ def check_alerts(prometheus_dir, operations_md, problems):
         if anchor not in anchors:
             problems.append(f"{where}: runbook_url's anchor #{anchor} is no heading of {operations_md.name}")
     return names
+
+
+def recorded_names(prometheus_dir, problems):
+    """The series the recording rules of the rules files record."""
+    names = set()
+    for path in rule_files(prometheus_dir):
+        for group in load_yaml(path, problems).get("groups") or []:
+            names.update(rule["record"] for rule in group.get("rules") or [] if "record" in rule)
+    return names
+
+
+def check_recorded_names(expressions, recorded, problems):
+    """Each level:metric:operations series an expression reads is recorded by a rule."""
+    for where, expression in expressions:
+        unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expression)
+        for name in sorted(set(RECORDED_NAME.findall(unquoted)) - recorded):
+            problems.append(f"{where}: {name} is recorded by no rule of deploy/prometheus")
 
 
 def check_alert_tests(prometheus_dir, names, problems):
@@ -255,6 +274,7 @@ def check(deploy_dir, operations_md, promtool="promtool"):
     check_alert_tests(deploy_dir / "prometheus", names, problems)
     expressions, dashboards = check_dashboards(deploy_dir / "grafana", problems)
     check_expressions(expressions, promtool, problems)
+    check_recorded_names(expressions, recorded_names(deploy_dir / "prometheus", problems), problems)
     summary = f"{len(names)} alerts, {dashboards} dashboards, {len(expressions)} dashboard expressions"
     return problems, summary
 

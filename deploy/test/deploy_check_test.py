@@ -54,6 +54,13 @@ tests:
           - exp_labels: {severity: critical, job: a}
 """
 
+RECORDS = """groups:
+  - name: records
+    rules:
+      - record: program:himaya_claims_past_due:max
+        expr: max by (program) (himaya_claims_past_due)
+"""
+
 DASHBOARD = {
     "uid": "himaya-thing",
     "title": "Thing",
@@ -95,6 +102,7 @@ class DeployCheckTest(unittest.TestCase):
         self.write("docs/operations.md", OPERATIONS)
         self.write("deploy/prometheus/rules.yml", RULES)
         self.write("deploy/prometheus/rules_test.yml", RULES_TEST)
+        self.write("deploy/prometheus/records.yml", RECORDS)
         self.write_dashboard("thing.json", DASHBOARD)
 
     def tearDown(self):
@@ -177,6 +185,15 @@ class DeployCheckTest(unittest.TestCase):
         dashboard["panels"][0]["targets"][0]["expr"] = "sum(rate(himaya_rpc_requests_total[$__rate_interval])"
         self.write_dashboard("thing.json", dashboard)
         self.assertRefused("thing.json: panel 'Calls' target A", "parse error")
+
+    def test_a_recording_rule_nobody_records_is_refused(self):
+        dashboard = copy.deepcopy(DASHBOARD)
+        dashboard["panels"][0]["targets"][0]["expr"] = 'program:himaya_claims_past_due:max{topic="a:b:c"}'
+        self.write_dashboard("thing.json", dashboard)
+        self.assertEqual(self.problems(), [])
+        dashboard["panels"][0]["targets"][0]["expr"] = "program:himaya_claims_past_due:maximum"
+        self.write_dashboard("thing.json", dashboard)
+        self.assertRefused("panel 'Calls' target A", "program:himaya_claims_past_due:maximum is recorded by no rule")
 
     def test_a_variable_whose_query_does_not_parse_is_refused(self):
         dashboard = copy.deepcopy(DASHBOARD)
