@@ -14,16 +14,14 @@ rather than links to (time zones, fonts): RUNTIME_DATA names them.
 Negative cases: Dockerfiles made wrong on purpose (a library left out, root, a -dev package, no
 HEALTHCHECK, ...) are each refused with the reason.
 
-Usage: dockerfiles_test.py --bin_dir=BUILD/bin [unittest arguments]
+Usage: HIMAYA_BIN_DIR=BUILD/bin dockerfiles_test.py [unittest arguments] (default: build/dev/bin)
 """
 
-import argparse
 import functools
 import os
 import re
 import shlex
 import subprocess
-import sys
 import unittest
 
 DOCKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docker")
@@ -40,7 +38,8 @@ RUNTIME_DATA = {
 # Ports each image must expose: gRPC and /metrics, and the HTTP ones of the gateway and
 # notification (Kannel's delivery reports).
 PORTS = {"gateway": {"8080"}, "notification": {"8081"}}
-BIN_DIR = None
+# The build tree whose binaries are checked (CTest gives its own).
+BIN_DIR = os.environ.get("HIMAYA_BIN_DIR", os.path.join(DOCKER_DIR, "..", "..", "build", "dev", "bin"))
 
 
 class DockerfileError(Exception):
@@ -359,14 +358,5 @@ class RefusedDockerfiles(unittest.TestCase):
         self.refused("notification", "/src/build/release/bin/himaya-notification ", "", "does not copy himaya-notification")
 
 
-def main():
-    global BIN_DIR
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin_dir", required=True, help="the build tree's bin/ (HIMAYA_BIN_DIR)")
-    args, rest = parser.parse_known_args()
-    BIN_DIR = args.bin_dir
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    unittest.main(verbosity=2)
