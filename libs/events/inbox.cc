@@ -109,4 +109,11 @@ void InboxHandler::Count(const ConsumedMessage& message, absl::string_view outco
   metrics_->events.Add({{"topic", message.topic}, {"outcome", std::string(outcome)}}).Increment();
 }
 
+absl::StatusOr<std::vector<DeadLetterCount>> CountDeadLetters(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT consumer, topic, COUNT(*) FROM dead_letters GROUP BY consumer, topic"));
+  std::vector<DeadLetterCount> counts;
+  for (const auto& row : rows) counts.push_back({row.Text(0), row.Text(1), row.Int(2)});
+  return counts;
+}
+
 }  // namespace himaya::events

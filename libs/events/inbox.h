@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "events/consumer.h"
@@ -28,6 +29,14 @@ class EventApplier {
 };
 
 enum class Outcome { kApplied, kDuplicate, kRejected };
+
+// Events kept in dead_letters, by consumer and topic (for the figures operations watch).
+struct DeadLetterCount {
+  std::string consumer;
+  std::string topic;
+  int64_t events = 0;
+};
+absl::StatusOr<std::vector<DeadLetterCount>> CountDeadLetters(storage::Transaction& tx);
 
 class InboxHandler final : public MessageHandler {
  public:

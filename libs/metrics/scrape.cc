@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "prometheus/text_serializer.h"
 
 namespace himaya::metrics {
 namespace {
@@ -103,6 +104,13 @@ double SumSamples(const std::vector<MetricSample>& samples, absl::string_view na
     if (matches) total += sample.value;
   }
   return total;
+}
+
+double RegistrySum(prometheus::Registry& registry, absl::string_view name, const MetricLabels& labels) {
+  const std::string exposition = prometheus::TextSerializer().Serialize(registry.Collect());
+  absl::StatusOr<std::vector<MetricSample>> samples = ParseMetrics(exposition);
+  if (!samples.ok()) return -1;
+  return SumSamples(*samples, name, labels);
 }
 
 double MetricSum(const std::string& address, absl::string_view name, const MetricLabels& labels) {

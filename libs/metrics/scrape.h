@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "prometheus/registry.h"
 
 namespace himaya::metrics {
 
@@ -35,5 +36,9 @@ double SumSamples(const std::vector<MetricSample>& samples, absl::string_view na
 // Scrapes http://ADDRESS/metrics (address "127.0.0.1:port") and returns SumSamples of what it
 // serves; -1 when nothing answers or the page cannot be parsed.
 double MetricSum(const std::string& address, absl::string_view name, const MetricLabels& labels = {});
+
+// SumSamples of what `registry` holds now (as its /metrics page would serve it): for tests of a
+// class that registers its metrics, without an HTTP server.
+double RegistrySum(prometheus::Registry& registry, absl::string_view name, const MetricLabels& labels = {});
 
 }  // namespace himaya::metrics

@@ -19,6 +19,7 @@
 #include "events/inbox.h"
 #include "events/kafka.h"
 #include "events/outbox.h"
+#include "metrics/figures.h"
 #include "metrics/metrics.h"
 #include "rpc/credentials.h"
 #include "rpc/server.h"
@@ -43,6 +44,8 @@ struct ServiceConfig {
   // RPCs waiting for a handler thread before new ones are refused (RESOURCE_EXHAUSTED).
   int handler_queue = 1000;
   int database_pool = 4;
+  // How often the business figures are counted from the database (slow counts idle longer).
+  absl::Duration figures_interval = absl::Minutes(1);
   // Mutual TLS for gRPC, served and called (nullopt: plaintext, only with --insecure_plaintext).
   std::optional<rpc::TlsIdentity> tls;
 
@@ -71,6 +74,12 @@ class ServiceRuntime {
 
   // Consumes `topics` as group `group`, applying events through the inbox.
   absl::Status AddConsumer(const std::string& group, std::vector<std::string> topics, events::EventApplier& applier);
+
+  // Counts figures with `count` every --figures_interval once serving (see metrics/figures.h),
+  // on a thread of its own, stopped before the stop hooks run. `name` labels the pass's
+  // himaya_figures_pass_* series. Every process also counts its dead letters (pass "events":
+  // himaya_consumer_dead_letters{consumer,topic}).
+  void AddFigures(const std::string& name, metrics::FiguresPass::Count count);
 
   // Starts the relay, the consumers and the gRPC server (with `services` and the OutboxAdmin
   // service every process serves), then writes the address file.
@@ -108,6 +117,8 @@ class ServiceRuntime {
   std::vector<std::unique_ptr<events::Consumer>> consumers_;
   std::unique_ptr<grpc::Service> outbox_admin_;
   std::unique_ptr<rpc::Server> server_;
+  std::vector<std::unique_ptr<metrics::FiguresPass>> figures_;
+  std::unique_ptr<metrics::FigureGauge> dead_letters_;
   std::vector<std::function<void()>> stop_hooks_;
   std::map<std::string, std::string> announced_;
 };

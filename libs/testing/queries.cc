@@ -33,4 +33,15 @@ int64_t Count(storage::Database& db, absl::string_view sql, storage::Params para
   return rows->empty() ? -1 : rows->front().Int(0);
 }
 
+int64_t Execute(storage::Database& db, absl::string_view sql, storage::Params params) {
+  int64_t changed = -1;
+  absl::Status done = db.Write([&](storage::Transaction& tx) -> absl::Status {
+    absl::StatusOr<int64_t> rows = tx.Execute(sql, params);
+    if (rows.ok()) changed = *rows;
+    return rows.status();
+  });
+  EXPECT_TRUE(done.ok()) << sql << ": " << done;
+  return done.ok() ? changed : -1;
+}
+
 }  // namespace himaya::testing

@@ -15,6 +15,10 @@ namespace himaya::testing {
 // a test failure, when the query fails or returns no row.
 int64_t Count(storage::Database& db, absl::string_view sql, storage::Params params = {});
 
+// Runs a statement that changes the test's data (a state forced, a row removed) in its own write
+// transaction; a failure is a test failure. Returns the rows changed (-1 on failure).
+int64_t Execute(storage::Database& db, absl::string_view sql, storage::Params params = {});
+
 // Every row `sql` returns; none, with a test failure, when the query fails.
 std::vector<storage::Row> Rows(storage::Database& db, absl::string_view sql, storage::Params params = {});
 

@@ -21,6 +21,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "himaya/events/v1/outbox_admin.grpc.pb.h"
+#include "metrics/scrape.h"
 #include "rpc/client.h"
 #include "stack/local_stack.h"
 #include "testing/http.h"
@@ -57,6 +58,14 @@ class CountingApplier final : public events::EventApplier {
     return absl::OkStatus();
   }
   std::atomic<int> applied{0};
+};
+
+// Refuses every event for good: each ends in dead_letters.
+class RefusingApplier final : public events::EventApplier {
+ public:
+  absl::Status Apply(storage::Transaction&, const events::Envelope&) override {
+    return absl::InvalidArgumentError("not for this consumer");
+  }
 };
 
 class RuntimeTest : public ::testing::Test {
@@ -132,6 +141,35 @@ TEST_F(RuntimeTest, CommittedEventsArePublishedAndConsumedThroughTheInbox) {
   EXPECT_TRUE(stack::WaitUntil([&] { return applier.applied == 1; }, kDeadline, "the event applied").ok())
       << "applied " << applier.applied;
   EXPECT_EQ(PublishedToTheBroker(), 1);
+}
+
+TEST_F(RuntimeTest, FiguresAreCountedOnceServingAndDeadLettersAreAmongThem) {
+  RefusingApplier applier;
+  ServiceConfig config = Config();
+  config.figures_interval = absl::Seconds(1);
+  auto runtime = ServiceRuntime::Create(config, {});
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+  ASSERT_TRUE((*runtime)->AddConsumer("probe-reader", {kTopic}, applier).ok());
+  std::atomic<int> passes{0};
+  (*runtime)->AddFigures("probe", [&] {
+    ++passes;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(passes, 0) << "not before serving";
+  ASSERT_TRUE((*runtime)->Serve({}, {}).ok());
+  ASSERT_TRUE(AppendEvent(**runtime).ok());
+  (*runtime)->relay().Wake();
+  const std::string metrics = Served("metrics");
+  EXPECT_TRUE(stack::WaitUntil(
+                  [&] {
+                    return metrics::MetricSum(metrics, "himaya_consumer_dead_letters",
+                                              {{"consumer", "probe-reader"}, {"topic", kTopic}}) == 1;
+                  },
+                  kDeadline, "the dead letter counted")
+                  .ok());
+  EXPECT_GT(metrics::MetricSum(metrics, "himaya_figures_pass_timestamp_seconds", {{"figures", "events"}}), 0);
+  EXPECT_TRUE(stack::WaitUntil([&] { return passes >= 2; }, kDeadline, "the service's figures counted again").ok());
+  EXPECT_GT(metrics::MetricSum(metrics, "himaya_figures_pass_timestamp_seconds", {{"figures", "probe"}}), 0);
 }
 
 TEST_F(RuntimeTest, StopsTakingCallsThenDrainsThemThenRunsHooksThenPublishesWhatTheyCommitted) {

@@ -5,15 +5,14 @@
 #include "beneficiary/src/beneficiary_store.h"
 #include "beneficiary/src/coverage.h"
 #include "beneficiary/src/insured_store.h"
-#include "core/log.h"
 #include "core/status_macros.h"
 
 namespace himaya::beneficiary {
 namespace {
 
-prometheus::Family<prometheus::Gauge>& Gauge(prometheus::Registry& registry, const std::string& name,
-                                             const std::string& help) {
-  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+const std::vector<std::string>& GroupLabels() {
+  static const auto* const labels = new std::vector<std::string>{"program", "category", "region"};
+  return *labels;
 }
 
 // Insured persons read per page of the pass (their enrolments and dependents with them).
@@ -22,22 +21,20 @@ constexpr int kPage = 2000;
 }  // namespace
 
 FamilyFigures::FamilyFigures(storage::Database& db, const FamilyRules& rules, prometheus::Registry& registry,
-                             const core::Clock& clock, absl::Duration interval, absl::TimeZone zone)
+                             const core::Clock& clock, absl::TimeZone zone)
     : db_(db),
       rules_(rules),
       clock_(clock),
-      interval_(interval),
       zone_(zone),
-      insured_(Gauge(registry, "himaya_beneficiary_insured", "Insured persons, by program, category and region")),
-      spouses_(Gauge(registry, "himaya_beneficiary_spouses",
-                     "Spouses covered today, by their insured's program, category and region")),
-      children_(Gauge(registry, "himaya_beneficiary_children",
-                      "Children covered today, by their insured's program, category and region")),
-      beneficiaries_(Gauge(registry, "himaya_beneficiary_beneficiaries",
-                           "Insured persons and their covered spouses and children, by program, category and region")),
-      pass_seconds_(Gauge(registry, "himaya_beneficiary_figures_pass_seconds",
-                          "How long the last count of the figures took (a pass over every family)")
-                        .Add({})) {}
+      insured_(registry, "himaya_beneficiary_insured", "Insured persons, by program, category and region",
+               GroupLabels()),
+      spouses_(registry, "himaya_beneficiary_spouses",
+               "Spouses covered today, by their insured's program, category and region", GroupLabels()),
+      children_(registry, "himaya_beneficiary_children",
+                "Children covered today, by their insured's program, category and region", GroupLabels()),
+      beneficiaries_(registry, "himaya_beneficiary_beneficiaries",
+                     "Insured persons and their covered spouses and children, by program, category and region",
+                     GroupLabels()) {}
 
 absl::Status FamilyFigures::CountPage(const std::vector<Insured>& page, absl::CivilDay today,
                                       std::map<Group, FamilyCount>& counts) {
@@ -74,7 +71,6 @@ absl::Status FamilyFigures::CountPage(const std::vector<Insured>& page, absl::Ci
 }
 
 absl::Status FamilyFigures::Refresh() {
-  const absl::Time started = absl::Now();
   const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
   std::map<Group, FamilyCount> now;
   std::string after;
@@ -90,22 +86,19 @@ absl::Status FamilyFigures::Refresh() {
     if (page.size() < static_cast<size_t>(kPage)) break;
     after = page.back().registration_number;
   }
-  if (!pass.ok()) {
-    log::Warn("family figures not refreshed", {{"error", std::string(pass.message())}});
-    return pass;
-  }
-  absl::MutexLock lock(&mu_);
-  for (const Group& g : seen_) now.try_emplace(g);  // gone: 0
+  if (!pass.ok()) return pass;
+  metrics::FigureGauge::Values insured, spouses, children, beneficiaries;
   for (const auto& [group, c] : now) {
-    const std::map<std::string, std::string> labels = {
-        {"program", std::get<0>(group)}, {"category", std::get<1>(group)}, {"region", std::get<2>(group)}};
-    insured_.Add(labels).Set(static_cast<double>(c.insured));
-    spouses_.Add(labels).Set(static_cast<double>(c.spouses));
-    children_.Add(labels).Set(static_cast<double>(c.children));
-    beneficiaries_.Add(labels).Set(static_cast<double>(c.insured + c.spouses + c.children));
-    seen_.insert(group);
+    const std::vector<std::string> labels = {std::get<0>(group), std::get<1>(group), std::get<2>(group)};
+    insured[labels] = static_cast<double>(c.insured);
+    spouses[labels] = static_cast<double>(c.spouses);
+    children[labels] = static_cast<double>(c.children);
+    beneficiaries[labels] = static_cast<double>(c.insured + c.spouses + c.children);
   }
-  pass_seconds_.Set(absl::ToDoubleSeconds(absl::Now() - started));
+  insured_.Publish(insured);
+  spouses_.Publish(spouses);
+  children_.Publish(children);
+  beneficiaries_.Publish(beneficiaries);
   return absl::OkStatus();
 }
 

@@ -7,19 +7,15 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <tuple>
+#include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "beneficiary/src/family.h"
 #include "beneficiary/src/family_rules.h"
-#include "core/background_loop.h"
 #include "core/clock.h"
-#include "prometheus/family.h"
-#include "prometheus/gauge.h"
+#include "metrics/figures.h"
 #include "prometheus/registry.h"
 #include "storage/database.h"
 
@@ -35,19 +31,13 @@ struct FamilyCount {
 class FamilyFigures {
  public:
   // Registers himaya_beneficiary_{insured,spouses,children,beneficiaries}{program,category,region}
-  // and himaya_beneficiary_figures_pass_seconds on `registry`; refreshed every `interval` once
-  // started.
+  // on `registry`. The service runs Refresh as its figures pass (ServiceRuntime::AddFigures).
   FamilyFigures(storage::Database& db, const FamilyRules& rules, prometheus::Registry& registry,
-                const core::Clock& clock, absl::Duration interval = absl::Seconds(15),
-                absl::TimeZone zone = absl::UTCTimeZone());
-  ~FamilyFigures() { Stop(); }
+                const core::Clock& clock, absl::TimeZone zone = absl::UTCTimeZone());
 
   // Counts again and sets the gauges; a group no longer present goes to 0. Reads the families a
   // page at a time, each page its own read transaction.
   absl::Status Refresh();
-
-  void Start() { loop_.Start(); }
-  void Stop() { loop_.Stop(); }
 
  private:
   using Group = std::tuple<std::string, std::string, std::string>;  // program, category, region
@@ -55,19 +45,11 @@ class FamilyFigures {
   storage::Database& db_;
   const FamilyRules& rules_;
   const core::Clock& clock_;
-  const absl::Duration interval_;
   const absl::TimeZone zone_;
-  prometheus::Family<prometheus::Gauge>& insured_;
-  prometheus::Family<prometheus::Gauge>& spouses_;
-  prometheus::Family<prometheus::Gauge>& children_;
-  prometheus::Family<prometheus::Gauge>& beneficiaries_;
-  prometheus::Gauge& pass_seconds_;
-  absl::Mutex mu_;
-  std::set<Group> seen_ ABSL_GUARDED_BY(mu_);
-  core::BackgroundLoop loop_{[this] {
-    (void)Refresh();
-    return interval_;
-  }};
+  metrics::FigureGauge insured_;
+  metrics::FigureGauge spouses_;
+  metrics::FigureGauge children_;
+  metrics::FigureGauge beneficiaries_;
 };
 
 }  // namespace himaya::beneficiary

@@ -25,9 +25,6 @@ ABSL_FLAG(std::string, attestation_key_file, "",
 ABSL_FLAG(std::string, attestation_keys_dir, "",
           "The public keys (<kid>.pub) VerifyAttestation accepts (default: the signing key's alone)");
 ABSL_FLAG(int, attestation_validity_days, 90, "Days an attestation is valid, its issue day included");
-ABSL_FLAG(absl::Duration, figures_interval, absl::Minutes(5),
-          "How often the insured/spouses/children gauges are counted again from the database (a pass over every "
-          "family through the family rules: 12-20 s at 1 M beneficiaries)");
 ABSL_FLAG(absl::Duration, household_retry, absl::Seconds(5),
           "How long household members wait before registration is asked again after it could not answer");
 
@@ -73,15 +70,12 @@ int main(int argc, char** argv) {
             runtime.AddConsumer("beneficiary", events::Topics(events::kRegistrationDomain, runtime.config().programs),
                                 *registration_events);
         if (!consumer.ok()) return consumer;
-        figures = std::make_unique<beneficiary::FamilyFigures>(
-            runtime.db(), *rules, runtime.registry(), runtime.clock(), absl::GetFlag(FLAGS_figures_interval), zone);
+        figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), *rules, runtime.registry(),
+                                                               runtime.clock(), zone);
+        runtime.AddFigures("families", [&] { return figures->Refresh(); });
         household_details->Start();
-        figures->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).
-        runtime.OnStop([&] {
-          figures->Stop();
-          household_details->Stop();
-        });
+        runtime.OnStop([&] { household_details->Stop(); });
         families = std::make_unique<beneficiary::Families>(runtime.db(), *rules, *directory, runtime.clock(),
                                                            runtime.event_source(), zone);
         eligibility = std::make_unique<beneficiary::Eligibility>(runtime.db(), *rules, runtime.clock(), zone);

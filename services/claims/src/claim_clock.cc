@@ -5,7 +5,6 @@
 
 #include "claims/src/claim_decision_store.h"
 #include "claims/src/claim_store.h"
-#include "core/log.h"
 #include "core/status_macros.h"
 
 namespace himaya::claims {
@@ -40,48 +39,51 @@ std::string AgeBucket(int64_t days) {
 }
 
 ClaimClock::ClaimClock(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
-                       absl::TimeZone zone, absl::Duration interval)
+                       absl::TimeZone zone)
     : db_(db),
       clock_(clock),
       zone_(zone),
-      interval_(interval),
-      open_(prometheus::BuildGauge()
-                .Name("himaya_claims_open")
-                .Help("Files not settled yet (neither rejected nor paid), by program and age in days since receipt")
-                .Register(registry)),
-      past_due_(prometheus::BuildGauge()
-                    .Name("himaya_claims_past_due")
-                    .Help("Files not settled yet whose due date has passed, by program")
-                    .Register(registry)) {}
+      files_(registry, "himaya_claims_files",
+             "Reimbursement files by program and state (RECEIVED, IN_REVIEW, DECIDED, IN_PAYMENT, PAID)",
+             {"program", "state"}),
+      settled_files_(registry, "himaya_claims_settled_files",
+                     "Files settled (decided with nothing to pay, or paid), by program", {"program"}),
+      settled_file_days_(registry, "himaya_claims_settled_file_days",
+                         "Days the settled files took from receipt to settlement, summed, by program "
+                         "(divided by himaya_claims_settled_files: the average processing time)",
+                         {"program"}),
+      open_(registry, "himaya_claims_open",
+            "Files not settled yet (neither rejected nor paid), by program and age in days since receipt",
+            {"program", "age"}),
+      past_due_(registry, "himaya_claims_past_due", "Files not settled yet whose due date has passed, by program",
+                {"program"}) {}
 
 absl::Status ClaimClock::Refresh() {
+  std::vector<FilesInState> by_state;
+  std::vector<SettledFiles> settled;
   std::vector<OpenFiles> open;
   std::vector<OpenFiles> past_due;
   const absl::Time now = clock_.Now();
-  absl::Status read = db_.Read([&](storage::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(by_state, ClaimDecisionStore::CountByState(tx));
+    ASSIGN_OR_RETURN(settled, ClaimDecisionStore::Settled(tx));
     ASSIGN_OR_RETURN(open, ClaimDecisionStore::OpenByAge(tx, now));
     ASSIGN_OR_RETURN(past_due, ClaimDecisionStore::PastDue(tx, Today()));
     return absl::OkStatus();
-  });
-  if (!read.ok()) {
-    log::Warn("claims clock gauges not refreshed", {{"error", std::string(read.message())}});
-    return read;
+  }));
+  metrics::FigureGauge::Values files, settled_files, settled_days, by_age, late;
+  for (const FilesInState& f : by_state) files[{f.program, f.state}] += static_cast<double>(f.files);
+  for (const SettledFiles& s : settled) {
+    settled_files[{s.program}] = static_cast<double>(s.files);
+    settled_days[{s.program}] = s.days;
   }
-  std::map<std::pair<std::string, std::string>, int64_t> by_age;
-  for (const OpenFiles& o : open) by_age[{o.program, AgeBucket(o.age_days)}] += o.files;
-  std::map<std::string, int64_t> late;
-  for (const OpenFiles& o : past_due) late[o.program] += o.files;
-  absl::MutexLock lock(&mu_);
-  for (const auto& group : seen_open_) by_age.try_emplace(group, 0);
-  for (const std::string& program : seen_past_due_) late.try_emplace(program, 0);
-  for (const auto& [group, files] : by_age) {
-    open_.Add({{"program", group.first}, {"age", group.second}}).Set(static_cast<double>(files));
-    seen_open_.insert(group);
-  }
-  for (const auto& [program, files] : late) {
-    past_due_.Add({{"program", program}}).Set(static_cast<double>(files));
-    seen_past_due_.insert(program);
-  }
+  for (const OpenFiles& o : open) by_age[{o.program, AgeBucket(o.age_days)}] += static_cast<double>(o.files);
+  for (const OpenFiles& o : past_due) late[{o.program}] += static_cast<double>(o.files);
+  files_.Publish(files);
+  settled_files_.Publish(settled_files);
+  settled_file_days_.Publish(settled_days);
+  open_.Publish(by_age);
+  past_due_.Publish(late);
   return absl::OkStatus();
 }
 

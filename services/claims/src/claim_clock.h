@@ -1,22 +1,21 @@
 // The nine-day clock: how long files take from receipt to settlement (decided with nothing to
 // pay, or paid), as a histogram observed at settlement by whoever settles a file (the decider,
-// the review queue, the payment runs); gauges of the files not settled yet, by age and program,
-// and of those past their due date, counted from the database on a period (right after a
-// restart, the same on every replica); and the list of overdue files, oldest first. Time comes
-// from an injected clock, days from the service's time zone.
+// the review queue, the payment runs); the figures operations report, counted from the database
+// by the service's figures pass (right after a restart, the same on every replica): files by
+// program and state, the settled ones with the days they took, the files not settled yet by age,
+// and those past their due date; and the list of overdue files, oldest first. Time comes from an
+// injected clock, days from the service's time zone.
 #pragma once
 
 #include <set>
 #include <string>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "claims/src/claim_lookup.h"
-#include "core/background_loop.h"
 #include "core/clock.h"
+#include "metrics/figures.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
@@ -43,11 +42,12 @@ std::string AgeBucket(int64_t days);
 
 class ClaimClock {
  public:
-  // Registers himaya_claims_open{program,age} and himaya_claims_past_due{program} on `registry`,
-  // refreshed every `interval` once started; "today" is the clock's day in `zone`.
+  // Registers on `registry` himaya_claims_files{program,state}, himaya_claims_settled_files{program},
+  // himaya_claims_settled_file_days{program} (their days summed), himaya_claims_open{program,age}
+  // and himaya_claims_past_due{program}; "today" is the clock's day in `zone`. The service runs
+  // Refresh as its figures pass (ServiceRuntime::AddFigures).
   ClaimClock(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
-             absl::TimeZone zone = absl::UTCTimeZone(), absl::Duration interval = absl::Minutes(1));
-  ~ClaimClock() { Stop(); }
+             absl::TimeZone zone = absl::UTCTimeZone());
 
   // Counts again and sets the gauges; a group no longer present goes to 0.
   absl::Status Refresh();
@@ -55,24 +55,16 @@ class ClaimClock {
   // ListClaims gives one. INVALID_ARGUMENT for a bad page size or token.
   absl::StatusOr<ClaimPage> Overdue(int page_size, const std::string& page_token);
 
-  void Start() { loop_.Start(); }
-  void Stop() { loop_.Stop(); }
-
  private:
   absl::CivilDay Today() const { return absl::ToCivilDay(clock_.Now(), zone_); }
   storage::Database& db_;
   const core::Clock& clock_;
   const absl::TimeZone zone_;
-  const absl::Duration interval_;
-  prometheus::Family<prometheus::Gauge>& open_;
-  prometheus::Family<prometheus::Gauge>& past_due_;
-  absl::Mutex mu_;
-  std::set<std::pair<std::string, std::string>> seen_open_ ABSL_GUARDED_BY(mu_);
-  std::set<std::string> seen_past_due_ ABSL_GUARDED_BY(mu_);
-  core::BackgroundLoop loop_{[this] {
-    (void)Refresh();
-    return interval_;
-  }};
+  metrics::FigureGauge files_;
+  metrics::FigureGauge settled_files_;
+  metrics::FigureGauge settled_file_days_;
+  metrics::FigureGauge open_;
+  metrics::FigureGauge past_due_;
 };
 
 }  // namespace himaya::claims

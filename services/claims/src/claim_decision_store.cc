@@ -207,6 +207,26 @@ absl::StatusOr<std::vector<OpenFiles>> ClaimDecisionStore::PastDue(storage::Tran
   return out;
 }
 
+absl::StatusOr<std::vector<FilesInState>> ClaimDecisionStore::CountByState(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query("SELECT program, state, COUNT(*) FROM claims GROUP BY program, state"));
+  std::vector<FilesInState> out;
+  for (const storage::Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Int(2)});
+  return out;
+}
+
+absl::StatusOr<std::vector<SettledFiles>> ClaimDecisionStore::Settled(storage::Transaction& tx) {
+  // Whole seconds each, summed: no overflow at tens of millions of files.
+  ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
+                   tx.Query("SELECT program, COUNT(*), CAST(SUM((settled_at_us - received_at_us) / 1000000) AS BIGINT) "
+                            "FROM claims WHERE settled_at_us IS NOT NULL GROUP BY program"));
+  std::vector<SettledFiles> out;
+  for (const storage::Row& r : rows) {
+    out.push_back({r.Text(0), r.Int(1), std::max<double>(0, static_cast<double>(r.Int(2)) / 86400.0)});
+  }
+  return out;
+}
+
 absl::StatusOr<int64_t> ClaimDecisionStore::CompleteDecidedBatches(storage::Transaction& tx, absl::Time now) {
   return tx.Execute(
       "UPDATE claim_batches SET state = 'COMPLETED', completed_at_us = $1 WHERE state = 'DECIDING' AND NOT EXISTS "

@@ -61,6 +61,20 @@ struct DecisionToRecord {
   bool settled = false;
 };
 
+// How many files of a program are in a state.
+struct FilesInState {
+  std::string program;
+  std::string state;
+  int64_t files = 0;
+};
+
+// The files of a program settled so far, and the days they took from receipt to settlement.
+struct SettledFiles {
+  std::string program;
+  int64_t files = 0;
+  double days = 0;
+};
+
 // How many files not settled a program holds (of an age in whole days since receipt, or past due).
 struct OpenFiles {
   std::string program;
@@ -101,6 +115,10 @@ class ClaimDecisionStore {
   static absl::StatusOr<std::vector<OpenFiles>> OpenByAge(storage::Transaction& tx, absl::Time now);
   // The files not settled whose due date is before `today`, by program (age_days 0).
   static absl::StatusOr<std::vector<OpenFiles>> PastDue(storage::Transaction& tx, absl::CivilDay today);
+  // Every file, by program and state.
+  static absl::StatusOr<std::vector<FilesInState>> CountByState(storage::Transaction& tx);
+  // The settled files by program, with the days they took in all.
+  static absl::StatusOr<std::vector<SettledFiles>> Settled(storage::Transaction& tx);
 
   // Marks COMPLETED, at `now`, every DECIDING batch none of whose files is RECEIVED any more.
   // Returns how many. Reads each such batch's files: call it when the RECEIVED files ran out, not

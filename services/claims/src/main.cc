@@ -26,8 +26,6 @@ ABSL_FLAG(absl::Duration, decide_period, absl::Seconds(5),
           "How often the decider looks for received files when nothing woke it");
 ABSL_FLAG(absl::Duration, decide_retry, absl::Seconds(5),
           "How long received files wait before beneficiary is asked again after it could not answer");
-ABSL_FLAG(absl::Duration, clock_interval, absl::Minutes(1),
-          "How often the open and past-due gauges are counted again from the database");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (receipt, due dates)");
 
 int main(int argc, char** argv) {
@@ -84,14 +82,10 @@ int main(int argc, char** argv) {
             runtime.db(), runtime.clock(), runtime.event_source(), runtime.registry(), *processing_time,
             claims::ClaimReviewsOptions{.escalate_after_days = rules->escalate_after_days()},
             [&runtime] { runtime.relay().Wake(); });
-        claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone,
-                                                           absl::GetFlag(FLAGS_clock_interval));
+        claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone);
+        runtime.AddFigures("claims", [&] { return claim_clock->Refresh(); });
         reviews->Start();
-        claim_clock->Start();
-        runtime.OnStop([&] {
-          claim_clock->Stop();
-          reviews->Stop();
-        });
+        runtime.OnStop([&] { reviews->Stop(); });
         claims::IntakeOptions intake_options;
         intake_options.zone = zone;
         intake_metrics = std::make_unique<claims::IntakeMetrics>(runtime.registry());

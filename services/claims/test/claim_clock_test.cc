@@ -5,6 +5,7 @@
 
 #include "claims/test/received_claims.h"
 #include "gtest/gtest.h"
+#include "metrics/scrape.h"
 #include "prometheus/text_serializer.h"
 
 namespace himaya::claims {
@@ -92,6 +93,30 @@ TEST_P(ClaimClockTest, GaugesCountOpenFilesByProgramAndAgeAndThosePastDue) {
   ASSERT_TRUE(claim_clock_->Refresh().ok());
   EXPECT_TRUE(Shows("himaya_claims_open{age=\"9-14\",program=\"amo-tadamon\"} 0")) << "gone: 0";
   EXPECT_TRUE(Shows("himaya_claims_past_due{program=\"amo-tadamon\"} 0")) << Metrics();
+}
+
+TEST_P(ClaimClockTest, GaugesCountFilesByStateAndTheDaysTheSettledOnesTook) {
+  ReceiveOf("S1", "amo-tns", absl::Hours(36));
+  Settle("S1");  // 1.5 days
+  ReceiveOf("S2", "amo-tns", absl::Hours(24) * 3);
+  Settle("S2");  // 3 days
+  ReceiveOf("S3", "amo-tns");
+  ReceiveOf("S4", "amo-tadamon");
+  Exec("UPDATE claims SET state = 'IN_REVIEW' WHERE claim_id = 'S4'", {});
+  ASSERT_TRUE(claim_clock_->Refresh().ok());
+  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tns\",state=\"DECIDED\"} 2")) << Metrics();
+  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tns\",state=\"RECEIVED\"} 1")) << Metrics();
+  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tadamon\",state=\"IN_REVIEW\"} 1")) << Metrics();
+  EXPECT_TRUE(Shows("himaya_claims_settled_files{program=\"amo-tns\"} 2")) << Metrics();
+  // 1.5 + 3 days (and the seconds receipt takes in the fixture).
+  EXPECT_NEAR(metrics::RegistrySum(registry_, "himaya_claims_settled_file_days", {{"program", "amo-tns"}}), 4.5, 0.01);
+  EXPECT_EQ(Metrics().find("himaya_claims_settled_files{program=\"amo-tadamon\"}"), std::string::npos) << Metrics();
+  // After a restart (a new registry, a new clock object) the figures are the same at once.
+  prometheus::Registry other;
+  ClaimClock again(*db_, other, clock_);
+  ASSERT_TRUE(again.Refresh().ok());
+  EXPECT_NEAR(metrics::RegistrySum(other, "himaya_claims_settled_file_days", {{"program", "amo-tns"}}), 4.5, 0.01);
+  EXPECT_EQ(metrics::RegistrySum(other, "himaya_claims_files", {{"program", "amo-tns"}}), 3);
 }
 
 TEST(AgeBucketTest, EachBucketAtItsBounds) {

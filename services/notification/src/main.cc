@@ -13,6 +13,7 @@
 #include "notification/src/dispatcher.h"
 #include "notification/src/file_sink_provider.h"
 #include "notification/src/kannel_provider.h"
+#include "notification/src/message_figures.h"
 #include "notification/src/notification_service.h"
 #include "notification/src/person_directory.h"
 #include "notification/src/requests.h"
@@ -52,6 +53,7 @@ using namespace himaya;
 
 int main(int argc, char** argv) {
   std::unique_ptr<notification::Templates> templates;
+  std::unique_ptr<notification::MessageFigures> figures;
   std::unique_ptr<notification::PersonDirectory> directory;
   std::unique_ptr<notification::SmsProvider> provider;
   std::unique_ptr<notification::Dispatcher> dispatcher;
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
         auto loaded = notification::Templates::Load(absl::GetFlag(FLAGS_templates));
         if (!loaded.ok()) return loaded.status();
         templates = std::make_unique<notification::Templates>(*std::move(loaded));
+        figures = std::make_unique<notification::MessageFigures>(runtime.db(), runtime.registry());
+        runtime.AddFigures("notification", [&] { return figures->Refresh(); });
         auto registration = service::PeerAddress("registration", absl::GetFlag(FLAGS_registration_address));
         if (!registration.ok()) return registration.status();
         directory = notification::NewRegistrationDirectory(*registration);

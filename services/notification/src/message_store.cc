@@ -284,4 +284,12 @@ absl::Status MessageStore::SetOptOut(storage::Transaction& tx, const std::string
       .status();
 }
 
+absl::StatusOr<std::vector<MessagesInStatus>> MessageStore::CountByStatus(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT program, channel, status, COUNT(*) FROM messages GROUP BY program, channel, status"));
+  std::vector<MessagesInStatus> counts;
+  for (const storage::Row& r : rows) counts.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return counts;
+}
+
 }  // namespace himaya::notification

@@ -38,8 +38,18 @@ struct SubmissionRecord {
   absl::Time submitted_at;
 };
 
+// How many messages of a program and channel are in a status.
+struct MessagesInStatus {
+  std::string program;
+  std::string channel;
+  std::string status;
+  int64_t messages = 0;
+};
+
 class MessageStore {
  public:
+  // Every message, by program, channel and status.
+  static absl::StatusOr<std::vector<MessagesInStatus>> CountByStatus(storage::Transaction& tx);
   // Records `message` unless its event already produced one on its channel; returns whether it
   // was recorded.
   static absl::StatusOr<bool> InsertOnce(storage::Transaction& tx, const Message& message);

@@ -6,6 +6,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "metrics/scrape.h"
+#include "notification/src/message_figures.h"
 #include "notification/test/notification_database.h"
 #include "testing/backends.h"
 
@@ -47,6 +49,29 @@ TEST_P(MessageStoreTest, RecordsOneMessagePerEventAndChannelAndReadsThemBack) {
   EXPECT_TRUE(InWrite([&](storage::Transaction& tx) { return MessageStore::ForPerson(tx, "100000025"); }).empty());
   EXPECT_EQ(Get("m1").template_key, "activation");
   EXPECT_FALSE(InWrite([&](storage::Transaction& tx) { return MessageStore::Find(tx, "nope"); }).has_value());
+}
+
+TEST_P(MessageStoreTest, FiguresCountMessagesByProgramChannelAndStatus) {
+  for (const char* id : {"f1", "f2", "f3"}) {
+    EXPECT_TRUE(
+        InWrite([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, Pending(id, "100000017", t0_)); }));
+  }
+  Message tadamon = Pending("f4", "100000025", t0_);
+  tadamon.program = "amo-tadamon";
+  EXPECT_TRUE(InWrite([&](storage::Transaction& tx) { return MessageStore::InsertOnce(tx, tadamon); }));
+  testing::Execute(*db_, "UPDATE messages SET status = 'DELIVERED' WHERE message_id IN ('f1', 'f2')");
+  prometheus::Registry registry;
+  MessageFigures figures(*db_, registry);
+  ASSERT_TRUE(figures.Refresh().ok());
+  const std::string name = "himaya_notification_messages_by_status";
+  EXPECT_EQ(metrics::RegistrySum(registry, name, {{"program", "amo-tns"}, {"channel", "sms"}, {"status", "DELIVERED"}}),
+            2);
+  EXPECT_EQ(metrics::RegistrySum(registry, name, {{"program", "amo-tns"}, {"status", "PENDING"}}), 1);
+  EXPECT_EQ(metrics::RegistrySum(registry, name, {{"program", "amo-tadamon"}, {"status", "PENDING"}}), 1);
+  testing::Execute(*db_, "UPDATE messages SET status = 'DELIVERED'");
+  ASSERT_TRUE(figures.Refresh().ok());
+  EXPECT_EQ(metrics::RegistrySum(registry, name, {{"status", "PENDING"}}), 0) << "none pending any more";
+  EXPECT_EQ(metrics::RegistrySum(registry, name, {{"status", "DELIVERED"}}), 4);
 }
 
 TEST_P(MessageStoreTest, TemplateValuesComeBackWithTheDueMessage) {

@@ -74,4 +74,14 @@ absl::Status ActivationCodeStore::ReplacePasswordHash(storage::Transaction& tx, 
       .status();
 }
 
+absl::StatusOr<std::vector<PersonGroupCount>> ActivationCodeStore::CountAccountsByGroup(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT p.program, COALESCE(p.category, ''), COALESCE(p.city, ''), COUNT(*) "
+                            "FROM accounts a JOIN persons p ON p.registration_number = a.registration_number "
+                            "GROUP BY p.program, p.category, p.city"));
+  std::vector<PersonGroupCount> counts;
+  for (const storage::Row& r : rows) counts.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return counts;
+}
+
 }  // namespace himaya::registration

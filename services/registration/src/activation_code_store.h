@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "registration/src/person_store.h"
 #include "storage/database.h"
 
 namespace himaya::registration {
@@ -22,6 +24,8 @@ struct StoredCode {
 class ActivationCodeStore {
  public:
   static absl::StatusOr<bool> IsActive(storage::Transaction& tx, absl::string_view registration_number);
+  // Activated portal accounts by their holder's program, category and city.
+  static absl::StatusOr<std::vector<PersonGroupCount>> CountAccountsByGroup(storage::Transaction& tx);
   // Keeps `code_hash` as the person's code, replacing the previous one; the count of wrong
   // attempts carries over.
   static absl::Status Issue(storage::Transaction& tx, absl::string_view registration_number,

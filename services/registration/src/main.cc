@@ -22,6 +22,7 @@
 #include "registration/src/portal_accounts.h"
 #include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
+#include "registration/src/registration_figures.h"
 #include "registration/src/registration_service.h"
 #include "registration/src/reviews.h"
 #include "registration_migrations.h"
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   if (sodium_init() < 0) return 1;
   std::unique_ptr<registration::ReferenceData> reference;
   std::unique_ptr<registration::IntakeMetrics> intake_metrics;
+  std::unique_ptr<registration::RegistrationFigures> figures;
   std::unique_ptr<registration::NumberAllocator> numbers;
   std::unique_ptr<registration::Registrar> registrar;
   std::unique_ptr<registration::BatchApplier> applier;
@@ -142,6 +144,9 @@ int main(int argc, char** argv) {
                                            runtime.event_source(), numbers.get(),   core::NewUuid(runtime.random())};
         intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);
         intake_metrics = std::make_unique<registration::IntakeMetrics>(runtime.registry());
+        figures =
+            std::make_unique<registration::RegistrationFigures>(runtime.db(), runtime.registry(), runtime.clock());
+        runtime.AddFigures("registration", [&] { return figures->Refresh(); });
         intake.metrics = intake_metrics.get();
         applier =
             std::make_unique<registration::BatchApplier>(intake, wake_relay, absl::GetFlag(FLAGS_batch_chunk_rows));

@@ -131,4 +131,12 @@ absl::StatusOr<std::optional<Person>> PersonStore::FindByCin(storage::Transactio
   return FindOne(tx, "cin", cin);
 }
 
+absl::StatusOr<std::vector<PersonGroupCount>> PersonStore::CountByGroup(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT program, COALESCE(category, ''), COALESCE(city, ''), COUNT(*) "
+                                       "FROM persons GROUP BY program, category, city"));
+  std::vector<PersonGroupCount> counts;
+  for (const storage::Row& r : rows) counts.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return counts;
+}
+
 }  // namespace himaya::registration

@@ -24,6 +24,14 @@ struct Activity {
   int64_t recorded_at_us = 0;
 };
 
+// How many persons (or portal accounts) one program, category and city holds.
+struct PersonGroupCount {
+  std::string program;
+  std::string category;  // "" when none
+  std::string city;      // "" when none
+  int64_t count = 0;
+};
+
 class PersonStore {
  public:
   // The persons columns written by Insert, and one person's values for them (for bulk inserts).
@@ -31,6 +39,8 @@ class PersonStore {
   static std::vector<storage::Value> InsertValues(const Person& person);
   // ALREADY_EXISTS when the CIN or the number is taken.
   static absl::Status Insert(storage::Transaction& tx, const Person& person);
+  // Registered persons by the program, category and city they were registered with.
+  static absl::StatusOr<std::vector<PersonGroupCount>> CountByGroup(storage::Transaction& tx);
   // Inserts many persons in few statements. ALREADY_EXISTS when a CIN or a number is taken.
   static absl::Status InsertMany(storage::Transaction& tx, const std::vector<Person>& persons);
   static absl::Status RecordActivities(storage::Transaction& tx, const std::vector<Activity>& activities);

@@ -114,4 +114,13 @@ absl::Status ReviewStore::Release(storage::Transaction& tx, absl::string_view ba
       .status();
 }
 
+absl::StatusOr<std::vector<PendingReviews>> ReviewStore::CountPending(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT b.program, COUNT(*), MIN(v.created_at_us) FROM reviews v "
+                                       "JOIN batches b ON b.batch_key = v.batch_key WHERE v.state = 'PENDING' "
+                                       "GROUP BY b.program"));
+  std::vector<PendingReviews> pending;
+  for (const storage::Row& r : rows) pending.push_back({r.Text(0), r.Int(1), r.Int(2)});
+  return pending;
+}
+
 }  // namespace himaya::registration

@@ -57,8 +57,17 @@ struct ReviewPosition {
   int64_t row_number = -1;
 };
 
+// The rows of one program waiting for an agent's review, and when the oldest was sent there.
+struct PendingReviews {
+  std::string program;
+  int64_t rows = 0;
+  int64_t oldest_created_at_us = 0;
+};
+
 class ReviewStore {
  public:
+  // The PENDING reviews by their batch's program.
+  static absl::StatusOr<std::vector<PendingReviews>> CountPending(storage::Transaction& tx);
   static absl::Status Insert(storage::Transaction& tx, const std::vector<NewReview>& reviews);
   static absl::Status Hold(storage::Transaction& tx, const std::vector<HeldDependent>& held);
 
