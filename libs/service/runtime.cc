@@ -136,7 +136,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceCo
       ASSIGN_OR_RETURN(counts, events::CountDeadLetters(tx));
       return absl::OkStatus();
     }));
-    metrics::FigureGauge::Values values;
+    // Every topic a consumer of this process reads shows, at 0 when nothing was kept.
+    metrics::FigureGauge::Values values = r->consumed_;
     for (const events::DeadLetterCount& c : counts) values[{c.consumer, c.topic}] = static_cast<double>(c.events);
     r->dead_letters_->Publish(values);
     return absl::OkStatus();
@@ -150,6 +151,7 @@ ServiceRuntime::~ServiceRuntime() { Shutdown(); }
 
 absl::Status ServiceRuntime::AddConsumer(const std::string& group, std::vector<std::string> topics,
                                          events::EventApplier& applier) {
+  for (const std::string& topic : topics) consumed_[{group, topic}] = 0;
   inboxes_.push_back(std::make_unique<events::InboxHandler>(*db_, group, applier, clock(), consumer_metrics_.get()));
   ASSIGN_OR_RETURN(auto consumer, events::KafkaConsumer::Create(
                                       {.kafka = config_.kafka, .group_id = group, .topics = std::move(topics)},

@@ -119,6 +119,8 @@ class ServiceRuntime {
   std::unique_ptr<rpc::Server> server_;
   std::vector<std::unique_ptr<metrics::FiguresPass>> figures_;
   std::unique_ptr<metrics::FigureGauge> dead_letters_;
+  // (consumer, topic) of every consumer added; set before Serve, read by the figures pass after.
+  metrics::FigureGauge::Values consumed_;
   std::vector<std::function<void()>> stop_hooks_;
   std::map<std::string, std::string> announced_;
 };
