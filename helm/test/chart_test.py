@@ -8,8 +8,12 @@
 - every `.Values.a.b` a template reads exists in values.yaml or is declared in the schema;
 - templates are balanced: `{{` and `}}`, every if/range/with/define closed by its end, every
   template defined is included and every one included is defined;
-- every flag the chart gives a binary is a flag of that binary (its --helpfull, from the build
-  tree), and the probe's flags are the himaya CLI's;
+- the chart rendered as `helm template` renders it (render/main.go: Go's text/template, sprig and
+  helm's functions, from Debian's Go packages), with the defaults and with a cluster's own
+  infrastructure (own-infrastructure.yaml): every resource named and labelled, a Deployment per
+  service and group, every flag given a binary its own (its --helpfull, from the build tree) and
+  the probes' the himaya CLI's, peers called at Services their certificates name, KEDA on real
+  topics, only the gateway reached from outside, the PrometheusRules the project's rules;
 - files/prometheus holds the same rules files as deploy/prometheus (their tests excepted);
 - the programs of the schema and the topics' domains are the suite's (libs/core, libs/events).
 
@@ -18,11 +22,13 @@ Usage: HIMAYA_BIN_DIR=BUILD/bin chart_test.py [unittest arguments] (default: bui
 
 import copy
 import filecmp
+import functools
 import glob
 import json
 import os
 import re
 import subprocess
+import tempfile
 import unittest
 
 import jsonschema
@@ -128,6 +134,7 @@ def declared(path, values, node):
     return True
 
 
+@functools.lru_cache(maxsize=None)
 def binary_flags(binary):
     """The flags a binary of the build tree takes (its --helpfull)."""
     path = os.path.join(BIN_DIR, binary)
@@ -135,20 +142,6 @@ def binary_flags(binary):
         raise AssertionError(f"{path}: not built (build {binary} first)")
     out = subprocess.run([path, "--helpfull"], capture_output=True, text=True, check=False)
     return set(re.findall(r"^\s+--([a-z0-9_]+)", out.stdout + out.stderr, flags=re.M))
-
-
-def flags_in(text):
-    return set(re.findall(r"^\s*-\s+--([a-z0-9_]+)", text, flags=re.M))
-
-
-def service_flag_blocks(helpers):
-    """{service: the flags himaya.serviceFlags gives it}, from _helpers.tpl."""
-    start = helpers.index('{{- define "himaya.serviceFlags" -}}')
-    body = helpers[start:helpers.index("{{- end -}}\n\n", start)]
-    blocks = {}
-    for service, block in re.findall(r'eq \.service "([a-z]+)" \}\}(.*?)(?=\{\{- else|\{\{- end \}\})', body, flags=re.S):
-        blocks[service] = flags_in(block)
-    return blocks
 
 
 class Values(unittest.TestCase):
@@ -263,26 +256,176 @@ class Templates(unittest.TestCase):
                     self.assertIn('include "himaya.labels"', block)
 
 
-class Flags(unittest.TestCase):
-    def test_flags_given_to_each_binary_are_its_own(self):
-        texts = template_texts()
-        deployment = texts["deployments.yaml"]
-        args = deployment[deployment.index("args:"):deployment.index("env:")]
-        common = flags_in(args)
-        blocks = service_flag_blocks(texts["_helpers.tpl"])
-        self.assertEqual(sorted(blocks), sorted(SERVICES))
-        values = defaults()
-        for service in SERVICES:
-            with self.subTest(service=service):
-                known = binary_flags(f"himaya-{service}")
-                given = common | blocks[service] | set(values["services"][service].get("args", {}))
-                self.assertEqual(sorted(given - known), [], f"not flags of himaya-{service}")
+def build_renderer(directory):
+    """Builds helm/test/render (Go's text/template with sprig and helm's own functions) with
+    Debian's Go packages, offline."""
+    env = dict(os.environ, GO111MODULE="off", GOPATH="/usr/share/gocode",
+               GOCACHE=os.environ.get("HIMAYA_GO_CACHE", os.path.join(directory, "go-cache")))
+    binary = os.path.join(directory, "render")
+    try:
+        out = subprocess.run(["go", "build", "-o", binary, os.path.join(HERE, "render", "main.go")], env=env,
+                             capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise AssertionError("no go: install golang-go golang-github-masterminds-sprig-dev "
+                             "golang-gopkg-yaml.v3-dev (tools/install-deps)")
+    if out.returncode != 0:
+        raise AssertionError(f"go build helm/test/render: {out.stderr}")
+    return binary
 
-    def test_probe_flags_are_the_clis(self):
-        helpers = template_texts()["_helpers.tpl"]
-        probe = helpers[helpers.index('define "himaya.healthProbe"'):]
-        self.assertIn("- health\n", probe)
-        self.assertEqual(sorted(flags_in(probe) - binary_flags("himaya")), [])
+
+class Rendered(unittest.TestCase):
+    """The chart rendered as `helm template` renders it, with the default values and with a
+    cluster's own infrastructure, and each resource checked against the others and the binaries."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.renderer = build_renderer(cls.tmp.name)
+        cls.docs = cls.render()
+        cls.own = cls.render(os.path.join(HERE, "own-infrastructure.yaml"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    @classmethod
+    def run_renderer(cls, *flags):
+        return subprocess.run([cls.renderer, f"-chart={CHART}", *flags], capture_output=True, text=True, check=False)
+
+    @classmethod
+    def render(cls, *overlays):
+        out = cls.run_renderer(*[f"-f={o}" for o in overlays])
+        if out.returncode != 0:
+            raise AssertionError(out.stderr)
+        return [d for d in yaml.safe_load_all(out.stdout) if d]
+
+    @staticmethod
+    def of(docs, kind):
+        return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+    def test_every_resource_is_named_and_labelled(self):
+        for docs in (self.docs, self.own):
+            seen = set()
+            for doc in docs:
+                name = doc["metadata"]["name"]
+                self.assertNotIn((doc["kind"], name), seen)
+                seen.add((doc["kind"], name))
+                self.assertRegex(name, r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+                if doc["kind"] in ("Service", "Deployment"):
+                    self.assertLessEqual(len(name), 63, name)
+                labels = doc["metadata"]["labels"]
+                for label in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+                              "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "helm.sh/chart"):
+                    self.assertIn(label, labels, f"{doc['kind']} {name}")
+
+    def test_a_deployment_per_service_and_group(self):
+        values = defaults()
+        deployments = self.of(self.docs, "Deployment")
+        expected = {f"himaya-{s}-{g}" for s, spec in values["services"].items() for g in spec["groups"]}
+        self.assertEqual(set(deployments), expected)
+        for name, d in deployments.items():
+            spec = d["spec"]
+            self.assertTrue(spec["selector"]["matchLabels"].items() <= spec["template"]["metadata"]["labels"].items())
+            pod = spec["template"]["spec"]
+            self.assertTrue(pod["securityContext"]["runAsNonRoot"])
+            container = pod["containers"][0]
+            for probe in ("readinessProbe", "livenessProbe"):
+                self.assertEqual(container[probe]["exec"]["command"][:2], ["himaya", "health"], name)
+
+    def test_flags_given_to_each_binary_are_its_own(self):
+        cli = binary_flags("himaya")
+        for docs in (self.docs, self.own):
+            for name, d in self.of(docs, "Deployment").items():
+                container = d["spec"]["template"]["spec"]["containers"][0]
+                binary = container["command"][0]
+                flags = {a[2:].split("=", 1)[0] for a in container["args"]}
+                self.assertEqual(sorted(flags - binary_flags(binary)), [], f"{name}: not flags of {binary}")
+                probe = {a[2:].split("=", 1)[0] for a in container["livenessProbe"]["exec"]["command"][2:]}
+                self.assertEqual(sorted(probe - cli), [], f"{name}: not flags of himaya")
+
+    def test_peers_are_services_their_certificates_name(self):
+        services = self.of(self.docs, "Service")
+        certificates = {c["spec"]["commonName"]: c for c in self.of(self.docs, "Certificate").values()}
+        for name, d in self.of(self.docs, "Deployment").items():
+            pod = d["spec"]["template"]["spec"]
+            tls = [v["secret"]["secretName"] for v in pod["volumes"] if v["name"] == "tls"][0]
+            component = d["metadata"]["labels"]["app.kubernetes.io/component"]
+            self.assertEqual(certificates[component]["spec"]["secretName"], tls, name)
+            for arg in pod["containers"][0]["args"]:
+                peer = re.match(r"--(registration|beneficiary|claims)_address=([^:]+):50051$", arg)
+                if peer:
+                    self.assertIn(peer.group(2), services, f"{name}: {arg}")
+                    self.assertIn(peer.group(2), certificates[peer.group(1)]["spec"]["dnsNames"])
+        for name, service in services.items():
+            selector = service["spec"]["selector"].items()
+            self.assertTrue(any(selector <= d["spec"]["template"]["metadata"]["labels"].items()
+                                for d in self.of(self.docs, "Deployment").values()), f"{name} selects no pod")
+
+    def test_keda_scales_consumers_on_their_topics(self):
+        topics = {t["spec"]["topicName"] for t in self.of(self.docs, "KafkaTopic").values()}
+        self.assertEqual(len(topics), 4 * len(defaults()["programs"]))
+        for topic in self.of(self.docs, "KafkaTopic").values():
+            self.assertEqual(topic["spec"]["replicas"], 3)
+            self.assertEqual(topic["spec"]["config"]["min.insync.replicas"], 2)
+        deployments = self.of(self.docs, "Deployment")
+        scaled = self.of(self.docs, "ScaledObject")
+        self.assertEqual({n.split("-")[1] for n in scaled}, {"beneficiary", "notification"})
+        for name, so in scaled.items():
+            target = deployments[so["spec"]["scaleTargetRef"]["name"]]
+            self.assertNotIn("replicas", target["spec"], "KEDA owns the replicas")
+            programs = [a.split("=", 1)[1] for a in target["spec"]["template"]["spec"]["containers"][0]["args"]
+                        if a.startswith("--programs=")][0].split(",")
+            for trigger in so["spec"]["triggers"]:
+                self.assertIn(trigger["metadata"]["topic"], topics)
+                self.assertIn(trigger["metadata"]["topic"].split(".")[2], programs)
+        for d in self.of(self.own, "Deployment").values():
+            self.assertGreaterEqual(d["spec"]["replicas"], 1)
+
+    def test_only_the_gateway_is_reached_from_outside(self):
+        for name, policy in self.of(self.docs, "NetworkPolicy").items():
+            outside = [rule for rule in policy["spec"]["ingress"]
+                       if any("namespaceSelector" in peer for peer in rule["from"])
+                       and any(port["port"] != 9090 for port in rule["ports"])]
+            if name == "himaya-gateway":
+                self.assertEqual([p["port"] for rule in outside for p in rule["ports"]], [8080])
+            else:
+                self.assertEqual(outside, [], name)
+        ingress = self.of(self.docs, "Ingress")["himaya-gateway"]
+        backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+        self.assertEqual(backend["name"], "himaya-gateway")
+
+    def test_prometheus_rules_are_the_projects(self):
+        rules = self.of(self.docs, "PrometheusRule")
+        source = os.path.join(ROOT, "deploy", "prometheus")
+        for name in os.listdir(source):
+            if name.endswith(".yml") and not name.endswith("_test.yml"):
+                self.assertEqual(rules[f"himaya-{name[:-4]}"]["spec"], load_yaml(os.path.join(source, name)), name)
+
+    def test_own_infrastructure_makes_none_of_it(self):
+        self.assertEqual(refusals(overlay(defaults(), load_yaml(os.path.join(HERE, "own-infrastructure.yaml")))), [])
+        kinds = {d["kind"] for d in self.own}
+        for kind in ("Kafka", "KafkaTopic", "Cluster", "Certificate", "Issuer", "ScaledObject", "ServiceMonitor",
+                     "PrometheusRule"):
+            self.assertNotIn(kind, kinds)
+        registration = self.of(self.own, "Deployment")["himaya-registration-amo-tns"]
+        container = registration["spec"]["template"]["spec"]["containers"][0]
+        self.assertIn("--database=postgresql://registration@pg.shared.svc/registration", container["args"])
+        self.assertIn("--kafka_bootstrap=kafka.shared.svc:9093", container["args"])
+        password = [e for e in container["env"] if e["name"] == "PGPASSWORD"][0]
+        self.assertEqual(password["valueFrom"]["secretKeyRef"]["name"], "pg-registration")
+
+    def test_a_missing_database_fails_the_render(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+            f.write("postgres:\n  create: false\n")
+            f.flush()
+            out = self.run_renderer(f"-f={f.name}")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("postgres.external.", out.stderr)
+
+    def test_notes_render(self):
+        out = self.run_renderer("-notes")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("notification: amo-tadamon (amo-tadamon) x 4", out.stdout)
 
 
 class Rules(unittest.TestCase):
