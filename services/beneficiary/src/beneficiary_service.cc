@@ -65,6 +65,8 @@ void ToProto(const EligibilityAnswer& a, v1::EligibilityAnswer* out) {
   out->set_covered(a.covered);
   out->set_registration_number(a.registration_number);
   out->set_program(a.program);
+  out->set_category(a.category);
+  out->set_region(a.region);
   if (!a.registration_number.empty()) out->set_relationship(ToProto(a.relationship));
   out->set_reason(a.reason);
   out->set_covered_until(Day(a.covered_until));

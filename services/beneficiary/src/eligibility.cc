@@ -61,6 +61,8 @@ absl::StatusOr<std::vector<EligibilityAnswer>> Eligibility::CheckMany(
     }
     a.registration_number = holder->second.registration_number;
     a.program = holder->second.program;
+    a.category = holder->second.category;
+    a.region = holder->second.region;
     Coverage c;
     if (is_dependent) {
       a.relationship = RelationshipOf(member->second.relationship);

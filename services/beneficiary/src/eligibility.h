@@ -29,6 +29,9 @@ struct EligibilityAnswer {
   // The insured through whom, and their program (empty when NOT_REGISTERED).
   std::string registration_number;
   std::string program;
+  // The insured's category and region.
+  std::string category;
+  std::string region;
   Relationship relationship = Relationship::kInsured;
   // When not covered: NOT_REGISTERED, NOT_YET_COVERED, AGE_LIMIT, STUDIES_ENDED, REMOVED,
   // INSURED_NOT_COVERED, DETAILS_PENDING, or a refused member's code.

@@ -341,6 +341,8 @@ TEST_P(BeneficiaryServiceTest, EligibilityAnswersThroughTheEdge) {
   EXPECT_TRUE(a->covered());
   EXPECT_EQ(a->registration_number(), "100000017");
   EXPECT_EQ(a->program(), "amo-tns");
+  EXPECT_EQ(a->category(), "AGRI");
+  EXPECT_EQ(a->region(), "Casablanca-Settat");
   EXPECT_EQ(a->relationship(), v1::RELATIONSHIP_CHILD);
   EXPECT_EQ(a->covered_until(), "2026-05-31");
   EXPECT_EQ(a->date(), "2026-05-31");

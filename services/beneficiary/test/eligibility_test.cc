@@ -64,6 +64,8 @@ TEST_P(EligibilityTest, AnInsuredIsCoveredFromTheirRegistrationDay) {
   EXPECT_TRUE(on.covered);
   EXPECT_EQ(on.reason, "");
   EXPECT_EQ(on.program, "amo-tns");
+  EXPECT_EQ(on.category, "AGRI") << "the insured's, for the figures of claims";
+  EXPECT_EQ(on.region, "Casablanca-Settat");
   EXPECT_EQ(on.relationship, Relationship::kInsured);
   EXPECT_FALSE(on.covered_until.has_value());
 }

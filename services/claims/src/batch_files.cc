@@ -42,7 +42,8 @@ BatchFile FileOfRows(const std::vector<StagedClaimRow>& rows, const BatchReceipt
   c.state = kClaimReceived;
   c.received_at = receipt.received_at;
   c.due_date = receipt.due_date;
-  const bool filed_date_valid = first.filed_date_valid && claims_file::CheckFiledBy(first.filed_date, receipt.received_day).ok();
+  const bool filed_date_valid =
+      first.filed_date_valid && claims_file::CheckFiledBy(first.filed_date, receipt.received_day).ok();
   for (const StagedClaimRow& row : rows) {
     if (c.items.size() == static_cast<size_t>(claims_file::kMaxItemsPerClaim)) {
       file.rows_beyond_limit.push_back(row.row_number);

@@ -52,7 +52,7 @@ class GrpcBeneficiaryDirectory final : public BeneficiaryDirectory {
         if (a.beneficiary_id() != questions[i].beneficiary_id || a.date() != FormatDay(questions[i].care_date)) {
           return absl::UnavailableError("the beneficiary service answered other questions");
         }
-        out.push_back({a.covered(), a.registration_number(), a.program(), a.reason()});
+        out.push_back({a.covered(), a.registration_number(), a.program(), a.category(), a.region(), a.reason()});
       }
     }
     return out;

@@ -33,6 +33,9 @@ struct CoverageAnswer {
   // The insured through whom, and their program (empty when the beneficiary is unknown).
   std::string covered_through;
   std::string program;
+  // The insured's category and region (the groups of the figures).
+  std::string category;
+  std::string region;
   // Why not covered: NOT_REGISTERED, NOT_YET_COVERED, AGE_LIMIT, ... (codes only).
   std::string reason;
 };

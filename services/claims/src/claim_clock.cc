@@ -44,14 +44,16 @@ ClaimClock::ClaimClock(storage::Database& db, prometheus::Registry& registry, co
       clock_(clock),
       zone_(zone),
       files_(registry, "himaya_claims_files",
-             "Reimbursement files by program and state (RECEIVED, IN_REVIEW, DECIDED, IN_PAYMENT, PAID)",
-             {"program", "state"}),
+             "Reimbursement files by state (RECEIVED, IN_REVIEW, DECIDED, IN_PAYMENT, PAID) and their insured's "
+             "program, category and region (empty until decided)",
+             {"program", "category", "region", "state"}),
       settled_files_(registry, "himaya_claims_settled_files",
-                     "Files settled (decided with nothing to pay, or paid), by program", {"program"}),
+                     "Files settled (decided with nothing to pay, or paid), by program, category and region",
+                     {"program", "category", "region"}),
       settled_file_days_(registry, "himaya_claims_settled_file_days",
-                         "Days the settled files took from receipt to settlement, summed, by program "
-                         "(divided by himaya_claims_settled_files: the average processing time)",
-                         {"program"}),
+                         "Days the settled files took from receipt to settlement, summed, by program, category and "
+                         "region (divided by himaya_claims_settled_files: the average processing time)",
+                         {"program", "category", "region"}),
       open_(registry, "himaya_claims_open",
             "Files not settled yet (neither rejected nor paid), by program and age in days since receipt",
             {"program", "age"}),
@@ -72,10 +74,12 @@ absl::Status ClaimClock::Refresh() {
     return absl::OkStatus();
   }));
   metrics::FigureGauge::Values files, settled_files, settled_days, by_age, late;
-  for (const FilesInState& f : by_state) files[{f.program, f.state}] += static_cast<double>(f.files);
+  for (const FilesInState& f : by_state) {
+    files[{f.program, f.category, f.region, f.state}] += static_cast<double>(f.files);
+  }
   for (const SettledFiles& s : settled) {
-    settled_files[{s.program}] = static_cast<double>(s.files);
-    settled_days[{s.program}] = s.days;
+    settled_files[{s.program, s.category, s.region}] = static_cast<double>(s.files);
+    settled_days[{s.program, s.category, s.region}] = s.days;
   }
   for (const OpenFiles& o : open) by_age[{o.program, AgeBucket(o.age_days)}] += static_cast<double>(o.files);
   for (const OpenFiles& o : past_due) late[{o.program}] += static_cast<double>(o.files);

@@ -42,8 +42,9 @@ std::string AgeBucket(int64_t days);
 
 class ClaimClock {
  public:
-  // Registers on `registry` himaya_claims_files{program,state}, himaya_claims_settled_files{program},
-  // himaya_claims_settled_file_days{program} (their days summed), himaya_claims_open{program,age}
+  // Registers on `registry` himaya_claims_files{program,category,region,state},
+  // himaya_claims_settled_files{program,category,region}, himaya_claims_settled_file_days{...}
+  // (their days summed), himaya_claims_open{program,age}
   // and himaya_claims_past_due{program}; "today" is the clock's day in `zone`. The service runs
   // Refresh as its figures pass (ServiceRuntime::AddFigures).
   ClaimClock(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,

@@ -62,18 +62,19 @@ class ChunkFacts {
     return absl::OkStatus();
   }
 
-  // The file's program: the insured's, else the first one an item's answer names ('' when the
-  // beneficiary service knows none of them).
-  std::string ProgramOf(const ClaimToDecide& c, const std::vector<CoverageAnswer>& answers) const {
+  // The answer that gives the file its program (and its insured's category and region): the
+  // insured's, else the first item's answer naming one; none when the beneficiary service knows
+  // none of them.
+  const CoverageAnswer* GroupOf(const ClaimToDecide& c, const std::vector<CoverageAnswer>& answers) const {
     const auto insured = asked_.find({c.registration_number, c.filed_date});
-    if (insured == asked_.end()) return "";  // an invalid registration number: not asked
-    if (!answers[insured->second].program.empty()) return answers[insured->second].program;
+    if (insured == asked_.end()) return nullptr;  // an invalid registration number: not asked
+    if (!answers[insured->second].program.empty()) return &answers[insured->second];
     for (const FiledItem& i : c.items) {
       if (!Askable(i)) continue;
       const CoverageAnswer& a = answers[asked_.at({i.beneficiary_id, i.care_date})];
-      if (!a.program.empty()) return a.program;
+      if (!a.program.empty()) return &a;
     }
-    return "";
+    return nullptr;
   }
 
   // The facts of each item of `c`, in order.
@@ -233,13 +234,16 @@ absl::StatusOr<ChunkResult> ClaimDecider::DecideChunk() {
   std::vector<Decided> decided;
   decided.reserve(claims.size());
   for (const ClaimToDecide& c : claims) {
-    const std::string program = facts.ProgramOf(c, *answers);
+    const CoverageAnswer* group = facts.GroupOf(c, *answers);
+    const std::string program = group != nullptr ? group->program : "";
     FileDecision d =
         rules_.Decide(c.claim_id, c.registration_number, c.filed_date, program, c.items, facts.FactsOf(c, *answers));
     facts.Accepted(c, d);
     const bool in_review = !d.review_reason.empty();
     const bool settled = !in_review && d.reimbursed_centimes == 0;
-    decided.push_back({&c, {c.claim_id, program, std::move(d), in_review, now, settled}});
+    decided.push_back({&c,
+                       {c.claim_id, program, group != nullptr ? group->category : "",
+                        group != nullptr ? group->region : "", std::move(d), in_review, now, settled}});
   }
   // A short chunk took the last RECEIVED files: the batches they finish complete with it.
   ASSIGN_OR_RETURN(std::vector<const Decided*> written,

@@ -146,10 +146,10 @@ absl::StatusOr<bool> ClaimDecisionStore::RecordDecision(storage::Transaction& tx
   ASSIGN_OR_RETURN(
       int64_t changed,
       tx.Execute("UPDATE claims SET program = $2, state = $3, outcome = $4, reimbursed_centimes = $5, "
-                 "decided_at_us = $6, settled_at_us = $7, review_reason = $8 "
+                 "decided_at_us = $6, settled_at_us = $7, review_reason = $8, category = $9, region = $10 "
                  "WHERE claim_id = $1 AND state = 'RECEIVED'",
                  {d.claim_id, d.program, d.in_review ? "IN_REVIEW" : "DECIDED", std::string(OutcomeName(f.outcome)),
-                  f.reimbursed_centimes, decided_at, settled_at, f.review_reason}));
+                  f.reimbursed_centimes, decided_at, settled_at, f.review_reason, d.category, d.region}));
   if (changed == 0) return false;
   for (const ItemDecision& i : f.items) {
     RETURN_IF_ERROR(tx.Execute("UPDATE claim_items SET outcome = $3, reason = $4, reason_detail = $5, "
@@ -209,20 +209,23 @@ absl::StatusOr<std::vector<OpenFiles>> ClaimDecisionStore::PastDue(storage::Tran
 
 absl::StatusOr<std::vector<FilesInState>> ClaimDecisionStore::CountByState(storage::Transaction& tx) {
   ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
-                   tx.Query("SELECT program, state, COUNT(*) FROM claims GROUP BY program, state"));
+                   tx.Query("SELECT program, category, region, state, COUNT(*) FROM claims "
+                            "GROUP BY program, category, region, state"));
   std::vector<FilesInState> out;
-  for (const storage::Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Int(2)});
+  for (const storage::Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)});
   return out;
 }
 
 absl::StatusOr<std::vector<SettledFiles>> ClaimDecisionStore::Settled(storage::Transaction& tx) {
   // Whole seconds each, summed: no overflow at tens of millions of files.
   ASSIGN_OR_RETURN(std::vector<storage::Row> rows,
-                   tx.Query("SELECT program, COUNT(*), CAST(SUM((settled_at_us - received_at_us) / 1000000) AS BIGINT) "
-                            "FROM claims WHERE settled_at_us IS NOT NULL GROUP BY program"));
+                   tx.Query("SELECT program, category, region, COUNT(*), "
+                            "CAST(SUM((settled_at_us - received_at_us) / 1000000) AS BIGINT) "
+                            "FROM claims WHERE settled_at_us IS NOT NULL GROUP BY program, category, region"));
   std::vector<SettledFiles> out;
   for (const storage::Row& r : rows) {
-    out.push_back({r.Text(0), r.Int(1), std::max<double>(0, static_cast<double>(r.Int(2)) / 86400.0)});
+    out.push_back(
+        {r.Text(0), r.Text(1), r.Text(2), r.Int(3), std::max<double>(0, static_cast<double>(r.Int(4)) / 86400.0)});
   }
   return out;
 }

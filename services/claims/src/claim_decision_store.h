@@ -53,6 +53,9 @@ struct AldCertificateValidity {
 struct DecisionToRecord {
   std::string claim_id;
   std::string program;
+  // The insured's category and region (the groups of the figures; "" when unknown).
+  std::string category;
+  std::string region;
   FileDecision decision;
   // IN_REVIEW when the decision has a review reason, DECIDED otherwise.
   bool in_review = false;
@@ -61,9 +64,11 @@ struct DecisionToRecord {
   bool settled = false;
 };
 
-// How many files of a program are in a state.
+// How many files of a program, category and region are in a state.
 struct FilesInState {
   std::string program;
+  std::string category;
+  std::string region;
   std::string state;
   int64_t files = 0;
 };
@@ -71,6 +76,8 @@ struct FilesInState {
 // The files of a program settled so far, and the days they took from receipt to settlement.
 struct SettledFiles {
   std::string program;
+  std::string category;
+  std::string region;
   int64_t files = 0;
   double days = 0;
 };
@@ -115,9 +122,9 @@ class ClaimDecisionStore {
   static absl::StatusOr<std::vector<OpenFiles>> OpenByAge(storage::Transaction& tx, absl::Time now);
   // The files not settled whose due date is before `today`, by program (age_days 0).
   static absl::StatusOr<std::vector<OpenFiles>> PastDue(storage::Transaction& tx, absl::CivilDay today);
-  // Every file, by program and state.
+  // Every file, by program, category, region and state.
   static absl::StatusOr<std::vector<FilesInState>> CountByState(storage::Transaction& tx);
-  // The settled files by program, with the days they took in all.
+  // The settled files by program, category and region, with the days they took in all.
   static absl::StatusOr<std::vector<SettledFiles>> Settled(storage::Transaction& tx);
 
   // Marks COMPLETED, at `now`, every DECIDING batch none of whose files is RECEIVED any more.

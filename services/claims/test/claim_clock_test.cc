@@ -98,16 +98,21 @@ TEST_P(ClaimClockTest, GaugesCountOpenFilesByProgramAndAgeAndThosePastDue) {
 TEST_P(ClaimClockTest, GaugesCountFilesByStateAndTheDaysTheSettledOnesTook) {
   ReceiveOf("S1", "amo-tns", absl::Hours(36));
   Settle("S1");  // 1.5 days
+  Exec("UPDATE claims SET category = 'AGRI', region = 'Oriental' WHERE claim_id = 'S1'", {});
   ReceiveOf("S2", "amo-tns", absl::Hours(24) * 3);
   Settle("S2");  // 3 days
   ReceiveOf("S3", "amo-tns");
   ReceiveOf("S4", "amo-tadamon");
   Exec("UPDATE claims SET state = 'IN_REVIEW' WHERE claim_id = 'S4'", {});
   ASSERT_TRUE(claim_clock_->Refresh().ok());
-  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tns\",state=\"DECIDED\"} 2")) << Metrics();
-  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tns\",state=\"RECEIVED\"} 1")) << Metrics();
-  EXPECT_TRUE(Shows("himaya_claims_files{program=\"amo-tadamon\",state=\"IN_REVIEW\"} 1")) << Metrics();
-  EXPECT_TRUE(Shows("himaya_claims_settled_files{program=\"amo-tns\"} 2")) << Metrics();
+  const std::string files = "himaya_claims_files";
+  EXPECT_EQ(metrics::RegistrySum(registry_, files, {{"program", "amo-tns"}, {"state", "DECIDED"}}), 2) << Metrics();
+  EXPECT_EQ(metrics::RegistrySum(registry_, files, {{"program", "amo-tns"}, {"state", "RECEIVED"}}), 1);
+  EXPECT_EQ(metrics::RegistrySum(registry_, files, {{"program", "amo-tadamon"}, {"state", "IN_REVIEW"}}), 1);
+  EXPECT_EQ(metrics::RegistrySum(registry_, files, {{"region", "Oriental"}, {"category", "AGRI"}}), 1)
+      << "by the insured's category and region";
+  EXPECT_EQ(metrics::RegistrySum(registry_, "himaya_claims_settled_files", {{"program", "amo-tns"}}), 2);
+  EXPECT_EQ(metrics::RegistrySum(registry_, "himaya_claims_settled_files", {{"region", "Oriental"}}), 1);
   // 1.5 + 3 days (and the seconds receipt takes in the fixture).
   EXPECT_NEAR(metrics::RegistrySum(registry_, "himaya_claims_settled_file_days", {{"program", "amo-tns"}}), 4.5, 0.01);
   EXPECT_EQ(Metrics().find("himaya_claims_settled_files{program=\"amo-tadamon\"}"), std::string::npos) << Metrics();

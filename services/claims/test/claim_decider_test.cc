@@ -26,6 +26,7 @@ class ClaimDeciderTest : public ReceivedClaimsTest {
     directory_.Cover("100000017", "100000017", "amo-tadamon", absl::CivilDay(2025, 6, 1));
     directory_.Cover("100000017-01", "100000017", "amo-tadamon", absl::CivilDay(2026, 1, 1));
     directory_.Cover("100000025", "100000025", "amo-tns", absl::CivilDay(2026, 1, 1));
+    directory_.Place("100000017", "RAMED", "Oriental");
     decider_ = NewDecider();
   }
   std::unique_ptr<ClaimDecider> NewDecider(BeneficiaryDirectory* directory = nullptr) {
@@ -79,6 +80,8 @@ TEST_P(ClaimDeciderTest, AFileOfGoodItemsIsAcceptedWithItsAmountsProgramAndEvent
   EXPECT_EQ(ClaimField("A1", "state"), "DECIDED");
   EXPECT_EQ(ClaimField("A1", "outcome"), "ACCEPTED");
   EXPECT_EQ(ClaimField("A1", "program"), "amo-tadamon");
+  EXPECT_EQ(ClaimField("A1", "category"), "RAMED") << "the insured's, for the figures";
+  EXPECT_EQ(ClaimField("A1", "region"), "Oriental");
   // min(200, 150) x 70% + min(120, 3 x 30) x 70% + min(200, 150) x 70% = 105 + 63 + 105 MAD
   EXPECT_EQ(ClaimField("A1", "reimbursed_centimes"), "27300");
   EXPECT_EQ(ClaimField("A1", "decided_at_us"), absl::StrCat(absl::ToUnixMicros(clock_.Now())));

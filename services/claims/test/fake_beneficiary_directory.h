@@ -40,6 +40,8 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
         const Beneficiary& b = it->second;
         a.covered_through = b.insured;
         a.program = b.program;
+        a.category = b.category;
+        a.region = b.region;
         if (q.care_date < b.from) {
           a.reason = "NOT_YET_COVERED";
         } else if (b.until && q.care_date > *b.until) {
@@ -60,6 +62,12 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
              const std::string& reason_after = "AGE_LIMIT") {
     absl::MutexLock lock(&mu_);
     known_[beneficiary_id] = {insured, program, from, until, reason_after};
+  }
+  // `beneficiary_id`'s insured is of `category` and lives in `region` (after Cover).
+  void Place(const std::string& beneficiary_id, const std::string& category, const std::string& region) {
+    absl::MutexLock lock(&mu_);
+    known_[beneficiary_id].category = category;
+    known_[beneficiary_id].region = region;
   }
   // A call asking about `beneficiary_id` is refused as malformed, as one with an empty id is.
   void RefuseAsMalformed(const std::string& beneficiary_id) {
@@ -87,6 +95,8 @@ class FakeBeneficiaryDirectory final : public BeneficiaryDirectory {
     absl::CivilDay from;
     std::optional<absl::CivilDay> until;
     std::string reason_after;
+    std::string category;
+    std::string region;
   };
   mutable absl::Mutex mu_;
   std::map<std::string, Beneficiary> known_ ABSL_GUARDED_BY(mu_);
