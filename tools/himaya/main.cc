@@ -13,9 +13,12 @@ namespace {
 constexpr char kUsage[] = R"(himaya COMMAND [flags]
 
 Local stack (data directory: --data_dir or HIMAYA_DATA_DIR, default ./var):
-  up                      start broker and services in the foreground, restarting a service
-                          that crashes (with back-off); Ctrl-C stops them
+  up [--prometheus]       start broker and services in the foreground, restarting a service
+                          that crashes (with back-off); Ctrl-C stops them. --prometheus: also
+                          Debian's Prometheus server, scraping every service with the rules of
+                          deploy/prometheus (its address printed)
   status                  health and restarts of each component of the running stack
+                          (--output=json)
   health --address=HOST:PORT [--service=NAME] [--timeout=5s]
                           one server's gRPC health (grpc.health.v1): exit 0 when SERVING, for
                           container health checks and probes (with --tls_cert of the pod)

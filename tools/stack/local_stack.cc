@@ -105,6 +105,14 @@ absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::st
   return endpoint;
 }
 
+absl::StatusOr<std::string> ReadPrometheusAddress(const std::string& data_dir) {
+  ASSIGN_OR_RETURN(auto json, core::ReadJsonFile(RunFile(data_dir, "prometheus")));
+  if (!json.contains("http") || !json["http"].is_string()) {
+    return absl::DataLossError(absl::StrCat(RunFile(data_dir, "prometheus"), " names no address"));
+  }
+  return json["http"].get<std::string>();
+}
+
 absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir) {
   ASSIGN_OR_RETURN(auto json, core::ReadJsonFile(RunFile(data_dir, "broker")));
   if (!json.contains("bootstrap_servers")) {
@@ -134,6 +142,7 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(const StackOptions
   RETURN_IF_ERROR(stack->StartBroker());
   if (o.services.empty()) o.services = Services();
   for (const std::string& service : o.services) RETURN_IF_ERROR(stack->StartService(service));
+  if (o.prometheus) RETURN_IF_ERROR(stack->StartPrometheus(0));
   return stack;
 }
 
@@ -267,6 +276,7 @@ absl::Status LocalStack::StartService(const std::string& service, const std::vec
     return absl::InternalError(absl::StrCat("the ", service, " service exited at start; see ", log));
   }
   ASSIGN_OR_RETURN(endpoints_[service], ReadEndpoint(options_.data_dir, service));
+  NoteServing(service);
   Supervision& supervision = supervision_[service];
   supervision.started_at = absl::Now();
   supervision.restart_at = absl::InfiniteFuture();
@@ -309,11 +319,59 @@ void LocalStack::SuperviseBroker(absl::Time now, std::vector<std::string>& lines
   changed = true;
 }
 
+absl::Status LocalStack::StartPrometheus(int port) {
+  const std::string run_file = RunFile(options_.data_dir, "prometheus");
+  std::filesystem::remove(run_file);
+  ASSIGN_OR_RETURN(prometheus_, LocalPrometheus::Start(absl::StrCat(options_.data_dir, "/prometheus"), scrape_targets_,
+                                                       port, LogFile(options_.data_dir, "prometheus")));
+  prometheus_port_ = prometheus_->port();
+  prometheus_supervision_.started_at = absl::Now();
+  prometheus_supervision_.restart_at = absl::InfiniteFuture();
+  RETURN_IF_ERROR(core::WriteJsonFile(run_file, {{"http", prometheus_->address()}, {"pid", prometheus_->pid()}}));
+  WriteStackFile();
+  return absl::OkStatus();
+}
+
+void LocalStack::NoteServing(const std::string& service) {
+  scrape_targets_[service] = endpoints_[service].metrics;
+  // Prometheus keeps scraping the old address until the file is written again: one line in its
+  // log, the next change rewrites it.
+  if (prometheus_ != nullptr) (void)prometheus_->SetTargets(scrape_targets_);
+}
+
+void LocalStack::SupervisePrometheus(absl::Time now, std::vector<std::string>& lines, bool& changed) {
+  Supervision& p = prometheus_supervision_;
+  if (!options_.prometheus || (prometheus_ != nullptr && prometheus_->Running())) return;
+  if (prometheus_ != nullptr) {
+    const int status = prometheus_->ExitStatus();
+    const absl::Duration uptime = now - p.started_at;
+    p.restart_at = now + p.backoff.AfterExit(uptime);
+    prometheus_.reset();
+    lines.push_back(absl::StrCat("prometheus ", core::DescribeWaitStatus(status), " after ",
+                                 absl::FormatDuration(absl::Trunc(uptime, absl::Milliseconds(100))), "; restarting in ",
+                                 absl::FormatDuration(p.restart_at - now), " (see ",
+                                 LogFile(options_.data_dir, "prometheus"), ")"));
+    changed = true;
+  }
+  if (now < p.restart_at) return;
+  ++p.restarts;
+  if (absl::Status started = StartPrometheus(prometheus_port_); !started.ok()) {
+    prometheus_.reset();
+    p.restart_at = now + p.backoff.AfterExit(absl::ZeroDuration());
+    lines.push_back(absl::StrCat("prometheus could not be restarted: ", started.message()));
+    return;
+  }
+  lines.push_back(absl::StrCat("prometheus restarted on http://", prometheus_->address(), "/ (", p.restarts,
+                               " restart(s) so far)"));
+  changed = true;
+}
+
 std::vector<std::string> LocalStack::Supervise() {
   std::vector<std::string> lines;
   const absl::Time now = absl::Now();
   bool changed = false;
   SuperviseBroker(now, lines, changed);
+  SupervisePrometheus(now, lines, changed);
   for (auto& [service, s] : supervision_) {
     std::unique_ptr<core::Subprocess>& slot = services_[service];
     if (slot != nullptr && slot->Running()) {
@@ -321,6 +379,7 @@ std::vector<std::string> LocalStack::Supervise() {
         absl::StatusOr<Endpoint> endpoint = ReadEndpoint(options_.data_dir, service);
         if (endpoint.ok()) {
           endpoints_[service] = s.served_on = *endpoint;
+          NoteServing(service);
           lines.push_back(absl::StrCat(service, " serves again on ", endpoint->grpc, " (pid ", slot->pid(), ")"));
         }
       }
@@ -371,6 +430,7 @@ rpc::TlsFiles LocalStack::TlsFilesIn(const std::string& data_dir, const std::str
 
 int LocalStack::restarts(const std::string& service) const {
   if (service == "broker") return broker_supervision_.restarts;
+  if (service == "prometheus") return prometheus_supervision_.restarts;
   auto it = supervision_.find(service);
   return it == supervision_.end() ? 0 : it->second.restarts;
 }
@@ -382,6 +442,9 @@ void LocalStack::WriteStackFile() {
   }
   services["broker"] = {{"pid", broker_ ? static_cast<int>(broker_->pid()) : 0},
                         {"restarts", broker_supervision_.restarts}};
+  if (options_.prometheus) {
+    services["prometheus"] = {{"pid", pid("prometheus")}, {"restarts", prometheus_supervision_.restarts}};
+  }
   // For `himaya status` only: a stack that cannot write it still runs.
   (void)core::WriteJsonFile(RunFile(options_.data_dir, "stack"),
                             {{"pid", static_cast<int>(getpid())}, {"services", services}});
@@ -415,8 +478,13 @@ int LocalStack::StopService(const std::string& service, int signal) {
 
 pid_t LocalStack::pid(const std::string& service) const {
   if (service == "broker") return broker_ != nullptr && broker_->Running() ? broker_->pid() : 0;
+  if (service == "prometheus") return prometheus_ != nullptr ? prometheus_->pid() : 0;
   auto it = services_.find(service);
   return it == services_.end() || it->second == nullptr ? 0 : it->second->pid();
+}
+
+std::string LocalStack::prometheus_url() const {
+  return prometheus_ == nullptr ? "" : absl::StrCat("http://", prometheus_->address());
 }
 
 std::string LocalStack::gateway_url() const {
@@ -430,6 +498,9 @@ Endpoint LocalStack::endpoint(const std::string& service) const {
 }
 
 void LocalStack::Stop() {
+  // Prometheus first: it would only record the services going down.
+  options_.prometheus = false;  // not to be restarted by a later Supervise
+  prometheus_.reset();
   for (auto it = Services().rbegin(); it != Services().rend(); ++it) StopService(*it, SIGTERM);
   if (broker_) {
     broker_->Stop(absl::Seconds(10));
@@ -440,6 +511,7 @@ void LocalStack::Stop() {
   std::error_code ec;
   std::filesystem::remove(RunFile(options_.data_dir, "broker"), ec);
   std::filesystem::remove(RunFile(options_.data_dir, "stack"), ec);
+  std::filesystem::remove(RunFile(options_.data_dir, "prometheus"), ec);
   for (const std::string& service : Services()) {
     std::filesystem::remove(RunFile(options_.data_dir, service), ec);
   }
@@ -451,6 +523,7 @@ void LocalStack::Stop() {
 std::vector<std::string> LocalStack::Exited() {
   std::vector<std::string> exited;
   if (broker_ && !broker_->Running()) exited.push_back("broker");
+  if (prometheus_ && !prometheus_->Running()) exited.push_back("prometheus");
   for (auto& [name, process] : services_) {
     if (process && !process->Running()) exited.push_back(name);
   }

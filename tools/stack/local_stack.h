@@ -7,6 +7,8 @@
 // DATA_DIR/secrets/attestation/stack-1.{key,pub} (attestations' seal), and DATA_DIR/tls,
 // a certificate authority with a certificate per service and one for the CLI (local_authority.h):
 // internal gRPC is mutual TLS, and the process that starts a stack calls it as the CLI.
+// With StackOptions::prometheus, Debian's Prometheus server scrapes every service and evaluates
+// the project's rules (local_prometheus.h), its files under DATA_DIR/prometheus.
 #pragma once
 
 #include <map>
@@ -18,6 +20,7 @@
 #include "absl/time/time.h"
 #include "core/process.h"
 #include "rpc/credentials.h"
+#include "stack/local_prometheus.h"
 #include "stack/restart_backoff.h"
 
 namespace himaya::stack {
@@ -41,6 +44,9 @@ struct StackOptions {
   std::vector<std::string> services;
   // Extra flags per service, e.g. {"registration", {"--outbox_relay=false"}}.
   std::map<std::string, std::vector<std::string>> extra_flags;
+  // Also start a Prometheus server scraping every service, with the project's rules, once the
+  // services serve (its address in DATA_DIR/run/prometheus.json).
+  bool prometheus = false;
   // Service output goes to DATA_DIR/logs/<name>.log.
 };
 
@@ -67,13 +73,15 @@ class LocalStack {
   // The gateway's base URL ("http://127.0.0.1:PORT"): the portal and the HTTP API. Empty when the
   // gateway does not run.
   std::string gateway_url() const;
+  // The Prometheus server's base URL ("http://127.0.0.1:PORT"); empty when it does not run.
+  std::string prometheus_url() const;
   // The certificate and key of `identity` (a service, or kCliIdentity) and the authority's.
   rpc::TlsFiles tls_files(const std::string& identity) const { return TlsFilesIn(options_.data_dir, identity); }
   // --tls_cert, --tls_key and --tls_ca of `identity`, for a service started beside the stack.
   std::vector<std::string> tls_flags(const std::string& identity) const;
   // The same, for the stack of `data_dir`.
   static rpc::TlsFiles TlsFilesIn(const std::string& data_dir, const std::string& identity);
-  // The process id of a running service (or "broker"), 0 when it is not running.
+  // The process id of a running service (or "broker", "prometheus"), 0 when it is not running.
   pid_t pid(const std::string& service) const;
 
   // Starts (or restarts) one service and waits until it serves; `extra_flags` replace the
@@ -94,7 +102,7 @@ class LocalStack {
   // service after it, since each holds the old broker's address: the new broker holds nothing,
   // and each service publishes its retained events to it again (events::OutboxRelay).
   std::vector<std::string> Supervise();
-  // How many times Supervise restarted `service` ("broker" for the broker).
+  // How many times Supervise restarted `service` ("broker" for the broker, "prometheus").
   int restarts(const std::string& service) const;
   // Stops everything (services first), then releases the data directory. Idempotent.
   void Stop();
@@ -120,6 +128,10 @@ class LocalStack {
   // given.
   absl::Status LaunchService(const std::string& service, const std::vector<std::string>& extra_flags,
                              const Endpoint* addresses);
+  // Starts the Prometheus server on `port` (0: a free one) and writes DATA_DIR/run/prometheus.json.
+  absl::Status StartPrometheus(int port);
+  // A service serves on endpoints_[service]: Prometheus scrapes it there from now on.
+  void NoteServing(const std::string& service);
   // DATA_DIR/run/stack.json: this process and each service's pid and restarts.
   void WriteStackFile();
   StackOptions options_;
@@ -133,6 +145,14 @@ class LocalStack {
   Supervision broker_supervision_;
   // The broker's part of Supervise.
   void SuperviseBroker(absl::Time now, std::vector<std::string>& lines, bool& changed);
+  // Prometheus's part of Supervise: restarted with back-off on its port, its TSDB kept.
+  void SupervisePrometheus(absl::Time now, std::vector<std::string>& lines, bool& changed);
+  std::unique_ptr<LocalPrometheus> prometheus_;
+  Supervision prometheus_supervision_;
+  int prometheus_port_ = 0;
+  // Each service's last /metrics address: a stopped service stays a target (Prometheus then
+  // records it down, `up` 0), as a Kubernetes Service's endpoint would.
+  std::map<std::string, std::string> scrape_targets_;
 };
 
 // Deletes a stack's data directory and all it holds, unless a stack runs on it:
@@ -145,6 +165,9 @@ absl::StatusOr<std::map<std::string, int>> ReadRestarts(const std::string& data_
 
 // Reads DATA_DIR/run/<component>.json of a running stack (for the CLI).
 absl::StatusOr<Endpoint> ReadEndpoint(const std::string& data_dir, const std::string& service);
+// The Prometheus server's HOST:PORT from DATA_DIR/run/prometheus.json. NOT_FOUND when the stack
+// runs without one (or no stack runs).
+absl::StatusOr<std::string> ReadPrometheusAddress(const std::string& data_dir);
 // Reads the broker's bootstrap servers from DATA_DIR/run/broker.json.
 absl::StatusOr<std::string> ReadBootstrap(const std::string& data_dir);
 
