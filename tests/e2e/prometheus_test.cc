@@ -54,8 +54,8 @@ class PrometheusEnvironment : public ::testing::Environment {
     stack::StackOptions options;
     options.data_dir = shared->dir.path() + "/stack";
     options.prometheus = true;
-    // Figures counted every 2 s rather than every few minutes.
-    options.extra_flags["beneficiary"] = {"--figures_interval=2s"};
+    // Figures counted every 2 s rather than every minute.
+    for (const std::string& service : stack::Services()) options.extra_flags[service] = {"--figures_interval=2s"};
     auto started = stack::LocalStack::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     shared->stack = std::move(*started);
@@ -138,8 +138,17 @@ TEST(PrometheusTest, TheWorkloadsFiguresShowInPrometheus) {
   ExpectFigure("sum(max without (instance) (himaya_beneficiary_insured))", kRegistered);
   ExpectFigure("sum(max without (instance) (himaya_beneficiary_children))", kChildren);
   ExpectFigure("sum(max without (instance) (himaya_beneficiary_beneficiaries))", kRegistered + kChildren);
+  ExpectFigure("sum(max without (instance) (himaya_registration_persons))", kRegistered);
+  ExpectFigure("sum(max without (instance) (himaya_registration_accounts_activated))", kRegistered);
+  ExpectFigure("sum(max without (instance) (himaya_claims_files))", kClaims);
   ExpectFigure(R"(sum(himaya_registration_batch_rows_total{outcome="REGISTERED"}))", kRegistered);
   ExpectFigure(R"(sum(himaya_claims_received_total{channel="PORTAL"}))", kClaims);
+  // The press table's recording rules (deploy/prometheus/figures-rules.yml).
+  ExpectFigure("sum(program_category_region:himaya_registration_persons:max)", kRegistered);
+  ExpectFigure("sum(program_category_region:himaya_registration_accounts_activated:max)", kRegistered);
+  ExpectFigure("sum(program_category_region:himaya_beneficiary_insured:max)", kRegistered);
+  ExpectFigure("sum(program_category_region:himaya_beneficiary_children:max)", kChildren);
+  ExpectFigure("sum(program:himaya_claims_files_received:max)", kClaims);
 }
 
 bool PrometheusOwn(const std::string& metric) {
@@ -298,6 +307,7 @@ TEST(PrometheusTest, NotificationStoppedWhileEventsArriveFiresHimayaServiceDown)
   std::filesystem::create_directories(shared->dir.path() + "/more");
   auto more = RegisterInsured(s, shared->dir.path() + "/more", 2, 2207, "ar");
   ASSERT_TRUE(more.ok()) << more.status();
+  ExpectFigure("sum(program_category_region:himaya_registration_persons:max)", kRegistered + 2);
   ExpectFigure(R"(up{job="notification"})", 0);
   const std::string firing = R"(ALERTS{alertname="HimayaServiceDown",alertstate="firing",job="notification"})";
   std::optional<double> seen;
