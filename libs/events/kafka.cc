@@ -257,6 +257,10 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
   }
   RdKafka::ErrorCode err = consumer->consumer_->subscribe(options.topics);
   if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "subscribe");
+  // Each topic's loss counter shows from the start, at 0, so that a loss is a change of a series.
+  if (metrics != nullptr) {
+    for (const std::string& topic : options.topics) metrics->lost_events.Add({{"topic", topic}});
+  }
   return consumer;
 }
 

@@ -1,6 +1,6 @@
 // prometheus_e2e_test: the local stack with its Prometheus server (himaya up --prometheus), after
 // a small workload through the real services (a liaison batch registering persons, their portal
-// accounts activated, a child declared and a claim filed through the gateway):
+// accounts activated, a child declared and two claims filed through the gateway, one rejected):
 // - the figures show in Prometheus's HTTP API as the workload made them, raw and through the
 //   press table's recording rules;
 // - every metric and label that deploy/prometheus's rules and deploy/grafana's dashboards read
@@ -38,7 +38,8 @@ using ::testing::HasSubstr;
 // What the workload made.
 constexpr int kRegistered = 3;
 constexpr int kChildren = 1;
-constexpr int kClaims = 1;
+// One claim accepted (to be paid), one rejected (an act the tariff does not know: settled at once).
+constexpr int kClaims = 2;
 
 struct PrometheusStack {
   testing::TempDir dir;
@@ -81,6 +82,9 @@ class PrometheusEnvironment : public ::testing::Environment {
     auto filed =
         stack::Expecting(201, "POST /v1/me/claims", portal.Post("/v1/me/claims", PortalClaim(number, "C", 1, 10000)));
     ASSERT_TRUE(filed.ok()) << filed.status();
+    auto rejected =
+        stack::Expecting(201, "POST /v1/me/claims", portal.Post("/v1/me/claims", PortalClaim(number, "ZZ", 1, 10000)));
+    ASSERT_TRUE(rejected.ok()) << rejected.status();
   }
   void TearDown() override {
     delete shared;
@@ -143,6 +147,8 @@ TEST(PrometheusTest, TheWorkloadsFiguresShowInPrometheus) {
   ExpectFigure("sum(max without (instance) (himaya_claims_files))", kClaims);
   ExpectFigure(R"(sum(himaya_registration_batch_rows_total{outcome="REGISTERED"}))", kRegistered);
   ExpectFigure(R"(sum(himaya_claims_received_total{channel="PORTAL"}))", kClaims);
+  // The rejected one is settled at once, by its insured's category and region.
+  ExpectFigure("sum(program:himaya_claims_settled_files:max)", 1);
   // The press table's recording rules (deploy/prometheus/figures-rules.yml).
   ExpectFigure("sum(program_category_region:himaya_registration_persons:max)", kRegistered);
   ExpectFigure("sum(program_category_region:himaya_registration_accounts_activated:max)", kRegistered);

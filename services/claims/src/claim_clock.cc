@@ -24,6 +24,10 @@ ProcessingTime::ProcessingTime(prometheus::Registry& registry)
                 .Help("Days from a file's receipt to its settlement (decided with nothing to pay, or paid), by program")
                 .Register(registry)) {}
 
+void ProcessingTime::Expect(const std::vector<std::string>& programs) {
+  for (const std::string& program : programs) days_.Add({{"program", program}}, DayBuckets());
+}
+
 void ProcessingTime::Observe(const std::string& program, absl::Time received_at, absl::Time settled_at) {
   const double days = std::max(0.0, absl::ToDoubleHours(settled_at - received_at) / 24.0);
   days_.Add({{"program", program}}, DayBuckets()).Observe(days);
@@ -39,10 +43,11 @@ std::string AgeBucket(int64_t days) {
 }
 
 ClaimClock::ClaimClock(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
-                       absl::TimeZone zone)
+                       absl::TimeZone zone, std::vector<std::string> programs)
     : db_(db),
       clock_(clock),
       zone_(zone),
+      programs_(std::move(programs)),
       files_(registry, "himaya_claims_files",
              "Reimbursement files by state (RECEIVED, IN_REVIEW, DECIDED, IN_PAYMENT, PAID) and their insured's "
              "program, category and region (empty until decided)",
@@ -83,6 +88,11 @@ absl::Status ClaimClock::Refresh() {
   }
   for (const OpenFiles& o : open) by_age[{o.program, AgeBucket(o.age_days)}] += static_cast<double>(o.files);
   for (const OpenFiles& o : past_due) late[{o.program}] += static_cast<double>(o.files);
+  for (const std::string& program : programs_) {
+    late.try_emplace({program}, 0.0);
+    settled_files.try_emplace({program, "", ""}, 0.0);
+    settled_days.try_emplace({program, "", ""}, 0.0);
+  }
   files_.Publish(files);
   settled_files_.Publish(settled_files);
   settled_file_days_.Publish(settled_days);

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -29,6 +30,8 @@ class ProcessingTime {
   // Registers himaya_claims_processing_days{program} (days from receipt to settlement) on
   // `registry`.
   explicit ProcessingTime(prometheus::Registry& registry);
+  // Shows each program's histogram from the start, empty (before any file is settled).
+  void Expect(const std::vector<std::string>& programs);
   // A file of `program` received at `received_at` was settled at `settled_at`.
   void Observe(const std::string& program, absl::Time received_at, absl::Time settled_at);
 
@@ -44,11 +47,11 @@ class ClaimClock {
  public:
   // Registers on `registry` himaya_claims_files{program,category,region,state},
   // himaya_claims_settled_files{program,category,region}, himaya_claims_settled_file_days{...}
-  // (their days summed), himaya_claims_open{program,age}
-  // and himaya_claims_past_due{program}; "today" is the clock's day in `zone`. The service runs
-  // Refresh as its figures pass (ServiceRuntime::AddFigures).
+  // (their days summed), himaya_claims_open{program,age} and himaya_claims_past_due{program};
+  // "today" is the clock's day in `zone`. The service runs Refresh as its figures pass
+  // (ServiceRuntime::AddFigures). Each of `programs` shows 0 settled and past due until it has some.
   ClaimClock(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
-             absl::TimeZone zone = absl::UTCTimeZone());
+             absl::TimeZone zone = absl::UTCTimeZone(), std::vector<std::string> programs = {});
 
   // Counts again and sets the gauges; a group no longer present goes to 0.
   absl::Status Refresh();
@@ -61,6 +64,7 @@ class ClaimClock {
   storage::Database& db_;
   const core::Clock& clock_;
   const absl::TimeZone zone_;
+  const std::vector<std::string> programs_;
   metrics::FigureGauge files_;
   metrics::FigureGauge settled_files_;
   metrics::FigureGauge settled_file_days_;

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
         if (absl::GetFlag(FLAGS_decide_chunk) < 1) return absl::InvalidArgumentError("decide_chunk: at least 1");
         directory = claims::NewBeneficiaryDirectory(*beneficiary, absl::GetFlag(FLAGS_beneficiary_deadline));
         processing_time = std::make_unique<claims::ProcessingTime>(runtime.registry());
+        processing_time->Expect(runtime.config().programs);
         decider = std::make_unique<claims::ClaimDecider>(
             runtime.db(), *rules, *directory, runtime.clock(), runtime.event_source(), runtime.registry(),
             *processing_time,
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
             runtime.db(), runtime.clock(), runtime.event_source(), runtime.registry(), *processing_time,
             claims::ClaimReviewsOptions{.escalate_after_days = rules->escalate_after_days()},
             [&runtime] { runtime.relay().Wake(); });
-        claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone);
+        claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone,
+                                                           runtime.config().programs);
         runtime.AddFigures("claims", [&] { return claim_clock->Refresh(); });
         reviews->Start();
         runtime.OnStop([&] { reviews->Stop(); });

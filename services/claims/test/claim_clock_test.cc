@@ -124,6 +124,16 @@ TEST_P(ClaimClockTest, GaugesCountFilesByStateAndTheDaysTheSettledOnesTook) {
   EXPECT_EQ(metrics::RegistrySum(other, "himaya_claims_files", {{"program", "amo-tns"}}), 3);
 }
 
+TEST_P(ClaimClockTest, EachProgramServedShowsFromTheStartAtZero) {
+  ClaimClock served(*db_, registry_, clock_, absl::UTCTimeZone(), {"amo-tns", "amo-tadamon"});
+  ASSERT_TRUE(served.Refresh().ok());
+  EXPECT_TRUE(Shows("himaya_claims_past_due{program=\"amo-tadamon\"} 0")) << Metrics();
+  EXPECT_TRUE(Shows("himaya_claims_settled_files{category=\"\",program=\"amo-tns\",region=\"\"} 0")) << Metrics();
+  ProcessingTime processing_time(registry_);
+  processing_time.Expect({"amo-tns"});
+  EXPECT_TRUE(Shows("himaya_claims_processing_days_count{program=\"amo-tns\"} 0")) << Metrics();
+}
+
 TEST(AgeBucketTest, EachBucketAtItsBounds) {
   EXPECT_EQ(AgeBucket(0), "0-2");
   EXPECT_EQ(AgeBucket(2), "0-2");

@@ -94,6 +94,16 @@ absl::StatusOr<DeliveryReport> ReadDeliveryReport(const std::multimap<std::strin
   return report;
 }
 
+prometheus::Family<prometheus::Counter>& DeliveryReportCounters(prometheus::Registry& registry) {
+  prometheus::Family<prometheus::Counter>& family =
+      prometheus::BuildCounter()
+          .Name("himaya_notification_delivery_reports_total")
+          .Help("Final delivery reports recorded (delivered or failed; a message's second report is counted too)")
+          .Register(registry);
+  for (const char* report : {"delivered", "failed"}) family.Add({{"report", report}});
+  return family;
+}
+
 absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Start(const std::string& host, int port,
                                                                                   const std::string& token,
                                                                                   DeliveryReportSink& sink,
@@ -109,13 +119,7 @@ absl::StatusOr<std::unique_ptr<DeliveryReportServer>> DeliveryReportServer::Star
                                  .Help("Delivery-report callbacks refused for a missing or wrong token")
                                  .Register(*registry);
   prometheus::Family<prometheus::Counter>* recorded_family =
-      registry == nullptr ? nullptr
-                          : &prometheus::BuildCounter()
-                                 .Name("himaya_notification_delivery_reports_total")
-                                 .Help(
-                                     "Final delivery reports recorded (delivered or failed; a message's second "
-                                     "report is counted too)")
-                                 .Register(*registry);
+      registry == nullptr ? nullptr : &DeliveryReportCounters(*registry);
   DeliveryReportServer* self = server.get();
   server->server_->Get("/dlr", [&sink, self, token, refused_family, recorded_family](const httplib::Request& request,
                                                                                      httplib::Response& response) {

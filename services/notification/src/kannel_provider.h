@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "notification/src/sms_provider.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
 #include "prometheus/registry.h"
 
 namespace httplib {
@@ -47,6 +49,10 @@ class KannelProvider final : public SmsProvider {
 // are intermediate and change nothing. A callback without the token, or with another, gets 403
 // and is counted (himaya_notification_delivery_reports_refused_total) and logged, without its
 // parameters.
+// himaya_notification_delivery_reports_total{report} on `registry`, its delivered and failed
+// series shown from the start at 0 (a process whose provider gives no reports keeps them there).
+prometheus::Family<prometheus::Counter>& DeliveryReportCounters(prometheus::Registry& registry);
+
 class DeliveryReportServer {
  public:
   // Listens on `host`, on `port` (0: any free port), accepting callbacks that carry `token`

@@ -144,8 +144,8 @@ int main(int argc, char** argv) {
                                            runtime.event_source(), numbers.get(),   core::NewUuid(runtime.random())};
         intake.receive_lease = absl::GetFlag(FLAGS_batch_receive_lease);
         intake_metrics = std::make_unique<registration::IntakeMetrics>(runtime.registry());
-        figures =
-            std::make_unique<registration::RegistrationFigures>(runtime.db(), runtime.registry(), runtime.clock());
+        figures = std::make_unique<registration::RegistrationFigures>(runtime.db(), runtime.registry(), runtime.clock(),
+                                                                      runtime.config().programs);
         runtime.AddFigures("registration", [&] { return figures->Refresh(); });
         intake.metrics = intake_metrics.get();
         applier =

@@ -1,6 +1,7 @@
 #include "registration/src/registration_figures.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status_macros.h"
@@ -29,9 +30,10 @@ metrics::FigureGauge::Values ByRegion(const std::vector<PersonGroupCount>& count
 }  // namespace
 
 RegistrationFigures::RegistrationFigures(storage::Database& db, prometheus::Registry& registry,
-                                         const core::Clock& clock)
+                                         const core::Clock& clock, std::vector<std::string> programs)
     : db_(db),
       clock_(clock),
+      programs_(std::move(programs)),
       persons_(registry, "himaya_registration_persons",
                "Registered persons, by the program and category they were registered with and their region",
                GroupLabels()),
@@ -58,6 +60,10 @@ absl::Status RegistrationFigures::Refresh() {
   for (const PendingReviews& p : pending) {
     rows[{p.program}] = static_cast<double>(p.rows);
     oldest[{p.program}] = std::max(0.0, absl::ToDoubleSeconds(now - absl::FromUnixMicros(p.oldest_created_at_us)));
+  }
+  for (const std::string& program : programs_) {
+    rows.try_emplace({program}, 0.0);
+    oldest.try_emplace({program}, 0.0);
   }
   persons_.Publish(ByRegion(persons));
   accounts_.Publish(ByRegion(accounts));

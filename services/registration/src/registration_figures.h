@@ -5,6 +5,9 @@
 // agent's review with the age of the oldest, per program.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "core/clock.h"
 #include "metrics/figures.h"
@@ -18,8 +21,10 @@ class RegistrationFigures {
   // Registers himaya_registration_persons{program,category,region},
   // himaya_registration_accounts_activated{program,category,region},
   // himaya_registration_reviews_pending{program} and
-  // himaya_registration_review_oldest_seconds{program} on `registry`.
-  RegistrationFigures(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock);
+  // himaya_registration_review_oldest_seconds{program} on `registry`; each of `programs` shows 0
+  // waiting until rows of it do.
+  RegistrationFigures(storage::Database& db, prometheus::Registry& registry, const core::Clock& clock,
+                      std::vector<std::string> programs = {});
 
   // Counts again (one read transaction) and sets the gauges; a group no longer present goes to 0.
   absl::Status Refresh();
@@ -27,6 +32,7 @@ class RegistrationFigures {
  private:
   storage::Database& db_;
   const core::Clock& clock_;
+  const std::vector<std::string> programs_;
   metrics::FigureGauge persons_;
   metrics::FigureGauge accounts_;
   metrics::FigureGauge reviews_pending_;

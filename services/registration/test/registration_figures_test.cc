@@ -81,8 +81,13 @@ TEST_P(RegistrationFiguresTest, RowsWaitingForReviewAndTheAgeOfTheOldest) {
   ASSERT_TRUE(Submit(later, ManifestFor(later, "MAP-R2", "MAPMDREF", "amo-tns", 1)).ok());
   clock_.Advance(absl::Hours(1));
 
-  RegistrationFigures figures(*db_, registry_, clock_);
+  RegistrationFigures figures(*db_, registry_, clock_, {"amo-tns", "amo-tadamon"});
   ASSERT_TRUE(figures.Refresh().ok());
+  EXPECT_NE(prometheus::TextSerializer()
+                .Serialize(registry_.Collect())
+                .find("himaya_registration_reviews_pending{program=\"amo-tadamon\"} 0"),
+            std::string::npos)
+      << "a program served shows 0 waiting";
   EXPECT_EQ(Figure(registry_, "himaya_registration_reviews_pending", {{"program", "amo-tns"}}), 2);
   EXPECT_EQ(Figure(registry_, "himaya_registration_review_oldest_seconds", {{"program", "amo-tns"}}), 3 * 3600);
 
