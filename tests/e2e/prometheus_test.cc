@@ -28,6 +28,7 @@
 #include "metric_references.h"
 #include "rpc/client.h"
 #include "stack/local_stack.h"
+#include "testing/command.h"
 #include "testing/temp_dir.h"
 
 namespace himaya::e2e {
@@ -237,6 +238,63 @@ class ExportedByTheStack {
   std::set<std::string> recorded_;
   std::map<std::string, std::set<std::string>> labels_;
 };
+
+// `himaya figures` against the stack's Prometheus, to its end.
+testing::CommandRun Figures(const std::vector<std::string>& flags) {
+  static int runs = 0;
+  core::ProcessOptions options;
+  options.argv = {stack::DefaultBinDir() + "/himaya", "figures"};
+  options.argv.insert(options.argv.end(), flags.begin(), flags.end());
+  return testing::RunCommand(options, absl::StrCat(shared->dir.path(), "/figures-", ++runs), absl::Seconds(60));
+}
+
+TEST(PrometheusTest, HimayaFiguresPrintsThePressTableFromPrometheus) {
+  ExpectFigure("sum(program_category_region:himaya_beneficiary_children:max)", kChildren);
+  ExpectFigure("sum(program:himaya_claims_settled_files:max)", 1);
+  const std::string address = "--prometheus_address=" + shared->stack->prometheus_url().substr(7);
+  testing::CommandRun json = Figures({address, "--output=json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const nlohmann::json rows = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(rows.is_array()) << json.out;
+  std::map<std::string, nlohmann::json> by_key;
+  for (const nlohmann::json& row : rows) by_key[row.value("figure", "")] = row;
+  EXPECT_EQ(by_key["persons_registered"].value("total", -1.0), kRegistered) << json.out;
+  EXPECT_EQ(by_key["portal_accounts"].value("total", -1.0), kRegistered);
+  EXPECT_EQ(by_key["children"].value("total", -1.0), kChildren);
+  EXPECT_EQ(by_key["beneficiaries"].value("total", -1.0), kRegistered + kChildren);
+  EXPECT_EQ(by_key["claim_files_received"].value("total", -1.0), kClaims);
+  EXPECT_EQ(by_key["persons_registered"]["values"].size(), 1u) << "one program: " << json.out;
+
+  testing::CommandRun table = Figures({address});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("persons registered"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("TOTAL"), std::string::npos) << table.out;
+
+  // By region: the SMS are counted by program only.
+  testing::CommandRun regions = Figures({address, "--by=region", "--output=json"});
+  ASSERT_EQ(regions.code, 0) << regions.err;
+  const nlohmann::json by_region = nlohmann::json::parse(regions.out, nullptr, false);
+  ASSERT_TRUE(by_region.is_array()) << regions.out;
+  for (const nlohmann::json& row : by_region) {
+    if (row.value("figure", "") == "sms_sent") {
+      EXPECT_FALSE(row.contains("values")) << row.dump();
+    }
+    if (row.value("figure", "") == "persons_registered") {
+      EXPECT_EQ(row.value("total", -1.0), kRegistered);
+    }
+  }
+
+  // Bad input: one line and a non-zero exit.
+  testing::CommandRun bad_by = Figures({address, "--by=planet"});
+  EXPECT_NE(bad_by.code, 0);
+  EXPECT_NE(bad_by.err.find("--by is program, category or region"), std::string::npos) << bad_by.err;
+  testing::CommandRun nobody = Figures({"--prometheus_address=127.0.0.1:1"});
+  EXPECT_NE(nobody.code, 0);
+  EXPECT_NE(nobody.err.find("nothing answers at 127.0.0.1:1"), std::string::npos) << nobody.err;
+  testing::CommandRun no_stack = Figures({"--data_dir=" + shared->dir.path() + "/nowhere"});
+  EXPECT_NE(no_stack.code, 0);
+  EXPECT_NE(no_stack.err.find("no local stack with Prometheus"), std::string::npos) << no_stack.err;
+}
 
 TEST(PrometheusTest, EveryMetricAndLabelOfTheRulesAndDashboardsIsExportedByTheStack) {
   // The figures and a rule evaluation first: the series exist.

@@ -16,6 +16,7 @@ int Status(const std::vector<std::string>& args);
 // health_command.cc
 // health --address=HOST:PORT [--service=NAME]: exit 0 when the server answers SERVING.
 int Health(const std::vector<std::string>& args);
+int FiguresTable(const std::vector<std::string>& args);
 
 // person_commands.cc
 // Registers one person from --cin, --last_name, ... flags.

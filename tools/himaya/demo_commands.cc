@@ -10,9 +10,11 @@
 #include "datagen/liaison_generator.h"
 #include "demo_journey.h"
 #include "failure.h"
+#include "figures.h"
 #include "himaya/registration/v1/registration.grpc.pb.h"
 #include "messages_commands.h"
 #include "rpc/call.h"
+#include "stack/local_prometheus.h"
 #include "stack/local_stack.h"
 #include "stack_commands.h"
 #include "uploads.h"
@@ -145,9 +147,33 @@ int Demo(const std::vector<std::string>& args) {
   std::printf("\n   the reconciliation report: himaya batch report %s --data_dir=%s (while the stack runs)\n",
               manifest.batch_id().c_str(), data_dir.c_str());
 
-  absl::StatusOr<int> next =
-      WalkPortalJourney(**s, {person->registration_number(), second->registration_number()}, 7);
+  absl::StatusOr<int> next = WalkPortalJourney(**s, {person->registration_number(), second->registration_number()}, 7);
   if (!next.ok()) return Fail(next.status());
+  if (const std::string url = (*s)->prometheus_url(); !url.empty()) {
+    // The figures are counted every few seconds and scraped every two: wait until they hold the
+    // batch, the child declared, the claim paid and the SMS sent.
+    const int64_t registered = 2 + (status.outcomes().count("REGISTERED") ? status.outcomes().at("REGISTERED") : 0);
+    std::printf("%d. The press conference's figures, read from Prometheus at %s/ ...\n", (*next)++, url.c_str());
+    const std::string address = url.substr(std::string("http://").size());
+    auto at_least = [&](const std::string& promql, double expected) {
+      auto samples = stack::QueryPrometheus(address, promql);
+      return samples.ok() && !samples->empty() && samples->front().value >= expected;
+    };
+    absl::Status counted = stack::WaitUntil(
+        [&] {
+          return at_least("sum(program_category_region:himaya_registration_persons:max)", registered) &&
+                 at_least("sum(program_category_region:himaya_beneficiary_children:max)", 1) &&
+                 at_least("sum(program_category_region:himaya_beneficiary_insured:max)", registered) &&
+                 at_least("sum(program:himaya_claims_settled_files:max)", 1) &&
+                 at_least("sum(program_channel:himaya_notification_messages_sent:max)", 1);
+        },
+        absl::Seconds(90), "the demo's figures in Prometheus");
+    if (!counted.ok()) return Fail(counted);
+    std::fflush(stdout);
+    if (absl::Status printed = PrintFigures(address, "program", OutputFormat::kTable); !printed.ok()) {
+      return Fail(printed);
+    }
+  }
   std::printf("%d. Stopping the stack ...\n", *next);
   (*s)->Stop();
   std::printf(

@@ -22,7 +22,13 @@ Local stack (data directory: --data_dir or HIMAYA_DATA_DIR, default ./var):
   health --address=HOST:PORT [--service=NAME] [--timeout=5s]
                           one server's gRPC health (grpc.health.v1): exit 0 when SERVING, for
                           container health checks and probes (with --tls_cert of the pod)
-  demo                    start a stack, register a person end to end, show what happened
+  figures [--by=program|category|region] [--prometheus_address=HOST:PORT] [--output=json]
+                          the press conference's table (registered, accounts, spouses,
+                          children, beneficiaries, claim files, processing time, past due,
+                          SMS), live from Prometheus's recording rules (default: the local
+                          stack's, himaya up --prometheus)
+  demo [--prometheus]     start a stack, register a person end to end, show what happened
+                          (--prometheus: and the figures read from Prometheus at the end)
 
 Talking to the running stack:
   register --cin=... --last_name=... --first_name=... --birth_date=YYYY-MM-DD --sex=M|F
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
       {"up", cli::Up},
       {"status", cli::Status},
       {"health", cli::Health},
+      {"figures", cli::FiguresTable},
       // demo_commands.cc
       {"demo", cli::Demo},
       // person_commands.cc
@@ -176,7 +183,9 @@ int main(int argc, char** argv) {
   }
   // Commands that start their own stack call it with its certificates; the others use the CLI's,
   // but for those that call no service.
-  const bool offline = args[0] == "gen" || (args[0] == "attestation" && args.size() > 1 && args[1] == "verify");
+  // figures reads Prometheus (plain HTTP), not a service.
+  const bool offline = args[0] == "gen" || args[0] == "figures" ||
+                       (args[0] == "attestation" && args.size() > 1 && args[1] == "verify");
   if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && !offline) {
     absl::Status credentials = cli::UseCliCredentials();
     // status still reports what it can reach (nothing, then).

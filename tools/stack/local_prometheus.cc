@@ -12,6 +12,7 @@
 #include "core/json_file.h"
 #include "core/ports.h"
 #include "core/status_macros.h"
+#include "nlohmann/json.hpp"
 #include "stack/local_authority.h"
 #include "stack/local_stack.h"
 #include "stack_prometheus_rule_files.h"
@@ -86,6 +87,45 @@ bool PrometheusReady(const std::string& address) {
   client.set_read_timeout(2);
   httplib::Result ready = client.Get("/-/ready");
   return ready && ready->status == 200;
+}
+
+absl::StatusOr<std::vector<PrometheusSample>> QueryPrometheus(const std::string& address, const std::string& promql) {
+  std::pair<std::string, std::string> host_port = absl::StrSplit(address, absl::MaxSplits(':', 1));
+  int port = 0;
+  if (!absl::SimpleAtoi(host_port.second, &port)) {
+    return absl::InvalidArgumentError(absl::StrCat("prometheus: not HOST:PORT: ", address));
+  }
+  httplib::Client client(host_port.first, port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(10);
+  httplib::Result got = client.Get("/api/v1/query", httplib::Params{{"query", promql}}, httplib::Headers{});
+  if (!got) return absl::UnavailableError(absl::StrCat("prometheus: nothing answers at ", address));
+  const nlohmann::json answer = nlohmann::json::parse(got->body, nullptr, /*allow_exceptions=*/false);
+  if (!answer.is_object() || !answer.contains("status")) {
+    return absl::UnavailableError(
+        absl::StrCat("prometheus at ", address, " answered HTTP ", got->status, " without a query result"));
+  }
+  if (answer["status"] != "success") {
+    return absl::InvalidArgumentError(absl::StrCat("prometheus refused the query: ", answer.value("error", "")));
+  }
+  std::vector<PrometheusSample> samples;
+  const nlohmann::json& data = answer["data"];
+  if (!data.is_object() || data.value("resultType", "") != "vector" || !data["result"].is_array()) {
+    return absl::InvalidArgumentError("prometheus: the query's answer is not an instant vector");
+  }
+  for (const nlohmann::json& series : data["result"]) {
+    PrometheusSample sample;
+    for (const auto& [label, value] : series["metric"].items()) {
+      if (value.is_string()) sample.labels[label] = value.get<std::string>();
+    }
+    const nlohmann::json& pair = series["value"];
+    if (!pair.is_array() || pair.size() != 2 || !pair[1].is_string() ||
+        !absl::SimpleAtod(pair[1].get<std::string>(), &sample.value)) {
+      return absl::InvalidArgumentError("prometheus: a sample without its value");
+    }
+    samples.push_back(std::move(sample));
+  }
+  return samples;
 }
 
 absl::StatusOr<std::unique_ptr<LocalPrometheus>> LocalPrometheus::Start(

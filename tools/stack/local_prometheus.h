@@ -78,4 +78,14 @@ class LocalPrometheus {
 // Whether a Prometheus server answers /-/ready at HOST:PORT.
 bool PrometheusReady(const std::string& address);
 
+// One series of an instant query's answer.
+struct PrometheusSample {
+  std::map<std::string, std::string> labels;
+  double value = 0;
+};
+
+// Evaluates `promql` now on the Prometheus server at HOST:PORT (/api/v1/query). UNAVAILABLE when
+// nothing answers there, INVALID_ARGUMENT with Prometheus's own error for a query it refuses.
+absl::StatusOr<std::vector<PrometheusSample>> QueryPrometheus(const std::string& address, const std::string& promql);
+
 }  // namespace himaya::stack
