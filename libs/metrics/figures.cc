@@ -51,7 +51,7 @@ FiguresPass::FiguresPass(prometheus::Registry& registry, const std::string& name
 
 absl::Status FiguresPass::RunOnce() {
   const absl::Time started = absl::Now();
-  const absl::Status counted = count_();
+  const absl::Status counted = count_([this] { return loop_.stopping(); });
   const absl::Duration took = absl::Now() - started;
   {
     absl::MutexLock lock(&mu_);

@@ -51,8 +51,11 @@ class FigureGauge {
 
 class FiguresPass {
  public:
+  // True once the pass is asked to stop: a long count checks it between steps and gives up
+  // (CANCELLED), so that a process stops in time.
+  using Stopping = std::function<bool()>;
   // Counts and publishes; an error leaves the figures as they were (and is logged).
-  using Count = std::function<absl::Status()>;
+  using Count = std::function<absl::Status(const Stopping& stopping)>;
 
   // `name` labels this pass's himaya_figures_pass_seconds{figures} (how long the last successful
   // pass took) and himaya_figures_pass_timestamp_seconds{figures} (when it ended, by `clock`).

@@ -130,7 +130,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(ServiceCo
       *runtime->registry_, "himaya_consumer_dead_letters",
       "Events kept in dead_letters (they can never be applied), by consumer and topic",
       std::vector<std::string>{"consumer", "topic"});
-  runtime->AddFigures("events", [r = runtime.get()]() -> absl::Status {
+  runtime->AddFigures("events", [r = runtime.get()](const metrics::FiguresPass::Stopping&) -> absl::Status {
     std::vector<events::DeadLetterCount> counts;
     RETURN_IF_ERROR(r->db_->Read([&](storage::Transaction& tx) -> absl::Status {
       ASSIGN_OR_RETURN(counts, events::CountDeadLetters(tx));

@@ -105,25 +105,30 @@ absl::StatusOr<std::vector<PrometheusSample>> QueryPrometheus(const std::string&
     return absl::UnavailableError(
         absl::StrCat("prometheus at ", address, " answered HTTP ", got->status, " without a query result"));
   }
-  if (answer["status"] != "success") {
-    return absl::InvalidArgumentError(absl::StrCat("prometheus refused the query: ", answer.value("error", "")));
-  }
+  // Anything but Prometheus's answer at that address is an error, never a crash.
   std::vector<PrometheusSample> samples;
-  const nlohmann::json& data = answer["data"];
-  if (!data.is_object() || data.value("resultType", "") != "vector" || !data["result"].is_array()) {
-    return absl::InvalidArgumentError("prometheus: the query's answer is not an instant vector");
-  }
-  for (const nlohmann::json& series : data["result"]) {
-    PrometheusSample sample;
-    for (const auto& [label, value] : series["metric"].items()) {
-      if (value.is_string()) sample.labels[label] = value.get<std::string>();
+  try {
+    if (answer.at("status") != "success") {
+      return absl::InvalidArgumentError(absl::StrCat("prometheus refused the query: ", answer.value("error", "")));
     }
-    const nlohmann::json& pair = series["value"];
-    if (!pair.is_array() || pair.size() != 2 || !pair[1].is_string() ||
-        !absl::SimpleAtod(pair[1].get<std::string>(), &sample.value)) {
-      return absl::InvalidArgumentError("prometheus: a sample without its value");
+    const nlohmann::json& data = answer.at("data");
+    if (data.value("resultType", "") != "vector" || !data.at("result").is_array()) {
+      return absl::InvalidArgumentError("prometheus: the query's answer is not an instant vector");
     }
-    samples.push_back(std::move(sample));
+    for (const nlohmann::json& series : data.at("result")) {
+      PrometheusSample sample;
+      for (const auto& [label, value] : series.at("metric").items()) {
+        if (value.is_string()) sample.labels[label] = value.get<std::string>();
+      }
+      const nlohmann::json& pair = series.at("value");
+      if (!pair.is_array() || pair.size() != 2 || !pair[1].is_string() ||
+          !absl::SimpleAtod(pair[1].get<std::string>(), &sample.value)) {
+        return absl::InvalidArgumentError("prometheus: a sample without its value");
+      }
+      samples.push_back(std::move(sample));
+    }
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError(absl::StrCat("prometheus at ", address, ": not a query result"));
   }
   return samples;
 }

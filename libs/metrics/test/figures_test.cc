@@ -3,7 +3,11 @@
 // the figures as they were, and the idle that keeps slow passes from hogging the database.
 #include "metrics/figures.h"
 
+#include <atomic>
+#include <thread>
+
 #include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "metrics/scrape.h"
 #include "prometheus/text_serializer.h"
@@ -41,7 +45,7 @@ TEST(FiguresPassTest, ASuccessfulPassRecordsItsDurationAndEnd) {
   testing::FakeClock clock(absl::FromUnixSeconds(1700000000));
   FigureGauge persons(registry, kPersons, "persons", {"program"});
   int passes = 0;
-  FiguresPass pass(registry, "people", clock, absl::Minutes(1), [&] {
+  FiguresPass pass(registry, "people", clock, absl::Minutes(1), [&](const FiguresPass::Stopping&) {
     ++passes;
     persons.Publish({{{"amo-tns"}, static_cast<double>(passes)}});
     return absl::OkStatus();
@@ -57,7 +61,7 @@ TEST(FiguresPassTest, AFailedPassLeavesTheFiguresAndItsEndTimeAsTheyWere) {
   testing::FakeClock clock(absl::FromUnixSeconds(1700000000));
   FigureGauge persons(registry, kPersons, "persons", {"program"});
   bool fail = false;
-  FiguresPass pass(registry, "people", clock, absl::Minutes(1), [&]() -> absl::Status {
+  FiguresPass pass(registry, "people", clock, absl::Minutes(1), [&](const FiguresPass::Stopping&) -> absl::Status {
     if (fail) return absl::UnavailableError("database down");
     persons.Publish({{{"amo-tns"}, 7}});
     return absl::OkStatus();
@@ -73,8 +77,10 @@ TEST(FiguresPassTest, AFailedPassLeavesTheFiguresAndItsEndTimeAsTheyWere) {
 TEST(FiguresPassTest, TwoPassesOfOneRegistryHaveTheirOwnSeries) {
   prometheus::Registry registry;
   testing::FakeClock clock(absl::FromUnixSeconds(1700000000));
-  FiguresPass people(registry, "people", clock, absl::Minutes(1), [] { return absl::OkStatus(); });
-  FiguresPass claims(registry, "claims", clock, absl::Minutes(1), [] { return absl::OkStatus(); });
+  FiguresPass people(registry, "people", clock, absl::Minutes(1),
+                     [](const FiguresPass::Stopping&) { return absl::OkStatus(); });
+  FiguresPass claims(registry, "claims", clock, absl::Minutes(1),
+                     [](const FiguresPass::Stopping&) { return absl::OkStatus(); });
   ASSERT_TRUE(people.RunOnce().ok());
   clock.Advance(absl::Seconds(30));
   ASSERT_TRUE(claims.RunOnce().ok());
@@ -87,15 +93,34 @@ TEST(FiguresPassTest, ASlowPassIdlesNineTimesAsLong) {
   EXPECT_EQ(FiguresPass::IdleAfter(absl::Minutes(1), absl::Seconds(20)), absl::Minutes(3));
 }
 
+TEST(FiguresPassTest, ALongCountSeesTheStopAskedAndGivesUp) {
+  prometheus::Registry registry;
+  absl::Notification counting;
+  std::atomic<bool> gave_up{false};
+  FiguresPass pass(registry, "slow", core::SystemClock::Get(), absl::Minutes(1),
+                   [&](const FiguresPass::Stopping& stopping) -> absl::Status {
+                     counting.Notify();
+                     while (!stopping()) std::this_thread::yield();  // a page, then the next
+                     gave_up = true;
+                     return absl::CancelledError("stopping");
+                   });
+  pass.Start();
+  counting.WaitForNotification();
+  pass.Stop();  // returns only once the count gave up
+  EXPECT_TRUE(gave_up);
+  EXPECT_EQ(RegistrySum(registry, "himaya_figures_pass_timestamp_seconds", {{"figures", "slow"}}), 0);
+}
+
 TEST(FiguresPassTest, StartedPassesRunOnTheirOwnThread) {
   prometheus::Registry registry;
   absl::Mutex mu;
   int passes = 0;
-  FiguresPass pass(registry, "people", core::SystemClock::Get(), absl::Milliseconds(1), [&] {
-    absl::MutexLock lock(&mu);
-    ++passes;
-    return absl::OkStatus();
-  });
+  FiguresPass pass(registry, "people", core::SystemClock::Get(), absl::Milliseconds(1),
+                   [&](const FiguresPass::Stopping&) {
+                     absl::MutexLock lock(&mu);
+                     ++passes;
+                     return absl::OkStatus();
+                   });
   pass.Start();
   {
     absl::MutexLock lock(&mu);

@@ -145,13 +145,13 @@ TEST_F(RuntimeTest, CommittedEventsArePublishedAndConsumedThroughTheInbox) {
 
 TEST_F(RuntimeTest, FiguresAreCountedOnceServingAndDeadLettersAreAmongThem) {
   RefusingApplier applier;
+  std::atomic<int> passes{0};  // outlives the runtime, whose pass counts it
   ServiceConfig config = Config();
   config.figures_interval = absl::Seconds(1);
   auto runtime = ServiceRuntime::Create(config, {});
   ASSERT_TRUE(runtime.ok()) << runtime.status();
   ASSERT_TRUE((*runtime)->AddConsumer("probe-reader", {kTopic}, applier).ok());
-  std::atomic<int> passes{0};
-  (*runtime)->AddFigures("probe", [&] {
+  (*runtime)->AddFigures("probe", [&](const metrics::FiguresPass::Stopping&) {
     ++passes;
     return absl::OkStatus();
   });

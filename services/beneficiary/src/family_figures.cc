@@ -70,12 +70,13 @@ absl::Status FamilyFigures::CountPage(const std::vector<Insured>& page, absl::Ci
   return absl::OkStatus();
 }
 
-absl::Status FamilyFigures::Refresh() {
+absl::Status FamilyFigures::Refresh(const std::function<bool()>& stopping) {
   const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
   std::map<Group, FamilyCount> now;
   std::string after;
   absl::Status pass;
   while (pass.ok()) {
+    if (stopping && stopping()) return absl::CancelledError("family figures: the process is stopping");
     std::vector<Insured> page;
     pass = db_.Read([&](storage::Transaction& tx) -> absl::Status {
       ASSIGN_OR_RETURN(page, InsuredStore::Page(tx, after, kPage));

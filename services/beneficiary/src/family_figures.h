@@ -6,6 +6,7 @@
 // program they are enrolled in, a person known only from a merge or a household event not yet.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -36,8 +37,9 @@ class FamilyFigures {
                 const core::Clock& clock, absl::TimeZone zone = absl::UTCTimeZone());
 
   // Counts again and sets the gauges; a group no longer present goes to 0. Reads the families a
-  // page at a time, each page its own read transaction.
-  absl::Status Refresh();
+  // page at a time, each page its own read transaction; gives up between pages (CANCELLED,
+  // nothing set) once `stopping` says so.
+  absl::Status Refresh(const std::function<bool()>& stopping = nullptr);
 
  private:
   using Group = std::tuple<std::string, std::string, std::string>;  // program, category, region

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         if (!consumer.ok()) return consumer;
         figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), *rules, runtime.registry(),
                                                                runtime.clock(), zone);
-        runtime.AddFigures("families", [&] { return figures->Refresh(); });
+        runtime.AddFigures("families", [&](const auto& stopping) { return figures->Refresh(stopping); });
         household_details->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] { household_details->Stop(); });

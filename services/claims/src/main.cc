@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
             [&runtime] { runtime.relay().Wake(); });
         claim_clock = std::make_unique<claims::ClaimClock>(runtime.db(), runtime.registry(), runtime.clock(), zone,
                                                            runtime.config().programs);
-        runtime.AddFigures("claims", [&] { return claim_clock->Refresh(); });
+        runtime.AddFigures("claims", [&](const auto&) { return claim_clock->Refresh(); });
         reviews->Start();
         runtime.OnStop([&] { reviews->Stop(); });
         claims::IntakeOptions intake_options;

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
         if (!loaded.ok()) return loaded.status();
         templates = std::make_unique<notification::Templates>(*std::move(loaded));
         figures = std::make_unique<notification::MessageFigures>(runtime.db(), runtime.registry());
-        runtime.AddFigures("notification", [&] { return figures->Refresh(); });
+        runtime.AddFigures("notification", [&](const auto&) { return figures->Refresh(); });
         notification::DeliveryReportCounters(runtime.registry());
         auto registration = service::PeerAddress("registration", absl::GetFlag(FLAGS_registration_address));
         if (!registration.ok()) return registration.status();

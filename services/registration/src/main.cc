@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
         intake_metrics = std::make_unique<registration::IntakeMetrics>(runtime.registry());
         figures = std::make_unique<registration::RegistrationFigures>(runtime.db(), runtime.registry(), runtime.clock(),
                                                                       runtime.config().programs);
-        runtime.AddFigures("registration", [&] { return figures->Refresh(); });
+        runtime.AddFigures("registration", [&](const auto&) { return figures->Refresh(); });
         intake.metrics = intake_metrics.get();
         applier =
             std::make_unique<registration::BatchApplier>(intake, wake_relay, absl::GetFlag(FLAGS_batch_chunk_rows));

@@ -75,6 +75,7 @@ class FakeMetrics {
                       "text/plain; version=0.0.4");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
+    // Bound and listening already: a connection waits in the backlog until the loop accepts it.
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~FakeMetrics() {
@@ -142,6 +143,66 @@ TEST(LocalPrometheus, AServerThatCannotListenFailsAtStartNamingItsLog) {
   ASSERT_FALSE(prometheus.ok());
   EXPECT_EQ(prometheus.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(prometheus.status().message(), HasSubstr(dir.path() + "/prometheus.log"));
+}
+
+}  // namespace
+}  // namespace himaya::stack
+
+namespace himaya::stack {
+namespace {
+
+// A server at the address that answers /api/v1/query with `body`, whatever the query.
+class FakeQueryServer {
+ public:
+  explicit FakeQueryServer(std::string body) : body_(std::move(body)) {
+    server_.Get("/api/v1/query", [this](const httplib::Request&, httplib::Response& response) {
+      response.set_content(body_, "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    // Bound and listening already: a connection waits in the backlog until the loop accepts it.
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~FakeQueryServer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  std::string body_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(QueryPrometheus, ReadsAnInstantVectorsLabelsAndValues) {
+  FakeQueryServer server(R"({"status":"success","data":{"resultType":"vector","result":[
+      {"metric":{"program":"amo-tns"},"value":[1700000000.1,"1641557"]},
+      {"metric":{},"value":[1700000000.1,"NaN"]}]}})");
+  absl::StatusOr<std::vector<PrometheusSample>> samples = QueryPrometheus(server.address(), "q");
+  ASSERT_TRUE(samples.ok()) << samples.status();
+  ASSERT_EQ(samples->size(), 2u);
+  EXPECT_EQ((*samples)[0].labels.at("program"), "amo-tns");
+  EXPECT_EQ((*samples)[0].value, 1641557);
+}
+
+TEST(QueryPrometheus, AnythingButAQueryResultIsAClearErrorNotACrash) {
+  for (const char* body :
+       {R"({"status":"error","error":"parse error at char 3"})", R"({"status":"success"})",
+        R"({"status":"success","data":{"resultType":"vector","result":5}})",
+        R"({"status":"success","data":{"resultType":"vector","result":[7]}})",
+        R"({"status":"success","data":{"resultType":"matrix","result":[]}})",
+        R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,2]}]}})",
+        R"({"status":7})", "<html>not prometheus</html>"}) {
+    FakeQueryServer server(body);
+    absl::StatusOr<std::vector<PrometheusSample>> samples = QueryPrometheus(server.address(), "q");
+    EXPECT_FALSE(samples.ok()) << body;
+  }
+  FakeQueryServer refused(R"({"status":"error","error":"parse error at char 3"})");
+  EXPECT_THAT(std::string(QueryPrometheus(refused.address(), "q").status().message()),
+              ::testing::HasSubstr("parse error at char 3"));
+  EXPECT_EQ(QueryPrometheus("127.0.0.1:1", "q").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(QueryPrometheus("no-port", "q").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
