@@ -67,27 +67,37 @@ TEST(LocalPrometheus, TheConfigurationAndTheRulesPassPromtool) {
 }
 
 // A /metrics endpoint serving one gauge.
-class FakeMetrics {
+// An HTTP server on a free port of 127.0.0.1 answering GET `path` with `body` of `content_type`.
+class FakeHttp {
  public:
-  explicit FakeMetrics(int value) {
-    server_.Get("/metrics", [value](const httplib::Request&, httplib::Response& res) {
-      res.set_content(absl::StrCat("# TYPE himaya_test_value gauge\nhimaya_test_value ", value, "\n"),
-                      "text/plain; version=0.0.4");
-    });
+  FakeHttp(const std::string& path, std::string body, std::string content_type)
+      : body_(std::move(body)), content_type_(std::move(content_type)) {
+    server_.Get(path,
+                [this](const httplib::Request&, httplib::Response& res) { res.set_content(body_, content_type_); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     // Bound and listening already: a connection waits in the backlog until the loop accepts it.
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
-  ~FakeMetrics() {
+  ~FakeHttp() {
     server_.stop();
     thread_.join();
   }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
  private:
+  const std::string body_;
+  const std::string content_type_;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
+};
+
+// A service's /metrics serving one gauge of `value`.
+class FakeMetrics : public FakeHttp {
+ public:
+  explicit FakeMetrics(int value)
+      : FakeHttp("/metrics", absl::StrCat("# TYPE himaya_test_value gauge\nhimaya_test_value ", value, "\n"),
+                 "text/plain; version=0.0.4") {}
 };
 
 // The value of `query`'s first sample, or nullopt when it has none yet.
@@ -151,28 +161,10 @@ TEST(LocalPrometheus, AServerThatCannotListenFailsAtStartNamingItsLog) {
 namespace himaya::stack {
 namespace {
 
-// A server at the address that answers /api/v1/query with `body`, whatever the query.
-class FakeQueryServer {
+// A server that answers /api/v1/query with `body`, whatever the query.
+class FakeQueryServer : public FakeHttp {
  public:
-  explicit FakeQueryServer(std::string body) : body_(std::move(body)) {
-    server_.Get("/api/v1/query", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(body_, "application/json");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    // Bound and listening already: a connection waits in the backlog until the loop accepts it.
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~FakeQueryServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-
- private:
-  std::string body_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  explicit FakeQueryServer(std::string body) : FakeHttp("/api/v1/query", std::move(body), "application/json") {}
 };
 
 TEST(QueryPrometheus, ReadsAnInstantVectorsLabelsAndValues) {
