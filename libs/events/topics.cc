@@ -7,7 +7,8 @@ namespace himaya::events {
 const std::vector<std::string>& AllDomains() {
   static const auto* const domains =
       new std::vector<std::string>{std::string(kRegistrationDomain), std::string(kBeneficiaryDomain),
-                                   std::string(kNotificationDomain), std::string(kClaimsDomain)};
+                                   std::string(kNotificationDomain), std::string(kClaimsDomain),
+                               std::string(kContributionsDomain)};
   return *domains;
 }
 

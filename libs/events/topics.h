@@ -13,6 +13,7 @@ inline constexpr absl::string_view kRegistrationDomain = "registration";
 inline constexpr absl::string_view kBeneficiaryDomain = "beneficiary";
 inline constexpr absl::string_view kNotificationDomain = "notification";
 inline constexpr absl::string_view kClaimsDomain = "claims";
+inline constexpr absl::string_view kContributionsDomain = "contributions";
 
 // The embedded broker creates an empty topic named with this prefix and a random id at each
 // start: its mock cluster's id is not unique per start, so clients tell a new broker by it.
