@@ -1,0 +1,48 @@
+// himaya-contributions: each insured's monthly contribution called per period, payments
+// imported from payment files, balances, and coverage suspended after the grace period.
+#include "absl/flags/flag.h"
+#include "absl/time/time.h"
+#include "contributions/src/contribution_rules.h"
+#include "contributions/src/registration_events.h"
+#include "contributions_migrations.h"
+#include "events/topics.h"
+#include "himaya/contributions/v1/contributions.grpc.pb.h"
+#include "service/runtime.h"
+
+ABSL_FLAG(std::string, contribution_rules, "",
+          "The contribution rules (JSON; default: the shipped config/contribution_rules.json)");
+ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (registration, due dates, payments)");
+
+namespace {
+
+using namespace himaya;
+
+// Until the calls, payments and status are served.
+class ContributionsShell final : public contributions::v1::ContributionsService::CallbackService {};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<contributions::ContributionRules> rules;
+  std::unique_ptr<contributions::RegistrationEvents> registration_events;
+  std::unique_ptr<ContributionsShell> grpc_service;
+  return service::RunService(
+      argc, argv, "contributions",
+      [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::ContributionsMigrations(d)}; },
+      [&](service::ServiceRuntime& runtime) -> absl::Status {
+        auto loaded = contributions::ContributionRules::Load(absl::GetFlag(FLAGS_contribution_rules));
+        if (!loaded.ok()) return loaded.status();
+        rules.emplace(*std::move(loaded));
+        absl::TimeZone zone;
+        if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
+          return absl::InvalidArgumentError("time_zone: unknown (install tzdata)");
+        }
+        registration_events = std::make_unique<contributions::RegistrationEvents>(*rules, zone);
+        absl::Status consumer =
+            runtime.AddConsumer("contributions", events::Topics(events::kRegistrationDomain, runtime.config().programs),
+                                *registration_events);
+        if (!consumer.ok()) return consumer;
+        grpc_service = std::make_unique<ContributionsShell>();
+        return runtime.Serve({grpc_service.get()}, {contributions::v1::ContributionsService::service_full_name()});
+      });
+}
