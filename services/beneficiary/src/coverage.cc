@@ -34,7 +34,22 @@ CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insure
   BeneficiaryFacts facts;
   facts.relationship = Relationship::kInsured;
   facts.birth_date = insured.registered_on;  // an insured has no age limit
-  facts.periods.push_back({insured.registered_on, std::nullopt, ReasonCode::kRemoved});
+  // Covered from registration to the day before each suspension, and again from the day after.
+  std::optional<absl::CivilDay> start = insured.registered_on;
+  for (const Suspension& s : insured.suspensions) {
+    if (!start) break;
+    if (s.from > *start) facts.periods.push_back({*start, s.from - 1, ReasonCode::kContributionsUnpaid});
+    if (!s.to) {
+      start.reset();
+    } else if (*s.to + 1 > *start) {
+      start = *s.to + 1;
+    }
+  }
+  if (start) facts.periods.push_back({*start, std::nullopt, ReasonCode::kRemoved});
+  if (facts.periods.empty()) {
+    // Suspended since before the registration day: not covered on any day, and why.
+    facts.periods.push_back({insured.registered_on, insured.registered_on - 1, ReasonCode::kContributionsUnpaid});
+  }
   return CoverageOn(rules, facts, date);
 }
 

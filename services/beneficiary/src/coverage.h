@@ -30,7 +30,8 @@ FamilySnapshot SnapshotBefore(const std::vector<Dependent>& family, absl::string
 // The relationship named "SPOUSE" or "CHILD" (kInsured otherwise).
 Relationship RelationshipOf(absl::string_view name);
 
-// The insured's coverage on `date`: from their registration day, without end.
+// The insured's coverage on `date`: from their registration day, without end but for their
+// suspensions (CONTRIBUTIONS_UNPAID on their days; covered until the day before one starts).
 CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date);
 // A dependent's coverage on `date` through `insured`: DETAILS_PENDING while their identity is
 // not known, the refusal's code when refused, else the rules' answer through the insured's.

@@ -23,7 +23,15 @@ inline constexpr char kSourcePortal[] = "PORTAL";
 inline constexpr char kSourceAgent[] = "AGENT";
 inline constexpr char kSourceLiaisonBatch[] = "LIAISON_BATCH";
 
-// A registered person, covered from the day of their registration.
+// Days an insured is not covered for unpaid contributions: from `from` to `to`, both included;
+// no `to` until a payment restores the coverage.
+struct Suspension {
+  absl::CivilDay from;
+  std::optional<absl::CivilDay> to;
+};
+
+// A registered person, covered from the day of their registration, but on the days of a
+// suspension.
 struct Insured {
   std::string registration_number;
   std::string program;
@@ -36,6 +44,8 @@ struct Insured {
   bool registered = false;
   // Bumped by every change of the family an attestation shows.
   int64_t family_version = 0;
+  // By start, not overlapping. Filled by InsuredStore's Find, FindForUpdate and FindMany.
+  std::vector<Suspension> suspensions;
 };
 
 // A program the insured is enrolled in.

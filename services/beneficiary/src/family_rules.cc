@@ -210,6 +210,8 @@ absl::string_view ReasonName(ReasonCode reason) {
       return "INSURED_NOT_COVERED";
     case ReasonCode::kDetailsPending:
       return "DETAILS_PENDING";
+    case ReasonCode::kContributionsUnpaid:
+      return "CONTRIBUTIONS_UNPAID";
   }
   return "UNKNOWN";
 }
@@ -258,7 +260,8 @@ CoverageAnswer ThroughInsured(const CoverageAnswer& member, const CoverageAnswer
   if (!member.covered) return member;
   if (!insured.covered) {
     CoverageAnswer answer;
-    answer.reason = ReasonCode::kInsuredNotCovered;
+    answer.reason = insured.reason == ReasonCode::kContributionsUnpaid ? ReasonCode::kContributionsUnpaid
+                                                                       : ReasonCode::kInsuredNotCovered;
     return answer;
   }
   CoverageAnswer answer = member;

@@ -76,6 +76,9 @@ enum class ReasonCode {
   kRemoved,            // after a period ended by a removal, and no later period
   kInsuredNotCovered,  // a dependent whose insured is not covered on the date (ThroughInsured)
   kDetailsPending,     // a household member whose identity registration has not sent yet (the service's)
+  // The insured's coverage is suspended for unpaid contributions (a period of the insured ends
+  // with it); their dependents answer it too (ThroughInsured).
+  kContributionsUnpaid,
 };
 // The code's name as the API and the CLI show it: "NOT_REGISTERED", "AGE_LIMIT", ... ("NONE").
 absl::string_view ReasonName(ReasonCode reason);
@@ -114,8 +117,8 @@ struct CoverageAnswer {
 CoverageAnswer CoverageOn(const FamilyRules& rules, const BeneficiaryFacts& beneficiary, absl::CivilDay date);
 
 // A dependent's answer given their insured's on the same date: the member's own when they are
-// not covered, INSURED_NOT_COVERED when the insured is not, covered otherwise (until the earlier of
-// the two ends).
+// not covered, INSURED_NOT_COVERED when the insured is not (CONTRIBUTIONS_UNPAID when that is
+// why), covered otherwise (until the earlier of the two ends).
 CoverageAnswer ThroughInsured(const CoverageAnswer& member, const CoverageAnswer& insured);
 
 // Every reason a declaration or a removal is refused, each naming its rule. The rules decide the

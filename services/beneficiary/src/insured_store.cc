@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "beneficiary/src/suspension_store.h"
 #include "core/status_macros.h"
 
 namespace himaya::beneficiary {
@@ -23,6 +24,27 @@ Insured ReadInsured(const storage::Row& r) {
   return Insured{r.Text(0),     r.Text(1), r.Text(2),
                  r.Text(3),     r.Text(4), ParseDay(r.Text(5)).value_or(absl::CivilDay()),
                  r.Int(6) != 0, r.Int(7)};
+}
+
+// Reads the suspensions of `insured` into them.
+absl::Status AttachSuspensions(storage::Transaction& tx, std::vector<Insured>& insured) {
+  std::vector<std::string> numbers;
+  numbers.reserve(insured.size());
+  for (const Insured& i : insured) numbers.push_back(i.registration_number);
+  ASSIGN_OR_RETURN(auto suspensions, SuspensionStore::ForMany(tx, numbers));
+  for (Insured& i : insured) {
+    auto found = suspensions.find(i.registration_number);
+    if (found != suspensions.end()) i.suspensions = std::move(found->second);
+  }
+  return absl::OkStatus();
+}
+
+// The one insured of `rows` (none when empty), with their suspensions.
+absl::StatusOr<std::optional<Insured>> OneInsured(storage::Transaction& tx, const std::vector<storage::Row>& rows) {
+  if (rows.empty()) return std::nullopt;
+  std::vector<Insured> one{ReadInsured(rows[0])};
+  RETURN_IF_ERROR(AttachSuspensions(tx, one));
+  return std::move(one.front());
 }
 
 }  // namespace
@@ -61,8 +83,7 @@ absl::StatusOr<std::optional<Insured>> InsuredStore::Find(storage::Transaction& 
   ASSIGN_OR_RETURN(auto rows,
                    tx.Query(absl::StrCat("SELECT ", kInsuredColumns, " FROM insured WHERE registration_number = $1"),
                             {registration_number}));
-  if (rows.empty()) return std::nullopt;
-  return ReadInsured(rows[0]);
+  return OneInsured(tx, rows);
 }
 
 absl::StatusOr<std::optional<Insured>> InsuredStore::FindForUpdate(storage::Transaction& tx,
@@ -72,8 +93,7 @@ absl::StatusOr<std::optional<Insured>> InsuredStore::FindForUpdate(storage::Tran
   ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kInsuredColumns,
                                                     " FROM insured WHERE registration_number = $1", lock),
                                        {registration_number}));
-  if (rows.empty()) return std::nullopt;
-  return ReadInsured(rows[0]);
+  return OneInsured(tx, rows);
 }
 
 absl::StatusOr<std::vector<Insured>> InsuredStore::FindMany(storage::Transaction& tx,
@@ -87,6 +107,7 @@ absl::StatusOr<std::vector<Insured>> InsuredStore::FindMany(storage::Transaction
                             params));
   out.reserve(rows.size());
   for (const storage::Row& r : rows) out.push_back(ReadInsured(r));
+  RETURN_IF_ERROR(AttachSuspensions(tx, out));
   return out;
 }
 

@@ -25,6 +25,7 @@ class InsuredStore {
   // and category and no city or region (PersonRegistered fills them in later). Returns whether
   // the enrolment was new.
   static absl::StatusOr<bool> RecordEnrolment(storage::Transaction& tx, const Enrolment& enrolment);
+  // Find, FindForUpdate and FindMany read each insured's suspensions with them.
   // The insured with this number; nothing when unknown.
   static absl::StatusOr<std::optional<Insured>> Find(storage::Transaction& tx, absl::string_view registration_number);
   // The insured with this number, its row held until the end of the transaction (two changes of
@@ -44,7 +45,7 @@ class InsuredStore {
   // Marks the family changed (attestations issued before no longer show it).
   static absl::Status BumpFamilyVersion(storage::Transaction& tx, absl::string_view registration_number);
   // Up to `limit` insured whose number sorts after `after` (all when empty), in number order:
-  // one page of a pass over every insured.
+  // one page of a pass over every insured (the figures), without their suspensions.
   static absl::StatusOr<std::vector<Insured>> Page(storage::Transaction& tx, absl::string_view after, int limit);
   // The enrolments of the insured whose numbers lie between `first` and `last` (both included).
   static absl::StatusOr<std::vector<Enrolment>> EnrolmentsBetween(storage::Transaction& tx, absl::string_view first,

@@ -2,6 +2,7 @@
 #include "absl/flags/flag.h"
 #include "beneficiary/src/attestations.h"
 #include "beneficiary/src/beneficiary_service.h"
+#include "beneficiary/src/contribution_events.h"
 #include "beneficiary/src/eligibility.h"
 #include "beneficiary/src/families.h"
 #include "beneficiary/src/family_figures.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<beneficiary::BeneficiaryService> grpc_service;
   std::unique_ptr<beneficiary::HouseholdDetails> household_details;
   std::unique_ptr<beneficiary::RegistrationEvents> registration_events;
+  beneficiary::ContributionEvents contribution_events;
   return service::RunService(
       argc, argv, "beneficiary",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::BeneficiaryMigrations(d)}; },
@@ -69,6 +71,11 @@ int main(int argc, char** argv) {
         absl::Status consumer =
             runtime.AddConsumer("beneficiary", events::Topics(events::kRegistrationDomain, runtime.config().programs),
                                 *registration_events);
+        if (!consumer.ok()) return consumer;
+        // Suspensions for unpaid contributions (the insured and their family).
+        consumer = runtime.AddConsumer("beneficiary-contributions",
+                                       events::Topics(events::kContributionsDomain, runtime.config().programs),
+                                       contribution_events);
         if (!consumer.ok()) return consumer;
         figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), *rules, runtime.registry(),
                                                                runtime.clock(), zone);
