@@ -2,7 +2,10 @@
 // imported from payment files, balances, and coverage suspended after the grace period.
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
+#include "contributions/src/contribution_calls.h"
 #include "contributions/src/contribution_rules.h"
+#include "contributions/src/contribution_status.h"
+#include "contributions/src/contributions_service.h"
 #include "contributions/src/registration_events.h"
 #include "contributions_migrations.h"
 #include "events/topics.h"
@@ -12,20 +15,15 @@
 ABSL_FLAG(std::string, contribution_rules, "",
           "The contribution rules (JSON; default: the shipped config/contribution_rules.json)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (registration, due dates, payments)");
-
-namespace {
-
-using namespace himaya;
-
-// Until the calls, payments and status are served.
-class ContributionsShell final : public contributions::v1::ContributionsService::CallbackService {};
-
-}  // namespace
+ABSL_FLAG(int, call_page, 1000, "Insured called per transaction when a period is called");
 
 int main(int argc, char** argv) {
+  using namespace himaya;
   std::optional<contributions::ContributionRules> rules;
   std::unique_ptr<contributions::RegistrationEvents> registration_events;
-  std::unique_ptr<ContributionsShell> grpc_service;
+  std::unique_ptr<contributions::ContributionCalls> calls;
+  std::unique_ptr<contributions::ContributionStatuses> statuses;
+  std::unique_ptr<contributions::ContributionsService> grpc_service;
   return service::RunService(
       argc, argv, "contributions",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::ContributionsMigrations(d)}; },
@@ -42,7 +40,13 @@ int main(int argc, char** argv) {
             runtime.AddConsumer("contributions", events::Topics(events::kRegistrationDomain, runtime.config().programs),
                                 *registration_events);
         if (!consumer.ok()) return consumer;
-        grpc_service = std::make_unique<ContributionsShell>();
+        if (absl::GetFlag(FLAGS_call_page) < 1) return absl::InvalidArgumentError("call_page: at least 1");
+        calls = std::make_unique<contributions::ContributionCalls>(
+            runtime.db(), *rules, runtime.event_source(),
+            contributions::ContributionCallsOptions{absl::GetFlag(FLAGS_call_page), runtime.config().programs},
+            [&runtime] { runtime.relay().Wake(); });
+        statuses = std::make_unique<contributions::ContributionStatuses>(runtime.db(), runtime.clock(), zone);
+        grpc_service = std::make_unique<contributions::ContributionsService>(runtime.handler_pool(), *calls, *statuses);
         return runtime.Serve({grpc_service.get()}, {contributions::v1::ContributionsService::service_full_name()});
       });
 }

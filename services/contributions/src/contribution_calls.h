@@ -1,0 +1,58 @@
+// A period's contribution calls: every insured of a program with contributions registered by
+// the period's last day and not called for it yet gets a call computed from the rules
+// (ContributionCalled through the outbox), a page of insured per transaction, so that a call
+// killed halfway is finished by calling again and nobody is called twice.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "contributions/src/contribution_rules.h"
+#include "core/clock.h"
+#include "events/envelope.h"
+#include "storage/database.h"
+
+namespace himaya::contributions {
+
+struct CallResult {
+  std::string period;
+  int64_t insured_called = 0;
+  int64_t insured_already_called = 0;
+  int64_t billed_to_insured_centimes = 0;
+  int64_t billed_to_state_centimes = 0;
+  int64_t insured_not_called = 0;
+};
+
+struct ContributionCallsOptions {
+  // Insured per page: one transaction each.
+  int page_size = 1000;
+  // The programs served (--programs): those of them with contributions are called.
+  std::vector<std::string> programs;
+};
+
+class ContributionCalls {
+ public:
+  // `on_committed` runs after each page that wrote events (the relay's wake-up).
+  ContributionCalls(
+      storage::Database& db, const ContributionRules& rules, events::EventSource source,
+      ContributionCallsOptions options, std::function<void()> on_committed = [] {});
+
+  // Calls `period` (YYYY-MM). INVALID_ARGUMENT for a period not so written; what the
+  // database says when a page fails (the pages before stay called: calling again finishes).
+  absl::StatusOr<CallResult> CallPeriod(absl::string_view period);
+
+ private:
+  // The programs served that have contributions.
+  std::vector<std::string> Programs() const;
+
+  storage::Database& db_;
+  const ContributionRules& rules_;
+  events::EventSource source_;
+  const ContributionCallsOptions options_;
+  std::function<void()> on_committed_;
+};
+
+}  // namespace himaya::contributions

@@ -1,0 +1,37 @@
+#include "contributions/src/contribution_events.h"
+
+#include "events/outbox.h"
+#include "events/topics.h"
+#include "google/protobuf/util/time_util.h"
+#include "himaya/contributions/v1/events.pb.h"
+
+namespace himaya::contributions {
+namespace {
+
+google::protobuf::Timestamp TimestampOf(absl::Time at) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(at));
+}
+
+}  // namespace
+
+absl::Status AppendContributionsCalled(storage::Transaction& tx, const events::EventSource& source,
+                                       const std::vector<Call>& calls) {
+  std::vector<events::OutgoingEvent> out;
+  out.reserve(calls.size());
+  for (const Call& c : calls) {
+    v1::ContributionCalled e;
+    e.set_registration_number(c.registration_number);
+    e.set_program(c.program);
+    e.set_period(FormatPeriod(c.period));
+    e.set_amount_centimes(c.amount_centimes);
+    e.set_payer(std::string(PayerName(c.payer)));
+    e.set_due_date(FormatDay(c.due_date));
+    *e.mutable_called_at() = TimestampOf(c.called_at);
+    out.push_back({events::Topic(events::kContributionsDomain, c.program),
+                   events::NewEnvelope(source, e, c.program, c.registration_number)});
+  }
+  if (out.empty()) return absl::OkStatus();
+  return events::AppendManyToOutbox(tx, out, *source.clock);
+}
+
+}  // namespace himaya::contributions
