@@ -53,7 +53,8 @@ ABSL_FLAG(std::string, state, "PENDING",
           "review list: PENDING, REGISTERED, MERGED or ALREADY_REGISTERED; claims review list: PENDING or DECIDED");
 ABSL_FLAG(std::string, agent, "",
           "review decide, claims review decide: the agent deciding; family declare/remove, claims ald add, claims pay: "
-          "the agent acting (default: the user); audit: only this agent's reads");
+          "the agent acting (default: the user); payment-mode: the agent choosing (default: cli); audit: only this "
+          "agent's reads");
 ABSL_FLAG(std::string, password_file, "",
           "account activate, agent add: a file whose first line is the new password (default: read from standard "
           "input, not echoed on a terminal); never a flag's value, which any user sees in the process list");

@@ -24,6 +24,10 @@ int Register(const std::vector<std::string>& args);
 // `person get NUMBER|CIN`.
 int Person(const std::vector<std::string>& args);
 
+// payment_mode_command.cc
+// `payment-mode NUMBER` shows the insured's payment mode; with --rib or --wallet, chooses it.
+int PaymentMode(const std::vector<std::string>& args);
+
 // messages_commands.cc
 // `messages NUMBER` | messages resend|opt-out|opt-in NUMBER
 int Messages(const std::vector<std::string>& args);

@@ -34,6 +34,9 @@ Talking to the running stack:
   register --cin=... --last_name=... --first_name=... --birth_date=YYYY-MM-DD --sex=M|F
            [--phone=...] --program=amo-tns [--category=AGRI] [--city=...] [--language=fr|ar]
   person get NUMBER|CIN   a registered person, by registration number or CIN
+  payment-mode NUMBER [--rib=RIB | --wallet=PHONE] [--agent=ID]
+                          the insured's payment mode (account masked); with --rib (24 digits)
+                          or --wallet (06/07...), chosen on the insured's behalf
   messages NUMBER         the messages recorded for a person
   messages resend NUMBER  send the activation SMS again (with a new code)
   messages opt-out|opt-in NUMBER
@@ -150,6 +153,8 @@ int main(int argc, char** argv) {
       // person_commands.cc
       {"register", cli::Register},
       {"person", cli::Person},
+      // payment_mode_command.cc
+      {"payment-mode", cli::PaymentMode},
       // messages_commands.cc
       {"messages", cli::Messages},
       {"campaign", cli::Campaign},
@@ -184,8 +189,8 @@ int main(int argc, char** argv) {
   // Commands that start their own stack call it with its certificates; the others use the CLI's,
   // but for those that call no service.
   // figures reads Prometheus (plain HTTP), not a service.
-  const bool offline = args[0] == "gen" || args[0] == "figures" ||
-                       (args[0] == "attestation" && args.size() > 1 && args[1] == "verify");
+  const bool offline =
+      args[0] == "gen" || args[0] == "figures" || (args[0] == "attestation" && args.size() > 1 && args[1] == "verify");
   if (args[0] != "up" && args[0] != "demo" && args[0] != "bench" && !offline) {
     absl::Status credentials = cli::UseCliCredentials();
     // status still reports what it can reach (nothing, then).

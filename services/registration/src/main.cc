@@ -1,5 +1,6 @@
 // himaya-registration: persons, their registration numbers, liaison batches, coverage reference
-// data, the review queue, portal activation codes and portal accounts (passwords, logins).
+// data, the review queue, portal activation codes and portal accounts (passwords, logins), and
+// payment modes.
 #include <sodium.h>
 
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
 #include "registration/src/passwords.h"
+#include "registration/src/payment_modes.h"
 #include "registration/src/portal_accounts.h"
 #include "registration/src/reference_data.h"
 #include "registration/src/registrar.h"
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<registration::PortalAccounts> accounts;
   std::unique_ptr<registration::CodeResends> resends;
   std::unique_ptr<registration::Households> households;
+  std::unique_ptr<registration::PaymentModes> payment_modes;
   std::unique_ptr<registration::RegistrationService> grpc_service;
   int code = service::RunService(
       argc, argv, "registration",
@@ -161,9 +164,10 @@ int main(int argc, char** argv) {
         resends = std::make_unique<registration::CodeResends>(runtime.db(), runtime.event_source(), resend_limits,
                                                               wake_relay);
         households = std::make_unique<registration::Households>(runtime.db());
+        payment_modes = std::make_unique<registration::PaymentModes>(runtime.db(), runtime.event_source(), wake_relay);
         grpc_service = std::make_unique<registration::RegistrationService>(
             registration::RegistrationDomain{registrar.get(), intake, reviews.get(), codes.get(), ivr.get(),
-                                             households.get(), accounts.get(), resends.get()},
+                                             households.get(), accounts.get(), resends.get(), payment_modes.get()},
             runtime.handler_pool());
         applier->Start();
         // Destroyed here, while the database is open: it releases its leases as it goes.

@@ -288,6 +288,49 @@ const std::vector<std::string>& HouseholdReaders() {
   static const auto* const readers = new std::vector<std::string>{"beneficiary"};
   return *readers;
 }
+// A payment mode chosen or shown (masked): the gateway for the portal, an agent's command line.
+const std::vector<std::string>& PaymentModeChoosers() {
+  static const auto* const choosers = new std::vector<std::string>{"gateway", "cli"};
+  return *choosers;
+}
+// Whole account numbers in bulk: the services that pay, beneficiary (family allowances) and
+// claims (refunds).
+const std::vector<std::string>& PaymentAccountReaders() {
+  static const auto* const readers = new std::vector<std::string>{"beneficiary", "claims"};
+  return *readers;
+}
+
+PaymentMethod MethodOf(v1::PaymentMethod method) {
+  switch (method) {
+    case v1::PAYMENT_METHOD_BANK_TRANSFER:
+      return PaymentMethod::kBankTransfer;
+    case v1::PAYMENT_METHOD_MOBILE_WALLET:
+      return PaymentMethod::kMobileWallet;
+    default:
+      return PaymentMethod::kUnspecified;
+  }
+}
+
+v1::PaymentMethod ToProto(PaymentMethod method) {
+  switch (method) {
+    case PaymentMethod::kBankTransfer:
+      return v1::PAYMENT_METHOD_BANK_TRANSFER;
+    case PaymentMethod::kMobileWallet:
+      return v1::PAYMENT_METHOD_MOBILE_WALLET;
+    case PaymentMethod::kUnspecified:
+      break;
+  }
+  return v1::PAYMENT_METHOD_UNSPECIFIED;
+}
+
+void ToProto(const ShownPaymentMode& mode, v1::PaymentMode* out) {
+  out->set_registration_number(mode.registration_number);
+  out->set_method(ToProto(mode.method));
+  out->set_account_masked(mode.account_masked);
+  *out->mutable_chosen_at() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(mode.chosen_at));
+  out->set_chosen_by(mode.chosen_by);
+}
 
 }  // namespace
 
@@ -380,6 +423,48 @@ grpc::ServerUnaryReactor* RegistrationService::GetHouseholdMembers(grpc::Callbac
       out->set_birth_date(m.identity.birth_date);
       out->set_sex(m.identity.sex == "F" ? v1::SEX_FEMALE : v1::SEX_MALE);
       out->set_program(m.program);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::ChoosePaymentMode(grpc::CallbackServerContext* context,
+                                                                 const v1::ChoosePaymentModeRequest* request,
+                                                                 v1::PaymentMode* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, PaymentModeChoosers()));
+    ASSIGN_OR_RETURN(ShownPaymentMode mode,
+                     domain_.payment_modes->Choose({request->registration_number(), MethodOf(request->method()),
+                                                    request->rib(), request->wallet_phone(), request->chosen_by()}));
+    ToProto(mode, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::GetPaymentMode(grpc::CallbackServerContext* context,
+                                                              const v1::GetPaymentModeRequest* request,
+                                                              v1::PaymentMode* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, PaymentModeChoosers()));
+    ASSIGN_OR_RETURN(ShownPaymentMode mode, domain_.payment_modes->Get(request->registration_number()));
+    ToProto(mode, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RegistrationService::GetPaymentAccounts(grpc::CallbackServerContext* context,
+                                                                  const v1::GetPaymentAccountsRequest* request,
+                                                                  v1::GetPaymentAccountsResponse* response) {
+  return rpc::Handle(context, pool_, [this, context, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::RequireCaller(*context, PaymentAccountReaders()));
+    const std::vector<std::string> numbers(request->registration_numbers().begin(),
+                                           request->registration_numbers().end());
+    ASSIGN_OR_RETURN(std::vector<PaymentAccount> accounts, domain_.payment_modes->Accounts(numbers));
+    for (const PaymentAccount& a : accounts) {
+      v1::PaymentAccount* out = response->add_accounts();
+      out->set_registration_number(a.registration_number);
+      out->set_method(ToProto(a.method));
+      out->set_account(a.account);
     }
     return absl::OkStatus();
   });

@@ -10,6 +10,7 @@
 #include "registration/src/code_resends.h"
 #include "registration/src/households.h"
 #include "registration/src/ivr_lookup.h"
+#include "registration/src/payment_modes.h"
 #include "registration/src/portal_accounts.h"
 #include "registration/src/registrar.h"
 #include "registration/src/reviews.h"
@@ -25,6 +26,7 @@ struct RegistrationDomain {
   Households* households;
   PortalAccounts* accounts = nullptr;
   CodeResends* resends = nullptr;
+  PaymentModes* payment_modes = nullptr;
 };
 
 class RegistrationService final : public v1::RegistrationService::CallbackService {
@@ -67,6 +69,15 @@ class RegistrationService final : public v1::RegistrationService::CallbackServic
   grpc::ServerUnaryReactor* GetHouseholdMembers(grpc::CallbackServerContext* context,
                                                 const v1::GetHouseholdMembersRequest* request,
                                                 v1::GetHouseholdMembersResponse* response) override;
+  grpc::ServerUnaryReactor* ChoosePaymentMode(grpc::CallbackServerContext* context,
+                                              const v1::ChoosePaymentModeRequest* request,
+                                              v1::PaymentMode* response) override;
+  grpc::ServerUnaryReactor* GetPaymentMode(grpc::CallbackServerContext* context,
+                                           const v1::GetPaymentModeRequest* request,
+                                           v1::PaymentMode* response) override;
+  grpc::ServerUnaryReactor* GetPaymentAccounts(grpc::CallbackServerContext* context,
+                                               const v1::GetPaymentAccountsRequest* request,
+                                               v1::GetPaymentAccountsResponse* response) override;
 
  private:
   RegistrationDomain domain_;

@@ -14,6 +14,8 @@ namespace himaya::registration {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 using Stub = v1::RegistrationService::Stub;
 
 class RegistrationServiceTest : public IntakeTest {
@@ -21,17 +23,19 @@ class RegistrationServiceTest : public IntakeTest {
   void SetUp() override {
     IntakeTest::SetUp();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(
-        stack::EnsureCertificates(tls_.path(), {"registration", "beneficiary", "notification", "gateway", "cli"}).ok());
+    ASSERT_TRUE(stack::EnsureCertificates(tls_.path(),
+                                          {"registration", "beneficiary", "notification", "gateway", "cli", "claims"})
+                    .ok());
     households_ = std::make_unique<Households>(*db_);
     codes_ = std::make_unique<ActivationCodes>(*db_, Source(), ReferenceData::Shipped(), std::string(32, 'k'));
     accounts_ = std::make_unique<PortalAccounts>(
         *db_, *codes_, clock_, PasswordHashing{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN},
         LoginLimits{.failures = 2});
     resends_ = std::make_unique<CodeResends>(*db_, Source(), ResendLimits{.per_number = 1});
+    payment_modes_ = std::make_unique<PaymentModes>(*db_, Source());
     service_ = std::make_unique<RegistrationService>(
         RegistrationDomain{registrar_.get(), Context(AllPrograms()), nullptr, codes_.get(), nullptr, households_.get(),
-                           accounts_.get(), resends_.get()},
+                           accounts_.get(), resends_.get(), payment_modes_.get()},
         pool_);
     auto identity = rpc::LoadTlsIdentity(stack::CertificateFiles(tls_.path(), "registration"));
     ASSERT_TRUE(identity.ok()) << identity.status();
@@ -57,6 +61,7 @@ class RegistrationServiceTest : public IntakeTest {
   std::unique_ptr<ActivationCodes> codes_;
   std::unique_ptr<PortalAccounts> accounts_;
   std::unique_ptr<CodeResends> resends_;
+  std::unique_ptr<PaymentModes> payment_modes_;
   std::unique_ptr<RegistrationService> service_;
   std::unique_ptr<rpc::Server> server_;
 };
@@ -207,6 +212,108 @@ TEST_P(RegistrationServiceTest, PortalAccountsAnswerOnlyTheIdentitiesThatMayAsk)
   EXPECT_EQ(rpc::Call(*As("gateway"), &Stub::AuthenticateAccount, login).status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(rpc::Call(*As("cli"), &Stub::ResendActivationCode, resend).ok());
+}
+
+// The payment mode through the edge: chosen on the portal (through the gateway) and by an agent's
+// command line, shown masked, published without the account, refused with the domain's reason
+// and field; whole accounts only to the services that pay.
+TEST_P(RegistrationServiceTest, APaymentModeIsChosenShownMaskedAndReadWholeByThePayers) {
+  auto person =
+      registrar_->Register({"BK300", "Tazi", "Hamza", "1990-09-09", "M", "0612345678", "amo-tns", "TAXI", "", "ar"});
+  ASSERT_TRUE(person.ok());
+  const std::string number = person->registration_number;
+  v1::ChoosePaymentModeRequest choose;
+  choose.set_registration_number(number);
+  choose.set_method(v1::PAYMENT_METHOD_BANK_TRANSFER);
+  choose.set_rib("007 780 0001234567890123 96");
+  choose.set_chosen_by("PORTAL");
+  auto chosen = rpc::Call(*As("gateway"), &Stub::ChoosePaymentMode, choose);
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->registration_number(), number);
+  EXPECT_EQ(chosen->method(), v1::PAYMENT_METHOD_BANK_TRANSFER);
+  EXPECT_EQ(chosen->account_masked(), "**** 2396");
+  EXPECT_EQ(chosen->chosen_by(), "PORTAL");
+  EXPECT_EQ(chosen->chosen_at().seconds(), absl::ToUnixSeconds(clock_.Now()));
+
+  v1::GetPaymentModeRequest get;
+  get.set_registration_number(number);
+  auto shown = rpc::Call(*As("cli"), &Stub::GetPaymentMode, get);
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_EQ(shown->account_masked(), "**** 2396");
+  EXPECT_EQ(shown->method(), v1::PAYMENT_METHOD_BANK_TRANSFER);
+
+  // The event in the outbox holds no account.
+  bool published = false;
+  for (const events::Envelope& e : OutboxEvents()) {
+    if (!events::Unpack<v1::PaymentModeChosen>(e).ok()) continue;
+    published = true;
+    EXPECT_THAT(e.SerializeAsString(), Not(HasSubstr("0001234567890123")));
+  }
+  EXPECT_TRUE(published);
+
+  choose.clear_rib();
+  choose.set_method(v1::PAYMENT_METHOD_MOBILE_WALLET);
+  choose.set_wallet_phone("0712345678");
+  choose.set_chosen_by("AGENT:cli");
+  auto wallet = rpc::Call(*As("cli"), &Stub::ChoosePaymentMode, choose);
+  ASSERT_TRUE(wallet.ok()) << wallet.status();
+  EXPECT_EQ(wallet->method(), v1::PAYMENT_METHOD_MOBILE_WALLET);
+  EXPECT_EQ(wallet->account_masked(), "**** 5678");
+  EXPECT_EQ(wallet->chosen_by(), "AGENT:cli");
+
+  v1::GetPaymentAccountsRequest accounts;
+  accounts.add_registration_numbers(number);
+  accounts.add_registration_numbers(identity::FormatRegistrationNumber(99999993));
+  for (const std::string payer : {"beneficiary", "claims"}) {
+    auto read = rpc::Call(*As(payer), &Stub::GetPaymentAccounts, accounts);
+    ASSERT_TRUE(read.ok()) << payer << ": " << read.status();
+    ASSERT_EQ(read->accounts_size(), 2);
+    EXPECT_EQ(read->accounts(0).registration_number(), number);
+    EXPECT_EQ(read->accounts(0).method(), v1::PAYMENT_METHOD_MOBILE_WALLET);
+    EXPECT_EQ(read->accounts(0).account(), "+212712345678");
+    EXPECT_EQ(read->accounts(1).method(), v1::PAYMENT_METHOD_UNSPECIFIED);
+    EXPECT_EQ(read->accounts(1).account(), "");
+  }
+}
+
+TEST_P(RegistrationServiceTest, PaymentModesKeepTheDomainsCodesAndAnswerOnlyThoseThatMayAsk) {
+  auto person =
+      registrar_->Register({"BK300", "Tazi", "Hamza", "1990-09-09", "M", "0612345678", "amo-tns", "TAXI", "", "ar"});
+  ASSERT_TRUE(person.ok());
+  v1::ChoosePaymentModeRequest choose;
+  choose.set_registration_number(person->registration_number);
+  choose.set_method(v1::PAYMENT_METHOD_BANK_TRANSFER);
+  choose.set_rib("007780000123456789012395");
+  choose.set_chosen_by("PORTAL");
+  auto wrong_key = rpc::Call(*As("gateway"), &Stub::ChoosePaymentMode, choose);
+  EXPECT_EQ(wrong_key.status().code(), absl::StatusCode::kInvalidArgument) << wrong_key.status();
+  EXPECT_THAT(std::string(wrong_key.status().message()), StartsWith("RIB_KEY: rib: "));
+  choose.set_method(static_cast<v1::PaymentMethod>(7));  // a value this server does not know
+  auto method = rpc::Call(*As("gateway"), &Stub::ChoosePaymentMode, choose);
+  EXPECT_THAT(std::string(method.status().message()), StartsWith("METHOD: method: "));
+
+  v1::GetPaymentModeRequest get;
+  get.set_registration_number(person->registration_number);
+  EXPECT_EQ(rpc::Call(*As("gateway"), &Stub::GetPaymentMode, get).status().code(), absl::StatusCode::kNotFound);
+
+  v1::GetPaymentAccountsRequest accounts;
+  for (size_t i = 0; i <= kMaxPaymentAccounts; ++i) accounts.add_registration_numbers(person->registration_number);
+  EXPECT_EQ(rpc::Call(*As("beneficiary"), &Stub::GetPaymentAccounts, accounts).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto expect_denied = [](const absl::Status& status, const std::string& who) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << who << ": " << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(who));
+  };
+  for (const std::string who : {"notification", "beneficiary", "claims"}) {
+    expect_denied(rpc::Call(*As(who), &Stub::ChoosePaymentMode, choose).status(), who);
+    expect_denied(rpc::Call(*As(who), &Stub::GetPaymentMode, get).status(), who);
+  }
+  accounts.clear_registration_numbers();
+  accounts.add_registration_numbers(person->registration_number);
+  for (const std::string who : {"notification", "gateway", "cli"}) {
+    expect_denied(rpc::Call(*As(who), &Stub::GetPaymentAccounts, accounts).status(), who);
+  }
 }
 
 INSTANTIATE_BACKENDS(RegistrationServiceTest);

@@ -10,11 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "attestation/attestation_pdf.h"
 #include "core/process.h"
@@ -57,7 +55,7 @@ ben::Beneficiary Member(const std::string& id, ben::Relationship relationship, c
 
 // The beneficiary service as the commands see it: the insured 100000017 with a spouse (-01), a
 // child removed on 2023-06-30 (-02); declarations of a third spouse are refused.
-class ScriptedBeneficiary final : public ben::BeneficiaryService::CallbackService {
+class ScriptedBeneficiary final : public ben::BeneficiaryService::CallbackService, public ScriptedRequests {
  public:
   grpc::ServerUnaryReactor* DeclareFamilyMember(grpc::CallbackServerContext* context,
                                                 const ben::DeclareFamilyMemberRequest* request,
@@ -138,25 +136,6 @@ class ScriptedBeneficiary final : public ben::BeneficiaryService::CallbackServic
     response->set_qr_text("HC1:QR");
     return Finish(context, grpc::Status::OK);
   }
-
-  // The requests received, as text, in order.
-  std::vector<std::string> requests() {
-    absl::MutexLock lock(&mu_);
-    return requests_;
-  }
-
- private:
-  static grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, grpc::Status status) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(std::move(status));
-    return reactor;
-  }
-  void Record(std::string request) {
-    absl::MutexLock lock(&mu_);
-    requests_.push_back(std::move(request));
-  }
-  absl::Mutex mu_;
-  std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
 };
 
 class BeneficiaryCommandsTest : public ScriptedServiceTest {

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "core/process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -26,6 +28,31 @@
 namespace himaya::cli {
 
 using CliRun = testing::CommandRun;
+
+// What a scripted callback service keeps of its calls: the requests received, as text, in order;
+// and its unary answer. A scripted service derives from its proto's CallbackService and this.
+class ScriptedRequests {
+ public:
+  std::vector<std::string> requests() {
+    absl::MutexLock lock(&mu_);
+    return requests_;
+  }
+
+ protected:
+  void Record(std::string request) {
+    absl::MutexLock lock(&mu_);
+    requests_.push_back(std::move(request));
+  }
+  static grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, grpc::Status status) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(std::move(status));
+    return reactor;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> requests_ ABSL_GUARDED_BY(mu_);
+};
 
 class ScriptedServiceTest : public ::testing::Test {
  protected:
