@@ -25,13 +25,14 @@ import subprocess
 import unittest
 
 DOCKER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docker")
-IMAGES = ("registration", "beneficiary", "claims", "notification", "gateway")
+IMAGES = ("registration", "beneficiary", "claims", "contributions", "notification", "gateway")
 # Files a binary opens at run time, by package: absl::LoadTimeZone reads tzdata's zoneinfo (the
 # services' --time_zone, Africa/Casablanca), beneficiary draws certificates with these fonts.
 RUNTIME_DATA = {
     "himaya-registration": ["tzdata"],
     "himaya-beneficiary": ["tzdata", "fonts-hosny-amiri", "fonts-dejavu-core"],
     "himaya-claims": ["tzdata"],
+    "himaya-contributions": ["tzdata"],
     "himaya-notification": ["tzdata"],
     "himaya-gateway": ["tzdata"],
 }

@@ -38,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CHART = os.path.join(ROOT, "helm", "himaya")
 TEMPLATES = os.path.join(CHART, "templates")
-SERVICES = ("registration", "beneficiary", "claims", "notification", "gateway")
+SERVICES = ("registration", "beneficiary", "claims", "contributions", "notification", "gateway")
 # The build tree whose binaries are checked (CTest gives its own).
 BIN_DIR = os.environ.get("HIMAYA_BIN_DIR", os.path.join(ROOT, "build", "dev", "bin"))
 
@@ -352,7 +352,7 @@ class Rendered(unittest.TestCase):
             component = d["metadata"]["labels"]["app.kubernetes.io/component"]
             self.assertEqual(certificates[component]["spec"]["secretName"], tls, name)
             for arg in pod["containers"][0]["args"]:
-                peer = re.match(r"--(registration|beneficiary|claims)_address=([^:]+):50051$", arg)
+                peer = re.match(r"--(registration|beneficiary|claims|contributions)_address=([^:]+):50051$", arg)
                 if peer:
                     self.assertIn(peer.group(2), services, f"{name}: {arg}")
                     self.assertIn(peer.group(2), certificates[peer.group(1)]["spec"]["dnsNames"])
@@ -363,13 +363,13 @@ class Rendered(unittest.TestCase):
 
     def test_keda_scales_consumers_on_their_topics(self):
         topics = {t["spec"]["topicName"] for t in self.of(self.docs, "KafkaTopic").values()}
-        self.assertEqual(len(topics), 4 * len(defaults()["programs"]))
+        self.assertEqual(len(topics), 5 * len(defaults()["programs"]), "five domains, a topic per program")
         for topic in self.of(self.docs, "KafkaTopic").values():
             self.assertEqual(topic["spec"]["replicas"], 3)
             self.assertEqual(topic["spec"]["config"]["min.insync.replicas"], 2)
         deployments = self.of(self.docs, "Deployment")
         scaled = self.of(self.docs, "ScaledObject")
-        self.assertEqual({n.split("-")[1] for n in scaled}, {"beneficiary", "notification"})
+        self.assertEqual({n.split("-")[1] for n in scaled}, {"beneficiary", "contributions", "notification"})
         for name, so in scaled.items():
             target = deployments[so["spec"]["scaleTargetRef"]["name"]]
             self.assertNotIn("replicas", target["spec"], "KEDA owns the replicas")

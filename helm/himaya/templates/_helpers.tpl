@@ -94,12 +94,13 @@ password never in a flag (libpq reads PGPASSWORD). (dict "root" $ "service" NAME
 
 {{/* Whether a service consumes events (its program groups scale on consumer lag). */}}
 {{- define "himaya.consumes" -}}
-{{- if or (eq . "beneficiary") (eq . "notification") -}}true{{- end -}}
+{{- if or (eq . "beneficiary") (eq . "notification") (eq . "contributions") -}}true{{- end -}}
 {{- end -}}
 
 {{/* The consumer groups and topic domains of a service: "group:domain" words. */}}
 {{- define "himaya.consumerGroups" -}}
-{{- if eq . "beneficiary" -}}beneficiary:registration{{- end -}}
+{{- if eq . "beneficiary" -}}beneficiary:registration beneficiary-contributions:contributions{{- end -}}
+{{- if eq . "contributions" -}}contributions:registration{{- end -}}
 {{- if eq . "notification" -}}notification:registration notification-claims:claims{{- end -}}
 {{- end -}}
 
@@ -113,6 +114,8 @@ of that binary (helm/test checks them against its --helpfull): (dict "root" $ "s
 - --time_zone={{ $root.Values.common.timeZone }}
 - --attestation_key_file=/etc/himaya/attestation/{{ $root.Values.secrets.attestationKid }}.key
 - --attestation_keys_dir=/etc/himaya/attestation
+{{- else if eq .service "contributions" }}
+- --time_zone={{ $root.Values.common.timeZone }}
 {{- else if eq .service "claims" }}
 - --beneficiary_address={{ include "himaya.grpcAddress" (dict "root" $root "service" "beneficiary") }}
 - --time_zone={{ $root.Values.common.timeZone }}
