@@ -31,10 +31,16 @@ FamilySnapshot SnapshotBefore(const std::vector<Dependent>& family, absl::string
 }
 
 CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date) {
+  if (date >= insured.registered_on) {
+    for (const Suspension& s : insured.suspensions) {
+      if (s.from <= date && (!s.to || date <= *s.to)) return {false, ReasonCode::kContributionsUnpaid};
+    }
+  }
+  // Covered from registration to the day before each suspension, and again from the day after
+  // (what tells the last covered day).
   BeneficiaryFacts facts;
   facts.relationship = Relationship::kInsured;
   facts.birth_date = insured.registered_on;  // an insured has no age limit
-  // Covered from registration to the day before each suspension, and again from the day after.
   std::optional<absl::CivilDay> start = insured.registered_on;
   for (const Suspension& s : insured.suspensions) {
     if (!start) break;
@@ -46,10 +52,6 @@ CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insure
     }
   }
   if (start) facts.periods.push_back({*start, std::nullopt, ReasonCode::kRemoved});
-  if (facts.periods.empty()) {
-    // Suspended since before the registration day: not covered on any day, and why.
-    facts.periods.push_back({insured.registered_on, insured.registered_on - 1, ReasonCode::kContributionsUnpaid});
-  }
   return CoverageOn(rules, facts, date);
 }
 

@@ -1,8 +1,8 @@
 // The contributions service's events through the inbox, on both backends, seen through
 // eligibility: a suspended insured and their family answer CONTRIBUTIONS_UNPAID on the suspended
-// days and only then; a restoration covers from its day (the suspended days stay answerable); a
-// restoration before the suspension's first day forgets it; a second suspension while one is
-// open changes nothing; nothing is applied twice; broken events are dead-lettered.
+// days and only then (from the registration day too); a restoration covers from its day (the suspended days stay
+// answerable); a restoration before the suspension's first day forgets it; a second suspension while one is open
+// changes nothing; nothing is applied twice; broken events are dead-lettered.
 #include "beneficiary/src/contribution_events.h"
 
 #include "absl/strings/str_cat.h"
@@ -107,6 +107,16 @@ TEST_P(ContributionEventsTest, ARestorationCoversFromItsDayAndThePastStaysAnswer
   EXPECT_EQ(On("100000017", "2024-01-01"), "CONTRIBUTIONS_UNPAID");
   EXPECT_EQ(On("100000017", "2023-02-01"), "CONTRIBUTIONS_UNPAID");
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM coverage_suspensions"), 2);
+}
+
+TEST_P(ContributionEventsTest, ASuspensionFromTheRegistrationDayIsSuspendedNotNotYetCovered) {
+  ASSERT_EQ(*inbox_->Process(Suspended("2022-04-01")), events::Outcome::kApplied);
+  EXPECT_EQ(On("100000017", "2022-04-01"), "CONTRIBUTIONS_UNPAID");
+  EXPECT_EQ(On("100000017", "2022-03-31"), "NOT_YET_COVERED") << "before registration, as before";
+  EXPECT_EQ(*inbox_->Process(Restored("2022-04-02")), events::Outcome::kApplied);
+  EXPECT_EQ(On("100000017", "2022-04-01"), "CONTRIBUTIONS_UNPAID");
+  EXPECT_EQ(On("100000017", "2022-04-02"), "covered");
+  EXPECT_EQ(On("100000017-01", "2022-05-01"), "covered/2036-05-31");
 }
 
 TEST_P(ContributionEventsTest, ARestorationBeforeTheFirstSuspendedDayForgetsTheSuspension) {
