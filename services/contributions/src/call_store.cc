@@ -86,6 +86,28 @@ absl::StatusOr<PeriodTotals> CallStore::Totals(storage::Transaction& tx, absl::C
   return totals;
 }
 
+absl::StatusOr<std::vector<Call>> CallStore::UnpaidOfForUpdate(storage::Transaction& tx,
+                                                               absl::string_view registration_number) {
+  // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
+  const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns,
+                                                    " FROM calls WHERE registration_number = $1 "
+                                                    "AND paid_centimes < amount_centimes ORDER BY period, program",
+                                                    lock),
+                                       {registration_number}));
+  std::vector<Call> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(ReadCall(r));
+  return out;
+}
+
+absl::Status CallStore::SetPaid(storage::Transaction& tx, const Call& call, int64_t paid_centimes) {
+  return tx
+      .Execute("UPDATE calls SET paid_centimes = $1 WHERE registration_number = $2 AND program = $3 AND period = $4",
+               {paid_centimes, call.registration_number, call.program, FormatPeriod(call.period)})
+      .status();
+}
+
 absl::StatusOr<std::vector<Call>> CallStore::OfInsured(storage::Transaction& tx,
                                                        absl::string_view registration_number) {
   ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns,

@@ -34,4 +34,19 @@ absl::Status AppendContributionsCalled(storage::Transaction& tx, const events::E
   return events::AppendManyToOutbox(tx, out, *source.clock);
 }
 
+absl::Status AppendContributionPaid(storage::Transaction& tx, const events::EventSource& source,
+                                    const AppliedPayment& p) {
+  v1::ContributionPaid e;
+  e.set_registration_number(p.row.registration_number);
+  e.set_program(p.program);
+  e.set_payment_id(p.row.payment_id);
+  e.set_amount_centimes(p.row.amount_centimes);
+  e.set_paid_on(FormatDay(p.row.paid_on));
+  for (absl::CivilMonth period : p.periods) e.add_periods(FormatPeriod(period));
+  e.set_balance_centimes(p.balance_centimes);
+  *e.mutable_applied_at() = TimestampOf(p.applied_at);
+  return events::AppendToOutbox(tx, events::Topic(events::kContributionsDomain, p.program),
+                                events::NewEnvelope(source, e, p.program, p.row.registration_number), *source.clock);
+}
+
 }  // namespace himaya::contributions

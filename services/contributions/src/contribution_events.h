@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "contributions/src/call_store.h"
+#include "contributions/src/payment_file.h"
 #include "events/envelope.h"
 #include "storage/database.h"
 
@@ -14,5 +15,19 @@ namespace himaya::contributions {
 // ContributionCalled for each of `calls`.
 absl::Status AppendContributionsCalled(storage::Transaction& tx, const events::EventSource& source,
                                        const std::vector<Call>& calls);
+
+// A payment applied: the row, the program of the first call it settled (the insured's first
+// program when it settled none), the periods it settled and the balance after it.
+struct AppliedPayment {
+  const PaymentRow& row;
+  std::string program;
+  std::vector<absl::CivilMonth> periods;
+  int64_t balance_centimes = 0;
+  absl::Time applied_at;
+};
+
+// ContributionPaid for `payment`.
+absl::Status AppendContributionPaid(storage::Transaction& tx, const events::EventSource& source,
+                                    const AppliedPayment& payment);
 
 }  // namespace himaya::contributions

@@ -1,6 +1,7 @@
 #include "contributions/src/contribution_status.h"
 
 #include "contributions/src/insured_store.h"
+#include "contributions/src/payment_store.h"
 #include "core/status_macros.h"
 #include "identity/registration_number.h"
 
@@ -17,6 +18,8 @@ absl::StatusOr<ContributionStatus> ContributionStatuses::Get(absl::string_view r
       return absl::NotFoundError("registration_number: no insured of a program with contributions has this number");
     }
     ASSIGN_OR_RETURN(status.calls, CallStore::OfInsured(tx, registration_number));
+    ASSIGN_OR_RETURN(int64_t credit, PaymentStore::Credit(tx, registration_number));
+    status.balance_centimes = -credit;
     return absl::OkStatus();
   }));
   for (const Call& c : status.calls) {

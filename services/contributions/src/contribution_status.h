@@ -18,7 +18,7 @@ struct ContributionStatus {
   std::string registration_number;
   // Oldest period first.
   std::vector<Call> calls;
-  // Called minus paid.
+  // Called minus paid (negative: paid in advance, the credit of payments not wholly applied).
   int64_t balance_centimes = 0;
   int64_t arrears_centimes = 0;
 };

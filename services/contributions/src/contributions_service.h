@@ -5,6 +5,7 @@
 
 #include "contributions/src/contribution_calls.h"
 #include "contributions/src/contribution_status.h"
+#include "contributions/src/payment_imports.h"
 #include "core/thread_pool.h"
 #include "himaya/contributions/v1/contributions.grpc.pb.h"
 
@@ -12,8 +13,9 @@ namespace himaya::contributions {
 
 class ContributionsService final : public v1::ContributionsService::CallbackService {
  public:
-  ContributionsService(core::ThreadPool& pool, ContributionCalls& calls, const ContributionStatuses& statuses)
-      : pool_(pool), calls_(calls), statuses_(statuses) {}
+  ContributionsService(core::ThreadPool& pool, ContributionCalls& calls, const ContributionStatuses& statuses,
+                       PaymentImports& imports)
+      : pool_(pool), calls_(calls), statuses_(statuses), imports_(imports) {}
 
   grpc::ServerUnaryReactor* CallContributions(grpc::CallbackServerContext* context,
                                               const v1::CallContributionsRequest* request,
@@ -21,11 +23,14 @@ class ContributionsService final : public v1::ContributionsService::CallbackServ
   grpc::ServerUnaryReactor* GetContributionStatus(grpc::CallbackServerContext* context,
                                                   const v1::GetContributionStatusRequest* request,
                                                   v1::ContributionStatus* response) override;
+  grpc::ServerReadReactor<v1::PaymentFileUpload>* ImportPayments(grpc::CallbackServerContext* context,
+                                                                 v1::PaymentImportResult* response) override;
 
  private:
   core::ThreadPool& pool_;
   ContributionCalls& calls_;
   const ContributionStatuses& statuses_;
+  PaymentImports& imports_;
 };
 
 }  // namespace himaya::contributions

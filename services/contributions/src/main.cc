@@ -6,6 +6,7 @@
 #include "contributions/src/contribution_rules.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/src/contributions_service.h"
+#include "contributions/src/payment_imports.h"
 #include "contributions/src/registration_events.h"
 #include "contributions_migrations.h"
 #include "events/topics.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<contributions::RegistrationEvents> registration_events;
   std::unique_ptr<contributions::ContributionCalls> calls;
   std::unique_ptr<contributions::ContributionStatuses> statuses;
+  std::unique_ptr<contributions::PaymentImports> imports;
   std::unique_ptr<contributions::ContributionsService> grpc_service;
   return service::RunService(
       argc, argv, "contributions",
@@ -46,7 +48,11 @@ int main(int argc, char** argv) {
             contributions::ContributionCallsOptions{absl::GetFlag(FLAGS_call_page), runtime.config().programs},
             [&runtime] { runtime.relay().Wake(); });
         statuses = std::make_unique<contributions::ContributionStatuses>(runtime.db(), runtime.clock(), zone);
-        grpc_service = std::make_unique<contributions::ContributionsService>(runtime.handler_pool(), *calls, *statuses);
+        imports = std::make_unique<contributions::PaymentImports>(runtime.db(), runtime.event_source(),
+                                                                  contributions::PaymentImportsOptions{zone},
+                                                                  [&runtime] { runtime.relay().Wake(); });
+        grpc_service =
+            std::make_unique<contributions::ContributionsService>(runtime.handler_pool(), *calls, *statuses, *imports);
         return runtime.Serve({grpc_service.get()}, {contributions::v1::ContributionsService::service_full_name()});
       });
 }
