@@ -11,9 +11,30 @@
 #include "gateway_routes_e2e.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/database.h"
 
 namespace himaya::e2e {
 namespace {
+
+// When the newest session of insured `number` ends if left unused (the gateway's database).
+absl::StatusOr<absl::Time> NewestSessionExpiry(const std::string& number) {
+  auto db = storage::Open(
+      {.url = absl::StrCat("sqlite:", GatewayRoutesTest::Stack().data_dir(), "/gateway.db"), .pool_size = 1});
+  if (!db.ok()) return db.status();
+  absl::Time expires;
+  absl::Status read = (*db)->Read([&](storage::Transaction& tx) -> absl::Status {
+    auto rows = tx.Query(
+        "SELECT expires_at_us FROM sessions WHERE kind = 'INSURED' AND subject = $1 ORDER BY created_at_us DESC LIMIT "
+        "1",
+        {number});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return absl::NotFoundError("no session of the insured");
+    expires = absl::FromUnixMicros(rows->front().Int(0));
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return expires;
+}
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -144,9 +165,14 @@ TEST_F(GatewayRoutesTest, AnIdleSessionExpiresAndTheInsuredLogsInAgain) {
   fresh = InsuredClient(kReader);
   const std::string session = fresh->session();
   EXPECT_EQ(Saw("GET /v1/me", fresh->Get("/v1/me")).status, 200);
-  // Left unused for longer than 3 s (time passing is what is tested: any request with the
-  // cookie would keep it alive), the session has ended: 401, and the cookie is cleared.
-  absl::SleepFor(absl::Seconds(4));
+  // Left unused past its idle expiry (time passing is what is tested: any request with the
+  // cookie would keep it alive), the session has ended: 401, and the cookie is cleared. The
+  // expiry is the session's own, read from the gateway's database; the clock is watched until
+  // it has passed.
+  absl::StatusOr<absl::Time> expires = NewestSessionExpiry(Insured(kReader).registration_number);
+  ASSERT_TRUE(expires.ok()) << expires.status();
+  EXPECT_LE(*expires, absl::Now() + absl::Seconds(3)) << "idle for 3 s at most";
+  ASSERT_TRUE(stack::WaitUntil([&] { return absl::Now() > *expires; }, absl::Seconds(10), "the idle expiry").ok());
   absl::StatusOr<GatewayAnswer> expired = fresh->Get("/v1/me");
   ASSERT_TRUE(expired.ok()) << expired.status();
   EXPECT_TRUE(fresh->session().empty()) << "the answer clears the cookie";
