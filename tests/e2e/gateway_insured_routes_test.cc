@@ -1,7 +1,7 @@
 // gateway_routes_e2e_test, the insured's routes: every protected route refused without
 // credentials (401), the insured's registration, eligibility and certificate, a child declared
-// and removed, claims filed and followed; another insured's data is 404; malformed JSON, an
-// unknown or hidden field, a body too large (413) are refused.
+// and removed, a payment mode chosen and shown masked, claims filed and followed; another insured's data is 404;
+// malformed JSON, an unknown or hidden field, a body too large (413) are refused.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -35,6 +35,8 @@ TEST_F(GatewayRoutesTest, WithoutCredentialsEveryProtectedRouteAnswers401) {
            {"GET /v1/me/claims", "GET", "/v1/me/claims"},
            {"POST /v1/me/claims", "POST", "/v1/me/claims"},
            {"GET /v1/me/claims/{claim_id}", "GET", "/v1/me/claims/C-1"},
+           {"GET /v1/me/payment-mode", "GET", "/v1/me/payment-mode"},
+           {"PUT /v1/me/payment-mode", "PUT", "/v1/me/payment-mode"},
            {"DELETE /v1/sessions/current", "DELETE", "/v1/sessions/current"},
            {"DELETE /v1/agent-sessions/current", "DELETE", "/v1/agent-sessions/current"},
            {"GET /v1/persons/{registration_number}", "GET", "/v1/persons/" + n},
@@ -45,7 +47,8 @@ TEST_F(GatewayRoutesTest, WithoutCredentialsEveryProtectedRouteAnswers401) {
            {"POST /v1/claim-reviews/{claim_id}:decide", "POST", "/v1/claim-reviews/C-1:decide"},
            {"GET /ivr/v1/registration-number", "GET", "/ivr/v1/registration-number?cin=BK1&birth_date=1980-01-01"},
        }) {
-    GatewayAnswer answer = Saw(route, anonymous->Send(method, path, method == "POST" ? "{}" : "", "application/json"));
+    GatewayAnswer answer =
+        Saw(route, anonymous->Send(method, path, method == "POST" || method == "PUT" ? "{}" : "", "application/json"));
     ExpectEnvelope(answer, 401, "UNAUTHENTICATED");
   }
   // A cookie the gateway never gave: 401, the same words.
@@ -173,6 +176,42 @@ TEST_F(GatewayRoutesTest, TheInsuredDeclaresAndRemovesAChildAndBadBodiesAreRefus
   GatewayAnswer removed = Saw(
       remove, client->Delete("/v1/me/family/" + child_id + "?reason=DECLARED_IN_ERROR&end_date=" + CasablancaToday()));
   ASSERT_EQ(removed.status, 200) << removed.body;
+}
+
+TEST_F(GatewayRoutesTest, TheInsuredChoosesAPaymentModeSeenMaskedAndBadOnesAreRefused) {
+  auto client = InsuredClient(kFamily);
+  const std::string rib = "007780000123456789012396";
+  Secret(rib);
+  // None chosen yet by this insured.
+  ExpectEnvelope(Saw("GET /v1/me/payment-mode", InsuredClient(kReader)->Get("/v1/me/payment-mode")), 404, "NOT_FOUND");
+
+  // A wrong key: the reason and the field in the envelope, the account not echoed.
+  const nlohmann::json wrong = {{"method", "PAYMENT_METHOD_BANK_TRANSFER"}, {"rib", "007780000123456789012395"}};
+  GatewayAnswer refused =
+      Saw("PUT /v1/me/payment-mode", client->Send("PUT", "/v1/me/payment-mode", wrong.dump(), "application/json"));
+  ExpectEnvelope(refused, 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(refused.Json()["error"].value("field", ""), "rib") << refused.body;
+  EXPECT_THAT(refused.Json()["error"].value("message", ""), ::testing::StartsWith("RIB_KEY: rib: "));
+  EXPECT_THAT(refused.body, Not(HasSubstr("0001234567890123")));
+  // chosen_by and the number are the gateway's to set.
+  nlohmann::json forged = {{"method", "PAYMENT_METHOD_BANK_TRANSFER"}, {"rib", rib}, {"chosen_by", "AGENT:x"}};
+  ExpectEnvelope(
+      Saw("PUT /v1/me/payment-mode", client->Send("PUT", "/v1/me/payment-mode", forged.dump(), "application/json")),
+      400, "INVALID_ARGUMENT");
+
+  const nlohmann::json bank = {{"method", "PAYMENT_METHOD_BANK_TRANSFER"}, {"rib", "007 780 0001234567890123 96"}};
+  GatewayAnswer chosen =
+      Saw("PUT /v1/me/payment-mode", client->Send("PUT", "/v1/me/payment-mode", bank.dump(), "application/json"));
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  EXPECT_EQ(chosen.Json().value("account_masked", ""), "**** 2396") << chosen.body;
+  EXPECT_EQ(chosen.Json().value("chosen_by", ""), "PORTAL");
+  EXPECT_EQ(chosen.Json().value("method", ""), "PAYMENT_METHOD_BANK_TRANSFER");
+  EXPECT_THAT(chosen.body, Not(HasSubstr("0001234567890123")));
+
+  GatewayAnswer shown = Saw("GET /v1/me/payment-mode", client->Get("/v1/me/payment-mode"));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(shown.Json().value("account_masked", ""), "**** 2396");
+  EXPECT_EQ(shown.Json().value("registration_number", ""), Insured(kFamily).registration_number);
 }
 
 TEST_F(GatewayRoutesTest, TheInsuredFilesAndFollowsClaimsAndAnotherInsuredCannotSeeThem) {

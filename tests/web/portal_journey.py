@@ -4,7 +4,8 @@
 Run by tests/e2e/portal_journey_test.cc against a real local stack, once per language:
 activate the account (a wrong code first, then the SMS's), log in with the keyboard only,
 see coverage, download the certificate (a PDF), declare a child and see them in the family,
-remove them, file a claim (a double click files once), watch it decided on the page, ask for
+remove them, choose a payment mode (a RIB's wrong key told before sending, a wallet number the
+service refuses, then a RIB saved and shown masked), file a claim (a double click files once), watch it decided on the page, ask for
 a new code, log out, and find the session's cookie refused afterwards. On every page: an
 accessibility check (labels, alt texts, lang and dir, landmarks, contrast of the text as
 rendered, touch targets, no sideways scrolling at 360 px). A screenshot of every page is kept
@@ -46,6 +47,11 @@ EXPECTED = {
         'rejected_reason': 'quantité supérieure au maximum remboursé',
         'signed_out': 'Vous êtes déconnecté(e).',
         'resent': 'un SMS vient',
+        'payment_title': 'Mode de paiement',
+        'payment_none': 'pas encore choisi',
+        'rib_key': 'la clé du RIB',
+        'wallet_phone': 'un numéro de mobile marocain',
+        'payment_saved': 'Mode de paiement enregistré',
     },
     'ar': {
         'login': 'تسجيل الدخول',
@@ -58,6 +64,11 @@ EXPECTED = {
         'rejected_reason': 'الكمية تتجاوز الحد الأقصى المسترد',
         'signed_out': 'تم تسجيل خروجكم.',
         'resent': 'أرسلت رسالة قصيرة',
+        'payment_title': 'طريقة الأداء',
+        'payment_none': 'لم تختاروا بعد',
+        'rib_key': 'مفتاح RIB',
+        'wallet_phone': 'رقم هاتف محمول مغربي',
+        'payment_saved': 'تم تسجيل طريقة الأداء',
     },
 }
 
@@ -378,6 +389,33 @@ class Journey:
         self.wait(lambda: not self.driver.find_elements(By.CSS_SELECTOR, f'{child_row} a.remove'),
                   'the child removed (no removal left to do)')
         self.audit('family-removed')
+
+        self.step('payment mode: a wrong RIB key told before sending, a wallet the service refuses, a RIB saved')
+        self.go('#/home')
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, '#payment-link'), 'the payment mode link')
+        self.find('#payment-link').click()
+        self.page('#/payment-mode', self.words['payment_title'])
+        check(self.words['payment_none'] in self.find('#payment-mode').text, 'no payment mode chosen yet')
+        self.audit('payment-mode')
+        self.fill('method', 'PAYMENT_METHOD_BANK_TRANSFER')
+        self.fill('rib', '007 780 0001234567890123 95')
+        self.submit('#payment-form')
+        self.field_error('rib', self.words['rib_key'])
+        check(self.driver.execute_script("return document.activeElement.dataset.field") == 'rib',
+              'the RIB at fault takes the focus')
+        self.fill('method', 'PAYMENT_METHOD_MOBILE_WALLET')
+        self.fill('wallet_phone', '0512345678')
+        self.submit('#payment-form')
+        self.field_error('wallet_phone', self.words['wallet_phone'])
+        self.audit('payment-mode-refused')
+        self.fill('method', 'PAYMENT_METHOD_BANK_TRANSFER')
+        self.fill('rib', '007 780 0001234567890123 96')
+        self.submit('#payment-form')
+        self.notice(self.words['payment_saved'])
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, '#payment-account')
+                  and self.find('#payment-account').text == '**** 2396', 'the RIB shown masked')
+        check('0001234567890123' not in self.text(), 'the account never shown whole')
+        self.audit('payment-mode-saved')
 
         self.step('file a claim: two acts, the submit button clicked twice')
         self.go('#/claims')

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const portal = join(dirname(fileURLToPath(import.meta.url)), '../../services/gateway/portal');
 const { MESSAGES, LANGUAGES, initialLanguage, setLanguage, t, formatDirhams } = await import(join(portal, 'i18n.js'));
 const { ApiError, reasonOf, fieldOf, pick } = await import(join(portal, 'api.js'));
-const { parseDirhams, casablancaToday, servicesToday, askServicesToday, newIdempotencyKey } = await import(
+const { parseDirhams, casablancaToday, servicesToday, askServicesToday, newIdempotencyKey, ribProblem } = await import(
   join(portal, 'values.js')
 );
 
@@ -97,6 +97,35 @@ test('amounts in dirhams become centimes; anything else is refused', () => {
   for (const bad of ['', '-5', '1.234', '1e3', '12,', 'abc', '١٥٠', '12 000', '99999999']) {
     assert.equal(parseDirhams(bad), null, bad);
   }
+});
+
+test("a RIB is checked by the registration service's rule: 24 digits, the key of the first 22", () => {
+  // Keys computed by the whole 24-digit number, a multiple of 97 (BigInt: another way than ribProblem's).
+  const withKey = (first22) => {
+    for (let key = 1; key <= 97; key++) {
+      const rib = first22 + String(key).padStart(2, '0');
+      if (BigInt(rib) % 97n === 0n) return rib;
+    }
+    return '';
+  };
+  for (const first22 of ['0077800001234567890123', '2308100000123456789012', '0000000000000000000000']) {
+    const rib = withKey(first22);
+    assert.equal(ribProblem(rib), '', rib);
+    for (let wrong = 0; wrong <= 99; wrong++) {
+      const other = first22 + String(wrong).padStart(2, '0');
+      if (other !== rib) assert.equal(ribProblem(other), 'RIB_KEY', other);
+    }
+  }
+  assert.equal(ribProblem('007 780 0001234567890123 96'), '');
+  assert.equal(ribProblem(' 007\t780 0001234567890123 96 '), '');
+  assert.equal(ribProblem('007780000123456789012395'), 'RIB_KEY');
+  assert.equal(ribProblem('007780000123456789012396'.replace('01', '10')), 'RIB_KEY', 'two digits swapped');
+  assert.equal(ribProblem(''), 'RIB_LENGTH');
+  assert.equal(ribProblem('00778000012345678901239'), 'RIB_LENGTH');
+  assert.equal(ribProblem('0077800001234567890123960'), 'RIB_LENGTH');
+  assert.equal(ribProblem('00778000012345678901239A'), 'RIB_DIGITS');
+  assert.equal(ribProblem('007-780-0001234567890123-96'), 'RIB_DIGITS');
+  assert.equal(ribProblem(undefined), 'RIB_LENGTH');
 });
 
 test("today is Casablanca's and keys are printable", () => {

@@ -106,4 +106,6 @@ export const api = {
   claims: (page_token) => call('GET', '/v1/me/claims', { query: { page_size: 20, page_token } }),
   claim: (claim_id) => call('GET', `/v1/me/claims/${encodeURIComponent(claim_id)}`),
   fileClaim: (claim) => call('POST', '/v1/me/claims', { body: claim }),
+  paymentMode: () => call('GET', '/v1/me/payment-mode'),
+  choosePaymentMode: (mode) => call('PUT', '/v1/me/payment-mode', { body: mode }),
 };

@@ -8,6 +8,7 @@ import { activatePage, loginPage, resendPage } from './account.js';
 import { homePage } from './home.js';
 import { declarePage, familyPage, removePage } from './family.js';
 import { claimPage, claimsPage, newClaimPage } from './claims.js';
+import { paymentModePage } from './payment.js';
 
 // [pattern, page, needs a session]
 const ROUTES = [
@@ -21,6 +22,7 @@ const ROUTES = [
   [/^\/claims$/, claimsPage, true],
   [/^\/claims\/new$/, newClaimPage, true],
   [/^\/claims\/([0-9A-Za-z-]+)$/, claimPage, true],
+  [/^\/payment-mode$/, paymentModePage, true],
 ];
 
 // What every page is given: where to draw, how to go elsewhere, and the session's state.

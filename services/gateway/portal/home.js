@@ -1,5 +1,6 @@
 // The home page: who the person is, whether they are covered today (and until when, or why
-// not), their family with each one's coverage, and the certificate to download.
+// not), their family with each one's coverage, the certificate to download, and the way to their
+// payment mode.
 import { api, CERTIFICATE_URL, pick } from './api.js';
 import { h, replace } from './dom.js';
 import { formatDay, has, t } from './i18n.js';
@@ -60,5 +61,6 @@ export async function homePage(portal) {
       h('p', {}, h('a', { href: '#/family/declare', class: 'button secondary' }, t('family.declare'))),
     ),
     h('p', {}, h('a', { href: '#/claims' }, t('home.claims_link'))),
+    h('p', {}, h('a', { href: '#/payment-mode', id: 'payment-link' }, t('home.payment_link'))),
   );
 }

@@ -1,5 +1,6 @@
 // What the forms send, made from what a person types or from the clock: today's date where the
-// services count days, the idempotency key of a submission, an amount typed in dirhams.
+// services count days, the idempotency key of a submission, an amount typed in dirhams, a RIB
+// checked before it is sent.
 
 // Today in Morocco (the services count days in Africa/Casablanca), YYYY-MM-DD.
 export function casablancaToday(now = new Date()) {
@@ -35,4 +36,16 @@ export function parseDirhams(text) {
   const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text || '');
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] || '0').padEnd(2, '0'));
+}
+
+// What is wrong with a RIB as typed (spaces allowed), by the registration service's rule, so that
+// a typo is told before sending: '' when its 24 digits end with the key of the first 22 (97 -
+// (those digits x 100 mod 97)), else RIB_DIGITS, RIB_LENGTH or RIB_KEY, the service's reasons.
+export function ribProblem(text) {
+  const digits = (text || '').replace(/[ \t]/g, '');
+  if (/[^0-9]/.test(digits)) return 'RIB_DIGITS';
+  if (digits.length !== 24) return 'RIB_LENGTH';
+  let remainder = 0;
+  for (const c of digits.slice(0, 22)) remainder = (remainder * 10 + Number(c)) % 97;
+  return Number(digits.slice(22)) === 97 - ((remainder * 100) % 97) ? '' : 'RIB_KEY';
 }

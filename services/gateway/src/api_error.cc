@@ -12,8 +12,16 @@ namespace {
 
 std::string CodeName(absl::StatusCode code) { return rpc::CodeName(static_cast<grpc::StatusCode>(code)); }
 
-// "field: what" -> "field" when the prefix looks like a field path (a-z, 0-9, _ and .).
+// "field: what" -> "field" when the prefix looks like a field path (a-z, 0-9, _ and .), also
+// after a service's reason code ("RIB_KEY: rib: what" -> "rib"), as the portal reads it.
 std::string FieldOf(absl::string_view message) {
+  size_t reason_end = 0;
+  while (reason_end < message.size() &&
+         ((message[reason_end] >= 'A' && message[reason_end] <= 'Z') ||
+          (message[reason_end] >= '0' && message[reason_end] <= '9') || message[reason_end] == '_')) {
+    ++reason_end;
+  }
+  if (reason_end >= 3 && message.substr(reason_end, 2) == ": ") message.remove_prefix(reason_end + 2);
   size_t colon = message.find(": ");
   if (colon == absl::string_view::npos || colon == 0 || colon > 64) return "";
   for (char c : message.substr(0, colon)) {

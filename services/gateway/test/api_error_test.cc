@@ -98,6 +98,13 @@ TEST(ApiErrorTest, AServiceErrorGivesItsFieldAndRetryDelay) {
   EXPECT_EQ(e.field, "password");
   e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "Something went wrong: badly"));
   EXPECT_EQ(e.field, "");
+  // After a reason code, as the portal reads it.
+  e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "RIB_KEY: rib: the key does not match"));
+  EXPECT_EQ(e.field, "rib");
+  e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "RIB_KEY: the key does not match"));
+  EXPECT_EQ(e.field, "");
+  e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "ID: x: y"));
+  EXPECT_EQ(e.field, "") << "a reason code is 3 characters at least";
   e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "ACCOUNT_LOCKED"), "30");
   EXPECT_EQ(e.retry_after, absl::Seconds(30));
   e = ErrorFromGrpc(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "x"), "soon");
