@@ -378,6 +378,16 @@ class Rendered(unittest.TestCase):
             for trigger in so["spec"]["triggers"]:
                 self.assertIn(trigger["metadata"]["topic"], topics)
                 self.assertIn(trigger["metadata"]["topic"].split(".")[2], programs)
+        # A consumer group of one program's topic (notification's of family allowances paid) is
+        # a trigger of the groups serving that program only.
+        triggers = {(n, t["metadata"]["consumerGroup"], t["metadata"]["topic"])
+                    for n, so in scaled.items() for t in so["spec"]["triggers"]}
+        self.assertIn(("himaya-notification-family-allowances", "notification-allowances",
+                       "himaya.beneficiary.family-allowances.v1"), triggers)
+        self.assertEqual([t for t in triggers if t[1] == "notification-allowances"
+                          and t[0] != "himaya-notification-family-allowances"], [])
+        self.assertIn(("himaya-beneficiary-amo-tns", "beneficiary-contributions", "himaya.contributions.amo-tns.v1"),
+                      triggers)
         for d in self.of(self.own, "Deployment").values():
             self.assertGreaterEqual(d["spec"]["replicas"], 1)
 

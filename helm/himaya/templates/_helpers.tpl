@@ -97,11 +97,12 @@ password never in a flag (libpq reads PGPASSWORD). (dict "root" $ "service" NAME
 {{- if or (eq . "beneficiary") (eq . "notification") (eq . "contributions") -}}true{{- end -}}
 {{- end -}}
 
-{{/* The consumer groups and topic domains of a service: "group:domain" words. */}}
+{{/* The consumer groups and topic domains of a service: "group:domain" words, or
+"group:domain:program" for a group that reads that program's topic alone. */}}
 {{- define "himaya.consumerGroups" -}}
 {{- if eq . "beneficiary" -}}beneficiary:registration beneficiary-contributions:contributions{{- end -}}
 {{- if eq . "contributions" -}}contributions:registration{{- end -}}
-{{- if eq . "notification" -}}notification:registration notification-claims:claims{{- end -}}
+{{- if eq . "notification" -}}notification:registration notification-claims:claims notification-contributions:contributions notification-allowances:beneficiary:family-allowances{{- end -}}
 {{- end -}}
 
 {{/* The flags a service's binary takes from the chart beyond `args`, one per line, each a flag

@@ -1,11 +1,13 @@
 // himaya-notification: the messages the fund sends to persons, and their delivery.
 #include <filesystem>
 
+#include "absl/algorithm/container.h"
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "core/log.h"
+#include "core/programs.h"
 #include "events/topics.h"
 #include "notification/src/activation_messages.h"
 #include "notification/src/campaigns.h"
@@ -14,6 +16,7 @@
 #include "notification/src/file_sink_provider.h"
 #include "notification/src/kannel_provider.h"
 #include "notification/src/message_figures.h"
+#include "notification/src/money_messages.h"
 #include "notification/src/notification_service.h"
 #include "notification/src/person_directory.h"
 #include "notification/src/requests.h"
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<notification::DeliveryReportServer> reports;
   std::unique_ptr<notification::ActivationMessages> activation;
   std::unique_ptr<notification::ClaimMessages> claim_messages;
+  std::unique_ptr<notification::CoverageMessages> coverage_messages;
+  std::unique_ptr<notification::AllowanceMessages> allowance_messages;
   std::unique_ptr<notification::MessageRequests> requests;
   std::unique_ptr<notification::Campaigns> campaigns;
   std::unique_ptr<notification::NotificationService> grpc_service;
@@ -150,6 +155,25 @@ int main(int argc, char** argv) {
         consumer = runtime.AddConsumer(
             "notification-claims", events::Topics(events::kClaimsDomain, runtime.config().programs), *claim_messages);
         if (!consumer.ok()) return consumer;
+        // Coverage suspended or restored for contributions, and family allowances paid: one group each.
+        coverage_messages = std::make_unique<notification::CoverageMessages>(
+            runtime.clock(), runtime.random(), [&](const std::string& program, const std::string& template_key) {
+              dispatcher->Queued(program, "sms", template_key);
+            });
+        consumer = runtime.AddConsumer("notification-contributions",
+                                       events::Topics(events::kContributionsDomain, runtime.config().programs),
+                                       *coverage_messages);
+        if (!consumer.ok()) return consumer;
+        if (absl::c_linear_search(runtime.config().programs, core::kProgramFamilyAllowances)) {
+          allowance_messages = std::make_unique<notification::AllowanceMessages>(
+              runtime.clock(), runtime.random(), [&](const std::string& program, const std::string& template_key) {
+                dispatcher->Queued(program, "sms", template_key);
+              });
+          consumer = runtime.AddConsumer("notification-allowances",
+                                         {events::Topic(events::kBeneficiaryDomain, core::kProgramFamilyAllowances)},
+                                         *allowance_messages);
+          if (!consumer.ok()) return consumer;
+        }
         auto queued = [&](const std::string& program, const std::string& template_key, int64_t n) {
           dispatcher->Queued(program, "sms", template_key, n);
         };

@@ -12,6 +12,9 @@ inline constexpr char kChannelSms[] = "sms";
 inline constexpr char kTemplateActivation[] = "activation";
 inline constexpr char kTemplateClaimDecided[] = "claim_decided";
 inline constexpr char kTemplateClaimPaid[] = "claim_paid";
+inline constexpr char kTemplateCoverageSuspended[] = "coverage_suspended";
+inline constexpr char kTemplateCoverageRestored[] = "coverage_restored";
+inline constexpr char kTemplateAllowancePaid[] = "allowance_paid";
 
 enum class MessageStatus { kPending, kSending, kSubmitted, kDelivered, kFailed };
 

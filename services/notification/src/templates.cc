@@ -13,7 +13,7 @@ namespace {
 
 // The values an event gives a message, kept with it until it is sent.
 const std::set<std::string>& EventPlaceholders() {
-  static const auto* const names = new std::set<std::string>{"claim_id", "outcome", "amount"};
+  static const auto* const names = new std::set<std::string>{"claim_id", "outcome", "amount", "date", "month"};
   return *names;
 }
 
