@@ -54,20 +54,6 @@ class ClaimMessagesTest : public NotificationDatabaseTest {
     e.set_reimbursed_centimes(reimbursed);
     return e;
   }
-  // The person as registration's events made them known to notification.
-  void InAudience(const std::string& number, const std::string& language) {
-    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                     return AudienceStore::Add(
-                         tx, {number, "amo-tns", "AGRI", "Settat", "Casablanca-Settat", language, clock_.Now()});
-                   })
-                    .ok());
-  }
-  std::vector<Message> MessagesOf(const std::string& number) {
-    return InWrite([&](storage::Transaction& tx) { return MessageStore::ForPerson(tx, number); });
-  }
-  std::vector<DueMessage> Due() {
-    return InWrite([&](storage::Transaction& tx) { return MessageStore::Due(tx, clock_.Now(), 100); });
-  }
   testing::FakeClock clock_;
   testing::SeededRandom random_{11};
   std::vector<std::string> recorded_;  // program/template of each message announced as recorded
@@ -77,7 +63,7 @@ class ClaimMessagesTest : public NotificationDatabaseTest {
 };
 
 TEST_P(ClaimMessagesTest, ADecisionIsOneMessageInTheInsuredsLanguageHoweverOftenDelivered) {
-  InAudience("100000017", "ar");
+  InAudience("100000017", "ar", clock_.Now());
   events::InboxHandler inbox(*db_, "notification-claims", applier_, clock_);
   events::ConsumedMessage m = Consumed(Decided("F-2026-000001", "100000017", "PARTIAL", 12345));
   EXPECT_EQ(*inbox.Process(m), events::Outcome::kApplied);
@@ -89,7 +75,7 @@ TEST_P(ClaimMessagesTest, ADecisionIsOneMessageInTheInsuredsLanguageHoweverOften
   EXPECT_EQ(messages[0].language, "ar");
   EXPECT_EQ(messages[0].program, "amo-tns");
   EXPECT_EQ(messages[0].status, MessageStatus::kPending);
-  std::vector<DueMessage> due = Due();
+  std::vector<DueMessage> due = DueAt(clock_.Now());
   ASSERT_EQ(due.size(), 1u);
   EXPECT_THAT(due[0].message.template_values,
               ElementsAre(Pair("amount", "123.45"), Pair("claim_id", "F-2026-000001"), Pair("outcome", "PARTIAL")));
@@ -107,7 +93,7 @@ TEST_P(ClaimMessagesTest, EvenWithoutTheInboxAnEventYieldsOneMessage) {
 }
 
 TEST_P(ClaimMessagesTest, APaymentIsAClaimPaidMessageWithTheAmountPaid) {
-  InAudience("100000017", "fr");
+  InAudience("100000017", "fr", clock_.Now());
   events::InboxHandler inbox(*db_, "notification-claims", applier_, clock_);
   ClaimPaid paid;
   paid.set_claim_id("F-2026-000001");
@@ -116,7 +102,7 @@ TEST_P(ClaimMessagesTest, APaymentIsAClaimPaidMessageWithTheAmountPaid) {
   paid.set_run_id("RUN-1");
   paid.set_paid_centimes(8010);
   EXPECT_EQ(*inbox.Process(Consumed(paid)), events::Outcome::kApplied);
-  std::vector<DueMessage> due = Due();
+  std::vector<DueMessage> due = DueAt(clock_.Now());
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].message.template_key, "claim_paid");
   EXPECT_EQ(due[0].message.language, "fr");
@@ -167,8 +153,8 @@ TEST_P(ClaimMessagesTest, NothingIsAnnouncedForATransactionRolledBack) {
 // Recorded from the events, then sent: the text says the outcome in words of the person's
 // language and the amount in dirhams, and is never stored.
 TEST_P(ClaimMessagesTest, TheDispatcherSendsTheDecisionInThePersonsLanguage) {
-  InAudience("100000017", "fr");
-  InAudience("100000025", "ar");
+  InAudience("100000017", "fr", clock_.Now());
+  InAudience("100000025", "ar", clock_.Now());
   events::InboxHandler inbox(*db_, "notification-claims", applier_, clock_);
   EXPECT_EQ(*inbox.Process(Consumed(Decided("F-FR", "100000017", "PARTIAL", 12345), 0)), events::Outcome::kApplied);
   EXPECT_EQ(*inbox.Process(Consumed(Decided("F-AR", "100000025", "REJECTED", 0), 1)), events::Outcome::kApplied);

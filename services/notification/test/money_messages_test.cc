@@ -69,19 +69,6 @@ class MoneyMessagesTest : public NotificationDatabaseTest {
     e.set_paid_centimes(paid);
     return Consumed(e, "himaya.beneficiary.family-allowances.v1", "family-allowances", offset);
   }
-  void InAudience(const std::string& number, const std::string& language) {
-    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                     return AudienceStore::Add(
-                         tx, {number, "amo-tns", "AGRI", "Settat", "Casablanca-Settat", language, clock_.Now()});
-                   })
-                    .ok());
-  }
-  std::vector<Message> MessagesOf(const std::string& number) {
-    return InWrite([&](storage::Transaction& tx) { return MessageStore::ForPerson(tx, number); });
-  }
-  std::vector<DueMessage> Due() {
-    return InWrite([&](storage::Transaction& tx) { return MessageStore::Due(tx, clock_.Now(), 100); });
-  }
   testing::FakeClock clock_;
   testing::SeededRandom random_{13};
   std::vector<std::string> recorded_;
@@ -93,7 +80,7 @@ class MoneyMessagesTest : public NotificationDatabaseTest {
 };
 
 TEST_P(MoneyMessagesTest, ASuspensionAndARestorationAreOneMessageEachHoweverOftenDelivered) {
-  InAudience("100000017", "fr");
+  InAudience("100000017", "fr", clock_.Now());
   events::InboxHandler inbox(*db_, "notification-contributions", coverage_, clock_);
   events::ConsumedMessage suspended = Suspended("100000017", "2026-12-01", 28665);
   EXPECT_EQ(*inbox.Process(suspended), events::Outcome::kApplied);
@@ -101,7 +88,7 @@ TEST_P(MoneyMessagesTest, ASuspensionAndARestorationAreOneMessageEachHoweverOfte
   EXPECT_EQ(*inbox.Process(Restored("100000017", "2027-01-15", 1)), events::Outcome::kApplied);
   std::vector<Message> messages = MessagesOf("100000017");
   ASSERT_EQ(messages.size(), 2u);
-  std::vector<DueMessage> due = Due();
+  std::vector<DueMessage> due = DueAt(clock_.Now());
   ASSERT_EQ(due.size(), 2u);
   std::map<std::string, std::map<std::string, std::string>> values;
   for (const DueMessage& d : due) {
@@ -115,10 +102,10 @@ TEST_P(MoneyMessagesTest, ASuspensionAndARestorationAreOneMessageEachHoweverOfte
 }
 
 TEST_P(MoneyMessagesTest, AnAllowancePaidIsOneMessageWithTheMonthAndTheNetAmount) {
-  InAudience("100000017", "ar");
+  InAudience("100000017", "ar", clock_.Now());
   events::InboxHandler inbox(*db_, "notification-allowances", allowances_, clock_);
   EXPECT_EQ(*inbox.Process(Paid("100000017", "2026-10", 90000)), events::Outcome::kApplied);
-  std::vector<DueMessage> due = Due();
+  std::vector<DueMessage> due = DueAt(clock_.Now());
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].message.template_key, "allowance_paid");
   EXPECT_EQ(due[0].message.program, "family-allowances");
@@ -151,8 +138,8 @@ TEST_P(MoneyMessagesTest, BrokenEventsAreRejectedAndOtherEventsChangeNothing) {
 
 // Sent in the person's language: the texts say the day, the month and the amount.
 TEST_P(MoneyMessagesTest, TheDispatcherSendsThemInFrenchAndArabic) {
-  InAudience("100000017", "fr");
-  InAudience("100000025", "ar");
+  InAudience("100000017", "fr", clock_.Now());
+  InAudience("100000025", "ar", clock_.Now());
   events::InboxHandler coverage(*db_, "notification-contributions", coverage_, clock_);
   events::InboxHandler allowances(*db_, "notification-allowances", allowances_, clock_);
   EXPECT_EQ(*coverage.Process(Suspended("100000017", "2026-12-01", 28665, 0)), events::Outcome::kApplied);
