@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <optional>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -16,7 +14,7 @@
 #include "day_flag.h"
 #include "failure.h"
 #include "google/protobuf/util/time_util.h"
-#include "liaison/csv_stream.h"
+#include "payment_files.h"
 #include "rpc/call.h"
 #include "rpc/status.h"
 #include "uploads.h"
@@ -56,26 +54,12 @@ void PrintRun(OutputFormat format, const v1::PaymentRun& run, const std::string&
       static_cast<long long>(run.lines_paid()), static_cast<long long>(run.lines_failed()), file.c_str());
 }
 
-// Writes the run's instructions into `path` (through a temporary file beside it, renamed once
-// complete, so that a half-written file never carries the name).
+// Writes the run's instructions into `path`.
 absl::Status WriteInstructions(PaymentStub& stub, const std::string& run_id, const std::string& path) {
-  const std::string partial = path + ".partial";
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  if (!file) return absl::PermissionDeniedError(absl::StrCat("cannot write ", partial));
   v1::GetPaymentRunRequest request;
   request.set_run_id(run_id);
-  grpc::ClientContext context;
-  auto reader = stub.GetPaymentInstructions(&context, request);
-  v1::PaymentInstructionChunk chunk;
-  while (reader->Read(&chunk)) file << chunk.csv();
-  absl::Status status = rpc::FromGrpcStatus(reader->Finish());
-  file.close();
-  if (status.ok() && !file) status = absl::DataLossError(absl::StrCat("cannot write ", partial));
-  std::error_code error;
-  if (status.ok()) std::filesystem::rename(partial, path, error);
-  if (status.ok() && error) status = absl::PermissionDeniedError(absl::StrCat("cannot write ", path));
-  if (!status.ok()) std::filesystem::remove(partial, error);
-  return status;
+  return WriteStreamedCsv<v1::PaymentInstructionChunk>(
+      path, [&](grpc::ClientContext* context) { return stub.GetPaymentInstructions(context, request); });
 }
 
 // claims pay --date=YYYY-MM-DD [--out=DIR]: makes (or finds) the date's run and writes
@@ -101,36 +85,6 @@ int Pay(OutputFormat format, const std::vector<std::string>& args) {
   if (absl::Status written = WriteInstructions(stub, run->run_id(), path); !written.ok()) return Fail(written);
   PrintRun(format, *run, path);
   return 0;
-}
-
-// The run a confirmation file is for: the run_id of its first line. INVALID_ARGUMENT when the
-// file has no run_id column or no line; NOT_FOUND when it cannot be read.
-absl::StatusOr<std::string> RunOfConfirmation(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::optional<size_t> column;
-  std::string run_id;
-  const absl::Status found = absl::CancelledError("found");
-  liaison::CsvStream csv([&](std::vector<std::string>& fields) -> absl::Status {
-    if (!column) {
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i] == "run_id") column = i;
-      }
-      if (!column) return absl::InvalidArgumentError(absl::StrCat(path, ": no run_id column in the header"));
-      return absl::OkStatus();
-    }
-    if (*column < fields.size()) run_id = fields[*column];
-    return found;
-  });
-  std::vector<char> buffer(64 * 1024);
-  absl::Status status;
-  while (status.ok() && (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)) {
-    status = csv.Feed(absl::string_view(buffer.data(), in.gcount()));
-  }
-  if (status.ok()) status = csv.Finish();
-  if (!status.ok() && status != found) return status;
-  if (run_id.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no line names its run_id"));
-  return run_id;
 }
 
 void PrintConfirmation(OutputFormat format, const v1::PaymentConfirmationResult& r) {

@@ -1,4 +1,4 @@
-#include "claims/src/payment_confirmation.h"
+#include "payment_file/confirmation.h"
 
 #include <array>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/utf8.h"
 
-namespace himaya::claims {
+namespace himaya::payment_file {
 namespace {
 
 constexpr std::array<absl::string_view, 5> kColumns = {"run_id", "line", "registration_number", "status", "reason"};
@@ -127,4 +127,4 @@ absl::StatusOr<std::vector<ConfirmedLine>> PaymentConfirmationReader::Finish() {
   return std::move(lines_);
 }
 
-}  // namespace himaya::claims
+}  // namespace himaya::payment_file

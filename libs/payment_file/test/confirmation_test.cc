@@ -1,11 +1,11 @@
 // PaymentConfirmationReader: the bank's confirmation read whole or a byte at a time, its columns
 // in any order, and every bad record refused with the line (or record) and the field at fault.
-#include "claims/src/payment_confirmation.h"
+#include "payment_file/confirmation.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace himaya::claims {
+namespace himaya::payment_file {
 namespace {
 
 using ::testing::HasSubstr;
@@ -144,4 +144,4 @@ TEST(PaymentConfirmationReaderTest, LineStatusNamesReadBack) {
 }
 
 }  // namespace
-}  // namespace himaya::claims
+}  // namespace himaya::payment_file

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "claims/src/payment_confirmation.h"
+#include "payment_file/confirmation.h"
 
 namespace {
 
-using himaya::claims::ConfirmedLine;
-using himaya::claims::LineStatus;
-using himaya::claims::PaymentConfirmationReader;
+using himaya::payment_file::ConfirmedLine;
+using himaya::payment_file::LineStatus;
+using himaya::payment_file::PaymentConfirmationReader;
 
 struct Read {
   bool ok = false;
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (a.line < 1 || !seen.insert(a.line).second) std::abort();
     if (a.status != LineStatus::kPaid && a.status != LineStatus::kFailed) std::abort();
     if (a.status == LineStatus::kFailed && a.reason.empty()) std::abort();
-    if (a.reason.size() > himaya::claims::kMaxConfirmationReasonBytes || a.registration_number.empty()) std::abort();
+    if (a.reason.size() > himaya::payment_file::kMaxConfirmationReasonBytes || a.registration_number.empty()) std::abort();
   }
   return 0;
 }
