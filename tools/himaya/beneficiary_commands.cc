@@ -39,6 +39,8 @@ ABSL_DECLARE_FLAG(std::string, agent);
 ABSL_DECLARE_FLAG(std::string, out);
 ABSL_FLAG(std::string, relationship, "", "family declare: SPOUSE or CHILD");
 ABSL_FLAG(std::string, studying_until, "", "family declare: a child's declared end of studies (YYYY-MM-DD)");
+ABSL_FLAG(std::string, apprenticeship_until, "",
+          "family declare: a child's declared end of apprenticeship (YYYY-MM-DD)");
 ABSL_FLAG(bool, disabled, false, "family declare: the child is disabled (covered whatever the age)");
 ABSL_FLAG(std::string, reason, "",
           "family remove: why (DIVORCE, DEATH, DECLARED_IN_ERROR, OWN_COVERAGE or OTHER); claims review decide: a "
@@ -104,6 +106,9 @@ void PrintBeneficiaries(OutputFormat format, const std::vector<ben::Beneficiary>
     std::vector<std::string> notes;
     if (b.disabled()) notes.push_back("disabled");
     if (!b.studying_until().empty()) notes.push_back(absl::StrCat("studying until ", b.studying_until()));
+    if (!b.apprenticeship_until().empty()) {
+      notes.push_back(absl::StrCat("apprentice until ", b.apprenticeship_until()));
+    }
     rows.push_back({b.beneficiary_id(), RelationshipName(b.relationship()),
                     std::string(absl::StripAsciiWhitespace(absl::StrCat(b.first_name(), " ", b.last_name()))),
                     b.birth_date(), b.sex(), b.covered_today() ? "yes" : absl::StrCat("no ", b.reason_today()),
@@ -118,7 +123,8 @@ int Declare(OutputFormat format, const std::vector<std::string>& args) {
   if (args.size() != 2) {
     return Fail(
         "usage: himaya family declare NUMBER --relationship=SPOUSE|CHILD --first_name=... --last_name=... "
-        "--birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] [--disabled]");
+        "--birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] "
+        "[--apprenticeship_until=YYYY-MM-DD] [--disabled]");
   }
   ben::DeclareFamilyMemberRequest request;
   request.set_registration_number(args[1]);
@@ -137,6 +143,9 @@ int Declare(OutputFormat format, const std::vector<std::string>& args) {
   if (absl::Status s = CheckDay("studying_until", absl::GetFlag(FLAGS_studying_until), false); !s.ok()) {
     return Fail(std::string(s.message()));
   }
+  if (absl::Status s = CheckDay("apprenticeship_until", absl::GetFlag(FLAGS_apprenticeship_until), false); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
   const std::string sex = absl::GetFlag(FLAGS_sex);
   if (sex != "M" && sex != "F") return Fail("--sex: M or F");
   request.set_first_name(absl::GetFlag(FLAGS_first_name));
@@ -145,6 +154,7 @@ int Declare(OutputFormat format, const std::vector<std::string>& args) {
   request.set_sex(sex);
   request.set_cin(absl::GetFlag(FLAGS_cin));
   request.set_studying_until(absl::GetFlag(FLAGS_studying_until));
+  request.set_apprenticeship_until(absl::GetFlag(FLAGS_apprenticeship_until));
   request.set_disabled(absl::GetFlag(FLAGS_disabled));
   request.set_declared_by(Agent());
   absl::StatusOr<std::string> address = BeneficiaryAddress();

@@ -48,6 +48,7 @@ void ToProto(const FamilyMember& m, v1::Beneficiary* out) {
   out->set_sex(d.sex);
   out->set_disabled(d.disabled);
   out->set_studying_until(Day(d.studying_until));
+  out->set_apprenticeship_until(Day(d.apprenticeship_until));
   out->set_program(d.program);
   out->set_source(d.source);
   for (const Period& p : d.periods) {
@@ -97,7 +98,8 @@ grpc::ServerUnaryReactor* BeneficiaryService::DeclareFamilyMember(grpc::Callback
                   request->disabled(),
                   request->start_date(),
                   request->declared_by(),
-                  request->idempotency_key()};
+                  request->idempotency_key(),
+                  request->apprenticeship_until()};
     absl::StatusOr<FamilyMember> declared = families_.Declare(d);
     if (!declared.ok()) return WithReason(context, declared.status());
     ToProto(*declared, response->mutable_beneficiary());

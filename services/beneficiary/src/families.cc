@@ -102,6 +102,15 @@ absl::StatusOr<FamilyMember> Families::Declare(const Declaration& a) {
     }
     ASSIGN_OR_RETURN(d.studying_until, CheckDay("studying_until", a.studying_until));
   }
+  if (!a.apprenticeship_until.empty()) {
+    if (a.relationship != Relationship::kChild) {
+      return absl::InvalidArgumentError("apprenticeship_until: only for a child");
+    }
+    ASSIGN_OR_RETURN(d.apprenticeship_until, CheckDay("apprenticeship_until", a.apprenticeship_until));
+    if (*d.apprenticeship_until < *d.birth_date) {
+      return absl::InvalidArgumentError("apprenticeship_until: before the birth date");
+    }
+  }
   d.disabled = a.disabled;
   absl::CivilDay start = Today();
   if (!a.start_date.empty()) {

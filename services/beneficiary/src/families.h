@@ -34,6 +34,7 @@ struct Declaration {
   std::string start_date;   // optional, default today
   std::string declared_by;  // "PORTAL" (also when empty) or "AGENT:<id>"
   std::string idempotency_key;
+  std::string apprenticeship_until;  // optional, children only
 };
 
 // A removal as asked.

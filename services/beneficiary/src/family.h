@@ -91,6 +91,8 @@ struct Dependent {
   std::string identity_key;
   bool disabled = false;
   std::optional<absl::CivilDay> studying_until;
+  // The declared end of an apprenticeship (family allowances' right up to 18).
+  std::optional<absl::CivilDay> apprenticeship_until;
   std::string program;
   std::string source;     // kSourcePortal, kSourceAgent, kSourceLiaisonBatch
   std::string member_id;  // the liaison household member's id; empty otherwise

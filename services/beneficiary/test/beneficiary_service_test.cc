@@ -118,6 +118,7 @@ class BeneficiaryServiceTest : public BeneficiaryDatabaseTest {
 TEST_P(BeneficiaryServiceTest, ADeclaredChildIsCoveredWithItsEventAndNoNameInIt) {
   v1::DeclareFamilyMemberRequest r = Child("Sara", "2015-06-01");
   r.set_studying_until("2037-06-30");
+  r.set_apprenticeship_until("2031-06-30");
   r.set_cin(" bk123 ");
   r.set_declared_by("AGENT:amal");
   auto declared = Declare(r);
@@ -129,6 +130,7 @@ TEST_P(BeneficiaryServiceTest, ADeclaredChildIsCoveredWithItsEventAndNoNameInIt)
   EXPECT_EQ(declared->birth_date(), "2015-06-01");
   EXPECT_EQ(declared->sex(), "F");
   EXPECT_EQ(declared->studying_until(), "2037-06-30");
+  EXPECT_EQ(declared->apprenticeship_until(), "2031-06-30");
   EXPECT_EQ(declared->program(), "amo-tns");
   EXPECT_EQ(declared->source(), "AGENT");
   ASSERT_EQ(declared->periods_size(), 1);
@@ -179,6 +181,8 @@ TEST_P(BeneficiaryServiceTest, MalformedRequestsNameTheirField) {
       {[](auto& r) { r.set_sex("X"); }, "sex"},
       {[](auto& r) { r.set_cin("123"); }, "cin"},
       {[](auto& r) { r.set_studying_until("2030-13-01"); }, "studying_until"},
+      {[](auto& r) { r.set_apprenticeship_until("2030-02-29"); }, "apprenticeship_until"},
+      {[](auto& r) { r.set_apprenticeship_until("2015-05-31"); }, "apprenticeship_until"},
       {[](auto& r) { r.set_start_date("tomorrow"); }, "start_date"},
       {[](auto& r) { r.set_declared_by("SOMEONE"); }, "declared_by"},
       {[](auto& r) { r.set_idempotency_key(std::string(65, 'k')); }, "idempotency_key"},
@@ -195,6 +199,11 @@ TEST_P(BeneficiaryServiceTest, MalformedRequestsNameTheirField) {
   Refusal got = Refused(spouse_studying);
   EXPECT_EQ(got.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(got.reason, "STUDIES_FOR_CHILD_ONLY");
+  v1::DeclareFamilyMemberRequest spouse_apprentice = Spouse("Amina");
+  spouse_apprentice.set_apprenticeship_until("2030-06-30");
+  got = Refused(spouse_apprentice);
+  EXPECT_EQ(got.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(got.message, "apprenticeship_until:")) << got.message;
   EXPECT_EQ(Outbox(), 0);
   EXPECT_EQ(Refused(Child("Sara", "2015-06-01", "100000033")).code, grpc::StatusCode::NOT_FOUND);
 }

@@ -43,6 +43,7 @@ TEST_P(BeneficiaryStoreTest, ADependentIsReadBackWithEveryField) {
   Dependent d = Child("100000017", 1);
   d.cin = "BK1";
   d.disabled = true;
+  d.apprenticeship_until = absl::CivilDay(2027, 9, 30);
   d.periods.push_back({absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31), "OTHER", "note"});
   ASSERT_TRUE(Insert(d).ok());
   std::optional<Dependent> got = Find(d.beneficiary_id);
@@ -57,6 +58,7 @@ TEST_P(BeneficiaryStoreTest, ADependentIsReadBackWithEveryField) {
   EXPECT_EQ(got->identity_key, d.identity_key);
   EXPECT_TRUE(got->disabled);
   EXPECT_EQ(got->studying_until, absl::CivilDay(2032, 6, 30));
+  EXPECT_EQ(got->apprenticeship_until, absl::CivilDay(2027, 9, 30));
   EXPECT_EQ(got->program, "amo-tns");
   EXPECT_EQ(got->source, "PORTAL");
   EXPECT_EQ(got->member_id, "");

@@ -69,6 +69,7 @@ class ScriptedBeneficiary final : public ben::BeneficiaryService::CallbackServic
         Member(absl::StrCat(request->registration_number(), "-03"), request->relationship(), request->first_name(),
                request->birth_date(), request->sex());
     response->mutable_beneficiary()->set_studying_until(request->studying_until());
+    response->mutable_beneficiary()->set_apprenticeship_until(request->apprenticeship_until());
     response->mutable_beneficiary()->set_disabled(request->disabled());
     return Finish(context, grpc::Status::OK);
   }
@@ -154,7 +155,8 @@ class BeneficiaryCommandsTest : public ScriptedServiceTest {
 TEST_F(BeneficiaryCommandsTest, FamilyDeclareSendsEveryFlagAndPrintsTheBeneficiaryId) {
   CliRun run =
       Himaya({"family", "declare", kInsured, "--relationship=CHILD", "--first_name=Sara", "--last_name=Alaoui",
-              "--birth_date=2004-01-31", "--sex=F", "--cin=BK998877", "--studying_until=2027-06-30", "--disabled"});
+              "--birth_date=2004-01-31", "--sex=F", "--cin=BK998877", "--studying_until=2027-06-30",
+              "--apprenticeship_until=2022-01-31", "--disabled"});
   ASSERT_EQ(run.code, 0) << run.out << run.err;
   EXPECT_EQ(run.err, "");
   std::vector<std::string> lines = absl::StrSplit(run.out, '\n', absl::SkipEmpty());
@@ -162,13 +164,14 @@ TEST_F(BeneficiaryCommandsTest, FamilyDeclareSendsEveryFlagAndPrintsTheBeneficia
   EXPECT_THAT(lines[0], StartsWith("BENEFICIARY_ID"));
   EXPECT_THAT(lines[1], ContainsRegex("^100000017-03 +CHILD "));
   EXPECT_THAT(lines[1], HasSubstr("Sara Alaoui"));
-  EXPECT_THAT(lines[1], HasSubstr("disabled, studying until 2027-06-30"));
+  EXPECT_THAT(lines[1], HasSubstr("disabled, studying until 2027-06-30, apprentice until 2022-01-31"));
   ASSERT_EQ(service_.requests().size(), 1u);
   const std::string request = service_.requests()[0];
   for (const char* field :
        {"registration_number: \"100000017\"", "relationship: RELATIONSHIP_CHILD", "first_name: \"Sara\"",
         "last_name: \"Alaoui\"", "birth_date: \"2004-01-31\"", "sex: \"F\"", "cin: \"BK998877\"",
-        "studying_until: \"2027-06-30\"", "disabled: true", "declared_by: \"AGENT:agent.amal\""}) {
+        "studying_until: \"2027-06-30\"", "apprenticeship_until: \"2022-01-31\"", "disabled: true",
+        "declared_by: \"AGENT:agent.amal\""}) {
     EXPECT_THAT(request, HasSubstr(field));
   }
 
@@ -212,6 +215,9 @@ TEST_F(BeneficiaryCommandsTest, BadFlagsAreOneLineAndNothingIsSent) {
   std::vector<std::string> studying = with(good);
   studying.push_back("--studying_until=2027-6-30");
   ExpectOneLineError(Himaya(studying), "--studying_until: a day written YYYY-MM-DD");
+  std::vector<std::string> apprentice = with(good);
+  apprentice.push_back("--apprenticeship_until=2027-02-30");
+  ExpectOneLineError(Himaya(apprentice), "--apprenticeship_until: a day written YYYY-MM-DD");
   ExpectOneLineError(Himaya({"family", "declare"}), "usage: himaya family declare NUMBER");
   ExpectOneLineError(Himaya({"family", "remove", kInsured, "100000017-01", "--end_date=2026-11-30"}),
                      "--reason is required");
