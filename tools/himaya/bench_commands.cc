@@ -247,10 +247,12 @@ int Bench(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "eligibility") return BenchEligibility();
   if (args.size() == 1 && args[0] == "claims") return BenchClaims();
   if (args.size() == 1 && args[0] == "gateway") return BenchGateway();
+  if (args.size() == 1 && args[0] == "allowances") return BenchAllowances();
   if (args.size() != 1 || args[0] != "intake") {
     return Fail(absl::InvalidArgumentError(
         "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N | "
-        "bench eligibility [--beneficiaries=N] | bench claims --claims=N | bench gateway [--registered=N]"));
+        "bench eligibility [--beneficiaries=N] | bench claims --claims=N | bench gateway [--registered=N] | "
+        "bench allowances [--households=N]"));
   }
   const int64_t records = absl::GetFlag(FLAGS_records);
   const std::string backend = absl::GetFlag(FLAGS_backend);

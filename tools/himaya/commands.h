@@ -69,6 +69,11 @@ int Attestation(const std::vector<std::string>& args);
 // claims submit FILE.csv | report [SENDER/]BATCH_ID | status CLAIM_ID | review list |
 // review decide CLAIM_ID --decision=confirm|reject --agent=ID | overdue | ald add ...
 int Claims(const std::vector<std::string>& args);
+// allowances_commands.cc
+// allowances run --month=YYYY-MM | show | report | approve | pay | confirm-payment: family
+// allowance runs.
+int Allowances(const std::vector<std::string>& args);
+
 // claim_payment_commands.cc
 // claims pay --date=YYYY-MM-DD [--out=DIR]: the date's payment run, its instructions written to
 // DIR/payment-RUN_ID.csv.
@@ -94,6 +99,11 @@ int GenClaims(const std::vector<std::string>& args);
 // bench intake --records=N [--backend=sqlite|postgres] | bench notify | bench eligibility | bench claims |
 // bench gateway
 int Bench(const std::vector<std::string>& args);
+// bench_allowances.cc
+// bench allowances [--households=N]: a family allowance run over N households, then N/10, beside
+// raw inserts, with the service's peak memory at both.
+int BenchAllowances();
+
 // bench_eligibility.cc
 // bench eligibility [--beneficiaries=N] [--concurrency=C] [--duration=D]
 int BenchEligibility();

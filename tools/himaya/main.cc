@@ -58,7 +58,8 @@ Talking to the running stack:
   account resend-code NUMBER
                           a new activation code by SMS, within the limits per number and phone
   family declare NUMBER --relationship=SPOUSE|CHILD --first_name=... --last_name=...
-           --birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD] [--disabled]
+           --birth_date=YYYY-MM-DD --sex=M|F [--cin=...] [--studying_until=YYYY-MM-DD]
+           [--apprenticeship_until=YYYY-MM-DD] [--disabled]
                           declare a spouse or child (prints the beneficiary id; a refusal its reason)
   family list NUMBER      the insured and their family, with coverage periods
   family remove NUMBER BENEFICIARY_ID --reason=DIVORCE|DEATH|... --end_date=YYYY-MM-DD
@@ -69,6 +70,20 @@ Talking to the running stack:
   attestation verify FILE.pdf [--keys=DIR]
                           offline: its QR code's signature and expiry (exit 0 valid, 3 refused
                           with the reason: MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, ...)
+  allowances run --month=YYYY-MM
+                          the month's family allowance run computed as a draft (again while
+                          it is one), and its totals
+  allowances show RUN_ID  a run's state and totals
+  allowances report RUN_ID [--out=FILE]
+                          registration_number,children_with_right,amount_centimes,
+                          arrears_centimes,recovery_centimes,reason (CSV)
+  allowances approve RUN_ID --agent=ID
+  allowances pay RUN_ID [--out=DIR]
+                          the approved run's payment file for the bank, DIR/allowances-RUN_ID.csv
+                          (run_id,line,registration_number,method,account,amount_centimes)
+  allowances confirm-payment FILE.csv
+                          the bank's confirmation (run_id,line,registration_number,status,
+                          reason): PAID lines credited, FAILED lines owed next month
   claims submit FILE.csv  send a bulk claims file (manifest: FILE.manifest.json or --manifest);
                           waits until every file is decided (--wait=false: only received)
   claims report [SENDER/]BATCH_ID
@@ -122,6 +137,10 @@ Benchmarks (each starts its own stack in a temporary directory):
   bench claims --claims=N [--insured_count=N]
                                  a bulk claims file decided end to end (to the last ClaimDecided
                                  on Kafka), beside raw inserts of its items
+  bench allowances [--households=1000000]
+                                 a month's family allowance run (draft computed, report written)
+                                 beside raw inserts of as many rows, then at a tenth of the size:
+                                 the ratio and the service's peak memory at both
   bench gateway [--registered=100] [--concurrency=8] [--duration=10s] [--output=json]
                                  GET /v1/me/eligibility through the gateway (wrk, one session)
                                  beside a static answer of the gateway and CheckEligibility
@@ -169,6 +188,8 @@ int main(int argc, char** argv) {
       {"family", cli::Family},
       {"eligibility", cli::Eligibility},
       {"attestation", cli::Attestation},
+      // allowances_commands.cc
+      {"allowances", cli::Allowances},
       // events_commands.cc
       {"events", cli::Events},
       // claims_commands.cc

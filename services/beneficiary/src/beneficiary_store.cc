@@ -14,7 +14,7 @@ namespace {
 // The columns ReadDependent reads, in its order.
 constexpr char kDependentColumns[] =
     "beneficiary_id, registration_number, relationship, first_name, last_name, birth_date, sex, cin, identity_key, "
-    "disabled, studying_until, program, source, member_id, state, refusal, declared_at_us";
+    "disabled, studying_until, program, source, member_id, state, refusal, declared_at_us, apprenticeship_until";
 
 Dependent ReadDependent(const storage::Row& r) {
   Dependent d;
@@ -35,6 +35,7 @@ Dependent ReadDependent(const storage::Row& r) {
   d.state = ParseState(r.Text(14));
   d.refusal = r.Text(15);
   d.declared_at = absl::FromUnixMicros(r.Int(16));
+  d.apprenticeship_until = ParseDay(r.Text(17));
   return d;
 }
 
@@ -69,18 +70,50 @@ absl::StatusOr<std::vector<Dependent>> ReadWithPeriods(storage::Transaction& tx,
   return out;
 }
 
+// The dependents `condition` selects (on `b`, beneficiaries) among the insured between $1 and $2
+// (`params`' first two), with their periods, by beneficiary id. Periods are read by a join on
+// the same range rather than by ids: a page may hold many dependents.
+absl::StatusOr<std::vector<Dependent>> ReadBetween(storage::Transaction& tx, absl::string_view condition,
+                                                   storage::Params params) {
+  const std::string where = absl::StrCat("b.registration_number >= $1 AND b.registration_number <= $2 AND ", condition);
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns, " FROM beneficiaries b WHERE ", where,
+                                                    " ORDER BY beneficiary_id"),
+                                       params));
+  std::vector<Dependent> out;
+  std::map<std::string, size_t> index;
+  for (const storage::Row& r : rows) {
+    out.push_back(ReadDependent(r));
+    index[out.back().beneficiary_id] = out.size() - 1;
+  }
+  if (out.empty()) return out;
+  ASSIGN_OR_RETURN(auto periods,
+                   tx.Query(absl::StrCat("SELECT p.beneficiary_id, p.start_date, p.end_date, "
+                                         "p.end_reason, p.note FROM coverage_periods p JOIN beneficiaries b "
+                                         "ON b.beneficiary_id = p.beneficiary_id WHERE ",
+                                         where, " ORDER BY p.start_date"),
+                            params));
+  for (const storage::Row& p : periods) {
+    auto at = index.find(p.Text(0));
+    if (at == index.end()) continue;  // changed state between the two reads
+    out[at->second].periods.push_back(
+        {ParseDay(p.Text(1)).value_or(absl::CivilDay()), ParseDay(p.Text(2)), p.Text(3), p.Text(4)});
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::Status BeneficiaryStore::Insert(storage::Transaction& tx, const Dependent& d) {
-  RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO beneficiaries (", kDependentColumns,
-                                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-                                          "$15, $16, $17)"),
-                             {d.beneficiary_id, d.registration_number, d.relationship, d.first_name, d.last_name,
-                              d.birth_date ? FormatDay(*d.birth_date) : std::string(), d.sex, OptionalText(d.cin),
-                              OptionalText(d.identity_key), d.disabled, OptionalDay(d.studying_until), d.program,
-                              d.source, OptionalText(d.member_id), std::string(StateName(d.state)),
-                              OptionalText(d.refusal), absl::ToUnixMicros(d.declared_at)})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Execute(absl::StrCat("INSERT INTO beneficiaries (", kDependentColumns,
+                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                              "$15, $16, $17, $18)"),
+                 {d.beneficiary_id, d.registration_number, d.relationship, d.first_name, d.last_name,
+                  d.birth_date ? FormatDay(*d.birth_date) : std::string(), d.sex, OptionalText(d.cin),
+                  OptionalText(d.identity_key), d.disabled, OptionalDay(d.studying_until), d.program, d.source,
+                  OptionalText(d.member_id), std::string(StateName(d.state)), OptionalText(d.refusal),
+                  absl::ToUnixMicros(d.declared_at), OptionalDay(d.apprenticeship_until)})
+          .status());
   for (const Period& p : d.periods) {
     RETURN_IF_ERROR(tx.Execute("INSERT INTO coverage_periods (beneficiary_id, start_date, end_date, end_reason, note) "
                                "VALUES ($1, $2, $3, $4, $5)",
@@ -113,31 +146,27 @@ absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::Family(storage::Transac
 absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::ActiveBetween(storage::Transaction& tx,
                                                                        absl::string_view first,
                                                                        absl::string_view last) {
-  // Periods by a join on the same range rather than by ids: a page may hold many dependents.
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kDependentColumns,
-                                                    " FROM beneficiaries WHERE registration_number >= $1 "
-                                                    "AND registration_number <= $2 AND state = 'ACTIVE' "
-                                                    "ORDER BY beneficiary_id"),
-                                       {first, last}));
-  std::vector<Dependent> out;
-  std::map<std::string, size_t> index;
-  for (const storage::Row& r : rows) {
-    out.push_back(ReadDependent(r));
-    index[out.back().beneficiary_id] = out.size() - 1;
-  }
-  if (out.empty()) return out;
-  ASSIGN_OR_RETURN(auto periods, tx.Query("SELECT p.beneficiary_id, p.start_date, p.end_date, p.end_reason, p.note "
-                                          "FROM coverage_periods p JOIN beneficiaries b "
-                                          "ON b.beneficiary_id = p.beneficiary_id "
-                                          "WHERE b.registration_number >= $1 AND b.registration_number <= $2 "
-                                          "AND b.state = 'ACTIVE' ORDER BY p.start_date",
-                                          {first, last}));
-  for (const storage::Row& p : periods) {
-    auto at = index.find(p.Text(0));
-    if (at == index.end()) continue;  // became ACTIVE between the two reads
-    out[at->second].periods.push_back(
-        {ParseDay(p.Text(1)).value_or(absl::CivilDay()), ParseDay(p.Text(2)), p.Text(3), p.Text(4)});
-  }
+  return ReadBetween(tx, "b.state = 'ACTIVE'", {first, last});
+}
+
+absl::StatusOr<std::vector<Dependent>> BeneficiaryStore::ChildrenBetween(storage::Transaction& tx,
+                                                                         absl::string_view program,
+                                                                         absl::string_view first,
+                                                                         absl::string_view last) {
+  return ReadBetween(tx, "b.relationship = 'CHILD' AND b.program = $3 AND b.state <> 'REFUSED'",
+                     {first, last, program});
+}
+
+absl::StatusOr<std::vector<std::string>> BeneficiaryStore::HouseholdsAfter(storage::Transaction& tx,
+                                                                           absl::string_view program,
+                                                                           absl::string_view after, int limit) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT DISTINCT registration_number FROM beneficiaries "
+                                       "WHERE program = $1 AND relationship = 'CHILD' AND registration_number > $2 "
+                                       "AND state <> 'REFUSED' ORDER BY registration_number LIMIT $3",
+                                       {program, after, limit}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(r.Text(0));
   return out;
 }
 

@@ -28,6 +28,14 @@ class BeneficiaryStore {
   // and `last` (both included), by beneficiary id: one page of a pass over every family.
   static absl::StatusOr<std::vector<Dependent>> ActiveBetween(storage::Transaction& tx, absl::string_view first,
                                                               absl::string_view last);
+  // Up to `limit` insured numbers after `after` ("": from the first), in order, with a child ever
+  // declared in `program` (REFUSED ones aside): one page of the households of a program.
+  static absl::StatusOr<std::vector<std::string>> HouseholdsAfter(storage::Transaction& tx, absl::string_view program,
+                                                                  absl::string_view after, int limit);
+  // The children in `program`, ACTIVE or waiting for their details, with their periods, of the
+  // insured whose numbers lie between `first` and `last` (both included), by beneficiary id.
+  static absl::StatusOr<std::vector<Dependent>> ChildrenBetween(storage::Transaction& tx, absl::string_view program,
+                                                                absl::string_view first, absl::string_view last);
   // Whether a dependent came from this liaison household member already.
   static absl::StatusOr<bool> HasMember(storage::Transaction& tx, absl::string_view member_id);
   // Up to `limit` dependents waiting for their details, each with its periods, the oldest first.

@@ -1,5 +1,9 @@
 // himaya-beneficiary: insured persons, their families, and who is covered on which date.
 #include "absl/flags/flag.h"
+#include "beneficiary/src/allowance_figures.h"
+#include "beneficiary/src/allowance_rules.h"
+#include "beneficiary/src/allowance_runs.h"
+#include "beneficiary/src/allowance_service.h"
 #include "beneficiary/src/attestations.h"
 #include "beneficiary/src/beneficiary_service.h"
 #include "beneficiary/src/contribution_events.h"
@@ -20,6 +24,9 @@ ABSL_FLAG(std::string, registration_address, "",
           "gRPC address of registration (default: found in DATA_DIR/run/registration.json)");
 ABSL_FLAG(absl::Duration, registration_deadline, absl::Seconds(5), "Deadline of each call to registration");
 ABSL_FLAG(std::string, family_rules, "", "The family rules (JSON; default: the shipped config/family_rules.json)");
+ABSL_FLAG(std::string, allowance_rules, "",
+          "The family allowances' rules (JSON; default: the shipped config/allowance_rules.json)");
+ABSL_FLAG(int, allowance_page, 1000, "Households per page (and per transaction) of a family allowance draft");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of \"today\" (the default date of questions)");
 ABSL_FLAG(std::string, attestation_key_file, "",
           "The Ed25519 key attestations are sealed with (<kid>.key; none: GetAttestation is refused)");
@@ -47,6 +54,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<beneficiary::HouseholdDetails> household_details;
   std::unique_ptr<beneficiary::RegistrationEvents> registration_events;
   beneficiary::ContributionEvents contribution_events;
+  std::optional<beneficiary::AllowanceRules> allowance_rules;
+  std::unique_ptr<beneficiary::AllowanceRuns> allowance_runs;
+  std::unique_ptr<beneficiary::AllowanceDraftWorker> allowance_drafts;
+  std::unique_ptr<beneficiary::AllowanceService> allowance_service;
+  std::unique_ptr<beneficiary::AllowanceFigures> allowance_figures;
   return service::RunService(
       argc, argv, "beneficiary",
       [](storage::Dialect d) { return std::vector<storage::MigrationSet>{storage::BeneficiaryMigrations(d)}; },
@@ -54,6 +66,9 @@ int main(int argc, char** argv) {
         auto loaded = beneficiary::FamilyRules::Load(absl::GetFlag(FLAGS_family_rules));
         if (!loaded.ok()) return loaded.status();
         rules.emplace(*std::move(loaded));
+        auto loaded_allowances = beneficiary::AllowanceRules::Load(absl::GetFlag(FLAGS_allowance_rules));
+        if (!loaded_allowances.ok()) return loaded_allowances.status();
+        allowance_rules.emplace(*std::move(loaded_allowances));
         absl::TimeZone zone;
         if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &zone)) {
           return absl::InvalidArgumentError("time_zone: unknown (install tzdata)");
@@ -80,6 +95,8 @@ int main(int argc, char** argv) {
         figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), *rules, runtime.registry(),
                                                                runtime.clock(), zone);
         runtime.AddFigures("families", [&](const auto& stopping) { return figures->Refresh(stopping); });
+        allowance_figures = std::make_unique<beneficiary::AllowanceFigures>(runtime.db(), runtime.registry());
+        runtime.AddFigures("allowances", [&](const auto& stopping) { return allowance_figures->Refresh(stopping); });
         household_details->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] { household_details->Stop(); });
@@ -109,6 +126,20 @@ int main(int argc, char** argv) {
             runtime.clock(), runtime.random(), attestation_options);
         grpc_service = std::make_unique<beneficiary::BeneficiaryService>(*families, *eligibility, *attestations,
                                                                          runtime.handler_pool());
-        return runtime.Serve({grpc_service.get()}, {beneficiary::v1::BeneficiaryService::service_full_name()});
+        beneficiary::AllowanceRunsOptions allowance_options;
+        allowance_options.zone = zone;
+        allowance_options.page_households = absl::GetFlag(FLAGS_allowance_page);
+        if (allowance_options.page_households < 1) return absl::InvalidArgumentError("allowance_page: at least 1");
+        allowance_runs = std::make_unique<beneficiary::AllowanceRuns>(
+            runtime.db(), *allowance_rules, *directory, runtime.clock(), runtime.event_source(), allowance_options,
+            [&runtime] { runtime.relay().Wake(); });
+        allowance_drafts = std::make_unique<beneficiary::AllowanceDraftWorker>(*allowance_runs);
+        allowance_drafts->Start();
+        runtime.OnStop([&] { allowance_drafts->Stop(); });
+        allowance_service = std::make_unique<beneficiary::AllowanceService>(runtime.handler_pool(), *allowance_runs,
+                                                                            [&] { allowance_drafts->Wake(); });
+        return runtime.Serve({grpc_service.get(), allowance_service.get()},
+                             {beneficiary::v1::BeneficiaryService::service_full_name(),
+                              beneficiary::v1::FamilyAllowanceService::service_full_name()});
       });
 }

@@ -11,7 +11,7 @@ namespace {
 
 namespace reg = himaya::registration::v1;
 
-constexpr size_t kMembersPerCall = 1000;  // registration's limit
+constexpr size_t kMembersPerCall = 1000;  // registration's limit, of members and of accounts
 
 class GrpcRegistrationDirectory final : public RegistrationDirectory {
  public:
@@ -65,6 +65,35 @@ class GrpcRegistrationDirectory final : public RegistrationDirectory {
     // Never declare without the check: whatever went wrong, the caller may try again.
     return absl::UnavailableError(absl::StrCat("registration cannot tell now whether the CIN is registered (",
                                                absl::StatusCodeToString(person.status().code()), "); try again"));
+  }
+
+  absl::StatusOr<std::vector<PaymentAccount>> PaymentAccounts(const std::vector<std::string>& numbers) override {
+    std::vector<PaymentAccount> out;
+    out.reserve(numbers.size());
+    for (size_t first = 0; first < numbers.size(); first += kMembersPerCall) {
+      const size_t end = std::min(numbers.size(), first + kMembersPerCall);
+      reg::GetPaymentAccountsRequest request;
+      for (size_t i = first; i < end; ++i) request.add_registration_numbers(numbers[i]);
+      absl::StatusOr<reg::GetPaymentAccountsResponse> response =
+          rpc::Call(stub_, &reg::RegistrationService::Stub::GetPaymentAccounts, request, deadline_);
+      if (!response.ok()) return response.status();
+      if (response->accounts_size() != static_cast<int>(end - first)) {
+        return absl::UnavailableError("registration answered for another number of payment accounts");
+      }
+      for (size_t i = first; i < end; ++i) {
+        const reg::PaymentAccount& a = response->accounts(static_cast<int>(i - first));
+        if (a.registration_number() != numbers[i]) {
+          return absl::UnavailableError("registration answered for other payment accounts");
+        }
+        PaymentAccount account;
+        account.registration_number = a.registration_number();
+        if (a.method() == reg::PAYMENT_METHOD_BANK_TRANSFER) account.method = "BANK_TRANSFER";
+        if (a.method() == reg::PAYMENT_METHOD_MOBILE_WALLET) account.method = "MOBILE_WALLET";
+        if (!account.method.empty()) account.account = a.account();
+        out.push_back(std::move(account));
+      }
+    }
+    return out;
   }
 
   absl::StatusOr<InsuredNames> Names(const std::string& registration_number) override {

@@ -1,7 +1,8 @@
 // What the beneficiary service asks the registration service, over gRPC with a deadline: the
 // identity of liaison household members (their events name only a member id), whether a CIN
 // belongs to a registered person (who is then insured directly, never a dependent), and an
-// insured's names for their certificate (names are not kept here).
+// insured's names for their certificate (names are not kept here), and where each household of
+// family allowances is paid (accounts are kept only in a run's payment lines).
 // Nothing of it is asked in a transaction.
 #pragma once
 
@@ -29,6 +30,15 @@ struct MemberDetails {
   std::string program;
 };
 
+// Where an insured person is paid (family allowances), as registration keeps it.
+struct PaymentAccount {
+  std::string registration_number;
+  // "BANK_TRANSFER" or "MOBILE_WALLET"; empty when the insured chose none (nothing else set).
+  std::string method;
+  // The RIB's 24 digits or the wallet's phone number.
+  std::string account;
+};
+
 // An insured person's names, as the certificate prints them.
 struct InsuredNames {
   std::string first_name;
@@ -48,6 +58,9 @@ class RegistrationDirectory {
   // The names of the person with this registration number. NOT_FOUND when registration knows no
   // such person; UNAVAILABLE when it cannot answer in time.
   virtual absl::StatusOr<InsuredNames> Names(const std::string& registration_number) = 0;
+  // The payment account of each of `numbers`, one per number and in order, asked in calls of up
+  // to 1000. An error when registration cannot answer now: ask again later.
+  virtual absl::StatusOr<std::vector<PaymentAccount>> PaymentAccounts(const std::vector<std::string>& numbers) = 0;
 };
 
 // Registration at `address`, each call ending after `deadline`.

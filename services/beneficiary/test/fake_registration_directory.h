@@ -43,6 +43,26 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
     return it->second;
   }
 
+  absl::StatusOr<std::vector<PaymentAccount>> PaymentAccounts(const std::vector<std::string>& numbers) override {
+    absl::MutexLock lock(&mu_);
+    ++account_calls_;
+    if (!error_.ok()) return absl::UnavailableError("registration cannot tell now");
+    std::vector<PaymentAccount> out;
+    for (const std::string& n : numbers) {
+      auto it = accounts_.find(n);
+      out.push_back(it != accounts_.end() ? it->second : PaymentAccount{n, "", ""});
+    }
+    return out;
+  }
+  void AddAccount(const std::string& registration_number, const std::string& method, const std::string& account) {
+    absl::MutexLock lock(&mu_);
+    accounts_[registration_number] = {registration_number, method, account};
+  }
+  int account_calls() const {
+    absl::MutexLock lock(&mu_);
+    return account_calls_;
+  }
+
   void AddNames(const std::string& registration_number, InsuredNames names) {
     absl::MutexLock lock(&mu_);
     names_[registration_number] = std::move(names);
@@ -79,6 +99,8 @@ class FakeRegistrationDirectory final : public RegistrationDirectory {
   std::map<std::string, MemberDetails> members_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> registered_cins_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, InsuredNames> names_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, PaymentAccount> accounts_ ABSL_GUARDED_BY(mu_);
+  int account_calls_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   int member_calls_ ABSL_GUARDED_BY(mu_) = 0;
   int cin_calls_ ABSL_GUARDED_BY(mu_) = 0;
