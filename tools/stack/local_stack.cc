@@ -73,7 +73,7 @@ absl::Status EnsureAttestationKey(const std::string& data_dir) {
 
 const std::vector<std::string>& Services() {
   static const auto* const services =
-      new std::vector<std::string>{"registration", "notification", "beneficiary", "claims", "gateway"};
+      new std::vector<std::string>{"registration", "notification", "beneficiary", "claims", "contributions", "gateway"};
   return *services;
 }
 
