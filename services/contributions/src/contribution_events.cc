@@ -49,4 +49,28 @@ absl::Status AppendContributionPaid(storage::Transaction& tx, const events::Even
                                 events::NewEnvelope(source, e, p.program, p.row.registration_number), *source.clock);
 }
 
+absl::Status AppendCoverageSuspended(storage::Transaction& tx, const events::EventSource& source, const Suspension& s) {
+  v1::CoverageSuspended e;
+  e.set_registration_number(s.registration_number);
+  e.set_program(s.program);
+  e.set_from_date(FormatDay(s.from_date));
+  e.set_arrears_centimes(s.arrears_centimes);
+  e.set_oldest_unpaid_period(FormatPeriod(s.oldest_unpaid_period));
+  *e.mutable_suspended_at() = TimestampOf(s.suspended_at);
+  return events::AppendToOutbox(tx, events::Topic(events::kContributionsDomain, s.program),
+                                events::NewEnvelope(source, e, s.program, s.registration_number), *source.clock);
+}
+
+absl::Status AppendCoverageRestored(storage::Transaction& tx, const events::EventSource& source, const Suspension& s,
+                                    absl::CivilDay from, absl::string_view payment_id, absl::Time restored_at) {
+  v1::CoverageRestored e;
+  e.set_registration_number(s.registration_number);
+  e.set_program(s.program);
+  e.set_from_date(FormatDay(from));
+  e.set_payment_id(std::string(payment_id));
+  *e.mutable_restored_at() = TimestampOf(restored_at);
+  return events::AppendToOutbox(tx, events::Topic(events::kContributionsDomain, s.program),
+                                events::NewEnvelope(source, e, s.program, s.registration_number), *source.clock);
+}
+
 }  // namespace himaya::contributions

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "contributions/src/call_store.h"
 #include "contributions/src/payment_file.h"
+#include "contributions/src/suspension_store.h"
 #include "events/envelope.h"
 #include "storage/database.h"
 
@@ -29,5 +30,13 @@ struct AppliedPayment {
 // ContributionPaid for `payment`.
 absl::Status AppendContributionPaid(storage::Transaction& tx, const events::EventSource& source,
                                     const AppliedPayment& payment);
+
+// CoverageSuspended for `suspension`.
+absl::Status AppendCoverageSuspended(storage::Transaction& tx, const events::EventSource& source,
+                                     const Suspension& suspension);
+// CoverageRestored of `suspension`: covered again from `from`, by `payment_id`.
+absl::Status AppendCoverageRestored(storage::Transaction& tx, const events::EventSource& source,
+                                    const Suspension& suspension, absl::CivilDay from, absl::string_view payment_id,
+                                    absl::Time restored_at);
 
 }  // namespace himaya::contributions

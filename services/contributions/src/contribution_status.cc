@@ -20,6 +20,7 @@ absl::StatusOr<ContributionStatus> ContributionStatuses::Get(absl::string_view r
     ASSIGN_OR_RETURN(status.calls, CallStore::OfInsured(tx, registration_number));
     ASSIGN_OR_RETURN(int64_t credit, PaymentStore::Credit(tx, registration_number));
     status.balance_centimes = -credit;
+    ASSIGN_OR_RETURN(status.suspensions, SuspensionStore::OpenOf(tx, registration_number));
     return absl::OkStatus();
   }));
   for (const Call& c : status.calls) {

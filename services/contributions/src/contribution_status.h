@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "contributions/src/call_store.h"
+#include "contributions/src/suspension_store.h"
 #include "core/clock.h"
 #include "storage/database.h"
 
@@ -21,6 +22,8 @@ struct ContributionStatus {
   // Called minus paid (negative: paid in advance, the credit of payments not wholly applied).
   int64_t balance_centimes = 0;
   int64_t arrears_centimes = 0;
+  // The programs in which the insured is suspended now.
+  std::vector<Suspension> suspensions;
 };
 
 class ContributionStatuses {

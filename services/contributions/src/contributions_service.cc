@@ -32,6 +32,11 @@ void ToProto(const ContributionStatus& s, v1::ContributionStatus* out) {
   }
   out->set_balance_centimes(s.balance_centimes);
   out->set_arrears_centimes(s.arrears_centimes);
+  for (const Suspension& suspension : s.suspensions) {
+    v1::Suspension* o = out->add_suspensions();
+    o->set_program(suspension.program);
+    o->set_from_date(FormatDay(suspension.from_date));
+  }
 }
 
 void ToProto(const ImportResult& r, v1::PaymentImportResult* out) {

@@ -6,6 +6,7 @@
 #include "contributions/src/contribution_rules.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/src/contributions_service.h"
+#include "contributions/src/coverage_suspensions.h"
 #include "contributions/src/payment_imports.h"
 #include "contributions/src/registration_events.h"
 #include "contributions_migrations.h"
@@ -17,6 +18,8 @@ ABSL_FLAG(std::string, contribution_rules, "",
           "The contribution rules (JSON; default: the shipped config/contribution_rules.json)");
 ABSL_FLAG(std::string, time_zone, "Africa/Casablanca", "Time zone of the days (registration, due dates, payments)");
 ABSL_FLAG(int, call_page, 1000, "Insured called per transaction when a period is called");
+ABSL_FLAG(absl::Duration, suspension_period, absl::Hours(1),
+          "How often the insured in arrears are checked for suspension (also after each payment file)");
 
 int main(int argc, char** argv) {
   using namespace himaya;
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<contributions::ContributionCalls> calls;
   std::unique_ptr<contributions::ContributionStatuses> statuses;
   std::unique_ptr<contributions::PaymentImports> imports;
+  std::unique_ptr<contributions::CoverageSuspensions> suspensions;
   std::unique_ptr<contributions::ContributionsService> grpc_service;
   return service::RunService(
       argc, argv, "contributions",
@@ -48,9 +52,20 @@ int main(int argc, char** argv) {
             contributions::ContributionCallsOptions{absl::GetFlag(FLAGS_call_page), runtime.config().programs},
             [&runtime] { runtime.relay().Wake(); });
         statuses = std::make_unique<contributions::ContributionStatuses>(runtime.db(), runtime.clock(), zone);
-        imports = std::make_unique<contributions::PaymentImports>(runtime.db(), runtime.event_source(),
-                                                                  contributions::PaymentImportsOptions{zone},
-                                                                  [&runtime] { runtime.relay().Wake(); });
+        if (absl::GetFlag(FLAGS_suspension_period) <= absl::ZeroDuration()) {
+          return absl::InvalidArgumentError("suspension_period: must be positive");
+        }
+        suspensions = std::make_unique<contributions::CoverageSuspensions>(
+            runtime.db(), *rules, runtime.event_source(),
+            contributions::CoverageSuspensionsOptions{zone, runtime.config().programs, 1000,
+                                                      absl::GetFlag(FLAGS_suspension_period)},
+            [&runtime] { runtime.relay().Wake(); });
+        suspensions->Start();
+        // The pass goes while the database is open (the runtime closes it after the hooks).
+        runtime.OnStop([&] { suspensions->Stop(); });
+        imports = std::make_unique<contributions::PaymentImports>(
+            runtime.db(), *rules, runtime.event_source(), contributions::PaymentImportsOptions{zone},
+            [&runtime] { runtime.relay().Wake(); }, [&] { suspensions->Wake(); });
         grpc_service =
             std::make_unique<contributions::ContributionsService>(runtime.handler_pool(), *calls, *statuses, *imports);
         return runtime.Serve({grpc_service.get()}, {contributions::v1::ContributionsService::service_full_name()});

@@ -5,15 +5,18 @@
 #include "absl/strings/match.h"
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_events.h"
+#include "contributions/src/coverage_suspensions.h"
 #include "contributions/src/insured_store.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 
 namespace himaya::contributions {
 
-PaymentImports::PaymentImports(storage::Database& db, events::EventSource source, PaymentImportsOptions options,
-                               std::function<void()> on_committed, std::function<void()> on_imported)
+PaymentImports::PaymentImports(storage::Database& db, const ContributionRules& rules, events::EventSource source,
+                               PaymentImportsOptions options, std::function<void()> on_committed,
+                               std::function<void()> on_imported)
     : db_(db),
+      rules_(rules),
       source_(std::move(source)),
       options_(options),
       on_committed_(std::move(on_committed)),
@@ -33,7 +36,7 @@ absl::StatusOr<std::optional<ImportResult>> PaymentImports::Earlier(const Paymen
 }
 
 absl::StatusOr<RowOutcome> PaymentImports::Apply(storage::Transaction& tx, const std::string& file_id,
-                                                 const PaymentRow& row) {
+                                                 const PaymentRow& row, absl::CivilDay today) {
   ASSIGN_OR_RETURN(std::optional<Payment> earlier, PaymentStore::FindPayment(tx, row.payment_id));
   if (earlier) {
     // This very row, applied by an import of this file stopped before its end.
@@ -62,6 +65,8 @@ absl::StatusOr<RowOutcome> PaymentImports::Apply(storage::Transaction& tx, const
       tx, {row.payment_id, row.registration_number, row.amount_centimes, left, row.paid_on, file_id, row.row, now}));
   ASSIGN_OR_RETURN(int64_t credit, PaymentStore::Credit(tx, row.registration_number));
   RETURN_IF_ERROR(AppendContributionPaid(tx, source_, {row, program, periods, still_owed - credit, now}));
+  RETURN_IF_ERROR(CoverageSuspensions::RestoreAfterPayment(tx, rules_, source_, row.registration_number, row.paid_on,
+                                                           row.payment_id, today));
   return RowOutcome::kApplied;
 }
 
@@ -83,7 +88,7 @@ absl::StatusOr<ImportResult> PaymentImports::Import(const PaymentManifest& manif
           row.reason = "paid_on: after today";
           continue;
         }
-        ASSIGN_OR_RETURN(row.outcome, Apply(tx, manifest.file_id, row));
+        ASSIGN_OR_RETURN(row.outcome, Apply(tx, manifest.file_id, row, today));
         if (row.outcome == RowOutcome::kDuplicatePayment) row.reason = "payment_id: applied from another file";
         wrote_events = wrote_events || row.outcome == RowOutcome::kApplied;
       }

@@ -1,6 +1,7 @@
 // Payment files applied: each row ends in an outcome (APPLIED, UNKNOWN_INSURED,
 // DUPLICATE_PAYMENT, INVALID with its reason); an applied payment settles the insured's unpaid
-// calls oldest first (ContributionPaid), what is left stays as credit. A file is applied a page
+// calls oldest first (ContributionPaid), what is left stays as credit, and coverage suspended
+// for arrears comes back once none is left beyond the grace period (CoverageRestored). A file is applied a page
 // of rows per transaction: an import stopped halfway is finished by importing the file again
 // (the rows it applied answer APPLIED again, nothing twice), and a file imported whole answers
 // its first result and changes nothing.
@@ -12,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "contributions/src/contribution_rules.h"
 #include "contributions/src/payment_file.h"
 #include "contributions/src/payment_store.h"
 #include "core/clock.h"
@@ -31,7 +33,7 @@ class PaymentImports {
   // `on_committed` runs after each page that wrote events; `on_imported` once a file is applied
   // (the suspension check runs there).
   PaymentImports(
-      storage::Database& db, events::EventSource source, PaymentImportsOptions options,
+      storage::Database& db, const ContributionRules& rules, events::EventSource source, PaymentImportsOptions options,
       std::function<void()> on_committed = [] {}, std::function<void()> on_imported = [] {});
 
   // The result of the file imported before with this manifest's id and sha256; nothing when none
@@ -41,10 +43,13 @@ class PaymentImports {
   absl::StatusOr<ImportResult> Import(const PaymentManifest& manifest, std::vector<PaymentRow> rows);
 
  private:
-  // Applies one valid row's payment in `tx`: the outcome it ends in.
-  absl::StatusOr<RowOutcome> Apply(storage::Transaction& tx, const std::string& file_id, const PaymentRow& row);
+  // Applies one valid row's payment in `tx` (and restores the coverage it brings back on
+  // `today`): the outcome it ends in.
+  absl::StatusOr<RowOutcome> Apply(storage::Transaction& tx, const std::string& file_id, const PaymentRow& row,
+                                   absl::CivilDay today);
 
   storage::Database& db_;
+  const ContributionRules& rules_;
   events::EventSource source_;
   const PaymentImportsOptions options_;
   std::function<void()> on_committed_;

@@ -30,8 +30,8 @@ class PaymentImportsTest : public ContributionsDatabaseTest {
   }
   PaymentImports Imports(int page_rows = 1000) {
     return PaymentImports(
-        *db_, {"contributions", &clock_, &random_}, {absl::UTCTimeZone(), page_rows}, [this] { ++wakes_; },
-        [this] { ++imported_; });
+        *db_, ContributionRules::Shipped(), {"contributions", &clock_, &random_}, {absl::UTCTimeZone(), page_rows},
+        [this] { ++wakes_; }, [this] { ++imported_; });
   }
   // The rows of `csv` (without header) as the reader gives them, imported as `file_id`.
   absl::StatusOr<ImportResult> Import(const std::string& file_id, const std::string& csv, int page_rows = 1000) {

@@ -1,0 +1,104 @@
+#include "contributions/src/coverage_suspensions.h"
+
+#include <algorithm>
+
+#include "contributions/src/contribution_events.h"
+#include "contributions/src/suspension_store.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+
+namespace himaya::contributions {
+
+CoverageSuspensions::CoverageSuspensions(storage::Database& db, const ContributionRules& rules,
+                                         events::EventSource source, CoverageSuspensionsOptions options,
+                                         std::function<void()> on_committed)
+    : db_(db),
+      rules_(rules),
+      source_(std::move(source)),
+      options_(std::move(options)),
+      on_committed_(std::move(on_committed)) {}
+
+CoverageSuspensions::~CoverageSuspensions() { Stop(); }
+
+absl::StatusOr<int64_t> CoverageSuspensions::CheckArrears() {
+  const absl::CivilDay today = absl::ToCivilDay(source_.clock->Now(), options_.zone);
+  int64_t suspended = 0;
+  for (const std::string& program : options_.programs) {
+    const ProgramRules* rules = rules_.For(program);
+    if (rules == nullptr || rules->payer != Payer::kInsured) continue;
+    // A call due on `cutoff` suspends from cutoff + grace_days + 1 = today.
+    const absl::CivilDay cutoff = today - rules->grace_days - 1;
+    std::string after;
+    bool last_page = false;
+    while (!last_page && (loop_ == nullptr || !loop_->stopping())) {
+      int64_t page_suspended = 0;
+      RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+        page_suspended = 0;
+        ASSIGN_OR_RETURN(std::vector<InsuredInArrears> page,
+                         SuspensionStore::InArrears(tx, program, cutoff, today, after, options_.page_size));
+        last_page = static_cast<int>(page.size()) < options_.page_size;
+        const absl::Time now = source_.clock->Now();
+        for (const InsuredInArrears& a : page) {
+          Suspension s{a.registration_number,
+                       program,
+                       SuspensionDay(*rules, a.oldest_due_date),
+                       a.arrears_centimes,
+                       a.oldest_unpaid_period,
+                       a.region,
+                       now,
+                       std::nullopt,
+                       ""};
+          ASSIGN_OR_RETURN(bool inserted, SuspensionStore::Insert(tx, s));
+          if (!inserted) continue;
+          RETURN_IF_ERROR(AppendCoverageSuspended(tx, source_, s));
+          ++page_suspended;
+        }
+        if (!page.empty()) after = page.back().registration_number;
+        return absl::OkStatus();
+      }));
+      suspended += page_suspended;
+      if (page_suspended > 0) on_committed_();
+    }
+  }
+  if (suspended > 0) log::Info("coverage suspended for arrears", {{"insured", suspended}});
+  return suspended;
+}
+
+void CoverageSuspensions::Start() {
+  if (loop_ != nullptr) return;
+  loop_ = std::make_unique<core::BackgroundLoop>([this] {
+    absl::StatusOr<int64_t> done = CheckArrears();
+    if (!done.ok()) log::Warn("suspension pass failed", {{"error", std::string(done.status().message())}});
+    return options_.period;
+  });
+  loop_->Start();
+}
+
+void CoverageSuspensions::Wake() {
+  if (loop_ != nullptr) loop_->Wake();
+}
+
+void CoverageSuspensions::Stop() {
+  if (loop_ != nullptr) loop_->Stop();
+}
+
+absl::Status CoverageSuspensions::RestoreAfterPayment(storage::Transaction& tx, const ContributionRules& rules,
+                                                      const events::EventSource& source,
+                                                      absl::string_view registration_number, absl::CivilDay paid_on,
+                                                      absl::string_view payment_id, absl::CivilDay today) {
+  ASSIGN_OR_RETURN(std::vector<Suspension> open, SuspensionStore::OpenOf(tx, registration_number));
+  for (const Suspension& s : open) {
+    const ProgramRules* program = rules.For(s.program);
+    const int grace_days = program == nullptr ? 0 : program->grace_days;
+    ASSIGN_OR_RETURN(bool still_in_arrears,
+                     SuspensionStore::HasUnpaidDueBy(tx, registration_number, s.program, today - grace_days - 1));
+    if (still_in_arrears) continue;
+    const absl::CivilDay from = std::max(paid_on, s.from_date);
+    const absl::Time now = source.clock->Now();
+    RETURN_IF_ERROR(SuspensionStore::Restore(tx, s, from, payment_id, now));
+    RETURN_IF_ERROR(AppendCoverageRestored(tx, source, s, from, payment_id, now));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace himaya::contributions

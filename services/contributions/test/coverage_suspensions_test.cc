@@ -1,0 +1,152 @@
+// Suspension and restoration on both backends: an insured suspended the day after the grace
+// period (CoverageSuspended from due date + grace + 1, once), never for calls billed to the
+// state, restored by a payment leaving nothing unpaid beyond the grace period (CoverageRestored
+// from its paid_on), not by one leaving arrears; the pass on its loop woken; the status.
+#include "contributions/src/coverage_suspensions.h"
+
+#include "contributions/src/call_store.h"
+#include "contributions/src/contribution_status.h"
+#include "contributions/src/payment_imports.h"
+#include "contributions/test/contributions_database.h"
+#include "gtest/gtest.h"
+#include "himaya/contributions/v1/events.pb.h"
+#include "liaison/manifested_csv.h"
+#include "stack/local_stack.h"
+
+namespace himaya::contributions {
+namespace {
+
+class CoverageSuspensionsTest : public ContributionsDatabaseTest {
+ protected:
+  void SetUp() override {
+    ContributionsDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    AddInsured("100000017", absl::CivilDay(2025, 12, 1));
+    AddInsured("100000041", absl::CivilDay(2025, 12, 1), "amo-tadamon", "");
+    // January's calls, due 2026-02-28: suspended from 2026-05-30 (90 days of grace).
+    AddCall("100000017", "amo-tns", absl::CivilMonth(2026, 1), Payer::kInsured);
+    AddCall("100000041", "amo-tadamon", absl::CivilMonth(2026, 1), Payer::kState);
+  }
+  void AddCall(const std::string& number, const std::string& program, absl::CivilMonth period, Payer payer) {
+    Call c{number, program, period, payer, "AGRI", "Oriental", 9555, 0, absl::CivilDay(period + 2) - 1, clock_.Now()};
+    testing::InWrite(*db_, [&](storage::Transaction& tx) { return CallStore::InsertNew(tx, {c}); });
+  }
+  void At(absl::CivilDay day) { clock_.Set(absl::FromCivil(absl::CivilSecond(day), absl::UTCTimeZone())); }
+  std::unique_ptr<CoverageSuspensions> Suspensions() {
+    return std::make_unique<CoverageSuspensions>(
+        *db_, ContributionRules::Shipped(), events::EventSource{"contributions", &clock_, &random_},
+        CoverageSuspensionsOptions{absl::UTCTimeZone(), {"amo-tns", "amo-tadamon"}, 1000, absl::Hours(1)});
+  }
+  int64_t Check() {
+    absl::StatusOr<int64_t> n = Suspensions()->CheckArrears();
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  }
+  ImportResult Pay(const std::string& payment_id, int64_t amount, absl::CivilDay paid_on) {
+    const std::string text = "payment_id,registration_number,amount_centimes,paid_on\n" + payment_id + ",100000017," +
+                             std::to_string(amount) + "," + FormatDay(paid_on) + "\n";
+    PaymentManifest manifest{"F-" + payment_id, liaison::Sha256Hex(text), 1};
+    auto reader = PaymentFileReader::Open(manifest);
+    EXPECT_TRUE((*reader)->Feed(text).ok());
+    auto rows = (*reader)->Finish();
+    EXPECT_TRUE(rows.ok());
+    PaymentImports imports(*db_, ContributionRules::Shipped(), {"contributions", &clock_, &random_},
+                           {absl::UTCTimeZone(), 1000});
+    absl::StatusOr<ImportResult> result = imports.Import(manifest, *std::move(rows));
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(ImportResult{});
+  }
+  template <typename Event>
+  std::vector<Event> EventsOf() {
+    std::vector<Event> out;
+    for (const storage::Row& r : testing::Rows(*db_, "SELECT payload FROM outbox ORDER BY id")) {
+      absl::StatusOr<events::Envelope> env = events::ParseEnvelope(r.Text(0));
+      if (!env.ok()) continue;
+      absl::StatusOr<Event> e = events::Unpack<Event>(*env);
+      if (e.ok()) out.push_back(*e);
+    }
+    return out;
+  }
+  ContributionStatus Status() {
+    return ContributionStatuses(*db_, clock_, absl::UTCTimeZone()).Get("100000017").value_or(ContributionStatus{});
+  }
+};
+
+TEST_P(CoverageSuspensionsTest, AnInsuredIsSuspendedTheDayAfterTheGracePeriodAndOnce) {
+  At(absl::CivilDay(2026, 5, 29));
+  EXPECT_EQ(Check(), 0);
+  At(absl::CivilDay(2026, 5, 30));
+  EXPECT_EQ(Check(), 1);
+  EXPECT_EQ(Check(), 0);
+  At(absl::CivilDay(2026, 7, 1));
+  EXPECT_EQ(Check(), 0);
+  auto suspended = EventsOf<v1::CoverageSuspended>();
+  ASSERT_EQ(suspended.size(), 1u);
+  EXPECT_EQ(suspended[0].registration_number(), "100000017");
+  EXPECT_EQ(suspended[0].program(), "amo-tns");
+  EXPECT_EQ(suspended[0].from_date(), "2026-05-30");
+  EXPECT_EQ(suspended[0].arrears_centimes(), 9555);
+  EXPECT_EQ(suspended[0].oldest_unpaid_period(), "2026-01");
+  ContributionStatus status = Status();
+  ASSERT_EQ(status.suspensions.size(), 1u);
+  EXPECT_EQ(status.suspensions[0].from_date, absl::CivilDay(2026, 5, 30));
+}
+
+TEST_P(CoverageSuspensionsTest, APassRunLateStillSuspendsFromTheDayAfterTheGracePeriod) {
+  At(absl::CivilDay(2026, 8, 1));
+  EXPECT_EQ(Check(), 1);
+  EXPECT_EQ(EventsOf<v1::CoverageSuspended>()[0].from_date(), "2026-05-30");
+}
+
+TEST_P(CoverageSuspensionsTest, CallsBilledToTheStateNeverSuspendAnyone) {
+  At(absl::CivilDay(2027, 1, 1));
+  Check();
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM suspensions WHERE registration_number = '100000041'"), 0);
+}
+
+TEST_P(CoverageSuspensionsTest, APaymentLeavingNoArrearsBeyondGraceRestoresFromItsPaidOn) {
+  AddCall("100000017", "amo-tns", absl::CivilMonth(2026, 2), Payer::kInsured);  // due 2026-03-31
+  At(absl::CivilDay(2026, 6, 10));
+  ASSERT_EQ(Check(), 1);
+  // Pays January only: February (suspending from 2026-06-30) is still within its grace.
+  EXPECT_EQ(Pay("P-1", 9555, absl::CivilDay(2026, 6, 9)).applied, 1);
+  auto restored = EventsOf<v1::CoverageRestored>();
+  ASSERT_EQ(restored.size(), 1u);
+  EXPECT_EQ(restored[0].registration_number(), "100000017");
+  EXPECT_EQ(restored[0].program(), "amo-tns");
+  EXPECT_EQ(restored[0].from_date(), "2026-06-09");
+  EXPECT_EQ(restored[0].payment_id(), "P-1");
+  EXPECT_TRUE(Status().suspensions.empty());
+  // February's arrears pass its grace: suspended again, from 2026-06-30.
+  At(absl::CivilDay(2026, 6, 30));
+  EXPECT_EQ(Check(), 1);
+  EXPECT_EQ(EventsOf<v1::CoverageSuspended>().back().from_date(), "2026-06-30");
+}
+
+TEST_P(CoverageSuspensionsTest, APaymentLeavingArrearsBeyondGraceRestoresNothing) {
+  AddCall("100000017", "amo-tns", absl::CivilMonth(2026, 2), Payer::kInsured);
+  At(absl::CivilDay(2026, 7, 10));
+  ASSERT_EQ(Check(), 1);
+  Pay("P-1", 9555, absl::CivilDay(2026, 7, 9));  // January paid, February still beyond grace
+  EXPECT_TRUE(EventsOf<v1::CoverageRestored>().empty());
+  EXPECT_EQ(Status().suspensions.size(), 1u);
+  Pay("P-2", 9555, absl::CivilDay(2026, 7, 10));
+  EXPECT_EQ(EventsOf<v1::CoverageRestored>().size(), 1u);
+  EXPECT_EQ(EventsOf<v1::CoverageRestored>()[0].from_date(), "2026-07-10");
+}
+
+TEST_P(CoverageSuspensionsTest, ThePassRunsOnItsLoop) {
+  At(absl::CivilDay(2026, 6, 1));
+  std::unique_ptr<CoverageSuspensions> suspensions = Suspensions();
+  suspensions->Start();
+  absl::Status suspended =
+      stack::WaitUntil([&] { return testing::Count(*db_, "SELECT COUNT(*) FROM suspensions") == 1; }, absl::Seconds(10),
+                       "the pass's suspension");
+  EXPECT_TRUE(suspended.ok()) << suspended;
+  suspensions->Stop();
+}
+
+INSTANTIATE_BACKENDS(CoverageSuspensionsTest);
+
+}  // namespace
+}  // namespace himaya::contributions
