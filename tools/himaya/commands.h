@@ -115,4 +115,8 @@ int BenchClaims();
 // the gateway beside a static answer and a direct gRPC call.
 int BenchGateway();
 
+// contributions_commands.cc
+// contributions call --period=YYYY-MM | import FILE.csv [--manifest=M] | status NUMBER
+int Contributions(const std::vector<std::string>& args);
+
 }  // namespace himaya::cli

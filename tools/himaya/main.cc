@@ -100,6 +100,14 @@ Talking to the running stack:
   claims confirm-payment FILE.csv
                           the bank's confirmation (run_id,line,registration_number,status,
                           reason): PAID lines' files paid, FAILED lines' files to the next run
+  contributions call --period=YYYY-MM
+                          call a month's contributions for every insured registered by its
+                          last day and not yet called (calling again adds only those missing)
+  contributions import FILE.csv [--manifest=FILE.manifest.json]
+                          a payment file (payment_id,registration_number,amount_centimes,paid_on)
+                          with its manifest {"file_id","sha256","row_count"}; each row's outcome
+  contributions status NUMBER
+                          an insured's calls, paid amounts, balance, arrears and suspensions
   tariff import FILE.csv --tariff_version=V --effective_from=YYYY-MM-DD
                           a TNR version (act_code,label,category,tnr_amount,max_quantity,
                           min_days_between)
@@ -195,6 +203,8 @@ int main(int argc, char** argv) {
       // claims_commands.cc
       {"claims", cli::Claims},
       {"tariff", cli::Tariff},
+      // contributions_commands.cc
+      {"contributions", cli::Contributions},
       // gateway_commands.cc
       {"agent", cli::Agent},
       {"apikey", cli::ApiKey},
