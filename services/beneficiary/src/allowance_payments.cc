@@ -33,10 +33,12 @@ absl::Status CreditLedger(storage::Transaction& tx, const AllowanceRunRecord& ru
 
 absl::StatusOr<bool> AllowanceRuns::PayPage(const AllowanceRunRecord& run) {
   std::vector<AllowanceLine> page;
+  std::string from;  // the page's start, where the cursor must still be when it is written
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> now, AllowanceStore::FindRun(tx, run.run_id));
     if (!now) return absl::NotFoundError("run_id: no such allowance run");
-    ASSIGN_OR_RETURN(page, AllowanceStore::Households(tx, run.run_id, now->pay_cursor, kPayPage));
+    from = now->pay_cursor;
+    ASSIGN_OR_RETURN(page, AllowanceStore::Households(tx, run.run_id, from, kPayPage));
     return absl::OkStatus();
   }));
   if (page.empty()) return false;
@@ -50,12 +52,14 @@ absl::StatusOr<bool> AllowanceRuns::PayPage(const AllowanceRunRecord& run) {
     ASSIGN_OR_RETURN(std::vector<PaymentAccount> found, registration_.PaymentAccounts(payable));
     for (PaymentAccount& a : found) accounts[a.registration_number] = std::move(a);
   }
-  const std::string from = run.pay_cursor;
+  bool moved = false;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    // The cursor moves first, conditionally: of two payments of the same page at once (on
+    // PostgreSQL's READ COMMITTED), the second finds it moved and writes nothing.
+    ASSIGN_OR_RETURN(moved, AllowanceStore::MovePayCursor(tx, run.run_id, from, page.back().registration_number));
+    if (!moved) return absl::OkStatus();
     ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> now, AllowanceStore::FindRun(tx, run.run_id));
-    if (!now || now->state != kRunApproved || now->pay_cursor != from) {
-      return absl::AbortedError("the run's payment moved meanwhile");
-    }
+    if (!now) return absl::NotFoundError("run_id: no such allowance run");
     ASSIGN_OR_RETURN(int64_t line, AllowanceStore::LastLine(tx, run.run_id));
     for (AllowanceLine h : page) {
       const int64_t payable_total = h.amount_centimes + h.arrears_centimes;
@@ -78,8 +82,10 @@ absl::StatusOr<bool> AllowanceRuns::PayPage(const AllowanceRunRecord& run) {
       h.status = kLinePending;
       RETURN_IF_ERROR(AllowanceStore::SetLine(tx, run.run_id, h));
     }
-    return AllowanceStore::SetPayCursor(tx, run.run_id, page.back().registration_number);
+    return absl::OkStatus();
   }));
+  // Written by another payment meanwhile: read where it is now.
+  if (!moved) return true;
   return page.size() == static_cast<size_t>(kPayPage);
 }
 
@@ -96,10 +102,9 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Pay(absl::string_view run_id) {
   }
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(int64_t lines, AllowanceStore::LastLine(tx, run_id));
-    ASSIGN_OR_RETURN(bool moved, AllowanceStore::MoveState(tx, run_id, kRunApproved,
-                                                           lines > 0 ? kRunInPayment : kRunPaid, clock_.Now()));
-    if (!moved) return absl::AbortedError("the run changed state meanwhile");
-    return absl::OkStatus();
+    // Not moved: another payment of the run moved it meanwhile (APPROVED leads only there).
+    return AllowanceStore::MoveState(tx, run_id, kRunApproved, lines > 0 ? kRunInPayment : kRunPaid, clock_.Now())
+        .status();
   }));
   log::Info("allowance run in payment", {{"run_id", std::string(run_id)}});
   return Get(run_id);
@@ -167,15 +172,22 @@ absl::StatusOr<AllowanceConfirmation> AllowanceRuns::Confirm(absl::string_view r
       todo.emplace_back(&c, *std::move(h));
     }
     const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), options_.zone);
+    // Each line is settled only while still PENDING, and credited only by the confirmation that
+    // settled it: two imports of the same file at once (READ COMMITTED on PostgreSQL) credit once.
     for (const auto& [c, h] : todo) {
       if (c->status == LineStatus::kFailed) {
-        RETURN_IF_ERROR(AllowanceStore::SetOutcome(tx, run_id, h.registration_number,
-                                                   AllowanceReasonName(AllowanceReason::kPaymentFailed), kLineFailed,
-                                                   c->reason));
-        ++result.lines_failed;
+        ASSIGN_OR_RETURN(bool failed, AllowanceStore::ConfirmLine(tx, run_id, h.registration_number,
+                                                                  AllowanceReasonName(AllowanceReason::kPaymentFailed),
+                                                                  kLineFailed, c->reason));
+        ++(failed ? result.lines_failed : result.lines_already_confirmed);
         continue;
       }
-      RETURN_IF_ERROR(AllowanceStore::SetOutcome(tx, run_id, h.registration_number, h.reason, kLinePaid, c->reason));
+      ASSIGN_OR_RETURN(bool paid,
+                       AllowanceStore::ConfirmLine(tx, run_id, h.registration_number, h.reason, kLinePaid, c->reason));
+      if (!paid) {
+        ++result.lines_already_confirmed;
+        continue;
+      }
       RETURN_IF_ERROR(CreditLedger(tx, *run, h));
       RETURN_IF_ERROR(
           AppendAllowancePaid(tx, source_,
@@ -188,8 +200,8 @@ absl::StatusOr<AllowanceConfirmation> AllowanceRuns::Confirm(absl::string_view r
     ASSIGN_OR_RETURN(AllowanceTotals totals, AllowanceStore::Totals(tx, run_id));
     result.run_paid = totals.lines_pending == 0;
     if (result.run_paid && run->state == kRunInPayment) {
-      ASSIGN_OR_RETURN(bool moved, AllowanceStore::MoveState(tx, run_id, kRunInPayment, kRunPaid, clock_.Now()));
-      if (!moved) return absl::AbortedError("the run changed state meanwhile");
+      // Not moved: another confirmation of the last lines moved it to PAID meanwhile.
+      RETURN_IF_ERROR(AllowanceStore::MoveState(tx, run_id, kRunInPayment, kRunPaid, clock_.Now()).status());
     }
     return absl::OkStatus();
   }));

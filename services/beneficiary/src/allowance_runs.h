@@ -138,7 +138,8 @@ class AllowanceRuns {
   // Computes and writes the page after the run's cursor; returns false when the draft is done
   // (or no longer this generation's).
   absl::StatusOr<bool> ComputePage(const AllowanceRunRecord& run, std::string& cursor);
-  // Writes the lines of the next page of households to pay; returns false when none is left.
+  // Writes the lines of the next page of households to pay; returns false when none is left
+  // (true, writing nothing, when another payment of the run wrote that page meanwhile).
   absl::StatusOr<bool> PayPage(const AllowanceRunRecord& run);
 
   storage::Database& db_;

@@ -152,9 +152,13 @@ absl::StatusOr<bool> AllowanceStore::MoveState(storage::Transaction& tx, absl::s
   return *changed > 0;
 }
 
-absl::Status AllowanceStore::SetPayCursor(storage::Transaction& tx, absl::string_view run_id,
-                                          absl::string_view cursor) {
-  return tx.Execute("UPDATE allowance_runs SET pay_cursor = $2 WHERE run_id = $1", {run_id, cursor}).status();
+absl::StatusOr<bool> AllowanceStore::MovePayCursor(storage::Transaction& tx, absl::string_view run_id,
+                                                   absl::string_view from, absl::string_view to) {
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE allowance_runs SET pay_cursor = $3 WHERE run_id = $1 AND pay_cursor = $2 "
+                              "AND state = $4",
+                              {run_id, from, to, kRunApproved}));
+  return changed > 0;
 }
 
 absl::Status AllowanceStore::InsertHouseholds(storage::Transaction& tx, absl::string_view run_id,
@@ -271,6 +275,16 @@ absl::Status AllowanceStore::SetOutcome(storage::Transaction& tx, absl::string_v
           "WHERE run_id = $1 AND registration_number = $2",
           {run_id, registration_number, reason, status, bank_reason})
       .status();
+}
+
+absl::StatusOr<bool> AllowanceStore::ConfirmLine(storage::Transaction& tx, absl::string_view run_id,
+                                                 absl::string_view registration_number, absl::string_view reason,
+                                                 absl::string_view status, absl::string_view bank_reason) {
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE allowance_households SET reason = $3, status = $4, bank_reason = $5 "
+                              "WHERE run_id = $1 AND registration_number = $2 AND status = $6",
+                              {run_id, registration_number, reason, status, bank_reason, kLinePending}));
+  return changed > 0;
 }
 
 absl::StatusOr<std::vector<AllowancePaidGroup>> AllowanceStore::PaidByRegion(storage::Transaction& tx,

@@ -113,8 +113,11 @@ class AllowanceStore {
   // Moves a run from state `from` to `to`; returns false when it was not in `from`.
   static absl::StatusOr<bool> MoveState(storage::Transaction& tx, absl::string_view run_id, absl::string_view from,
                                         absl::string_view to, absl::Time at, absl::string_view agent = "");
-  // Keeps how far the payment lines were written.
-  static absl::Status SetPayCursor(storage::Transaction& tx, absl::string_view run_id, absl::string_view cursor);
+  // Moves an APPROVED run's payment cursor (how far the payment lines were written) from `from`
+  // to `to`. Returns false, changing nothing, when the run is elsewhere (another process wrote
+  // the page, or the run left APPROVED): the caller then writes nothing.
+  static absl::StatusOr<bool> MovePayCursor(storage::Transaction& tx, absl::string_view run_id, absl::string_view from,
+                                            absl::string_view to);
 
   // --- households
   // Records a page of households and their arrears by month.
@@ -148,6 +151,12 @@ class AllowanceStore {
   static absl::Status SetOutcome(storage::Transaction& tx, absl::string_view run_id,
                                  absl::string_view registration_number, absl::string_view reason,
                                  absl::string_view status, absl::string_view bank_reason);
+  // Sets the outcome of a PENDING payment line (PAID or FAILED, the bank's reason). Returns
+  // false, changing nothing, when the line is no longer PENDING (another confirmation of the same
+  // file settled it meanwhile): the caller then credits nothing.
+  static absl::StatusOr<bool> ConfirmLine(storage::Transaction& tx, absl::string_view run_id,
+                                          absl::string_view registration_number, absl::string_view reason,
+                                          absl::string_view status, absl::string_view bank_reason);
   // The households a run paid (confirmed lines), by region.
   static absl::StatusOr<std::vector<AllowancePaidGroup>> PaidByRegion(storage::Transaction& tx,
                                                                       absl::string_view run_id);

@@ -2,8 +2,11 @@
 // for each), computed in pages with the same report as in one, recomputed in draft with the
 // same report, resumed after a stop; approval; payment lines with registration's accounts
 // (NO_PAYMENT_MODE without one); the bank's confirmation (AllowancePaid, the ledger, a failed
-// line owed again next month, a confirmation imported twice); a backdated removal recovered.
+// line owed again next month, a confirmation imported twice, two imports of the same file at
+// once); a backdated removal recovered.
 #include "beneficiary/src/allowance_runs.h"
+
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,6 +35,31 @@ constexpr char kRules[] = R"({"start_month": "2026-03", "child_age_limit": 12, "
     "amounts_by_rank_centimes": [30000, 30000, 30000, 3600, 3600, 3600], "back_pay_months": 12})";
 
 std::string Number(int i) { return identity::FormatRegistrationNumber(identity::kFirstSequence + i); }
+
+// A clock whose first `callers` readings wait for each other (up to a deadline): two
+// confirmations reading it between their checks and their writes both check before either writes.
+class GatheringClock final : public core::Clock {
+ public:
+  GatheringClock(const core::Clock& inner, int callers) : inner_(inner), callers_(callers) {}
+  absl::Time Now() const override {
+    absl::MutexLock lock(&mu_);
+    if (arrived_ < callers_) {
+      ++arrived_;
+      const absl::Time deadline = absl::Now() + absl::Seconds(10);
+      while (arrived_ < callers_ &&
+             !mu_.AwaitWithDeadline(absl::Condition(this, &GatheringClock::AllArrived), deadline)) {
+      }
+    }
+    return inner_.Now();
+  }
+
+ private:
+  bool AllArrived() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return arrived_ >= callers_; }
+  const core::Clock& inner_;
+  const int callers_;
+  mutable absl::Mutex mu_;
+  mutable int arrived_ ABSL_GUARDED_BY(mu_) = 0;
+};
 
 class AllowanceRunsTest : public BeneficiaryDatabaseTest {
  protected:
@@ -274,6 +302,40 @@ TEST_P(AllowanceRunsTest, PaymentLinesConfirmationAndTheNextMonthsArrears) {
                                          Number(2), ",1,30000,30000,0,\n",  //
                                          Number(3), ",2,60000,60000,0,\n",  //
                                          Number(4), ",0,0,0,0,NO_CHILD_WITH_RIGHT\n"));
+}
+
+TEST_P(AllowanceRunsTest, AConfirmationImportedTwiceAtOnceCreditsOnce) {
+  for (int i = 1; i <= 3; ++i) {
+    Insured(Number(i));
+    Child(Number(i), 1, absl::CivilDay(2016, 1, 1));
+    registration_.AddAccount(Number(i), "MOBILE_WALLET", absl::StrCat("061234567", i));
+  }
+  Paid("2026-03");
+  // Two imports of the same file at once, each in its own transaction, both checking their lines
+  // PENDING before either writes (on PostgreSQL; SQLite runs writes one after the other, so there
+  // they do not wait for each other). Lines 1 and 2 first (the run stays IN_PAYMENT), then line 3.
+  const bool at_once = GetParam() == testing::Backend::kPostgres;
+  auto confirm_at_once = [&](const std::vector<ConfirmedLine>& lines) {
+    GatheringClock clock(clock_, at_once ? 2 : 0);
+    auto runs = std::make_unique<AllowanceRuns>(*db_, rules_, registration_, clock,
+                                                events::EventSource{"beneficiary", &clock, &random_});
+    absl::StatusOr<AllowanceConfirmation> a, b;
+    std::thread other([&] { b = runs->Confirm("ALW-202603", lines); });
+    a = runs->Confirm("ALW-202603", lines);
+    other.join();
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(a->lines_paid + b->lines_paid, static_cast<int64_t>(lines.size())) << "each line paid by one import";
+    EXPECT_EQ(a->lines_already_confirmed + b->lines_already_confirmed, static_cast<int64_t>(lines.size()));
+  };
+  confirm_at_once({Line(1, Number(1), LineStatus::kPaid), Line(2, Number(2), LineStatus::kPaid)});
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunInPayment);
+  confirm_at_once({Line(3, Number(3), LineStatus::kPaid)});
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunPaid);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_credits WHERE credited_centimes = 30000"), 3)
+      << "each household credited its month once";
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_credits"), 3);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM outbox"), 3) << "one AllowancePaid per line";
 }
 
 TEST_P(AllowanceRunsTest, ABackdatedRemovalIsRecoveredFromTheNextMonths) {
