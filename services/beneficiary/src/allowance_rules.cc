@@ -134,6 +134,8 @@ absl::string_view AllowanceReasonName(AllowanceReason reason) {
       return "NO_CHILD_WITH_RIGHT";
     case AllowanceReason::kRecoveredInFull:
       return "RECOVERED_IN_FULL";
+    case AllowanceReason::kPaidAlready:
+      return "PAID_ALREADY";
     case AllowanceReason::kNoPaymentMode:
       return "NO_PAYMENT_MODE";
     case AllowanceReason::kPaymentFailed:
@@ -175,12 +177,13 @@ AllowanceDecision DecideAllowance(const AllowanceRules& rules, const AllowanceHo
                                   absl::CivilMonth month) {
   AllowanceDecision decision;
   const MonthDue now = DueFor(rules, household, month);
-  decision.children_with_right = now.children_with_right;
-  decision.amount_centimes = now.amount_centimes;
   auto credited = [&](absl::CivilMonth m) {
     const auto at = household.credited.find(m);
     return at == household.credited.end() ? int64_t{0} : at->second;
   };
+  decision.children_with_right = now.children_with_right;
+  // What the month's own run may find credited already is not paid again.
+  decision.amount_centimes = std::max<int64_t>(0, now.amount_centimes - credited(month));
   for (absl::CivilMonth m = std::max(rules.start_month(), month - rules.back_pay_months()); m < month; ++m) {
     const int64_t owed = DueFor(rules, household, m).amount_centimes - credited(m);
     if (owed <= 0) continue;
@@ -199,6 +202,8 @@ AllowanceDecision DecideAllowance(const AllowanceRules& rules, const AllowanceHo
     decision.reason = AllowanceReason::kRecoveredInFull;
   } else if (!Covers(household.insured_periods, FirstDayOf(month))) {
     decision.reason = AllowanceReason::kInsuredNotCovered;
+  } else if (now.amount_centimes > 0) {
+    decision.reason = AllowanceReason::kPaidAlready;
   } else if (decision.children_with_right == 0 && household.children_pending > 0) {
     decision.reason = AllowanceReason::kDetailsPending;
   } else {

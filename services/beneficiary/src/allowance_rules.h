@@ -107,6 +107,7 @@ enum class AllowanceReason {
   kDetailsPending,     // no child gives a right, and some wait for their details
   kNoChildWithRight,   // no child gives a right this month, and nothing is owed before
   kRecoveredInFull,    // what was due went whole to recovering earlier overpayments
+  kPaidAlready,        // the month was credited in full already, and nothing is owed before
   kNoPaymentMode,      // (the run's) the insured chose no payment mode: no line, the month stays owed
   kPaymentFailed,      // (the run's) the bank did not pay the line: the month stays owed
 };

@@ -26,6 +26,22 @@ absl::Status CheckAgent(absl::string_view field, absl::string_view agent, bool r
   return absl::OkStatus();
 }
 
+// Refuses to start or approve the run of `month` while another month's run is being paid, or
+// when a later month's run was approved already (see kRunInProgress).
+absl::Status CheckRunOrder(storage::Transaction& tx, absl::CivilMonth month) {
+  ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> paying, AllowanceStore::RunInPaymentBesides(tx, month));
+  if (paying) {
+    return absl::FailedPreconditionError(absl::StrCat(kRunInProgress, ": the run of ", FormatMonth(paying->month),
+                                                      " is ", paying->state, ", its payment is not confirmed yet"));
+  }
+  ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> latest, AllowanceStore::LatestApprovedRun(tx));
+  if (latest && latest->month > month) {
+    return absl::FailedPreconditionError(absl::StrCat(kMonthBeforeLastRun, ": the run of ", FormatMonth(latest->month),
+                                                      " is ", latest->state, " already"));
+  }
+  return absl::OkStatus();
+}
+
 // The household as the rules read it, from what is stored.
 AllowanceHousehold HouseholdOf(const std::string& number, const std::optional<Insured>& insured,
                                const std::vector<const Dependent*>& children,
@@ -93,6 +109,11 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Start(absl::string_view month_text, 
   const std::string run_id = AllowanceRunId(*month);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> run, AllowanceStore::FindRunOfMonth(tx, *month));
+    if (run && run->state != kRunDraft) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(kRunNotDraft, ": the run of ", FormatMonth(*month), " is ", run->state, " already"));
+    }
+    RETURN_IF_ERROR(CheckRunOrder(tx, *month));
     if (!run) {
       AllowanceRunRecord fresh;
       fresh.run_id = run_id;
@@ -101,10 +122,6 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Start(absl::string_view month_text, 
       fresh.created_by = std::string(created_by);
       fresh.created_at = clock_.Now();
       return AllowanceStore::InsertRun(tx, fresh);
-    }
-    if (run->state != kRunDraft) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(kRunNotDraft, ": the run of ", FormatMonth(*month), " is ", run->state, " already"));
     }
     ASSIGN_OR_RETURN(bool restarted, AllowanceStore::Restart(tx, run_id, run->generation + 1, clock_.Now()));
     if (!restarted) return absl::AbortedError("the run changed state meanwhile");
@@ -259,6 +276,12 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Approve(absl::string_view run_id, ab
       return absl::FailedPreconditionError(absl::StrCat(kRunNotDraft, ": the run is ", run->state, " already"));
     }
     if (!run->complete) return absl::FailedPreconditionError("run_id: the draft is still being computed");
+    RETURN_IF_ERROR(CheckRunOrder(tx, run->month));
+    ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> paid, AllowanceStore::RunPaidLast(tx));
+    if (paid && run->computed_at && *run->computed_at < *paid->paid_at) {
+      return absl::FailedPreconditionError(absl::StrCat(kDraftOutdated, ": the run of ", FormatMonth(paid->month),
+                                                        " was paid after this draft was computed; start it again"));
+    }
     ASSIGN_OR_RETURN(bool moved, AllowanceStore::MoveState(tx, run_id, kRunDraft, kRunApproved, clock_.Now(), agent));
     if (!moved) return absl::AbortedError("the run changed state meanwhile");
     return absl::OkStatus();

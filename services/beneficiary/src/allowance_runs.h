@@ -68,6 +68,14 @@ inline constexpr absl::string_view kAllowancePaymentHeader =
 // The code of a run refused because its month is approved or paid already (FAILED_PRECONDITION,
 // its message starting with it).
 inline constexpr absl::string_view kRunNotDraft = "RUN_NOT_DRAFT";
+// Runs are kept in the order of their months, since a month's arrears and recoveries come from
+// the ledger, which only the bank's confirmations fill (FAILED_PRECONDITION, the message starting
+// with the code): no run started or approved while another month's is APPROVED or IN_PAYMENT...
+inline constexpr absl::string_view kRunInProgress = "RUN_IN_PROGRESS";
+// ... nor for a month before the latest run approved (APPROVED, IN_PAYMENT or PAID) ...
+inline constexpr absl::string_view kMonthBeforeLastRun = "MONTH_BEFORE_LAST_RUN";
+// ... and no draft approved that was computed before another run was paid (start it again).
+inline constexpr absl::string_view kDraftOutdated = "DRAFT_OUTDATED";
 
 // The run of a month is named after it: ALW-YYYYMM.
 std::string AllowanceRunId(absl::CivilMonth month);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "beneficiary/src/beneficiary_service.h"
 #include "core/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -36,10 +37,15 @@ void ToProto(const AllowanceRun& run, v1::AllowanceRun* out) {
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(r.created_at));
 }
 
-// A run refused for its state also gives RUN_NOT_DRAFT in the trailing metadata.
+// A run refused for its state or its month's order also gives its code (RUN_NOT_DRAFT,
+// RUN_IN_PROGRESS, ...) in the trailing metadata.
 absl::Status WithReason(grpc::CallbackServerContext* context, absl::Status status) {
-  if (absl::IsFailedPrecondition(status) && absl::StartsWith(status.message(), kRunNotDraft)) {
-    context->AddTrailingMetadata(kReasonMetadata, std::string(kRunNotDraft));
+  if (!absl::IsFailedPrecondition(status)) return status;
+  for (absl::string_view code : {kRunNotDraft, kRunInProgress, kMonthBeforeLastRun, kDraftOutdated}) {
+    if (absl::StartsWith(status.message(), absl::StrCat(code, ":"))) {
+      context->AddTrailingMetadata(kReasonMetadata, std::string(code));
+      break;
+    }
   }
   return status;
 }

@@ -111,6 +111,20 @@ absl::StatusOr<std::optional<AllowanceRunRecord>> AllowanceStore::LastPaidRun(st
   return FindRunWhere(tx, "state = $1 ORDER BY month DESC LIMIT 1", {kRunPaid});
 }
 
+absl::StatusOr<std::optional<AllowanceRunRecord>> AllowanceStore::RunInPaymentBesides(storage::Transaction& tx,
+                                                                                      absl::CivilMonth month) {
+  return FindRunWhere(tx, "state IN ($1, $2) AND month <> $3 ORDER BY month LIMIT 1",
+                      {kRunApproved, kRunInPayment, FormatMonth(month)});
+}
+
+absl::StatusOr<std::optional<AllowanceRunRecord>> AllowanceStore::LatestApprovedRun(storage::Transaction& tx) {
+  return FindRunWhere(tx, "state IN ($1, $2, $3) ORDER BY month DESC LIMIT 1", {kRunApproved, kRunInPayment, kRunPaid});
+}
+
+absl::StatusOr<std::optional<AllowanceRunRecord>> AllowanceStore::RunPaidLast(storage::Transaction& tx) {
+  return FindRunWhere(tx, "paid_at_us IS NOT NULL ORDER BY paid_at_us DESC LIMIT 1", {});
+}
+
 absl::StatusOr<bool> AllowanceStore::Restart(storage::Transaction& tx, absl::string_view run_id, int64_t generation,
                                              absl::Time at) {
   ASSIGN_OR_RETURN(int64_t changed,

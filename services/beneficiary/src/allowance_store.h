@@ -101,6 +101,13 @@ class AllowanceStore {
   static absl::StatusOr<std::vector<std::string>> UnfinishedDrafts(storage::Transaction& tx);
   // The latest PAID run; nothing when none is.
   static absl::StatusOr<std::optional<AllowanceRunRecord>> LastPaidRun(storage::Transaction& tx);
+  // The run of another month than `month` being paid (APPROVED or IN_PAYMENT); nothing when none is.
+  static absl::StatusOr<std::optional<AllowanceRunRecord>> RunInPaymentBesides(storage::Transaction& tx,
+                                                                               absl::CivilMonth month);
+  // The run of the latest month past its draft (APPROVED, IN_PAYMENT or PAID); nothing when none is.
+  static absl::StatusOr<std::optional<AllowanceRunRecord>> LatestApprovedRun(storage::Transaction& tx);
+  // The run paid last (by when it became PAID); nothing when none is.
+  static absl::StatusOr<std::optional<AllowanceRunRecord>> RunPaidLast(storage::Transaction& tx);
   // Empties a DRAFT run to compute it again from its first household, under a new generation
   // (a page of the older one is then refused). Returns false when it is no longer a DRAFT.
   static absl::StatusOr<bool> Restart(storage::Transaction& tx, absl::string_view run_id, int64_t generation,

@@ -320,6 +320,21 @@ TEST(AllowanceDecision, ARecoveryTakesPartOfAMonthAndCarriesNothingMore) {
   EXPECT_EQ(d.reason, AllowanceReason::kNone);
 }
 
+TEST(AllowanceDecision, TheMonthsOwnAmountIsWhatItsLedgerDoesNotHoldYet) {
+  AllowanceHousehold h = Household({Child("100000017-01", Day(2016, 1, 1)), Child("100000017-02", Day(2018, 1, 1))});
+  const AllowanceRules rules = RulesWith(With("start_month", "\"2026-03\""));
+  Credit(h, Month(2026, 3), Month(2026, 3), 30000);
+  AllowanceDecision d = DecideAllowance(rules, h, Month(2026, 3));
+  EXPECT_EQ(d.children_with_right, 2);
+  EXPECT_EQ(d.amount_centimes, 30000) << "60000 due, 30000 credited";
+  EXPECT_EQ(d.reason, AllowanceReason::kNone);
+  Credit(h, Month(2026, 3), Month(2026, 3), 40000);
+  d = DecideAllowance(rules, h, Month(2026, 3));
+  EXPECT_EQ(d.amount_centimes, 0) << "never below zero";
+  EXPECT_EQ(d.recovery_centimes, 0);
+  EXPECT_EQ(d.reason, AllowanceReason::kPaidAlready);
+}
+
 TEST(AllowanceDecision, EveryHouseholdWithoutAnAmountHasAReason) {
   const AllowanceRules rules = RulesWith(With("start_month", "\"2026-03\""));
   AllowanceHousehold grown = Household({Child("100000017-01", Day(2010, 1, 1))});
@@ -332,7 +347,8 @@ TEST(AllowanceDecision, EveryHouseholdWithoutAnAmountHasAReason) {
   EXPECT_EQ(DecideAllowance(rules, unregistered, Month(2026, 3)).reason, AllowanceReason::kInsuredNotCovered);
   for (AllowanceReason r :
        {AllowanceReason::kInsuredNotCovered, AllowanceReason::kDetailsPending, AllowanceReason::kNoChildWithRight,
-        AllowanceReason::kRecoveredInFull, AllowanceReason::kNoPaymentMode, AllowanceReason::kPaymentFailed}) {
+        AllowanceReason::kRecoveredInFull, AllowanceReason::kPaidAlready, AllowanceReason::kNoPaymentMode,
+        AllowanceReason::kPaymentFailed}) {
     EXPECT_FALSE(AllowanceReasonName(r).empty());
   }
   EXPECT_EQ(AllowanceReasonName(AllowanceReason::kNone), "");

@@ -338,6 +338,50 @@ TEST_P(AllowanceRunsTest, AConfirmationImportedTwiceAtOnceCreditsOnce) {
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM outbox"), 3) << "one AllowancePaid per line";
 }
 
+TEST_P(AllowanceRunsTest, RunsOfDifferentMonthsAreKeptInOrder) {
+  Insured(Number(1));
+  Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
+  registration_.AddAccount(Number(1), "MOBILE_WALLET", "0612345678");
+  auto refused = [](const absl::Status& status, absl::string_view code) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+    EXPECT_THAT(std::string(status.message()), StartsWith(std::string(code))) << status;
+  };
+  // April's draft computed while March is a draft: March not credited yet, April owes it.
+  Run("2026-03");
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 4, 2, 9, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(Run("2026-04"), absl::StrCat(kAllowanceReportHeader, Number(1), ",1,30000,30000,0,\n"));
+  ASSERT_TRUE(runs_->Approve("ALW-202603", "agent.omar").ok());
+  // March being paid: April is neither started nor approved, whatever its state.
+  refused(runs_->Start("2026-04", "agent.amal").status(), kRunInProgress);
+  refused(runs_->Approve("ALW-202604", "agent.omar").status(), kRunInProgress);
+  ASSERT_TRUE(runs_->Pay("ALW-202603").ok());
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunInPayment);
+  refused(runs_->Start("2026-05", "agent.amal").status(), kRunInProgress);
+  refused(runs_->Approve("ALW-202604", "agent.omar").status(), kRunInProgress);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 4, 3, 9, 0, 0), absl::UTCTimeZone()));
+  ConfirmAll("ALW-202603");
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunPaid);
+  // April's draft, computed before March was paid, would pay March again.
+  refused(runs_->Approve("ALW-202604", "agent.omar").status(), kDraftOutdated);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 4, 4, 9, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(Run("2026-04"), absl::StrCat(kAllowanceReportHeader, Number(1), ",1,30000,0,0,\n"))
+      << "started again: March paid once";
+  ASSERT_TRUE(runs_->Approve("ALW-202604", "agent.omar").ok());
+  // No month before the latest approved.
+  refused(runs_->Start("2026-03", "agent.amal").status(), kRunNotDraft);
+  ASSERT_TRUE(runs_->Pay("ALW-202604").ok());
+  ConfirmAll("ALW-202604");
+  EXPECT_EQ(runs_->Get("ALW-202604")->record.state, kRunPaid);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 2, 9, 0, 0), absl::UTCTimeZone()));
+  Run("2026-06");
+  ASSERT_TRUE(runs_->Approve("ALW-202606", "agent.omar").ok());
+  refused(runs_->Start("2026-05", "agent.amal").status(), kRunInProgress);
+  ASSERT_TRUE(runs_->Pay("ALW-202606").ok());
+  ConfirmAll("ALW-202606");
+  refused(runs_->Start("2026-05", "agent.amal").status(), kMonthBeforeLastRun);
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_runs WHERE month = '2026-05'"), 0);
+}
+
 TEST_P(AllowanceRunsTest, ABackdatedRemovalIsRecoveredFromTheNextMonths) {
   Insured(Number(1));
   Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
