@@ -128,6 +128,8 @@ absl::string_view AllowanceReasonName(AllowanceReason reason) {
       return "";
     case AllowanceReason::kInsuredNotCovered:
       return "INSURED_NOT_COVERED";
+    case AllowanceReason::kContributionsUnpaid:
+      return "CONTRIBUTIONS_UNPAID";
     case AllowanceReason::kDetailsPending:
       return "DETAILS_PENDING";
     case AllowanceReason::kNoChildWithRight:
@@ -143,6 +145,21 @@ absl::string_view AllowanceReasonName(AllowanceReason reason) {
   }
   return "UNKNOWN";
 }
+
+namespace {
+
+// Why an insured is not covered on `day`: CONTRIBUTIONS_UNPAID when the last period before it
+// ended for unpaid contributions.
+AllowanceReason NotCoveredReason(const std::vector<CoveragePeriod>& periods, absl::CivilDay day) {
+  const CoveragePeriod* before = nullptr;
+  for (const CoveragePeriod& p : periods) {
+    if (p.end && *p.end < day && (!before || *p.end > *before->end)) before = &p;
+  }
+  return before && before->end_reason == ReasonCode::kContributionsUnpaid ? AllowanceReason::kContributionsUnpaid
+                                                                          : AllowanceReason::kInsuredNotCovered;
+}
+
+}  // namespace
 
 absl::CivilDay FirstDayOf(absl::CivilMonth month) { return absl::CivilDay(month); }
 
@@ -201,7 +218,7 @@ AllowanceDecision DecideAllowance(const AllowanceRules& rules, const AllowanceHo
   if (payable > 0) {
     decision.reason = AllowanceReason::kRecoveredInFull;
   } else if (!Covers(household.insured_periods, FirstDayOf(month))) {
-    decision.reason = AllowanceReason::kInsuredNotCovered;
+    decision.reason = NotCoveredReason(household.insured_periods, FirstDayOf(month));
   } else if (now.amount_centimes > 0) {
     decision.reason = AllowanceReason::kPaidAlready;
   } else if (decision.children_with_right == 0 && household.children_pending > 0) {

@@ -89,7 +89,8 @@ struct AllowanceChild {
 // ledger (what confirmed payments credited).
 struct AllowanceHousehold {
   std::string registration_number;
-  // The insured's periods of coverage (none while the insured is not registered).
+  // The insured's periods of coverage (none while the insured is not registered; one ended
+  // CONTRIBUTIONS_UNPAID when a suspension for unpaid contributions follows it).
   std::vector<CoveragePeriod> insured_periods;
   std::vector<AllowanceChild> children;
   // Children whose details registration has not told yet (they give no right until then).
@@ -103,13 +104,14 @@ struct AllowanceHousehold {
 // Why a household gets nothing for a month (kNone when it gets an amount).
 enum class AllowanceReason {
   kNone,
-  kInsuredNotCovered,  // the insured is not covered on the 1st of the month, and nothing is owed before
-  kDetailsPending,     // no child gives a right, and some wait for their details
-  kNoChildWithRight,   // no child gives a right this month, and nothing is owed before
-  kRecoveredInFull,    // what was due went whole to recovering earlier overpayments
-  kPaidAlready,        // the month was credited in full already, and nothing is owed before
-  kNoPaymentMode,      // (the run's) the insured chose no payment mode: no line, the month stays owed
-  kPaymentFailed,      // (the run's) the bank did not pay the line: the month stays owed
+  kInsuredNotCovered,    // the insured is not covered on the 1st of the month, and nothing is owed before
+  kContributionsUnpaid,  // the same, the insured's coverage being suspended for unpaid contributions
+  kDetailsPending,       // no child gives a right, and some wait for their details
+  kNoChildWithRight,     // no child gives a right this month, and nothing is owed before
+  kRecoveredInFull,      // what was due went whole to recovering earlier overpayments
+  kPaidAlready,          // the month was credited in full already, and nothing is owed before
+  kNoPaymentMode,        // (the run's) the insured chose no payment mode: no line, the month stays owed
+  kPaymentFailed,        // (the run's) the bank did not pay the line: the month stays owed
 };
 // "NO_CHILD_WITH_RIGHT", ...; "" for kNone.
 absl::string_view AllowanceReasonName(AllowanceReason reason);

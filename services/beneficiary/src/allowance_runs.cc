@@ -48,7 +48,8 @@ AllowanceHousehold HouseholdOf(const std::string& number, const std::optional<In
                                std::map<absl::CivilMonth, int64_t> credited, int64_t recovered) {
   AllowanceHousehold h;
   h.registration_number = number;
-  if (insured && insured->registered) h.insured_periods.push_back({insured->registered_on, std::nullopt});
+  // Covered as eligibility says: from registration, but on the days of a suspension.
+  if (insured && insured->registered) h.insured_periods = InsuredPeriods(*insured);
   for (const Dependent* d : children) {
     if (d->state != DependentState::kActive || !d->birth_date) {
       ++h.children_pending;

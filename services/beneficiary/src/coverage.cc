@@ -36,23 +36,28 @@ CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insure
       if (s.from <= date && (!s.to || date <= *s.to)) return {false, ReasonCode::kContributionsUnpaid};
     }
   }
-  // Covered from registration to the day before each suspension, and again from the day after
-  // (what tells the last covered day).
+  // The periods also tell the last covered day.
   BeneficiaryFacts facts;
   facts.relationship = Relationship::kInsured;
   facts.birth_date = insured.registered_on;  // an insured has no age limit
+  facts.periods = InsuredPeriods(insured);
+  return CoverageOn(rules, facts, date);
+}
+
+std::vector<CoveragePeriod> InsuredPeriods(const Insured& insured) {
+  std::vector<CoveragePeriod> periods;
   std::optional<absl::CivilDay> start = insured.registered_on;
   for (const Suspension& s : insured.suspensions) {
     if (!start) break;
-    if (s.from > *start) facts.periods.push_back({*start, s.from - 1, ReasonCode::kContributionsUnpaid});
+    if (s.from > *start) periods.push_back({*start, s.from - 1, ReasonCode::kContributionsUnpaid});
     if (!s.to) {
       start.reset();
     } else if (*s.to + 1 > *start) {
       start = *s.to + 1;
     }
   }
-  if (start) facts.periods.push_back({*start, std::nullopt, ReasonCode::kRemoved});
-  return CoverageOn(rules, facts, date);
+  if (start) periods.push_back({*start, std::nullopt, ReasonCode::kRemoved});
+  return periods;
 }
 
 Coverage CoverageOf(const CoverageAnswer& answer) {

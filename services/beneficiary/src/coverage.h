@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/time/civil_time.h"
 #include "beneficiary/src/family.h"
@@ -33,6 +34,9 @@ Relationship RelationshipOf(absl::string_view name);
 // The insured's coverage on `date`: from their registration day, without end but for their
 // suspensions (CONTRIBUTIONS_UNPAID on their days; covered until the day before one starts).
 CoverageAnswer InsuredCoverageOn(const FamilyRules& rules, const Insured& insured, absl::CivilDay date);
+// The insured's periods of coverage InsuredCoverageOn decides by: from their registration day to
+// the day before each suspension (ended CONTRIBUTIONS_UNPAID), again from the day after it.
+std::vector<CoveragePeriod> InsuredPeriods(const Insured& insured);
 // A dependent's coverage on `date` through `insured`: DETAILS_PENDING while their identity is
 // not known, the refusal's code when refused, else the rules' answer through the insured's.
 Coverage DependentCoverageOn(const FamilyRules& rules, const Dependent& dependent, const Insured& insured,

@@ -345,10 +345,15 @@ TEST(AllowanceDecision, EveryHouseholdWithoutAnAmountHasAReason) {
   AllowanceHousehold unregistered = Household({Child("100000017-01", Day(2020, 1, 1))});
   unregistered.insured_periods.clear();
   EXPECT_EQ(DecideAllowance(rules, unregistered, Month(2026, 3)).reason, AllowanceReason::kInsuredNotCovered);
+  AllowanceHousehold suspended = Household({Child("100000017-01", Day(2020, 1, 1))});
+  suspended.insured_periods = {{Day(2020, 1, 1), Day(2026, 2, 14), ReasonCode::kContributionsUnpaid},
+                               {Day(2026, 4, 1), std::nullopt, ReasonCode::kRemoved}};
+  EXPECT_EQ(DecideAllowance(rules, suspended, Month(2026, 3)).reason, AllowanceReason::kContributionsUnpaid);
+  EXPECT_EQ(DecideAllowance(rules, suspended, Month(2026, 4)).amount_centimes, 30000) << "restored on the 1st";
   for (AllowanceReason r :
-       {AllowanceReason::kInsuredNotCovered, AllowanceReason::kDetailsPending, AllowanceReason::kNoChildWithRight,
-        AllowanceReason::kRecoveredInFull, AllowanceReason::kPaidAlready, AllowanceReason::kNoPaymentMode,
-        AllowanceReason::kPaymentFailed}) {
+       {AllowanceReason::kInsuredNotCovered, AllowanceReason::kContributionsUnpaid, AllowanceReason::kDetailsPending,
+        AllowanceReason::kNoChildWithRight, AllowanceReason::kRecoveredInFull, AllowanceReason::kPaidAlready,
+        AllowanceReason::kNoPaymentMode, AllowanceReason::kPaymentFailed}) {
     EXPECT_FALSE(AllowanceReasonName(r).empty());
   }
   EXPECT_EQ(AllowanceReasonName(AllowanceReason::kNone), "");

@@ -13,8 +13,10 @@
 #include "absl/strings/str_split.h"
 #include "beneficiary/src/beneficiary_store.h"
 #include "beneficiary/src/insured_store.h"
+#include "beneficiary/src/suspension_store.h"
 #include "beneficiary/test/beneficiary_database.h"
 #include "beneficiary/test/fake_registration_directory.h"
+#include "core/status_macros.h"
 #include "events/envelope.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -380,6 +382,29 @@ TEST_P(AllowanceRunsTest, RunsOfDifferentMonthsAreKeptInOrder) {
   ConfirmAll("ALW-202606");
   refused(runs_->Start("2026-05", "agent.amal").status(), kMonthBeforeLastRun);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_runs WHERE month = '2026-05'"), 0);
+}
+
+TEST_P(AllowanceRunsTest, AnInsuredSuspendedForUnpaidContributionsIsNotPaid) {
+  Insured(Number(1));  // suspended from 2026-03-01
+  Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
+  Insured(Number(2));  // suspended from 2026-03-02: covered on March's first day
+  Child(Number(2), 1, absl::CivilDay(2016, 1, 1));
+  Insured(Number(3));  // suspended in February, restored from 2026-02-20
+  Child(Number(3), 1, absl::CivilDay(2016, 1, 1));
+  ASSERT_TRUE(
+      Write([&](storage::Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(
+            SuspensionStore::Suspend(tx, Number(1), kFamilyAllowancesProgram, absl::CivilDay(2026, 3, 1)).status());
+        RETURN_IF_ERROR(
+            SuspensionStore::Suspend(tx, Number(2), kFamilyAllowancesProgram, absl::CivilDay(2026, 3, 2)).status());
+        RETURN_IF_ERROR(
+            SuspensionStore::Suspend(tx, Number(3), kFamilyAllowancesProgram, absl::CivilDay(2026, 2, 1)).status());
+        return SuspensionStore::Restore(tx, Number(3), absl::CivilDay(2026, 2, 20)).status();
+      }).ok());
+  EXPECT_EQ(Run("2026-03"), absl::StrCat(kAllowanceReportHeader,                        //
+                                         Number(1), ",0,0,0,0,CONTRIBUTIONS_UNPAID\n",  //
+                                         Number(2), ",1,30000,0,0,\n",                  //
+                                         Number(3), ",1,30000,0,0,\n"));
 }
 
 TEST_P(AllowanceRunsTest, ABackdatedRemovalIsRecoveredFromTheNextMonths) {
