@@ -283,8 +283,12 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Approve(absl::string_view run_id, ab
       return absl::FailedPreconditionError(absl::StrCat(kDraftOutdated, ": the run of ", FormatMonth(paid->month),
                                                         " was paid after this draft was computed; start it again"));
     }
-    ASSIGN_OR_RETURN(bool moved, AllowanceStore::MoveState(tx, run_id, kRunDraft, kRunApproved, clock_.Now(), agent));
-    if (!moved) return absl::AbortedError("the run changed state meanwhile");
+    // What was read is what is approved: the draft complete, of the generation read (a start
+    // meanwhile restarts it, on PostgreSQL's READ COMMITTED as well).
+    ASSIGN_OR_RETURN(bool approved, AllowanceStore::ApproveDraft(tx, run_id, run->generation, agent, clock_.Now()));
+    if (!approved) {
+      return absl::FailedPreconditionError("run_id: the draft was started again meanwhile; approve it once computed");
+    }
     return absl::OkStatus();
   }));
   log::Info("allowance run approved", {{"run_id", std::string(run_id)}, {"agent", std::string(agent)}});

@@ -149,14 +149,9 @@ absl::StatusOr<bool> AllowanceStore::Advance(storage::Transaction& tx, absl::str
 }
 
 absl::StatusOr<bool> AllowanceStore::MoveState(storage::Transaction& tx, absl::string_view run_id,
-                                               absl::string_view from, absl::string_view to, absl::Time at,
-                                               absl::string_view agent) {
+                                               absl::string_view from, absl::string_view to, absl::Time at) {
   absl::StatusOr<int64_t> changed;
-  if (to == kRunApproved) {
-    changed = tx.Execute(
-        "UPDATE allowance_runs SET state = $3, approved_by = $4, approved_at_us = $5 WHERE run_id = $1 AND state = $2",
-        {run_id, from, to, agent, absl::ToUnixMicros(at)});
-  } else if (to == kRunPaid) {
+  if (to == kRunPaid) {
     changed = tx.Execute("UPDATE allowance_runs SET state = $3, paid_at_us = $4 WHERE run_id = $1 AND state = $2",
                          {run_id, from, to, absl::ToUnixMicros(at)});
   } else {
@@ -164,6 +159,15 @@ absl::StatusOr<bool> AllowanceStore::MoveState(storage::Transaction& tx, absl::s
   }
   if (!changed.ok()) return changed.status();
   return *changed > 0;
+}
+
+absl::StatusOr<bool> AllowanceStore::ApproveDraft(storage::Transaction& tx, absl::string_view run_id,
+                                                  int64_t generation, absl::string_view agent, absl::Time at) {
+  ASSIGN_OR_RETURN(int64_t changed,
+                   tx.Execute("UPDATE allowance_runs SET state = $3, approved_by = $4, approved_at_us = $5 "
+                              "WHERE run_id = $1 AND generation = $2 AND complete = 1 AND state = $6",
+                              {run_id, generation, kRunApproved, agent, absl::ToUnixMicros(at), kRunDraft}));
+  return changed > 0;
 }
 
 absl::StatusOr<bool> AllowanceStore::MovePayCursor(storage::Transaction& tx, absl::string_view run_id,

@@ -117,9 +117,14 @@ class AllowanceStore {
   // or the draft restarted).
   static absl::StatusOr<bool> Advance(storage::Transaction& tx, absl::string_view run_id, int64_t generation,
                                       absl::string_view from, absl::string_view to, bool complete, absl::Time at);
-  // Moves a run from state `from` to `to`; returns false when it was not in `from`.
+  // Moves a run from state `from` to `to` (IN_PAYMENT, PAID: ApproveDraft approves); returns
+  // false when it was not in `from`.
   static absl::StatusOr<bool> MoveState(storage::Transaction& tx, absl::string_view run_id, absl::string_view from,
-                                        absl::string_view to, absl::Time at, absl::string_view agent = "");
+                                        absl::string_view to, absl::Time at);
+  // Approves a DRAFT computed to its end under `generation` (the one its approver read). Returns
+  // false, changing nothing, when it is no longer that (restarted meanwhile, or approved).
+  static absl::StatusOr<bool> ApproveDraft(storage::Transaction& tx, absl::string_view run_id, int64_t generation,
+                                           absl::string_view agent, absl::Time at);
   // Moves an APPROVED run's payment cursor (how far the payment lines were written) from `from`
   // to `to`. Returns false, changing nothing, when the run is elsewhere (another process wrote
   // the page, or the run left APPROVED): the caller then writes nothing.

@@ -407,6 +407,28 @@ TEST_P(AllowanceRunsTest, AnInsuredSuspendedForUnpaidContributionsIsNotPaid) {
                                          Number(3), ",1,30000,0,0,\n"));
 }
 
+TEST_P(AllowanceRunsTest, OnlyTheCompleteDraftOfTheGenerationReadIsApproved) {
+  Insured(Number(1));
+  Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
+  Run("2026-03");
+  const int64_t generation = runs_->Get("ALW-202603")->record.generation;
+  // An approval that read the draft before it was started again changes nothing.
+  ASSERT_TRUE(runs_->Start("2026-03", "agent.amal").ok());
+  EXPECT_FALSE(InWrite([&](storage::Transaction& tx) {
+    return AllowanceStore::ApproveDraft(tx, "ALW-202603", generation, "agent.omar", clock_.Now());
+  })) << "restarted, not complete";
+  ASSERT_TRUE(runs_->Compute("ALW-202603").ok());
+  EXPECT_FALSE(InWrite([&](storage::Transaction& tx) {
+    return AllowanceStore::ApproveDraft(tx, "ALW-202603", generation, "agent.omar", clock_.Now());
+  })) << "complete again, but of another generation";
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunDraft);
+  EXPECT_TRUE(InWrite([&](storage::Transaction& tx) {
+    return AllowanceStore::ApproveDraft(tx, "ALW-202603", generation + 1, "agent.omar", clock_.Now());
+  }));
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.state, kRunApproved);
+  EXPECT_EQ(runs_->Get("ALW-202603")->record.approved_by, "agent.omar");
+}
+
 TEST_P(AllowanceRunsTest, ABackdatedRemovalIsRecoveredFromTheNextMonths) {
   Insured(Number(1));
   Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
