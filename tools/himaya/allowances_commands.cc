@@ -187,7 +187,10 @@ int Pay(OutputFormat format, const std::vector<std::string>& args) {
   AllowanceStub stub(rpc::NewChannel(*address));
   ben::PayAllowanceRunRequest request;
   request.set_run_id(args[1]);
-  absl::StatusOr<ben::AllowanceRun> run = rpc::Call(stub, &AllowanceStub::PayAllowanceRun, request);
+  // No deadline: the service writes a page of 1,000 lines per transaction, and a million
+  // households take minutes (interrupted, it resumes where it stopped when asked again).
+  absl::StatusOr<ben::AllowanceRun> run =
+      rpc::Call(stub, &AllowanceStub::PayAllowanceRun, request, absl::InfiniteDuration());
   if (!run.ok()) return FailCall(run.status());
   const std::string path = (std::filesystem::path(dir) / absl::StrCat("allowances-", run->run_id(), ".csv")).string();
   ben::GetAllowanceRunRequest file;

@@ -80,7 +80,8 @@ Talking to the running stack:
   allowances approve RUN_ID --agent=ID
   allowances pay RUN_ID [--out=DIR]
                           the approved run's payment file for the bank, DIR/allowances-RUN_ID.csv
-                          (run_id,line,registration_number,method,account,amount_centimes)
+                          (run_id,line,registration_number,method,account,amount_centimes);
+                          waits as long as the lines take (no deadline; asked again, resumes)
   allowances confirm-payment FILE.csv
                           the bank's confirmation (run_id,line,registration_number,status,
                           reason): PAID lines credited, FAILED lines owed next month

@@ -1,8 +1,10 @@
 // `himaya allowances ...` as a user runs it: the real binary against a scripted
 // FamilyAllowanceService over the suite's mutual TLS. `run` waits for the draft and prints its
 // totals, `report` streams the CSV to standard output or --out, `approve` sends the agent, `pay`
-// writes the payment file where --out says, `confirm-payment` sends the bank's file for the run
-// it names; tables and JSON, and bad flags and refusals as one line on standard error.
+// waits without a deadline and writes the payment file where --out says, `confirm-payment` sends
+// the bank's file for the run it names; tables and JSON, and bad flags and refusals as one line
+// on standard error.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -60,9 +62,12 @@ class ScriptedAllowances final : public v1::FamilyAllowanceService::Service {
     response->set_approved_by(request->agent());
     return grpc::Status::OK;
   }
-  grpc::Status PayAllowanceRun(grpc::ServerContext*, const v1::PayAllowanceRunRequest* request,
+  grpc::Status PayAllowanceRun(grpc::ServerContext* context, const v1::PayAllowanceRunRequest* request,
                                v1::AllowanceRun* response) override {
     Record(request->DebugString());
+    // A million households take minutes: the command waits without a deadline.
+    const bool deadline = context->deadline() < std::chrono::system_clock::now() + std::chrono::hours(24);
+    Record(deadline ? "pay with a deadline" : "pay without a deadline");
     Fill(response, "IN_PAYMENT", true);
     response->set_lines(1);
     return grpc::Status::OK;
@@ -158,6 +163,7 @@ TEST_F(AllowancesCommandsTest, ReportApprovePayAndConfirm) {
   run = Himaya({"allowances", "pay", "ALW-202603", "--out=" + out});
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(ReadFile(out + "/allowances-ALW-202603.csv"), kPaymentFile);
+  EXPECT_THAT(service_.requests(), ::testing::Contains("pay without a deadline"));
   EXPECT_THAT(run.out, ContainsRegex("state +IN_PAYMENT\n"));
 
   const std::string file = out + "/confirmation.csv";
