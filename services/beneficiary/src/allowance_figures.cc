@@ -14,8 +14,9 @@ const std::vector<std::string>& GroupLabels() {
 
 }  // namespace
 
-AllowanceFigures::AllowanceFigures(storage::Database& db, prometheus::Registry& registry)
+AllowanceFigures::AllowanceFigures(storage::Database& db, prometheus::Registry& registry, bool serves_program)
     : db_(db),
+      serves_program_(serves_program),
       households_(registry, "himaya_allowances_households_paid",
                   "Households paid a family allowance by the last paid run, by program and region", GroupLabels()),
       children_(registry, "himaya_allowances_children_paid",
@@ -33,6 +34,10 @@ absl::Status AllowanceFigures::Refresh(const std::function<bool()>&) {
     return absl::OkStatus();
   }));
   metrics::FigureGauge::Values households, children, paid;
+  if (serves_program_) {
+    const std::vector<std::string> none = {kFamilyAllowancesProgram, ""};
+    households[none] = children[none] = paid[none] = 0;
+  }
   for (const AllowancePaidGroup& g : groups) {
     const std::vector<std::string> labels = {kFamilyAllowancesProgram, g.region};
     households[labels] = static_cast<double>(g.households);

@@ -1,4 +1,5 @@
 // himaya-beneficiary: insured persons, their families, and who is covered on which date.
+#include "absl/algorithm/container.h"
 #include "absl/flags/flag.h"
 #include "beneficiary/src/allowance_figures.h"
 #include "beneficiary/src/allowance_rules.h"
@@ -95,7 +96,9 @@ int main(int argc, char** argv) {
         figures = std::make_unique<beneficiary::FamilyFigures>(runtime.db(), *rules, runtime.registry(),
                                                                runtime.clock(), zone);
         runtime.AddFigures("families", [&](const auto& stopping) { return figures->Refresh(stopping); });
-        allowance_figures = std::make_unique<beneficiary::AllowanceFigures>(runtime.db(), runtime.registry());
+        allowance_figures = std::make_unique<beneficiary::AllowanceFigures>(
+            runtime.db(), runtime.registry(),
+            absl::c_linear_search(runtime.config().programs, beneficiary::kFamilyAllowancesProgram));
         runtime.AddFigures("allowances", [&](const auto& stopping) { return allowance_figures->Refresh(stopping); });
         household_details->Start();
         // Workers go while the database is open (the runtime closes it after the hooks).

@@ -67,6 +67,12 @@ TEST_P(AllowanceFiguresTest, TheLastPaidRunsConfirmedLinesByRegion) {
   AllowanceFigures figures(*db_, registry);
   ASSERT_TRUE(figures.Refresh().ok());
   EXPECT_EQ(GaugeValue(registry, "himaya_allowances_households_paid", "Oriental"), -1) << "nothing paid yet";
+  EXPECT_EQ(GaugeValue(registry, "himaya_allowances_households_paid", ""), 0) << "the program served, at 0";
+  EXPECT_EQ(GaugeValue(registry, "himaya_allowances_paid_centimes", ""), 0);
+  prometheus::Registry elsewhere;
+  AllowanceFigures not_served(*db_, elsewhere, /*serves_program=*/false);
+  ASSERT_TRUE(not_served.Refresh().ok());
+  EXPECT_EQ(GaugeValue(elsewhere, "himaya_allowances_households_paid", ""), -1) << "a process not serving it";
   Run(absl::CivilMonth(2026, 3), kRunPaid,
       {{"100000017", "Oriental", 2, 60000, kLinePaid},
        {"100000025", "Oriental", 1, 30000, kLinePaid},
