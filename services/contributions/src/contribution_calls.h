@@ -44,9 +44,10 @@ class ContributionCalls {
   // database says when a page fails (the pages before stay called: calling again finishes).
   absl::StatusOr<CallResult> CallPeriod(absl::string_view period);
 
- private:
   // The programs served that have contributions.
   std::vector<std::string> Programs() const;
+
+ private:
 
   storage::Database& db_;
   const ContributionRules& rules_;

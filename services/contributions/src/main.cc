@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "absl/time/time.h"
 #include "contributions/src/contribution_calls.h"
+#include "contributions/src/contribution_figures.h"
 #include "contributions/src/contribution_rules.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/src/contributions_service.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<contributions::ContributionStatuses> statuses;
   std::unique_ptr<contributions::PaymentImports> imports;
   std::unique_ptr<contributions::CoverageSuspensions> suspensions;
+  std::unique_ptr<contributions::ContributionFigures> figures;
   std::unique_ptr<contributions::ContributionsService> grpc_service;
   return service::RunService(
       argc, argv, "contributions",
@@ -60,6 +62,9 @@ int main(int argc, char** argv) {
             contributions::CoverageSuspensionsOptions{zone, runtime.config().programs, 1000,
                                                       absl::GetFlag(FLAGS_suspension_period)},
             [&runtime] { runtime.relay().Wake(); });
+        figures = std::make_unique<contributions::ContributionFigures>(runtime.db(), runtime.registry(),
+                                                                       runtime.clock(), zone, calls->Programs());
+        runtime.AddFigures("contributions", [&](const auto& stopping) { return figures->Refresh(stopping); });
         suspensions->Start();
         // The pass goes while the database is open (the runtime closes it after the hooks).
         runtime.OnStop([&] { suspensions->Stop(); });
