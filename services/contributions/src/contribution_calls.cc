@@ -6,10 +6,43 @@
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_events.h"
 #include "contributions/src/insured_store.h"
+#include "contributions/src/payment_application.h"
+#include "contributions/src/payment_store.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 
 namespace himaya::contributions {
+namespace {
+
+// The calls just made for the insured numbered in [first, last], settled from the credit their
+// payments kept, oldest payment first (ContributionPaid for each payment drawn on).
+absl::Status SettleFromCredit(storage::Transaction& tx, const events::EventSource& source,
+                              const std::vector<Call>& made, absl::string_view first, absl::string_view last) {
+  absl::flat_hash_set<std::string> owing;
+  for (const Call& c : made) {
+    if (c.payer == Payer::kInsured && c.amount_centimes > 0) owing.insert(c.registration_number);
+  }
+  if (owing.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<Payment> credits, PaymentStore::WithCreditForUpdate(tx, first, last));
+  absl::flat_hash_set<std::string> settled;
+  for (const Payment& p : credits) {
+    if (!owing.contains(p.registration_number) || settled.contains(p.registration_number)) continue;
+    PaymentRow payment;
+    payment.row = p.row;
+    payment.payment_id = p.payment_id;
+    payment.registration_number = p.registration_number;
+    payment.amount_centimes = p.amount_centimes;
+    payment.paid_on = p.paid_on;
+    const std::string program = made.front().program;
+    ASSIGN_OR_RETURN(Application applied,
+                     ApplyPayment(tx, source, payment, p.unapplied_centimes, program,
+                                  [&](int64_t left) { return PaymentStore::SetUnapplied(tx, p.payment_id, left); }));
+    if (applied.still_owed_centimes == 0) settled.insert(p.registration_number);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 ContributionCalls::ContributionCalls(storage::Database& db, const ContributionRules& rules, events::EventSource source,
                                      ContributionCallsOptions options, std::function<void()> on_committed)
@@ -74,6 +107,8 @@ absl::StatusOr<CallResult> ContributionCalls::CallPeriod(absl::string_view perio
         ASSIGN_OR_RETURN(std::vector<Call> inserted, CallStore::InsertNew(tx, calls));
         called = static_cast<int64_t>(inserted.size());
         RETURN_IF_ERROR(AppendContributionsCalled(tx, source_, inserted));
+        RETURN_IF_ERROR(
+            SettleFromCredit(tx, source_, inserted, page.front().registration_number, page.back().registration_number));
         after = page.back().registration_number;
         return absl::OkStatus();
       }));

@@ -3,10 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
-#include "contributions/src/call_store.h"
-#include "contributions/src/contribution_events.h"
 #include "contributions/src/coverage_suspensions.h"
 #include "contributions/src/insured_store.h"
+#include "contributions/src/payment_application.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 
@@ -45,26 +44,12 @@ absl::StatusOr<RowOutcome> PaymentImports::Apply(storage::Transaction& tx, const
   }
   ASSIGN_OR_RETURN(std::vector<Insured> insured, InsuredStore::Find(tx, row.registration_number));
   if (insured.empty()) return RowOutcome::kUnknownInsured;
-  ASSIGN_OR_RETURN(std::vector<Call> unpaid, CallStore::UnpaidOfForUpdate(tx, row.registration_number));
-  int64_t left = row.amount_centimes;
-  int64_t still_owed = 0;
-  std::vector<absl::CivilMonth> periods;
-  std::string program = insured.front().program;
-  for (const Call& call : unpaid) {
-    const int64_t owed = call.amount_centimes - call.paid_centimes;
-    const int64_t take = std::min(left, owed);
-    still_owed += owed - take;
-    if (take == 0) continue;
-    if (periods.empty()) program = call.program;
-    RETURN_IF_ERROR(CallStore::SetPaid(tx, call, call.paid_centimes + take));
-    periods.push_back(call.period);
-    left -= take;
-  }
   const absl::Time now = source_.clock->Now();
-  RETURN_IF_ERROR(PaymentStore::InsertPayment(
-      tx, {row.payment_id, row.registration_number, row.amount_centimes, left, row.paid_on, file_id, row.row, now}));
-  ASSIGN_OR_RETURN(int64_t credit, PaymentStore::Credit(tx, row.registration_number));
-  RETURN_IF_ERROR(AppendContributionPaid(tx, source_, {row, program, periods, still_owed - credit, now}));
+  RETURN_IF_ERROR(ApplyPayment(tx, source_, row, row.amount_centimes, insured.front().program, [&](int64_t left) {
+                    return PaymentStore::InsertPayment(
+                        tx, {row.payment_id, row.registration_number, row.amount_centimes, left, row.paid_on, file_id,
+                             row.row, now});
+                  }).status());
   RETURN_IF_ERROR(CoverageSuspensions::RestoreAfterPayment(tx, rules_, source_, row.registration_number, row.paid_on,
                                                            row.payment_id, today));
   return RowOutcome::kApplied;

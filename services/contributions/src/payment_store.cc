@@ -56,21 +56,55 @@ absl::Status PaymentStore::InsertRows(storage::Transaction& tx, absl::string_vie
   return absl::OkStatus();
 }
 
+namespace {
+
+constexpr char kPaymentColumns[] =
+    "payment_id, registration_number, amount_centimes, unapplied_centimes, paid_on, file_id, row_number, "
+    "applied_at_us";
+
+Payment ReadPayment(const storage::Row& r) {
+  return Payment{r.Text(0),
+                 r.Text(1),
+                 r.Int(2),
+                 r.Int(3),
+                 ParseDay(r.Text(4)).value_or(absl::CivilDay()),
+                 r.Text(5),
+                 r.Int(6),
+                 absl::FromUnixMicros(r.Int(7))};
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<Payment>> PaymentStore::FindPayment(storage::Transaction& tx,
                                                                  absl::string_view payment_id) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT registration_number, amount_centimes, unapplied_centimes, paid_on, "
-                                       "file_id, row_number, applied_at_us FROM payments WHERE payment_id = $1",
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kPaymentColumns, " FROM payments WHERE payment_id = $1"),
                                        {payment_id}));
   if (rows.empty()) return std::nullopt;
-  const storage::Row& r = rows[0];
-  return Payment{std::string(payment_id),
-                 r.Text(0),
-                 r.Int(1),
-                 r.Int(2),
-                 ParseDay(r.Text(3)).value_or(absl::CivilDay()),
-                 r.Text(4),
-                 r.Int(5),
-                 absl::FromUnixMicros(r.Int(6))};
+  return ReadPayment(rows[0]);
+}
+
+absl::StatusOr<std::vector<Payment>> PaymentStore::WithCreditForUpdate(storage::Transaction& tx,
+                                                                       absl::string_view first,
+                                                                       absl::string_view last) {
+  // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
+  const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kPaymentColumns,
+                                                    " FROM payments WHERE registration_number >= $1 "
+                                                    "AND registration_number <= $2 AND unapplied_centimes > 0 "
+                                                    "ORDER BY registration_number, paid_on, applied_at_us, payment_id",
+                                                    lock),
+                                       {first, last}));
+  std::vector<Payment> out;
+  out.reserve(rows.size());
+  for (const storage::Row& r : rows) out.push_back(ReadPayment(r));
+  return out;
+}
+
+absl::Status PaymentStore::SetUnapplied(storage::Transaction& tx, absl::string_view payment_id,
+                                        int64_t unapplied_centimes) {
+  return tx
+      .Execute("UPDATE payments SET unapplied_centimes = $1 WHERE payment_id = $2", {unapplied_centimes, payment_id})
+      .status();
 }
 
 absl::Status PaymentStore::InsertPayment(storage::Transaction& tx, const Payment& p) {

@@ -60,6 +60,12 @@ class PaymentStore {
                                  const std::vector<PaymentRow>& rows);
   static absl::StatusOr<std::optional<Payment>> FindPayment(storage::Transaction& tx, absl::string_view payment_id);
   static absl::Status InsertPayment(storage::Transaction& tx, const Payment& payment);
+  // The payments with credit left of the insured numbered in [first, last], by insured then
+  // oldest first (value date, then when applied), held until the end of the transaction.
+  static absl::StatusOr<std::vector<Payment>> WithCreditForUpdate(storage::Transaction& tx, absl::string_view first,
+                                                                  absl::string_view last);
+  // Sets what a payment keeps as credit.
+  static absl::Status SetUnapplied(storage::Transaction& tx, absl::string_view payment_id, int64_t unapplied_centimes);
   // The insured's payments not wholly applied to calls, summed.
   static absl::StatusOr<int64_t> Credit(storage::Transaction& tx, absl::string_view registration_number);
 };

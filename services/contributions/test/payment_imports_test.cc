@@ -1,10 +1,11 @@
 // Imports of payment files on both backends: payments settling the oldest calls first
 // (ContributionPaid each, credit kept), every row's outcome, the same file again answering its
 // first result, another file's payment a duplicate, an import stopped halfway finished by the
-// next, and a payment dated after today.
+// next, a payment dated after today, and the credit kept settling the calls made after it.
 #include "contributions/src/payment_imports.h"
 
 #include "contributions/src/call_store.h"
+#include "contributions/src/contribution_calls.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/test/contributions_database.h"
 #include "gtest/gtest.h"
@@ -163,6 +164,35 @@ TEST_P(PaymentImportsTest, AnImportStoppedHalfwayIsFinishedByTheNextAndAppliesNo
   EXPECT_EQ(finished->applied_centimes, 600);
   EXPECT_EQ(Calls()[0].paid_centimes, 600);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payments"), 3);
+}
+
+TEST_P(PaymentImportsTest, CallsMadeAfterAPaymentInAdvanceAreSettledFromItsCreditOldestPaymentFirst) {
+  // P-1 settles the three calls and keeps one month; P-2, later, keeps a month and one dirham.
+  ASSERT_TRUE(Import("F-1", "P-1,100000017,38220,2026-02-20\n").ok());
+  ASSERT_TRUE(Import("F-2", "P-2,100000017,9655,2026-03-01\n").ok());
+  const int64_t events_before = static_cast<int64_t>(PaidEvents().size());
+  ContributionCalls calls(*db_, ContributionRules::Shipped(), {"contributions", &clock_, &random_}, {1000, {"amo-tns"}},
+                          [] {});
+  ASSERT_EQ(calls.CallPeriod("2026-03")->insured_called, 1);
+  clock_.Advance(absl::Hours(24 * 31));  // in April
+  ASSERT_EQ(calls.CallPeriod("2026-04")->insured_called, 1);
+
+  for (const Call& c : Calls()) EXPECT_EQ(c.paid_centimes, c.amount_centimes) << FormatPeriod(c.period);
+  EXPECT_EQ(testing::Count(*db_, "SELECT unapplied_centimes FROM payments WHERE payment_id = 'P-1'"), 0);
+  EXPECT_EQ(testing::Count(*db_, "SELECT unapplied_centimes FROM payments WHERE payment_id = 'P-2'"), 100);
+  std::vector<v1::ContributionPaid> paid = PaidEvents();
+  ASSERT_EQ(static_cast<int64_t>(paid.size()), events_before + 2);
+  EXPECT_EQ(paid[events_before].payment_id(), "P-1");
+  EXPECT_EQ(std::vector<std::string>(paid[events_before].periods().begin(), paid[events_before].periods().end()),
+            (std::vector<std::string>{"2026-03"}));
+  EXPECT_EQ(paid[events_before].balance_centimes(), -9655);
+  EXPECT_EQ(paid[events_before + 1].payment_id(), "P-2");
+  EXPECT_EQ(paid[events_before + 1].periods(0), "2026-04");
+  EXPECT_EQ(paid[events_before + 1].balance_centimes(), -100);
+  absl::StatusOr<ContributionStatus> status = ContributionStatuses(*db_, clock_, absl::UTCTimeZone()).Get("100000017");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->balance_centimes, -100);
+  EXPECT_EQ(status->arrears_centimes, 0);
 }
 
 INSTANTIATE_BACKENDS(PaymentImportsTest);
