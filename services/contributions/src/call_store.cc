@@ -91,10 +91,10 @@ absl::StatusOr<std::vector<Call>> CallStore::UnpaidOfForUpdate(storage::Transact
   // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
   const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
   ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kColumns,
-                                                    " FROM calls WHERE registration_number = $1 "
+                                                    " FROM calls WHERE registration_number = $1 AND payer = $2 "
                                                     "AND paid_centimes < amount_centimes ORDER BY period, program",
                                                     lock),
-                                       {registration_number}));
+                                       {registration_number, std::string(PayerName(Payer::kInsured))}));
   std::vector<Call> out;
   out.reserve(rows.size());
   for (const storage::Row& r : rows) out.push_back(ReadCall(r));

@@ -47,8 +47,8 @@ class CallStore {
   // The calls of `period` in `programs`, summed.
   static absl::StatusOr<PeriodTotals> Totals(storage::Transaction& tx, absl::CivilMonth period,
                                              const std::vector<std::string>& programs);
-  // An insured's calls not wholly paid, oldest period first (then by program), held until the
-  // end of the transaction (two payments of one insured apply one after the other).
+  // An insured's calls billed to them (payer INSURED, never the state's) not wholly paid, oldest period first (then by
+  // program), held until the end of the transaction (two payments of one insured apply one after the other).
   static absl::StatusOr<std::vector<Call>> UnpaidOfForUpdate(storage::Transaction& tx,
                                                              absl::string_view registration_number);
   // Sets what was paid of a call.

@@ -24,6 +24,7 @@ absl::StatusOr<ContributionStatus> ContributionStatuses::Get(absl::string_view r
     return absl::OkStatus();
   }));
   for (const Call& c : status.calls) {
+    if (c.payer != Payer::kInsured) continue;  // billed to the state: not the insured's to pay
     const int64_t unpaid = c.amount_centimes - c.paid_centimes;
     status.balance_centimes += unpaid;
     if (c.due_date < today) status.arrears_centimes += unpaid;

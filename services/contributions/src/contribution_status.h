@@ -1,5 +1,6 @@
 // An insured's contribution status: their calls with what was paid of each, the balance, the
-// arrears (unpaid amounts past their due date, on the clock's day in the service's zone).
+// arrears (unpaid amounts of calls billed to the insured, not to the state, past their due date, on the clock's day in
+// the service's zone).
 #pragma once
 
 #include <cstdint>

@@ -195,6 +195,33 @@ TEST_P(PaymentImportsTest, CallsMadeAfterAPaymentInAdvanceAreSettledFromItsCredi
   EXPECT_EQ(status->arrears_centimes, 0);
 }
 
+TEST_P(PaymentImportsTest, APaymentSettlesOnlyCallsBilledToTheInsuredNeverTheStates) {
+  AddInsured("100000017", absl::CivilDay(2025, 12, 1), "amo-tadamon", "");
+  Call state{"100000017",
+             "amo-tadamon",
+             absl::CivilMonth(2025, 11),
+             Payer::kState,
+             "",
+             "",
+             12740,
+             0,
+             absl::CivilDay(2025, 12, 31),
+             clock_.Now()};
+  testing::InWrite(*db_, [&](storage::Transaction& tx) { return CallStore::InsertNew(tx, {state}); });
+  ASSERT_TRUE(Import("F-1", "P-1,100000017,9555,2026-03-01\n").ok());
+  for (const Call& c : Calls()) {
+    if (c.payer == Payer::kState) {
+      EXPECT_EQ(c.paid_centimes, 0);
+    }
+  }
+  EXPECT_EQ(Calls()[1].period, absl::CivilMonth(2025, 12));
+  EXPECT_EQ(Calls()[1].paid_centimes, 9555);  // amo-tns 2025-12, the oldest of the insured's
+  absl::StatusOr<ContributionStatus> status = ContributionStatuses(*db_, clock_, absl::UTCTimeZone()).Get("100000017");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->balance_centimes, 2 * 9555);  // the state's 12740 is not the insured's
+  EXPECT_EQ(status->arrears_centimes, 9555);      // 2026-01, past due; 2026-02 is not
+}
+
 INSTANTIATE_BACKENDS(PaymentImportsTest);
 
 }  // namespace
