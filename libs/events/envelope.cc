@@ -7,7 +7,7 @@ namespace himaya::events {
 Envelope NewEnvelope(const EventSource& source, const google::protobuf::Message& payload, absl::string_view program,
                      absl::string_view aggregate_id) {
   Envelope envelope;
-  envelope.set_event_id(core::NewUuid(*source.random));
+  envelope.set_event_id(core::NewTimeOrderedUuid(*source.clock, *source.random));
   envelope.set_type(payload.GetDescriptor()->full_name());
   envelope.set_program(std::string(program));
   envelope.set_aggregate_id(std::string(aggregate_id));

@@ -1,7 +1,11 @@
 #include "events/inbox.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "storage/bulk.h"
 
 namespace himaya::events {
 namespace {
@@ -29,20 +33,20 @@ size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, a
   }
   std::vector<int> outcome(messages.size(), 0);  // 1 applied, 2 duplicate
   absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::set<std::string> held, Held(tx, envelopes));
+    const int64_t now = absl::ToUnixMicros(clock_.Now());
+    std::vector<std::vector<storage::Value>> rows;
+    std::vector<const Envelope*> fresh;
     for (size_t i = 0; i < envelopes.size(); ++i) {
-      ASSIGN_OR_RETURN(
-          int64_t inserted,
-          tx.Execute("INSERT INTO inbox (consumer, event_id, event_type, processed_at_us) "
-                     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                     {consumer_, envelopes[i].event_id(), envelopes[i].type(), absl::ToUnixMicros(clock_.Now())}));
-      if (inserted == 0) {
-        outcome[i] = 2;
-        continue;
-      }
-      RETURN_IF_ERROR(applier_.Apply(tx, envelopes[i]));
-      outcome[i] = 1;
+      // An event met twice (held, or earlier in this batch) is a duplicate.
+      outcome[i] = held.insert(envelopes[i].event_id()).second ? 1 : 2;
+      if (outcome[i] == 2) continue;
+      rows.push_back({consumer_, envelopes[i].event_id(), envelopes[i].type(), now});
+      fresh.push_back(&envelopes[i]);
     }
-    return absl::OkStatus();
+    RETURN_IF_ERROR(
+        storage::InsertRows(tx, "inbox", {"consumer", "event_id", "event_type", "processed_at_us"}, rows).status());
+    return applier_.ApplyMany(tx, fresh);
   });
   applier_.Finished(status.ok());
   if (IsPermanent(status)) return MessageHandler::HandleBatch(messages, error);
@@ -52,6 +56,27 @@ size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, a
   }
   for (size_t i = 0; i < messages.size(); ++i) Count(messages[i], outcome[i] == 2 ? "duplicate" : "applied");
   return messages.size();
+}
+
+absl::StatusOr<std::set<std::string>> InboxHandler::Held(storage::Transaction& tx,
+                                                         const std::vector<Envelope>& envelopes) {
+  constexpr size_t kIdsPerStatement = 512;
+  std::set<std::string> held;
+  for (size_t next = 0; next < envelopes.size(); next += kIdsPerStatement) {
+    const size_t n = std::min(kIdsPerStatement, envelopes.size() - next);
+    // A power of two of parameters (the last id repeated), so that few statements are prepared.
+    size_t slots = 1;
+    while (slots < n) slots *= 2;
+    std::string sql = "SELECT event_id FROM inbox WHERE consumer = $1 AND event_id IN (";
+    std::vector<storage::Value> params = {consumer_};
+    for (size_t i = 0; i < slots; ++i) {
+      absl::StrAppend(&sql, i ? ", $" : "$", i + 2);
+      params.emplace_back(envelopes[next + std::min(i, n - 1)].event_id());
+    }
+    ASSIGN_OR_RETURN(auto rows, tx.Query(sql + ")", params));
+    for (const storage::Row& row : rows) held.insert(row.Text(0));
+  }
+  return held;
 }
 
 absl::StatusOr<Outcome> InboxHandler::Process(const ConsumedMessage& message) {

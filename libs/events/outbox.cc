@@ -37,7 +37,7 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
 // Marks rows published, by id (never by id range: on PostgreSQL a gap in the ids can be a
 // transaction not yet committed, whose event must still be published).
 absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, size_t count, int64_t now) {
-  constexpr size_t kIdsPerStatement = 100;
+  constexpr size_t kIdsPerStatement = 500;
   auto sql_for = [](size_t n) {
     std::string sql = "UPDATE outbox SET published_at_us = $1 WHERE id IN (";
     for (size_t i = 0; i < n; ++i) absl::StrAppend(&sql, i ? ", $" : "$", i + 2);

@@ -41,7 +41,7 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
 struct RelayOptions {
   // Off: the thread only keeps the depth and lag gauges current (another process publishes).
   bool publish = true;
-  int batch_size = 2000;
+  int batch_size = 10000;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
   // Published rows older than this are deleted (set-aside rows are kept).

@@ -28,5 +28,31 @@ TEST(Uuid, SeededRandomIsReproducible) {
   EXPECT_NE(first, NewUuid(c));
 }
 
+TEST(Uuid, TimeOrderedIsVersion7AndSortsByItsMillisecond) {
+  SystemRandom random;
+  testing::FakeClock clock(absl::FromUnixMillis(1796083200123));  // 2026-12-01T00:00:00.123Z
+  std::regex form("^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+  std::string previous;
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = NewTimeOrderedUuid(clock, random);
+    EXPECT_TRUE(std::regex_match(id, form)) << id;
+    // The first 48 bits are the milliseconds, in hexadecimal.
+    EXPECT_EQ(std::stoull(id.substr(0, 8) + id.substr(9, 4), nullptr, 16), 1796083200123ULL + i) << id;
+    EXPECT_LT(previous, id) << "made a millisecond later, it sorts after";
+    previous = id;
+    seen.insert(id);
+    clock.Advance(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(SystemRandom, ValuesDiffer) {
+  SystemRandom random;
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(random.Next());  // across several refills of the buffer
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
 }  // namespace
 }  // namespace himaya::core
