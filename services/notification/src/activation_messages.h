@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "events/inbox.h"
+#include "notification/src/audience_store.h"
 #include "notification/src/message.h"
 
 namespace himaya::notification {
@@ -29,12 +30,17 @@ class ActivationMessages final : public events::EventApplier {
   // ActivationCodeRequested (none when the account is open by then); other event types of the
   // topic are not for this consumer and change nothing.
   absl::Status Apply(storage::Transaction& tx, const events::Envelope& envelope) override;
+  // As Apply for each, in order; a run of PersonRegistered is written with one statement per
+  // table (audience, messages) for many events.
+  absl::Status ApplyMany(storage::Transaction& tx, const std::vector<const events::Envelope*>& envelopes) override;
 
  private:
+  // The audience member and the activation SMS one PersonRegistered brings.
+  absl::Status Registered(const events::Envelope& envelope, AudienceMember* member, Message* message);
   absl::Status ApplyCodeRequested(storage::Transaction& tx, const events::Envelope& envelope);
-  // Records a PENDING activation SMS once per `source` (the dedupe key); tells the dispatcher.
-  absl::Status Record(storage::Transaction& tx, const std::string& registration_number, const std::string& program,
-                      const std::string& language, const std::string& source, absl::string_view event_id);
+  // A PENDING activation SMS, recorded once per `source` (the dedupe key).
+  Message NewMessage(const std::string& registration_number, const std::string& program, const std::string& language,
+                     const std::string& source);
   const core::Clock& clock_;
   core::RandomSource& random_;
   RecordedFn on_recorded_;

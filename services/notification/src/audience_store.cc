@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/status_macros.h"
+#include "storage/bulk.h"
 
 namespace himaya::notification {
 
@@ -14,6 +15,20 @@ absl::Status AudienceStore::Add(storage::Transaction& tx, const AudienceMember& 
           "ON CONFLICT DO NOTHING",
           {m.registration_number, m.program, m.category, m.city, m.region, m.preferred_language,
            absl::ToUnixMicros(m.registered_at)})
+      .status();
+}
+
+absl::Status AudienceStore::AddMany(storage::Transaction& tx, const std::vector<AudienceMember>& members) {
+  std::vector<std::vector<storage::Value>> rows;
+  rows.reserve(members.size());
+  for (const AudienceMember& m : members) {
+    rows.push_back({m.registration_number, m.program, m.category, m.city, m.region, m.preferred_language,
+                    absl::ToUnixMicros(m.registered_at)});
+  }
+  return storage::InsertRows(
+             tx, "audience",
+             {"registration_number", "program", "category", "city", "region", "preferred_language", "registered_at_us"},
+             rows, "ON CONFLICT DO NOTHING")
       .status();
 }
 

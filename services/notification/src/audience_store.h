@@ -27,6 +27,8 @@ class AudienceStore {
  public:
   // Adds `member` unless their number is there already.
   static absl::Status Add(storage::Transaction& tx, const AudienceMember& member);
+  // Adds each of `members` whose number is not there already, many rows per statement.
+  static absl::Status AddMany(storage::Transaction& tx, const std::vector<AudienceMember>& members);
   // The person's preferred language (fr, ar); nothing when they are not in the audience.
   static absl::StatusOr<std::optional<std::string>> LanguageOf(storage::Transaction& tx,
                                                                const std::string& registration_number);

@@ -1,5 +1,8 @@
 #include "notification/src/message_store.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
@@ -147,28 +150,42 @@ absl::StatusOr<std::map<std::string, int64_t>> MessageStore::CountByStatus(stora
 }
 
 absl::StatusOr<std::vector<DueMessage>> MessageStore::Due(storage::Transaction& tx, absl::Time now, int limit) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
-                                       "language, attempts, status, early_report, early_report_reason, "
-                                       "template_values "
-                                       "FROM messages WHERE status IN ('PENDING', "
-                                       "'SENDING') AND next_attempt_at_us <= $1 "
-                                       "ORDER BY next_attempt_at_us, created_at_us LIMIT $2",
-                                       {absl::ToUnixMicros(now), static_cast<int64_t>(limit)}));
-  std::vector<DueMessage> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) {
+  // One query per status, each read in the order of messages_by_status_due (no sort), then merged.
+  struct Candidate {
+    int64_t next_attempt_at_us, created_at_us;
     DueMessage due;
-    due.message.message_id = r.Text(0);
-    due.message.registration_number = r.Text(1);
-    due.message.program = r.Text(2);
-    due.message.channel = r.Text(3);
-    due.message.template_key = r.Text(4);
-    due.message.language = r.Text(5);
-    due.message.attempts = static_cast<int>(r.Int(6));
-    due.message.status = ParseStatus(r.Text(7));
-    due.early_report = ReadEarlyReport(r, 8);
-    due.message.template_values = ReadTemplateValues(r, 10, due.message.message_id);
-    out.push_back(std::move(due));
+  };
+  std::vector<Candidate> candidates;
+  for (const char* status : {"PENDING", "SENDING"}) {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT message_id, registration_number, program, channel, template, "
+                                         "language, attempts, status, early_report, early_report_reason, "
+                                         "template_values, next_attempt_at_us, created_at_us "
+                                         "FROM messages WHERE status = $1 AND next_attempt_at_us <= $2 "
+                                         "ORDER BY next_attempt_at_us, created_at_us LIMIT $3",
+                                         {status, absl::ToUnixMicros(now), static_cast<int64_t>(limit)}));
+    for (const auto& r : rows) {
+      DueMessage due;
+      due.message.message_id = r.Text(0);
+      due.message.registration_number = r.Text(1);
+      due.message.program = r.Text(2);
+      due.message.channel = r.Text(3);
+      due.message.template_key = r.Text(4);
+      due.message.language = r.Text(5);
+      due.message.attempts = static_cast<int>(r.Int(6));
+      due.message.status = ParseStatus(r.Text(7));
+      due.early_report = ReadEarlyReport(r, 8);
+      due.message.template_values = ReadTemplateValues(r, 10, due.message.message_id);
+      candidates.push_back({r.Int(11), r.Int(12), std::move(due)});
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.next_attempt_at_us, a.created_at_us) < std::tie(b.next_attempt_at_us, b.created_at_us);
+  });
+  std::vector<DueMessage> out;
+  out.reserve(std::min(candidates.size(), static_cast<size_t>(std::max(0, limit))));
+  for (Candidate& c : candidates) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    out.push_back(std::move(c.due));
   }
   return out;
 }
@@ -285,8 +302,8 @@ absl::Status MessageStore::SetOptOut(storage::Transaction& tx, const std::string
 }
 
 absl::StatusOr<std::vector<MessagesInStatus>> MessageStore::CountByStatus(storage::Transaction& tx) {
-  ASSIGN_OR_RETURN(auto rows,
-                   tx.Query("SELECT program, channel, status, COUNT(*) FROM messages GROUP BY program, channel, status"));
+  ASSIGN_OR_RETURN(
+      auto rows, tx.Query("SELECT program, channel, status, COUNT(*) FROM messages GROUP BY program, channel, status"));
   std::vector<MessagesInStatus> counts;
   for (const storage::Row& r : rows) counts.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
   return counts;

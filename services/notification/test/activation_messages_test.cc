@@ -2,10 +2,13 @@
 // ActivationCodeRequested -> one SMS with a fresh code per request, none for an open account.
 #include "notification/src/activation_messages.h"
 
+#include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 #include "events/inbox.h"
 #include "events/outbox.h"
 #include "gtest/gtest.h"
 #include "himaya/registration/v1/events.pb.h"
+#include "notification/src/audience_store.h"
 #include "notification/src/dispatcher.h"
 #include "notification/src/message_store.h"
 #include "notification/src/templates.h"
@@ -89,6 +92,40 @@ TEST_P(ActivationMessagesTest, EvenWithoutTheInboxAnEventYieldsOneMessagePerChan
     ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) { return applier.Apply(tx, env); }).ok());
   }
   EXPECT_EQ(MessagesOf("100000017").size(), 1u);
+}
+
+TEST_P(ActivationMessagesTest, ABatchIsAppliedInOrderWithOneMessagePerRegistration) {
+  int recorded = 0;
+  ActivationMessages applier(clock_, random_, [&](const std::string&, const std::string&) { ++recorded; });
+  events::InboxHandler inbox(*db_, "notification", applier, clock_);
+  // More registrations than one statement's rows, an activation in their midst (of a person
+  // registered earlier in the batch), an event met twice, a request for a new code.
+  std::vector<events::ConsumedMessage> batch;
+  for (int i = 0; i < 700; ++i) batch.push_back(Registered(absl::StrCat(200000000 + i), i % 2 ? "ar" : "fr"));
+  batch.push_back(Activated("200000003"));
+  batch.push_back(Registered("200000700", "fr"));
+  batch.push_back(batch[5]);
+  batch.push_back(CodeRequested("200000003", "request-1"));  // the account is open: no SMS
+  batch.push_back(CodeRequested("200000004", "request-2"));
+  absl::Status error;
+  ASSERT_EQ(inbox.HandleBatch(batch, &error), batch.size()) << error;
+  EXPECT_EQ(recorded, 702) << "701 registrations and one request, each counted once";
+  EXPECT_EQ(MessagesOf("200000005").size(), 1u);
+  EXPECT_EQ(MessagesOf("200000004").size(), 2u);
+  EXPECT_EQ(MessagesOf("200000003").size(), 1u);
+  EXPECT_EQ(MessagesOf("200000001")[0].language, "ar");
+  EXPECT_EQ(MessagesOf("200000700")[0].language, "fr");
+  bool activated = false;
+  ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                   ASSIGN_OR_RETURN(activated, AudienceStore::IsActivated(tx, "200000003"));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_TRUE(activated) << "the activation, after its registration in the same batch, is applied after it";
+  // Delivered again whole (a consumer restarted before storing its offsets): nothing new.
+  ASSERT_EQ(inbox.HandleBatch(batch, &error), batch.size()) << error;
+  EXPECT_EQ(recorded, 702);
+  EXPECT_EQ(MessagesOf("200000699").size(), 1u);
 }
 
 TEST_P(ActivationMessagesTest, OtherEventTypesChangeNothingAndBrokenOnesAreRejected) {
