@@ -25,6 +25,8 @@ namespace himaya::registration {
 namespace {
 
 constexpr absl::Duration kApplyLease = absl::Seconds(15);
+// Staged rows of completed batches deleted per transaction.
+constexpr int64_t kPurgeRows = 5000;
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
@@ -216,27 +218,31 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
   if (completed) {
     CountBatch(context_, program, "completed");
     log::Info("batch completed", {{"batch", key}});
-    // The staged copies are no longer needed (reviews keep their own). In slices, so that the
-    // outbox relay is not kept waiting behind one long transaction.
-    int64_t deleted = 0;
-    do {
-      absl::Status purged = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
-        ASSIGN_OR_RETURN(deleted, BatchStore::PurgeStagedRows(tx, key, 20000));
-        return absl::OkStatus();
-      });
-      if (!purged.ok()) {
-        log::Warn("staged rows not purged", {{"batch", key}, {"error", purged}});
-        break;
-      }
-    } while (deleted > 0);
+    purge_pending_ = true;  // its staged rows go once nothing else is waiting (PurgeSlice)
   }
   return more;
+}
+
+absl::StatusOr<bool> BatchApplier::PurgeSlice() {
+  if (!purge_pending_) return false;
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(deleted, BatchStore::PurgeCompletedStagedRows(tx, kPurgeRows));
+    return absl::OkStatus();
+  }));
+  purge_pending_ = deleted > 0;
+  return purge_pending_;
 }
 
 absl::Status BatchApplier::ApplyAllReady() {
   while (true) {
     ASSIGN_OR_RETURN(std::string key, Claim());
-    if (key.empty()) return absl::OkStatus();
+    if (key.empty()) {
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, PurgeSlice());
+        if (!more) return absl::OkStatus();
+      }
+    }
     while (true) {
       absl::StatusOr<bool> more = ApplyChunk(key);
       if (absl::IsAlreadyExists(more.status())) continue;  // raced another registration: redo
@@ -252,7 +258,13 @@ absl::Duration BatchApplier::Pass() {
     log::Warn("batch claim failed", {{"error", key.status()}});
     return absl::Seconds(1);
   }
-  if (key->empty()) return absl::Seconds(1);
+  if (key->empty()) {
+    // Idle: the staged copies of completed batches go, a slice at a time, so that the outbox
+    // relay and the next batch are never kept waiting behind one long delete.
+    absl::StatusOr<bool> more = PurgeSlice();
+    if (!more.ok()) log::Warn("staged rows not purged", {{"error", more.status()}});
+    return more.value_or(false) ? absl::ZeroDuration() : absl::Seconds(1);
+  }
   while (!loop_.stopping()) {
     absl::StatusOr<bool> more = ApplyChunk(*key);
     if (absl::IsAlreadyExists(more.status())) continue;  // raced another registration: redo

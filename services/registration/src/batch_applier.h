@@ -1,7 +1,8 @@
 // Applying received liaison batches (batch_intake.h), in the background: a batch is claimed
 // (leased, so that two processes never apply one batch at once), then its staged rows are read
 // a chunk at a time, each decided by DecideRow (row_decision.h), and the chunk's outcomes,
-// persons, household members, reviews, events and cursor are written in one transaction.
+// persons, household members, reviews, events and cursor are written in one transaction. The
+// staged rows of a completed batch are deleted later, when no batch is waiting.
 #pragma once
 
 #include <functional>
@@ -37,10 +38,15 @@ class BatchApplier {
   // Applies the next chunk of `key`; returns false when the batch is complete, or when another
   // process took it over (this one's lease ran out).
   absl::StatusOr<bool> ApplyChunk(const std::string& key);
+  // Deletes a slice of the staged rows of completed batches; true when more may remain.
+  absl::StatusOr<bool> PurgeSlice();
 
   IntakeContext context_;
   std::function<void()> on_commit_;
   const int chunk_rows_;
+  // Staged rows of completed batches may remain (true at start: a process stopped before
+  // purging); touched by the applying thread only.
+  bool purge_pending_ = true;
   core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 

@@ -38,6 +38,19 @@ enum Finding {
   kHeadRowInReview,
 };
 
+// What a dependent's row finds of its household's head.
+constexpr char kHeadFindings[] =
+    // kHeadNumber: the registration number of the household's head, once decided
+    "(SELECT o.registration_number FROM batch_rows h JOIN batch_outcomes o "
+    " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
+    " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
+    " AND h.relationship = 'HEAD' AND o.registration_number IS NOT NULL LIMIT 1), "
+    // kHeadRowInReview: the head's row when it went to review (its dependents wait for the decision)
+    "(SELECT h.row_number FROM batch_rows h JOIN batch_outcomes o "
+    " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
+    " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
+    " AND h.relationship = 'HEAD' AND o.outcome = 'NEEDS_REVIEW' LIMIT 1) ";
+
 // The chunk query: each staged row with what decides its outcome, computed by the database.
 // $1 batch key, $2 cursor (last row applied), $3 processing date, $4 chunk size.
 std::string ChunkQuery(ApplyPhase phase) {
@@ -60,17 +73,9 @@ std::string ChunkQuery(ApplyPhase phase) {
                       // kLookalikeNumber: a look-alike: same birth date, sex and name key under another CIN
                       "(SELECT l.registration_number FROM persons l WHERE l.birth_date = r.birth_date "
                       " AND l.sex = r.sex AND l.name_key = r.name_key AND l.cin <> r.cin "
-                      " ORDER BY l.registration_number LIMIT 1), "
-                      // kHeadNumber: the registration number of the household's head, once decided
-                      "(SELECT o.registration_number FROM batch_rows h JOIN batch_outcomes o "
-                      " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
-                      " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
-                      " AND h.relationship = 'HEAD' AND o.registration_number IS NOT NULL LIMIT 1), "
-                      // kHeadRowInReview: the head's row when it went to review (its dependents wait for the decision)
-                      "(SELECT h.row_number FROM batch_rows h JOIN batch_outcomes o "
-                      " ON o.batch_key = h.batch_key AND o.row_number = h.row_number "
-                      " WHERE h.batch_key = r.batch_key AND h.household_id = r.household_id "
-                      " AND h.relationship = 'HEAD' AND o.outcome = 'NEEDS_REVIEW' LIMIT 1) "
+                      " ORDER BY l.registration_number LIMIT 1), ",
+                      // kHeadNumber and kHeadRowInReview: asked of dependents only (the heads come first)
+                      phase == ApplyPhase::kHeadsAndSingles ? "NULL, NULL " : kHeadFindings,
                       "FROM batch_rows r WHERE r.batch_key = $1 AND r.row_number > $2 AND ",
                       phase == ApplyPhase::kHeadsAndSingles
                           ? "(r.relationship IS NULL OR r.relationship NOT IN ('SPOUSE', 'CHILD'))"
@@ -292,6 +297,14 @@ absl::StatusOr<int64_t> BatchStore::PurgeStagedRows(storage::Transaction& tx, ab
       "(SELECT row_number FROM batch_rows WHERE batch_key = $1 "
       "ORDER BY row_number LIMIT $2)",
       {key, limit});
+}
+
+absl::StatusOr<int64_t> BatchStore::PurgeCompletedStagedRows(storage::Transaction& tx, int64_t limit) {
+  ASSIGN_OR_RETURN(auto batches, tx.Query("SELECT b.batch_key FROM batches b WHERE b.state = $1 AND EXISTS "
+                                          "(SELECT 1 FROM batch_rows r WHERE r.batch_key = b.batch_key) LIMIT 1",
+                                          {kBatchCompleted}));
+  if (batches.empty()) return 0;
+  return PurgeStagedRows(tx, batches[0].Text(0), limit);
 }
 
 absl::StatusOr<std::vector<RowOutcome>> BatchStore::ReadOutcomes(storage::Transaction& tx, absl::string_view key,

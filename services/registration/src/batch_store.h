@@ -147,6 +147,8 @@ class BatchStore {
                                            const ApplyProgress& progress);
   // Deletes up to `limit` staged rows of a batch; returns how many.
   static absl::StatusOr<int64_t> PurgeStagedRows(storage::Transaction& tx, absl::string_view key, int64_t limit);
+  // Deletes up to `limit` staged rows of one completed batch that still has some; how many.
+  static absl::StatusOr<int64_t> PurgeCompletedStagedRows(storage::Transaction& tx, int64_t limit);
 
   // --- Reporting
   // Up to `limit` outcomes after row `after_row`, in file order.

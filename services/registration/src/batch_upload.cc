@@ -16,7 +16,8 @@
 namespace himaya::registration {
 namespace {
 
-constexpr size_t kStageRows = 1000;
+// Rows per staging transaction.
+constexpr size_t kStageRows = 5000;
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
@@ -212,12 +213,28 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   return absl::OkStatus();
 }
 
+BatchUpload::~BatchUpload() { WaitForWrite().IgnoreError(); }
+
 absl::Status BatchUpload::Flush() {
+  RETURN_IF_ERROR(WaitForWrite());
+  write_ = std::async(std::launch::async,
+                      [this, rows = std::move(pending_), received = file_.rows()] { return Stage(rows, received); });
+  pending_.clear();
+  pending_.reserve(kStageRows);
+  return absl::OkStatus();
+}
+
+absl::Status BatchUpload::WaitForWrite() {
+  if (!write_.valid()) return absl::OkStatus();
+  return write_.get();
+}
+
+absl::Status BatchUpload::Stage(const std::vector<StagedRow>& rows, int64_t rows_received) {
   const int64_t now = Micros(context_.source.clock->Now());
-  RETURN_IF_ERROR(context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
-    if (!pending_.empty()) RETURN_IF_ERROR(BatchStore::Stage(tx, key_, pending_));
+  return context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    if (!rows.empty()) RETURN_IF_ERROR(BatchStore::Stage(tx, key_, rows));
     ASSIGN_OR_RETURN(bool claimed,
-                     BatchStore::RenewReceiveLease(tx, key_, context_.instance_id, file_.rows(),
+                     BatchStore::RenewReceiveLease(tx, key_, context_.instance_id, rows_received,
                                                    now + absl::ToInt64Microseconds(context_.receive_lease)));
     if (!claimed) {
       // Another upload of the batch took over (ours was silent past its lease). Not ABORTED,
@@ -226,9 +243,7 @@ absl::Status BatchUpload::Flush() {
       return absl::UnavailableError(absl::StrCat("batch ", key_, " is being received by another upload"));
     }
     return absl::OkStatus();
-  }));
-  pending_.clear();
-  return absl::OkStatus();
+  });
 }
 
 absl::Status BatchUpload::Refuse(const absl::Status& reason) {
@@ -236,6 +251,7 @@ absl::Status BatchUpload::Refuse(const absl::Status& reason) {
   done_ = true;
   refused_ = reason;
   pending_.clear();
+  WaitForWrite().IgnoreError();    // its error, if any, is what `reason` reports
   if (claim_lost_) return reason;  // the batch is another upload's now: leave it alone
   log::Warn("batch refused", {{"batch", key_}, {"reason", reason}});
   CountBatch(context_, manifest_.program, "refused");
@@ -257,6 +273,7 @@ absl::StatusOr<BatchStatus> BatchUpload::Finish() {
   }
   if (absl::Status s = file_.Finish(); !s.ok()) return Refuse(s);
   if (absl::Status s = Flush(); !s.ok()) return Refuse(s);
+  if (absl::Status s = WaitForWrite(); !s.ok()) return Refuse(s);
   absl::Status ready = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     // Exactly one HEAD per household; otherwise every row of the household is invalid.
     RETURN_IF_ERROR(BatchStore::MarkHouseholdsWithoutOneHead(tx, key_));

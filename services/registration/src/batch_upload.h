@@ -1,8 +1,11 @@
 // Receiving a liaison batch (batch_intake.h): one upload checks the manifest, claims the batch,
 // and stages its rows as they stream in, each normalised and checked against the row rules of
 // LIAISON-FILE.md (a row that breaks one is staged with its reasons, and will be INVALID).
+// Staging overlaps parsing: while one slice of rows is written, on a thread of its own, the
+// next is parsed and checked; at most one write is in flight, and its error stops the upload.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,11 +38,18 @@ class BatchUpload {
   absl::StatusOr<BatchStatus> Finish();
   // The client went away: the batch is refused ("upload interrupted") and may be sent again.
   void Abort();
+  // Waits for the write in flight.
+  ~BatchUpload();
 
  private:
   BatchUpload(const IntakeContext& context, liaison::Manifest manifest);
   absl::Status OnRow(int64_t row, const std::vector<std::string>& fields);
+  // Hands the pending rows to a write of their own (after the one in flight has ended).
   absl::Status Flush();
+  // Waits for the write in flight, if any; its outcome.
+  absl::Status WaitForWrite();
+  // Writes `rows` and renews the receive lease, in one transaction.
+  absl::Status Stage(const std::vector<StagedRow>& rows, int64_t rows_received);
   absl::Status Refuse(const absl::Status& reason);
 
   IntakeContext context_;
@@ -49,8 +59,9 @@ class BatchUpload {
   std::optional<BatchStatus> existing_;
   liaison::ManifestedCsv file_;
   std::vector<StagedRow> pending_;
+  std::future<absl::Status> write_;  // the write in flight, if valid
   bool done_ = false;
-  bool claim_lost_ = false;  // another upload of the batch took over
+  bool claim_lost_ = false;  // another upload of the batch took over (set by a write)
   absl::Status refused_;
 };
 
