@@ -1,6 +1,10 @@
 // The batch applier on both backends: an applier that lost its claim stops without retrying.
 #include "registration/src/batch_applier.h"
 
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
 #include "intake_fixture.h"
 
 namespace himaya::registration {
@@ -38,6 +42,42 @@ TEST_P(BatchApplierTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->state, BatchState::kApplying);
   EXPECT_EQ(status->rows_applied, 3) << "the other process goes on from the last chunk committed";
+}
+
+TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToReview) {
+  // Chunks of three rows, each read while the one before it is written: a look-alike of a person
+  // registered one row, one chunk or two chunks earlier (the next chunk's rows are read before
+  // the previous one commits) goes to review like any other.
+  std::string csv = kTns;
+  const int kPairs = 4;
+  for (int gap : {1, 3, 4, 6}) {
+    for (int i = 0; i < kPairs; ++i) {
+      csv += absl::StrCat("G", gap, "-", i, ",C", gap, i, ",Amrani,Samir,19", 70 + gap, "-0", i + 1, "-1", i,
+                          ",M,,AGRI\n");
+      for (int filler = 1; filler < gap; ++filler) {
+        csv += absl::StrCat("F", gap, "-", i, "-", filler, ",D", gap, i, filler, ",Filler", gap, i, filler,
+                            ",Ali,1960-01-0", filler, ",M,,AGRI\n");
+      }
+      csv += absl::StrCat("L", gap, "-", i, ",E", gap, i, ",Amrany,Sameer,19", 70 + gap, "-0", i + 1, "-1", i,
+                          ",M,,AGRI\n");
+    }
+  }
+  const int64_t rows = std::count(csv.begin(), csv.end(), '\n') - 1;
+  auto status = Submit(csv, ManifestFor(csv, "MAP-AHEAD", "MAPMDREF", "amo-tns", rows));
+  ASSERT_TRUE(status.ok()) << status.status();
+  ASSERT_EQ(status->state, BatchState::kCompleted);
+  std::map<std::string, ReportRow> by_record;
+  for (const ReportRow& r : Report("MAPMDREF", "MAP-AHEAD")) by_record[r.record_id] = r;
+  for (int gap : {1, 3, 4, 6}) {
+    for (int i = 0; i < kPairs; ++i) {
+      const ReportRow& first = by_record[absl::StrCat("G", gap, "-", i)];
+      const ReportRow& second = by_record[absl::StrCat("L", gap, "-", i)];
+      EXPECT_EQ(first.outcome, "REGISTERED") << first.record_id;
+      EXPECT_EQ(second.outcome, "NEEDS_REVIEW") << second.record_id << " comes " << gap << " rows after its look-alike";
+      EXPECT_EQ(second.reasons, "name:LOOKS_LIKE_REGISTERED_PERSON") << second.record_id;
+    }
+  }
+  EXPECT_EQ(status->outcomes.at("NEEDS_REVIEW"), 4 * kPairs);
 }
 
 INSTANTIATE_BACKENDS(BatchApplierTest);
