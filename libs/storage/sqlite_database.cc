@@ -2,8 +2,7 @@
 // of readers that see consistent snapshots thanks to WAL.
 #include <sqlite3.h>
 
-#include <unordered_map>
-
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "storage/connection.h"
 
@@ -68,7 +67,7 @@ class SqliteConnection final : public Connection {
     int rc;
     while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
     }
-    sqlite3_reset(*stmt);
+    Done(*stmt);
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "execute");
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
@@ -106,7 +105,7 @@ class SqliteConnection final : public Connection {
       }
       rows.emplace_back(std::move(cells));
     }
-    sqlite3_reset(*stmt);
+    Done(*stmt);
     if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
     return rows;
   }
@@ -122,19 +121,17 @@ class SqliteConnection final : public Connection {
 
  private:
   absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql, Params params) {
-    std::string key(sql);
-    auto it = statements_.find(key);
+    auto it = statements_.find(sql);  // no copy of the text to look it up
     sqlite3_stmt* stmt;
     if (it == statements_.end()) {
       std::string translated = ToSqliteParameters(sql);
       int rc = sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()),
                                   SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
       if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-      statements_.emplace(std::move(key), stmt);
+      statements_.emplace(std::string(sql), stmt);
     } else {
       stmt = it->second;
     }
-    sqlite3_clear_bindings(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
       return absl::InvalidArgumentError(absl::StrCat("sqlite: statement takes ", sqlite3_bind_parameter_count(stmt),
                                                      " parameters, ", params.size(), " given"));
@@ -148,9 +145,9 @@ class SqliteConnection final : public Connection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, index, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else if (const auto* b = std::get_if<Bytes>(&v)) {
-        rc = sqlite3_bind_blob64(stmt, index, b->data.data(), b->data.size(), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_blob64(stmt, index, b->data.data(), b->data.size(), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt, index);
       }
@@ -159,8 +156,15 @@ class SqliteConnection final : public Connection {
     return stmt;
   }
 
+  // Resets a statement after use and lets go of its parameters: they are bound without a copy
+  // (SQLITE_STATIC), valid only while the call that bound them runs.
+  static void Done(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
 };
 
 absl::StatusOr<std::unique_ptr<Connection>> Connect(const std::string& path, const DatabaseOptions& options,
