@@ -357,8 +357,10 @@ int Bench(const std::vector<std::string>& args) {
   auto raw = RawInsert(batch->csv_path, raw_url);
   if (!raw.ok()) return Fail(raw.status());
   const double seconds = absl::ToDoubleSeconds(total);
+  // The three stages, from the first byte sent: received (uploaded, checked and staged), decided
+  // (every row has its outcome), published (every event is on Kafka).
   std::printf(
-      "  uploaded and checked in %.1f s; every row decided at %.1f s; events on Kafka at %.1f s "
+      "  stages: received at %.1f s; decided at %.1f s; published at %.1f s "
       "(%lld events)\n",
       absl::ToDoubleSeconds(uploaded - start), absl::ToDoubleSeconds(applied - start), seconds,
       static_cast<long long>(on_kafka));
@@ -367,7 +369,7 @@ int Bench(const std::vector<std::string>& args) {
     std::printf(" %s %lld", outcome.c_str(), static_cast<long long>(n));
   std::printf("\n");
   std::printf(
-      "intake: %lld rows in %.1f s end to end (%.0f rows/s); raw insert %.1f s; ratio %.2f; "
+      "intake: %lld rows in %.1f s end to end (%.0f rows/s); raw insert %.2f s; ratio %.3f; "
       "peak RSS %.0f MB\n",
       static_cast<long long>(records), seconds, records / seconds, absl::ToDoubleSeconds(*raw),
       absl::ToDoubleSeconds(*raw) / seconds, rss);
