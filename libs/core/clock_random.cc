@@ -42,18 +42,9 @@ std::string UuidText(uint64_t hi, uint64_t lo) {
 }  // namespace
 
 uint64_t SystemRandom::Next() {
-  // 512 bytes at a time from the kernel (one system call for 64 values), kept per thread.
-  struct Buffer {
-    uint64_t values[64];
-    size_t next = 64;
-  };
-  thread_local Buffer buffer;
-  if (buffer.next == 64) {
-    FillRandom(reinterpret_cast<unsigned char*>(buffer.values), sizeof(buffer.values));
-    buffer.next = 0;
-  }
-  const uint64_t value = buffer.values[buffer.next];
-  buffer.values[buffer.next++] = 0;  // a value handed out is not kept
+  // Straight from the kernel each time: values that feed secrets are never kept ahead in memory.
+  uint64_t value = 0;
+  FillRandom(reinterpret_cast<unsigned char*>(&value), sizeof(value));
   return value;
 }
 

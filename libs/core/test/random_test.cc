@@ -50,7 +50,7 @@ TEST(Uuid, TimeOrderedIsVersion7AndSortsByItsMillisecond) {
 TEST(SystemRandom, ValuesDiffer) {
   SystemRandom random;
   std::set<uint64_t> seen;
-  for (int i = 0; i < 1000; ++i) seen.insert(random.Next());  // across several refills of the buffer
+  for (int i = 0; i < 1000; ++i) seen.insert(random.Next());
   EXPECT_EQ(seen.size(), 1000u);
 }
 

@@ -79,16 +79,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     claim_lost = true;
     return absl::FailedPreconditionError(absl::StrCat("batch ", key, ": apply claim lost"));
   };
-  // The chunk read ahead while the previous one was written, if any (used when it is the one due).
-  std::optional<ReadAhead> ahead;
-  if (read_ahead_.valid()) ahead = read_ahead_.get();
-  bool read_next = false;
-  // Persons this chunk registers, by look-alike key: a later row of the chunk (or of the next
-  // one, read ahead before this one commits) meets them here.
-  std::map<std::string, std::string> registered_here;
   absl::Status status = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
     used_numbers = 0;
-    registered_here.clear();
     claim_lost = false;
     more = true;
     completed = false;
@@ -106,32 +98,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     const ApplyPhase phase = batch->phase;
     OutcomeCounts counts = batch->outcome_counts;
 
-    // Rows read ahead are the ones due when they start where this chunk starts; they were read
-    // before the previous chunk committed, so its registrations are looked up in memory too.
-    const bool from_ahead =
-        ahead && ahead->rows.ok() && ahead->key == key && ahead->phase == phase && ahead->after_row == batch->after_row;
-    std::vector<ChunkRow> rows;
-    if (from_ahead) {
-      rows = *ahead->rows;
-    } else {
-      ASSIGN_OR_RETURN(rows,
-                       BatchStore::ReadChunk(tx, key, phase, batch->after_row, batch->processing_date, chunk_rows_));
-    }
-    if (!read_next && static_cast<int>(rows.size()) == chunk_rows_) {
-      // More rows of this phase follow: read them on a reader connection while this chunk is
-      // decided and written. Never across phases: dependents need every head's outcome committed.
-      read_next = true;
-      ReadAhead next{key, phase, rows.back().row.row_number, absl::UnknownError("not read")};
-      read_ahead_ =
-          std::async(std::launch::async, [this, next = std::move(next), date = batch->processing_date]() mutable {
-            absl::Status read = context_.db->Read([&](storage::Transaction& tx) -> absl::Status {
-              next.rows = BatchStore::ReadChunk(tx, next.key, next.phase, next.after_row, date, chunk_rows_);
-              return next.rows.status();
-            });
-            if (!read.ok()) next.rows = read;
-            return std::move(next);
-          });
-    }
+    ASSIGN_OR_RETURN(std::vector<ChunkRow> rows,
+                     BatchStore::ReadChunk(tx, key, phase, batch->after_row, batch->processing_date, chunk_rows_));
     std::vector<RowOutcome> outcomes;
     std::vector<Person> persons;
     std::vector<Activity> activities;
@@ -140,15 +108,14 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     HouseholdMembers members(context_.source);
     std::vector<events::OutgoingEvent> outgoing;
     const std::string topic = events::Topic(events::kRegistrationDomain, program);
+    // Persons registered earlier in this chunk, which the query could not yet see.
+    std::map<std::string, std::string> chunk_lookalikes;
     for (const ChunkRow& c : rows) {
       const StagedRow& r = c.row;
       const std::string lookalike_key = absl::StrCat(TextOf(r.birth_date), "|", TextOf(r.sex), "|", TextOf(r.name_key));
       std::optional<std::string> registered_in_chunk;
-      if (auto it = registered_here.find(lookalike_key); it != registered_here.end()) {
+      if (auto it = chunk_lookalikes.find(lookalike_key); it != chunk_lookalikes.end()) {
         registered_in_chunk = it->second;
-      } else if (auto before = previous_lookalikes_.find(lookalike_key);
-                 from_ahead && before != previous_lookalikes_.end()) {
-        registered_in_chunk = before->second;
       }
       RowDecision decision = DecideRow(r, c.found, phase, registered_in_chunk);
       auto activity = [&](const std::string& registration_number) {
@@ -181,7 +148,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
           decision.registration_number = person.registration_number;
           activity(decision.registration_number);
           outgoing.push_back({topic, PersonRegisteredEvent(context_.source, person)});
-          registered_here[lookalike_key] = decision.registration_number;
+          chunk_lookalikes[lookalike_key] = decision.registration_number;
           persons.push_back(std::move(person));
           break;
         }
@@ -242,7 +209,6 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     return false;
   }
   RETURN_IF_ERROR(status);
-  previous_lookalikes_ = std::move(registered_here);
   on_commit_();
   if (context_.metrics) {
     for (const auto& [outcome, n] : chunk_outcomes) {

@@ -1,21 +1,16 @@
 // Applying received liaison batches (batch_intake.h), in the background: a batch is claimed
 // (leased, so that two processes never apply one batch at once), then its staged rows are read
 // a chunk at a time, each decided by DecideRow (row_decision.h), and the chunk's outcomes,
-// persons, household members, reviews, events and cursor are written in one transaction, while
-// the next chunk of the same phase is read on a reader connection. The
+// persons, household members, reviews, events and cursor are written in one transaction. The
 // staged rows of a completed batch are deleted later, when no batch is waiting.
 #pragma once
 
 #include <functional>
-#include <future>
-#include <map>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/background_loop.h"
 #include "registration/src/batch_intake.h"
-#include "registration/src/batch_store.h"
 
 namespace himaya::registration {
 
@@ -46,24 +41,12 @@ class BatchApplier {
   // Deletes a slice of the staged rows of completed batches; true when more may remain.
   absl::StatusOr<bool> PurgeSlice();
 
-  // A chunk read on a reader connection while the one before it was written.
-  struct ReadAhead {
-    std::string key;
-    ApplyPhase phase;
-    int64_t after_row = 0;
-    absl::StatusOr<std::vector<ChunkRow>> rows;
-  };
-
   IntakeContext context_;
   std::function<void()> on_commit_;
   const int chunk_rows_;
   // Staged rows of completed batches may remain (true at start: a process stopped before
   // purging); touched by the applying thread only.
   bool purge_pending_ = true;
-  // The next chunk being read ahead (touched by the applying thread only), and the persons the
-  // last committed chunk registered, by look-alike key (that read may predate its commit).
-  std::future<ReadAhead> read_ahead_;
-  std::map<std::string, std::string> previous_lookalikes_;
   core::BackgroundLoop loop_{[this] { return Pass(); }};
 };
 

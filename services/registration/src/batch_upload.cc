@@ -42,6 +42,7 @@ BatchUpload::BatchUpload(const IntakeContext& context, liaison::Manifest manifes
       file_(manifest_.record_count, manifest_.sha256, RequiredColumns(*context_.reference, manifest_.program),
             [this](int64_t row, const std::vector<std::string>& fields) { return OnRow(row, fields); }) {
   processing_date_ = absl::FormatCivilTime(absl::ToCivilDay(context_.source.clock->Now(), absl::UTCTimeZone()));
+  last_flush_ = context_.source.clock->Now();
 }
 
 absl::StatusOr<std::unique_ptr<BatchUpload>> BatchUpload::Begin(const IntakeContext& context,
@@ -103,7 +104,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
     staged.row_number = row;
     staged.reasons = file_.RowTooLong() ? "row:TOO_LONG" : "row:FIELD_COUNT";
     pending_.push_back(std::move(staged));
-    return pending_.size() >= kStageRows ? Flush() : absl::OkStatus();
+    return FlushIfDue();
   }
   auto get = [&](const char* name) -> const std::string& { return file_.Get(fields, name); };
   // Columns past the limit of a field were delivered empty: they are reported TOO_LONG, and
@@ -209,14 +210,23 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   staged.name_key = PersonNameKey(p.last_name, p.first_name);
   staged.reasons = NonEmpty(reasons);
   pending_.push_back(std::move(staged));
-  if (pending_.size() >= kStageRows) return Flush();
-  return absl::OkStatus();
+  return FlushIfDue();
 }
 
 BatchUpload::~BatchUpload() { WaitForWrite().IgnoreError(); }
 
+absl::Status BatchUpload::FlushIfDue() {
+  // A slice is written when full, and at least three times per receive lease however slowly
+  // the rows come, so that the lease is renewed before it lapses.
+  if (pending_.size() >= kStageRows || context_.source.clock->Now() - last_flush_ >= context_.receive_lease / 3) {
+    return Flush();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status BatchUpload::Flush() {
   RETURN_IF_ERROR(WaitForWrite());
+  last_flush_ = context_.source.clock->Now();
   write_ = std::async(std::launch::async,
                       [this, rows = std::move(pending_), received = file_.rows()] { return Stage(rows, received); });
   pending_.clear();

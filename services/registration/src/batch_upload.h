@@ -46,6 +46,8 @@ class BatchUpload {
   absl::Status OnRow(int64_t row, const std::vector<std::string>& fields);
   // Hands the pending rows to a write of their own (after the one in flight has ended).
   absl::Status Flush();
+  // Flush, when a slice is full or the receive lease asks for a renewal.
+  absl::Status FlushIfDue();
   // Waits for the write in flight, if any; its outcome.
   absl::Status WaitForWrite();
   // Writes `rows` and renews the receive lease, in one transaction.
@@ -60,6 +62,7 @@ class BatchUpload {
   liaison::ManifestedCsv file_;
   std::vector<StagedRow> pending_;
   std::future<absl::Status> write_;  // the write in flight, if valid
+  absl::Time last_flush_;
   bool done_ = false;
   bool claim_lost_ = false;  // another upload of the batch took over (set by a write)
   absl::Status refused_;

@@ -1,4 +1,5 @@
-// The batch applier on both backends: an applier that lost its claim stops without retrying.
+// The batch applier on both backends: an applier that lost its claim stops without retrying;
+// look-alikes are found within a chunk and across chunks.
 #include "registration/src/batch_applier.h"
 
 #include <algorithm>
@@ -45,9 +46,8 @@ TEST_P(BatchApplierTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
 }
 
 TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToReview) {
-  // Chunks of three rows, each read while the one before it is written: a look-alike of a person
-  // registered one row, one chunk or two chunks earlier (the next chunk's rows are read before
-  // the previous one commits) goes to review like any other.
+  // Chunks of three rows: a look-alike of a person registered one row earlier (in the same chunk,
+  // not yet committed) or one or two chunks earlier goes to review like any other.
   std::string csv = kTns;
   const int kPairs = 4;
   for (int gap : {1, 3, 4, 6}) {

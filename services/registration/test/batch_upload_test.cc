@@ -344,6 +344,33 @@ TEST_P(BatchUploadTest, AnUploadThatLostItsClaimLeavesTheBatchToTheOtherUpload) 
   EXPECT_EQ(status->state, BatchState::kReceiving) << "the other upload's batch is not refused";
 }
 
+TEST_P(BatchUploadTest, ASlowSendersLeaseIsRenewedAsTimePassesNotOnlyEveryFullSlice) {
+  // Rows 20 s apart, far fewer than a slice: the lease (30 s) is renewed all the same, so that
+  // another upload of the batch 40 s in is told it is being received.
+  const std::string csv = kTns;
+  liaison::Manifest manifest = ManifestFor(csv, "MAP-SLOW", "MAPMDREF", "amo-tns", 2);
+  auto upload = BatchUpload::Begin(Context(AllPrograms()), manifest);
+  ASSERT_TRUE(upload.ok());
+  auto lease_until = [&] {
+    return testing::Count(*db_, "SELECT lease_until_us FROM batches WHERE batch_id = 'MAP-SLOW'");
+  };
+  const int64_t first_lease = lease_until();
+  const size_t second_row = csv.find('\n', csv.find('\n') + 1) + 1;
+  ASSERT_TRUE((*upload)->Feed(csv.substr(0, second_row)).ok());
+  clock_.Advance(absl::Seconds(20));
+  ASSERT_TRUE((*upload)->Feed(csv.substr(second_row)).ok());
+  // The slice is written in the background: wait for its renewal to show.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (lease_until() == first_lease && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(lease_until(), first_lease + absl::ToInt64Microseconds(absl::Seconds(20)));
+  clock_.Advance(absl::Seconds(20));
+  auto other = BatchUpload::Begin(Context(AllPrograms()), manifest);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kUnavailable) << other.status();
+  auto finished = (*upload)->Finish();
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_EQ(finished->rows_received, 2);
+}
+
 INSTANTIATE_BACKENDS(BatchUploadTest);
 
 TEST(IntakeSettings, ChunksAndLeasesMustBePositive) {
