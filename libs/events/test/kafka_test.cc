@@ -56,10 +56,14 @@ class KafkaTest : public ::testing::Test {
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = std::move(*producer);
   }
+  // Null (and a failure recorded) when the consumer cannot be created.
   std::unique_ptr<KafkaConsumer> NewConsumer(Collector& collector) {
     auto consumer = KafkaConsumer::Create(
         {.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}}, &collector, nullptr);
-    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    if (!consumer.ok()) {
+      ADD_FAILURE() << consumer.status();
+      return nullptr;
+    }
     (*consumer)->Start();
     return std::move(*consumer);
   }
@@ -79,6 +83,7 @@ TEST_F(KafkaTest, EveryRecordIsAcknowledgedAndEachKeyStaysInOrder) {
 
   Collector collector;
   auto consumer = NewConsumer(collector);
+  ASSERT_NE(consumer, nullptr);
   ASSERT_TRUE(WaitFor([&] { return collector.Handled() == 300; })) << collector.Handled();
   for (const auto& [key, values] : collector.by_key) {
     for (size_t i = 1; i < values.size(); ++i) {
@@ -92,6 +97,7 @@ TEST_F(KafkaTest, FailedHandlingIsRetriedBeforeMovingOn) {
   collector.fail_once = {"1"};
   ASSERT_TRUE(producer_->Publish({{kTopic, "k", "0"}, {kTopic, "k", "1"}, {kTopic, "k", "2"}})[2].ok());
   auto consumer = NewConsumer(collector);
+  ASSERT_NE(consumer, nullptr);
   ASSERT_TRUE(WaitFor([&] { return collector.Handled() == 3; }));
   std::lock_guard<std::mutex> lock(collector.mu);
   EXPECT_THAT(collector.by_key["k"], ::testing::ElementsAre("0", "1", "2"));
@@ -103,12 +109,14 @@ TEST_F(KafkaTest, ARestartedMemberResumesAfterTheLastHandledMessage) {
   {
     Collector first;
     auto consumer = NewConsumer(first);
+    ASSERT_NE(consumer, nullptr);
     ASSERT_TRUE(WaitFor([&] { return first.Handled() == 2; }));
     consumer.reset();  // leaves the group, committing stored offsets
   }
   ASSERT_TRUE(producer_->Publish({{kTopic, "k", "c"}})[0].ok());
   Collector second;
   auto consumer = NewConsumer(second);
+  ASSERT_NE(consumer, nullptr);
   // One key, one partition, in order: a and b, were they given again, would come before c.
   ASSERT_TRUE(WaitFor([&] {
     std::lock_guard<std::mutex> lock(second.mu);
@@ -127,19 +135,23 @@ TEST_F(KafkaTest, ARecordTheBrokerCanNeverTakeIsRefusedForGoodAndTheOthersGoThro
   EXPECT_TRUE(results[0].ok()) << results[0];
   EXPECT_EQ(results[1].code(), absl::StatusCode::kInvalidArgument) << results[1];
   EXPECT_TRUE(results[2].ok()) << results[2];
-  EXPECT_EQ(*CountTopicMessages({cluster_->bootstrap_servers()}, kTopic), 2);
+  absl::StatusOr<int64_t> on_topic = CountTopicMessages({cluster_->bootstrap_servers()}, kTopic);
+  ASSERT_TRUE(on_topic.ok()) << on_topic.status();
+  EXPECT_EQ(*on_topic, 2);
 }
 
 TEST_F(KafkaTest, TheClusterIdentityIsStableForOneBrokerAndNewForANewOne) {
   absl::StatusOr<std::string> first = producer_->ClusterIdentity();
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_THAT(*first, ::testing::HasSubstr(cluster_->instance_id()));
-  EXPECT_EQ(*producer_->ClusterIdentity(), *first);
+  absl::StatusOr<std::string> again = producer_->ClusterIdentity();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *first);
 
   auto other = MockCluster::Start({.topics = {kTopic}});
-  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other.ok()) << other.status();
   auto producer = KafkaProducer::Create({(*other)->bootstrap_servers()});
-  ASSERT_TRUE(producer.ok());
+  ASSERT_TRUE(producer.ok()) << producer.status();
   absl::StatusOr<std::string> second = (*producer)->ClusterIdentity();
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_NE(*second, *first);
@@ -150,15 +162,18 @@ TEST_F(KafkaTest, TheClusterIdentityIsStableForOneBrokerAndNewForANewOne) {
 TEST(KafkaConsumerBehindRetention, EventsDroppedBeforeTheyWereReadAreCountedAndReadingGoesOn) {
   constexpr const char* kTopic = "himaya.registration.amo-tns.v1";
   auto cluster = MockCluster::Start({.topics = {kTopic}, .partitions = 1});
-  ASSERT_TRUE(cluster.ok());
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
   const KafkaOptions kafka{(*cluster)->bootstrap_servers()};
   auto producer = KafkaProducer::Create(kafka);
-  ASSERT_TRUE(producer.ok());
+  ASSERT_TRUE(producer.ok()) << producer.status();
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::ConsumerMetrics metrics(*registry);
-  auto start = [&](Collector& collector) {
+  auto start = [&](Collector& collector) -> std::unique_ptr<KafkaConsumer> {
     auto consumer = KafkaConsumer::Create({.kafka = kafka, .group_id = "g", .topics = {kTopic}}, &collector, &metrics);
-    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    if (!consumer.ok()) {
+      ADD_FAILURE() << consumer.status();
+      return nullptr;
+    }
     (*consumer)->Start();
     return std::move(*consumer);
   };
@@ -166,6 +181,7 @@ TEST(KafkaConsumerBehindRetention, EventsDroppedBeforeTheyWereReadAreCountedAndR
   {
     Collector first;
     auto consumer = start(first);
+    ASSERT_NE(consumer, nullptr);
     ASSERT_TRUE(WaitFor([&] { return first.Handled() == 3; }));
   }  // leaves the group at position 3
 
@@ -178,6 +194,7 @@ TEST(KafkaConsumerBehindRetention, EventsDroppedBeforeTheyWereReadAreCountedAndR
   auto lost = [&] { return metrics.lost_events.Add({{"topic", kTopic}}).Value(); };
   Collector second;
   auto consumer = start(second);
+  ASSERT_NE(consumer, nullptr);
   ASSERT_TRUE(WaitFor([&] { return lost() > 0 && second.Handled() + lost() == kLater; }))
       << "handled " << second.Handled() << ", counted lost " << lost();
   EXPECT_EQ(metrics.offset_resets.Add({{"topic", kTopic}, {"reason", "behind_retention"}}).Value(), 1);
