@@ -95,8 +95,10 @@ class Typesetter {
   }
 
   // `text` laid out in a box `width` wide, wrapped between words; its first `bold_bytes` bytes
-  // in bold.
-  LayoutPtr Layout(absl::string_view text, double width, const TextStyle& style, size_t bold_bytes = 0) const {
+  // in bold. From byte `whole_from` on, the text is not broken (an identifier: its hyphens would
+  // otherwise let a line end inside it); the line may still end just before it.
+  LayoutPtr Layout(absl::string_view text, double width, const TextStyle& style, size_t bold_bytes = 0,
+                   size_t whole_from = absl::string_view::npos) const {
     const bool arabic = style.script == Script::kArabic;
     LayoutPtr layout(pango_layout_new(arabic ? rtl_.get() : ltr_.get()));
     // The paragraph's direction is the context's, not guessed from its first letter: an Arabic
@@ -119,6 +121,13 @@ class Typesetter {
       bold->end_index = static_cast<guint>(bold_bytes);
       pango_attr_list_insert(attributes, bold);
     }
+    if (whole_from + 1 < text.size()) {
+      // The break before the identifier's first character stays allowed.
+      PangoAttribute* whole = pango_attr_allow_breaks_new(FALSE);
+      whole->start_index = static_cast<guint>(whole_from + 1);
+      whole->end_index = static_cast<guint>(text.size());
+      pango_attr_list_insert(attributes, whole);
+    }
     if (arabic) {
       // Amiri's lines are 1.75 em tall, room for stacked vowel marks the certificate's words do
       // not carry; three quarters of that is a line as tall as the Latin one beside it.
@@ -130,7 +139,18 @@ class Typesetter {
     }
     pango_layout_set_attributes(layout.get(), attributes);
     pango_attr_list_unref(attributes);
+    // An identifier too wide for a line of its own is wrapped after all, rather than overflowing
+    // into the next column.
+    if (whole_from != absl::string_view::npos && Width(layout.get()) > width) {
+      return Layout(text, width, style, bold_bytes);
+    }
     return layout;
+  }
+
+  static double Width(PangoLayout* layout) {
+    int width = 0, height = 0;
+    pango_layout_get_size(layout, &width, &height);
+    return static_cast<double>(width) / PANGO_SCALE;
   }
 
   static double Height(PangoLayout* layout) {
@@ -303,8 +323,15 @@ class CertificateWriter {
     for (size_t i = 0; i < std::size(french); ++i) {
       const std::string fr = absl::StrCat(french[i].first, " : ", french[i].second);
       const std::string ar = absl::StrCat(arabic[i].first, ": ", arabic[i].second);
-      y += std::max(b.Add(type_.Layout(fr, kColumnWidth, Latin(10), french[i].first.size()), kMargin, y),
-                    b.Add(type_.Layout(ar, kColumnWidth, Arabic(12), arabic[i].first.size()), right, y)) +
+      // The numbers (the first and last rows) are kept whole on their line.
+      const bool number = i == 0 || i + 1 == std::size(french);
+      const size_t npos = absl::string_view::npos;
+      y += std::max(b.Add(type_.Layout(fr, kColumnWidth, Latin(10), french[i].first.size(),
+                                       number ? fr.size() - french[i].second.size() : npos),
+                          kMargin, y),
+                    b.Add(type_.Layout(ar, kColumnWidth, Arabic(12), arabic[i].first.size(),
+                                       number ? ar.size() - arabic[i].second.size() : npos),
+                          right, y)) +
            2;
     }
     b.height = y + kGap;

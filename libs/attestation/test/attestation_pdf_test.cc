@@ -133,6 +133,14 @@ TEST(RenderAttestationPdf, TheLongestQrTextAllowedStillScansAt150Dpi) {
   EXPECT_THAT(*codes, ElementsAre(document.qr_text)) << "version " << symbol->version;
 }
 
+TEST(RenderAttestationPdf, AnAttestationNumberTooWideForItsColumnStillShowsInFull) {
+  // Kept whole, it would overflow into the French column; it wraps instead.
+  AttestationDocument d = SampleDocument();
+  d.attestation_id = "mmmmmmmm-mmmm-mmmm-mmmm-mmmmmmmmmmmm";
+  const std::string text = Text(Render(d));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("attestation : ", d.attestation_id)));
+}
+
 TEST(RenderAttestationPdf, AFamilyOfTwelveFitsOnOnePageWithEveryMember) {
   AttestationDocument document = SampleDocument();
   document.members.clear();

@@ -190,7 +190,7 @@ TEST_P(AttestationsTest, ACertificatePrintsAndSealsTheInsuredAndTheFamilyCovered
        {kLatinInsured, "Amina", "Alaoui", "Khadija", "Bennani", "Sara", "100000017-01", "100000017-02", "29/05/2026"}) {
     EXPECT_TRUE(absl::StrContains(*text, shown)) << shown;
   }
-  EXPECT_TRUE(absl::StrContains(*text, issued->attestation_id()));
+  EXPECT_TRUE(absl::StrContains(*text, issued->attestation_id())) << issued->attestation_id() << "\n" << *text;
   EXPECT_FALSE(absl::StrContains(*text, "Youssef")) << "removed before the day of issue";
   EXPECT_FALSE(absl::StrContains(*text, "Nour")) << "covered only from a later day";
 
