@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "core/clock.h"
 #include "core/random.h"
@@ -31,11 +32,19 @@ void FillRandom(unsigned char* out, size_t size) {
   }
 }
 
+// The canonical 8-4-4-4-12 lower-case hexadecimal form.
 std::string UuidText(uint64_t hi, uint64_t lo) {
-  char text[37];
-  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  size_t at = 0;
+  auto put = [&](uint64_t bits, int nibbles) {
+    for (int i = nibbles - 1; i >= 0; --i) {
+      if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+      text[at++] = kHex[(bits >> (4 * i)) & 0xF];
+    }
+  };
+  put(hi, 16);
+  put(lo, 16);
   return text;
 }
 
@@ -57,8 +66,12 @@ std::string NewUuid(RandomSource& random) {
 }
 
 std::string NewTimeOrderedUuid(const Clock& clock, RandomSource& random) {
-  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(clock.Now())) & 0xFFFFFFFFFFFFULL;
-  const uint64_t hi = (millis << 16) | 0x7000ULL | (random.Next() & 0x0FFFULL);         // version 7
+  const int64_t micros = absl::ToUnixMicros(clock.Now());
+  const uint64_t millis = static_cast<uint64_t>(micros / 1000) & 0xFFFFFFFFFFFFULL;
+  // rand_a holds the fraction of the millisecond in 4096ths (RFC 9562, section 6.2, method 3),
+  // so ids of one millisecond still sort by time; rand_b holds 62 random bits.
+  const uint64_t fraction = static_cast<uint64_t>(micros % 1000) * 4096 / 1000;
+  const uint64_t hi = (millis << 16) | 0x7000ULL | fraction;                            // version 7
   const uint64_t lo = (random.Next() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 9562 variant
   return UuidText(hi, lo);
 }

@@ -25,9 +25,10 @@ class SystemRandom final : public RandomSource {
 // Returns a random (version 4) UUID in its canonical 36-character text form.
 std::string NewUuid(RandomSource& random);
 
-// Returns a time-ordered (version 7, RFC 9562) UUID: the clock's Unix milliseconds, then 74
-// random bits. Ids made one after the other sort close together, so an index of them grows at
-// its end rather than at random pages. For identifiers only (events, messages), never secrets.
+// Returns a time-ordered (version 7, RFC 9562) UUID: the clock's Unix milliseconds, the fraction
+// of the millisecond in 12 bits, then 62 random bits (one value of `random`). Ids made one after
+// the other sort close together, so an index of them grows at its end rather than at random
+// pages. For identifiers only (events, messages), never secrets.
 std::string NewTimeOrderedUuid(const Clock& clock, RandomSource& random);
 
 }  // namespace himaya::core

@@ -47,6 +47,30 @@ TEST(Uuid, TimeOrderedIsVersion7AndSortsByItsMillisecond) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(Uuid, TimeOrderedWithinAMillisecondSortsByItsFraction) {
+  SystemRandom random;
+  testing::FakeClock clock(absl::FromUnixMicros(1796083200123000));
+  std::string previous;
+  for (int i = 0; i < 4; ++i) {
+    std::string id = NewTimeOrderedUuid(clock, random);
+    // rand_a (after the version digit) is the fraction of the millisecond in 4096ths.
+    EXPECT_EQ(std::stoul(id.substr(15, 3), nullptr, 16), static_cast<unsigned long>(i * 250 * 4096 / 1000)) << id;
+    EXPECT_LT(previous, id) << "made 250 microseconds later, it sorts after";
+    previous = id;
+    clock.Advance(absl::Microseconds(250));
+  }
+}
+
+TEST(Uuid, TextIsTheHexadecimalOfTheBits) {
+  // A source that always gives the same bits shows where each lands in the text.
+  struct Constant final : RandomSource {
+    uint64_t Next() override { return 0x0123456789abcdefULL; }
+  } constant;
+  testing::FakeClock clock(absl::FromUnixMicros(0x0000fedcba987654LL * 1000 + 500));
+  EXPECT_EQ(NewTimeOrderedUuid(clock, constant), "fedcba98-7654-7800-8123-456789abcdef");
+  EXPECT_EQ(NewUuid(constant), "01234567-89ab-4def-8123-456789abcdef");
+}
+
 TEST(SystemRandom, ValuesDiffer) {
   SystemRandom random;
   std::set<uint64_t> seen;
