@@ -45,7 +45,8 @@ size_t InboxHandler::HandleBatch(const std::vector<ConsumedMessage>& messages, a
       fresh.push_back(&envelopes[i]);
     }
     RETURN_IF_ERROR(
-        storage::InsertRows(tx, "inbox", {"consumer", "event_id", "event_type", "processed_at_us"}, rows).status());
+        storage::InsertRows(tx, "inbox", {"consumer", "event_id", "event_type", "processed_at_us"}, std::move(rows))
+            .status());
     return applier_.ApplyMany(tx, fresh);
   });
   applier_.Finished(status.ok());

@@ -30,7 +30,8 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
     rows.push_back({e.envelope.event_id(), e.topic, e.envelope.aggregate_id(),
                     storage::Bytes{e.envelope.SerializeAsString()}, now});
   }
-  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us"}, rows)
+  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us"},
+                             std::move(rows))
       .status();
 }
 

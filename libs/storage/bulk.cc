@@ -1,5 +1,7 @@
 #include "storage/bulk.h"
 
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/status_macros.h"
@@ -31,7 +33,7 @@ std::string InsertSql(absl::string_view table, const std::vector<std::string>& c
 }  // namespace
 
 absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
-                                   const std::vector<std::vector<Value>>& rows, absl::string_view suffix) {
+                                   std::vector<std::vector<Value>> rows, absl::string_view suffix) {
   int64_t inserted = 0;
   size_t next = 0;
   std::vector<Value> params;
@@ -44,7 +46,7 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, con
           return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ", rows[r].size(),
                                                          " values for ", columns.size(), " columns"));
         }
-        params.insert(params.end(), rows[r].begin(), rows[r].end());
+        params.insert(params.end(), std::make_move_iterator(rows[r].begin()), std::make_move_iterator(rows[r].end()));
       }
       ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, params));
       inserted += n;

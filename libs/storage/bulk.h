@@ -12,8 +12,9 @@ namespace himaya::storage {
 
 // Inserts `rows` (each as many values as `columns`) into `table`, many rows per statement.
 // `suffix` is appended to every statement (e.g. "ON CONFLICT DO NOTHING"). Returns the number of
-// rows inserted.
+// rows inserted. The rows are taken by value and their values moved into the statements: pass
+// them with std::move when they are not needed afterwards (no text is then copied).
 absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
-                                   const std::vector<std::vector<Value>>& rows, absl::string_view suffix = "");
+                                   std::vector<std::vector<Value>> rows, absl::string_view suffix = "");
 
 }  // namespace himaya::storage

@@ -152,7 +152,7 @@ int BenchNotify() {
           RETURN_IF_ERROR(storage::InsertRows(tx, "m",
                                               {"message_id", "registration_number", "program", "channel", "template",
                                                "language", "status", "source_event_id", "created_at_us"},
-                                              rows)
+                                              std::move(rows))
                               .status());
           rows.clear();
         }
@@ -241,7 +241,7 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
       if (rows.size() == 1000) {
         std::vector<std::string> all = {"n"};
         all.insert(all.end(), columns.begin(), columns.end());
-        RETURN_IF_ERROR(storage::InsertRows(tx, "raw_rows", all, rows).status());
+        RETURN_IF_ERROR(storage::InsertRows(tx, "raw_rows", all, std::move(rows)).status());
         rows.clear();
       }
       return absl::OkStatus();
@@ -253,7 +253,7 @@ absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std:
     RETURN_IF_ERROR(csv.Finish());
     std::vector<std::string> all = {"n"};
     all.insert(all.end(), columns.begin(), columns.end());
-    return storage::InsertRows(tx, "raw_rows", all, rows).status();
+    return storage::InsertRows(tx, "raw_rows", all, std::move(rows)).status();
   }));
   return absl::Now() - start;
 }

@@ -28,7 +28,7 @@ absl::Status AudienceStore::AddMany(storage::Transaction& tx, const std::vector<
   return storage::InsertRows(
              tx, "audience",
              {"registration_number", "program", "category", "city", "region", "preferred_language", "registered_at_us"},
-             rows, "ON CONFLICT DO NOTHING")
+             std::move(rows), "ON CONFLICT DO NOTHING")
       .status();
 }
 

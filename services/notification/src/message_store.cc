@@ -118,7 +118,7 @@ absl::StatusOr<int64_t> MessageStore::InsertManyOnce(storage::Transaction& tx, c
   return storage::InsertRows(tx, "messages",
                              {"message_id", "registration_number", "program", "channel", "template", "language",
                               "status", "source_event_id", "created_at_us", "campaign_id"},
-                             rows, "ON CONFLICT (source_event_id, channel) DO NOTHING");
+                             std::move(rows), "ON CONFLICT (source_event_id, channel) DO NOTHING");
 }
 
 absl::StatusOr<std::vector<Message>> MessageStore::ForPerson(storage::Transaction& tx,

@@ -166,7 +166,7 @@ absl::Status BatchStore::Stage(storage::Transaction& tx, absl::string_view key, 
     for (const auto& [column, field] : StagedTextColumns()) v.push_back(row.*field);
     values.push_back(std::move(v));
   }
-  return storage::InsertRows(tx, "batch_rows", StagedColumns(), values).status();
+  return storage::InsertRows(tx, "batch_rows", StagedColumns(), std::move(values)).status();
 }
 
 absl::StatusOr<bool> BatchStore::RenewReceiveLease(storage::Transaction& tx, absl::string_view key,
@@ -275,7 +275,7 @@ absl::Status BatchStore::InsertOutcomes(storage::Transaction& tx, absl::string_v
   }
   return storage::InsertRows(tx, "batch_outcomes",
                              {"batch_key", "row_number", "record_id", "outcome", "registration_number", "reasons"},
-                             values)
+                             std::move(values))
       .status();
 }
 

@@ -98,7 +98,7 @@ absl::Status PersonStore::InsertMany(storage::Transaction& tx, const std::vector
   std::vector<std::vector<storage::Value>> rows;
   rows.reserve(persons.size());
   for (const Person& p : persons) rows.push_back(InsertValues(p));
-  return storage::InsertRows(tx, "persons", InsertColumns(), rows).status();
+  return storage::InsertRows(tx, "persons", InsertColumns(), std::move(rows)).status();
 }
 
 absl::Status PersonStore::RecordActivities(storage::Transaction& tx, const std::vector<Activity>& activities) {
@@ -111,7 +111,7 @@ absl::Status PersonStore::RecordActivities(storage::Transaction& tx, const std::
   return storage::InsertRows(tx, "activities",
                              {"registration_number", "program", "category", "liaison_body", "professional_id",
                               "batch_key", "recorded_at_us"},
-                             rows)
+                             std::move(rows))
       .status();
 }
 
