@@ -121,10 +121,10 @@ class Typesetter {
       bold->end_index = static_cast<guint>(bold_bytes);
       pango_attr_list_insert(attributes, bold);
     }
-    if (whole_from + 1 < text.size()) {
-      // The break before the identifier's first character stays allowed.
+    if (whole_from < text.size()) {
+      // No break inside the identifier; the one before its first character stays allowed.
       PangoAttribute* whole = pango_attr_allow_breaks_new(FALSE);
-      whole->start_index = static_cast<guint>(whole_from + 1);
+      whole->start_index = static_cast<guint>(whole_from);
       whole->end_index = static_cast<guint>(text.size());
       pango_attr_list_insert(attributes, whole);
     }
@@ -141,7 +141,7 @@ class Typesetter {
     pango_attr_list_unref(attributes);
     // An identifier too wide for a line of its own is wrapped after all, rather than overflowing
     // into the next column.
-    if (whole_from != absl::string_view::npos && Width(layout.get()) > width) {
+    if (whole_from < text.size() && Width(layout.get()) > width) {
       return Layout(text, width, style, bold_bytes);
     }
     return layout;

@@ -133,12 +133,19 @@ TEST(RenderAttestationPdf, TheLongestQrTextAllowedStillScansAt150Dpi) {
   EXPECT_THAT(*codes, ElementsAre(document.qr_text)) << "version " << symbol->version;
 }
 
-TEST(RenderAttestationPdf, AnAttestationNumberTooWideForItsColumnStillShowsInFull) {
-  // Kept whole, it would overflow into the French column; it wraps instead.
+TEST(RenderAttestationPdf, ParagraphsWrapWithinTheirColumn) {
+  absl::StatusOr<std::string> text = testing::ExtractText(Render(SampleDocument()), 0);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, HasSubstr("ci-dessous est\nimmatricul"));
+}
+
+TEST(RenderAttestationPdf, AnAttestationNumberTooWideForALineOfItsOwnWrapsRatherThanOverflow) {
+  // Kept whole, it would run out of its column into the other one.
   AttestationDocument d = SampleDocument();
   d.attestation_id = "mmmmmmmm-mmmm-mmmm-mmmm-mmmmmmmmmmmm";
-  const std::string text = Text(Render(d));
-  EXPECT_THAT(text, HasSubstr(absl::StrCat("attestation : ", d.attestation_id)));
+  absl::StatusOr<std::string> text = testing::ExtractText(Render(d), 0);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, HasSubstr("\nmmmm-mmmmmmmmmmmm\n")) << "its last groups on a line of their own";
 }
 
 TEST(RenderAttestationPdf, AFamilyOfTwelveFitsOnOnePageWithEveryMember) {
