@@ -1,5 +1,6 @@
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -66,10 +67,11 @@ std::string NewUuid(RandomSource& random) {
 }
 
 std::string NewTimeOrderedUuid(const Clock& clock, RandomSource& random) {
-  const int64_t micros = absl::ToUnixMicros(clock.Now());
+  // Times before 1970 have no version 7 form: they count as the epoch.
+  const int64_t micros = std::max<int64_t>(0, absl::ToUnixMicros(clock.Now()));
   const uint64_t millis = static_cast<uint64_t>(micros / 1000) & 0xFFFFFFFFFFFFULL;
   // rand_a holds the fraction of the millisecond in 4096ths (RFC 9562, section 6.2, method 3),
-  // so ids of one millisecond still sort by time; rand_b holds 62 random bits.
+  // so ids made a microsecond or more apart sort by time; rand_b holds 62 random bits.
   const uint64_t fraction = static_cast<uint64_t>(micros % 1000) * 4096 / 1000;
   const uint64_t hi = (millis << 16) | 0x7000ULL | fraction;                            // version 7
   const uint64_t lo = (random.Next() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 9562 variant
