@@ -323,8 +323,8 @@ class CertificateWriter {
     for (size_t i = 0; i < std::size(french); ++i) {
       const std::string fr = absl::StrCat(french[i].first, " : ", french[i].second);
       const std::string ar = absl::StrCat(arabic[i].first, ": ", arabic[i].second);
-      // The numbers (the first and last rows) are kept whole on their line.
-      const bool number = i == 0 || i + 1 == std::size(french);
+      // The registration and attestation numbers are kept whole on their line.
+      const bool number = french[i].second == d_.registration_number || french[i].second == d_.attestation_id;
       const size_t npos = absl::string_view::npos;
       y += std::max(b.Add(type_.Layout(fr, kColumnWidth, Latin(10), french[i].first.size(),
                                        number ? fr.size() - french[i].second.size() : npos),

@@ -133,6 +133,20 @@ TEST(RenderAttestationPdf, TheLongestQrTextAllowedStillScansAt150Dpi) {
   EXPECT_THAT(*codes, ElementsAre(document.qr_text)) << "version " << symbol->version;
 }
 
+TEST(RenderAttestationPdf, TheAttestationNumberIsNeverCutAtItsHyphens) {
+  // Each of these ids has its first groups fit beside the Arabic label: a line could end at one
+  // of its hyphens, and a text extractor would then find it in two pieces.
+  for (const char* id : {"91e543e2-aea6-4c30-98c3-dfc05c69e551", "c2c030a7-adc4-4f3b-9e41-bff6c5363d80",
+                         "2b7ea26b-b68b-4ffd-8dff-b42ea98c226b"}) {
+    AttestationDocument d = SampleDocument();
+    d.attestation_id = id;
+    const std::string text = Text(Render(d));
+    size_t whole = 0;
+    for (size_t at = text.find(id); at != std::string::npos; at = text.find(id, at + 1)) ++whole;
+    EXPECT_EQ(whole, 2u) << id << " whole in the French and in the Arabic column\n" << text;
+  }
+}
+
 TEST(RenderAttestationPdf, ParagraphsWrapWithinTheirColumn) {
   absl::StatusOr<std::string> text = testing::ExtractText(Render(SampleDocument()), 0);
   ASSERT_TRUE(text.ok()) << text.status();
