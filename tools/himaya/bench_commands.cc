@@ -358,9 +358,10 @@ int Bench(const std::vector<std::string>& args) {
   if (!raw.ok()) return Fail(raw.status());
   const double seconds = absl::ToDoubleSeconds(total);
   // The three stages, from the first byte sent: received (uploaded, checked and staged), decided
-  // (every row has its outcome), published (every event is on Kafka).
+  // (every row has its outcome), published (every event is on Kafka). Milliseconds: a small batch
+  // is received in a few of them.
   std::printf(
-      "  stages: received at %.1f s; decided at %.1f s; published at %.1f s "
+      "  stages: received at %.3f s; decided at %.3f s; published at %.3f s "
       "(%lld events)\n",
       absl::ToDoubleSeconds(uploaded - start), absl::ToDoubleSeconds(applied - start), seconds,
       static_cast<long long>(on_kafka));
