@@ -1,5 +1,6 @@
 #include "registration/src/batch_applier.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <vector>
@@ -36,8 +37,11 @@ google::protobuf::Timestamp ToTimestamp(int64_t micros) {
 
 }  // namespace
 
-BatchApplier::BatchApplier(IntakeContext context, std::function<void()> on_commit, int chunk_rows)
-    : context_(std::move(context)), on_commit_(std::move(on_commit)), chunk_rows_(chunk_rows) {}
+BatchApplier::BatchApplier(IntakeContext context, std::function<void()> on_commit, int chunk_rows, int slice_rows)
+    : context_(std::move(context)),
+      on_commit_(std::move(on_commit)),
+      chunk_rows_(chunk_rows),
+      slice_rows_(std::max(1, std::min(slice_rows, chunk_rows))) {}
 
 BatchApplier::~BatchApplier() { Stop(); }
 
@@ -63,6 +67,92 @@ absl::StatusOr<std::string> BatchApplier::Claim() {
     return absl::OkStatus();
   }));
   return claimed;
+}
+
+// What the slices of one chunk share, in its transaction.
+struct BatchApplier::ChunkWork {
+  const std::string& key;
+  std::string program;
+  std::string body;
+  std::string batch_id;
+  ApplyPhase phase;
+  absl::Time now;
+  std::string topic;
+  const std::vector<std::string>& numbers;
+  size_t used_numbers = 0;
+  OutcomeCounts counts;                           // the batch's, so far
+  std::map<std::string, int64_t> chunk_outcomes;  // this chunk's, counted once it commits
+};
+
+absl::Status BatchApplier::ApplySlice(storage::Transaction& tx, ChunkWork& work, const std::vector<ChunkRow>& rows) {
+  std::vector<RowOutcome> outcomes;
+  std::vector<Person> persons;
+  std::vector<Activity> activities;
+  std::vector<NewReview> reviews;
+  std::vector<HeldDependent> held;
+  HouseholdMembers members(context_.source);
+  std::vector<events::OutgoingEvent> outgoing;
+  const std::string& key = work.key;
+  const std::string& program = work.program;
+  // Persons registered earlier in this slice, which its query could not yet see (it sees those
+  // of earlier slices: they were written in this transaction before it ran).
+  std::map<std::string, std::string> slice_lookalikes;
+  for (const ChunkRow& c : rows) {
+    const StagedRow& r = c.row;
+    const std::string lookalike_key = absl::StrCat(TextOf(r.birth_date), "|", TextOf(r.sex), "|", TextOf(r.name_key));
+    std::optional<std::string> registered_in_chunk;
+    if (auto it = slice_lookalikes.find(lookalike_key); it != slice_lookalikes.end()) {
+      registered_in_chunk = it->second;
+    }
+    RowDecision decision = DecideRow(r, c.found, work.phase, registered_in_chunk);
+    auto activity = [&](const std::string& registration_number) {
+      activities.push_back({registration_number, program, NonEmpty(TextOf(r.category)), work.body,
+                            NonEmpty(TextOf(r.professional_id)), key, Micros(work.now)});
+    };
+    switch (decision.action) {
+      case RowAction::kNone:
+        break;
+      case RowAction::kRecordActivity:
+        activity(decision.registration_number);
+        break;
+      case RowAction::kHoldForHead:
+        held.push_back({key, r.row_number, decision.head_row, TextOf(r.relationship), StagedRowJson(r).dump()});
+        break;
+      case RowAction::kAttachToHead:
+        members.Add(decision.registration_number,
+                    {TextOf(r.relationship), TextOf(r.cin), TextOf(r.last_name), TextOf(r.first_name),
+                     TextOf(r.birth_date), TextOf(r.sex)},
+                    {program, work.body, work.batch_id, key, r.row_number});
+        break;
+      case RowAction::kSendToReview:
+        reviews.push_back({core::NewUuid(*context_.source.random), key, r.row_number, NonEmpty(TextOf(r.record_id)),
+                           decision.review_candidate, StagedRowJson(r).dump(), Micros(work.now)});
+        break;
+      case RowAction::kRegister: {
+        if (work.used_numbers == work.numbers.size()) return absl::InternalError("numbers ran out in a chunk");
+        Person person = PersonFromStagedRow(r, program, work.now);
+        person.registration_number = work.numbers[work.used_numbers++];
+        decision.registration_number = person.registration_number;
+        activity(decision.registration_number);
+        outgoing.push_back({work.topic, PersonRegisteredEvent(context_.source, person)});
+        slice_lookalikes[lookalike_key] = decision.registration_number;
+        persons.push_back(std::move(person));
+        break;
+      }
+    }
+    const std::string& outcome = decision.outcome;
+    outcomes.push_back({r.row_number, NonEmpty(TextOf(r.record_id)), outcome, NonEmpty(decision.registration_number),
+                        NonEmpty(decision.reasons)});
+    ++work.counts[outcome];
+    ++work.chunk_outcomes[outcome];
+  }
+  RETURN_IF_ERROR(PersonStore::InsertMany(tx, persons));
+  RETURN_IF_ERROR(PersonStore::RecordActivities(tx, activities));
+  RETURN_IF_ERROR(ReviewStore::Insert(tx, reviews));
+  RETURN_IF_ERROR(members.Write(tx));
+  RETURN_IF_ERROR(ReviewStore::Hold(tx, held));
+  RETURN_IF_ERROR(BatchStore::InsertOutcomes(tx, key, outcomes));
+  return events::AppendManyToOutbox(tx, outgoing, *context_.source.clock);
 }
 
 absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
@@ -93,85 +183,38 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     }
     if (batch->lease_owner != context_.instance_id) return claim_lost_status(key);
     program = batch->program;
-    const std::string& body = batch->liaison_body;
-    const std::string& batch_id = batch->batch_id;
-    const ApplyPhase phase = batch->phase;
-    OutcomeCounts counts = batch->outcome_counts;
-
-    ASSIGN_OR_RETURN(std::vector<ChunkRow> rows,
-                     BatchStore::ReadChunk(tx, key, phase, batch->after_row, batch->processing_date, chunk_rows_));
-    std::vector<RowOutcome> outcomes;
-    std::vector<Person> persons;
-    std::vector<Activity> activities;
-    std::vector<NewReview> reviews;
-    std::vector<HeldDependent> held;
-    HouseholdMembers members(context_.source);
-    std::vector<events::OutgoingEvent> outgoing;
-    const std::string topic = events::Topic(events::kRegistrationDomain, program);
-    // Persons registered earlier in this chunk, which the query could not yet see.
-    std::map<std::string, std::string> chunk_lookalikes;
-    for (const ChunkRow& c : rows) {
-      const StagedRow& r = c.row;
-      const std::string lookalike_key = absl::StrCat(TextOf(r.birth_date), "|", TextOf(r.sex), "|", TextOf(r.name_key));
-      std::optional<std::string> registered_in_chunk;
-      if (auto it = chunk_lookalikes.find(lookalike_key); it != chunk_lookalikes.end()) {
-        registered_in_chunk = it->second;
-      }
-      RowDecision decision = DecideRow(r, c.found, phase, registered_in_chunk);
-      auto activity = [&](const std::string& registration_number) {
-        activities.push_back({registration_number, program, NonEmpty(TextOf(r.category)), body,
-                              NonEmpty(TextOf(r.professional_id)), key, Micros(now)});
-      };
-      switch (decision.action) {
-        case RowAction::kNone:
-          break;
-        case RowAction::kRecordActivity:
-          activity(decision.registration_number);
-          break;
-        case RowAction::kHoldForHead:
-          held.push_back({key, r.row_number, decision.head_row, TextOf(r.relationship), StagedRowJson(r).dump()});
-          break;
-        case RowAction::kAttachToHead:
-          members.Add(decision.registration_number,
-                      {TextOf(r.relationship), TextOf(r.cin), TextOf(r.last_name), TextOf(r.first_name),
-                       TextOf(r.birth_date), TextOf(r.sex)},
-                      {program, body, batch_id, key, r.row_number});
-          break;
-        case RowAction::kSendToReview:
-          reviews.push_back({core::NewUuid(*context_.source.random), key, r.row_number, NonEmpty(TextOf(r.record_id)),
-                             decision.review_candidate, StagedRowJson(r).dump(), Micros(now)});
-          break;
-        case RowAction::kRegister: {
-          if (used_numbers == numbers.size()) return absl::InternalError("numbers ran out in a chunk");
-          Person person = PersonFromStagedRow(r, program, now);
-          person.registration_number = numbers[used_numbers++];
-          decision.registration_number = person.registration_number;
-          activity(decision.registration_number);
-          outgoing.push_back({topic, PersonRegisteredEvent(context_.source, person)});
-          chunk_lookalikes[lookalike_key] = decision.registration_number;
-          persons.push_back(std::move(person));
-          break;
-        }
-      }
-      const std::string& outcome = decision.outcome;
-      outcomes.push_back({r.row_number, NonEmpty(TextOf(r.record_id)), outcome, NonEmpty(decision.registration_number),
-                          NonEmpty(decision.reasons)});
-      ++counts[outcome];
-      ++chunk_outcomes[outcome];
+    ChunkWork work{.key = key,
+                   .program = batch->program,
+                   .body = batch->liaison_body,
+                   .batch_id = batch->batch_id,
+                   .phase = batch->phase,
+                   .now = now,
+                   .topic = events::Topic(events::kRegistrationDomain, batch->program),
+                   .numbers = numbers,
+                   .counts = batch->outcome_counts};
+    // The chunk is read and decided a slice at a time, so that memory follows the slice while
+    // the transaction (its commit, its index pages written once) covers the whole chunk.
+    int64_t after_row = batch->after_row;
+    int64_t rows_applied = 0;
+    bool phase_done = false;
+    while (!phase_done && rows_applied < chunk_rows_) {
+      const int64_t limit = std::min<int64_t>(slice_rows_, chunk_rows_ - rows_applied);
+      ASSIGN_OR_RETURN(std::vector<ChunkRow> rows,
+                       BatchStore::ReadChunk(tx, key, work.phase, after_row, batch->processing_date, limit));
+      RETURN_IF_ERROR(ApplySlice(tx, work, rows));
+      if (!rows.empty()) after_row = rows.back().row.row_number;
+      rows_applied += static_cast<int64_t>(rows.size());
+      phase_done = static_cast<int64_t>(rows.size()) < limit;
     }
-    RETURN_IF_ERROR(PersonStore::InsertMany(tx, persons));
-    RETURN_IF_ERROR(PersonStore::RecordActivities(tx, activities));
-    RETURN_IF_ERROR(ReviewStore::Insert(tx, reviews));
-    RETURN_IF_ERROR(members.Write(tx));
-    RETURN_IF_ERROR(ReviewStore::Hold(tx, held));
-    RETURN_IF_ERROR(BatchStore::InsertOutcomes(tx, key, outcomes));
+    used_numbers = work.used_numbers;
+    chunk_outcomes = work.chunk_outcomes;
     ApplyProgress progress;
-    progress.phase = phase;
-    progress.after_row = rows.empty() ? batch->after_row : rows.back().row.row_number;
-    progress.rows_applied = static_cast<int64_t>(rows.size());
+    progress.phase = work.phase;
+    progress.after_row = after_row;
+    progress.rows_applied = rows_applied;
     progress.state = kBatchApplying;
-    if (static_cast<int>(rows.size()) < chunk_rows_) {
-      if (phase == ApplyPhase::kHeadsAndSingles) {
+    if (phase_done) {
+      if (work.phase == ApplyPhase::kHeadsAndSingles) {
         progress.phase = ApplyPhase::kDependents;
         progress.after_row = 0;
       } else {
@@ -180,21 +223,21 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         completed = true;
         more = false;
         v1::BatchCompleted done;
-        done.set_batch_id(batch_id);
-        done.set_liaison_body(body);
+        done.set_batch_id(work.batch_id);
+        done.set_liaison_body(work.body);
         done.set_program(program);
         int64_t total = 0;
-        for (const auto& [o, n] : counts) {
+        for (const auto& [o, n] : work.counts) {
           (*done.mutable_outcomes())[o] = n;
           total += n;
         }
         done.set_rows(total);
         *done.mutable_completed_at() = ToTimestamp(Micros(now));
-        outgoing.push_back({topic, events::NewEnvelope(context_.source, done, program, key)});
+        RETURN_IF_ERROR(events::AppendManyToOutbox(
+            tx, {{work.topic, events::NewEnvelope(context_.source, done, program, key)}}, *context_.source.clock));
       }
     }
-    RETURN_IF_ERROR(events::AppendManyToOutbox(tx, outgoing, *context_.source.clock));
-    progress.outcome_counts = counts;
+    progress.outcome_counts = work.counts;
     progress.lease_until_us = Micros(now) + absl::ToInt64Microseconds(kApplyLease);
     ASSIGN_OR_RETURN(bool saved, BatchStore::SaveProgress(tx, key, context_.instance_id, progress));
     if (!saved) return claim_lost_status(key);

@@ -1,8 +1,9 @@
 // Applying received liaison batches (batch_intake.h), in the background: a batch is claimed
-// (leased, so that two processes never apply one batch at once), then its staged rows are read
-// a chunk at a time, each decided by DecideRow (row_decision.h), and the chunk's outcomes,
-// persons, household members, reviews, events and cursor are written in one transaction. The
-// staged rows of a completed batch are deleted later, when no batch is waiting.
+// (leased, so that two processes never apply one batch at once), then its staged rows are applied
+// a chunk per transaction. A chunk is read a slice at a time, each row decided by DecideRow
+// (row_decision.h), and each slice's outcomes, persons, household members, reviews and events are
+// written before the next slice is read; the chunk's cursor moves when it commits. The staged
+// rows of a completed batch are deleted later, when no batch is waiting.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "core/background_loop.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/batch_store.h"
 
 namespace himaya::registration {
 
@@ -18,8 +20,9 @@ namespace himaya::registration {
 // batches a stopped process left half applied.
 class BatchApplier {
  public:
+  // A transaction applies up to `chunk_rows` rows, read and decided `slice_rows` at a time.
   explicit BatchApplier(
-      IntakeContext context, std::function<void()> on_commit = [] {}, int chunk_rows = 2000);
+      IntakeContext context, std::function<void()> on_commit = [] {}, int chunk_rows = 2000, int slice_rows = 2000);
   ~BatchApplier();
 
   void Start();
@@ -38,12 +41,17 @@ class BatchApplier {
   // Applies the next chunk of `key`; returns false when the batch is complete, or when another
   // process took it over (this one's lease ran out).
   absl::StatusOr<bool> ApplyChunk(const std::string& key);
+  struct ChunkWork;
+  // Decides one slice of a chunk's rows and writes what follows from them (persons, activities,
+  // reviews, household members, held dependents, outcomes, events) in the chunk's transaction.
+  absl::Status ApplySlice(storage::Transaction& tx, ChunkWork& work, const std::vector<ChunkRow>& rows);
   // Deletes a slice of the staged rows of completed batches; true when more may remain.
   absl::StatusOr<bool> PurgeSlice();
 
   IntakeContext context_;
   std::function<void()> on_commit_;
   const int chunk_rows_;
+  const int slice_rows_;
   // Staged rows of completed batches may remain (true at start: a process stopped before
   // purging); touched by the applying thread only.
   bool purge_pending_ = true;

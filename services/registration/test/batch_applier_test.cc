@@ -1,5 +1,5 @@
 // The batch applier on both backends: an applier that lost its claim stops without retrying;
-// look-alikes are found within a chunk and across chunks.
+// look-alikes are found within a slice, across the slices of a chunk and across chunks.
 #include "registration/src/batch_applier.h"
 
 #include <algorithm>
@@ -11,7 +11,10 @@
 namespace himaya::registration {
 namespace {
 
-class BatchApplierTest : public IntakeTest {};
+class BatchApplierTest : public IntakeTest {
+ protected:
+  void ExpectLookAlikesGoToReview(const std::string& batch_id);
+};
 
 TEST_P(BatchApplierTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
   const std::string csv =
@@ -45,9 +48,9 @@ TEST_P(BatchApplierTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
   EXPECT_EQ(status->rows_applied, 3) << "the other process goes on from the last chunk committed";
 }
 
-TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToReview) {
-  // Chunks of three rows: a look-alike of a person registered one row earlier (in the same chunk,
-  // not yet committed) or one or two chunks earlier goes to review like any other.
+// Pairs of look-alikes 1, 3, 4 and 6 rows apart, applied by the fixture's applier; the second of
+// each pair goes to review like any other.
+void BatchApplierTest::ExpectLookAlikesGoToReview(const std::string& batch_id) {
   std::string csv = kTns;
   const int kPairs = 4;
   for (int gap : {1, 3, 4, 6}) {
@@ -63,11 +66,11 @@ TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToRev
     }
   }
   const int64_t rows = std::count(csv.begin(), csv.end(), '\n') - 1;
-  auto status = Submit(csv, ManifestFor(csv, "MAP-AHEAD", "MAPMDREF", "amo-tns", rows));
+  auto status = Submit(csv, ManifestFor(csv, batch_id, "MAPMDREF", "amo-tns", rows));
   ASSERT_TRUE(status.ok()) << status.status();
   ASSERT_EQ(status->state, BatchState::kCompleted);
   std::map<std::string, ReportRow> by_record;
-  for (const ReportRow& r : Report("MAPMDREF", "MAP-AHEAD")) by_record[r.record_id] = r;
+  for (const ReportRow& r : Report("MAPMDREF", batch_id)) by_record[r.record_id] = r;
   for (int gap : {1, 3, 4, 6}) {
     for (int i = 0; i < kPairs; ++i) {
       const ReportRow& first = by_record[absl::StrCat("G", gap, "-", i)];
@@ -78,6 +81,21 @@ TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToRev
     }
   }
   EXPECT_EQ(status->outcomes.at("NEEDS_REVIEW"), 4 * kPairs);
+}
+
+TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnyEarlierChunkGoesToReview) {
+  // The fixture's chunks of five rows, read two at a time: a look-alike of a person registered one
+  // row earlier (in the same slice, not yet written), in an earlier slice or one or two chunks
+  // earlier goes to review like any other.
+  ExpectLookAlikesGoToReview("MAP-AHEAD");
+}
+
+TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnEarlierSliceOfTheSameChunkGoesToReview) {
+  // Chunks of seven rows read two at a time: the look-alike of a person written by an earlier
+  // slice of the same transaction (not committed, but seen by the slice's query) goes to review.
+  applier_ = std::make_unique<BatchApplier>(
+      Context(AllPrograms()), [] {}, 7, 2);
+  ExpectLookAlikesGoToReview("MAP-SLICES");
 }
 
 INSTANTIATE_BACKENDS(BatchApplierTest);

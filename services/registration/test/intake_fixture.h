@@ -91,7 +91,7 @@ class IntakeTest : public RegistrationDatabaseTest {
     numbers_ = std::make_unique<NumberAllocator>(*db_, 50);
     registrar_ = std::make_unique<Registrar>(*db_, *numbers_, Source(), AllPrograms(), ReferenceData::Shipped());
     applier_ = std::make_unique<BatchApplier>(
-        Context(AllPrograms()), [] {}, 3);  // tiny chunks
+        Context(AllPrograms()), [] {}, 5, 2);  // tiny chunks, read in slices smaller still
   }
   // A fresh database and domain, dependents first (the applier releases leases when it goes).
   void Reset() {
