@@ -38,6 +38,7 @@ class ConnectionPool {
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   // Tickets: each Acquire takes the next; a connection goes to the oldest ticket still waiting.
+  // A waiter never gives up its ticket (no timeout): one that did would hold up every later one.
   uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t serving_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -358,8 +358,8 @@ int Bench(const std::vector<std::string>& args) {
   if (!raw.ok()) return Fail(raw.status());
   const double seconds = absl::ToDoubleSeconds(total);
   // The three stages, from the first byte sent: received (uploaded, checked and staged), decided
-  // (every row has its outcome), published (every event is on Kafka). Milliseconds: a small batch
-  // is received in a few of them.
+  // (every row has its outcome), published (every event is on Kafka). In seconds to the
+  // millisecond: a small batch is received in a few of them.
   std::printf(
       "  stages: received at %.3f s; decided at %.3f s; published at %.3f s "
       "(%lld events)\n",

@@ -40,7 +40,7 @@ TEST(ConnectionPool, AThreadThatAsksAgainAtOnceQueuesBehindTheOneWaiting) {
     return absl::OkStatus();
   };
   std::thread other;
-  ASSERT_TRUE(pool.Run(true,
+  EXPECT_TRUE(pool.Run(true,
                        [&](Transaction&) {
                          other = std::thread(
                              [&] { EXPECT_TRUE(pool.Run(true, [&](Transaction&) { return ran("other"); }).ok()); });
@@ -50,13 +50,13 @@ TEST(ConnectionPool, AThreadThatAsksAgainAtOnceQueuesBehindTheOneWaiting) {
                        })
                   .ok());
   // Asked again at once, as a writer running chunk after chunk does.
-  ASSERT_TRUE(pool.Run(true, [&](Transaction&) { return ran("again"); }).ok());
-  other.join();
+  EXPECT_TRUE(pool.Run(true, [&](Transaction&) { return ran("again"); }).ok());
+  if (other.joinable()) other.join();
   EXPECT_EQ(order, (std::vector<std::string>{"first", "other", "again"}));
   EXPECT_EQ(pool.Waiting(), 0);
 }
 
-TEST(ConnectionPool, EveryWaitingThreadGetsItsTurn) {
+TEST(ConnectionPool, ManyThreadsSharingOneConnectionAllFinishAndLeaveNoTicketBehind) {
   ConnectionPool pool = OneConnection();
   std::atomic<int> ran{0};
   std::vector<std::thread> threads;

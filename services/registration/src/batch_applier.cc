@@ -182,7 +182,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       return absl::OkStatus();
     }
     if (batch->lease_owner != context_.instance_id) return claim_lost_status(key);
-    program = batch->program;
+    program = batch->program;  // for the metrics, once committed
     ChunkWork work{.key = key,
                    .program = batch->program,
                    .body = batch->liaison_body,
@@ -207,7 +207,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
       phase_done = static_cast<int64_t>(rows.size()) < limit;
     }
     used_numbers = work.used_numbers;
-    chunk_outcomes = work.chunk_outcomes;
+    chunk_outcomes = std::move(work.chunk_outcomes);
     ApplyProgress progress;
     progress.phase = work.phase;
     progress.after_row = after_row;
@@ -225,7 +225,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         v1::BatchCompleted done;
         done.set_batch_id(work.batch_id);
         done.set_liaison_body(work.body);
-        done.set_program(program);
+        done.set_program(work.program);
         int64_t total = 0;
         for (const auto& [o, n] : work.counts) {
           (*done.mutable_outcomes())[o] = n;
@@ -234,7 +234,7 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
         done.set_rows(total);
         *done.mutable_completed_at() = ToTimestamp(Micros(now));
         RETURN_IF_ERROR(events::AppendManyToOutbox(
-            tx, {{work.topic, events::NewEnvelope(context_.source, done, program, key)}}, *context_.source.clock));
+            tx, {{work.topic, events::NewEnvelope(context_.source, done, work.program, key)}}, *context_.source.clock));
       }
     }
     progress.outcome_counts = work.counts;

@@ -39,7 +39,7 @@ TEST_P(BatchApplierTest, AnApplierThatLostItsClaimStopsWithoutRetrying) {
                           .ok());
         }
       },
-      3);
+      3, 2);  // chunks of three rows, read two at a time
   absl::Status applied = applier.ApplyAllReady();
   EXPECT_TRUE(applied.ok()) << applied << ": a lost claim is no error to retry";
   auto status = GetBatchStatus(*db_, "MAPMDREF", "MAP-L");
