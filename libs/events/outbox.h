@@ -41,10 +41,7 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
 struct RelayOptions {
   // Off: the thread only keeps the depth and lag gauges current (another process publishes).
   bool publish = true;
-  // Rows published per round. The relay marks one round per turn on the database's writer, so a
-  // round holds at least what a service writes in one transaction (registration's applier: 20,000
-  // rows per chunk), or the relay falls behind.
-  int batch_size = 20000;
+  int batch_size = 10000;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
   // Published rows older than this are deleted (set-aside rows are kept).

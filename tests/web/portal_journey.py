@@ -447,6 +447,9 @@ class Journey:
         check(outcomes == ['ACCEPTED', 'REJECTED'], f'the acts decided one by one: {outcomes}')
         self.audit('claim-decided')
         self.go('#/claims')
+        # The claim page's title stands until the list has loaded, and the list comes in one
+        # piece: wait for its rows, then count them.
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, 'table.claims tbody tr'), 'the claims listed')
         rows = self.driver.find_elements(By.CSS_SELECTOR, 'table.claims tbody tr')
         check(len(rows) == 1, f'a double click files once: {len(rows)} claims listed')
         self.audit('claims')
