@@ -51,23 +51,16 @@ namespace internal {
 
 std::unique_ptr<Connection> ConnectionPool::Acquire() {
   absl::MutexLock lock(&mu_);
-  const uint64_t ticket = next_ticket_++;
-  auto my_turn = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return ticket == serving_ && !idle_.empty(); };
-  mu_.Await(absl::Condition(&my_turn));
-  ++serving_;
+  while (idle_.empty()) available_.Wait(&mu_);
   std::unique_ptr<Connection> connection = std::move(idle_.back());
   idle_.pop_back();
   return connection;
 }
 
-int64_t ConnectionPool::Waiting() const {
-  absl::MutexLock lock(&mu_);
-  return static_cast<int64_t>(next_ticket_ - serving_);
-}
-
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
   absl::MutexLock lock(&mu_);
   idle_.push_back(std::move(connection));
+  available_.Signal();
 }
 
 absl::Status ConnectionPool::Run(bool write, const TransactionFn& fn) {

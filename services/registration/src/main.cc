@@ -37,7 +37,7 @@ ABSL_FLAG(std::string, activation_code_key_file, "",
           "File holding the hex key (32 bytes) under which activation codes are hashed (or the environment "
           "variable HIMAYA_ACTIVATION_CODE_KEY holds it). Neither: a random key for this process, so codes do "
           "not survive a restart");
-ABSL_FLAG(int, batch_chunk_rows, 10000, "Rows applied per transaction (read and decided up to 2,000 at a time)");
+ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction (read and decided up to 2,000 at a time)");
 ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
           "An upload silent this long (its process died) may be taken over by the sender's next attempt");
 ABSL_FLAG(int, ivr_failures_per_cin, 5, "Failed IVR lookups of one CIN allowed within --ivr_failure_window");
