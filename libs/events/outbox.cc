@@ -3,10 +3,20 @@
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "events/outbox_queries.h"
 #include "events_migrations.h"
 #include "storage/bulk.h"
 
 namespace himaya::events {
+
+namespace internal {
+
+absl::Status PreferPartialIndexes(storage::Transaction& tx) {
+  if (tx.dialect() != storage::Dialect::kPostgres) return absl::OkStatus();
+  return tx.ExecuteScript("SET LOCAL enable_seqscan = off");
+}
+
+}  // namespace internal
 
 storage::MigrationSet EventTablesMigrations(storage::Dialect dialect) { return storage::EventsMigrations(dialect); }
 
@@ -130,8 +140,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
 absl::StatusOr<int64_t> OutboxRelay::Depth() {
   int64_t depth = 0;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM outbox "
-                                         "WHERE published_at_us IS NULL AND set_aside_at_us IS NULL"));
+    RETURN_IF_ERROR(internal::PreferPartialIndexes(tx));
+    ASSIGN_OR_RETURN(auto rows, tx.Query(internal::kCountPending));
     depth = rows.at(0).Int(0);
     return absl::OkStatus();
   }));
@@ -141,7 +151,8 @@ absl::StatusOr<int64_t> OutboxRelay::Depth() {
 absl::StatusOr<int64_t> OutboxRelay::SetAside() {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM outbox WHERE set_aside_at_us IS NOT NULL"));
+    RETURN_IF_ERROR(internal::PreferPartialIndexes(tx));
+    ASSIGN_OR_RETURN(auto rows, tx.Query(internal::kCountSetAside));
     n = rows.at(0).Int(0);
     return absl::OkStatus();
   }));
@@ -194,15 +205,14 @@ absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
 void OutboxRelay::Observe() {
   const int64_t now = absl::ToUnixMicros(clock_.Now());
   absl::Status status = db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(tx.Execute("DELETE FROM outbox WHERE published_at_us < $1",
-                               {now - absl::ToInt64Microseconds(options_.retention)})
-                        .status());
+    RETURN_IF_ERROR(internal::PreferPartialIndexes(tx));
+    RETURN_IF_ERROR(
+        tx.Execute(internal::kPurgePublished, {now - absl::ToInt64Microseconds(options_.retention)}).status());
     if (metrics_ == nullptr) return absl::OkStatus();
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), MIN(created_at_us) FROM outbox "
-                                         "WHERE published_at_us IS NULL AND set_aside_at_us IS NULL"));
+    ASSIGN_OR_RETURN(auto rows, tx.Query(internal::kCountPending));
     metrics_->depth.Set(static_cast<double>(rows.at(0).Int(0)));
     metrics_->relay_lag_seconds.Set(rows.at(0).IsNull(1) ? 0.0 : static_cast<double>(now - rows.at(0).Int(1)) / 1e6);
-    ASSIGN_OR_RETURN(rows, tx.Query("SELECT COUNT(*) FROM outbox WHERE set_aside_at_us IS NOT NULL"));
+    ASSIGN_OR_RETURN(rows, tx.Query(internal::kCountSetAside));
     metrics_->set_aside.Set(static_cast<double>(rows.at(0).Int(0)));
     return absl::OkStatus();
   });
