@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/status_macros.h"
+#include "storage/connection.h"
 
 namespace himaya::storage {
 namespace {
@@ -12,6 +13,11 @@ namespace {
 // Rows per statement: statements of exactly this many rows are prepared once and reused; the
 // remainder goes one row at a time, so only two statements per table are ever cached.
 constexpr size_t kRowsPerStatement = 100;
+
+// From this many rows on, a backend with a bulk load (PostgreSQL's COPY) takes them in one
+// stream: no statement to parse, plan or bind per row. A suffix (ON CONFLICT ...) needs
+// statements.
+constexpr size_t kRowsToCopy = 100;
 
 std::string InsertSql(absl::string_view table, const std::vector<std::string>& columns, size_t rows,
                       absl::string_view suffix) {
@@ -30,10 +36,29 @@ std::string InsertSql(absl::string_view table, const std::vector<std::string>& c
   return sql;
 }
 
+absl::Status CheckWidth(absl::string_view table, const std::vector<std::string>& columns,
+                        const std::vector<Value>& row) {
+  if (row.size() == columns.size()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("insert into ", table, ": row of ", row.size(), " values for ", columns.size(), " columns"));
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
                                    std::vector<std::vector<Value>> rows, absl::string_view suffix) {
+  if (suffix.empty() && rows.size() >= kRowsToCopy) {
+    if (auto* connection = dynamic_cast<internal::Connection*>(&tx); connection != nullptr && connection->CanCopy()) {
+      for (const std::vector<Value>& row : rows) RETURN_IF_ERROR(CheckWidth(table, columns, row));
+      return connection->Copy(table, columns, rows);
+    }
+  }
+  return InsertRowsInStatements(tx, table, columns, std::move(rows), suffix);
+}
+
+absl::StatusOr<int64_t> InsertRowsInStatements(Transaction& tx, absl::string_view table,
+                                               const std::vector<std::string>& columns,
+                                               std::vector<std::vector<Value>> rows, absl::string_view suffix) {
   int64_t inserted = 0;
   size_t next = 0;
   std::vector<Value> params;
@@ -42,10 +67,7 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, con
     for (; next + kRowsPerStatement <= rows.size(); next += kRowsPerStatement) {
       params.clear();
       for (size_t r = next; r < next + kRowsPerStatement; ++r) {
-        if (rows[r].size() != columns.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ", rows[r].size(),
-                                                         " values for ", columns.size(), " columns"));
-        }
+        RETURN_IF_ERROR(CheckWidth(table, columns, rows[r]));
         params.insert(params.end(), std::make_move_iterator(rows[r].begin()), std::make_move_iterator(rows[r].end()));
       }
       ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, params));
@@ -55,10 +77,7 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, con
   if (next < rows.size()) {
     const std::string sql = InsertSql(table, columns, 1, suffix);
     for (; next < rows.size(); ++next) {
-      if (rows[next].size() != columns.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("insert into ", table, ": row of ", rows[next].size(),
-                                                       " values for ", columns.size(), " columns"));
-      }
+      RETURN_IF_ERROR(CheckWidth(table, columns, rows[next]));
       ASSIGN_OR_RETURN(int64_t n, tx.Execute(sql, rows[next]));
       inserted += n;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -16,6 +17,14 @@ class Connection : public Transaction {
   virtual absl::Status Begin(bool write) = 0;
   virtual absl::Status Commit() = 0;
   virtual void Rollback() = 0;
+
+  // The backend's bulk load, for storage::InsertRows: all `rows` (each as wide as `columns`) in
+  // one stream, all or nothing, returning the number inserted. Only where CanCopy().
+  virtual bool CanCopy() const { return false; }
+  virtual absl::StatusOr<int64_t> Copy(absl::string_view table, const std::vector<std::string>& columns,
+                                       const std::vector<std::vector<Value>>& rows) {
+    return absl::UnimplementedError("this backend has no bulk load");
+  }
 };
 
 // A fixed set of connections handed out one at a time.

@@ -214,7 +214,9 @@ TEST_P(EventsNotLostTest, ALaggingConsumerCountsWhatTheBrokerDroppedAndAReplayMe
 }
 
 TEST_P(EventsNotLostTest, AStackStartedAgainWithANewBrokerMessagesEveryoneOnce) {
-  constexpr int kPeople = 3000;
+  // Enough people that notification is still applying them when the first messages show (at
+  // 3,000 it once applied them all between two looks, under a loaded CI).
+  constexpr int kPeople = 10000;
   Generate(kPeople);
   StartStack(/*partitions=*/8);
   SubmitWhileNotificationIsStopped(kPeople);

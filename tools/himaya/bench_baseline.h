@@ -10,9 +10,15 @@
 
 namespace himaya::cli {
 
+// How a raw insert puts its rows in: the baseline proper, in statements of 1000 rows; or the
+// database's bulk load (PostgreSQL's COPY, the way the services' bulk inserts go), printed beside
+// it.
+enum class RawPath { kStatements, kBulkLoad };
+
 // Inserts every data row of `csv_path` into a new table of the database at `url` (sqlite:PATH or
-// postgresql://...), 1000 rows a statement, in one transaction. How long it took; the database's
+// postgresql://...), 1000 rows at a time, in one transaction. How long it took; the database's
 // or the file's error.
-absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std::string& url);
+absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std::string& url,
+                                         RawPath path = RawPath::kStatements);
 
 }  // namespace himaya::cli

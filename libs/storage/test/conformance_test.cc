@@ -281,6 +281,57 @@ TEST_P(ConformanceTest, InsertRowsInsertsManyRowsPerStatementAndTheRemainder) {
   EXPECT_EQ(wrong.code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A bulk of rows (PostgreSQL takes them through COPY): every kind of value comes back as it
+// went in, characters COPY's text format reserves among them, and a bad row stops them all.
+TEST_P(ConformanceTest, InsertRowsTakesABulkOfEveryKindOfValueAllOrNothing) {
+  const std::vector<std::string> texts = {"tab\there", "line\nbreak", "back\\slash\\N",
+                                          "return\r",  "\\.",         "\xd9\x81\xd8\xa7\xd8\xb7\xd9\x85\xd8\xa9"};
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 300; ++i) {
+    const std::string photo = i % 7 == 0 ? std::string("\x00\\\xff\t\n", 5) : absl::StrCat("p", i);
+    rows.push_back({i - 150, absl::StrCat("C", i), i % 10 == 0 ? Value() : Value(texts[i % texts.size()]), 1.0 / 3 + i,
+                    i % 11 == 0 ? Value() : Value(Bytes{photo})});
+  }
+  const std::vector<std::string> columns = {"id", "cin", "name", "score", "photo"};
+  int64_t inserted = -1;
+  ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
+                   ASSIGN_OR_RETURN(inserted, InsertRows(tx, "people", columns, rows));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(inserted, 300);
+  std::vector<Row> back = testing::Rows(*db_, "SELECT id, cin, name, score, photo FROM people ORDER BY id");
+  ASSERT_EQ(back.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(back[i].Int(0), static_cast<int64_t>(i) - 150);
+    EXPECT_EQ(back[i].Text(1), absl::StrCat("C", i));
+    EXPECT_EQ(back[i].IsNull(2), rows[i][2].is_null());
+    if (!rows[i][2].is_null()) {
+      EXPECT_EQ(back[i].Text(2), std::get<std::string>(rows[i][2].variant()));
+    }
+    EXPECT_EQ(back[i].Real(3), 1.0 / 3 + static_cast<double>(i)) << "every digit of a double is kept";
+    EXPECT_EQ(back[i].IsNull(4), rows[i][4].is_null());
+    if (!rows[i][4].is_null()) {
+      EXPECT_EQ(back[i].Text(4), std::get<Bytes>(rows[i][4].variant()).data);
+    }
+  }
+
+  std::vector<std::vector<Value>> more;
+  for (int i = 0; i < 200; ++i) more.push_back({1000 + i, absl::StrCat("D", i), Value(), Value(), Value()});
+  more[150][1] = "C42";  // already there
+  absl::Status duplicate =
+      db_->Write([&](Transaction& tx) { return InsertRows(tx, "people", columns, more).status(); });
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists) << duplicate;
+  EXPECT_THAT(std::string(duplicate.message()), ::testing::Not(::testing::HasSubstr("C42"))) << duplicate;
+  EXPECT_EQ(Count(), 300) << "none of the bulk is kept";
+  more[150][1] = "D150";
+  more[20] = {1, "D20"};
+  absl::Status narrow = db_->Write([&](Transaction& tx) { return InsertRows(tx, "people", columns, more).status(); });
+  EXPECT_EQ(narrow.code(), absl::StatusCode::kInvalidArgument) << narrow;
+  EXPECT_EQ(Count(), 300);
+}
+
 INSTANTIATE_BACKENDS(ConformanceTest);
 
 TEST(Open, RejectsUrlOfUnknownBackend) {
