@@ -16,8 +16,19 @@ constexpr size_t kRowsPerStatement = 100;
 
 // From this many rows on, a backend with a bulk load (PostgreSQL's COPY) takes them in one
 // stream: no statement to parse, plan or bind per row. A suffix (ON CONFLICT ...) needs
-// statements.
+// statements, and so do bytes: COPY's text form doubles them into hex and parses them back,
+// slower than the binary parameters of a statement (the outbox's events measured 5.7 s a million
+// against 4.5 s).
 constexpr size_t kRowsToCopy = 100;
+
+bool HoldsBytes(const std::vector<std::vector<Value>>& rows) {
+  for (const std::vector<Value>& row : rows) {
+    for (const Value& v : row) {
+      if (std::holds_alternative<Bytes>(v.variant())) return true;
+    }
+  }
+  return false;
+}
 
 std::string InsertSql(absl::string_view table, const std::vector<std::string>& columns, size_t rows,
                       absl::string_view suffix) {
@@ -47,7 +58,7 @@ absl::Status CheckWidth(absl::string_view table, const std::vector<std::string>&
 
 absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
                                    std::vector<std::vector<Value>> rows, absl::string_view suffix) {
-  if (suffix.empty() && rows.size() >= kRowsToCopy) {
+  if (suffix.empty() && rows.size() >= kRowsToCopy && !HoldsBytes(rows)) {
     if (auto* connection = dynamic_cast<internal::Connection*>(&tx); connection != nullptr && connection->CanCopy()) {
       for (const std::vector<Value>& row : rows) RETURN_IF_ERROR(CheckWidth(table, columns, row));
       return connection->Copy(table, columns, rows);
