@@ -60,7 +60,10 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, con
                                    std::vector<std::vector<Value>> rows, absl::string_view suffix) {
   if (suffix.empty() && rows.size() >= kRowsToCopy && !HoldsBytes(rows)) {
     if (auto* connection = dynamic_cast<internal::Connection*>(&tx); connection != nullptr && connection->CanCopy()) {
-      for (const std::vector<Value>& row : rows) RETURN_IF_ERROR(CheckWidth(table, columns, row));
+      for (const std::vector<Value>& row : rows) {
+        RETURN_IF_ERROR(CheckWidth(table, columns, row));
+        for (const Value& value : row) RETURN_IF_ERROR(internal::RefuseNul(value));
+      }
       return connection->Copy(table, columns, rows);
     }
   }

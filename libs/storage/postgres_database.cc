@@ -2,13 +2,14 @@
 // parameters sent as text (bytes in binary), results read as text and typed by column OID.
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <memory>
 #include <unordered_map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/status_macros.h"
 #include "storage/connection.h"
 
 namespace himaya::storage::internal {
@@ -59,8 +60,11 @@ absl::Status PostgresError(PGconn* conn, const PGresult* result, absl::string_vi
 
 void IgnoreNotice(void*, const char*) {}
 
-// Every digit a double has: what is written reads back as the same number.
-std::string DoubleText(double d) { return absl::StrFormat("%.17g", d); }
+// The shortest text that reads back as the same double.
+std::string DoubleText(double d) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof(text), d).ptr);
+}
 
 // `value` as a field of COPY's text format: \N for NULL; a backslash, tab, newline or carriage
 // return escaped; bytes in bytea's hex form (whose own backslash is escaped too).
@@ -219,9 +223,18 @@ class PostgresConnection final : public Connection {
     }
     if (sent && !data.empty()) sent = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
     // Ending with an error message makes the server abandon the copy (and the transaction).
-    PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent");
+    if (PQputCopyEnd(conn_, sent ? nullptr : "the rows could not be sent") != 1) {
+      // Still copying, as far as libpq knows: only a new connection gets out of it.
+      PQreset(conn_);
+      statements_.clear();
+      return absl::UnavailableError("postgres: copy: the end of the rows could not be sent");
+    }
     Result finished(PQgetResult(conn_));
-    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    while (PGresult* more = PQgetResult(conn_)) {
+      const bool copying = PQresultStatus(more) == PGRES_COPY_IN;
+      PQclear(more);
+      if (copying) break;  // cannot happen once the end was sent; never loop on it
+    }
     if (!finished || PQresultStatus(finished.get()) != PGRES_COMMAND_OK) {
       return PostgresError(conn_, finished.get(), "copy");
     }
@@ -253,6 +266,7 @@ class PostgresConnection final : public Connection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         texts[i] = DoubleText(*d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
+        RETURN_IF_ERROR(RefuseNul(params[i]));
         values[i] = s->c_str();
         lengths[i] = static_cast<int>(s->size());
         continue;
