@@ -59,6 +59,8 @@ absl::Status CheckWidth(absl::string_view table, const std::vector<std::string>&
 absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, const std::vector<std::string>& columns,
                                    std::vector<std::vector<Value>> rows, absl::string_view suffix) {
   if (suffix.empty() && rows.size() >= kRowsToCopy && !HoldsBytes(rows)) {
+    // The pool hands each transaction function its connection itself (a wrapper around the
+    // transaction would take the statements below instead).
     if (auto* connection = dynamic_cast<internal::Connection*>(&tx); connection != nullptr && connection->CanCopy()) {
       for (const std::vector<Value>& row : rows) {
         RETURN_IF_ERROR(CheckWidth(table, columns, row));
