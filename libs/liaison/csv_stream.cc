@@ -29,7 +29,6 @@ void CsvStream::OnField(void* field, size_t size, void* data) {
   auto* self = static_cast<CsvStream*>(data);
   absl::string_view text(static_cast<const char*>(field), field == nullptr ? 0 : size);
   self->record_bytes_ += text.size() + 1;  // the separator counts
-  if (text.find('\0') != absl::string_view::npos) self->nul_in_record_ = true;
   const bool too_long = text.size() > kMaxFieldBytes;
   self->too_long_.push_back(too_long);
   if (too_long || self->RecordTooLong()) {
@@ -42,12 +41,7 @@ void CsvStream::OnField(void* field, size_t size, void* data) {
 void CsvStream::OnRecordEnd(int, void* data) {
   auto* self = static_cast<CsvStream*>(data);
   ++self->records_;
-  if (self->error_.ok() && self->nul_in_record_) {
-    // No text column of either database can hold one; a file that has one is damaged.
-    self->error_ = absl::InvalidArgumentError(absl::StrCat("csv: record ", self->records_, " holds a NUL character"));
-  }
   if (self->error_.ok()) self->error_ = self->on_record_(self->fields_);
-  self->nul_in_record_ = false;
   self->fields_.clear();
   self->too_long_.clear();
   self->record_bytes_ = 0;

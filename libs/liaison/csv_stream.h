@@ -3,7 +3,7 @@
 // BOM is skipped; LF or CRLF ends a record; blank lines are skipped. Memory holds one record,
 // bounded: a field past kMaxFieldBytes, or any field once its record passed kMaxRecordBytes, is
 // delivered empty and flagged (the record is then refused by its reader, not the whole file),
-// and a single field past kMaxBufferedFieldBytes stops the stream, as does a NUL character.
+// and a single field past kMaxBufferedFieldBytes stops the stream.
 #pragma once
 
 #include <csv.h>
@@ -55,7 +55,6 @@ class CsvStream {
   std::vector<std::string> fields_;
   std::vector<bool> too_long_;
   size_t record_bytes_ = 0;
-  bool nul_in_record_ = false;
   std::string bom_buffer_;
   bool bom_checked_ = false;
   int64_t records_ = 0;

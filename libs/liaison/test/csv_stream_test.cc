@@ -45,20 +45,6 @@ TEST(CsvStream, MalformedQuotingIsAnError) {
   EXPECT_EQ(open.Finish().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST(CsvStream, ANulCharacterStopsTheStreamAtItsRecord) {
-  for (const std::string& text : {std::string("a,b\nc,d\0e\nf,g\n", 14), std::string("a,b\n\"c\0\",d\nf,g\n", 15)}) {
-    std::vector<std::string> firsts;
-    CsvStream csv([&](std::vector<std::string>& fields) {
-      firsts.push_back(fields.at(0));
-      return absl::OkStatus();
-    });
-    absl::Status s = csv.Feed(text);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(s.message(), "csv: record 2 holds a NUL character");
-    EXPECT_EQ(firsts, std::vector<std::string>{"a"}) << "the record with it is not delivered";
-  }
-}
-
 TEST(CsvStream, RecordFunctionErrorsStopTheStream) {
   int seen = 0;
   CsvStream csv(

@@ -141,7 +141,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   check("record_id", CheckIdentifier("record_id", record_id));
   check("household_id", CheckIdentifier("household_id", household_id));
   check("professional_id", CheckIdentifier("professional_id", get("professional_id")));
-  check("address", CheckLength("address", get("address"), kMaxAddressChars));
+  check("address", CheckText("address", get("address"), kMaxAddressChars));
   const LiaisonBody* body = context_.reference->Body(manifest_.liaison_body);
   bool category_ok =
       std::none_of(violations.begin(), violations.end(), [](const FieldViolation& v) { return v.field == "category"; });
@@ -160,8 +160,8 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
     }
   }
   const std::string email = get("email");
-  if (absl::Status length = CheckLength("email", email, kMaxEmailChars); !length.ok()) {
-    check("email", length);
+  if (absl::Status text = CheckText("email", email, kMaxEmailChars); !text.ok()) {
+    check("email", text);
   } else if (!email.empty()) {
     size_t at = email.find('@');
     if (at == std::string::npos || at == 0 || at + 1 == email.size() || email.find('@', at + 1) != std::string::npos) {

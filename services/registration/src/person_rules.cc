@@ -199,6 +199,12 @@ bool IsPrintable(absl::string_view value) {
   return true;
 }
 
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_chars) {
+  if (absl::Status s = CheckLength(field, value, max_chars); !s.ok()) return s;
+  if (value.find('\0') != absl::string_view::npos) return Violation(field, "NOT_PRINTABLE", "holds a NUL character");
+  return absl::OkStatus();
+}
+
 absl::Status CheckIdentifier(absl::string_view field, absl::string_view value) {
   if (absl::Status s = CheckLength(field, value, kMaxIdentifierChars); !s.ok()) return s;
   if (!IsPrintable(value)) return Violation(field, "NOT_PRINTABLE", "holds control characters");
@@ -248,7 +254,7 @@ Validated Validate(const PersonApplication& a, absl::CivilDay today, const Refer
   take(NormalizePhone(a.phone), p.phone);
   take(NormalizeLanguage(a.preferred_language), p.preferred_language);
   p.city = std::string(absl::StripAsciiWhitespace(a.city));
-  if (absl::Status s = CheckLength("city", p.city, kMaxCityChars); !s.ok()) {
+  if (absl::Status s = CheckText("city", p.city, kMaxCityChars); !s.ok()) {
     out.violations.push_back(ViolationOf(s));
     p.city.clear();
   }

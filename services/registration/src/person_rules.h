@@ -50,6 +50,10 @@ inline constexpr size_t kMaxEmailChars = 254;
 // At most `max_chars` characters of valid UTF-8 (empty is fine). INVALID_ARGUMENT ("field: is
 // longer than N characters", reason TOO_LONG) otherwise.
 absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars);
+// Free text (an address, a city, an email): at most `max_chars` characters, line breaks allowed
+// (an address may span lines) but no NUL, which no text column of either database can hold.
+// INVALID_ARGUMENT (reasons TOO_LONG, NOT_PRINTABLE) otherwise.
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_chars);
 // An identifier: empty, or 1 to 64 printable characters (no control characters).
 // INVALID_ARGUMENT (reasons TOO_LONG, NOT_PRINTABLE) otherwise.
 absl::Status CheckIdentifier(absl::string_view field, absl::string_view value);

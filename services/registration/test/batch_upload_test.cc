@@ -3,6 +3,8 @@
 // reference data, a lost receive claim, and the intake settings.
 #include "registration/src/batch_upload.h"
 
+#include <algorithm>
+
 #include "intake_fixture.h"
 #include "stack/local_stack.h"
 
@@ -264,6 +266,28 @@ TEST_P(BatchUploadTest, FieldsPastTheirLimitsMakeTheRowInvalidNamingTheColumn) {
   EXPECT_EQ(report[6].record_id, "") << "an identifier past its limit is not echoed";
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM persons"), 2);
   for (const auto& e : OutboxEvents()) EXPECT_LT(e.ByteSizeLong(), 2048u) << "no oversized field reaches an event";
+}
+
+// A NUL character in free text (no text column of either database can hold one) makes its row
+// INVALID, naming the column; the rest of the batch goes on. A line break in an address is text.
+TEST_P(BatchUploadTest, ANulCharacterInFreeTextMakesTheRowInvalidNamingTheColumn) {
+  std::string csv =
+      "record_id,cin,last_name,first_name,birth_date,sex,email,address,city,category\n"
+      "1,A1,Alaoui,Ali,1980-01-01,M,,12 rue~Atlas,Fes,CPU\n"
+      "2,A2,Alaoui,Aziz,1980-01-02,M,,,F~es,CPU\n"
+      "3,A3,Alaoui,Amal,1980-01-03,F,a~@b.ma,,Fes,CPU\n"
+      "4,A4,Alaoui,Amine,1980-01-04,M,,\"12 rue Atlas\nFes\",Fes,CPU\n"
+      "5,A5,Alaoui,Anas,1980-01-05,M,anas@b.ma,12 rue Atlas,Fes,CPU\n";
+  std::replace(csv.begin(), csv.end(), '~', '\0');
+  auto status = Submit(csv, ManifestFor(csv, "DGI-N", "DGI", "amo-tns", 5));
+  ASSERT_TRUE(status.ok()) << status.status();
+  std::vector<std::string> reasons;
+  for (const auto& r : Report("DGI", "DGI-N")) {
+    reasons.push_back(absl::StrCat(r.row_number, " ", r.outcome, " ", r.reasons));
+  }
+  EXPECT_THAT(reasons, ElementsAre("1 INVALID address:NOT_PRINTABLE", "2 INVALID city:NOT_PRINTABLE",
+                                   "3 INVALID email:NOT_PRINTABLE", "4 REGISTERED ", "5 REGISTERED "));
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM persons"), 2);
 }
 
 TEST_P(BatchUploadTest, ARowOfAnotherShapeThanTheHeaderIsInvalid) {
