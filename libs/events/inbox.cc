@@ -122,10 +122,8 @@ absl::Status InboxHandler::RecordRejected(const ConsumedMessage& message, absl::
             "event_id, reason, payload, recorded_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
             "ON CONFLICT DO NOTHING",
             {consumer_, message.topic, message.partition, message.offset,
-             // An id no text column can hold (a NUL in it) is kept in the payload only.
-             event_id.empty() || event_id.find('\0') != absl::string_view::npos ? storage::Value()
-                                                                                : storage::Value(event_id),
-             reason.ToString(), storage::Bytes{message.value}, absl::ToUnixMicros(clock_.Now())})
+             event_id.empty() ? storage::Value() : storage::Value(event_id), reason.ToString(),
+             storage::Bytes{message.value}, absl::ToUnixMicros(clock_.Now())})
         .status();
   }));
   Count(message, "rejected");

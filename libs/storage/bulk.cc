@@ -62,10 +62,7 @@ absl::StatusOr<int64_t> InsertRows(Transaction& tx, absl::string_view table, con
     // The pool hands each transaction function its connection itself (a wrapper around the
     // transaction would take the statements below instead).
     if (auto* connection = dynamic_cast<internal::Connection*>(&tx); connection != nullptr && connection->CanCopy()) {
-      for (const std::vector<Value>& row : rows) {
-        RETURN_IF_ERROR(CheckWidth(table, columns, row));
-        for (const Value& value : row) RETURN_IF_ERROR(internal::RefuseNul(value));
-      }
+      for (const std::vector<Value>& row : rows) RETURN_IF_ERROR(CheckWidth(table, columns, row));
       return connection->Copy(table, columns, rows);
     }
   }

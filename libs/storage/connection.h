@@ -18,24 +18,14 @@ class Connection : public Transaction {
   virtual absl::Status Commit() = 0;
   virtual void Rollback() = 0;
 
-  // The backend's bulk load, for storage::InsertRows: all `rows` (each as wide as `columns`, no
-  // text with a NUL) in one stream, all or nothing, returning the number inserted. Only where
-  // CanCopy().
+  // The backend's bulk load, for storage::InsertRows: all `rows` (each as wide as `columns`) in
+  // one stream, all or nothing, returning the number inserted. Only where CanCopy().
   virtual bool CanCopy() const { return false; }
   virtual absl::StatusOr<int64_t> Copy(absl::string_view table, const std::vector<std::string>& columns,
                                        const std::vector<std::vector<Value>>& rows) {
     return absl::UnimplementedError("this backend has no bulk load");
   }
 };
-
-// A text value holding a NUL character: PostgreSQL's text cannot store one (libpq would cut the
-// value there), and SQLite refuses it too so that the backends agree. INVALID_ARGUMENT, naming
-// no value.
-inline absl::Status RefuseNul(const Value& value) {
-  const auto* text = std::get_if<std::string>(&value.variant());
-  if (text == nullptr || text->find('\0') == std::string::npos) return absl::OkStatus();
-  return absl::InvalidArgumentError("a text value holds a NUL character, which no text column can store");
-}
 
 // A fixed set of connections handed out one at a time.
 class ConnectionPool {

@@ -67,7 +67,9 @@ std::string DoubleText(double d) {
 }
 
 // `value` as a field of COPY's text format: \N for NULL; a backslash, tab, newline or carriage
-// return escaped; bytes in bytea's hex form (whose own backslash is escaped too).
+// return escaped; bytes in bytea's hex form (whose own backslash is escaped too). Text ends at a
+// NUL character, as a text parameter does in libpq (PostgreSQL's text cannot hold one), so that
+// a bulk stores what the same rows in statements would.
 void AppendCopyField(const Value& value, std::string* out) {
   const auto& v = value.variant();
   if (const auto* n = std::get_if<int64_t>(&v)) {
@@ -76,6 +78,7 @@ void AppendCopyField(const Value& value, std::string* out) {
     out->append(DoubleText(*d));
   } else if (const auto* text = std::get_if<std::string>(&v)) {
     for (char c : *text) {
+      if (c == '\0') break;
       switch (c) {
         case '\\':
           out->append("\\\\");
@@ -266,7 +269,6 @@ class PostgresConnection final : public Connection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         texts[i] = DoubleText(*d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        RETURN_IF_ERROR(RefuseNul(params[i]));
         values[i] = s->c_str();
         lengths[i] = static_cast<int>(s->size());
         continue;

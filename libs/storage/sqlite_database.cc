@@ -145,10 +145,6 @@ class SqliteConnection final : public Connection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, index, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        if (absl::Status refused = RefuseNul(params[i]); !refused.ok()) {
-          Done(stmt);
-          return refused;
-        }
         rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else if (const auto* b = std::get_if<Bytes>(&v)) {
         rc = sqlite3_bind_blob64(stmt, index, b->data.data(), b->data.size(), SQLITE_STATIC);

@@ -341,21 +341,6 @@ TEST_P(EventTablesTest, UndecodableAndRefusedEventsAreDeadLetteredWithoutTheirEf
   EXPECT_EQ(CountRows("dead_letters"), 2);
 }
 
-// Hostile bytes on a topic: an event id no text column can hold is refused and kept, once.
-TEST_P(EventTablesTest, AnEventWhoseIdHoldsANulIsDeadLetteredNotRetried) {
-  NoteApplier applier;
-  InboxHandler inbox(*db_, "notes", applier, clock_);
-  Envelope event = NewEvent("k");
-  event.set_event_id(std::string("id\0more", 7));
-  absl::StatusOr<Outcome> outcome = inbox.Process(AsMessage(event, 9));
-  ASSERT_TRUE(outcome.ok()) << outcome.status();
-  EXPECT_EQ(*outcome, Outcome::kRejected);
-  EXPECT_EQ(CountRows("dead_letters"), 1);
-  EXPECT_EQ(CountRows("dead_letters WHERE event_id IS NULL"), 1) << "the id is in the kept payload";
-  EXPECT_EQ(CountRows("notes"), 0);
-  EXPECT_EQ(CountRows("inbox"), 0);
-}
-
 TEST_P(EventTablesTest, TransientFailureLeavesNoTraceAndSucceedsOnRetry) {
   NoteApplier applier;
   applier.transient_failures = 1;
