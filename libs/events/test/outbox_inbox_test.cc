@@ -269,7 +269,10 @@ TEST_P(EventTablesTest, TheRelaysObservationsReadOnlyTheirPartialIndexesEvenBefo
   const std::vector<std::pair<const char*, std::string>> queries = {{internal::kPurgePublished, "outbox_published"},
                                                                     {internal::kCountPending, "outbox_unpublished"},
                                                                     {internal::kCountSetAside, "outbox_set_aside"}};
-  for (const auto& [query, index] : queries) {
+  for (const auto& entry : queries) {
+    // Named apart, not bound: a lambda below captures them (C++17 cannot capture a binding).
+    const char* query = entry.first;
+    const std::string& index = entry.second;
     std::string plan;
     ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) -> absl::Status {
                      RETURN_IF_ERROR(internal::PreferPartialIndexes(tx));
