@@ -38,6 +38,9 @@ ABSL_DECLARE_FLAG(std::string, program);
 ABSL_FLAG(std::string, backend, "sqlite", "bench: sqlite or postgres");
 ABSL_FLAG(bool, keep, false, "bench: keep the benchmark's directory");
 ABSL_FLAG(int64_t, messages, 200000, "bench notify: number of messages");
+ABSL_FLAG(bool, statements, false,
+          "bench intake --backend=postgres: also print where the server's time went, by statement "
+          "(pg_stat_statements)");
 
 namespace himaya::cli {
 namespace {
@@ -215,6 +218,30 @@ int BenchNotify() {
   return 0;
 }
 
+// Loaded into the benchmark's server when --statements asks for it.
+constexpr char kStatementsLibrary[] = "shared_preload_libraries=pg_stat_statements";
+
+// Prints the statements of the database at `url` that took the server longest, summed over the
+// run: the table decision 0011 reads.
+absl::Status PrintStatements(const std::string& url) {
+  ASSIGN_OR_RETURN(auto db, storage::Open({.url = url, .pool_size = 1}));
+  std::vector<storage::Row> rows;
+  RETURN_IF_ERROR(db->Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, tx.Query("SELECT round(total_exec_time)::bigint, calls, rows, "
+                                    "left(regexp_replace(query, '\\s+', ' ', 'g'), 100) FROM pg_stat_statements "
+                                    "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                                    "ORDER BY total_exec_time DESC LIMIT 12"));
+    return absl::OkStatus();
+  }));
+  std::printf("  the server's time by statement (pg_stat_statements):\n  %9s %8s %9s  %s\n", "ms", "calls", "rows",
+              "statement");
+  for (const storage::Row& r : rows) {
+    std::printf("  %9lld %8lld %9lld  %s\n", static_cast<long long>(r.Int(0)), static_cast<long long>(r.Int(1)),
+                static_cast<long long>(r.Int(2)), r.Text(3).c_str());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<absl::Duration> RawInsert(const std::string& csv_path, const std::string& url, RawPath path) {
@@ -269,7 +296,8 @@ int Bench(const std::vector<std::string>& args) {
   if (args.size() == 1 && args[0] == "allowances") return BenchAllowances();
   if (args.size() != 1 || args[0] != "intake") {
     return Fail(absl::InvalidArgumentError(
-        "usage: himaya bench intake --records=N [--backend=sqlite|postgres] | bench notify --messages=N | "
+        "usage: himaya bench intake --records=N [--backend=sqlite|postgres [--statements]] | "
+        "bench notify --messages=N | "
         "bench eligibility [--beneficiaries=N] | bench claims --claims=N | bench gateway [--registered=N] | "
         "bench allowances [--households=N]"));
   }
@@ -277,6 +305,10 @@ int Bench(const std::vector<std::string>& args) {
   const std::string backend = absl::GetFlag(FLAGS_backend);
   if (backend != "sqlite" && backend != "postgres") {
     return Fail(absl::InvalidArgumentError("backend: sqlite or postgres"));
+  }
+  const bool statements = absl::GetFlag(FLAGS_statements);
+  if (statements && backend != "postgres") {
+    return Fail(absl::InvalidArgumentError("statements: only with --backend=postgres"));
   }
   absl::StatusOr<BenchDirectory> bench_dir = BenchDirectory::Make();
   if (!bench_dir.ok()) return Fail(bench_dir.status());
@@ -304,13 +336,21 @@ int Bench(const std::vector<std::string>& args) {
   std::string raw_url = absl::StrCat("sqlite:", dir, "/raw.db");
   if (backend == "postgres") {
     std::filesystem::create_directories(dir + "/postgres");
-    auto pg = stack::LocalPostgres::Start(dir + "/postgres");
+    auto pg = stack::LocalPostgres::Start(
+        dir + "/postgres", statements ? std::vector<std::string>{kStatementsLibrary} : std::vector<std::string>{});
     if (!pg.ok()) return Fail(pg.status());
     postgres = std::move(*pg);
     auto registration_db = postgres->CreateDatabase("registration");
     auto raw_db = postgres->CreateDatabase("raw");
     if (!registration_db.ok()) return Fail(registration_db.status());
     if (!raw_db.ok()) return Fail(raw_db.status());
+    if (statements) {
+      auto db = storage::Open({.url = *registration_db, .pool_size = 1});
+      if (!db.ok()) return Fail(db.status());
+      absl::Status created = (*db)->Write(
+          [](storage::Transaction& tx) { return tx.ExecuteScript("CREATE EXTENSION pg_stat_statements"); });
+      if (!created.ok()) return Fail(created);
+    }
     options.databases["registration"] = *registration_db;
     raw_url = *raw_db;
   }
@@ -385,6 +425,9 @@ int Bench(const std::vector<std::string>& args) {
       "peak RSS %.0f MB\n",
       static_cast<long long>(records), seconds, records / seconds, absl::ToDoubleSeconds(*raw),
       absl::ToDoubleSeconds(*raw) / seconds, against_load.c_str(), rss);
+  if (statements) {
+    if (absl::Status printed = PrintStatements(options.databases["registration"]); !printed.ok()) return Fail(printed);
+  }
   return 0;
 }
 

@@ -139,6 +139,7 @@ Data:
 
 Benchmarks (each starts its own stack in a temporary directory):
   bench intake --records=N [--backend=sqlite|postgres]
+                                 [--statements]: on postgres, the server's time by statement
   bench notify --messages=N      events to queued messages, and messages to a local Kannel
   bench eligibility [--beneficiaries=1000000] [--concurrency=8] [--duration=10s]
                                  registration events applied, then CheckEligibility beside the

@@ -45,7 +45,8 @@ absl::Status RunToCompletion(const core::ProcessOptions& options, const std::str
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& dir,
+                                                                    const std::vector<std::string>& settings) {
   auto bin = PostgresBinDir();
   if (!bin.ok()) return bin.status();
   std::unique_ptr<LocalPostgres> server(new LocalPostgres());
@@ -74,13 +75,29 @@ absl::StatusOr<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::s
   if (!init.ok()) return init;
 
   server->port_ = core::FreePort();
-  auto process = core::Subprocess::Start(
-      {.argv = {*bin + "/postgres", "-D", data, "-p", absl::StrCat(server->port_), "-k", root, "-c",
-                "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-                "full_page_writes=off", "-c", "max_connections=200"},
-       .stdout_path = log,
-       .stderr_path = log,
-       .run_as_user = user});
+  std::vector<std::string> argv = {*bin + "/postgres",
+                                   "-D",
+                                   data,
+                                   "-p",
+                                   absl::StrCat(server->port_),
+                                   "-k",
+                                   root,
+                                   "-c",
+                                   "listen_addresses=127.0.0.1",
+                                   "-c",
+                                   "fsync=off",
+                                   "-c",
+                                   "synchronous_commit=off",
+                                   "-c",
+                                   "full_page_writes=off",
+                                   "-c",
+                                   "max_connections=200"};
+  for (const std::string& setting : settings) {
+    argv.push_back("-c");
+    argv.push_back(setting);
+  }
+  auto process =
+      core::Subprocess::Start({.argv = std::move(argv), .stdout_path = log, .stderr_path = log, .run_as_user = user});
   if (!process.ok()) return process.status();
   server->process_ = std::make_unique<core::Subprocess>(std::move(*process));
 

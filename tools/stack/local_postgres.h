@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/process.h"
@@ -15,8 +16,10 @@ namespace himaya::stack {
 class LocalPostgres {
  public:
   // Initialises a cluster under `dir` (which must exist and be empty) and starts it; fails naming
-  // what is missing (binaries, user).
-  static absl::StatusOr<std::unique_ptr<LocalPostgres>> Start(const std::string& dir);
+  // what is missing (binaries, user). `settings` are more server settings ("name=value"), such
+  // as a library to preload.
+  static absl::StatusOr<std::unique_ptr<LocalPostgres>> Start(const std::string& dir,
+                                                              const std::vector<std::string>& settings = {});
   ~LocalPostgres();
 
   // Creates database `name` and returns its connection URI.

@@ -47,6 +47,16 @@ TEST_F(BenchIntakeTest, PrintsItsStagesAndItsRatioToTheRawInsertOnPostgres) {
 
 TEST_F(BenchIntakeTest, ABadBackendIsOneLineAndStartsNothing) {
   ExpectRefusedAtOnce("--backend=oracle", "backend: sqlite or postgres");
+  ExpectRefusedAtOnce("--statements", "statements: only with --backend=postgres");
+}
+
+// Where the server's time went, by statement: the chunk query and the loads are among them.
+TEST_F(BenchIntakeTest, PrintsTheServersTimeByStatementOnPostgres) {
+  const BenchRun run = Bench({"--records=3000", "--backend=postgres", "--statements"});
+  ExpectFigures(run, "postgres");
+  EXPECT_THAT(run.out, HasSubstr("the server's time by statement (pg_stat_statements)")) << run.out;
+  EXPECT_GT(Figure(run.out, R"(\n +[0-9]+ +([0-9]+) +[0-9]+  COPY persons )"), 0) << run.out;
+  EXPECT_GT(Figure(run.out, R"(\n +[0-9]+ +([0-9]+) +[0-9]+  SELECT r\.row_number)"), 0) << run.out;
 }
 
 class BenchNotifyTest : public BenchTest {
