@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/bulk.h"
+#include "storage/connection.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "testing/backends.h"
@@ -298,6 +299,10 @@ TEST_P(ConformanceTest, InsertRowsTakesABulkOfEveryKindOfValueAllOrNothing) {
     photos.push_back({500 + i, absl::StrCat("P", i), i % 11 == 0 ? Value() : Value(Bytes{photo})});
   }
   ASSERT_TRUE(db_->Write([&](Transaction& tx) -> absl::Status {
+                   // What InsertRows looks for to take COPY: the connection itself, on PostgreSQL.
+                   auto* connection = dynamic_cast<internal::Connection*>(&tx);
+                   EXPECT_NE(connection, nullptr) << "a transaction function is handed its connection";
+                   EXPECT_EQ(connection != nullptr && connection->CanCopy(), GetParam() == testing::Backend::kPostgres);
                    ASSIGN_OR_RETURN(int64_t n, InsertRows(tx, "people", {"id", "cin", "name", "score"}, rows));
                    EXPECT_EQ(n, 300);
                    ASSIGN_OR_RETURN(n, InsertRows(tx, "people", {"id", "cin", "photo"}, photos));
