@@ -79,21 +79,11 @@ void AppendCopyField(const Value& value, std::string* out) {
   } else if (const auto* text = std::get_if<std::string>(&v)) {
     for (char c : *text) {
       if (c == '\0') break;
-      switch (c) {
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        default:
-          out->push_back(c);
+      const char* escaped = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
+      if (escaped != nullptr) {
+        out->append(escaped);
+      } else {
+        out->push_back(c);
       }
     }
   } else if (const auto* b = std::get_if<Bytes>(&v)) {
