@@ -22,6 +22,8 @@ const std::vector<std::string>& StagedColumns() {
   static const auto* const columns = [] {
     auto* names = new std::vector<std::string>{"batch_key", "row_number"};
     for (const auto& [column, field] : StagedTextColumns()) names->push_back(column);
+    names->push_back("record_id_may_repeat");
+    names->push_back("cin_may_repeat");
     return names;
   }();
   return *columns;
@@ -58,12 +60,15 @@ std::string ChunkQuery(ApplyPhase phase) {
   for (const auto& [column, field] : StagedTextColumns()) absl::StrAppend(&staged, ", r.", column);
   return absl::StrCat("SELECT ", staged,
                       ", "
-                      // kEarlierRecordId: the first earlier row with the same record_id
+                      // kEarlierRecordId: the first earlier row with the same record_id (looked
+                      // for only where receiving saw that one may exist)
+                      "CASE WHEN r.record_id_may_repeat = 0 THEN NULL ELSE "
                       "(SELECT e.record_id FROM batch_rows e WHERE e.batch_key = r.batch_key "
-                      " AND e.record_id = r.record_id AND e.row_number < r.row_number LIMIT 1), "
-                      // kEarlierSameCin: the first earlier valid row with the same CIN
+                      " AND e.record_id = r.record_id AND e.row_number < r.row_number LIMIT 1) END, "
+                      // kEarlierSameCin: the first earlier valid row with the same CIN (likewise)
+                      "CASE WHEN r.cin_may_repeat = 0 THEN NULL ELSE "
                       "(SELECT e.record_id FROM batch_rows e WHERE e.batch_key = r.batch_key AND e.cin = r.cin "
-                      " AND e.reasons IS NULL AND e.row_number < r.row_number ORDER BY e.row_number LIMIT 1), "
+                      " AND e.reasons IS NULL AND e.row_number < r.row_number ORDER BY e.row_number LIMIT 1) END, "
                       // kRegisteredNumber: the person already registered with this CIN (or merged under it)
                       "COALESCE((SELECT p.registration_number FROM persons p WHERE p.cin = r.cin), "
                       " (SELECT a.registration_number FROM cin_aliases a WHERE a.cin = r.cin)), "
@@ -164,6 +169,8 @@ absl::Status BatchStore::Stage(storage::Transaction& tx, absl::string_view key, 
     std::vector<storage::Value> v = {key, row.row_number};
     v.reserve(StagedColumns().size());
     for (const auto& [column, field] : StagedTextColumns()) v.push_back(row.*field);
+    v.push_back(row.record_id_may_repeat);
+    v.push_back(row.cin_may_repeat);
     values.push_back(std::move(v));
   }
   return storage::InsertRows(tx, "batch_rows", StagedColumns(), std::move(values)).status();

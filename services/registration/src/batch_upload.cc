@@ -103,6 +103,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
     StagedRow staged;
     staged.row_number = row;
     staged.reasons = file_.RowTooLong() ? "row:TOO_LONG" : "row:FIELD_COUNT";
+    hints_.Mark(staged);
     pending_.push_back(std::move(staged));
     return FlushIfDue();
   }
@@ -209,6 +210,7 @@ absl::Status BatchUpload::OnRow(int64_t row, const std::vector<std::string>& fie
   staged.relationship = household_id.empty() || faulty("household_id") ? std::nullopt : NonEmpty(relationship);
   staged.name_key = PersonNameKey(p.last_name, p.first_name);
   staged.reasons = NonEmpty(reasons);
+  hints_.Mark(staged);
   pending_.push_back(std::move(staged));
   return FlushIfDue();
 }

@@ -15,6 +15,7 @@
 #include "liaison/manifest.h"
 #include "liaison/manifested_csv.h"
 #include "registration/src/batch_intake.h"
+#include "registration/src/repeat_hints.h"
 #include "registration/src/staged_row.h"
 
 namespace himaya::registration {
@@ -60,6 +61,7 @@ class BatchUpload {
   std::string processing_date_;
   std::optional<BatchStatus> existing_;
   liaison::ManifestedCsv file_;
+  RepeatHints hints_;
   std::vector<StagedRow> pending_;
   std::future<absl::Status> write_;  // the write in flight, if valid
   absl::Time last_flush_;

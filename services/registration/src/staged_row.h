@@ -39,6 +39,10 @@ struct StagedRow {
   std::optional<std::string> relationship;  // HEAD, SPOUSE, CHILD
   std::optional<std::string> name_key;
   std::optional<std::string> reasons;  // "COLUMN:REASON;..." when the row is INVALID
+  // Whether an earlier row of the batch may carry the same record_id, and whether an earlier
+  // row valid when staged may carry the same CIN (see RepeatHints). Never false when one does.
+  bool record_id_may_repeat = true;
+  bool cin_may_repeat = true;
 };
 
 // The text columns of a staged row, named as in batch_rows and in the kept JSON, in table

@@ -14,7 +14,36 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class BatchUploadTest : public IntakeTest {};
+class BatchUploadTest : public IntakeTest {
+ protected:
+  // Receives `csv` of RAMED as batch `id`, without applying it.
+  void ReceiveOnly(const std::string& csv, const std::string& id) {
+    auto upload = BatchUpload::Begin(Context(AllPrograms()), ManifestFor(csv, id, "RAMED", "amo-tadamon", 13));
+    ASSERT_TRUE(upload.ok()) << upload.status();
+    ASSERT_TRUE((*upload)->Feed(csv).ok());
+    ASSERT_TRUE((*upload)->Finish().ok());
+  }
+  // The numbers of the staged rows that meet `condition`.
+  std::vector<int64_t> StagedRowsWhere(const std::string& condition) {
+    std::vector<int64_t> numbers;
+    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT row_number FROM batch_rows WHERE " + condition +
+                                                          " ORDER BY row_number"));
+                     for (const auto& r : rows) numbers.push_back(r.Int(0));
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return numbers;
+  }
+  // Sets the staged rows' repeat marks (`assignments`), then applies what was received.
+  void ApplyWithMarks(const std::string& assignments) {
+    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
+                     return tx.Execute("UPDATE batch_rows SET " + assignments).status();
+                   })
+                    .ok());
+    ASSERT_TRUE(applier_->ApplyAllReady().ok());
+  }
+};
 
 // A household batch of the RAMED registry holding one row of every outcome.
 constexpr char kEveryKind[] =
@@ -350,6 +379,32 @@ TEST_P(BatchUploadTest, RowsFollowTheReferenceDataGiven) {
   auto person = registrar.Register({"A3", "Alaoui", "Amal", "1980-01-01", "F", "", "amo-tns", "fish", "", ""});
   ASSERT_TRUE(person.ok()) << person.status();
   EXPECT_EQ(person->category, "FISH");
+}
+
+TEST_P(BatchUploadTest, ReceivingMarksTheRowsThatMayRepeatAndRowsStagedWithoutMarksAreStillChecked) {
+  ASSERT_NO_FATAL_FAILURE(ReceiveOnly(kEveryKind, "RAMED-H"));
+  // Row 13 repeats row 1's record_id; row 6 repeats the CIN of row 1, valid when staged.
+  EXPECT_THAT(StagedRowsWhere("record_id_may_repeat = 1"), ElementsAre(13));
+  EXPECT_THAT(StagedRowsWhere("cin_may_repeat = 1"), ElementsAre(6));
+  EXPECT_THAT(StagedRowsWhere("record_id_may_repeat IS NULL OR cin_may_repeat IS NULL"), ElementsAre());
+
+  // Rows staged before the marks existed hold none: each is checked as before.
+  ASSERT_NO_FATAL_FAILURE(ApplyWithMarks("record_id_may_repeat = NULL, cin_may_repeat = NULL"));
+  std::vector<ReportRow> report = Report("RAMED", "RAMED-H");
+  ASSERT_EQ(report.size(), 13u);
+  EXPECT_EQ(report[5].outcome, "DUPLICATE_IN_BATCH");
+  EXPECT_EQ(report[5].reasons, "cin:SAME_AS(H1-1)");
+  EXPECT_EQ(report[12].reasons, "record_id:DUPLICATE_RECORD_ID(H1-1)");
+}
+
+TEST_P(BatchUploadTest, AMarkOfZeroSparesTheLookForAnEarlierRow) {
+  // Receiving never marks 0 a row that repeats; were it to, applying would trust it.
+  ASSERT_NO_FATAL_FAILURE(ReceiveOnly(kEveryKind, "RAMED-Z"));
+  ASSERT_NO_FATAL_FAILURE(ApplyWithMarks("record_id_may_repeat = 0, cin_may_repeat = 0"));
+  std::vector<ReportRow> report = Report("RAMED", "RAMED-Z");
+  ASSERT_EQ(report.size(), 13u);
+  EXPECT_EQ(report[5].outcome, "ALREADY_REGISTERED") << "found registered rather than repeated";
+  EXPECT_EQ(report[12].outcome, "REGISTERED");
 }
 
 TEST_P(BatchUploadTest, AnUploadThatLostItsClaimLeavesTheBatchToTheOtherUpload) {
