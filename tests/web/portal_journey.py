@@ -31,6 +31,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 # What each language must show (a few strings, so that a table copied from the other language
@@ -228,7 +229,13 @@ class Journey:
             self.wait(lambda: h1_text in self.find('main h1').text, f'title "{h1_text}" on {route}')
 
     def go(self, route, h1_text=None):
+        """Opens `route` and waits for its page. The page before it stays while the new one
+        loads its data, title and all, so when the route changes its title must go first."""
+        moving = self.driver.execute_script('return location.hash') != route
+        before = self.driver.find_elements(By.CSS_SELECTOR, 'main h1') if moving else []
         self.driver.execute_script('location.hash = arguments[0]', route)
+        if before:
+            self.wait(lambda: staleness_of(before[0])(self.driver), f'the page before {route} replaced')
         self.page(route, h1_text)
 
     def notice(self, fragment):
