@@ -8,6 +8,7 @@ lookups, no Kafka. Prints that time beside a raw insert of the same rows in one 
 measured in the same run, as a ratio (the same ratio the benchmark prints).
 
     tools/intake_floor.py --chunk=5000            # all four tables
+    tools/intake_floor.py --chunk=5000 --outbox-row-per-chunk
     tools/intake_floor.py --chunk=1000000 --persons-only
 
 The tables mirror registration's and the events library's migrations (their columns and
@@ -45,6 +46,8 @@ def main():
     parser.add_argument('--records', type=int, default=1000000)
     parser.add_argument('--chunk', type=int, default=5000, help='rows per transaction')
     parser.add_argument('--persons-only', action='store_true')
+    parser.add_argument('--outbox-row-per-chunk', action='store_true',
+                        help="one outbox row holding a chunk's events, rather than one row an event")
     args = parser.parse_args()
     if args.records < 1 or args.chunk < 1:
         parser.error('--records and --chunk: at least 1')
@@ -87,12 +90,18 @@ def main():
                                ((key, at + j, f'R{at + j}', 'REGISTERED', r[0]) for j, r in enumerate(chunk)))
                 db.executemany('INSERT INTO activities VALUES (?, ?, ?, ?, NULL, ?, 0)',
                                ((r[0], r[9], r[10], 'MAPMDREF', key) for r in chunk))
-                db.executemany('INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us) '
-                               'VALUES (?, ?, ?, ?, 0)',
-                               ((f'{at + j:032x}', 'registration.amo-tns', r[0], payload) for j, r in enumerate(chunk)))
+                outbox = ('INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us) '
+                          'VALUES (?, ?, ?, ?, 0)')
+                if args.outbox_row_per_chunk:
+                    db.execute(outbox, (f'{at:032x}', 'registration.amo-tns', '', payload * len(chunk)))
+                else:
+                    db.executemany(outbox, ((f'{at + j:032x}', 'registration.amo-tns', r[0], payload)
+                                            for j, r in enumerate(chunk)))
             db.execute('COMMIT')
         floor_seconds = time.monotonic() - start
     what = 'persons' if args.persons_only else 'persons, outcomes, activities, events'
+    if args.outbox_row_per_chunk and not args.persons_only:
+        what += ' (one outbox row a chunk)'
     print(f'floor: {args.records} rows ({what}) in transactions of {args.chunk}: {floor_seconds:.1f} s; '
           f'raw insert {raw_seconds:.2f} s; ratio {raw_seconds / floor_seconds:.3f}')
 

@@ -273,6 +273,16 @@ absl::StatusOr<std::vector<ChunkRow>> BatchStore::ReadChunk(storage::Transaction
   return chunk;
 }
 
+absl::StatusOr<std::string> BatchStore::ExplainChunk(storage::Transaction& tx, ApplyPhase phase) {
+  const bool postgres = tx.dialect() == storage::Dialect::kPostgres;
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ", ChunkQuery(phase)),
+                                       {"", 0, "", 1}));
+  std::string plan;
+  // PostgreSQL: one step a row; SQLite: its detail in the last column.
+  for (const storage::Row& row : rows) absl::StrAppend(&plan, row.Text(row.size() - 1), "\n");
+  return plan;
+}
+
 absl::Status BatchStore::InsertOutcomes(storage::Transaction& tx, absl::string_view key,
                                         const std::vector<RowOutcome>& outcomes) {
   std::vector<std::vector<storage::Value>> values;

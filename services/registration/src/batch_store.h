@@ -140,6 +140,9 @@ class BatchStore {
   static absl::StatusOr<std::vector<ChunkRow>> ReadChunk(storage::Transaction& tx, absl::string_view key,
                                                          ApplyPhase phase, int64_t after_row,
                                                          absl::string_view processing_date, int64_t limit);
+  // The plan the database chooses for ReadChunk in `phase`, one step a line: PostgreSQL's
+  // EXPLAIN, SQLite's EXPLAIN QUERY PLAN.
+  static absl::StatusOr<std::string> ExplainChunk(storage::Transaction& tx, ApplyPhase phase);
   static absl::Status InsertOutcomes(storage::Transaction& tx, absl::string_view key,
                                      const std::vector<RowOutcome>& outcomes);
   // Records a chunk's progress; false when `owner` no longer holds the batch.

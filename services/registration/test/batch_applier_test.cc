@@ -1,5 +1,6 @@
 // The batch applier on both backends: an applier that lost its claim stops without retrying;
-// look-alikes are found within a slice, across the slices of a chunk and across chunks.
+// look-alikes are found within a slice, across the slices of a chunk and across chunks; the
+// chunk query's lookups can each use an index.
 #include "registration/src/batch_applier.h"
 
 #include <algorithm>
@@ -96,6 +97,27 @@ TEST_P(BatchApplierTest, ALookAlikeOfAPersonRegisteredInAnEarlierSliceOfTheSameC
   applier_ = std::make_unique<BatchApplier>(
       Context(AllPrograms()), [] {}, 7, 2);
   ExpectLookAlikesGoToReview("MAP-SLICES");
+}
+
+TEST_P(BatchApplierTest, EveryLookupOfTheChunkQueryCanUseAnIndex) {
+  // With a scan made the plan of last resort on PostgreSQL (no statistics in a fresh database),
+  // each lookup of either phase must find an index that serves it; a dependent's search for its
+  // head, the one with the household index.
+  const bool postgres = db_->dialect() == storage::Dialect::kPostgres;
+  for (ApplyPhase phase : {ApplyPhase::kHeadsAndSingles, ApplyPhase::kDependents}) {
+    std::string plan;
+    ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+                     if (postgres) RETURN_IF_ERROR(tx.ExecuteScript("SET LOCAL enable_seqscan = off"));
+                     ASSIGN_OR_RETURN(plan, BatchStore::ExplainChunk(tx, phase));
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    SCOPED_TRACE(plan);
+    EXPECT_THAT(plan, ::testing::Not(::testing::ContainsRegex(postgres ? "Seq Scan" : "SCAN [a-z]")));
+    if (phase == ApplyPhase::kDependents) {
+      EXPECT_THAT(plan, ::testing::HasSubstr("batch_rows_household"));
+    }
+  }
 }
 
 INSTANTIATE_BACKENDS(BatchApplierTest);
