@@ -18,29 +18,21 @@ class BatchUploadTest : public IntakeTest {
  protected:
   // Receives `csv` of RAMED as batch `id`, without applying it.
   void ReceiveOnly(const std::string& csv, const std::string& id) {
-    auto upload = BatchUpload::Begin(Context(AllPrograms()), ManifestFor(csv, id, "RAMED", "amo-tadamon", 13));
-    ASSERT_TRUE(upload.ok()) << upload.status();
-    ASSERT_TRUE((*upload)->Feed(csv).ok());
-    ASSERT_TRUE((*upload)->Finish().ok());
+    auto received = Receive(csv, ManifestFor(csv, id, "RAMED", "amo-tadamon", 13));
+    ASSERT_TRUE(received.ok()) << received.status();
   }
   // The numbers of the staged rows that meet `condition`.
   std::vector<int64_t> StagedRowsWhere(const std::string& condition) {
     std::vector<int64_t> numbers;
-    EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT row_number FROM batch_rows WHERE " + condition +
-                                                          " ORDER BY row_number"));
-                     for (const auto& r : rows) numbers.push_back(r.Int(0));
-                     return absl::OkStatus();
-                   })
-                    .ok());
+    for (const auto& r :
+         testing::Rows(*db_, "SELECT row_number FROM batch_rows WHERE " + condition + " ORDER BY row_number")) {
+      numbers.push_back(r.Int(0));
+    }
     return numbers;
   }
   // Sets the staged rows' repeat marks (`assignments`), then applies what was received.
   void ApplyWithMarks(const std::string& assignments) {
-    ASSERT_TRUE(db_->Write([&](storage::Transaction& tx) {
-                     return tx.Execute("UPDATE batch_rows SET " + assignments).status();
-                   })
-                    .ok());
+    ASSERT_GT(testing::Execute(*db_, "UPDATE batch_rows SET " + assignments), 0);
     ASSERT_TRUE(applier_->ApplyAllReady().ok());
   }
 };

@@ -123,9 +123,9 @@ class IntakeTest : public RegistrationDatabaseTest {
     return sum;
   }
 
-  // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
-  absl::StatusOr<BatchStatus> Submit(const std::string& csv, const liaison::Manifest& manifest, size_t chunk = 7,
-                                     std::vector<std::string> programs = AllPrograms()) {
+  // Sends `csv` in chunks of `chunk` bytes, without applying it; the batch's status once received.
+  absl::StatusOr<BatchStatus> Receive(const std::string& csv, const liaison::Manifest& manifest, size_t chunk = 7,
+                                      std::vector<std::string> programs = AllPrograms()) {
     ASSIGN_OR_RETURN(auto upload, BatchUpload::Begin(Context(std::move(programs)), manifest));
     if (upload->existing()) return *upload->existing();
     for (size_t i = 0; i < csv.size(); i += chunk) {
@@ -133,6 +133,13 @@ class IntakeTest : public RegistrationDatabaseTest {
     }
     ASSIGN_OR_RETURN(BatchStatus received, upload->Finish());
     EXPECT_EQ(received.state, BatchState::kApplying);
+    return received;
+  }
+  // Sends `csv` in chunks of `chunk` bytes, then applies it to the end.
+  absl::StatusOr<BatchStatus> Submit(const std::string& csv, const liaison::Manifest& manifest, size_t chunk = 7,
+                                     std::vector<std::string> programs = AllPrograms()) {
+    ASSIGN_OR_RETURN(BatchStatus received, Receive(csv, manifest, chunk, std::move(programs)));
+    if (received.state != BatchState::kApplying) return received;  // received before, or refused
     RETURN_IF_ERROR(applier_->ApplyAllReady());
     return GetBatchStatus(*db_, manifest.liaison_body, manifest.batch_id);
   }
