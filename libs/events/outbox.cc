@@ -5,6 +5,7 @@
 #include "core/status_macros.h"
 #include "events/outbox_queries.h"
 #include "events_migrations.h"
+#include "himaya/events/v1/outbox_bundle.pb.h"
 #include "storage/bulk.h"
 
 namespace himaya::events {
@@ -45,9 +46,71 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
       .status();
 }
 
+absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
+                                   const core::Clock& clock) {
+  const int64_t now = absl::ToUnixMicros(clock.Now());
+  std::vector<std::vector<storage::Value>> rows;
+  for (size_t first = 0; first < events.size();) {
+    const OutgoingEvent& head = events[first];
+    std::string envelope = head.envelope.SerializeAsString();
+    if (first + 1 == events.size()) {
+      rows.push_back({head.envelope.event_id(), head.topic, head.envelope.aggregate_id(),
+                      storage::Bytes{std::move(envelope)}, now, int64_t{1}});
+      break;
+    }
+    v1::OutboxBundle bundle;
+    size_t bytes = 0;
+    size_t next = first;
+    for (; next < events.size() && bundle.events_size() < kMaxBundleEvents && (bytes < kMaxBundleBytes); ++next) {
+      v1::OutboxBundle::Event* e = bundle.add_events();
+      e->set_topic(events[next].topic);
+      e->set_message_key(events[next].envelope.aggregate_id());
+      e->set_envelope(next == first ? std::move(envelope) : events[next].envelope.SerializeAsString());
+      bytes += e->envelope().size();
+    }
+    // The first event names the row (its id, topic and key), for an operator reading the table.
+    rows.push_back({head.envelope.event_id(), head.topic, head.envelope.aggregate_id(),
+                    storage::Bytes{bundle.SerializeAsString()}, now, int64_t{bundle.events_size()}});
+    first = next;
+  }
+  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us", "events"},
+                             std::move(rows))
+      .status();
+}
+
+namespace {
+
+// One pending row as the relay read it, its events opened.
+struct PendingRow {
+  int64_t id = 0;
+  int64_t created_at_us = 0;
+  std::vector<Record> events;
+  // Why the row could not be opened (a bundle that does not parse); it is then set aside.
+  absl::Status unreadable;
+};
+
+// Opens a row: a bundle when it carries more than one event, one envelope otherwise.
+absl::StatusOr<std::vector<Record>> OpenRow(int64_t events, std::string topic, std::string key, std::string payload) {
+  std::vector<Record> out;
+  if (events == 1) {
+    out.push_back(Record{std::move(topic), std::move(key), std::move(payload)});
+    return out;
+  }
+  v1::OutboxBundle bundle;
+  if (!bundle.ParseFromString(payload) || bundle.events_size() != events) {
+    return absl::DataLossError(absl::StrCat("outbox: a bundle of ", events, " events does not parse"));
+  }
+  out.reserve(bundle.events_size());
+  for (v1::OutboxBundle::Event& e : *bundle.mutable_events()) {
+    out.push_back(
+        Record{std::move(*e.mutable_topic()), std::move(*e.mutable_message_key()), std::move(*e.mutable_envelope())});
+  }
+  return out;
+}
+
 // Marks rows published, by id (never by id range: on PostgreSQL a gap in the ids can be a
 // transaction not yet committed, whose event must still be published).
-absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, size_t count, int64_t now) {
+absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>& ids, int64_t now) {
   constexpr size_t kIdsPerStatement = 500;
   auto sql_for = [](size_t n) {
     std::string sql = "UPDATE outbox SET published_at_us = $1 WHERE id IN (";
@@ -58,13 +121,78 @@ absl::Status MarkPublished(storage::Transaction& tx, const std::vector<int64_t>&
   const std::string one = sql_for(1);
   size_t next = 0;
   std::vector<storage::Value> params;
-  for (; next + kIdsPerStatement <= count; next += kIdsPerStatement) {
+  for (; next + kIdsPerStatement <= ids.size(); next += kIdsPerStatement) {
     params.assign(1, storage::Value(now));
     for (size_t i = next; i < next + kIdsPerStatement; ++i) params.emplace_back(ids[i]);
     RETURN_IF_ERROR(tx.Execute(full, params).status());
   }
-  for (; next < count; ++next) RETURN_IF_ERROR(tx.Execute(one, {now, ids[next]}).status());
+  for (; next < ids.size(); ++next) RETURN_IF_ERROR(tx.Execute(one, {now, ids[next]}).status());
   return absl::OkStatus();
+}
+
+absl::Status SetAsideRow(storage::Transaction& tx, int64_t id, const absl::Status& reason, int64_t now) {
+  return tx
+      .Execute("UPDATE outbox SET set_aside_at_us = $1, set_aside_reason = $2 WHERE id = $3",
+               {now, std::string(reason.message()), id})
+      .status();
+}
+
+// Sets aside the events of `row` the broker refused for good (`refused`, by position, with
+// their reasons): a row of one event is set aside itself; a bundle's refused events move to
+// rows of their own, set aside, and the bundle keeps the others (none left: it is deleted).
+absl::Status SetAsideRefused(storage::Transaction& tx, PendingRow& row,
+                             const std::vector<std::pair<size_t, absl::Status>>& refused, int64_t now) {
+  if (refused.empty()) return absl::OkStatus();
+  if (row.events.size() == 1) return SetAsideRow(tx, row.id, refused[0].second, now);
+  std::vector<Record> kept;
+  size_t r = 0;
+  for (size_t i = 0; i < row.events.size(); ++i) {
+    if (r < refused.size() && refused[r].first == i) {
+      Envelope envelope;
+      (void)envelope.ParseFromString(row.events[i].value);  // for its event_id only, if it has one
+      RETURN_IF_ERROR(
+          tx.Execute("INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us, "
+                     "set_aside_at_us, set_aside_reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     {envelope.event_id(), row.events[i].topic, row.events[i].key, storage::Bytes{row.events[i].value},
+                      row.created_at_us, now, std::string(refused[r].second.message())})
+              .status());
+      ++r;
+    } else {
+      kept.push_back(row.events[i]);
+    }
+  }
+  row.events = std::move(kept);
+  if (row.events.empty()) return tx.Execute("DELETE FROM outbox WHERE id = $1", {row.id}).status();
+  std::string payload;
+  if (row.events.size() == 1) {
+    payload = row.events[0].value;
+  } else {
+    v1::OutboxBundle bundle;
+    for (const Record& e : row.events) {
+      v1::OutboxBundle::Event* out = bundle.add_events();
+      out->set_topic(e.topic);
+      out->set_message_key(e.key);
+      out->set_envelope(e.value);
+    }
+    payload = bundle.SerializeAsString();
+  }
+  return tx
+      .Execute("UPDATE outbox SET topic = $1, message_key = $2, payload = $3, events = $4 WHERE id = $5",
+               {row.events[0].topic, row.events[0].key, storage::Bytes{std::move(payload)},
+                static_cast<int64_t>(row.events.size()), row.id})
+      .status();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Record>> OutboxEvents(storage::Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT events, topic, message_key, payload FROM outbox ORDER BY id"));
+  std::vector<Record> out;
+  for (const storage::Row& row : rows) {
+    ASSIGN_OR_RETURN(std::vector<Record> events, OpenRow(row.Int(0), row.Text(1), row.Text(2), row.Text(3)));
+    for (Record& e : events) out.push_back(std::move(e));
+  }
+  return out;
 }
 
 OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::Clock& clock, RelayOptions options,
@@ -74,35 +202,74 @@ OutboxRelay::OutboxRelay(storage::Database& db, Producer& producer, const core::
 OutboxRelay::~OutboxRelay() { Stop(); }
 
 absl::StatusOr<int> OutboxRelay::PublishBatch() {
-  std::vector<int64_t> ids;
-  std::vector<std::string> event_ids;
-  std::vector<Record> records;
+  std::vector<PendingRow> rows;
   RETURN_IF_ERROR(db_.Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, topic, message_key, payload, event_id FROM outbox "
+    rows.clear();
+    // First the pending rows' ids and event counts (from the index alone), to choose rows
+    // carrying at most batch_size events; then those rows themselves.
+    ASSIGN_OR_RETURN(auto counts, tx.Query("SELECT id, events FROM outbox "
+                                           "WHERE published_at_us IS NULL AND set_aside_at_us IS NULL "
+                                           "ORDER BY id LIMIT $1",
+                                           {options_.batch_size}));
+    std::vector<int64_t> chosen;
+    int64_t events = 0;
+    for (const storage::Row& row : counts) {
+      if (!chosen.empty() && events + row.Int(1) > options_.batch_size) break;
+      chosen.push_back(row.Int(0));
+      events += row.Int(1);
+    }
+    if (chosen.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto read, tx.Query("SELECT id, events, topic, message_key, payload, created_at_us FROM outbox "
                                          "WHERE published_at_us IS NULL AND set_aside_at_us IS NULL "
-                                         "ORDER BY id LIMIT $1",
-                                         {options_.batch_size}));
-    for (const storage::Row& row : rows) {
-      ids.push_back(row.Int(0));
-      records.push_back(Record{row.Text(1), row.Text(2), row.Text(3)});
-      event_ids.push_back(row.Text(4));
+                                         "AND id >= $1 AND id <= $2 ORDER BY id",
+                                         {chosen.front(), chosen.back()}));
+    // A row committed since the first query (PostgreSQL hands out ids before commit) waits
+    // for the next pass, as if it had committed later.
+    size_t next = 0;
+    for (const storage::Row& row : read) {
+      while (next < chosen.size() && chosen[next] < row.Int(0)) ++next;
+      if (next == chosen.size() || chosen[next] != row.Int(0)) continue;
+      absl::StatusOr<std::vector<Record>> opened = OpenRow(row.Int(1), row.Text(2), row.Text(3), row.Text(4));
+      rows.push_back(opened.ok() ? PendingRow{row.Int(0), row.Int(5), *std::move(opened), absl::OkStatus()}
+                                 : PendingRow{row.Int(0), row.Int(5), {}, opened.status()});
     }
     return absl::OkStatus();
   }));
-  if (records.empty()) return 0;
+  if (rows.empty()) return 0;
 
+  std::vector<Record> records;
+  for (const PendingRow& row : rows) records.insert(records.end(), row.events.begin(), row.events.end());
   std::vector<absl::Status> results = producer_.Publish(records);
+
+  // What became of each row: all delivered, some refused for good, some failed for now.
   std::vector<int64_t> delivered;
-  std::vector<size_t> refused;
+  int64_t delivered_events = 0;
+  std::vector<std::vector<std::pair<size_t, absl::Status>>> refused(rows.size());
+  int64_t refused_events = 0;
   absl::Status first_failure;
   size_t failures = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].ok()) {
-      delivered.push_back(ids[i]);
-    } else if (absl::IsInvalidArgument(results[i])) {
-      refused.push_back(i);
-    } else {
-      if (failures++ == 0) first_failure = results[i];
+  size_t at = 0;
+  int64_t unreadable = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (!rows[r].unreadable.ok()) {
+      ++unreadable;
+      continue;
+    }
+    bool failed = false;
+    for (size_t i = 0; i < rows[r].events.size(); ++i, ++at) {
+      const absl::Status& result = results[at];
+      if (result.ok()) continue;
+      if (absl::IsInvalidArgument(result)) {
+        refused[r].emplace_back(i, result);
+        ++refused_events;
+      } else {
+        failed = true;
+        if (failures++ == 0) first_failure = result;
+      }
+    }
+    if (!failed && refused[r].size() < rows[r].events.size()) {
+      delivered.push_back(rows[r].id);
+      delivered_events += static_cast<int64_t>(rows[r].events.size() - refused[r].size());
     }
   }
   if (failures > 0) {
@@ -110,31 +277,41 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
     log::Warn("outbox: publication failed; will retry",
               {{"failed", static_cast<int64_t>(failures)}, {"error", first_failure}});
   }
-  if (delivered.empty() && refused.empty()) return first_failure;
+  if (delivered.empty() && refused_events == 0 && unreadable == 0) return first_failure;
 
   const int64_t now = absl::ToUnixMicros(clock_.Now());
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(MarkPublished(tx, delivered, delivered.size(), now));
-    for (size_t i : refused) {
-      RETURN_IF_ERROR(tx.Execute("UPDATE outbox SET set_aside_at_us = $1, set_aside_reason = $2 WHERE id = $3",
-                                 {now, std::string(results[i].message()), ids[i]})
-                          .status());
+    // A bundle first gives up what was refused, then is marked with the rest.
+    for (size_t r = 0; r < rows.size(); ++r) {
+      if (!rows[r].unreadable.ok()) RETURN_IF_ERROR(SetAsideRow(tx, rows[r].id, rows[r].unreadable, now));
+      if (refused[r].empty()) continue;
+      PendingRow row = rows[r];
+      RETURN_IF_ERROR(SetAsideRefused(tx, row, refused[r], now));
     }
-    return absl::OkStatus();
+    return MarkPublished(tx, delivered, now);
   }));
-  for (size_t i : refused) {
-    // The reason is the broker's (a size, a format), never the payload's content.
-    log::Error("outbox: event set aside: the broker can never take it",
-               {{"topic", records[i].topic},
-                {"event_id", event_ids[i]},
-                {"bytes", static_cast<int64_t>(records[i].value.size())},
-                {"reason", results[i]}});
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (!rows[r].unreadable.ok()) {
+      log::Error("outbox: row set aside: it cannot be read", {{"id", rows[r].id}, {"reason", rows[r].unreadable}});
+    }
+    for (const auto& [i, reason] : refused[r]) {
+      const Record& record = rows[r].events[i];
+      Envelope envelope;
+      (void)envelope.ParseFromString(record.value);
+      // The reason is the broker's (a size, a format), never the payload's content.
+      log::Error("outbox: event set aside: the broker can never take it",
+                 {{"topic", record.topic},
+                  {"event_id", envelope.event_id()},
+                  {"bytes", static_cast<int64_t>(record.value.size())},
+                  {"reason", reason}});
+    }
   }
   if (metrics_ != nullptr) {
-    metrics_->published.Increment(static_cast<double>(delivered.size()));
-    if (!refused.empty()) metrics_->set_aside.Increment(static_cast<double>(refused.size()));
+    metrics_->published.Increment(static_cast<double>(delivered_events));
+    if (refused_events + unreadable > 0)
+      metrics_->set_aside.Increment(static_cast<double>(refused_events + unreadable));
   }
-  return static_cast<int>(delivered.size());
+  return static_cast<int>(delivered_events);
 }
 
 absl::StatusOr<int64_t> OutboxRelay::Depth() {
@@ -162,10 +339,15 @@ absl::StatusOr<int64_t> OutboxRelay::SetAside() {
 absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::string_view why) {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(n, tx.Execute("UPDATE outbox SET published_at_us = NULL "
-                                   "WHERE published_at_us IS NOT NULL AND created_at_us >= $1",
-                                   {absl::ToUnixMicros(since)}));
-    return absl::OkStatus();
+    const std::vector<storage::Value> params = {absl::ToUnixMicros(since)};
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(SUM(events), 0) FROM outbox "
+                                         "WHERE published_at_us IS NOT NULL AND created_at_us >= $1",
+                                         params));
+    n = rows.at(0).Int(0);
+    return tx
+        .Execute("UPDATE outbox SET published_at_us = NULL WHERE published_at_us IS NOT NULL AND created_at_us >= $1",
+                 params)
+        .status();
   }));
   if (metrics_ != nullptr) metrics_->replayed.Increment(static_cast<double>(n));
   log::Warn("outbox: publishing retained events again", {{"why", why}, {"events", n}});
@@ -185,8 +367,11 @@ absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
     if (!rows.empty() && rows[0].Text(0) == identity) return absl::OkStatus();
     if (!rows.empty()) {
       // A new cluster: it holds none of what was published to the old one.
-      ASSIGN_OR_RETURN(replayed,
-                       tx.Execute("UPDATE outbox SET published_at_us = NULL WHERE published_at_us IS NOT NULL"));
+      ASSIGN_OR_RETURN(auto published,
+                       tx.Query("SELECT COALESCE(SUM(events), 0) FROM outbox WHERE published_at_us IS NOT NULL"));
+      replayed = published.at(0).Int(0);
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE outbox SET published_at_us = NULL WHERE published_at_us IS NOT NULL").status());
     }
     return tx
         .Execute(rows.empty() ? "INSERT INTO outbox_relay_state (name, value) VALUES ($1, $2)"
@@ -242,7 +427,7 @@ absl::Duration OutboxRelay::Pass() {
     log::Warn("outbox: relay pass failed", {{"error", published.status()}});
     return absl::Seconds(1);
   }
-  if (*published == options_.batch_size) return absl::ZeroDuration();  // more may be waiting
+  if (*published > 0) return absl::ZeroDuration();  // more may be waiting
   return options_.idle_interval;
 }
 

@@ -1,7 +1,8 @@
 // The transactional outbox. A service appends an event in the same transaction as the state
 // change that caused it; the relay publishes unpublished rows in order and marks them. A crash
 // between publishing and marking publishes again: delivery is at least once, and consumers
-// deduplicate on event_id (see inbox.h).
+// deduplicate on event_id (see inbox.h). A bulk write may store its events as bundles, many in
+// one row (AppendBundledToOutbox); the relay publishes them one by one all the same.
 //
 // Nothing is lost: an event the broker can never take is set aside with its reason (counted,
 // logged, kept) and the events behind it flow; published rows are kept for a retention period
@@ -38,9 +39,27 @@ struct OutgoingEvent {
 absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
                                 const core::Clock& clock);
 
+// The most events, and about the most bytes, one bundle carries.
+inline constexpr int kMaxBundleEvents = 1000;
+inline constexpr size_t kMaxBundleBytes = 1 << 20;
+
+// Appends many events in the caller's transaction as bundles: one outbox row carries up to
+// kMaxBundleEvents of them, in order (one event alone is an ordinary row). For bulk writes,
+// where a row per event would cost more than the events themselves. The relay publishes each
+// event as its own message, as if appended one by one; a bundle is marked published when the
+// broker acknowledged all its events, and published again whole otherwise (consumers
+// deduplicate).
+absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
+                                   const core::Clock& clock);
+
+// Every event in the outbox, in publication order, bundles opened (for tests and diagnosis; it
+// reads the whole table).
+absl::StatusOr<std::vector<Record>> OutboxEvents(storage::Transaction& tx);
+
 struct RelayOptions {
   // Off: the thread only keeps the depth and lag gauges current (another process publishes).
   bool publish = true;
+  // The most events one pass publishes (at least one row, whatever it carries).
   int batch_size = 10000;
   // How long the relay sleeps when it found nothing, unless woken.
   absl::Duration idle_interval = absl::Milliseconds(200);
@@ -56,25 +75,26 @@ class OutboxRelay {
               metrics::OutboxMetrics* metrics = nullptr);
   ~OutboxRelay();
 
-  // Publishes up to one batch of pending rows, oldest first. Every row the broker
-  // acknowledged is marked published (never sent again by the relay); a row it refused for
-  // good (INVALID_ARGUMENT from the producer) is set aside with the reason; a row that failed
-  // for now stays pending for the next pass. Returns how many were published, or the first
-  // failure when none was published nor set aside. (The idempotent producer fails a
-  // partition's later records with an earlier one, so a retry keeps a key's order.)
+  // Publishes up to one batch of pending events, oldest first. Every row whose events the
+  // broker all acknowledged is marked published (never sent again by the relay); an event it
+  // refused for good (INVALID_ARGUMENT from the producer) is set aside with the reason, in a
+  // row of its own; a row with an event that failed for now stays pending for the next pass.
+  // Returns how many events were marked published, or the first failure when none was
+  // published nor set aside. (The idempotent producer fails a partition's later records with
+  // an earlier one, so a retry keeps a key's order.)
   absl::StatusOr<int> PublishBatch();
-  // Rows not yet published (set-aside rows excluded).
+  // Events not yet published (set-aside ones excluded).
   absl::StatusOr<int64_t> Depth();
-  // Rows set aside because the broker can never take them.
+  // Events set aside because the broker can never take them.
   absl::StatusOr<int64_t> SetAside();
 
   // Asks the producer who the cluster is; when it is not the one this database last published
   // to, every retained published row becomes pending again, in its original order. The first
-  // cluster ever seen is just remembered. Returns how many rows were made pending again.
+  // cluster ever seen is just remembered. Returns how many events were made pending again.
   // UNAVAILABLE when the cluster cannot be asked.
   absl::StatusOr<int64_t> CheckBroker();
   // Makes the retained published rows created at or after `since` pending again (an
-  // operator's replay after a consumer lost events). Returns how many.
+  // operator's replay after a consumer lost events). Returns how many events they carry.
   absl::StatusOr<int64_t> Replay(absl::Time since);
 
   // Runs PublishBatch (when options.publish) and refreshes the gauges on a background loop

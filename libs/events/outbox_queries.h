@@ -9,7 +9,8 @@ namespace himaya::events::internal {
 
 inline constexpr char kPurgePublished[] = "DELETE FROM outbox WHERE published_at_us < $1";
 inline constexpr char kCountPending[] =
-    "SELECT COUNT(*), MIN(created_at_us) FROM outbox WHERE published_at_us IS NULL AND set_aside_at_us IS NULL";
+    "SELECT COALESCE(SUM(events), 0), MIN(created_at_us) FROM outbox "
+    "WHERE published_at_us IS NULL AND set_aside_at_us IS NULL";
 inline constexpr char kCountSetAside[] = "SELECT COUNT(*) FROM outbox WHERE set_aside_at_us IS NOT NULL";
 
 // Each of the queries above has a partial index that holds only the rows it looks for, so it

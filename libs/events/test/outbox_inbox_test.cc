@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
+#include "published_seconds.h"
 #include "testing/backends.h"
 #include "testing/fake_consumer.h"
 #include "testing/fake_producer.h"
@@ -23,12 +24,6 @@ namespace {
 using google::protobuf::Timestamp;
 
 using testing::FakeProducer;
-
-std::vector<int64_t> Seconds(const std::vector<Record>& records) {
-  std::vector<int64_t> out;
-  for (const Record& r : records) out.push_back(Unpack<Timestamp>(*ParseEnvelope(r.value))->seconds());
-  return out;
-}
 
 class EventTablesTest : public testing::BackendTest {
  protected:

@@ -152,7 +152,7 @@ absl::Status BatchApplier::ApplySlice(storage::Transaction& tx, ChunkWork& work,
   RETURN_IF_ERROR(members.Write(tx));
   RETURN_IF_ERROR(ReviewStore::Hold(tx, held));
   RETURN_IF_ERROR(BatchStore::InsertOutcomes(tx, key, outcomes));
-  return events::AppendManyToOutbox(tx, outgoing, *context_.source.clock);
+  return events::AppendBundledToOutbox(tx, outgoing, *context_.source.clock);
 }
 
 absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {

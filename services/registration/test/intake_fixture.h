@@ -167,12 +167,12 @@ class IntakeTest : public RegistrationDatabaseTest {
     return rows;
   }
 
-  // The outbox's events with their topics, in order.
+  // The outbox's events with their topics, in order (bundles opened).
   std::vector<std::pair<std::string, events::Envelope>> OutboxRows() {
     std::vector<std::pair<std::string, events::Envelope>> out;
     EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT topic, payload FROM outbox ORDER BY id"));
-                     for (const auto& r : rows) out.emplace_back(r.Text(0), *events::ParseEnvelope(r.Text(1)));
+                     ASSIGN_OR_RETURN(std::vector<events::Record> records, events::OutboxEvents(tx));
+                     for (const auto& r : records) out.emplace_back(r.topic, *events::ParseEnvelope(r.value));
                      return absl::OkStatus();
                    })
                     .ok());

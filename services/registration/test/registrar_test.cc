@@ -30,10 +30,10 @@ class RegistrarTest : public RegistrationDatabaseTest {
   std::vector<events::Envelope> Outbox() {
     std::vector<events::Envelope> out;
     EXPECT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT topic, payload FROM outbox ORDER BY id"));
-                     for (const auto& row : rows) {
-                       topics_.push_back(row.Text(0));
-                       out.push_back(*events::ParseEnvelope(row.Text(1)));
+                     ASSIGN_OR_RETURN(std::vector<events::Record> records, events::OutboxEvents(tx));
+                     for (const auto& r : records) {
+                       topics_.push_back(r.topic);
+                       out.push_back(*events::ParseEnvelope(r.value));
                      }
                      return absl::OkStatus();
                    })
