@@ -16,6 +16,7 @@
 #include "himaya/registration/v1/events.pb.h"
 #include "nlohmann/json.hpp"
 #include "registration/src/batch_store.h"
+#include "registration/src/chunk_prefetch.h"
 #include "registration/src/households.h"
 #include "registration/src/person_store.h"
 #include "registration/src/registrar.h"
@@ -57,6 +58,7 @@ void BatchApplier::Stop() {
 }
 
 absl::StatusOr<std::string> BatchApplier::Claim() {
+  prefetch_.reset();  // a read ahead serves only the chunk right after the one that started it
   const int64_t now = Micros(context_.source.clock->Now());
   std::string claimed;
   RETURN_IF_ERROR(context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
@@ -82,6 +84,8 @@ struct BatchApplier::ChunkWork {
   size_t used_numbers = 0;
   OutcomeCounts counts;                           // the batch's, so far
   std::map<std::string, int64_t> chunk_outcomes;  // this chunk's, counted once it commits
+  // The persons this chunk registered (for the next chunk's prefetch).
+  std::vector<ChunkPrefetch::Person> registered;
 };
 
 absl::Status BatchApplier::ApplySlice(storage::Transaction& tx, ChunkWork& work, const std::vector<ChunkRow>& rows) {
@@ -99,7 +103,7 @@ absl::Status BatchApplier::ApplySlice(storage::Transaction& tx, ChunkWork& work,
   std::map<std::string, std::string> slice_lookalikes;
   for (const ChunkRow& c : rows) {
     const StagedRow& r = c.row;
-    const std::string lookalike_key = absl::StrCat(TextOf(r.birth_date), "|", TextOf(r.sex), "|", TextOf(r.name_key));
+    const std::string lookalike_key = LookalikeKey(r);
     std::optional<std::string> registered_in_chunk;
     if (auto it = slice_lookalikes.find(lookalike_key); it != slice_lookalikes.end()) {
       registered_in_chunk = it->second;
@@ -135,6 +139,7 @@ absl::Status BatchApplier::ApplySlice(storage::Transaction& tx, ChunkWork& work,
         decision.registration_number = person.registration_number;
         activity(decision.registration_number);
         outgoing.push_back({work.topic, PersonRegisteredEvent(context_.source, person)});
+        work.registered.push_back({TextOf(r.cin), lookalike_key, person.registration_number});
         slice_lookalikes[lookalike_key] = decision.registration_number;
         persons.push_back(std::move(person));
         break;
@@ -169,7 +174,15 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     claim_lost = true;
     return absl::FailedPreconditionError(absl::StrCat("batch ", key, ": apply claim lost"));
   };
+  // The read of this chunk's first slice the previous chunk started, if any: it serves the
+  // first attempt only, and only if it starts where this chunk does.
+  std::unique_ptr<ChunkPrefetch> prefetched = std::move(prefetch_);
+  // The read of the next chunk's first slice this chunk starts: kept once this chunk commits.
+  std::unique_ptr<ChunkPrefetch> next;
+  const bool read_ahead = prefetch_enabled_ && ChunkPrefetch::Supported(context_.db->dialect());
   absl::Status status = context_.db->Write([&](storage::Transaction& tx) -> absl::Status {
+    std::unique_ptr<ChunkPrefetch> ready = std::move(prefetched);
+    next.reset();
     used_numbers = 0;
     claim_lost = false;
     more = true;
@@ -199,13 +212,31 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     bool phase_done = false;
     while (!phase_done && rows_applied < chunk_rows_) {
       const int64_t limit = std::min<int64_t>(slice_rows_, chunk_rows_ - rows_applied);
-      ASSIGN_OR_RETURN(std::vector<ChunkRow> rows,
-                       BatchStore::ReadChunk(tx, key, work.phase, after_row, batch->processing_date, limit));
-      RETURN_IF_ERROR(ApplySlice(tx, work, rows));
+      const ChunkPrefetch::At at{key, work.phase, after_row, batch->processing_date, limit};
+      std::optional<std::vector<ChunkRow>> ahead;
+      if (ready && ready->at() == at) {
+        ASSIGN_OR_RETURN(ahead, ready->Take(tx));
+      }
+      ready.reset();
+      std::vector<ChunkRow> rows;
+      if (ahead) {
+        rows = std::move(*ahead);
+      } else {
+        ASSIGN_OR_RETURN(rows, BatchStore::ReadChunk(tx, key, work.phase, after_row, batch->processing_date, limit));
+      }
+      if (context_.metrics) context_.metrics->slices.Add({{"read", ahead ? "ahead" : "in_transaction"}}).Increment();
       if (!rows.empty()) after_row = rows.back().row.row_number;
       rows_applied += static_cast<int64_t>(rows.size());
       phase_done = static_cast<int64_t>(rows.size()) < limit;
+      if (!phase_done && rows_applied == chunk_rows_ && read_ahead) {
+        // The next chunk's first slice, read while this chunk is decided and written.
+        next = std::make_unique<ChunkPrefetch>(*context_.db,
+                                               ChunkPrefetch::At{key, work.phase, after_row, batch->processing_date,
+                                                                 std::min<int64_t>(slice_rows_, chunk_rows_)});
+      }
+      RETURN_IF_ERROR(ApplySlice(tx, work, rows));
     }
+    if (next) RETURN_IF_ERROR(next->StartedBy(tx, std::move(work.registered)));
     used_numbers = work.used_numbers;
     chunk_outcomes = std::move(work.chunk_outcomes);
     ApplyProgress progress;
@@ -252,6 +283,8 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     return false;
   }
   RETURN_IF_ERROR(status);
+  if (more) prefetch_ = std::move(next);
+  ForgetOldDecisionWrites();
   on_commit_();
   if (context_.metrics) {
     for (const auto& [outcome, n] : chunk_outcomes) {
@@ -264,6 +297,18 @@ absl::StatusOr<bool> BatchApplier::ApplyChunk(const std::string& key) {
     purge_pending_ = true;  // its staged rows go once nothing else is waiting (PurgeSlice)
   }
   return more;
+}
+
+void BatchApplier::ForgetOldDecisionWrites() {
+  const absl::Time now = absl::Now();
+  if (!ChunkPrefetch::Supported(context_.db->dialect()) || now < next_writes_purge_) return;
+  next_writes_purge_ = now + absl::Minutes(1);
+  // A read ahead is used within seconds of its snapshot; these notes are long past any.
+  absl::Status purged = context_.db->Write([](storage::Transaction& tx) {
+    return tx.Execute("DELETE FROM decision_writes WHERE noted_at < clock_timestamp() - interval '10 minutes'")
+        .status();
+  });
+  if (!purged.ok()) log::Warn("old decision writes not deleted", {{"error", purged}});
 }
 
 absl::StatusOr<bool> BatchApplier::PurgeSlice() {
@@ -302,6 +347,7 @@ absl::Duration BatchApplier::Pass() {
     return absl::Seconds(1);
   }
   if (key->empty()) {
+    ForgetOldDecisionWrites();
     // Idle: the staged copies of completed batches go, a slice at a time, so that the outbox
     // relay and the next batch are never kept waiting behind one long delete.
     absl::StatusOr<bool> more = PurgeSlice();

@@ -13,6 +13,7 @@
 #include "core/background_loop.h"
 #include "registration/src/batch_intake.h"
 #include "registration/src/batch_store.h"
+#include "registration/src/chunk_prefetch.h"
 
 namespace himaya::registration {
 
@@ -31,6 +32,9 @@ class BatchApplier {
   void Wake();
   // Applies every ready batch to the end, on the calling thread (tests, tools).
   absl::Status ApplyAllReady();
+  // Whether each chunk reads the next one's first slice while it is decided and written, where
+  // the backend allows (chunk_prefetch.h). On by default; set before Start.
+  void set_read_ahead(bool on) { prefetch_enabled_ = on; }
 
  private:
   // One pass of the background loop: claims a batch and applies it to the end (or until
@@ -47,11 +51,20 @@ class BatchApplier {
   absl::Status ApplySlice(storage::Transaction& tx, ChunkWork& work, const std::vector<ChunkRow>& rows);
   // Deletes a slice of the staged rows of completed batches; true when more may remain.
   absl::StatusOr<bool> PurgeSlice();
+  // Deletes the notes of decision writes older than any read ahead (PostgreSQL), once a minute.
+  void ForgetOldDecisionWrites();
 
   IntakeContext context_;
   std::function<void()> on_commit_;
   const int chunk_rows_;
   const int slice_rows_;
+  // Whether a chunk reads the next chunk's first slice while it is decided and written
+  // (chunk_prefetch.h).
+  bool prefetch_enabled_ = true;
+  // That read, kept from the chunk that committed last, for the next; touched by the applying
+  // thread only.
+  std::unique_ptr<ChunkPrefetch> prefetch_;
+  absl::Time next_writes_purge_ = absl::InfinitePast();
   // Staged rows of completed batches may remain (true at start: a process stopped before
   // purging); touched by the applying thread only.
   bool purge_pending_ = true;

@@ -28,7 +28,12 @@ IntakeMetrics::IntakeMetrics(prometheus::Registry& registry)
       batches(prometheus::BuildCounter()
                   .Name("himaya_registration_batches_total")
                   .Help("Liaison batches by program and what became of them (received, refused, completed)")
-                  .Register(registry)) {}
+                  .Register(registry)),
+      slices(prometheus::BuildCounter()
+                 .Name("himaya_registration_chunk_slices_read_total")
+                 .Help("Slices of batch rows read to be decided, by how: ahead (on a snapshot, while the chunk "
+                       "before was written) or in the chunk's own transaction")
+                 .Register(registry)) {}
 
 void CountBatch(const IntakeContext& context, const std::string& program, const char* what) {
   if (context.metrics) context.metrics->batches.Add({{"program", program}, {"what", what}}).Increment();

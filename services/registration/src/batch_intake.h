@@ -62,6 +62,7 @@ struct IntakeMetrics {
   explicit IntakeMetrics(prometheus::Registry& registry);
   prometheus::Family<prometheus::Counter>& rows;
   prometheus::Family<prometheus::Counter>& batches;
+  prometheus::Family<prometheus::Counter>& slices;
 };
 
 struct IntakeContext {

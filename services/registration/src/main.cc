@@ -37,7 +37,8 @@ ABSL_FLAG(std::string, activation_code_key_file, "",
           "File holding the hex key (32 bytes) under which activation codes are hashed (or the environment "
           "variable HIMAYA_ACTIVATION_CODE_KEY holds it). Neither: a random key for this process, so codes do "
           "not survive a restart");
-ABSL_FLAG(int, batch_chunk_rows, 5000, "Rows applied per transaction (read and decided up to 2,000 at a time)");
+ABSL_FLAG(int, batch_chunk_rows, 5000,
+          "Rows applied per transaction (on SQLite, read and decided up to 2,000 at a time)");
 ABSL_FLAG(absl::Duration, batch_receive_lease, absl::Seconds(30),
           "An upload silent this long (its process died) may be taken over by the sender's next attempt");
 ABSL_FLAG(int, ivr_failures_per_cin, 5, "Failed IVR lookups of one CIN allowed within --ivr_failure_window");
@@ -156,8 +157,12 @@ int main(int argc, char** argv) {
                                                                       runtime.config().programs);
         runtime.AddFigures("registration", [&](const auto&) { return figures->Refresh(); });
         intake.metrics = intake_metrics.get();
-        applier =
-            std::make_unique<registration::BatchApplier>(intake, wake_relay, absl::GetFlag(FLAGS_batch_chunk_rows));
+        // On PostgreSQL each chunk reads the next one ahead (chunk_prefetch.h), whole: a chunk is
+        // one slice. On SQLite, which cannot read ahead, slices of 2,000 rows bound the memory.
+        const int chunk_rows = absl::GetFlag(FLAGS_batch_chunk_rows);
+        const bool ahead = registration::ChunkPrefetch::Supported(runtime.db().dialect());
+        applier = std::make_unique<registration::BatchApplier>(intake, wake_relay, chunk_rows,
+                                                               ahead ? chunk_rows : std::min(chunk_rows, 2000));
         intake.on_received = [a = applier.get()] { a->Wake(); };
         reviews =
             std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers, runtime.event_source(), wake_relay);
