@@ -69,8 +69,12 @@ absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<O
       bytes += e->envelope().size();
     }
     // The first event names the row (its id, topic and key), for an operator reading the table.
+    // One event alone (as large as a bundle) is an ordinary row.
+    const int64_t count = bundle.events_size();
+    std::string payload =
+        count == 1 ? std::move(*bundle.mutable_events(0)->mutable_envelope()) : bundle.SerializeAsString();
     rows.push_back({head.envelope.event_id(), head.topic, head.envelope.aggregate_id(),
-                    storage::Bytes{bundle.SerializeAsString()}, now, int64_t{bundle.events_size()}});
+                    storage::Bytes{std::move(payload)}, now, count});
     first = next;
   }
   return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us", "events"},

@@ -113,6 +113,21 @@ TEST_P(OutboxBundleTest, AnEventAloneIsAnOrdinaryRowAndABundleAlsoEndsAtItsSize)
   // Keys of 300 KB: a bundle closes once it holds a mebibyte.
   Append(Events(5, [](int64_t i) { return std::string(300 * 1024, static_cast<char>('a' + i)); }));
   EXPECT_THAT(EventsPerRow(), ::testing::ElementsAre(1, 4, 1));
+
+  // An event of a mebibyte first: it closes its bundle alone, and is an ordinary row too.
+  const std::vector<OutgoingEvent> large =
+      Events(3, [](int64_t i) { return i == 0 ? std::string(1 << 20, 'L') : std::string("small"); });
+  Append(large);
+  EXPECT_THAT(EventsPerRow(), ::testing::ElementsAre(1, 4, 1, 1, 2));
+  rows = testing::Rows(*db_, "SELECT payload FROM outbox ORDER BY id DESC LIMIT 2");
+  EXPECT_EQ(rows.at(1).Text(0), large[0].envelope.SerializeAsString());
+  FakeProducer producer;
+  OutboxRelay relay(*db_, producer, clock_);
+  EXPECT_EQ(*relay.PublishBatch(), 9);
+  ASSERT_EQ(producer.published().size(), 9u);
+  for (size_t i = 0; i < large.size(); ++i) {
+    EXPECT_EQ(producer.published()[6 + i].value, large[i].envelope.SerializeAsString()) << i;
+  }
 }
 
 TEST_P(OutboxBundleTest, ABundleWithAnEventThatFailedForNowStaysPendingAndIsPublishedAgainWhole) {

@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "registration/src/batch_store.h"
 #include "storage/database.h"
 
@@ -72,7 +74,8 @@ class ChunkPrefetch {
   // Waits for the read to end.
   void Wait() { read_.wait(); }
   // In the transaction of the chunk the read is for: the slice, its findings completed, or
-  // nothing when the read cannot be used (stale, failed, or never handed over by StartedBy).
+  // nothing when the read cannot be used (stale, older than a minute, failed, or never handed
+  // over by StartedBy).
   // Once only.
   absl::StatusOr<std::optional<std::vector<ChunkRow>>> Take(storage::Transaction& tx);
 
@@ -82,6 +85,9 @@ class ChunkPrefetch {
     std::vector<ChunkRow> rows;
   };
   const At at_;
+  // A read older than this is not used: the notes it is checked against are kept ten minutes.
+  static constexpr absl::Duration kMaxAge = absl::Minutes(1);
+  const absl::Time started_ = absl::Now();
   std::future<absl::StatusOr<Read>> read_;
   std::string started_by_;  // the transaction id of the chunk that started the read
   std::map<std::string, std::string> numbers_by_cin_;

@@ -157,12 +157,15 @@ int main(int argc, char** argv) {
                                                                       runtime.config().programs);
         runtime.AddFigures("registration", [&](const auto&) { return figures->Refresh(); });
         intake.metrics = intake_metrics.get();
-        // On PostgreSQL each chunk reads the next one ahead (chunk_prefetch.h), whole: a chunk is
-        // one slice. On SQLite, which cannot read ahead, slices of 2,000 rows bound the memory.
+        // On PostgreSQL each chunk reads the next one ahead (chunk_prefetch.h), on a connection of
+        // its own while the chunk holds another, and whole: a chunk is one slice, up to 5,000
+        // rows. On SQLite, which cannot read ahead, slices of 2,000 rows bound the memory.
         const int chunk_rows = absl::GetFlag(FLAGS_batch_chunk_rows);
-        const bool ahead = registration::ChunkPrefetch::Supported(runtime.db().dialect());
+        const bool ahead =
+            registration::ChunkPrefetch::Supported(runtime.db().dialect()) && runtime.config().database_pool >= 2;
         applier = std::make_unique<registration::BatchApplier>(intake, wake_relay, chunk_rows,
-                                                               ahead ? chunk_rows : std::min(chunk_rows, 2000));
+                                                               std::min(chunk_rows, ahead ? 5000 : 2000));
+        applier->set_read_ahead(ahead);
         intake.on_received = [a = applier.get()] { a->Wake(); };
         reviews =
             std::make_unique<registration::ReviewQueue>(runtime.db(), *numbers, runtime.event_source(), wake_relay);
