@@ -193,7 +193,7 @@ function(himaya_sql_migrations target)
     endif()
   endforeach()
   foreach(dialect sqlite postgres)
-    # A dialect's own file replaces the common file of the same version.
+    # A dialect's own file replaces the common file of the same version (both dialects', above).
     file(GLOB own CONFIGURE_DEPENDS "${ARG_DIR}/${dialect}/*.sql")
     set(files ${own})
     foreach(c ${common})

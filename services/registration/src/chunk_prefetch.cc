@@ -48,7 +48,8 @@ absl::StatusOr<std::optional<std::vector<ChunkRow>>> ChunkPrefetch::Take(storage
     log::Warn("batch chunk read ahead failed; reading it again", {{"batch", at_.key}, {"error", read.status()}});
     return std::nullopt;
   }
-  if (started_by_.empty() || read->snapshot.empty() || absl::Now() - started_ > kMaxAge) return std::nullopt;
+  if (started_by_.empty() || read->snapshot.empty() || std::chrono::steady_clock::now() - started_ > kMaxAge)
+    return std::nullopt;
   // A transaction noted there and committed since the snapshot (visible to this statement, not
   // to the snapshot), other than the chunk that started the read.
   ASSIGN_OR_RETURN(auto stale, tx.Query("SELECT COUNT(*) FROM (SELECT 1 FROM decision_writes w "

@@ -19,6 +19,7 @@
 // nothing, and the applier does not read ahead.
 #pragma once
 
+#include <chrono>
 #include <future>
 #include <map>
 #include <optional>
@@ -26,8 +27,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "registration/src/batch_store.h"
 #include "storage/database.h"
 
@@ -86,8 +85,8 @@ class ChunkPrefetch {
   };
   const At at_;
   // A read older than this is not used: the notes it is checked against are kept ten minutes.
-  static constexpr absl::Duration kMaxAge = absl::Minutes(1);
-  const absl::Time started_ = absl::Now();
+  static constexpr std::chrono::seconds kMaxAge{60};
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::future<absl::StatusOr<Read>> read_;
   std::string started_by_;  // the transaction id of the chunk that started the read
   std::map<std::string, std::string> numbers_by_cin_;

@@ -215,13 +215,21 @@ TEST_P(ChunkPrefetchTest, ABatchAppliedReadingAheadEndsAsOneAppliedWithout) {
       reports[ahead].push_back(
           absl::StrCat(r.row_number, " ", r.record_id, " ", r.outcome, " ", r.number, " ", r.reasons));
     }
-    for (const storage::Row& r : testing::Rows(*db_, "SELECT row_number, candidate_registration_number FROM reviews ORDER BY row_number")) {
+    for (const storage::Row& r :
+         testing::Rows(*db_, "SELECT row_number, candidate_registration_number FROM reviews ORDER BY row_number")) {
       reports[ahead].push_back(absl::StrCat("review ", r.Int(0), " ", r.Text(1)));
     }
-    // The other chunks but the first use the read made ahead for them: 74 of 40 rows, and the
-    // last, which finds no row left.
+    // The other chunks but the first use the read made ahead for them (74 of 40 rows, and the
+    // last, which finds no row left), but for those after a counter's registration, when the
+    // read took its snapshot before that registration committed: usually all 7, fewer when the
+    // read's thread was late (its snapshot then holds the registration, and the read is good).
     const double read_ahead = Slices("ahead") - ahead_before;
-    EXPECT_EQ(read_ahead, ahead && postgres_ ? 75 - 7 : 0);
+    if (ahead && postgres_) {
+      EXPECT_GE(read_ahead, 75 - 7);
+      EXPECT_LE(read_ahead, 75);
+    } else {
+      EXPECT_EQ(read_ahead, 0);
+    }
     // 76 slices in the first phase; one, empty, in the dependents' phase.
     EXPECT_EQ(Slices("in_transaction") - in_transaction_before + read_ahead, 77);
   }
@@ -232,7 +240,8 @@ TEST_P(ChunkPrefetchTest, ABatchAppliedReadingAheadEndsAsOneAppliedWithout) {
 TEST_P(ReadAheadTest, NotesOfWritesAreStampedWhenSeenAndDeletedTenMinutesLater) {
   if (!postgres_) GTEST_SKIP() << "SQLite never reads ahead, and notes nothing";
   testing::Execute(*db_, "DELETE FROM decision_writes");
-  testing::Execute(*db_, "INSERT INTO decision_writes (xid, seen_at) VALUES ('1'::xid8, now() - interval '11 minutes')");
+  testing::Execute(*db_,
+                   "INSERT INTO decision_writes (xid, seen_at) VALUES ('1'::xid8, now() - interval '11 minutes')");
   testing::Execute(*db_, "INSERT INTO decision_writes (xid, seen_at) VALUES ('2'::xid8, now() - interval '9 minutes')");
   testing::Execute(*db_, "INSERT INTO decision_writes (xid) VALUES ('3'::xid8)");
   ASSERT_TRUE(applier_->ApplyAllReady().ok());  // applies the staged batch, then tidies
