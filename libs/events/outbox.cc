@@ -1,5 +1,7 @@
 #include "events/outbox.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "core/log.h"
 #include "core/status_macros.h"
@@ -46,42 +48,6 @@ absl::Status AppendManyToOutbox(storage::Transaction& tx, const std::vector<Outg
       .status();
 }
 
-absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
-                                   const core::Clock& clock) {
-  const int64_t now = absl::ToUnixMicros(clock.Now());
-  std::vector<std::vector<storage::Value>> rows;
-  for (size_t first = 0; first < events.size();) {
-    const OutgoingEvent& head = events[first];
-    std::string envelope = head.envelope.SerializeAsString();
-    if (first + 1 == events.size()) {
-      rows.push_back({head.envelope.event_id(), head.topic, head.envelope.aggregate_id(),
-                      storage::Bytes{std::move(envelope)}, now, int64_t{1}});
-      break;
-    }
-    v1::OutboxBundle bundle;
-    size_t bytes = 0;
-    size_t next = first;
-    for (; next < events.size() && bundle.events_size() < kMaxBundleEvents && (bytes < kMaxBundleBytes); ++next) {
-      v1::OutboxBundle::Event* e = bundle.add_events();
-      e->set_topic(events[next].topic);
-      e->set_message_key(events[next].envelope.aggregate_id());
-      e->set_envelope(next == first ? std::move(envelope) : events[next].envelope.SerializeAsString());
-      bytes += e->envelope().size();
-    }
-    // The first event names the row (its id, topic and key), for an operator reading the table.
-    // One event alone (as large as a bundle) is an ordinary row.
-    const int64_t count = bundle.events_size();
-    std::string payload =
-        count == 1 ? std::move(*bundle.mutable_events(0)->mutable_envelope()) : bundle.SerializeAsString();
-    rows.push_back({head.envelope.event_id(), head.topic, head.envelope.aggregate_id(),
-                    storage::Bytes{std::move(payload)}, now, count});
-    first = next;
-  }
-  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us", "events"},
-                             std::move(rows))
-      .status();
-}
-
 namespace {
 
 // One pending row as the relay read it, its events opened.
@@ -110,6 +76,27 @@ absl::StatusOr<std::vector<Record>> OpenRow(int64_t events, std::string topic, s
         Record{std::move(*e.mutable_topic()), std::move(*e.mutable_message_key()), std::move(*e.mutable_envelope())});
   }
   return out;
+}
+
+// The payload of a row carrying `events`: the envelope itself when there is one, a bundle
+// otherwise (OpenRow reads either).
+std::string RowPayload(std::vector<Record> events) {
+  if (events.size() == 1) return std::move(events.front().value);
+  v1::OutboxBundle bundle;
+  for (Record& e : events) {
+    v1::OutboxBundle::Event* out = bundle.add_events();
+    out->set_topic(std::move(e.topic));
+    out->set_message_key(std::move(e.key));
+    out->set_envelope(std::move(e.value));
+  }
+  return bundle.SerializeAsString();
+}
+
+// The event_id of a serialized envelope; empty when it has none (it is only named, not trusted).
+std::string EventIdOf(const std::string& envelope) {
+  Envelope parsed;
+  (void)parsed.ParseFromString(envelope);
+  return parsed.event_id();
 }
 
 // Marks rows published, by id (never by id range: on PostgreSQL a gap in the ids can be a
@@ -144,50 +131,62 @@ absl::Status SetAsideRow(storage::Transaction& tx, int64_t id, const absl::Statu
 // Sets aside the events of `row` the broker refused for good (`refused`, by position, with
 // their reasons): a row of one event is set aside itself; a bundle's refused events move to
 // rows of their own, set aside, and the bundle keeps the others (none left: it is deleted).
-absl::Status SetAsideRefused(storage::Transaction& tx, PendingRow& row,
+absl::Status SetAsideRefused(storage::Transaction& tx, const PendingRow& row,
                              const std::vector<std::pair<size_t, absl::Status>>& refused, int64_t now) {
   if (refused.empty()) return absl::OkStatus();
   if (row.events.size() == 1) return SetAsideRow(tx, row.id, refused[0].second, now);
   std::vector<Record> kept;
   size_t r = 0;
   for (size_t i = 0; i < row.events.size(); ++i) {
+    const Record& e = row.events[i];
     if (r < refused.size() && refused[r].first == i) {
-      Envelope envelope;
-      (void)envelope.ParseFromString(row.events[i].value);  // for its event_id only, if it has one
-      RETURN_IF_ERROR(
-          tx.Execute("INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us, "
-                     "set_aside_at_us, set_aside_reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                     {envelope.event_id(), row.events[i].topic, row.events[i].key, storage::Bytes{row.events[i].value},
-                      row.created_at_us, now, std::string(refused[r].second.message())})
-              .status());
-      ++r;
+      RETURN_IF_ERROR(tx.Execute("INSERT INTO outbox (event_id, topic, message_key, payload, created_at_us, "
+                                 "set_aside_at_us, set_aside_reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                 {EventIdOf(e.value), e.topic, e.key, storage::Bytes{e.value}, row.created_at_us, now,
+                                  std::string(refused[r++].second.message())})
+                          .status());
     } else {
-      kept.push_back(row.events[i]);
+      kept.push_back(e);
     }
   }
-  row.events = std::move(kept);
-  if (row.events.empty()) return tx.Execute("DELETE FROM outbox WHERE id = $1", {row.id}).status();
-  std::string payload;
-  if (row.events.size() == 1) {
-    payload = row.events[0].value;
-  } else {
-    v1::OutboxBundle bundle;
-    for (const Record& e : row.events) {
-      v1::OutboxBundle::Event* out = bundle.add_events();
-      out->set_topic(e.topic);
-      out->set_message_key(e.key);
-      out->set_envelope(e.value);
-    }
-    payload = bundle.SerializeAsString();
-  }
+  if (kept.empty()) return tx.Execute("DELETE FROM outbox WHERE id = $1", {row.id}).status();
+  const int64_t count = static_cast<int64_t>(kept.size());
+  const std::string topic = kept.front().topic;
+  const std::string key = kept.front().key;
   return tx
       .Execute("UPDATE outbox SET topic = $1, message_key = $2, payload = $3, events = $4 WHERE id = $5",
-               {row.events[0].topic, row.events[0].key, storage::Bytes{std::move(payload)},
-                static_cast<int64_t>(row.events.size()), row.id})
+               {topic, key, storage::Bytes{RowPayload(std::move(kept))}, count, row.id})
       .status();
 }
 
 }  // namespace
+
+absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<OutgoingEvent>& events,
+                                   const core::Clock& clock) {
+  const int64_t now = absl::ToUnixMicros(clock.Now());
+  std::vector<std::vector<storage::Value>> rows;
+  std::vector<Record> bundle;
+  size_t bytes = 0;
+  auto close = [&] {
+    // The first event names the row (its id, topic and key), for an operator reading the table.
+    const std::string event_id = EventIdOf(bundle.front().value);
+    const std::string topic = bundle.front().topic;
+    const std::string key = bundle.front().key;
+    const int64_t count = static_cast<int64_t>(bundle.size());
+    rows.push_back({event_id, topic, key, storage::Bytes{RowPayload(std::move(bundle))}, now, count});
+    bundle.clear();
+    bytes = 0;
+  };
+  for (const OutgoingEvent& e : events) {
+    bundle.push_back(Record{e.topic, e.envelope.aggregate_id(), e.envelope.SerializeAsString()});
+    bytes += bundle.back().value.size();
+    if (static_cast<int>(bundle.size()) == kMaxBundleEvents || bytes >= kMaxBundleBytes) close();
+  }
+  if (!bundle.empty()) close();
+  return storage::InsertRows(tx, "outbox", {"event_id", "topic", "message_key", "payload", "created_at_us", "events"},
+                             std::move(rows))
+      .status();
+}
 
 absl::StatusOr<std::vector<Record>> OutboxEvents(storage::Transaction& tx) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT events, topic, message_key, payload FROM outbox ORDER BY id"));
@@ -288,9 +287,7 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
     // A bundle first gives up what was refused, then is marked with the rest.
     for (size_t r = 0; r < rows.size(); ++r) {
       if (!rows[r].unreadable.ok()) RETURN_IF_ERROR(SetAsideRow(tx, rows[r].id, rows[r].unreadable, now));
-      if (refused[r].empty()) continue;
-      PendingRow row = rows[r];
-      RETURN_IF_ERROR(SetAsideRefused(tx, row, refused[r], now));
+      RETURN_IF_ERROR(SetAsideRefused(tx, rows[r], refused[r], now));
     }
     return MarkPublished(tx, delivered, now);
   }));
@@ -300,20 +297,19 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
     }
     for (const auto& [i, reason] : refused[r]) {
       const Record& record = rows[r].events[i];
-      Envelope envelope;
-      (void)envelope.ParseFromString(record.value);
       // The reason is the broker's (a size, a format), never the payload's content.
       log::Error("outbox: event set aside: the broker can never take it",
                  {{"topic", record.topic},
-                  {"event_id", envelope.event_id()},
+                  {"event_id", EventIdOf(record.value)},
                   {"bytes", static_cast<int64_t>(record.value.size())},
                   {"reason", reason}});
     }
   }
   if (metrics_ != nullptr) {
     metrics_->published.Increment(static_cast<double>(delivered_events));
-    if (refused_events + unreadable > 0)
+    if (refused_events + unreadable > 0) {
       metrics_->set_aside.Increment(static_cast<double>(refused_events + unreadable));
+    }
   }
   return static_cast<int>(delivered_events);
 }
@@ -340,18 +336,25 @@ absl::StatusOr<int64_t> OutboxRelay::SetAside() {
   return n;
 }
 
+namespace {
+
+// Makes the published rows created at or after `since_us` pending again; how many events they
+// carry.
+absl::StatusOr<int64_t> MakePublishedPending(storage::Transaction& tx, int64_t since_us) {
+  constexpr char kWhere[] = "WHERE published_at_us IS NOT NULL AND created_at_us >= $1";
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query(absl::StrCat("SELECT COALESCE(SUM(events), 0) FROM outbox ", kWhere), {since_us}));
+  RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE outbox SET published_at_us = NULL ", kWhere), {since_us}).status());
+  return rows.at(0).Int(0);
+}
+
+}  // namespace
+
 absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::string_view why) {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    const std::vector<storage::Value> params = {absl::ToUnixMicros(since)};
-    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(SUM(events), 0) FROM outbox "
-                                         "WHERE published_at_us IS NOT NULL AND created_at_us >= $1",
-                                         params));
-    n = rows.at(0).Int(0);
-    return tx
-        .Execute("UPDATE outbox SET published_at_us = NULL WHERE published_at_us IS NOT NULL AND created_at_us >= $1",
-                 params)
-        .status();
+    ASSIGN_OR_RETURN(n, MakePublishedPending(tx, absl::ToUnixMicros(since)));
+    return absl::OkStatus();
   }));
   if (metrics_ != nullptr) metrics_->replayed.Increment(static_cast<double>(n));
   log::Warn("outbox: publishing retained events again", {{"why", why}, {"events", n}});
@@ -371,11 +374,7 @@ absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
     if (!rows.empty() && rows[0].Text(0) == identity) return absl::OkStatus();
     if (!rows.empty()) {
       // A new cluster: it holds none of what was published to the old one.
-      ASSIGN_OR_RETURN(auto published,
-                       tx.Query("SELECT COALESCE(SUM(events), 0) FROM outbox WHERE published_at_us IS NOT NULL"));
-      replayed = published.at(0).Int(0);
-      RETURN_IF_ERROR(
-          tx.Execute("UPDATE outbox SET published_at_us = NULL WHERE published_at_us IS NOT NULL").status());
+      ASSIGN_OR_RETURN(replayed, MakePublishedPending(tx, std::numeric_limits<int64_t>::min()));
     }
     return tx
         .Execute(rows.empty() ? "INSERT INTO outbox_relay_state (name, value) VALUES ($1, $2)"
