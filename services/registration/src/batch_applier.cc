@@ -308,13 +308,7 @@ void BatchApplier::ForgetOldDecisionWrites() {
   const absl::Time now = absl::Now();
   if (!ChunkPrefetch::Supported(context_.db->dialect()) || now < next_writes_purge_) return;
   next_writes_purge_ = now + absl::Minutes(1);
-  // A note is visible once its transaction committed: stamped when first seen, it is deleted
-  // ten minutes later, long after any read ahead it could make stale (used within a minute).
-  absl::Status purged = context_.db->Write([](storage::Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(
-        tx.Execute("DELETE FROM decision_writes WHERE seen_at < clock_timestamp() - interval '10 minutes'").status());
-    return tx.Execute("UPDATE decision_writes SET seen_at = clock_timestamp() WHERE seen_at IS NULL").status();
-  });
+  absl::Status purged = context_.db->Write(ChunkPrefetch::ForgetOldNotes);
   if (!purged.ok()) log::Warn("old decision writes not deleted", {{"error", purged}});
 }
 

@@ -31,6 +31,12 @@ ChunkPrefetch::~ChunkPrefetch() {
   if (read_.valid()) read_.wait();
 }
 
+absl::Status ChunkPrefetch::ForgetOldNotes(storage::Transaction& tx) {
+  RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM decision_writes WHERE seen_at < clock_timestamp() - interval '10 minutes'").status());
+  return tx.Execute("UPDATE decision_writes SET seen_at = clock_timestamp() WHERE seen_at IS NULL").status();
+}
+
 absl::Status ChunkPrefetch::StartedBy(storage::Transaction& tx, std::vector<Person> registered) {
   if (!Supported(tx.dialect())) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT pg_current_xact_id()::text"));
@@ -48,8 +54,9 @@ absl::StatusOr<std::optional<std::vector<ChunkRow>>> ChunkPrefetch::Take(storage
     log::Warn("batch chunk read ahead failed; reading it again", {{"batch", at_.key}, {"error", read.status()}});
     return std::nullopt;
   }
-  if (started_by_.empty() || read->snapshot.empty() || std::chrono::steady_clock::now() - started_ > kMaxAge)
+  if (started_by_.empty() || read->snapshot.empty() || std::chrono::steady_clock::now() - started_ > kMaxAge) {
     return std::nullopt;
+  }
   // A transaction noted there and committed since the snapshot (visible to this statement, not
   // to the snapshot), other than the chunk that started the read.
   ASSIGN_OR_RETURN(auto stale, tx.Query("SELECT COUNT(*) FROM (SELECT 1 FROM decision_writes w "

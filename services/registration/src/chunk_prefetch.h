@@ -58,6 +58,10 @@ class ChunkPrefetch {
 
   // Whether a read ahead can be checked on this backend.
   static bool Supported(storage::Dialect dialect) { return dialect == storage::Dialect::kPostgres; }
+  // Stamps the notes of writes seen for the first time (their transactions committed) and
+  // deletes those stamped ten minutes before, long after any read they could make stale (a read
+  // is used within kMaxAge). PostgreSQL only.
+  static absl::Status ForgetOldNotes(storage::Transaction& tx);
 
   // Starts reading the slice at `at` on a connection of its own.
   ChunkPrefetch(storage::Database& db, At at);

@@ -162,6 +162,7 @@ TEST_P(ReadAheadTest, IsNotUsedOnceAnotherTransactionChangedWhatItsQueryReads) {
       [&] { testing::Execute(*db_, "UPDATE persons SET city = city WHERE cin = 'nobody'"); },
       [&] { testing::Execute(*db_, "DELETE FROM cin_aliases WHERE cin = 'nobody'"); },
       [&] { testing::Execute(*db_, "DELETE FROM coverages WHERE cin = 'nobody'"); },
+      [&] { testing::Execute(*db_, "TRUNCATE coverages"); },
       [&] { testing::Execute(*db_, "UPDATE batch_outcomes SET reasons = reasons WHERE row_number < 0"); },
   };
   for (size_t i = 0; i < foreign.size(); ++i) {
