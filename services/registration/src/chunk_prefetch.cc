@@ -10,8 +10,10 @@ std::string LookalikeKey(const StagedRow& row) {
   return absl::StrCat(TextOf(row.birth_date), "|", TextOf(row.sex), "|", TextOf(row.name_key));
 }
 
-ChunkPrefetch::ChunkPrefetch(storage::Database& db, At at)
-    : at_(std::move(at)), read_(std::async(std::launch::async, [&db, at = at_]() -> absl::StatusOr<Read> {
+ChunkPrefetch::ChunkPrefetch(storage::Database& db, At at, std::chrono::steady_clock::duration max_age)
+    : at_(std::move(at)),
+      used_until_(std::chrono::steady_clock::now() + max_age),
+      read_(std::async(std::launch::async, [&db, at = at_]() -> absl::StatusOr<Read> {
         Read read;
         RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
           read = Read{};
@@ -54,7 +56,7 @@ absl::StatusOr<std::optional<std::vector<ChunkRow>>> ChunkPrefetch::Take(storage
     log::Warn("batch chunk read ahead failed; reading it again", {{"batch", at_.key}, {"error", read.status()}});
     return std::nullopt;
   }
-  if (started_by_.empty() || read->snapshot.empty() || std::chrono::steady_clock::now() - started_ > kMaxAge) {
+  if (started_by_.empty() || read->snapshot.empty() || std::chrono::steady_clock::now() > used_until_) {
     return std::nullopt;
   }
   // A transaction noted there and committed since the snapshot (visible to this statement, not

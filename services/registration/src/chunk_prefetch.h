@@ -63,8 +63,11 @@ class ChunkPrefetch {
   // is used within kMaxAge). PostgreSQL only.
   static absl::Status ForgetOldNotes(storage::Transaction& tx);
 
-  // Starts reading the slice at `at` on a connection of its own.
-  ChunkPrefetch(storage::Database& db, At at);
+  // A read older than this is not used: the notes it is checked against are kept ten minutes.
+  static constexpr std::chrono::seconds kMaxAge{60};
+
+  // Starts reading the slice at `at` on a connection of its own; Take uses it until `max_age`.
+  ChunkPrefetch(storage::Database& db, At at, std::chrono::steady_clock::duration max_age = kMaxAge);
   // Waits for the read, if it is still running.
   ~ChunkPrefetch();
   ChunkPrefetch(const ChunkPrefetch&) = delete;
@@ -88,9 +91,7 @@ class ChunkPrefetch {
     std::vector<ChunkRow> rows;
   };
   const At at_;
-  // A read older than this is not used: the notes it is checked against are kept ten minutes.
-  static constexpr std::chrono::seconds kMaxAge{60};
-  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  const std::chrono::steady_clock::time_point used_until_;
   std::future<absl::StatusOr<Read>> read_;
   std::string started_by_;  // the transaction id of the chunk that started the read
   std::map<std::string, std::string> numbers_by_cin_;

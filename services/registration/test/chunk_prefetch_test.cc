@@ -156,6 +156,13 @@ TEST_P(ReadAheadTest, IsNotUsedOnceAnotherTransactionChangedWhatItsQueryReads) {
     StartedBy(prefetch);
     EXPECT_TRUE(TakeAhead(prefetch).has_value()) << "a write to what the query does not read";
   }
+  {
+    // A read past its age is never used: the notes it would be checked against may be gone.
+    ChunkPrefetch prefetch(*db_, at_, std::chrono::steady_clock::duration::zero());
+    prefetch.Wait();
+    own_write(prefetch);
+    EXPECT_EQ(TakeAhead(prefetch), std::nullopt);
+  }
   // What another transaction changed after the read's snapshot, in each table the query reads.
   const std::vector<std::function<void()>> foreign = {
       [&] { Register("Y900", "Berrada", "Hind", "1990-09-09", "F"); },
