@@ -1,4 +1,5 @@
-// A temporary directory removed (with its contents) when the object goes away.
+// A temporary directory removed (with its contents) when the object goes away. When the test
+// that made it has failed, the logs it holds are shown first (their last lines, on stderr).
 #pragma once
 
 #include <string>
