@@ -33,6 +33,9 @@ ABSL_FLAG(std::string, address_file, "", "Write the listening addresses here onc
 ABSL_FLAG(bool, outbox_relay, true, "Publish this process's outbox to Kafka (off: another process relays)");
 ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24),
           "Published events are kept this long, to be published again to a new broker or on a replay");
+ABSL_FLAG(int, consumer_batch, 2000,
+          "Events a consumer applies in one transaction when they are already waiting (fewer: shorter "
+          "transactions, more commits)");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");
 ABSL_FLAG(int, handler_queue, 1000,
           "RPCs waiting for a handler thread; past this, calls are refused with RESOURCE_EXHAUSTED");
@@ -76,6 +79,8 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   config.outbox_relay = absl::GetFlag(FLAGS_outbox_relay);
   config.outbox_retention = absl::GetFlag(FLAGS_outbox_retention);
   if (config.outbox_retention <= absl::ZeroDuration()) return absl::InvalidArgumentError("outbox_retention: positive");
+  config.consumer_batch = absl::GetFlag(FLAGS_consumer_batch);
+  if (config.consumer_batch < 1) return absl::InvalidArgumentError("consumer_batch: at least 1");
   config.handler_threads = absl::GetFlag(FLAGS_handler_threads);
   config.database_pool = absl::GetFlag(FLAGS_database_pool);
   if (config.handler_threads < 1) return absl::InvalidArgumentError("handler_threads: at least 1");
@@ -153,9 +158,11 @@ absl::Status ServiceRuntime::AddConsumer(const std::string& group, std::vector<s
                                          events::EventApplier& applier) {
   for (const std::string& topic : topics) consumed_[{group, topic}] = 0;
   inboxes_.push_back(std::make_unique<events::InboxHandler>(*db_, group, applier, clock(), consumer_metrics_.get()));
-  ASSIGN_OR_RETURN(auto consumer, events::KafkaConsumer::Create(
-                                      {.kafka = config_.kafka, .group_id = group, .topics = std::move(topics)},
-                                      inboxes_.back().get(), consumer_metrics_.get()));
+  ASSIGN_OR_RETURN(
+      auto consumer,
+      events::KafkaConsumer::Create(
+          {.kafka = config_.kafka, .group_id = group, .topics = std::move(topics), .max_batch = config_.consumer_batch},
+          inboxes_.back().get(), consumer_metrics_.get()));
   consumers_.push_back(std::move(consumer));
   return absl::OkStatus();
 }

@@ -40,6 +40,9 @@ TEST(BeneficiaryHouseholds, ABatchOfHouseholdsBecomesFamiliesThroughARestart) {
   stack::StackOptions options;
   options.data_dir = dir.path() + "/stack";
   options.services = {"registration", "beneficiary"};
+  // Ten events a transaction: the batch takes beneficiary some 150 commits, so that a kill after
+  // the first falls mid-way (with the default, the whole batch can be one transaction).
+  options.extra_flags["beneficiary"] = {"--consumer_batch=10"};
   auto s = stack::LocalStack::Start(options);
   ASSERT_TRUE(s.ok()) << s.status();
 

@@ -11,6 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -26,6 +29,12 @@
 #include "stack/local_stack.h"
 #include "testing/http.h"
 #include "testing/temp_dir.h"
+
+ABSL_DECLARE_FLAG(std::string, data_dir);
+ABSL_DECLARE_FLAG(std::string, kafka_bootstrap);
+ABSL_DECLARE_FLAG(bool, insecure_plaintext);
+ABSL_DECLARE_FLAG(int, consumer_batch);
+ABSL_DECLARE_FLAG(int, handler_threads);
 
 namespace himaya::service {
 namespace {
@@ -264,6 +273,29 @@ TEST_F(RuntimeTest, ABadDatabaseOrABusyMetricsAddressFailsCreation) {
   config.address_file.clear();
   config.metrics_address = Served("metrics");
   EXPECT_EQ(ServiceRuntime::Create(config, {}).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(ServiceConfigTest, AConsumerBatchOrHandlerThreadsBelowOneIsRefusedNamingTheFlag) {
+  absl::FlagSaver saved;
+  testing::TempDir dir;
+  absl::SetFlag(&FLAGS_data_dir, dir.path());
+  absl::SetFlag(&FLAGS_kafka_bootstrap, "127.0.0.1:9092");
+  absl::SetFlag(&FLAGS_insecure_plaintext, true);
+  absl::SetFlag(&FLAGS_consumer_batch, 10);
+  absl::StatusOr<ServiceConfig> config = ServiceConfig::FromFlags("probe");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->consumer_batch, 10);
+
+  absl::SetFlag(&FLAGS_consumer_batch, 0);
+  config = ServiceConfig::FromFlags("probe");
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), ::testing::HasSubstr("consumer_batch"));
+
+  absl::SetFlag(&FLAGS_consumer_batch, 2000);
+  absl::SetFlag(&FLAGS_handler_threads, 0);
+  config = ServiceConfig::FromFlags("probe");
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), ::testing::HasSubstr("handler_threads"));
 }
 
 }  // namespace
