@@ -338,22 +338,24 @@ absl::StatusOr<int64_t> OutboxRelay::SetAside() {
 
 namespace {
 
-// Makes the published rows created at or after `since_us` pending again; how many events they
-// carry.
-absl::StatusOr<int64_t> MakePublishedPending(storage::Transaction& tx, int64_t since_us) {
-  constexpr char kWhere[] = "WHERE published_at_us IS NOT NULL AND created_at_us >= $1";
-  ASSIGN_OR_RETURN(auto rows,
-                   tx.Query(absl::StrCat("SELECT COALESCE(SUM(events), 0) FROM outbox ", kWhere), {since_us}));
-  RETURN_IF_ERROR(tx.Execute(absl::StrCat("UPDATE outbox SET published_at_us = NULL ", kWhere), {since_us}).status());
+// Makes the published rows created at or after `since_us` and before `until_us` pending again;
+// how many events they carry.
+absl::StatusOr<int64_t> MakePublishedPending(storage::Transaction& tx, int64_t since_us, int64_t until_us) {
+  constexpr char kWhere[] = "WHERE published_at_us IS NOT NULL AND created_at_us >= $1 AND created_at_us < $2";
+  ASSIGN_OR_RETURN(
+      auto rows, tx.Query(absl::StrCat("SELECT COALESCE(SUM(events), 0) FROM outbox ", kWhere), {since_us, until_us}));
+  RETURN_IF_ERROR(
+      tx.Execute(absl::StrCat("UPDATE outbox SET published_at_us = NULL ", kWhere), {since_us, until_us}).status());
   return rows.at(0).Int(0);
 }
 
 }  // namespace
 
-absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::string_view why) {
+absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::Time until, absl::string_view why) {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(n, MakePublishedPending(tx, absl::ToUnixMicros(since)));
+    // The infinite future is the largest instant (absl saturates).
+    ASSIGN_OR_RETURN(n, MakePublishedPending(tx, absl::ToUnixMicros(since), absl::ToUnixMicros(until)));
     return absl::OkStatus();
   }));
   if (metrics_ != nullptr) metrics_->replayed.Increment(static_cast<double>(n));
@@ -362,7 +364,9 @@ absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::st
   return n;
 }
 
-absl::StatusOr<int64_t> OutboxRelay::Replay(absl::Time since) { return MakePendingAgain(since, "replay asked"); }
+absl::StatusOr<int64_t> OutboxRelay::Replay(absl::Time since, absl::Time until) {
+  return MakePendingAgain(since, until, "replay asked");
+}
 
 absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
   ASSIGN_OR_RETURN(std::string identity, producer_.ClusterIdentity());
@@ -374,7 +378,8 @@ absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {
     if (!rows.empty() && rows[0].Text(0) == identity) return absl::OkStatus();
     if (!rows.empty()) {
       // A new cluster: it holds none of what was published to the old one.
-      ASSIGN_OR_RETURN(replayed, MakePublishedPending(tx, std::numeric_limits<int64_t>::min()));
+      ASSIGN_OR_RETURN(
+          replayed, MakePublishedPending(tx, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()));
     }
     return tx
         .Execute(rows.empty() ? "INSERT INTO outbox_relay_state (name, value) VALUES ($1, $2)"

@@ -93,9 +93,10 @@ class OutboxRelay {
   // cluster ever seen is just remembered. Returns how many events were made pending again.
   // UNAVAILABLE when the cluster cannot be asked.
   absl::StatusOr<int64_t> CheckBroker();
-  // Makes the retained published rows created at or after `since` pending again (an
-  // operator's replay after a consumer lost events). Returns how many events they carry.
-  absl::StatusOr<int64_t> Replay(absl::Time since);
+  // Makes the retained published rows created at or after `since`, and before `until`, pending
+  // again (an operator's replay after a consumer lost events). Returns how many events they
+  // carry.
+  absl::StatusOr<int64_t> Replay(absl::Time since, absl::Time until = absl::InfiniteFuture());
 
   // Runs PublishBatch (when options.publish) and refreshes the gauges on a background loop
   // until Stop().
@@ -109,7 +110,7 @@ class OutboxRelay {
   // One pass of the background loop; returns how long to idle.
   absl::Duration Pass();
   void Observe();
-  absl::StatusOr<int64_t> MakePendingAgain(absl::Time since, absl::string_view why);
+  absl::StatusOr<int64_t> MakePendingAgain(absl::Time since, absl::Time until, absl::string_view why);
   storage::Database& db_;
   Producer& producer_;
   const core::Clock& clock_;

@@ -30,7 +30,12 @@ grpc::ServerUnaryReactor* OutboxAdminService::ReplayOutbox(grpc::CallbackServerC
     const absl::Time since =
         absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(request->since()));
     if (since > clock_.Now()) return absl::InvalidArgumentError("since: in the future");
-    ASSIGN_OR_RETURN(int64_t replayed, relay_.Replay(since));
+    absl::Time until = absl::InfiniteFuture();
+    if (request->has_until()) {
+      until = absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(request->until()));
+      if (until <= since) return absl::InvalidArgumentError("until: not after since");
+    }
+    ASSIGN_OR_RETURN(int64_t replayed, relay_.Replay(since, until));
     response->set_service(service_);
     response->set_replayed(replayed);
     return absl::OkStatus();

@@ -153,6 +153,14 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   EXPECT_EQ(bad_date.code, 1);
   EXPECT_THAT(bad_date.out, HasSubstr("birth_date"));
   EXPECT_EQ(Himaya({"nonsense"}).code, 2);
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"events", "replay", "--since=2026-11-29T08:00:00Z", "--until=yesterday"},
+           {"events", "replay", "--since=2026-11-29T08:00:00Z", "--until=2026-11-29T08:00:00Z"}}) {
+    CliRun window = Himaya(args);
+    EXPECT_EQ(window.code, 1) << args.back();
+    EXPECT_THAT(window.out, StartsWith("himaya: events replay: --until")) << window.out;
+    EXPECT_EQ(std::count(window.out.begin(), window.out.end(), '\n'), 1) << window.out;
+  }
 
   // A household whose head looks like the person registered above (another CIN).
   const std::string batch = WriteBatch("RAMED-CLI", "RAMED", "amo-tadamon",

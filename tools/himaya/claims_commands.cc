@@ -39,7 +39,9 @@ ABSL_FLAG(std::string, decision, "", "claims review decide: confirm (the rules' 
 ABSL_FLAG(std::string, certificate, "", "claims ald add: the ALD certificate's number");
 ABSL_FLAG(std::string, beneficiary, "", "claims ald add: the beneficiary id it is for (NUMBER or NUMBER-NN)");
 ABSL_FLAG(std::string, from, "", "claims ald add: the first day of validity (YYYY-MM-DD)");
-ABSL_FLAG(std::string, until, "", "claims ald add: the last day of validity (YYYY-MM-DD)");
+ABSL_FLAG(std::string, until, "",
+          "claims ald add: the last day of validity (YYYY-MM-DD); events replay: only what was created before "
+          "this RFC 3339 instant (default: up to now)");
 ABSL_FLAG(std::string, tariff_version, "", "tariff import: the TNR version's name (default TNR-<effective_from>)");
 ABSL_FLAG(std::string, effective_from, "",
           "tariff import: the first care day the version applies to (YYYY-MM-DD, default today)");

@@ -1,6 +1,7 @@
 // himaya events: where each service's outbox stands, and replays of retained events.
 #include <cstdio>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -16,6 +17,8 @@
 ABSL_FLAG(std::string, since, "",
           "events replay: publish again what was created at or after this RFC 3339 instant; audit: only "
           "reads at or after it");
+ABSL_DECLARE_FLAG(std::string, until);  // claims_commands.cc
+
 ABSL_FLAG(std::string, service, "",
           "events: only this service (default: every service of the stack); health: the gRPC service asked "
           "about (default: the server as a whole)");
@@ -44,6 +47,14 @@ int Replay(OutputFormat format) {
   }
   ev::ReplayOutboxRequest request;
   *request.mutable_since() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(since));
+  if (!absl::GetFlag(FLAGS_until).empty()) {
+    absl::Time until;
+    if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_until), &until, &error)) {
+      return Fail("events replay: --until=YYYY-MM-DDTHH:MM:SSZ (RFC 3339)");
+    }
+    if (until <= since) return Fail("events replay: --until must be after --since");
+    *request.mutable_until() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(until));
+  }
   std::vector<std::vector<std::string>> rows;
   nlohmann::json json = nlohmann::json::array();
   for (const std::string& service : TargetServices()) {
@@ -82,7 +93,7 @@ int Events(const std::vector<std::string>& args) {
   if (!format.ok()) return Fail(std::string(format.status().message()));
   if (args.size() == 1 && args[0] == "replay") return Replay(*format);
   if (args.size() == 1 && args[0] == "outbox") return Outbox(*format);
-  return Fail("usage: himaya events outbox | himaya events replay --since=RFC3339 [--service=NAME]");
+  return Fail("usage: himaya events outbox | himaya events replay --since=RFC3339 [--until=RFC3339] [--service=NAME]");
 }
 
 }  // namespace himaya::cli

@@ -123,8 +123,8 @@ Talking to the running stack:
   audit [--agent=ID] [--subject=NUMBER] [--since=2026-11-29T08:00:00Z]
                           agents' reads of persons' files (who, what, whom, why), newest first
   events outbox           each service's events pending and set aside
-  events replay --since=2026-11-29T08:00:00Z [--service=NAME]
-                          publish again what was published since then (consumers skip
+  events replay --since=2026-11-29T08:00:00Z [--until=2026-11-29T09:00:00Z] [--service=NAME]
+                          publish again what was published in that window (consumers skip
                           what they already applied)
 
 Commands that print data print a table, or JSON with --output=json.

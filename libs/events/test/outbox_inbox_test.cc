@@ -181,7 +181,7 @@ TEST_P(EventTablesTest, ANewBrokerGetsTheRetainedEventsAgainInTheirOrder) {
   EXPECT_EQ(relay.CheckBroker().status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST_P(EventTablesTest, AReplayPublishesAgainWhatWasCreatedSinceAGivenTime) {
+TEST_P(EventTablesTest, AReplayPublishesAgainWhatWasCreatedSinceAGivenTimeOrInAWindow) {
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(
         db_->Write([&](storage::Transaction& tx) { return AppendToOutbox(tx, "t", NewEvent("k", i), clock_); }).ok());
@@ -192,7 +192,10 @@ TEST_P(EventTablesTest, AReplayPublishesAgainWhatWasCreatedSinceAGivenTime) {
   EXPECT_EQ(*relay.PublishBatch(), 4);
   EXPECT_EQ(*relay.Replay(clock_.Now() - absl::Minutes(2)), 2);
   EXPECT_EQ(*relay.PublishBatch(), 2);
-  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 1, 2, 3, 2, 3));
+  // A window: from the second event's time to the fourth's, which is not part of it.
+  EXPECT_EQ(*relay.Replay(clock_.Now() - absl::Minutes(3), clock_.Now() - absl::Minutes(1)), 2);
+  EXPECT_EQ(*relay.PublishBatch(), 2);
+  EXPECT_THAT(Seconds(producer.published()), ::testing::ElementsAre(0, 1, 2, 3, 2, 3, 1, 2));
 }
 
 TEST_P(EventTablesTest, BackgroundRelayPublishesWhenWoken) {

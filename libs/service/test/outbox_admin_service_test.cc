@@ -103,7 +103,7 @@ TEST_F(OutboxAdminServiceTest, OnlyTheCommandLineMayReplay) {
   EXPECT_EQ(*relay_->Depth(), 0) << "nothing was replayed";
 }
 
-TEST_F(OutboxAdminServiceTest, AReplayMakesWhatWasPublishedSinceATimePendingAgain) {
+TEST_F(OutboxAdminServiceTest, AReplayMakesWhatWasPublishedSinceATimeOrInAWindowPendingAgain) {
   Append("old");
   clock_.Advance(absl::Hours(2));
   Append("new");
@@ -115,6 +115,15 @@ TEST_F(OutboxAdminServiceTest, AReplayMakesWhatWasPublishedSinceATimePendingAgai
   ASSERT_TRUE(answer.ok()) << answer.error_message();
   EXPECT_EQ(response.service(), "probe");
   EXPECT_EQ(response.replayed(), 1);
+  EXPECT_EQ(*relay_->Depth(), 1);
+
+  // A window that ends before the new event replays the old one only.
+  ASSERT_EQ(*relay_->PublishBatch(), 1);
+  *request.mutable_since() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now() - absl::Hours(3)));
+  *request.mutable_until() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now() - absl::Hours(1)));
+  answer = Replay("cli", request, &response);
+  ASSERT_TRUE(answer.ok()) << answer.error_message();
+  EXPECT_EQ(response.replayed(), 1) << "the old event only";
   EXPECT_EQ(*relay_->Depth(), 1);
 }
 
@@ -128,6 +137,11 @@ TEST_F(OutboxAdminServiceTest, AReplayNeedsASinceNotInTheFuture) {
   answer = Replay("cli", request, &response);
   EXPECT_EQ(answer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(answer.error_message(), "since: in the future");
+  *request.mutable_since() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(clock_.Now() - absl::Minutes(1)));
+  *request.mutable_until() = request.since();
+  answer = Replay("cli", request, &response);
+  EXPECT_EQ(answer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(answer.error_message(), "until: not after since");
 }
 
 }  // namespace
