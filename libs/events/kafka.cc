@@ -230,20 +230,22 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
   consumer->metrics_ = metrics;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   const int64_t session_ms = absl::ToInt64Milliseconds(options.session_timeout);
-  if (absl::Status s = SetAll(*conf, {{"bootstrap.servers", options.kafka.bootstrap_servers},
-                                      {"group.id", options.group_id},
-                                      {"enable.auto.commit", "true"},
-                                      {"auto.commit.interval.ms", "1000"},
-                                      // Offsets are stored by hand, after the handler commits.
-                                      {"enable.auto.offset.store", "false"},
-                                      // A position the broker no longer holds resumes at the
-                                      // earliest kept message; Run counts the gap as lost.
-                                      {"auto.offset.reset", "earliest"},
-                                      // A fetch that finds nothing returns after this long;
-                                      // bounds event latency on brokers without long polling.
-                                      {"fetch.wait.max.ms", "100"},
-                                      {"session.timeout.ms", absl::StrCat(session_ms)},
-                                      {"heartbeat.interval.ms", absl::StrCat(session_ms / 3)}});
+  if (absl::Status s =
+          SetAll(*conf, {{"bootstrap.servers", options.kafka.bootstrap_servers},
+                         {"group.id", options.group_id},
+                         {"enable.auto.commit", "true"},
+                         {"auto.commit.interval.ms", "1000"},
+                         // Offsets are stored by hand, after the handler commits.
+                         {"enable.auto.offset.store", "false"},
+                         // A position the broker no longer holds resumes at the
+                         // earliest kept message; Run counts the gap as lost.
+                         {"auto.offset.reset", "earliest"},
+                         // A fetch that finds nothing returns after this long;
+                         // bounds event latency on brokers without long polling.
+                         {"fetch.wait.max.ms", "100"},
+                         {"session.timeout.ms", absl::StrCat(session_ms)},
+                         {"max.poll.interval.ms", absl::StrCat(absl::ToInt64Milliseconds(options.max_poll_interval))},
+                         {"heartbeat.interval.ms", absl::StrCat(session_ms / 3)}});
       !s.ok()) {
     return s;
   }

@@ -63,6 +63,11 @@ struct ConsumerOptions {
   std::vector<std::string> topics;
   // How soon the group notices a member that died (a crash) and hands its partitions on.
   absl::Duration session_timeout = absl::Seconds(6);
+  // The longest a batch may take to apply before this member is taken out of the group (it joins
+  // again when the batch ends; the inbox skips what was applied). It also bounds how long a
+  // request to join the group is awaited: a join the coordinator never answers (seen with the
+  // embedded broker after it was paused) is sent again after this long, not after Kafka's 5 min.
+  absl::Duration max_poll_interval = absl::Minutes(1);
   // Messages handed over together when they are already waiting (one transaction for all: the
   // more, the fewer commits when a backlog is drained).
   int max_batch = 2000;
