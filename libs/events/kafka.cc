@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/match.h"
@@ -244,7 +245,9 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
                          // bounds event latency on brokers without long polling.
                          {"fetch.wait.max.ms", "100"},
                          {"session.timeout.ms", absl::StrCat(session_ms)},
-                         {"max.poll.interval.ms", absl::StrCat(absl::ToInt64Milliseconds(options.max_poll_interval))},
+                         // librdkafka wants it at least the session timeout.
+                         {"max.poll.interval.ms",
+                          absl::StrCat(std::max(session_ms, absl::ToInt64Milliseconds(options.max_poll_interval)))},
                          {"heartbeat.interval.ms", absl::StrCat(session_ms / 3)}});
       !s.ok()) {
     return s;
@@ -324,7 +327,13 @@ void KafkaConsumer::Run() {
         for (const auto& [tp, offset] : next) {
           offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
         }
-        consumer_->offsets_store(offsets);
+        if (RdKafka::ErrorCode err = consumer_->offsets_store(offsets); err != RdKafka::ERR_NO_ERROR) {
+          // The partitions went to another member meanwhile (a rebalance, or this member out of
+          // its group after a batch longer than max.poll.interval.ms): whoever reads them next
+          // reads these events again, and its inbox skips them.
+          log::Warn("kafka: offsets of applied events not stored; they will be read again and skipped",
+                    {{"error", RdKafka::err2str(err)}});
+        }
         RdKafka::TopicPartition::destroy(offsets);
         batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(done));
       }

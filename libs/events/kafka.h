@@ -67,6 +67,7 @@ struct ConsumerOptions {
   // again when the batch ends; the inbox skips what was applied). It also bounds how long a
   // request to join the group is awaited: a join the coordinator never answers (seen with the
   // embedded broker after it was paused) is sent again after this long, not after Kafka's 5 min.
+  // At least session_timeout.
   absl::Duration max_poll_interval = absl::Minutes(1);
   // Messages handed over together when they are already waiting (one transaction for all: the
   // more, the fewer commits when a backlog is drained).

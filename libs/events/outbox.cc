@@ -359,7 +359,11 @@ absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::Ti
     return absl::OkStatus();
   }));
   if (metrics_ != nullptr) metrics_->replayed.Increment(static_cast<double>(n));
-  log::Warn("outbox: publishing retained events again", {{"why", why}, {"events", n}});
+  log::Warn("outbox: publishing retained events again",
+            {{"why", why},
+             {"since", absl::FormatTime(absl::RFC3339_full, since, absl::UTCTimeZone())},
+             {"until", absl::FormatTime(absl::RFC3339_full, until, absl::UTCTimeZone())},
+             {"events", n}});
   Wake();
   return n;
 }

@@ -80,7 +80,9 @@ absl::StatusOr<ServiceConfig> ServiceConfig::FromFlags(const std::string& name) 
   config.outbox_retention = absl::GetFlag(FLAGS_outbox_retention);
   if (config.outbox_retention <= absl::ZeroDuration()) return absl::InvalidArgumentError("outbox_retention: positive");
   config.consumer_batch = absl::GetFlag(FLAGS_consumer_batch);
-  if (config.consumer_batch < 1) return absl::InvalidArgumentError("consumer_batch: at least 1");
+  if (config.consumer_batch < 1 || config.consumer_batch > 100000) {
+    return absl::InvalidArgumentError("consumer_batch: from 1 to 100000");
+  }
   config.handler_threads = absl::GetFlag(FLAGS_handler_threads);
   config.database_pool = absl::GetFlag(FLAGS_database_pool);
   if (config.handler_threads < 1) return absl::InvalidArgumentError("handler_threads: at least 1");

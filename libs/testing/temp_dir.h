@@ -1,5 +1,5 @@
 // A temporary directory removed (with its contents) when the object goes away. When the test
-// that made it has failed, the logs it holds are shown first (their last lines, on stderr).
+// that made it has failed, the suite's logs it holds are shown first (their last lines, on stderr).
 #pragma once
 
 #include <string>

@@ -155,6 +155,7 @@ TEST_F(CliTest, AUserRegistersSendsABatchDecidesAReviewAndStopsTheStack) {
   EXPECT_EQ(Himaya({"nonsense"}).code, 2);
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"events", "replay", "--since=2026-11-29T08:00:00Z", "--until=yesterday"},
+           {"events", "replay", "--since=2026-11-29T08:00:00Z", "--until=infinite-future"},
            {"events", "replay", "--since=2026-11-29T08:00:00Z", "--until=2026-11-29T08:00:00Z"}}) {
     CliRun window = Himaya(args);
     EXPECT_EQ(window.code, 1) << args.back();

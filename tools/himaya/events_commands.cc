@@ -38,18 +38,24 @@ absl::StatusOr<std::string> AddressOf(const std::string& service) {
   return ServiceAddress(service, "", "is 'himaya up' running?");
 }
 
+// An instant a protobuf Timestamp holds (years 1 to 9999; ParseTime also takes "infinite-future").
+bool IsTimestamp(absl::Time t) {
+  return t >= absl::FromUnixSeconds(google::protobuf::util::TimeUtil::kTimestampMinSeconds) &&
+         t <= absl::FromUnixSeconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds);
+}
+
 int Replay(OutputFormat format) {
   absl::Time since;
   std::string error;
   if (absl::GetFlag(FLAGS_since).empty() ||
-      !absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_since), &since, &error)) {
+      !absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_since), &since, &error) || !IsTimestamp(since)) {
     return Fail("events replay: --since=YYYY-MM-DDTHH:MM:SSZ (RFC 3339) is required");
   }
   ev::ReplayOutboxRequest request;
   *request.mutable_since() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(since));
   if (!absl::GetFlag(FLAGS_until).empty()) {
     absl::Time until;
-    if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_until), &until, &error)) {
+    if (!absl::ParseTime(absl::RFC3339_full, absl::GetFlag(FLAGS_until), &until, &error) || !IsTimestamp(until)) {
       return Fail("events replay: --until=YYYY-MM-DDTHH:MM:SSZ (RFC 3339)");
     }
     if (until <= since) return Fail("events replay: --until must be after --since");

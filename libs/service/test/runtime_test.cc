@@ -275,7 +275,7 @@ TEST_F(RuntimeTest, ABadDatabaseOrABusyMetricsAddressFailsCreation) {
   EXPECT_EQ(ServiceRuntime::Create(config, {}).status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST(ServiceConfigTest, AConsumerBatchOrHandlerThreadsBelowOneIsRefusedNamingTheFlag) {
+TEST(ServiceConfigTest, AConsumerBatchOrHandlerThreadsOutOfRangeIsRefusedNamingTheFlag) {
   absl::FlagSaver saved;
   testing::TempDir dir;
   absl::SetFlag(&FLAGS_data_dir, dir.path());
@@ -286,10 +286,12 @@ TEST(ServiceConfigTest, AConsumerBatchOrHandlerThreadsBelowOneIsRefusedNamingThe
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->consumer_batch, 10);
 
-  absl::SetFlag(&FLAGS_consumer_batch, 0);
-  config = ServiceConfig::FromFlags("probe");
-  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(config.status().message(), ::testing::HasSubstr("consumer_batch"));
+  for (int batch : {0, 100001}) {
+    absl::SetFlag(&FLAGS_consumer_batch, batch);
+    config = ServiceConfig::FromFlags("probe");
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << batch;
+    EXPECT_THAT(config.status().message(), ::testing::HasSubstr("consumer_batch"));
+  }
 
   absl::SetFlag(&FLAGS_consumer_batch, 2000);
   absl::SetFlag(&FLAGS_handler_threads, 0);
