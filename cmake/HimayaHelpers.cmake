@@ -170,6 +170,8 @@ endfunction()
 # NNNN_description.sql under DIR/sqlite and DIR/postgres, or under DIR/common when the SQL is
 # the same in both dialects (a dialect's file of the same number replaces the common one).
 # Writes CONTENT to PATH only when it differs, so that reconfiguring does not force a rebuild.
+include("${CMAKE_CURRENT_LIST_DIR}/HimayaMigrationVersions.cmake")
+
 function(_himaya_write_if_changed path content)
   file(WRITE "${path}.tmp" "${content}")
   configure_file("${path}.tmp" "${path}" COPYONLY)
@@ -180,18 +182,7 @@ function(himaya_sql_migrations target)
   set(out_dir "${PROJECT_BINARY_DIR}/migrations/${ARG_COMPONENT}")
   set(body "")
   file(GLOB common CONFIGURE_DEPENDS "${ARG_DIR}/common/*.sql")
-  # A version of one dialect alone (postgres/0004) would silently replace, on that dialect only,
-  # a common file given the same number later: each version is common, or both dialects' own,
-  # or one dialect's alone.
-  foreach(c ${common})
-    get_filename_component(cname "${c}" NAME)
-    string(REGEX MATCH "^[0-9]+" cversion "${cname}")
-    file(GLOB in_sqlite "${ARG_DIR}/sqlite/${cversion}_*.sql")
-    file(GLOB in_postgres "${ARG_DIR}/postgres/${cversion}_*.sql")
-    if((in_sqlite AND NOT in_postgres) OR (in_postgres AND NOT in_sqlite))
-      message(FATAL_ERROR "migration ${c}: version ${cversion} is also one dialect's own; number it anew")
-    endif()
-  endforeach()
+  himaya_check_migration_versions("${ARG_DIR}")
   foreach(dialect sqlite postgres)
     # A dialect's own file replaces the common file of the same version (both dialects', above).
     file(GLOB own CONFIGURE_DEPENDS "${ARG_DIR}/${dialect}/*.sql")
