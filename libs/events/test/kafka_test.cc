@@ -212,6 +212,19 @@ TEST(KafkaProducerCreate, RejectsUnknownProperty) {
   EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(KafkaConsumerCreate, ABatchLimitBelowTheSessionTimeoutIsRaisedToIt) {
+  // librdkafka refuses max.poll.interval.ms below session.timeout.ms: the control, set by hand.
+  ConsumerOptions options{.kafka = {"127.0.0.1:1"}, .group_id = "g", .topics = {"t"}};
+  options.session_timeout = absl::Seconds(90);
+  options.kafka.properties = {{"max.poll.interval.ms", "60000"}};
+  EXPECT_EQ(KafkaConsumer::Create(options, nullptr, nullptr).status().code(), absl::StatusCode::kInvalidArgument);
+  // The option itself (a minute) is raised to the session timeout.
+  options.kafka.properties.clear();
+  options.max_poll_interval = absl::Minutes(1);
+  auto consumer = KafkaConsumer::Create(options, nullptr, nullptr);
+  EXPECT_TRUE(consumer.ok()) << consumer.status();
+}
+
 TEST(MockClusterStart, RejectsNonsense) { EXPECT_FALSE(MockCluster::Start({.brokers = 0}).ok()); }
 
 }  // namespace
