@@ -166,10 +166,10 @@ absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<O
   const int64_t now = absl::ToUnixMicros(clock.Now());
   std::vector<std::vector<storage::Value>> rows;
   std::vector<Record> bundle;
+  std::string event_id;  // the bundle's first event's
   size_t bytes = 0;
   auto close = [&] {
     // The first event names the row (its id, topic and key), for an operator reading the table.
-    const std::string event_id = EventIdOf(bundle.front().value);
     const std::string topic = bundle.front().topic;
     const std::string key = bundle.front().key;
     const int64_t count = static_cast<int64_t>(bundle.size());
@@ -178,6 +178,7 @@ absl::Status AppendBundledToOutbox(storage::Transaction& tx, const std::vector<O
     bytes = 0;
   };
   for (const OutgoingEvent& e : events) {
+    if (bundle.empty()) event_id = e.envelope.event_id();
     bundle.push_back(Record{e.topic, e.envelope.aggregate_id(), e.envelope.SerializeAsString()});
     bytes += bundle.back().value.size();
     if (static_cast<int>(bundle.size()) == kMaxBundleEvents || bytes >= kMaxBundleBytes) close();
@@ -351,7 +352,7 @@ absl::StatusOr<int64_t> MakePublishedPending(storage::Transaction& tx, int64_t s
 
 }  // namespace
 
-absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::Time until, absl::string_view why) {
+absl::StatusOr<int64_t> OutboxRelay::Replay(absl::Time since, absl::Time until) {
   int64_t n = 0;
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
     // The infinite future is the largest instant (absl saturates).
@@ -360,16 +361,12 @@ absl::StatusOr<int64_t> OutboxRelay::MakePendingAgain(absl::Time since, absl::Ti
   }));
   if (metrics_ != nullptr) metrics_->replayed.Increment(static_cast<double>(n));
   log::Warn("outbox: publishing retained events again",
-            {{"why", why},
+            {{"why", "replay asked"},
              {"since", absl::FormatTime(absl::RFC3339_full, since, absl::UTCTimeZone())},
              {"until", absl::FormatTime(absl::RFC3339_full, until, absl::UTCTimeZone())},
              {"events", n}});
   Wake();
   return n;
-}
-
-absl::StatusOr<int64_t> OutboxRelay::Replay(absl::Time since, absl::Time until) {
-  return MakePendingAgain(since, until, "replay asked");
 }
 
 absl::StatusOr<int64_t> OutboxRelay::CheckBroker() {

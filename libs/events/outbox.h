@@ -110,7 +110,6 @@ class OutboxRelay {
   // One pass of the background loop; returns how long to idle.
   absl::Duration Pass();
   void Observe();
-  absl::StatusOr<int64_t> MakePendingAgain(absl::Time since, absl::Time until, absl::string_view why);
   storage::Database& db_;
   Producer& producer_;
   const core::Clock& clock_;
