@@ -33,7 +33,7 @@ ABSL_FLAG(std::string, address_file, "", "Write the listening addresses here onc
 ABSL_FLAG(bool, outbox_relay, true, "Publish this process's outbox to Kafka (off: another process relays)");
 ABSL_FLAG(absl::Duration, outbox_retention, absl::Hours(24),
           "Published events are kept this long, to be published again to a new broker or on a replay");
-ABSL_FLAG(int, consumer_batch, 2000,
+ABSL_FLAG(int, consumer_batch, himaya::events::ConsumerOptions{}.max_batch,
           "Events a consumer applies in one transaction when they are already waiting (fewer: shorter "
           "transactions, more commits)");
 ABSL_FLAG(int, handler_threads, 8, "Threads running RPC handlers");

@@ -41,7 +41,7 @@ struct ServiceConfig {
   bool outbox_relay = true;
   absl::Duration outbox_retention = absl::Hours(24);
   // Events a consumer hands to its applier in one transaction, when that many are waiting.
-  int consumer_batch = 2000;
+  int consumer_batch = events::ConsumerOptions{}.max_batch;
   int handler_threads = 8;
   // RPCs waiting for a handler thread before new ones are refused (RESOURCE_EXHAUSTED).
   int handler_queue = 1000;
