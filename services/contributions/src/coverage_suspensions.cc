@@ -37,21 +37,10 @@ absl::StatusOr<int64_t> CoverageSuspensions::CheckArrears() {
         ASSIGN_OR_RETURN(std::vector<InsuredInArrears> page,
                          SuspensionStore::InArrears(tx, program, cutoff, today, after, options_.page_size));
         last_page = static_cast<int>(page.size()) < options_.page_size;
-        const absl::Time now = source_.clock->Now();
         for (const InsuredInArrears& a : page) {
-          Suspension s{a.registration_number,
-                       program,
-                       SuspensionDay(*rules, a.oldest_due_date),
-                       a.arrears_centimes,
-                       a.oldest_unpaid_period,
-                       a.region,
-                       now,
-                       std::nullopt,
-                       ""};
-          ASSIGN_OR_RETURN(bool inserted, SuspensionStore::Insert(tx, s));
-          if (!inserted) continue;
-          RETURN_IF_ERROR(AppendCoverageSuspended(tx, source_, s));
-          ++page_suspended;
+          ASSIGN_OR_RETURN(bool new_suspension,
+                           SuspendIfInArrears(tx, *rules, source_, program, a.registration_number, today));
+          if (new_suspension) ++page_suspended;
         }
         if (!page.empty()) after = page.back().registration_number;
         return absl::OkStatus();
@@ -82,6 +71,29 @@ void CoverageSuspensions::Stop() {
   if (loop_ != nullptr) loop_->Stop();
 }
 
+absl::StatusOr<bool> CoverageSuspensions::SuspendIfInArrears(storage::Transaction& tx, const ProgramRules& rules,
+                                                             const events::EventSource& source,
+                                                             absl::string_view program,
+                                                             absl::string_view registration_number,
+                                                             absl::CivilDay today) {
+  ASSIGN_OR_RETURN(
+      std::optional<InsuredInArrears> a,
+      SuspensionStore::ArrearsOfForUpdate(tx, registration_number, program, today - rules.grace_days - 1, today));
+  if (!a.has_value()) return false;
+  Suspension s{a->registration_number,
+               std::string(program),
+               SuspensionDay(rules, a->oldest_due_date),
+               a->arrears_centimes,
+               a->oldest_unpaid_period,
+               a->region,
+               source.clock->Now(),
+               std::nullopt,
+               ""};
+  ASSIGN_OR_RETURN(bool inserted, SuspensionStore::Insert(tx, s));
+  if (inserted) RETURN_IF_ERROR(AppendCoverageSuspended(tx, source, s));
+  return inserted;
+}
+
 absl::Status CoverageSuspensions::RestoreAfterPayment(storage::Transaction& tx, const ContributionRules& rules,
                                                       const events::EventSource& source,
                                                       absl::string_view registration_number, absl::CivilDay paid_on,
@@ -95,8 +107,8 @@ absl::Status CoverageSuspensions::RestoreAfterPayment(storage::Transaction& tx, 
     if (still_in_arrears) continue;
     const absl::CivilDay from = std::max(paid_on, s.from_date);
     const absl::Time now = source.clock->Now();
-    RETURN_IF_ERROR(SuspensionStore::Restore(tx, s, from, payment_id, now));
-    RETURN_IF_ERROR(AppendCoverageRestored(tx, source, s, from, payment_id, now));
+    ASSIGN_OR_RETURN(bool restored, SuspensionStore::Restore(tx, s, from, payment_id, now));
+    if (restored) RETURN_IF_ERROR(AppendCoverageRestored(tx, source, s, from, payment_id, now));
   }
   return absl::OkStatus();
 }

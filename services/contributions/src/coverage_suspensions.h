@@ -48,6 +48,14 @@ class CoverageSuspensions {
   void Wake();
   void Stop();
 
+  // Suspends the insured in `program` when, read again under lock, a call billed to them is
+  // still unpaid beyond the grace period on `today` and they are not suspended already (the pass
+  // found them by a read that took no lock; a payment may have been applied since). Returns
+  // whether it suspended them.
+  static absl::StatusOr<bool> SuspendIfInArrears(storage::Transaction& tx, const ProgramRules& rules,
+                                                 const events::EventSource& source, absl::string_view program,
+                                                 absl::string_view registration_number, absl::CivilDay today);
+
   // After a payment of `payment_id` dated `paid_on` was applied in `tx`: restores the insured's
   // suspensions of the programs where no call billed to them is unpaid beyond the grace period
   // on `today`, from paid_on (from the suspension's first day when paid before it).

@@ -1,5 +1,7 @@
 #include "contributions/src/suspension_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "contributions/src/contribution_rules.h"
 #include "core/status_macros.h"
@@ -50,11 +52,36 @@ absl::StatusOr<std::vector<InsuredInArrears>> SuspensionStore::InArrears(storage
   return out;
 }
 
+absl::StatusOr<std::optional<InsuredInArrears>> SuspensionStore::ArrearsOfForUpdate(
+    storage::Transaction& tx, absl::string_view registration_number, absl::string_view program, absl::CivilDay cutoff,
+    absl::CivilDay today) {
+  // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
+  const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT region, due_date, period, amount_centimes - paid_centimes "
+                                                    "FROM calls WHERE registration_number = $1 AND program = $2 "
+                                                    "AND payer = 'INSURED' AND paid_centimes < amount_centimes "
+                                                    "AND due_date < $3 ORDER BY period, program",
+                                                    lock),
+                                       {registration_number, program, FormatDay(today)}));
+  if (rows.empty()) return std::nullopt;
+  InsuredInArrears out{std::string(registration_number), rows[0].Text(0),
+                       ParseDay(rows[0].Text(1)).value_or(absl::CivilDay()),
+                       ParsePeriod(rows[0].Text(2)).value_or(absl::CivilMonth()), 0};
+  for (const storage::Row& r : rows) {
+    out.region = std::min(out.region, r.Text(0));
+    out.oldest_due_date = std::min(out.oldest_due_date, ParseDay(r.Text(1)).value_or(absl::CivilDay()));
+    out.oldest_unpaid_period = std::min(out.oldest_unpaid_period, ParsePeriod(r.Text(2)).value_or(absl::CivilMonth()));
+    out.arrears_centimes += r.Int(3);
+  }
+  if (out.oldest_due_date > cutoff) return std::nullopt;
+  return out;
+}
+
 absl::StatusOr<bool> SuspensionStore::Insert(storage::Transaction& tx, const Suspension& s) {
   ASSIGN_OR_RETURN(int64_t inserted,
                    tx.Execute("INSERT INTO suspensions (registration_number, program, from_date, arrears_centimes, "
                               "oldest_unpaid_period, region, suspended_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                              "ON CONFLICT (registration_number, program, from_date) DO NOTHING",
+                              "ON CONFLICT DO NOTHING",
                               {s.registration_number, s.program, FormatDay(s.from_date), s.arrears_centimes,
                                FormatPeriod(s.oldest_unpaid_period), s.region, absl::ToUnixMicros(s.suspended_at)}));
   return inserted > 0;
@@ -80,15 +107,15 @@ absl::StatusOr<bool> SuspensionStore::HasUnpaidDueBy(storage::Transaction& tx, a
   return !rows.empty();
 }
 
-absl::Status SuspensionStore::Restore(storage::Transaction& tx, const Suspension& s, absl::CivilDay from,
-                                      absl::string_view payment_id, absl::Time at) {
-  return tx
-      .Execute(
-          "UPDATE suspensions SET restored_from = $1, restored_by = $2, restored_at_us = $3 "
-          "WHERE registration_number = $4 AND program = $5 AND from_date = $6 AND restored_from IS NULL",
-          {FormatDay(from), payment_id, absl::ToUnixMicros(at), s.registration_number, s.program,
-           FormatDay(s.from_date)})
-      .status();
+absl::StatusOr<bool> SuspensionStore::Restore(storage::Transaction& tx, const Suspension& s, absl::CivilDay from,
+                                              absl::string_view payment_id, absl::Time at) {
+  ASSIGN_OR_RETURN(int64_t restored,
+                   tx.Execute("UPDATE suspensions SET restored_from = $1, restored_by = $2, restored_at_us = $3 "
+                              "WHERE registration_number = $4 AND program = $5 AND from_date = $6 "
+                              "AND restored_from IS NULL",
+                              {FormatDay(from), payment_id, absl::ToUnixMicros(at), s.registration_number, s.program,
+                               FormatDay(s.from_date)}));
+  return restored > 0;
 }
 
 }  // namespace himaya::contributions

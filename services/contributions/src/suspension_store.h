@@ -48,8 +48,18 @@ class SuspensionStore {
   static absl::StatusOr<std::vector<InsuredInArrears>> InArrears(storage::Transaction& tx, absl::string_view program,
                                                                  absl::CivilDay cutoff, absl::CivilDay today,
                                                                  absl::string_view after, int limit);
-  // Records a suspension. Returns whether it is new (an insured suspended from the same day is
-  // kept as it is).
+  // The insured's arrears in `program` on `today`, read again: nothing when no call billed to
+  // them is unpaid and due on or before `cutoff`. On PostgreSQL their unpaid calls past due stay
+  // locked until the transaction ends, in the order a payment locks them
+  // (CallStore::UnpaidOfForUpdate): a payment applied meanwhile either committed first, and its
+  // calls are seen paid here, or waits for this transaction, and then sees its suspension.
+  static absl::StatusOr<std::optional<InsuredInArrears>> ArrearsOfForUpdate(storage::Transaction& tx,
+                                                                            absl::string_view registration_number,
+                                                                            absl::string_view program,
+                                                                            absl::CivilDay cutoff,
+                                                                            absl::CivilDay today);
+  // Records a suspension. Returns whether it is new: an insured already suspended in the program
+  // (one open suspension each, by a unique index) is kept as they are.
   static absl::StatusOr<bool> Insert(storage::Transaction& tx, const Suspension& suspension);
   // The insured's suspensions still open, by program.
   static absl::StatusOr<std::vector<Suspension>> OpenOf(storage::Transaction& tx,
@@ -58,9 +68,10 @@ class SuspensionStore {
   // `cutoff`.
   static absl::StatusOr<bool> HasUnpaidDueBy(storage::Transaction& tx, absl::string_view registration_number,
                                              absl::string_view program, absl::CivilDay cutoff);
-  // Closes an open suspension: covered again from `from`, by `payment_id`.
-  static absl::Status Restore(storage::Transaction& tx, const Suspension& suspension, absl::CivilDay from,
-                              absl::string_view payment_id, absl::Time at);
+  // Closes an open suspension: covered again from `from`, by `payment_id`. Returns whether it
+  // was still open.
+  static absl::StatusOr<bool> Restore(storage::Transaction& tx, const Suspension& suspension, absl::CivilDay from,
+                                      absl::string_view payment_id, absl::Time at);
 };
 
 }  // namespace himaya::contributions

@@ -1,13 +1,19 @@
 // Suspension and restoration on both backends: an insured suspended the day after the grace
 // period (CoverageSuspended from due date + grace + 1, once), never for calls billed to the
 // state, restored by a payment leaving nothing unpaid beyond the grace period (CoverageRestored
-// from its paid_on), not by one leaving arrears; the pass on its loop woken; the status.
+// from its paid_on), not by one leaving arrears; the pass on its loop woken; the status. On
+// PostgreSQL, a payment applied while the pass runs: committed after the pass found the insured,
+// or waiting for the pass's transaction; either way the insured ends covered.
 #include "contributions/src/coverage_suspensions.h"
+
+#include <thread>
 
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/src/payment_imports.h"
+#include "contributions/src/suspension_store.h"
 #include "contributions/test/contributions_database.h"
+#include "core/status_macros.h"
 #include "gtest/gtest.h"
 #include "himaya/contributions/v1/events.pb.h"
 #include "liaison/manifested_csv.h"
@@ -146,7 +152,78 @@ TEST_P(CoverageSuspensionsTest, ThePassRunsOnItsLoop) {
   suspensions->Stop();
 }
 
+TEST_P(CoverageSuspensionsTest, AnInsuredHasOneOpenSuspensionInAProgramAtMost) {
+  Suspension first{
+      "100000017",  "amo-tns", absl::CivilDay(2026, 5, 30), 9555, absl::CivilMonth(2026, 1), "Oriental", clock_.Now(),
+      std::nullopt, ""};
+  Suspension other_day = first;
+  other_day.from_date = absl::CivilDay(2026, 6, 30);
+  auto insert = [&](const Suspension& s) {
+    return testing::InWrite(*db_, [&](storage::Transaction& tx) { return SuspensionStore::Insert(tx, s); });
+  };
+  EXPECT_TRUE(insert(first));
+  EXPECT_FALSE(insert(other_day));
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM suspensions"), 1);
+}
+
+class SuspensionRaceTest : public CoverageSuspensionsTest {
+ protected:
+  void SetUp() override {
+    if (GetParam() != testing::Backend::kPostgres) GTEST_SKIP() << "SQLite runs one write transaction at a time";
+    CoverageSuspensionsTest::SetUp();
+    At(today_);
+  }
+  // The pass's step for the insured, in `tx`: whether it suspended them.
+  bool Suspend(storage::Transaction& tx) {
+    absl::StatusOr<bool> suspended =
+        CoverageSuspensions::SuspendIfInArrears(tx, rules_, source_, "amo-tns", "100000017", today_);
+    EXPECT_TRUE(suspended.ok()) << suspended.status();
+    return suspended.value_or(false);
+  }
+  int64_t Open() { return testing::Count(*db_, "SELECT COUNT(*) FROM suspensions WHERE restored_from IS NULL"); }
+
+  const absl::CivilDay today_{2026, 6, 1};
+  const ProgramRules& rules_ = *ContributionRules::Shipped().For("amo-tns");
+  events::EventSource source_{"contributions", &clock_, &random_};
+};
+
+TEST_P(SuspensionRaceTest, APaymentCommittedAfterThePassFoundTheInsuredKeepsThemCovered) {
+  absl::Status pass = db_->Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<InsuredInArrears> found,
+                     SuspensionStore::InArrears(tx, "amo-tns", today_ - rules_.grace_days - 1, today_, "", 10));
+    EXPECT_EQ(found.size(), 1u);
+    std::thread([&] { EXPECT_EQ(Pay("P-1", 9555, absl::CivilDay(2026, 5, 31)).applied, 1); }).join();
+    EXPECT_FALSE(Suspend(tx));
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(pass.ok()) << pass;
+  EXPECT_EQ(Open(), 0);
+  EXPECT_TRUE(EventsOf<v1::CoverageSuspended>().empty());
+}
+
+TEST_P(SuspensionRaceTest, APaymentAppliedWhileThePassSuspendsWaitsForItThenRestores) {
+  std::thread payment;
+  absl::Status pass = db_->Write([&](storage::Transaction& tx) -> absl::Status {
+    EXPECT_TRUE(Suspend(tx));
+    payment = std::thread([&] { EXPECT_EQ(Pay("P-1", 9555, absl::CivilDay(2026, 6, 1)).applied, 1); });
+    auto waiting = [&] {
+      return testing::Count(*db_,
+                            "SELECT COUNT(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1;
+    };
+    EXPECT_TRUE(stack::WaitUntil(waiting, absl::Seconds(20), "the payment waiting on the pass's lock").ok());
+    return absl::OkStatus();
+  });
+  payment.join();
+  ASSERT_TRUE(pass.ok()) << pass;
+  EXPECT_EQ(Open(), 0);
+  ASSERT_EQ(EventsOf<v1::CoverageSuspended>().size(), 1u);
+  ASSERT_EQ(EventsOf<v1::CoverageRestored>().size(), 1u);
+  EXPECT_EQ(EventsOf<v1::CoverageRestored>()[0].from_date(), "2026-06-01");
+}
+
 INSTANTIATE_BACKENDS(CoverageSuspensionsTest);
+INSTANTIATE_BACKENDS(SuspensionRaceTest);
 
 }  // namespace
 }  // namespace himaya::contributions
