@@ -10,6 +10,11 @@ namespace himaya::storage {
 
 absl::string_view DialectName(Dialect dialect) { return dialect == Dialect::kSqlite ? "sqlite" : "postgres"; }
 
+absl::Status LockUntilTransactionEnds(Transaction& tx, int64_t key) {
+  if (tx.dialect() != Dialect::kPostgres) return absl::OkStatus();  // BEGIN IMMEDIATE suffices
+  return tx.Query("SELECT pg_advisory_xact_lock($1)", {key}).status();
+}
+
 int64_t Row::Int(size_t column) const {
   const auto& v = cells_.at(column).variant();
   if (const auto* i = std::get_if<int64_t>(&v)) return *i;

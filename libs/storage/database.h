@@ -124,6 +124,12 @@ struct DatabaseOptions {
   int sqlite_cache_mb = 64;
 };
 
+// Holds `key` until `tx` ends (pg_advisory_xact_lock on PostgreSQL), so that the write
+// transactions taking the same key run one after another: each then reads what the one before
+// committed, where two checks made at once could each pass on a state the other is changing.
+// SQLite's write transactions run one at a time already. Keys are fixed numbers, one per rule.
+absl::Status LockUntilTransactionEnds(Transaction& tx, int64_t key);
+
 // Opens (creating an SQLite file if needed) and checks the connection.
 // INVALID_ARGUMENT for a malformed URL; UNAVAILABLE when the server cannot be reached.
 absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseOptions& options);

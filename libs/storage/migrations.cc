@@ -17,11 +17,6 @@ constexpr absl::string_view kCreateTable =
 // Any fixed number: the key of the advisory lock taken while migrating.
 constexpr int64_t kMigrationLockKey = 0x68696d617961;  // "himaya"
 
-absl::Status LockForMigrations(Transaction& tx) {
-  if (tx.dialect() != Dialect::kPostgres) return absl::OkStatus();  // BEGIN IMMEDIATE suffices
-  return tx.Query("SELECT pg_advisory_xact_lock($1)", {kMigrationLockKey}).status();
-}
-
 absl::StatusOr<int> MaxVersion(Transaction& tx, absl::string_view component) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations "
                                        "WHERE component = $1",
@@ -34,7 +29,7 @@ absl::StatusOr<int> MaxVersion(Transaction& tx, absl::string_view component) {
 absl::StatusOr<int> AppliedVersion(Database& db, absl::string_view component) {
   int version = 0;
   RETURN_IF_ERROR(db.Write([&](Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(LockForMigrations(tx));
+    RETURN_IF_ERROR(LockUntilTransactionEnds(tx, kMigrationLockKey));
     RETURN_IF_ERROR(tx.ExecuteScript(kCreateTable));
     ASSIGN_OR_RETURN(version, MaxVersion(tx, component));
     return absl::OkStatus();
@@ -55,7 +50,7 @@ absl::Status ApplyMigrations(Database& db, const std::vector<MigrationSet>& sets
     }
     for (const Migration& m : ordered) {
       absl::Status status = db.Write([&](Transaction& tx) -> absl::Status {
-        RETURN_IF_ERROR(LockForMigrations(tx));
+        RETURN_IF_ERROR(LockUntilTransactionEnds(tx, kMigrationLockKey));
         ASSIGN_OR_RETURN(int current, MaxVersion(tx, set.component));
         if (current >= m.version) return absl::OkStatus();  // another process got here first
         RETURN_IF_ERROR(tx.ExecuteScript(m.sql));

@@ -26,8 +26,14 @@ absl::Status CheckAgent(absl::string_view field, absl::string_view agent, bool r
   return absl::OkStatus();
 }
 
+// The key of the lock that starts and approvals take first and hold while they check the order
+// of runs and write: two at once (on PostgreSQL) would otherwise each pass its checks before the
+// other commits, and two months be approved together.
+constexpr int64_t kRunOrderLockKey = 0x616c772d6f72;  // "alw-or"
+
 // Refuses to start or approve the run of `month` while another month's run is being paid, or
-// when a later month's run was approved already (see kRunInProgress).
+// when a later month's run was approved already (see kRunInProgress). `tx` holds the run order's
+// lock, taken before it read anything.
 absl::Status CheckRunOrder(storage::Transaction& tx, absl::CivilMonth month) {
   ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> paying, AllowanceStore::RunInPaymentBesides(tx, month));
   if (paying) {
@@ -109,6 +115,7 @@ absl::StatusOr<AllowanceRun> AllowanceRuns::Start(absl::string_view month_text, 
   RETURN_IF_ERROR(CheckAgent("created_by", created_by, false));
   const std::string run_id = AllowanceRunId(*month);
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(storage::LockUntilTransactionEnds(tx, kRunOrderLockKey));
     ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> run, AllowanceStore::FindRunOfMonth(tx, *month));
     if (run && run->state != kRunDraft) {
       return absl::FailedPreconditionError(
@@ -271,6 +278,7 @@ absl::StatusOr<std::string> AllowanceRuns::Report(absl::string_view run_id) {
 absl::StatusOr<AllowanceRun> AllowanceRuns::Approve(absl::string_view run_id, absl::string_view agent) {
   RETURN_IF_ERROR(CheckAgent("agent", agent, true));
   RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(storage::LockUntilTransactionEnds(tx, kRunOrderLockKey));
     ASSIGN_OR_RETURN(std::optional<AllowanceRunRecord> run, AllowanceStore::FindRun(tx, run_id));
     if (!run) return absl::NotFoundError("run_id: no such allowance run");
     if (run->state != kRunDraft) {

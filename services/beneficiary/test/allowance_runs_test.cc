@@ -3,7 +3,7 @@
 // same report, resumed after a stop; approval; payment lines with registration's accounts
 // (NO_PAYMENT_MODE without one); the bank's confirmation (AllowancePaid, the ledger, a failed
 // line owed again next month, a confirmation imported twice, two imports of the same file at
-// once); a backdated removal recovered.
+// once); two months approved at once; a backdated removal recovered.
 #include "beneficiary/src/allowance_runs.h"
 
 #include <thread>
@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "beneficiary/src/beneficiary_store.h"
 #include "beneficiary/src/insured_store.h"
 #include "beneficiary/src/suspension_store.h"
@@ -22,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/events.pb.h"
 #include "identity/registration_number.h"
+#include "stack/local_stack.h"
 #include "testing/queries.h"
 
 namespace himaya::beneficiary {
@@ -382,6 +384,49 @@ TEST_P(AllowanceRunsTest, RunsOfDifferentMonthsAreKeptInOrder) {
   ConfirmAll("ALW-202606");
   refused(runs_->Start("2026-05", "agent.amal").status(), kMonthBeforeLastRun);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_runs WHERE month = '2026-05'"), 0);
+}
+
+TEST_P(AllowanceRunsTest, TwoMonthsApprovedAtOnceAreNotBothApproved) {
+  if (GetParam() != testing::Backend::kPostgres) GTEST_SKIP() << "SQLite runs one write transaction at a time";
+  Insured(Number(1));
+  Child(Number(1), 1, absl::CivilDay(2016, 1, 1));
+  Run("2026-03");
+  Run("2026-04");
+  // March's approval is held at its last write (its row locked here) while April's runs: April
+  // waits for March's transaction, then finds March approved.
+  absl::Notification held, release;
+  std::thread holder([&] {
+    absl::Status s = db_->Write([&](storage::Transaction& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.Query("SELECT 1 FROM allowance_runs WHERE run_id = 'ALW-202603' FOR UPDATE").status());
+      held.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  held.WaitForNotification();
+  auto waiting = [&](int64_t n) {
+    return stack::WaitUntil(
+        [&] {
+          return testing::Count(*db_,
+                                "SELECT COUNT(*) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND wait_event_type = 'Lock'") == n;
+        },
+        absl::Seconds(20), absl::StrCat(n, " approvals waiting on a lock"));
+  };
+  absl::Status march, april;
+  std::thread first([&] { march = runs_->Approve("ALW-202603", "agent.omar").status(); });
+  EXPECT_TRUE(waiting(1).ok());
+  std::thread second([&] { april = runs_->Approve("ALW-202604", "agent.omar").status(); });
+  EXPECT_TRUE(waiting(2).ok());
+  release.Notify();
+  holder.join();
+  first.join();
+  second.join();
+  EXPECT_TRUE(march.ok()) << march;
+  EXPECT_EQ(april.code(), absl::StatusCode::kFailedPrecondition) << april;
+  EXPECT_THAT(std::string(april.message()), StartsWith(std::string(kRunInProgress))) << april;
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM allowance_runs WHERE state = 'APPROVED'"), 1);
 }
 
 TEST_P(AllowanceRunsTest, AnInsuredSuspendedForUnpaidContributionsIsNotPaid) {
