@@ -10,6 +10,7 @@ measured in the same run, as a ratio (the same ratio the benchmark prints).
     tools/intake_floor.py --chunk=5000            # all four tables
     tools/intake_floor.py --chunk=5000 --outbox-row-per-chunk
     tools/intake_floor.py --chunk=1000000 --persons-only
+    tools/intake_floor.py --chunk=5000 --synchronous=NORMAL   # what durability costs here
 
 The tables mirror registration's and the events library's migrations (their columns and
 indexes); a change there should be carried here.
@@ -23,10 +24,10 @@ import tempfile
 import time
 
 
-def connect(path):
+def connect(path, synchronous):
     db = sqlite3.connect(path, isolation_level=None)
     db.execute('PRAGMA journal_mode = WAL')
-    db.execute('PRAGMA synchronous = FULL')
+    db.execute(f'PRAGMA synchronous = {synchronous}')
     db.execute('PRAGMA cache_size = -65536')
     return db
 
@@ -48,12 +49,14 @@ def main():
     parser.add_argument('--persons-only', action='store_true')
     parser.add_argument('--outbox-row-per-chunk', action='store_true',
                         help="one outbox row holding a chunk's events, rather than one row an event")
+    parser.add_argument('--synchronous', choices=['FULL', 'NORMAL', 'OFF'], default='FULL',
+                        help="the floor's SQLite synchronous setting (the raw insert keeps FULL)")
     args = parser.parse_args()
     if args.records < 1 or args.chunk < 1:
         parser.error('--records and --chunk: at least 1')
     rows = list(people(args.records))
     with tempfile.TemporaryDirectory(prefix='himaya-floor-') as tmp:
-        raw = connect(os.path.join(tmp, 'raw.db'))
+        raw = connect(os.path.join(tmp, 'raw.db'), 'FULL')
         raw.execute('CREATE TABLE raw_rows (n BIGINT PRIMARY KEY, ' + ', '.join(f'c{i} TEXT' for i in range(12)) + ')')
         start = time.monotonic()
         raw.execute('BEGIN')
@@ -61,7 +64,7 @@ def main():
         raw.execute('COMMIT')
         raw_seconds = time.monotonic() - start
 
-        db = connect(os.path.join(tmp, 'floor.db'))
+        db = connect(os.path.join(tmp, 'floor.db'), args.synchronous)
         db.executescript('''
           CREATE TABLE persons (registration_number TEXT PRIMARY KEY, cin TEXT NOT NULL UNIQUE,
             last_name TEXT NOT NULL, first_name TEXT NOT NULL, birth_date TEXT NOT NULL, sex TEXT NOT NULL,
@@ -102,6 +105,8 @@ def main():
     what = 'persons' if args.persons_only else 'persons, outcomes, activities, events'
     if args.outbox_row_per_chunk and not args.persons_only:
         what += ' (one outbox row a chunk)'
+    if args.synchronous != 'FULL':
+        what += f', synchronous={args.synchronous}'
     print(f'floor: {args.records} rows ({what}) in transactions of {args.chunk}: {floor_seconds:.1f} s; '
           f'raw insert {raw_seconds:.2f} s; ratio {raw_seconds / floor_seconds:.3f}')
 
