@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_events.h"
 #include "contributions/src/insured_store.h"
@@ -64,13 +65,18 @@ std::vector<std::string> ContributionCalls::Programs() const {
 
 absl::StatusOr<CallResult> ContributionCalls::CallPeriod(absl::string_view period_text) {
   ASSIGN_OR_RETURN(absl::CivilMonth period, ParsePeriod(period_text));
+  const absl::CivilMonth this_month(absl::ToCivilDay(source_.clock->Now(), options_.zone));
+  if (period > this_month) {
+    return absl::InvalidArgumentError(absl::StrCat("period: ", FormatPeriod(period), " has not begun"));
+  }
   const absl::CivilDay last_day = absl::CivilDay(period + 1) - 1;
   CallResult result;
   result.period = FormatPeriod(period);
   const std::vector<std::string> programs = Programs();
   for (const std::string& program : programs) {
     const ProgramRules& rules = *rules_.For(program);
-    const absl::CivilDay due_date = DueDate(rules, period);
+    // The previous month's call is the one made on time this month.
+    const absl::CivilDay due_date = std::max(DueDate(rules, period), DueDate(rules, this_month - 1));
     std::string after;
     bool last_page = false;
     while (!last_page) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "contributions/src/contribution_rules.h"
 #include "core/clock.h"
 #include "events/envelope.h"
@@ -31,6 +32,9 @@ struct ContributionCallsOptions {
   int page_size = 1000;
   // The programs served (--programs): those of them with contributions are called.
   std::vector<std::string> programs;
+  // Where the clock's day is read (--time_zone): which month has begun, and the due date of a
+  // late call.
+  absl::TimeZone zone = absl::UTCTimeZone();
 };
 
 class ContributionCalls {
@@ -40,15 +44,18 @@ class ContributionCalls {
       storage::Database& db, const ContributionRules& rules, events::EventSource source,
       ContributionCallsOptions options, std::function<void()> on_committed = [] {});
 
-  // Calls `period` (YYYY-MM). INVALID_ARGUMENT for a period not so written; what the
-  // database says when a page fails (the pages before stay called: calling again finishes).
+  // Calls `period` (YYYY-MM). A call is due on the rules' due date of its period, but never
+  // before the call made on time in the clock's month (that of the month before it) is due: an
+  // older period called late is due with it, so that nobody is in arrears, or suspended, for the
+  // days before they were called. INVALID_ARGUMENT for a period not so written, or one that has not begun
+  // on the clock's day; what the database says when a page fails (the pages before stay called:
+  // calling again finishes).
   absl::StatusOr<CallResult> CallPeriod(absl::string_view period);
 
   // The programs served that have contributions.
   std::vector<std::string> Programs() const;
 
  private:
-
   storage::Database& db_;
   const ContributionRules& rules_;
   events::EventSource source_;

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         if (absl::GetFlag(FLAGS_call_page) < 1) return absl::InvalidArgumentError("call_page: at least 1");
         calls = std::make_unique<contributions::ContributionCalls>(
             runtime.db(), *rules, runtime.event_source(),
-            contributions::ContributionCallsOptions{absl::GetFlag(FLAGS_call_page), runtime.config().programs},
+            contributions::ContributionCallsOptions{absl::GetFlag(FLAGS_call_page), runtime.config().programs, zone},
             [&runtime] { runtime.relay().Wake(); });
         statuses = std::make_unique<contributions::ContributionStatuses>(runtime.db(), runtime.clock(), zone);
         if (absl::GetFlag(FLAGS_suspension_period) <= absl::ZeroDuration()) {

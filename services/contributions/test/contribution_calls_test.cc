@@ -1,11 +1,14 @@
 // A period's calls on both backends: every insured registered by the period's last day called
 // once with the rules' amount and due date (ContributionCalled each), calling again adding only
 // the missing ones, a call left halfway finished by the next, pages, programs not served, a
-// category without income, and a period not so written.
+// category without income, a period not so written or not begun, and a period called late.
 #include "contributions/src/contribution_calls.h"
+
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "contributions/src/call_store.h"
+#include "contributions/src/coverage_suspensions.h"
 #include "contributions/test/contributions_database.h"
 #include "gtest/gtest.h"
 #include "himaya/contributions/v1/events.pb.h"
@@ -120,6 +123,7 @@ TEST_P(ContributionCallsTest, ACallLeftHalfwayIsFinishedByTheNextAndNobodyIsCall
 }
 
 TEST_P(ContributionCallsTest, PagesOfAnySizeCallEveryoneOnce) {
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 9, 1, 10, 0, 0), absl::UTCTimeZone()));
   for (int64_t s = 10000001; s <= 10000007; ++s)
     AddInsured(identity::FormatRegistrationNumber(s), absl::CivilDay(2026, 1, 1));
   for (int page : {1, 2, 3, 7, 8}) {
@@ -156,6 +160,35 @@ TEST_P(ContributionCallsTest, APeriodNotWrittenYyyyMmIsRefused) {
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(result.status().message(), "period: must be a month written YYYY-MM (2000-01 to 2999-12)");
   }
+}
+
+TEST_P(ContributionCallsTest, APeriodThatHasNotBegunIsRefused) {
+  AddInsured("100000017", absl::CivilDay(2026, 1, 1));
+  absl::StatusOr<CallResult> result = Calls().CallPeriod("2026-04");  // the clock: 2026-03-02
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(result.status().message(), "period: 2026-04 has not begun");
+  EXPECT_TRUE(CallsOf("100000017").empty());
+  EXPECT_EQ(Calls().CallPeriod("2026-03")->insured_called, 1);
+}
+
+TEST_P(ContributionCallsTest, APeriodCalledLateIsDueWithTheCallMadeOnTimeThatMonth) {
+  AddInsured("100000017", absl::CivilDay(2025, 6, 1));
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 9, 10, 10, 0, 0), absl::UTCTimeZone()));
+  for (const char* period : {"2026-01", "2026-07", "2026-08", "2026-09"}) ASSERT_TRUE(Calls().CallPeriod(period).ok());
+  std::map<std::string, std::string> due;
+  for (const Call& c : CallsOf("100000017")) due[FormatPeriod(c.period)] = FormatDay(c.due_date);
+  EXPECT_EQ(due["2026-01"], "2026-09-30") << "due 2026-02-28 if called on time";
+  EXPECT_EQ(due["2026-07"], "2026-09-30") << "due 2026-08-31 if called on time";
+  EXPECT_EQ(due["2026-08"], "2026-09-30") << "called on time";
+  EXPECT_EQ(due["2026-09"], "2026-10-31") << "called on time";
+  // Nobody suspended for January's call made in September: its grace runs from 2026-09-30.
+  CoverageSuspensions suspensions(*db_, ContributionRules::Shipped(), {"contributions", &clock_, &random_},
+                                  {absl::UTCTimeZone(), {"amo-tns"}, 1000, absl::Hours(1)});
+  EXPECT_EQ(suspensions.CheckArrears().value_or(-1), 0);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 12, 29, 10, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(suspensions.CheckArrears().value_or(-1), 0);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 12, 30, 10, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(suspensions.CheckArrears().value_or(-1), 1) << "the day after 90 days of grace from 2026-09-30";
 }
 
 INSTANTIATE_BACKENDS(ContributionCallsTest);
