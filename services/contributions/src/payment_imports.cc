@@ -10,6 +10,13 @@
 #include "core/status_macros.h"
 
 namespace himaya::contributions {
+namespace {
+
+absl::Status OtherBytes() {
+  return absl::AlreadyExistsError("file_id: a file of this id was imported with other bytes");
+}
+
+}  // namespace
 
 PaymentImports::PaymentImports(storage::Database& db, const ContributionRules& rules, events::EventSource source,
                                PaymentImportsOptions options, std::function<void()> on_committed,
@@ -28,10 +35,19 @@ absl::StatusOr<std::optional<ImportResult>> PaymentImports::Earlier(const Paymen
     return absl::OkStatus();
   }));
   if (!file) return std::nullopt;
-  if (!absl::EqualsIgnoreCase(file->sha256, manifest.sha256)) {
-    return absl::AlreadyExistsError("file_id: a file of this id was imported with other bytes");
-  }
+  if (!absl::EqualsIgnoreCase(file->sha256, manifest.sha256)) return OtherBytes();
   return file->result;
+}
+
+absl::Status PaymentImports::Begin(const PaymentManifest& manifest) {
+  std::string first;
+  RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(first, PaymentStore::BeginFile(tx, manifest.file_id, manifest.sha256, source_.clock->Now()));
+    return absl::OkStatus();
+  }));
+  // An import of other bytes stopped halfway: its rows are applied under this id.
+  if (!absl::EqualsIgnoreCase(first, manifest.sha256)) return OtherBytes();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<RowOutcome> PaymentImports::Apply(storage::Transaction& tx, const std::string& file_id,
@@ -58,6 +74,7 @@ absl::StatusOr<RowOutcome> PaymentImports::Apply(storage::Transaction& tx, const
 absl::StatusOr<ImportResult> PaymentImports::Import(const PaymentManifest& manifest, std::vector<PaymentRow> rows) {
   ASSIGN_OR_RETURN(std::optional<ImportResult> earlier, Earlier(manifest));
   if (earlier) return *earlier;
+  RETURN_IF_ERROR(Begin(manifest));
   const absl::CivilDay today = absl::ToCivilDay(source_.clock->Now(), options_.zone);
   for (size_t start = 0; start < rows.size(); start += options_.page_rows) {
     const size_t end = std::min(rows.size(), start + static_cast<size_t>(options_.page_rows));

@@ -40,9 +40,13 @@ class PaymentImports {
   // was. ALREADY_EXISTS when the id was imported with other bytes.
   absl::StatusOr<std::optional<ImportResult>> Earlier(const PaymentManifest& manifest);
   // Applies the file's rows (as PaymentFileReader read them). A paid_on after today is INVALID.
+  // ALREADY_EXISTS when the id was imported, even in part, with other bytes.
   absl::StatusOr<ImportResult> Import(const PaymentManifest& manifest, std::vector<PaymentRow> rows);
 
  private:
+  // Records the manifest's bytes as those of the file's import. ALREADY_EXISTS when an import of
+  // other bytes under its id began before (and stopped before its result was recorded).
+  absl::Status Begin(const PaymentManifest& manifest);
   // Applies one valid row's payment in `tx` (and restores the coverage it brings back on
   // `today`): the outcome it ends in.
   absl::StatusOr<RowOutcome> Apply(storage::Transaction& tx, const std::string& file_id, const PaymentRow& row,

@@ -34,6 +34,17 @@ absl::StatusOr<std::optional<ImportedFile>> PaymentStore::FindFile(storage::Tran
   return file;
 }
 
+absl::StatusOr<std::string> PaymentStore::BeginFile(storage::Transaction& tx, absl::string_view file_id,
+                                                    absl::string_view sha256, absl::Time at) {
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO payment_file_starts (file_id, sha256, started_at_us) VALUES ($1, $2, $3) "
+                             "ON CONFLICT (file_id) DO NOTHING",
+                             {file_id, sha256, absl::ToUnixMicros(at)})
+                      .status());
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT sha256 FROM payment_file_starts WHERE file_id = $1", {file_id}));
+  if (rows.empty()) return absl::InternalError("payment_file_starts: the row just written is missing");
+  return rows[0].Text(0);
+}
+
 absl::Status PaymentStore::InsertFile(storage::Transaction& tx, absl::string_view sha256, const ImportResult& r,
                                       absl::Time imported_at) {
   return tx

@@ -52,6 +52,10 @@ class PaymentStore {
   // The file imported with this id, with its result and its first kMaxRowsListed rows not
   // applied; nothing when none was.
   static absl::StatusOr<std::optional<ImportedFile>> FindFile(storage::Transaction& tx, absl::string_view file_id);
+  // Records that an import of `file_id` with these bytes began, unless one had: returns the
+  // sha256 of the first to begin.
+  static absl::StatusOr<std::string> BeginFile(storage::Transaction& tx, absl::string_view file_id,
+                                               absl::string_view sha256, absl::Time at);
   // Records a file's result. ALREADY_EXISTS when a file of that id was recorded.
   static absl::Status InsertFile(storage::Transaction& tx, absl::string_view sha256, const ImportResult& result,
                                  absl::Time imported_at);

@@ -1,7 +1,8 @@
 // Imports of payment files on both backends: payments settling the oldest calls first
 // (ContributionPaid each, credit kept), every row's outcome, the same file again answering its
 // first result, another file's payment a duplicate, an import stopped halfway finished by the
-// next, a payment dated after today, and the credit kept settling the calls made after it.
+// next (and refused to other bytes under its id), a payment dated after today, and the credit kept settling the calls
+// made after it.
 #include "contributions/src/payment_imports.h"
 
 #include "contributions/src/call_store.h"
@@ -45,6 +46,14 @@ class PaymentImportsTest : public ContributionsDatabaseTest {
     absl::StatusOr<std::vector<PaymentRow>> rows = (*reader)->Finish();
     if (!rows.ok()) return rows.status();
     return Imports(page_rows).Import(manifest, *std::move(rows));
+  }
+  // Leaves what an import of P-1 (100 centimes), P-2, ... one row a page, killed after its first
+  // page, would have left: that page's payment and row, no file (its start stays recorded).
+  void KilledAfterTheFirstPage() {
+    testing::Execute(*db_, "DELETE FROM payment_files");
+    testing::Execute(*db_, "DELETE FROM payment_file_rows WHERE row_number > 1");
+    testing::Execute(*db_, "UPDATE calls SET paid_centimes = 100 WHERE period = '2025-12'");
+    testing::Execute(*db_, "DELETE FROM payments WHERE payment_id <> 'P-1'");
   }
   std::vector<Call> Calls() {
     return testing::InWrite(*db_, [&](storage::Transaction& tx) { return CallStore::OfInsured(tx, "100000017"); });
@@ -152,11 +161,7 @@ TEST_P(PaymentImportsTest, APaymentAppliedFromAnotherFileIsADuplicate) {
 TEST_P(PaymentImportsTest, AnImportStoppedHalfwayIsFinishedByTheNextAndAppliesNothingTwice) {
   const std::string csv = "P-1,100000017,100,2026-03-01\nP-2,100000017,200,2026-03-01\nP-3,100000017,300,2026-03-01\n";
   ASSERT_TRUE(Import("F-1", csv, /*page_rows=*/1).ok());
-  // What an import killed after its first page leaves: that page's payment, its row, no file.
-  testing::Execute(*db_, "DELETE FROM payment_files");
-  testing::Execute(*db_, "DELETE FROM payment_file_rows WHERE row_number > 1");
-  testing::Execute(*db_, "UPDATE calls SET paid_centimes = 100 WHERE period = '2025-12'");
-  testing::Execute(*db_, "DELETE FROM payments WHERE payment_id <> 'P-1'");
+  KilledAfterTheFirstPage();
   absl::StatusOr<ImportResult> finished = Import("F-1", csv, 1);
   ASSERT_TRUE(finished.ok()) << finished.status();
   EXPECT_FALSE(finished->already_imported);
@@ -164,6 +169,21 @@ TEST_P(PaymentImportsTest, AnImportStoppedHalfwayIsFinishedByTheNextAndAppliesNo
   EXPECT_EQ(finished->applied_centimes, 600);
   EXPECT_EQ(Calls()[0].paid_centimes, 600);
   EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payments"), 3);
+}
+
+TEST_P(PaymentImportsTest, AnImportStoppedHalfwayIsNotFinishedByOtherBytesUnderItsId) {
+  const std::string csv = "P-1,100000017,100,2026-03-01\nP-2,100000017,200,2026-03-01\n";
+  ASSERT_TRUE(Import("F-1", csv, /*page_rows=*/1).ok());
+  KilledAfterTheFirstPage();
+  // Another file under F-1 whose first row differs: it must not be told P-1 is its own.
+  absl::StatusOr<ImportResult> other = Import("F-1", "P-1,100000017,900,2026-03-01\nP-3,100000017,5,2026-03-01\n", 1);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists) << other.status();
+  EXPECT_EQ(other.status().message(), "file_id: a file of this id was imported with other bytes");
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM payments"), 1) << "P-3 not applied";
+  absl::StatusOr<ImportResult> finished = Import("F-1", csv, 1);
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_EQ(finished->applied, 2);
+  EXPECT_EQ(Calls()[0].paid_centimes, 300);
 }
 
 TEST_P(PaymentImportsTest, CallsMadeAfterAPaymentInAdvanceAreSettledFromItsCreditOldestPaymentFirst) {
