@@ -40,6 +40,11 @@ std::string BackendTest::NewDatabaseUrl(const std::string& name) {
   return uri.ok() ? *uri : "";
 }
 
+std::string BackendTest::ServiceDatabase(stack::StackOptions& options, const std::string& service) {
+  if (GetParam() == Backend::kSqlite) return absl::StrCat("sqlite:", options.data_dir, "/", service, ".db");
+  return options.databases[service] = NewDatabaseUrl(service);
+}
+
 std::unique_ptr<storage::Database> BackendTest::OpenDatabase(const std::string& name) {
   auto db = storage::Open({.url = NewDatabaseUrl(name)});
   EXPECT_TRUE(db.ok()) << db.status();

@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "stack/local_postgres.h"
+#include "stack/local_stack.h"
 #include "storage/database.h"
 #include "testing/temp_dir.h"
 
@@ -28,6 +29,9 @@ class BackendTest : public ::testing::TestWithParam<Backend> {
  protected:
   // A URL for a new, empty database of the current backend, named after `name`.
   std::string NewDatabaseUrl(const std::string& name = "db");
+  // Puts `service`'s database on the current backend in a stack's `options` (data_dir set): a
+  // new PostgreSQL database, or the stack's own SQLite file in its data directory. Its URL.
+  std::string ServiceDatabase(stack::StackOptions& options, const std::string& service);
   // Opens a new empty database of the current backend.
   std::unique_ptr<storage::Database> OpenDatabase(const std::string& name = "db");
   TempDir dir_;

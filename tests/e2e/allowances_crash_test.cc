@@ -37,9 +37,7 @@ class AllowancesCrashTest : public testing::BackendTest {
     options.services = {"registration", "beneficiary"};
     // Pages of 200 households: a hundred transactions, so that a kill finds some written.
     options.extra_flags["beneficiary"] = {"--allowance_page=200"};
-    if (GetParam() == testing::Backend::kPostgres) options.databases["beneficiary"] = NewDatabaseUrl("beneficiary");
-    database_ = options.databases.count("beneficiary") ? options.databases["beneficiary"]
-                                                       : absl::StrCat("sqlite:", options.data_dir, "/beneficiary.db");
+    database_ = ServiceDatabase(options, "beneficiary");
     auto started = stack::LocalStack::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     stack_ = std::move(*started);

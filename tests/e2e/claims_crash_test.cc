@@ -55,9 +55,7 @@ class ClaimsCrashTest : public testing::BackendTest {
         "review_threshold": "1000000.00", "sample_percent": "0", "sample_seed": 1,
         "rates": [{"ordinary": 70, "ald": 90}]})";
     options.extra_flags["claims"] = {"--decide_chunk=200", "--claim_rules=" + rules};
-    if (GetParam() == testing::Backend::kPostgres) options.databases["claims"] = NewDatabaseUrl("claims");
-    claims_database_ = options.databases.count("claims") ? options.databases["claims"]
-                                                         : absl::StrCat("sqlite:", options.data_dir, "/claims.db");
+    claims_database_ = ServiceDatabase(options, "claims");
     auto started = stack::LocalStack::Start(options);
     ASSERT_TRUE(started.ok()) << started.status();
     stack_ = std::move(*started);
