@@ -195,6 +195,10 @@ class KafkaConsumer::Rebalance final : public RdKafka::RebalanceCb {
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
     for (const RdKafka::TopicPartition* tp : partitions) owner_->next_offsets_.erase({tp->topic(), tp->partition()});
+    if (owner_->metrics_ != nullptr) {
+      const char* change = err == RdKafka::ERR__ASSIGN_PARTITIONS ? "assigned" : "revoked";
+      owner_->metrics_->rebalances.Add({{"change", change}}).Increment(static_cast<double>(partitions.size()));
+    }
     if (err != RdKafka::ERR__ASSIGN_PARTITIONS) {
       if (cooperative) {
         delete consumer->incremental_unassign(partitions);
@@ -301,18 +305,12 @@ void KafkaConsumer::Run() {
         log::Warn("kafka consumer error", {{"error", RdKafka::err2str(msg->err())}});
         break;
       }
-      ConsumedMessage message;
-      message.topic = msg->topic_name();
-      message.partition = msg->partition();
-      message.offset = msg->offset();
-      CheckContinuity(message.topic, message.partition, message.offset);
-      if (msg->key() != nullptr) message.key = *msg->key();
-      message.value.assign(static_cast<const char*>(msg->payload()), msg->len());
-      batch.push_back(std::move(message));
+      batch.push_back(Consumed(*msg));
       timeout_ms = 0;
     }
     if (batch.empty()) continue;
     absl::Duration backoff = absl::Milliseconds(100);
+    bool paused = false;
     while (!stop_ && !batch.empty()) {
       absl::Status status;
       const size_t done = std::min(handler_->HandleBatch(batch, &status), batch.size());
@@ -345,9 +343,47 @@ void KafkaConsumer::Run() {
                                                       {"partition", batch.front().partition},
                                                       {"offset", batch.front().offset},
                                                       {"error", status}});
-      absl::SleepFor(backoff);
+      WaitPaused(backoff, batch);
+      paused = true;
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }
+    if (paused) SetAssignmentPaused(false);
+  }
+}
+
+ConsumedMessage KafkaConsumer::Consumed(const RdKafka::Message& msg) {
+  ConsumedMessage message;
+  message.topic = msg.topic_name();
+  message.partition = msg.partition();
+  message.offset = msg.offset();
+  CheckContinuity(message.topic, message.partition, message.offset);
+  if (msg.key() != nullptr) message.key = *msg.key();
+  message.value.assign(static_cast<const char*>(msg.payload()), msg.len());
+  return message;
+}
+
+void KafkaConsumer::SetAssignmentPaused(bool paused) {
+  std::vector<RdKafka::TopicPartition*> assigned;
+  if (consumer_->assignment(assigned) == RdKafka::ERR_NO_ERROR && !assigned.empty()) {
+    if (paused) {
+      consumer_->pause(assigned);
+    } else {
+      consumer_->resume(assigned);
+    }
+  }
+  RdKafka::TopicPartition::destroy(assigned);
+}
+
+void KafkaConsumer::WaitPaused(absl::Duration how_long, std::vector<ConsumedMessage>& batch) {
+  const absl::Time until = absl::Now() + how_long;
+  while (!stop_) {
+    // Again at each turn: a rebalance meanwhile may have assigned partitions not paused yet.
+    SetAssignmentPaused(true);
+    const absl::Duration left = until - absl::Now();
+    if (left <= absl::ZeroDuration()) return;
+    std::unique_ptr<RdKafka::Message> msg(
+        consumer_->consume(static_cast<int>(std::min<int64_t>(100, absl::ToInt64Milliseconds(left) + 1))));
+    if (msg->err() == RdKafka::ERR_NO_ERROR) batch.push_back(Consumed(*msg));
   }
 }
 

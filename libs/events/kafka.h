@@ -21,6 +21,7 @@
 
 namespace RdKafka {
 class KafkaConsumer;
+class Message;
 class Producer;
 }  // namespace RdKafka
 
@@ -87,6 +88,17 @@ class KafkaConsumer final : public Consumer {
  private:
   KafkaConsumer() = default;
   void Run();
+  // The message as handlers get it (its offset checked against the one expected).
+  ConsumedMessage Consumed(const RdKafka::Message& msg);
+  // Pauses or resumes fetching on every partition assigned.
+  void SetAssignmentPaused(bool paused);
+  // Waits `how_long` before a batch is retried, its partitions paused, polling all the while: a
+  // member that stops polling for max.poll.interval.ms is taken out of its group, its partitions
+  // handed to another (a database outage would make every member leave and join each minute).
+  // Paused, nothing is fetched; librdkafka drops what it had fetched ahead and, resumed, fetches
+  // from after the last message consumed. A message consumed all the same (a partition assigned
+  // meanwhile, before it was paused) joins the end of `batch`, after its partition's.
+  void WaitPaused(absl::Duration how_long, std::vector<ConsumedMessage>& batch);
   void UpdateLag();
   // Compares a message's offset with the one expected on its partition: a jump forward is what
   // the broker dropped before it was read (counted, logged as lost), a jump back a log that is

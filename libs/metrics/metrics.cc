@@ -94,6 +94,10 @@ ConsumerMetrics::ConsumerMetrics(prometheus::Registry& registry)
       offset_resets(prometheus::BuildCounter()
                         .Name("himaya_consumer_offset_resets_total")
                         .Help("Partitions whose position had to be found again, by topic and reason")
-                        .Register(registry)) {}
+                        .Register(registry)),
+      rebalances(prometheus::BuildCounter()
+                     .Name("himaya_consumer_rebalances_total")
+                     .Help("Partitions assigned to this member or revoked from it, by change")
+                     .Register(registry)) {}
 
 }  // namespace himaya::metrics

@@ -74,6 +74,10 @@ struct ConsumerMetrics {
   prometheus::Family<prometheus::Counter>& lost_events;
   // himaya_consumer_offset_resets_total{topic, reason=no_committed_offset|behind_retention|past_end}
   prometheus::Family<prometheus::Counter>& offset_resets;
+  // himaya_consumer_rebalances_total{change=assigned|revoked}: partitions handed to this member
+  // or taken from it (members joining or leaving; this one out of its group after a poll
+  // interval without polling).
+  prometheus::Family<prometheus::Counter>& rebalances;
 };
 
 }  // namespace himaya::metrics

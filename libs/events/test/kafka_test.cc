@@ -127,6 +127,52 @@ TEST_F(KafkaTest, ARestartedMemberResumesAfterTheLastHandledMessage) {
   EXPECT_THAT(second.by_key["k"], ::testing::ElementsAre("c"));
 }
 
+// Fails every attempt at "slow" until `failing` has passed since the first; counts what it handled.
+class SlowToSucceed final : public MessageHandler {
+ public:
+  explicit SlowToSucceed(absl::Duration failing) : failing_(failing) {}
+  absl::Status Handle(const ConsumedMessage& m) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (m.value == "slow") {
+      if (first_attempt_ == absl::InfinitePast()) first_attempt_ = absl::Now();
+      if (absl::Now() - first_attempt_ < failing_) return absl::UnavailableError("the database is down");
+    }
+    ++handled_[m.value];
+    return absl::OkStatus();
+  }
+  int Handled(const std::string& value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return handled_[value];
+  }
+
+ private:
+  const absl::Duration failing_;
+  std::mutex mu_;
+  absl::Time first_attempt_ = absl::InfinitePast();
+  std::map<std::string, int> handled_;
+};
+
+TEST_F(KafkaTest, AMemberRetryingLongerThanItsPollIntervalStaysInItsGroup) {
+  // Retried for 9 s with a poll interval of 6 s: a member that stopped polling while it retried
+  // would be taken out of its group, its partitions revoked.
+  ASSERT_TRUE(producer_->Publish({{kTopic, "k", "slow"}, {kTopic, "k", "next"}})[1].ok());
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::ConsumerMetrics metrics(*registry);
+  SlowToSucceed handler(absl::Seconds(9));
+  ConsumerOptions options{.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}};
+  options.session_timeout = absl::Seconds(6);
+  options.max_poll_interval = absl::Seconds(6);
+  auto consumer = KafkaConsumer::Create(options, &handler, &metrics);
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  // One key, one partition, in order: "next" comes after "slow" is handled.
+  ASSERT_TRUE(WaitFor([&] { return handler.Handled("next") == 1; }, absl::Seconds(90)));
+  EXPECT_EQ(handler.Handled("slow"), 1);
+  EXPECT_EQ(metrics.rebalances.Add({{"change", "assigned"}}).Value(), 4) << "the topic's four partitions, once";
+  EXPECT_EQ(metrics.rebalances.Add({{"change", "revoked"}}).Value(), 0) << "the member left its group";
+  (*consumer)->Stop();
+}
+
 TEST_F(KafkaTest, ARecordTheBrokerCanNeverTakeIsRefusedForGoodAndTheOthersGoThrough) {
   const std::string huge(2'000'000, 'x');  // over message.max.bytes
   std::vector<absl::Status> results =
