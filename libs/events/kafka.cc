@@ -220,6 +220,13 @@ class KafkaConsumer::Rebalance final : public RdKafka::RebalanceCb {
     } else {
       consumer->assign(partitions);
     }
+    // librdkafka keeps a partition's pause through its revocation and a later assignment: set it
+    // anew, paused while a batch is retried, fetched otherwise.
+    if (owner_->retrying_) {
+      consumer->pause(partitions);
+    } else {
+      consumer->resume(partitions);
+    }
   }
 
  private:
@@ -310,7 +317,6 @@ void KafkaConsumer::Run() {
     }
     if (batch.empty()) continue;
     absl::Duration backoff = absl::Milliseconds(100);
-    bool paused = false;
     while (!stop_ && !batch.empty()) {
       absl::Status status;
       const size_t done = std::min(handler_->HandleBatch(batch, &status), batch.size());
@@ -343,11 +349,17 @@ void KafkaConsumer::Run() {
                                                       {"partition", batch.front().partition},
                                                       {"offset", batch.front().offset},
                                                       {"error", status}});
+      if (!retrying_) {
+        retrying_ = true;
+        SetAssignmentPaused(true);
+      }
       WaitPaused(backoff, batch);
-      paused = true;
       backoff = std::min(backoff * 2, absl::Seconds(5));
     }
-    if (paused) SetAssignmentPaused(false);
+    if (retrying_) {
+      retrying_ = false;
+      SetAssignmentPaused(false);
+    }
   }
 }
 
@@ -377,8 +389,6 @@ void KafkaConsumer::SetAssignmentPaused(bool paused) {
 void KafkaConsumer::WaitPaused(absl::Duration how_long, std::vector<ConsumedMessage>& batch) {
   const absl::Time until = absl::Now() + how_long;
   while (!stop_) {
-    // Again at each turn: a rebalance meanwhile may have assigned partitions not paused yet.
-    SetAssignmentPaused(true);
     const absl::Duration left = until - absl::Now();
     if (left <= absl::ZeroDuration()) return;
     std::unique_ptr<RdKafka::Message> msg(

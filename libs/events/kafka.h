@@ -92,12 +92,13 @@ class KafkaConsumer final : public Consumer {
   ConsumedMessage Consumed(const RdKafka::Message& msg);
   // Pauses or resumes fetching on every partition assigned.
   void SetAssignmentPaused(bool paused);
-  // Waits `how_long` before a batch is retried, its partitions paused, polling all the while: a
-  // member that stops polling for max.poll.interval.ms is taken out of its group, its partitions
-  // handed to another (a database outage would make every member leave and join each minute).
-  // Paused, nothing is fetched; librdkafka drops what it had fetched ahead and, resumed, fetches
-  // from after the last message consumed. A message consumed all the same (a partition assigned
-  // meanwhile, before it was paused) joins the end of `batch`, after its partition's.
+  // Waits `how_long` before a batch is retried, polling all the while: a member that stops
+  // polling for max.poll.interval.ms is taken out of its group, its partitions handed to another
+  // (a database outage would make every member leave and join each minute). The partitions are
+  // paused meanwhile (retrying_; the rebalance callback pauses those assigned meanwhile): nothing
+  // is fetched, librdkafka drops what it had fetched ahead and, resumed, fetches from after the
+  // last message consumed. A message consumed all the same joins the end of `batch`, after its
+  // partition's.
   void WaitPaused(absl::Duration how_long, std::vector<ConsumedMessage>& batch);
   void UpdateLag();
   // Compares a message's offset with the one expected on its partition: a jump forward is what
@@ -113,6 +114,9 @@ class KafkaConsumer final : public Consumer {
   // Per partition, the offset the next message should have (touched on the consumer thread).
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;
   std::atomic<bool> stop_{false};
+  // A batch is being retried: its partitions are paused. Read and written on Run's thread only
+  // (the rebalance callback runs inside consume()).
+  bool retrying_ = false;
   std::thread thread_;
 };
 

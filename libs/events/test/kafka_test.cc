@@ -138,11 +138,20 @@ class SlowToSucceed final : public MessageHandler {
       if (absl::Now() - first_attempt_ < failing_) return absl::UnavailableError("the database is down");
     }
     ++handled_[m.value];
+    partitions_.insert(m.partition);
     return absl::OkStatus();
   }
   int Handled(const std::string& value) {
     std::lock_guard<std::mutex> lock(mu_);
     return handled_[value];
+  }
+  bool Attempted() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return first_attempt_ != absl::InfinitePast();
+  }
+  size_t Partitions() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return partitions_.size();
   }
 
  private:
@@ -150,6 +159,7 @@ class SlowToSucceed final : public MessageHandler {
   std::mutex mu_;
   absl::Time first_attempt_ = absl::InfinitePast();
   std::map<std::string, int> handled_;
+  std::set<int32_t> partitions_;
 };
 
 TEST_F(KafkaTest, AMemberRetryingLongerThanItsPollIntervalStaysInItsGroup) {
@@ -171,6 +181,47 @@ TEST_F(KafkaTest, AMemberRetryingLongerThanItsPollIntervalStaysInItsGroup) {
   EXPECT_EQ(metrics.rebalances.Add({{"change", "assigned"}}).Value(), 4) << "the topic's four partitions, once";
   EXPECT_EQ(metrics.rebalances.Add({{"change", "revoked"}}).Value(), 0) << "the member left its group";
   (*consumer)->Stop();
+}
+
+TEST_F(KafkaTest, PartitionsRevokedWhileARetryWaitedAreReadWhenAssignedAgain) {
+  // A member retries "slow" for 9 s; another joins meanwhile (the partitions are revoked and
+  // shared out) and leaves once "slow" is handled (all four back to the first). A pause kept
+  // from the retry would leave the partitions the other had held unread.
+  ASSERT_TRUE(producer_->Publish({{kTopic, "k", "slow"}})[0].ok());
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::ConsumerMetrics metrics(*registry);
+  ConsumerOptions options{.kafka = {cluster_->bootstrap_servers()}, .group_id = "g", .topics = {kTopic}};
+  options.session_timeout = absl::Seconds(6);
+  options.max_poll_interval = absl::Seconds(6);
+  SlowToSucceed handler(absl::Seconds(9));
+  auto first = KafkaConsumer::Create(options, &handler, &metrics);
+  ASSERT_TRUE(first.ok()) << first.status();
+  (*first)->Start();
+  ASSERT_TRUE(WaitFor([&] { return handler.Attempted(); }));
+  Collector other_handler;
+  auto other = KafkaConsumer::Create(options, &other_handler, nullptr);
+  ASSERT_TRUE(other.ok()) << other.status();
+  (*other)->Start();
+  auto revoked = [&] { return metrics.rebalances.Add({{"change", "revoked"}}).Value(); };
+  ASSERT_TRUE(WaitFor([&] { return revoked() > 0; }, absl::Seconds(60))) << "the other never joined";
+  ASSERT_TRUE(WaitFor([&] { return handler.Handled("slow") == 1; }));
+  const double revoked_before_leaving = revoked();
+  other->reset();  // leaves the group
+  ASSERT_TRUE(WaitFor([&] { return revoked() > revoked_before_leaving; }, absl::Seconds(60)));
+  std::vector<Record> records;
+  for (int i = 0; i < 40; ++i) records.push_back({kTopic, absl::StrCat("key-", i), absl::StrCat("v", i)});
+  for (const absl::Status& s : producer_->Publish(records)) ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        for (int i = 0; i < 40; ++i) {
+          if (handler.Handled(absl::StrCat("v", i)) == 0) return false;
+        }
+        return true;
+      },
+      absl::Seconds(60)))
+      << "read from " << handler.Partitions() << " partitions of 4";
+  EXPECT_EQ(handler.Partitions(), 4u);
+  (*first)->Stop();
 }
 
 TEST_F(KafkaTest, ARecordTheBrokerCanNeverTakeIsRefusedForGoodAndTheOthersGoThrough) {
