@@ -137,8 +137,10 @@ TEST_P(ContributionsCrashTest, ACallKilledHalfwayCallsEveryoneOnceAndAPaymentFil
   ASSERT_TRUE(stack_->StartService("contributions").ok());
   absl::StatusOr<contrib::CallContributionsResult> finished = Call(period);
   ASSERT_TRUE(finished.ok()) << finished.status();
-  EXPECT_EQ(finished->insured_called(), kInsured - at_kill);
-  EXPECT_EQ(finished->insured_already_called(), at_kill);
+  // At least those counted at the kill were called before (on PostgreSQL, a commit the killed
+  // process had sent may still land after the count).
+  EXPECT_GE(finished->insured_already_called(), at_kill);
+  EXPECT_EQ(finished->insured_called() + finished->insured_already_called(), kInsured);
   EXPECT_EQ(Count("calls"), kInsured);
 
   // On the broker: each insured's call, by one event.

@@ -1,5 +1,7 @@
 #include "contributions/src/call_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 
@@ -99,6 +101,14 @@ absl::StatusOr<std::vector<Call>> CallStore::UnpaidOfForUpdate(storage::Transact
   out.reserve(rows.size());
   for (const storage::Row& r : rows) out.push_back(ReadCall(r));
   return out;
+}
+
+absl::Status CallStore::LockUnpaidInNumberOrder(storage::Transaction& tx, std::vector<std::string> numbers) {
+  if (tx.dialect() != storage::Dialect::kPostgres) return absl::OkStatus();
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  for (const std::string& number : numbers) RETURN_IF_ERROR(UnpaidOfForUpdate(tx, number).status());
+  return absl::OkStatus();
 }
 
 absl::Status CallStore::SetPaid(storage::Transaction& tx, const Call& call, int64_t paid_centimes) {

@@ -51,6 +51,11 @@ class CallStore {
   // program), held until the end of the transaction (two payments of one insured apply one after the other).
   static absl::StatusOr<std::vector<Call>> UnpaidOfForUpdate(storage::Transaction& tx,
                                                              absl::string_view registration_number);
+  // Holds the unpaid calls billed to each of these insured, in number order, until the end of
+  // the transaction (on PostgreSQL; SQLite's write transactions hold everything). A transaction
+  // that applies payments to several insured takes these locks first, in the order the
+  // suspension pass takes them, so that the two never wait for each other in a cycle.
+  static absl::Status LockUnpaidInNumberOrder(storage::Transaction& tx, std::vector<std::string> numbers);
   // Sets what was paid of a call.
   static absl::Status SetPaid(storage::Transaction& tx, const Call& call, int64_t paid_centimes);
   // An insured's calls, oldest period first (then by program).

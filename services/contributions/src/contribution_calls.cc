@@ -24,6 +24,7 @@ absl::Status SettleFromCredit(storage::Transaction& tx, const events::EventSourc
     if (c.payer == Payer::kInsured && c.amount_centimes > 0) owing.insert(c.registration_number);
   }
   if (owing.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(CallStore::LockUnpaidInNumberOrder(tx, {owing.begin(), owing.end()}));
   ASSIGN_OR_RETURN(std::vector<Payment> credits, PaymentStore::WithCreditForUpdate(tx, first, last));
   absl::flat_hash_set<std::string> settled;
   for (const Payment& p : credits) {
@@ -75,8 +76,10 @@ absl::StatusOr<CallResult> ContributionCalls::CallPeriod(absl::string_view perio
   const std::vector<std::string> programs = Programs();
   for (const std::string& program : programs) {
     const ProgramRules& rules = *rules_.For(program);
-    // The previous month's call is the one made on time this month.
-    const absl::CivilDay due_date = std::max(DueDate(rules, period), DueDate(rules, this_month - 1));
+    // The previous month's call is the one made on time this month; and none is due before the
+    // month it is made in ends (rules may make a period due within itself).
+    const absl::CivilDay due_date =
+        std::max({DueDate(rules, period), DueDate(rules, this_month - 1), absl::CivilDay(this_month + 1) - 1});
     std::string after;
     bool last_page = false;
     while (!last_page) {

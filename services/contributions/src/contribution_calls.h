@@ -46,8 +46,9 @@ class ContributionCalls {
 
   // Calls `period` (YYYY-MM). A call is due on the rules' due date of its period, but never
   // before the call made on time in the clock's month (that of the month before it) is due: an
-  // older period called late is due with it, so that nobody is in arrears, or suspended, for the
-  // days before they were called. INVALID_ARGUMENT for a period not so written, or one that has not begun
+  // older period called late is due with it, and no call before the end of the month it is made
+  // in, so that nobody is in arrears, or suspended, for the days before they were called.
+  // INVALID_ARGUMENT for a period not so written, or one that has not begun
   // on the clock's day; what the database says when a page fails (the pages before stay called:
   // calling again finishes).
   absl::StatusOr<CallResult> CallPeriod(absl::string_view period);

@@ -25,7 +25,7 @@ struct CoverageSuspensionsOptions {
   absl::TimeZone zone = absl::UTCTimeZone();
   // The programs served (--programs).
   std::vector<std::string> programs;
-  // Insured suspended per transaction.
+  // Insured in arrears examined (their calls read again, locked) per transaction.
   int page_size = 1000;
   // How often the pass runs when nothing woke it.
   absl::Duration period = absl::Hours(1);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "contributions/src/call_store.h"
 #include "contributions/src/coverage_suspensions.h"
 #include "contributions/src/insured_store.h"
 #include "contributions/src/payment_application.h"
@@ -83,6 +84,11 @@ absl::StatusOr<ImportResult> PaymentImports::Import(const PaymentManifest& manif
     RETURN_IF_ERROR(db_.Write([&](storage::Transaction& tx) -> absl::Status {
       page.assign(rows.begin() + start, rows.begin() + end);  // a retried transaction starts again
       wrote_events = false;
+      std::vector<std::string> paying;
+      for (const PaymentRow& row : page) {
+        if (row.outcome == RowOutcome::kApplied) paying.push_back(row.registration_number);
+      }
+      RETURN_IF_ERROR(CallStore::LockUnpaidInNumberOrder(tx, std::move(paying)));
       for (PaymentRow& row : page) {
         if (row.outcome != RowOutcome::kApplied) continue;
         if (row.paid_on > today) {

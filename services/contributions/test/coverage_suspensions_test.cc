@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_status.h"
 #include "contributions/src/payment_imports.h"
@@ -202,10 +203,15 @@ TEST_P(SuspensionRaceTest, APaymentCommittedAfterThePassFoundTheInsuredKeepsThem
 }
 
 TEST_P(SuspensionRaceTest, APaymentAppliedWhileThePassSuspendsWaitsForItThenRestores) {
-  std::thread payment;
+  // The payment starts once the pass has suspended, its transaction still open.
+  absl::Notification suspended;
+  std::thread payment([&] {
+    suspended.WaitForNotification();
+    EXPECT_EQ(Pay("P-1", 9555, absl::CivilDay(2026, 6, 1)).applied, 1);
+  });
   absl::Status pass = db_->Write([&](storage::Transaction& tx) -> absl::Status {
     EXPECT_TRUE(Suspend(tx));
-    payment = std::thread([&] { EXPECT_EQ(Pay("P-1", 9555, absl::CivilDay(2026, 6, 1)).applied, 1); });
+    if (!suspended.HasBeenNotified()) suspended.Notify();
     auto waiting = [&] {
       return testing::Count(*db_,
                             "SELECT COUNT(*) FROM pg_stat_activity "
