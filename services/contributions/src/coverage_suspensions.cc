@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contributions/src/call_store.h"
 #include "contributions/src/contribution_events.h"
 #include "contributions/src/suspension_store.h"
 #include "core/log.h"
@@ -76,19 +77,34 @@ absl::StatusOr<bool> CoverageSuspensions::SuspendIfInArrears(storage::Transactio
                                                              absl::string_view program,
                                                              absl::string_view registration_number,
                                                              absl::CivilDay today) {
-  ASSIGN_OR_RETURN(
-      std::optional<InsuredInArrears> a,
-      SuspensionStore::ArrearsOfForUpdate(tx, registration_number, program, today - rules.grace_days - 1, today));
-  if (!a.has_value()) return false;
-  Suspension s{a->registration_number,
+  // Locked as a payment locks them (all the insured's unpaid calls, in the same order): a payment
+  // applied meanwhile either committed first, and its calls are seen paid here, or waits for
+  // this transaction, and then sees its suspension.
+  ASSIGN_OR_RETURN(std::vector<Call> unpaid, CallStore::UnpaidOfForUpdate(tx, registration_number));
+  std::vector<const Call*> past_due;
+  for (const Call& c : unpaid) {
+    if (c.program == program && c.due_date < today) past_due.push_back(&c);
+  }
+  if (past_due.empty()) return false;
+  Suspension s{std::string(registration_number),
                std::string(program),
-               SuspensionDay(rules, a->oldest_due_date),
-               a->arrears_centimes,
-               a->oldest_unpaid_period,
-               a->region,
+               {},
+               0,
+               past_due[0]->period,
+               past_due[0]->region,
                source.clock->Now(),
                std::nullopt,
                ""};
+  absl::CivilDay oldest_due = past_due[0]->due_date;
+  for (const Call* c : past_due) {
+    oldest_due = std::min(oldest_due, c->due_date);
+    s.oldest_unpaid_period = std::min(s.oldest_unpaid_period, c->period);
+    s.region = std::min(s.region, c->region);
+    s.arrears_centimes += c->amount_centimes - c->paid_centimes;
+  }
+  // A call due on today - grace_days - 1 suspends from today.
+  if (oldest_due > today - rules.grace_days - 1) return false;
+  s.from_date = SuspensionDay(rules, oldest_due);
   ASSIGN_OR_RETURN(bool inserted, SuspensionStore::Insert(tx, s));
   if (inserted) RETURN_IF_ERROR(AppendCoverageSuspended(tx, source, s));
   return inserted;

@@ -1,7 +1,5 @@
 #include "contributions/src/suspension_store.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "contributions/src/contribution_rules.h"
 #include "core/status_macros.h"
@@ -49,31 +47,6 @@ absl::StatusOr<std::vector<InsuredInArrears>> SuspensionStore::InArrears(storage
     out.push_back({r.Text(0), r.Text(1), ParseDay(r.Text(2)).value_or(absl::CivilDay()),
                    ParsePeriod(r.Text(3)).value_or(absl::CivilMonth()), r.Int(4)});
   }
-  return out;
-}
-
-absl::StatusOr<std::optional<InsuredInArrears>> SuspensionStore::ArrearsOfForUpdate(
-    storage::Transaction& tx, absl::string_view registration_number, absl::string_view program, absl::CivilDay cutoff,
-    absl::CivilDay today) {
-  // SQLite's write transactions (BEGIN IMMEDIATE) hold the whole database already.
-  const char* lock = tx.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE" : "";
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT region, due_date, period, amount_centimes - paid_centimes "
-                                                    "FROM calls WHERE registration_number = $1 AND program = $2 "
-                                                    "AND payer = 'INSURED' AND paid_centimes < amount_centimes "
-                                                    "AND due_date < $3 ORDER BY period, program",
-                                                    lock),
-                                       {registration_number, program, FormatDay(today)}));
-  if (rows.empty()) return std::nullopt;
-  InsuredInArrears out{std::string(registration_number), rows[0].Text(0),
-                       ParseDay(rows[0].Text(1)).value_or(absl::CivilDay()),
-                       ParsePeriod(rows[0].Text(2)).value_or(absl::CivilMonth()), 0};
-  for (const storage::Row& r : rows) {
-    out.region = std::min(out.region, r.Text(0));
-    out.oldest_due_date = std::min(out.oldest_due_date, ParseDay(r.Text(1)).value_or(absl::CivilDay()));
-    out.oldest_unpaid_period = std::min(out.oldest_unpaid_period, ParsePeriod(r.Text(2)).value_or(absl::CivilMonth()));
-    out.arrears_centimes += r.Int(3);
-  }
-  if (out.oldest_due_date > cutoff) return std::nullopt;
   return out;
 }
 

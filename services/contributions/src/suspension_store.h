@@ -48,16 +48,6 @@ class SuspensionStore {
   static absl::StatusOr<std::vector<InsuredInArrears>> InArrears(storage::Transaction& tx, absl::string_view program,
                                                                  absl::CivilDay cutoff, absl::CivilDay today,
                                                                  absl::string_view after, int limit);
-  // The insured's arrears in `program` on `today`, read again: nothing when no call billed to
-  // them is unpaid and due on or before `cutoff`. On PostgreSQL their unpaid calls past due stay
-  // locked until the transaction ends, in the order a payment locks them
-  // (CallStore::UnpaidOfForUpdate): a payment applied meanwhile either committed first, and its
-  // calls are seen paid here, or waits for this transaction, and then sees its suspension.
-  static absl::StatusOr<std::optional<InsuredInArrears>> ArrearsOfForUpdate(storage::Transaction& tx,
-                                                                            absl::string_view registration_number,
-                                                                            absl::string_view program,
-                                                                            absl::CivilDay cutoff,
-                                                                            absl::CivilDay today);
   // Records a suspension. Returns whether it is new: an insured already suspended in the program
   // (one open suspension each, by a unique index) is kept as they are.
   static absl::StatusOr<bool> Insert(storage::Transaction& tx, const Suspension& suspension);

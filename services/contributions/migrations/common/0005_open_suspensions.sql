@@ -1,5 +1,5 @@
 -- One open suspension per insured and program. The suspension pass and a payment applied at the
--- same time are ordered by their locks on the insured's calls (SuspensionStore::ArrearsOfForUpdate);
+-- same time are ordered by their locks on the insured's calls (CoverageSuspensions::SuspendIfInArrears);
 -- this index keeps a second open suspension out whatever else runs.
 -- Two passes at once could open a second one before (PostgreSQL, replicas): of an insured's open
 -- suspensions in a program, the earliest stays, the later ones are closed from their own first
