@@ -1,6 +1,8 @@
 #include "testing/queries.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "stack/local_stack.h"
 
 namespace himaya::testing {
 namespace {
@@ -42,6 +44,16 @@ int64_t Execute(storage::Database& db, absl::string_view sql, storage::Params pa
   });
   EXPECT_TRUE(done.ok()) << sql << ": " << done;
   return done.ok() ? changed : -1;
+}
+
+absl::Status WaitForLockWaiters(storage::Database& db, int64_t n) {
+  return stack::WaitUntil(
+      [&] {
+        return Count(db,
+                     "SELECT COUNT(*) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND wait_event_type = 'Lock'") == n;
+      },
+      absl::Seconds(20), absl::StrCat(n, " sessions waiting on a lock"));
 }
 
 }  // namespace himaya::testing

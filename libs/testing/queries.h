@@ -22,6 +22,10 @@ int64_t Execute(storage::Database& db, absl::string_view sql, storage::Params pa
 // Every row `sql` returns; none, with a test failure, when the query fails.
 std::vector<storage::Row> Rows(storage::Database& db, absl::string_view sql, storage::Params params = {});
 
+// PostgreSQL: waits (up to 20 s) until `n` sessions of `db`'s database wait on a lock, as
+// pg_stat_activity shows them; DEADLINE_EXCEEDED otherwise.
+absl::Status WaitForLockWaiters(storage::Database& db, int64_t n);
+
 // Runs `fn` (a store call returning a StatusOr) in a write transaction of `db`, expects it to
 // succeed and returns its value (a default one, with a test failure, when it fails).
 template <typename Fn>

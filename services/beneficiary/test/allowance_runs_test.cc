@@ -23,7 +23,6 @@
 #include "gtest/gtest.h"
 #include "himaya/beneficiary/v1/events.pb.h"
 #include "identity/registration_number.h"
-#include "stack/local_stack.h"
 #include "testing/queries.h"
 
 namespace himaya::beneficiary {
@@ -405,20 +404,11 @@ TEST_P(AllowanceRunsTest, TwoMonthsApprovedAtOnceAreNotBothApproved) {
     EXPECT_TRUE(s.ok()) << s;
   });
   held.WaitForNotification();
-  auto waiting = [&](int64_t n) {
-    return stack::WaitUntil(
-        [&] {
-          return testing::Count(*db_,
-                                "SELECT COUNT(*) FROM pg_stat_activity "
-                                "WHERE datname = current_database() AND wait_event_type = 'Lock'") == n;
-        },
-        absl::Seconds(20), absl::StrCat(n, " approvals waiting on a lock"));
-  };
   absl::Status march, april;
   std::thread first([&] { march = runs_->Approve("ALW-202603", "agent.omar").status(); });
-  EXPECT_TRUE(waiting(1).ok());
+  EXPECT_TRUE(testing::WaitForLockWaiters(*db_, 1).ok()) << "March's approval waiting on its row";
   std::thread second([&] { april = runs_->Approve("ALW-202604", "agent.omar").status(); });
-  EXPECT_TRUE(waiting(2).ok());
+  EXPECT_TRUE(testing::WaitForLockWaiters(*db_, 2).ok()) << "April's approval waiting on the run order";
   release.Notify();
   holder.join();
   first.join();

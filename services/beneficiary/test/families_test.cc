@@ -18,7 +18,6 @@
 #include "beneficiary/test/fake_registration_directory.h"
 #include "core/status_macros.h"
 #include "gtest/gtest.h"
-#include "stack/local_stack.h"
 #include "testing/queries.h"
 
 namespace himaya::beneficiary {
@@ -86,13 +85,8 @@ class FamiliesTest : public BeneficiaryDatabaseTest {
       });
     }
     if (holder.joinable()) {
-      auto waiting = [&] {
-        return testing::Count(*db_,
-                              "SELECT COUNT(*) FROM pg_stat_activity "
-                              "WHERE datname = current_database() AND wait_event_type = 'Lock'") ==
-               static_cast<int64_t>(calls.size());
-      };
-      EXPECT_TRUE(stack::WaitUntil(waiting, absl::Seconds(20), "every call waiting on a lock").ok());
+      EXPECT_TRUE(testing::WaitForLockWaiters(*db_, static_cast<int64_t>(calls.size())).ok())
+          << "every call waiting on a lock";
       release.Notify();
       holder.join();
     }

@@ -191,6 +191,25 @@ TEST_P(ContributionCallsTest, APeriodCalledLateIsDueWithTheCallMadeOnTimeThatMon
   EXPECT_EQ(suspensions.CheckArrears().value_or(-1), 1) << "the day after 90 days of grace from 2026-09-30";
 }
 
+TEST_P(ContributionCallsTest, NoCallIsDueBeforeTheEndOfTheMonthItIsMadeIn) {
+  // Rules where a period is due on its own last day: July called on 10 September would be due
+  // with August's call (31 August, past) but for this rule.
+  absl::StatusOr<ContributionRules> rules = ContributionRules::Parse(R"({"programs": {"amo-tns": {
+      "payer": "INSURED", "rate_basis_points": 637, "due_months_after_period": 0, "grace_days": 90,
+      "reference_income_centimes": {"AGRI": 150000, "CPU": 250000, "AE": 200000, "MED": 700000, "PHARM": 600000,
+        "DENT": 600000, "PARAMED": 300000, "NOTARY": 700000, "TAXI": 200000, "ARTISAN": 200000,
+        "MERCHANT": 250000}}}})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  AddInsured("100000017", absl::CivilDay(2025, 6, 1));
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 9, 10, 10, 0, 0), absl::UTCTimeZone()));
+  ContributionCalls calls(*db_, *rules, {"contributions", &clock_, &random_}, {1000, {"amo-tns"}});
+  for (const char* period : {"2026-07", "2026-09"}) ASSERT_TRUE(calls.CallPeriod(period).ok());
+  std::map<std::string, std::string> due;
+  for (const Call& c : CallsOf("100000017")) due[FormatPeriod(c.period)] = FormatDay(c.due_date);
+  EXPECT_EQ(due["2026-07"], "2026-09-30") << "due 2026-07-31 if called on time";
+  EXPECT_EQ(due["2026-09"], "2026-09-30") << "called on time";
+}
+
 INSTANTIATE_BACKENDS(ContributionCallsTest);
 
 }  // namespace

@@ -6,8 +6,10 @@
 // or waiting for the pass's transaction; either way the insured ends covered.
 #include "contributions/src/coverage_suspensions.h"
 
+#include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "contributions/src/call_store.h"
 #include "contributions/src/contribution_status.h"
@@ -50,9 +52,13 @@ class CoverageSuspensionsTest : public ContributionsDatabaseTest {
     return n.value_or(-1);
   }
   ImportResult Pay(const std::string& payment_id, int64_t amount, absl::CivilDay paid_on) {
-    const std::string text = "payment_id,registration_number,amount_centimes,paid_on\n" + payment_id + ",100000017," +
-                             std::to_string(amount) + "," + FormatDay(paid_on) + "\n";
-    PaymentManifest manifest{"F-" + payment_id, liaison::Sha256Hex(text), 1};
+    return PayFile("F-" + payment_id,
+                   payment_id + ",100000017," + std::to_string(amount) + "," + FormatDay(paid_on) + "\n");
+  }
+  // Imports the payment file of `rows` (CSV lines without the header) as `file_id`.
+  ImportResult PayFile(const std::string& file_id, const std::string& rows_csv) {
+    const std::string text = "payment_id,registration_number,amount_centimes,paid_on\n" + rows_csv;
+    PaymentManifest manifest{file_id, liaison::Sha256Hex(text), std::count(rows_csv.begin(), rows_csv.end(), '\n')};
     auto reader = PaymentFileReader::Open(manifest);
     EXPECT_TRUE((*reader)->Feed(text).ok());
     auto rows = (*reader)->Finish();
@@ -182,7 +188,6 @@ class SuspensionRaceTest : public CoverageSuspensionsTest {
     return suspended.value_or(false);
   }
   int64_t Open() { return testing::Count(*db_, "SELECT COUNT(*) FROM suspensions WHERE restored_from IS NULL"); }
-
   const absl::CivilDay today_{2026, 6, 1};
   const ProgramRules& rules_ = *ContributionRules::Shipped().For("amo-tns");
   events::EventSource source_{"contributions", &clock_, &random_};
@@ -212,12 +217,7 @@ TEST_P(SuspensionRaceTest, APaymentAppliedWhileThePassSuspendsWaitsForItThenRest
   absl::Status pass = db_->Write([&](storage::Transaction& tx) -> absl::Status {
     EXPECT_TRUE(Suspend(tx));
     if (!suspended.HasBeenNotified()) suspended.Notify();
-    auto waiting = [&] {
-      return testing::Count(*db_,
-                            "SELECT COUNT(*) FROM pg_stat_activity "
-                            "WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1;
-    };
-    EXPECT_TRUE(stack::WaitUntil(waiting, absl::Seconds(20), "the payment waiting on the pass's lock").ok());
+    EXPECT_TRUE(testing::WaitForLockWaiters(*db_, 1).ok()) << "the payment waiting on the pass's lock";
     return absl::OkStatus();
   });
   payment.join();
@@ -226,6 +226,31 @@ TEST_P(SuspensionRaceTest, APaymentAppliedWhileThePassSuspendsWaitsForItThenRest
   ASSERT_EQ(EventsOf<v1::CoverageSuspended>().size(), 1u);
   ASSERT_EQ(EventsOf<v1::CoverageRestored>().size(), 1u);
   EXPECT_EQ(EventsOf<v1::CoverageRestored>()[0].from_date(), "2026-06-01");
+}
+
+TEST_P(SuspensionRaceTest, APaymentFileWaitingOnAnInsuredHoldsNoInsuredOfALaterNumber) {
+  // The pass locks insured in number order. A file paying 100000025 before 100000017 locks both
+  // in number order first: waiting on 100000017 (held by the pass), it holds nothing of
+  // 100000025, which the pass can then lock without a deadlock.
+  AddInsured("100000025", absl::CivilDay(2025, 12, 1));
+  AddCall("100000025", "amo-tns", absl::CivilMonth(2026, 1), Payer::kInsured);
+  absl::Notification held;
+  std::thread payment([&] {
+    held.WaitForNotification();
+    EXPECT_EQ(PayFile("F-BA", "P-B,100000025,9555,2026-05-31\nP-A,100000017,9555,2026-05-31\n").applied, 2);
+  });
+  absl::Status pass = db_->Write([&](storage::Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(CallStore::UnpaidOfForUpdate(tx, "100000017").status());
+    if (!held.HasBeenNotified()) held.Notify();
+    EXPECT_TRUE(testing::WaitForLockWaiters(*db_, 1).ok()) << "the payment waiting on 100000017";
+    absl::Status later =
+        tx.Query("SELECT 1 FROM calls WHERE registration_number = '100000025' FOR UPDATE NOWAIT").status();
+    EXPECT_TRUE(later.ok()) << "the waiting payment holds 100000025: " << later;
+    return absl::OkStatus();
+  });
+  payment.join();
+  EXPECT_TRUE(pass.ok()) << pass;
+  EXPECT_EQ(testing::Count(*db_, "SELECT COUNT(*) FROM calls WHERE paid_centimes = amount_centimes"), 2);
 }
 
 INSTANTIATE_BACKENDS(CoverageSuspensionsTest);
